@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tcia-client.h"
+#include "tcia-collection.h"
+#include "tcia-patient.h"
+#include "tcia-query.h"
+#include "tcia-series.h"
+#include "tcia-study.h"
+#include "tcia-value.h"

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* A fake NBIA server that behaves as ../shared/tcia-api.md describes, for v4
+ * under /nbia-api/services/v4/ and v1 under /nbia-api/services/v1/, serving a
+ * deterministic synthetic archive. Used in-process by tests and by the
+ * fake-nbia program (tests, benchmarks, build-aux/dev demo). */
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  FAKE_NBIA_FAULT_NONE,
+  FAKE_NBIA_FAULT_HTTP_429,        /* 429 + Retry-After */
+  FAKE_NBIA_FAULT_HTTP_503,        /* 503 + Retry-After */
+  FAKE_NBIA_FAULT_HTTP_500,        /* 500, plain text */
+  FAKE_NBIA_FAULT_DROP,            /* connection closed half-way through the body */
+  FAKE_NBIA_FAULT_ZIP_TRUNCATED,   /* getImage: a 200 whose ZIP ends early */
+  FAKE_NBIA_FAULT_WRONG_MD5,       /* getImage: md5hashes.csv has a wrong hash */
+  FAKE_NBIA_FAULT_ESCAPING_ENTRY,  /* getImage: an entry named "../escape.dcm" */
+  FAKE_NBIA_FAULT_ABSOLUTE_ENTRY,  /* getImage: an entry named "/tmp/absolute.dcm" */
+  FAKE_NBIA_FAULT_MALFORMED_JSON,  /* JSON endpoints: a body cut off mid-object */
+  FAKE_NBIA_FAULT_HTML_PAGE,       /* a 200 text/html error page instead of data */
+  FAKE_NBIA_N_FAULTS
+} FakeNbiaFault;
+
+typedef struct
+{
+  guint   n_series;        /* total series in the archive; default 40 */
+  guint32 seed;            /* default 1 */
+  guint   images_per_series_max; /* default 6 (each series has 1..max images) */
+  guint   image_rows;      /* DICOM image side in pixels; default 16 */
+  guint64 big_series_bytes;/* if > 0, one extra series in collection "Big-Series"
+                              whose DICOM files add up to about this many bytes */
+  guint   latency_ms;      /* added before every answer; default 0 */
+  guint   retry_after_s;   /* Retry-After sent with 429/503; default 1 */
+} FakeNbiaOptions;
+
+typedef struct _FakeNbia FakeNbia;
+
+void        fake_nbia_options_init  (FakeNbiaOptions *options);
+
+FakeNbia   *fake_nbia_new           (const FakeNbiaOptions *options);
+void        fake_nbia_free          (FakeNbia        *self);
+
+/* Listens on 127.0.0.1 (port 0 picks a free port). The server runs on the
+ * thread-default main context of the caller, or, with _start_in_thread, on a
+ * thread of its own so the caller may block. */
+gboolean    fake_nbia_listen        (FakeNbia        *self,
+                                     guint            port,
+                                     GError         **error);
+gboolean    fake_nbia_start_in_thread (FakeNbia      *self,
+                                     guint            port,
+                                     GError         **error);
+
+/* "http://127.0.0.1:PORT/nbia-api/services/v4/" for @version 4, ".../v1/" for 1. */
+char       *fake_nbia_get_url       (FakeNbia        *self,
+                                     guint            version);
+
+/* The next @times matching requests get @fault (0 = every request from now on).
+ * @series_uid limits download faults to one series (NULL: any). Thread-safe. */
+void        fake_nbia_set_fault     (FakeNbia        *self,
+                                     FakeNbiaFault    fault,
+                                     guint            times,
+                                     const char      *series_uid);
+void        fake_nbia_clear_faults  (FakeNbia        *self);
+void        fake_nbia_set_latency   (FakeNbia        *self,
+                                     guint            latency_ms);
+/* Requests answered so far whose path ends in @endpoint ("getSeries"), or all for NULL. */
+guint       fake_nbia_get_request_count (FakeNbia    *self,
+                                     const char      *endpoint);
+
+FakeNbiaFault fake_nbia_fault_from_string (const char *name);
+
+/* The archive, for tests that check what the server said. */
+typedef struct
+{
+  const char *collection;
+  const char *patient_id;
+  const char *study_uid;
+  const char *series_uid;
+  const char *modality;
+  const char *body_part;       /* NULL when the series has none */
+  const char *manufacturer;    /* NULL when the series has none */
+  const char *series_description;
+  guint       image_count;
+  guint64     file_size;       /* exact sum of the DICOM files' sizes */
+} FakeNbiaSeriesInfo;
+
+guint       fake_nbia_get_n_series  (FakeNbia        *self);
+void        fake_nbia_get_series    (FakeNbia        *self,
+                                     guint            index,
+                                     FakeNbiaSeriesInfo *info);
+/* The names of the collections, NULL-terminated, owned by the server. */
+const char * const *fake_nbia_get_collections (FakeNbia *self);
+
+G_END_DECLS
