@@ -16,12 +16,14 @@ typedef enum
   FAKE_NBIA_FAULT_HTTP_429,        /* 429 + Retry-After */
   FAKE_NBIA_FAULT_HTTP_503,        /* 503 + Retry-After */
   FAKE_NBIA_FAULT_HTTP_500,        /* 500, plain text */
+  FAKE_NBIA_FAULT_HTTP_400,        /* 400, plain text "Simulated bad request: ..." */
   FAKE_NBIA_FAULT_DROP,            /* connection closed half-way through the body */
   FAKE_NBIA_FAULT_ZIP_TRUNCATED,   /* getImage: a 200 whose ZIP ends early */
   FAKE_NBIA_FAULT_WRONG_MD5,       /* getImage: md5hashes.csv has a wrong hash */
   FAKE_NBIA_FAULT_ESCAPING_ENTRY,  /* getImage: an entry named "../escape.dcm" */
   FAKE_NBIA_FAULT_ABSOLUTE_ENTRY,  /* getImage: an entry named "/tmp/absolute.dcm" */
-  FAKE_NBIA_FAULT_MALFORMED_JSON,  /* JSON endpoints: a body cut off mid-object */
+  FAKE_NBIA_FAULT_MALFORMED_JSON,  /* JSON endpoints: a complete 200 body that is not valid JSON */
+  FAKE_NBIA_FAULT_STALL,           /* the body stops half-way and the connection stays open */
   FAKE_NBIA_FAULT_HTML_PAGE,       /* a 200 text/html error page instead of data */
   FAKE_NBIA_N_FAULTS
 } FakeNbiaFault;
