@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tcia-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tcia-cli.h"
+#include "tcia-core.h"
+#include "tcia-window.h"
+
+#include "tcia-application.h"
+
+#define TCIA_WEBSITE "https://github.com/tciabasket/tcia-basket"
+
+struct _TciaApplication
+{
+  AdwApplication  parent_instance;
+
+  /* owned */
+  GSettings      *settings;         /* NULL until needed, or when the schema is missing */
+  TciaClient     *client;           /* the server browsed; NULL when its URL is invalid */
+  TciaBasket     *basket;
+  char           *api_url_option;   /* --api-url */
+  TciaCliListing *listing;          /* what --list asked for */
+  gboolean        settings_loaded;
+  gboolean        options_handled;
+};
+
+G_DEFINE_FINAL_TYPE (TciaApplication, tcia_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry main_entries[] = {
+  { "api-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Use the NBIA server at URL, ending in /v4/ or /v1/"), N_("URL") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+/* Running from a build tree or a broken install must not abort: without the
+ * schema the program works, it only forgets. */
+static GSettings *
+tcia_application_get_settings (TciaApplication *self)
+{
+  GSettingsSchemaSource *source;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (self->settings_loaded)
+    return self->settings;
+  self->settings_loaded = TRUE;
+
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
+
+  return self->settings;
+}
+
+static int
+tcia_application_run_listing (TciaApplication *self,
+                              TciaCliListing  *listing)
+{
+  g_autofree char *api_url = tcia_application_dup_api_url (self);
+
+  return tcia_cli_listing_run (listing, api_url, stdout);
+}
+
+static void
+tcia_application_quit_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+tcia_application_about_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+  GtkWindow *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "modal", TRUE,
+                        "application-name", _("TCIA Basket"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", "TCIA Basket developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", TCIA_WEBSITE,
+                        "issue-url", TCIA_WEBSITE "/issues",
+                        "comments", _("Browse The Cancer Imaging Archive and download its "
+                                      "imaging series.\n\nThe data comes from The Cancer "
+                                      "Imaging Archive (TCIA) through its NBIA service; each "
+                                      "collection has its own licence and terms of use."),
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (about);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", tcia_application_quit_action },
+  { "about", tcia_application_about_action },
+};
+
+static gboolean
+tcia_application_local_command_line (GApplication   *app,
+                                     char         ***arguments,
+                                     int            *exit_status)
+{
+  TciaApplication *self = TCIA_APPLICATION (app);
+  g_autoptr(TciaCliListing) listing = NULL;
+
+  self->options_handled = FALSE;
+
+  if (!G_APPLICATION_CLASS (tcia_application_parent_class)->local_command_line (app, arguments,
+                                                                                exit_status))
+    return FALSE;
+
+  /* GLib has printed why it could not parse the command line; bad usage
+   * exits with 2 here, as everywhere else in this program. */
+  if (!self->options_handled)
+    {
+      *exit_status = TCIA_CLI_EXIT_FAILURE;
+      return TRUE;
+    }
+
+  /* The listing runs here rather than in handle-local-options, which cannot
+   * see the FILE arguments left over. */
+  listing = g_steal_pointer (&self->listing);
+  if (listing != NULL && *exit_status == 0)
+    {
+      if (g_strv_length (*arguments) > 1)
+        {
+          tcia_cli_print_error (_("--list takes no FILE arguments"));
+          *exit_status = TCIA_CLI_EXIT_FAILURE;
+        }
+      else
+        {
+          *exit_status = tcia_application_run_listing (self, listing);
+        }
+    }
+
+  return TRUE;
+}
+
+static int
+tcia_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  TciaApplication *self = TCIA_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  self->options_handled = TRUE;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("tcia-basket %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_clear_pointer (&self->api_url_option, g_free);
+  g_variant_dict_lookup (options, "api-url", "s", &self->api_url_option);
+
+  g_clear_pointer (&self->listing, tcia_cli_listing_free);
+  self->listing = tcia_cli_listing_new_from_options (options, &error);
+  if (error != NULL)
+    {
+      tcia_cli_print_error ("%s", error->message);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  if (self->listing != NULL)
+    return 0;
+
+  /* Before a window opens, as the listing does: a mistyped URL on the
+   * command line is bad usage, not a server that does not answer. */
+  if (self->api_url_option != NULL)
+    {
+      g_autoptr(TciaClient) client = tcia_client_new (self->api_url_option, &error);
+
+      if (client == NULL)
+        {
+          tcia_cli_print_error ("%s", error->message);
+          return TCIA_CLI_EXIT_FAILURE;
+        }
+    }
+
+  return -1;
+}
+
+static void
+tcia_application_startup (GApplication *app)
+{
+  TciaApplication *self = TCIA_APPLICATION (app);
+  static const char *quit_accels[] = { "<primary>q", NULL };
+
+  G_APPLICATION_CLASS (tcia_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  if (tcia_application_get_settings (self) == NULL)
+    g_message ("The settings schema %s is not installed: window size and server will not be "
+               "remembered", APP_ID);
+}
+
+static void
+tcia_application_ensure_models (TciaApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *api_url = NULL;
+
+  if (self->basket == NULL)
+    {
+      g_autoptr(GFile) file = tcia_basket_get_default_file ();
+
+      self->basket = tcia_basket_new (file);
+      if (!tcia_basket_load (self->basket, &error))
+        {
+          g_warning ("The basket could not be read: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+
+  if (self->client == NULL)
+    {
+      api_url = tcia_application_dup_api_url (self);
+      self->client = tcia_client_new (api_url, &error);
+      if (self->client == NULL)
+        g_warning ("%s", error->message);
+    }
+}
+
+static void
+tcia_application_activate (GApplication *app)
+{
+  TciaApplication *self = TCIA_APPLICATION (app);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window == NULL)
+    {
+      tcia_application_ensure_models (self);
+      window = GTK_WINDOW (tcia_window_new_full (GTK_APPLICATION (self),
+                                                 tcia_application_get_settings (self),
+                                                 self->client,
+                                                 self->basket));
+    }
+
+  gtk_window_present (window);
+}
+
+/* Opening manifests shows the window; adding their series to the basket
+ * comes with the basket. */
+static void
+tcia_application_open (GApplication  *app,
+                       GFile        **files,
+                       int            n_files,
+                       const char    *hint)
+{
+  g_application_activate (app);
+}
+
+static void
+tcia_application_shutdown (GApplication *app)
+{
+  TciaApplication *self = TCIA_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  if (self->settings != NULL)
+    g_settings_sync ();
+  if (self->basket != NULL && !tcia_basket_flush (self->basket, &error))
+    g_warning ("The basket could not be saved: %s", error->message);
+
+  G_APPLICATION_CLASS (tcia_application_parent_class)->shutdown (app);
+}
+
+static void
+tcia_application_finalize (GObject *object)
+{
+  TciaApplication *self = TCIA_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->client);
+  g_clear_object (&self->basket);
+  g_clear_pointer (&self->api_url_option, g_free);
+  g_clear_pointer (&self->listing, tcia_cli_listing_free);
+
+  G_OBJECT_CLASS (tcia_application_parent_class)->finalize (object);
+}
+
+static void
+tcia_application_class_init (TciaApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = tcia_application_finalize;
+
+  app_class->local_command_line = tcia_application_local_command_line;
+  app_class->handle_local_options = tcia_application_handle_local_options;
+  app_class->startup = tcia_application_startup;
+  app_class->activate = tcia_application_activate;
+  app_class->open = tcia_application_open;
+  app_class->shutdown = tcia_application_shutdown;
+}
+
+static void
+tcia_application_init (TciaApplication *self)
+{
+  GApplication *app = G_APPLICATION (self);
+
+  g_application_add_main_option_entries (app, main_entries);
+  tcia_cli_add_main_options (app);
+
+  g_application_set_option_context_parameter_string (app, _("[FILE…]"));
+  g_application_set_option_context_summary (app,
+                                            _("Browse The Cancer Imaging Archive and download "
+                                              "imaging series. FILE… are .tcia manifests."));
+  g_application_set_option_context_description (app,
+                                                _("With --list, prints a listing from the server "
+                                                  "on standard output; no display is needed. "
+                                                  "Exit status: 0 done, 2 bad usage or a listing "
+                                                  "the server could not answer."));
+}
+
+TciaApplication *
+tcia_application_new (void)
+{
+  return g_object_new (TCIA_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       NULL);
+}
+
+char *
+tcia_application_dup_api_url (TciaApplication *self)
+{
+  GSettings *settings;
+  g_autofree char *settings_url = NULL;
+
+  g_return_val_if_fail (TCIA_IS_APPLICATION (self), NULL);
+
+  settings = tcia_application_get_settings (self);
+  if (settings != NULL)
+    settings_url = g_settings_get_string (settings, "api-url");
+  if (settings_url != NULL && *settings_url == '\0')
+    g_clear_pointer (&settings_url, g_free);
+
+  return tcia_client_resolve_api_url (self->api_url_option, settings_url);
+}

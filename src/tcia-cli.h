@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <stdio.h>
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The headless listing: tcia-basket --list=WHAT [filters] [--format=F].
+ *
+ * Output goes to stdout, exactly the server's rows in the server's order:
+ *   tsv   a header line of column names, then one line per row; a tab, CR or
+ *         LF inside a value becomes a space.
+ *   csv   RFC 4180 with "\n" line ends: a field holding a comma, a quote, CR,
+ *         LF or a leading or trailing space is quoted, quotes doubled.
+ *   json  an array of objects keyed by column name; numbers are numbers;
+ *         a field the server left out is absent.
+ *   tcia  (series only) a .tcia manifest of the series listed.
+ * Columns are named as NBIA v4 names them ("SeriesInstanceUID", ...). */
+
+/* The exit status of bad usage, bad input, or a listing the server could not
+ * answer (see DESIGN.md, "Command line"). */
+#define TCIA_CLI_EXIT_FAILURE 2
+
+/* For tests only: the base delay of the client's retries, in milliseconds,
+ * so that a failing server is given up on quickly. */
+#define TCIA_CLI_TEST_RETRY_DELAY_ENV "TCIA_TEST_RETRY_DELAY_MS"
+
+typedef struct _TciaCliListing TciaCliListing;
+
+/* Adds --list, its filters and --format to the main options of @application. */
+void            tcia_cli_add_main_options         (GApplication    *application);
+
+/* The listing that the parsed main @options ask for. NULL without an error
+ * when they ask for none; NULL with @error (G_OPTION_ERROR) when they are bad
+ * usage: an unknown list or format, a filter or --format without --list, a
+ * filter the list cannot be narrowed by. */
+TciaCliListing *tcia_cli_listing_new_from_options (GVariantDict    *options,
+                                                   GError         **error);
+void            tcia_cli_listing_free             (TciaCliListing  *self);
+
+/* Fetches the listing from @api_url and writes it to @out. Returns the exit
+ * status: 0, or TCIA_CLI_EXIT_FAILURE after one line on stderr that says
+ * what went wrong (a bad URL, the server's own words, a failed write). */
+int             tcia_cli_listing_run              (TciaCliListing  *self,
+                                                   const char      *api_url,
+                                                   FILE            *out);
+
+/* Prints "tcia-basket: <message>" as one line on stderr. */
+void            tcia_cli_print_error              (const char      *format,
+                                                   ...) G_GNUC_PRINTF (1, 2);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaCliListing, tcia_cli_listing_free)
+
+G_END_DECLS
