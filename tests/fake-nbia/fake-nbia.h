@@ -62,7 +62,16 @@ char       *fake_nbia_get_url       (FakeNbia        *self,
                                      guint            version);
 
 /* The next @times matching requests get @fault (0 = every request from now on).
- * @series_uid limits download faults to one series (NULL: any). Thread-safe. */
+ * @series_uid limits download faults to one series (NULL: any). Thread-safe.
+ * Which requests match: http-* and html-page, any NBIA request; drop and stall,
+ * any 200 with a body (a listing gets a Content-Length for all of it and half
+ * the body; getImage half its DICOM data, then a chunk that never ends);
+ * malformed-json, JSON answers; zip-truncated (a short but well-formed ZIP,
+ * without md5hashes.csv), escaping-entry and absolute-entry (the first DICOM
+ * renamed), getImage and getImageWithMD5Hash; wrong-md5, ZIPs that carry
+ * md5hashes.csv and the MD5 endpoints. With @series_uid, only requests whose
+ * SeriesInstanceUID (or SOP instance's series) it is. Setting a fault again for
+ * the same series replaces its count. */
 void        fake_nbia_set_fault     (FakeNbia        *self,
                                      FakeNbiaFault    fault,
                                      guint            times,
@@ -75,6 +84,11 @@ guint       fake_nbia_get_request_count (FakeNbia    *self,
                                      const char      *endpoint);
 
 FakeNbiaFault fake_nbia_fault_from_string (const char *name);
+/* "http-429", "drop", ...; the names --fault and /fake-nbia/fault?name= take. */
+const char *fake_nbia_fault_to_string (FakeNbiaFault fault);
+
+/* The port listened on (after _listen or _start_in_thread). */
+guint       fake_nbia_get_port      (FakeNbia        *self);
 
 /* The archive, for tests that check what the server said. */
 typedef struct
@@ -97,5 +111,20 @@ void        fake_nbia_get_series    (FakeNbia        *self,
                                      FakeNbiaSeriesInfo *info);
 /* The names of the collections, NULL-terminated, owned by the server. */
 const char * const *fake_nbia_get_collections (FakeNbia *self);
+
+/* The index of the series with this SeriesInstanceUID, or -1. */
+gint        fake_nbia_find_series   (FakeNbia        *self,
+                                     const char      *series_uid);
+/* The series indexes of the saved cart @name (v1 getContentsByName), or NULL
+ * when there is no such cart. Carts: "nbia-49121659384603347" (the first five
+ * series and the last one that is not the big series), "nbia-56821341087226601"
+ * (every seventh series, at most 20), "nbia-11001233478812345" (the first
+ * series of each collection). */
+GArray     *fake_nbia_get_cart      (FakeNbia        *self,
+                                     const char      *name);
+/* Lower-case hex MD5 of one DICOM file, as md5hashes.csv has it. */
+char       *fake_nbia_get_image_md5 (FakeNbia        *self,
+                                     guint            series,
+                                     guint            image);
 
 G_END_DECLS
