@@ -63,7 +63,13 @@ char           *tcia_client_resolve_api_url    (const char  *cmdline_url,
  * rows are appended to it while the body is still arriving, in batches, on
  * the thread-default main context of the caller (a retry that restarts the
  * body empties it first); _finish then returns @into. Rows of a cancelled
- * request never reach @into. Empty body, 204 and [] all give an empty model. */
+ * request never reach @into. Empty body, 204 and [] all give an empty model.
+ *
+ * Added with the implementation: when a request fails or is cancelled after
+ * some of its rows were delivered, _finish takes exactly those rows out of
+ * @into again, so a partial listing is never left looking complete. Rows
+ * already in @into before the call are left alone. Without @into, all rows
+ * arrive at once in a new GListStore of the record type. */
 
 /* getCollectionValues; with @with_counts, v4 getCollectionValuesAndCounts
  * (patient counts), which v1 lacks: there counts are -1. */
@@ -137,7 +143,8 @@ GListModel *tcia_client_list_series_finish             (TciaClient           *se
                                                         GError              **error);
 
 /* getUpdatedSeries: series released after @from_date (any time zone; the
- * date part is sent in the version's format). NULL for everything. */
+ * date part is sent in the version's format). NULL for everything (v1,
+ * which requires a date, is sent 01/01/1900). */
 void        tcia_client_list_updated_series_async      (TciaClient           *self,
                                                         GDateTime            *from_date,
                                                         GListStore           *into,

@@ -16,4 +16,13 @@ G_DECLARE_FINAL_TYPE (TciaPatient, tcia_patient, TCIA, PATIENT, GObject)
 const char *tcia_patient_get_patient_id (TciaPatient *self);
 const char *tcia_patient_get_collection (TciaPatient *self);
 
+/* Added with the implementation. */
+const char *tcia_patient_get_patient_name        (TciaPatient *self);
+const char *tcia_patient_get_patient_sex         (TciaPatient *self);
+const char *tcia_patient_get_birth_date          (TciaPatient *self);
+const char *tcia_patient_get_ethnic_group        (TciaPatient *self);
+const char *tcia_patient_get_phantom             (TciaPatient *self);
+const char *tcia_patient_get_species_code        (TciaPatient *self);
+const char *tcia_patient_get_species_description (TciaPatient *self);
+
 G_END_DECLS

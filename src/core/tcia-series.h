@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (TciaSeries, tcia_series, TCIA, SERIES, GObject)
  *   "data-description-uri" "study-date" "study-description" "study-id"
  *   "admitting-diagnosis" "third-party-analysis" "pixel-spacing"
  *   "slice-thickness"
+ * and, from getSeriesMetadata/getSeriesMetaData: "ethnic-group" "phantom"
+ * "species-code" "species-description" "sop-class-uid".
  */
 const char *tcia_series_get_series_uid           (TciaSeries *self);
 const char *tcia_series_get_study_uid            (TciaSeries *self);
@@ -43,5 +45,24 @@ const char *tcia_series_get_license_uri          (TciaSeries *self);
 const char *tcia_series_get_data_description_uri (TciaSeries *self);
 guint       tcia_series_get_image_count          (TciaSeries *self);
 guint64     tcia_series_get_file_size            (TciaSeries *self);
+
+/* Added with the implementation: the remaining string properties. */
+const char *tcia_series_get_patient_name         (TciaSeries *self);
+const char *tcia_series_get_patient_sex          (TciaSeries *self);
+const char *tcia_series_get_patient_age          (TciaSeries *self);
+const char *tcia_series_get_site                 (TciaSeries *self);
+const char *tcia_series_get_protocol_name        (TciaSeries *self);
+const char *tcia_series_get_annotations_flag     (TciaSeries *self);
+const char *tcia_series_get_manufacturer_model   (TciaSeries *self);
+const char *tcia_series_get_software_versions    (TciaSeries *self);
+const char *tcia_series_get_submission_date      (TciaSeries *self);
+const char *tcia_series_get_date_released        (TciaSeries *self);
+const char *tcia_series_get_released_status      (TciaSeries *self);
+const char *tcia_series_get_admitting_diagnosis  (TciaSeries *self);
+const char *tcia_series_get_third_party_analysis (TciaSeries *self);
+const char *tcia_series_get_pixel_spacing        (TciaSeries *self);
+const char *tcia_series_get_slice_thickness      (TciaSeries *self);
+/* v1 getSeriesMetaData only ("SOP Class UID"). */
+const char *tcia_series_get_sop_class_uid        (TciaSeries *self);
 
 G_END_DECLS

@@ -20,4 +20,14 @@ const char *tcia_study_get_patient_id        (TciaStudy *self);
 const char *tcia_study_get_collection        (TciaStudy *self);
 int         tcia_study_get_series_count      (TciaStudy *self);
 
+/* Added with the implementation. */
+const char *tcia_study_get_admitting_diagnosis (TciaStudy *self);
+const char *tcia_study_get_study_id            (TciaStudy *self);
+const char *tcia_study_get_patient_age         (TciaStudy *self);
+const char *tcia_study_get_patient_name        (TciaStudy *self);
+const char *tcia_study_get_patient_sex         (TciaStudy *self);
+const char *tcia_study_get_ethnic_group        (TciaStudy *self);
+const char *tcia_study_get_event_type          (TciaStudy *self);
+const char *tcia_study_get_event_offset        (TciaStudy *self);
+
 G_END_DECLS

@@ -12,6 +12,10 @@ typedef enum
   TCIA_VALUE_MANUFACTURER,
 } TciaValueKind;
 
+#define TCIA_TYPE_VALUE_KIND (tcia_value_kind_get_type ())
+
+GType tcia_value_kind_get_type (void) G_GNUC_CONST;
+
 #define TCIA_TYPE_VALUE (tcia_value_get_type ())
 
 G_DECLARE_FINAL_TYPE (TciaValue, tcia_value, TCIA, VALUE, GObject)

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define TCIA_TYPE_BASKET_LICENCE (tcia_basket_licence_get_type ())
+
+G_DECLARE_FINAL_TYPE (TciaBasketLicence, tcia_basket_licence, TCIA, BASKET_LICENCE, GObject)
+
+/* One licence of the series in a basket (TciaBasket:licences). Properties:
+ * "name", "uri" (either may be NULL), "non-commercial" (the licence forbids
+ * commercial use: CC BY-NC and the like), "n-series" (how many series of the
+ * basket have it; notified when it changes). */
+const char *tcia_basket_licence_get_name           (TciaBasketLicence *self);
+const char *tcia_basket_licence_get_uri            (TciaBasketLicence *self);
+gboolean    tcia_basket_licence_get_non_commercial (TciaBasketLicence *self);
+guint       tcia_basket_licence_get_n_series       (TciaBasketLicence *self);
+
+/* Whether a licence named @name at @uri (either NULL) is non-commercial: the
+ * name or URI says "NC" as a word ("CC BY-NC 4.0", ".../licenses/by-nc/3.0/"),
+ * "NonCommercial", "Non-Commercial" or "Non Commercial". */
+gboolean    tcia_licence_is_non_commercial         (const char        *name,
+                                                    const char        *uri);
+
+G_END_DECLS

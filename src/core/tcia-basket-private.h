@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tcia-basket.h"
+#include "tcia-records-private.h"
+
+G_BEGIN_DECLS
+
+/* For TciaBasket. */
+TciaBasketLicence *tcia_basket_licence_new          (const char        *name,
+                                                     const char        *uri);
+void               tcia_basket_licence_set_n_series (TciaBasketLicence *self,
+                                                     guint              n_series);
+
+/* (transfer full) A reference on each series, in basket order. */
+GPtrArray         *tcia_basket_snapshot             (TciaBasket        *self);
+
+/* The basket file: {"version":1,"series":[{"SeriesInstanceUID":...},...]},
+ * one series a line, keys the properties' nicks, unset values left out. */
+GBytes            *tcia_basket_serialize            (GPtrArray         *series);
+/* The series of a basket file, in order. FALSE with a message (no domain
+ * prefix, G_IO_ERROR_INVALID_DATA) when it is not one; *n_skipped counts
+ * rows without a series UID. Exposed for the fuzzer. */
+GPtrArray         *tcia_basket_parse                (const char        *data,
+                                                     gsize              len,
+                                                     guint             *n_skipped,
+                                                     GError           **error);
+
+/* The field table of TciaSeries, its class kept alive. */
+const TciaRecordInfo *tcia_basket_series_info       (void);
+
+/* Replaces @file with @data atomically (a temporary file renamed over it). */
+gboolean           tcia_basket_write_file           (GFile             *file,
+                                                     const char        *data,
+                                                     gsize              len,
+                                                     int                mode,
+                                                     GCancellable      *cancellable,
+                                                     GError           **error);
+
+/* RFC 4180 CSV of @series (tcia-basket-export.c). */
+char              *tcia_basket_series_to_csv        (GPtrArray         *series);
+
+G_END_DECLS

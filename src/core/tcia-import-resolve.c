@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "tcia-core"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tcia-import.h"
+
+/* Turning series UIDs into series: getSeriesMetadata, one chunk after the
+ * other (the client parses each answer off the main thread), progress after
+ * each, and the basket touched once, at the end, only when everything went
+ * through. */
+
+#define DEFAULT_CHUNK_SIZE 1000
+
+struct _TciaImportResult
+{
+  gatomicrefcount  ref_count;
+
+  guint            n_requested;
+  guint            n_already_present;
+  guint            n_added;
+  GListStore      *series;
+  GPtrArray       *unknown;     /* char *, NULL-terminated */
+};
+
+G_DEFINE_BOXED_TYPE (TciaImportResult, tcia_import_result,
+                     tcia_import_result_ref, tcia_import_result_unref)
+
+typedef struct
+{
+  TciaBasket             *basket;       /* nullable */
+  TciaClient             *client;
+  char                   *cart;         /* the shared cart asked for, or NULL */
+  guint                   chunk_size;
+
+  GPtrArray              *todo;         /* char *: the UIDs to look up, in order */
+  GHashTable             *requested;    /* every distinct UID given */
+  GHashTable             *found;        /* UID (the series' string) -> TciaSeries */
+  guint                   next;         /* first UID of todo not asked for yet */
+  guint                   n_requested;
+  guint                   n_already_present;
+
+  TciaImportProgressFunc  progress;
+  gpointer                progress_data;
+  GDestroyNotify          progress_destroy;
+} Resolve;
+
+static void
+resolve_free (gpointer data)
+{
+  Resolve *resolve = data;
+
+  if (resolve->progress_destroy != NULL)
+    resolve->progress_destroy (resolve->progress_data);
+  g_clear_object (&resolve->basket);
+  g_clear_object (&resolve->client);
+  g_free (resolve->cart);
+  g_clear_pointer (&resolve->todo, g_ptr_array_unref);
+  g_clear_pointer (&resolve->requested, g_hash_table_unref);
+  g_clear_pointer (&resolve->found, g_hash_table_unref);
+  g_free (resolve);
+}
+
+static TciaImportResult *
+import_result_new (void)
+{
+  TciaImportResult *result = g_new0 (TciaImportResult, 1);
+
+  g_atomic_ref_count_init (&result->ref_count);
+  result->series = g_list_store_new (TCIA_TYPE_SERIES);
+  result->unknown = g_ptr_array_new_with_free_func (g_free);
+
+  return result;
+}
+
+static void
+report_progress (Resolve *resolve)
+{
+  if (resolve->progress != NULL)
+    resolve->progress (resolve->next, resolve->todo->len, resolve->progress_data);
+}
+
+static void
+resolve_complete (GTask *task)
+{
+  Resolve *resolve = g_task_get_task_data (task);
+  g_autoptr(TciaImportResult) result = import_result_new ();
+  g_autoptr(GPtrArray) series = g_ptr_array_new ();
+
+  /* Nothing may change once the import is cancelled. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  result->n_requested = resolve->n_requested;
+  result->n_already_present = resolve->n_already_present;
+
+  for (guint i = 0; i < resolve->todo->len; i++)
+    {
+      const char *uid = g_ptr_array_index (resolve->todo, i);
+      TciaSeries *found = g_hash_table_lookup (resolve->found, uid);
+
+      if (found == NULL)
+        g_ptr_array_add (result->unknown, g_strdup (uid));
+      else if (resolve->basket != NULL && tcia_basket_contains (resolve->basket, uid))
+        result->n_already_present++;   /* added by someone else meanwhile */
+      else
+        g_ptr_array_add (series, found);
+    }
+  g_ptr_array_add (result->unknown, NULL);
+
+  if (resolve->basket != NULL)
+    result->n_added = tcia_basket_add_many (resolve->basket,
+                                            (TciaSeries * const *) series->pdata, series->len);
+  g_list_store_splice (result->series, 0, 0, series->pdata, series->len);
+
+  g_task_return_pointer (task, g_steal_pointer (&result),
+                         (GDestroyNotify) tcia_import_result_unref);
+}
+
+static void resolve_next_chunk (GTask *task);
+
+static void
+chunk_done_cb (GObject      *source_object,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Resolve *resolve = g_task_get_task_data (task);
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  model = tcia_client_get_series_metadata_finish (TCIA_CLIENT (source_object), res, &error);
+  if (model == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (&error, _("Could not look up the series: "));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
+      const char *uid = tcia_series_get_series_uid (series);
+
+      /* Only what was asked for, once. */
+      if (uid != NULL && g_hash_table_contains (resolve->requested, uid) &&
+          !g_hash_table_contains (resolve->found, uid))
+        g_hash_table_insert (resolve->found, (gpointer) uid, g_steal_pointer (&series));
+    }
+
+  resolve->next = MIN (resolve->next + resolve->chunk_size, resolve->todo->len);
+  report_progress (resolve);
+
+  resolve_next_chunk (g_steal_pointer (&task));
+}
+
+/* Takes @task. */
+static void
+resolve_next_chunk (GTask *task)
+{
+  Resolve *resolve = g_task_get_task_data (task);
+  g_autofree const char **chunk = NULL;
+  guint n;
+
+  if (resolve->next >= resolve->todo->len)
+    {
+      resolve_complete (task);
+      g_object_unref (task);
+      return;
+    }
+
+  n = MIN (resolve->chunk_size, resolve->todo->len - resolve->next);
+  chunk = g_new (const char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    chunk[i] = g_ptr_array_index (resolve->todo, resolve->next + i);
+  chunk[n] = NULL;
+
+  /* The client copies the UIDs into its requests. */
+  tcia_client_get_series_metadata_async (resolve->client, chunk, resolve->chunk_size, NULL,
+                                         g_task_get_cancellable (task), chunk_done_cb, task);
+}
+
+/* Takes @task. */
+static void
+resolve_start (GTask              *task,
+               const char * const *uids)
+{
+  Resolve *resolve = g_task_get_task_data (task);
+
+  for (guint i = 0; uids[i] != NULL; i++)
+    {
+      char *uid;
+
+      if (uids[i][0] == '\0' || g_hash_table_contains (resolve->requested, uids[i]))
+        continue;
+
+      uid = g_strdup (uids[i]);
+      g_hash_table_add (resolve->requested, uid);
+      resolve->n_requested++;
+
+      if (resolve->basket != NULL && tcia_basket_contains (resolve->basket, uid))
+        {
+          resolve->n_already_present++;
+          continue;
+        }
+      g_ptr_array_add (resolve->todo, uid);
+    }
+
+  report_progress (resolve);
+  resolve_next_chunk (task);
+}
+
+static GTask *
+resolve_task_new (TciaBasket             *basket,
+                  TciaClient             *client,
+                  guint                   chunk_size,
+                  TciaImportProgressFunc  progress,
+                  gpointer                progress_data,
+                  GDestroyNotify          progress_destroy,
+                  GCancellable           *cancellable,
+                  GAsyncReadyCallback     callback,
+                  gpointer                user_data,
+                  gpointer                source_tag)
+{
+  GTask *task;
+  Resolve *resolve;
+
+  resolve = g_new0 (Resolve, 1);
+  resolve->basket = basket != NULL ? g_object_ref (basket) : NULL;
+  resolve->client = g_object_ref (client);
+  resolve->chunk_size = chunk_size != 0 ? chunk_size : DEFAULT_CHUNK_SIZE;
+  /* requested owns the strings, todo borrows them. */
+  resolve->todo = g_ptr_array_new ();
+  resolve->requested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  resolve->found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  resolve->progress = progress;
+  resolve->progress_data = progress_data;
+  resolve->progress_destroy = progress_destroy;
+
+  task = g_task_new (basket, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, resolve, resolve_free);
+
+  return task;
+}
+
+void
+tcia_import_resolve_async (TciaBasket             *basket,
+                           TciaClient             *client,
+                           const char * const     *uids,
+                           guint                   chunk_size,
+                           TciaImportProgressFunc  progress,
+                           gpointer                progress_data,
+                           GDestroyNotify          progress_destroy,
+                           GCancellable           *cancellable,
+                           GAsyncReadyCallback     callback,
+                           gpointer                user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (basket == NULL || TCIA_IS_BASKET (basket));
+  g_return_if_fail (TCIA_IS_CLIENT (client));
+  g_return_if_fail (uids != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = resolve_task_new (basket, client, chunk_size, progress, progress_data, progress_destroy,
+                           cancellable, callback, user_data, tcia_import_resolve_async);
+  g_task_set_name (task, "[tcia-import] resolve");
+  resolve_start (task, uids);
+}
+
+static TciaImportResult *
+resolve_finish (GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+TciaImportResult *
+tcia_import_resolve_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  return resolve_finish (result, tcia_import_resolve_async, error);
+}
+
+static void
+cart_done_cb (GObject      *source_object,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  Resolve *resolve = g_task_get_task_data (task);
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GPtrArray) uids = NULL;
+  GError *error = NULL;
+  guint n;
+
+  model = tcia_client_get_shared_cart_finish (TCIA_CLIENT (source_object), res, &error);
+  if (model == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  n = g_list_model_get_n_items (model);
+  if (n == 0)
+    {
+      g_task_return_new_error (task, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_CART_NOT_FOUND,
+                               _("There is no shared cart “%s”, or it is empty"),
+                               resolve->cart);
+      g_object_unref (task);
+      return;
+    }
+
+  /* The cart lacks sizes and licences: its series go through
+   * getSeriesMetadata like any other UID. */
+  uids = g_ptr_array_new_full (n + 1, g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
+
+      if (tcia_series_get_series_uid (series) != NULL)
+        g_ptr_array_add (uids, g_strdup (tcia_series_get_series_uid (series)));
+    }
+  g_ptr_array_add (uids, NULL);
+
+  resolve_start (task, (const char * const *) uids->pdata);
+}
+
+void
+tcia_import_shared_cart_async (TciaBasket             *basket,
+                               TciaClient             *client,
+                               const char             *name_or_url,
+                               guint                   chunk_size,
+                               TciaImportProgressFunc  progress,
+                               gpointer                progress_data,
+                               GDestroyNotify          progress_destroy,
+                               GCancellable           *cancellable,
+                               GAsyncReadyCallback     callback,
+                               gpointer                user_data)
+{
+  GTask *task;
+  Resolve *resolve;
+
+  g_return_if_fail (basket == NULL || TCIA_IS_BASKET (basket));
+  g_return_if_fail (TCIA_IS_CLIENT (client));
+  g_return_if_fail (name_or_url != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = resolve_task_new (basket, client, chunk_size, progress, progress_data, progress_destroy,
+                           cancellable, callback, user_data, tcia_import_shared_cart_async);
+  g_task_set_name (task, "[tcia-import] shared cart");
+  resolve = g_task_get_task_data (task);
+  resolve->cart = g_strstrip (g_strdup (name_or_url));
+
+  tcia_client_get_shared_cart_async (client, name_or_url, NULL, cancellable, cart_done_cb, task);
+}
+
+TciaImportResult *
+tcia_import_shared_cart_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  return resolve_finish (result, tcia_import_shared_cart_async, error);
+}
+
+/* ---- Result -------------------------------------------------------------------------- */
+
+TciaImportResult *
+tcia_import_result_ref (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+tcia_import_result_unref (TciaImportResult *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      g_object_unref (self->series);
+      g_ptr_array_unref (self->unknown);
+      g_free (self);
+    }
+}
+
+guint
+tcia_import_result_get_n_requested (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_requested;
+}
+
+guint
+tcia_import_result_get_n_already_present (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_already_present;
+}
+
+guint
+tcia_import_result_get_n_added (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_added;
+}
+
+GListModel *
+tcia_import_result_get_series (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return G_LIST_MODEL (self->series);
+}
+
+const char * const *
+tcia_import_result_get_unknown_uids (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char * const *) self->unknown->pdata;
+}
+
+guint
+tcia_import_result_get_n_unknown (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->unknown->len - 1;
+}

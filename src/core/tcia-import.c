@@ -1,0 +1,1359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "tcia-core"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "tcia-import.h"
+#include "tcia-records-private.h"
+
+/* Reading import files.
+ *
+ * Everything works on the input bytes in place, line by line (or record by
+ * record for CSV): no array of lines, no copy of the file, so that a 50 MB
+ * file of junk costs one pass and a 100,000-UID manifest a few milliseconds.
+ *
+ * Junk policy: a line that is neither blank, a comment, a header line nor a
+ * series UID makes the whole file fail (TCIA_IMPORT_ERROR_INVALID_LINE) with
+ * the line numbers of the first few such lines and what is wrong with them.
+ * A file with junk in it is most likely not what the person thinks it is
+ * (the wrong file, a damaged download, a hand edit gone wrong), and taking
+ * the valid half of it would mean downloading an incomplete data set without
+ * noticing. The caller may then offer "import the rest anyway", which is
+ * TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES: the valid UIDs, and the junk as
+ * warnings. */
+
+/* Bad lines named in a message. */
+#define MAX_REPORTED_LINES 5
+/* Characters of a bad line shown in a message. */
+#define MAX_SHOWN_CHARS 40
+/* Bytes looked at to tell text from binary data. */
+#define SNIFF_SIZE 4096
+/* Lines looked at for a manifest's ListOfSeriesToDownload=. */
+#define SNIFF_LINES 64
+/* More columns than this is not a spreadsheet of series. */
+#define MAX_CSV_COLUMNS 4096
+/* Columns listed when none of them holds UIDs. */
+#define MAX_LISTED_COLUMNS 12
+
+struct _TciaImportFile
+{
+  gatomicrefcount   ref_count;
+
+  char             *display_name;
+  TciaImportFormat  format;
+  GStringChunk     *strings;     /* the UIDs */
+  GPtrArray        *uids;        /* const char *, NULL-terminated */
+  guint             n_duplicates;
+  GHashTable       *header;      /* key -> value */
+  char             *uid_column;
+  guint             n_skipped;
+  GPtrArray        *warnings;    /* char *, NULL-terminated */
+  GListStore       *hints;       /* TciaSeries */
+};
+
+G_DEFINE_QUARK (tcia-import-error-quark, tcia_import_error)
+
+G_DEFINE_BOXED_TYPE (TciaImportFile, tcia_import_file,
+                     tcia_import_file_ref, tcia_import_file_unref)
+
+static const char * const manifest_keys[] = {
+  "downloadServerUrl",
+  "includeAnnotation",
+  "noOfrRetry",
+  "databasketId",
+  "manifestVersion",
+  "ListOfSeriesToDownload",
+  "dataType",
+};
+
+typedef struct
+{
+  guint  line;
+  char  *reason;
+} BadLine;
+
+typedef struct
+{
+  const char      *name;
+  TciaImportFlags  flags;
+  TciaImportFile  *file;
+  GHashTable      *seen;         /* UIDs so far (strings of file->strings) */
+  GArray          *bad;          /* BadLine, the first MAX_REPORTED_LINES */
+  guint            n_bad;
+} Parser;
+
+/* ---- Small helpers ---------------------------------------------------------- */
+
+static inline gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
+
+static void
+trim (const char **s,
+      gsize       *len)
+{
+  while (*len > 0 && is_blank (**s))
+    (*s)++, (*len)--;
+  while (*len > 0 && is_blank ((*s)[*len - 1]))
+    (*len)--;
+}
+
+/* @text (valid UTF-8) as it can appear in a message: control characters
+ * replaced, cut after MAX_SHOWN_CHARS characters. */
+static char *
+shown_text (const char *text,
+            gsize       len)
+{
+  GString *out = g_string_sized_new (MIN (len, 4 * MAX_SHOWN_CHARS) + 4);
+  const char *end = text + len;
+  const char *p = text;
+  guint n = 0;
+
+  while (p < end && n < MAX_SHOWN_CHARS)
+    {
+      const char *next = g_utf8_next_char (p);
+
+      if (next > end)
+        break;
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        g_string_append_c (out, '?');
+      else
+        g_string_append_len (out, p, next - p);
+      p = next;
+      n++;
+    }
+  if (p < end)
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
+typedef enum
+{
+  UID_OK,
+  UID_INVALID,
+  UID_TOO_LONG,
+} UidCheck;
+
+/* ^[0-9]+(\.[0-9]+)*$, at most TCIA_IMPORT_MAX_UID_LENGTH characters. */
+static UidCheck
+check_uid (const char *s,
+           gsize       len)
+{
+  gboolean after_digit = FALSE;
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    {
+      if (g_ascii_isdigit (s[i]))
+        after_digit = TRUE;
+      else if (s[i] == '.' && after_digit)
+        after_digit = FALSE;
+      else
+        return UID_INVALID;
+    }
+
+  if (!after_digit)
+    return UID_INVALID;
+
+  return len > TCIA_IMPORT_MAX_UID_LENGTH ? UID_TOO_LONG : UID_OK;
+}
+
+static gboolean
+only_digits_and_dots (const char *s,
+                      gsize       len)
+{
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    if (!g_ascii_isdigit (s[i]) && s[i] != '.')
+      return FALSE;
+
+  return len > 0;
+}
+
+/* Iterates over the lines of @data, whatever their ends (LF, CRLF, CR). */
+typedef struct
+{
+  const char *data;
+  gsize       len;
+  gsize       pos;
+  guint       line;
+} Lines;
+
+static gboolean
+lines_next (Lines       *it,
+            const char **start,
+            gsize       *len)
+{
+  const char *p;
+  const char *end;
+
+  if (it->pos >= it->len)
+    return FALSE;
+
+  p = it->data + it->pos;
+  end = it->data + it->len;
+  *start = p;
+  while (p < end && *p != '\n' && *p != '\r')
+    p++;
+  *len = (gsize) (p - *start);
+
+  if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
+    p += 2;
+  else if (p < end)
+    p++;
+
+  it->pos = (gsize) (p - it->data);
+  it->line++;
+
+  return TRUE;
+}
+
+/* ---- The result --------------------------------------------------------------- */
+
+static TciaImportFile *
+import_file_new (const char *display_name)
+{
+  TciaImportFile *self = g_new0 (TciaImportFile, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->display_name = g_strdup (display_name);
+  self->strings = g_string_chunk_new (4096);
+  self->uids = g_ptr_array_new ();
+  self->header = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->hints = g_list_store_new (TCIA_TYPE_SERIES);
+
+  return self;
+}
+
+TciaImportFile *
+tcia_import_file_ref (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+tcia_import_file_unref (TciaImportFile *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_free (self->display_name);
+  g_string_chunk_free (self->strings);
+  g_ptr_array_unref (self->uids);
+  g_hash_table_unref (self->header);
+  g_free (self->uid_column);
+  g_ptr_array_unref (self->warnings);
+  g_object_unref (self->hints);
+  g_free (self);
+}
+
+/* ---- Parser --------------------------------------------------------------------- */
+
+static void
+bad_line_clear (gpointer data)
+{
+  BadLine *bad = data;
+
+  g_free (bad->reason);
+}
+
+/* Takes @reason. */
+static void
+parser_bad_line (Parser *p,
+                 guint   line,
+                 char   *reason)
+{
+  p->n_bad++;
+
+  if (p->bad->len < MAX_REPORTED_LINES)
+    {
+      BadLine bad = { line, reason };
+
+      g_array_append_val (p->bad, bad);
+    }
+  else
+    {
+      g_free (reason);
+    }
+}
+
+/* @s is a checked UID. Returns the file's copy, or NULL when it is a duplicate. */
+static const char *
+parser_add_uid (Parser     *p,
+                const char *s,
+                gsize       len)
+{
+  char key[TCIA_IMPORT_MAX_UID_LENGTH + 1];
+  char *copy;
+
+  g_assert (len <= TCIA_IMPORT_MAX_UID_LENGTH);
+
+  memcpy (key, s, len);
+  key[len] = '\0';
+  if (g_hash_table_contains (p->seen, key))
+    {
+      p->file->n_duplicates++;
+      return NULL;
+    }
+
+  copy = g_string_chunk_insert_len (p->file->strings, s, (gssize) len);
+  g_hash_table_add (p->seen, copy);
+  g_ptr_array_add (p->file->uids, copy);
+
+  return copy;
+}
+
+/* Adds @s as a UID, or records the line as bad. */
+static const char *
+parser_take_uid (Parser     *p,
+                 guint       line,
+                 const char *s,
+                 gsize       len)
+{
+  g_autofree char *shown = NULL;
+
+  switch (check_uid (s, len))
+    {
+    case UID_OK:
+      return parser_add_uid (p, s, len);
+
+    case UID_TOO_LONG:
+      shown = shown_text (s, len);
+      parser_bad_line (p, line,
+                       g_strdup_printf (_("“%s” is longer than a series UID can be "
+                                          "(%d characters)"),
+                                        shown, TCIA_IMPORT_MAX_UID_LENGTH));
+      return NULL;
+
+    case UID_INVALID:
+    default:
+      shown = shown_text (s, len);
+      parser_bad_line (p, line, g_strdup_printf (_("“%s” is not a series UID"), shown));
+      return NULL;
+    }
+}
+
+static gboolean
+is_manifest_key (const char *s,
+                 gsize       len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (manifest_keys); i++)
+    if (strlen (manifest_keys[i]) == len && g_ascii_strncasecmp (manifest_keys[i], s, len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+is_list_key (const char *s,
+             gsize       len)
+{
+  return len == 22 && g_ascii_strncasecmp (s, "ListOfSeriesToDownload", 22) == 0;
+}
+
+/* The key of a "key=value" line, trimmed; FALSE when there is no '='. */
+static gboolean
+split_key_value (const char  *line,
+                 gsize        len,
+                 const char **key,
+                 gsize       *key_len,
+                 const char **value,
+                 gsize       *value_len)
+{
+  const char *eq = memchr (line, '=', len);
+
+  if (eq == NULL)
+    return FALSE;
+
+  *key = line;
+  *key_len = (gsize) (eq - line);
+  trim (key, key_len);
+  *value = eq + 1;
+  *value_len = (gsize) (line + len - (eq + 1));
+  trim (value, value_len);
+
+  return TRUE;
+}
+
+/* A `.tcia` manifest (with a header) or a bare UID list (without). A known
+ * header key after the list starts another header: two manifests joined
+ * with cat read as one (the first value of each key is kept). */
+static void
+parse_lines (Parser     *p,
+             const char *data,
+             gsize       len,
+             gboolean    with_header)
+{
+  Lines it = { data, len, 0, 0 };
+  gboolean in_list = !with_header;
+  const char *line;
+  gsize line_len;
+
+  while (lines_next (&it, &line, &line_len))
+    {
+      const char *key, *value;
+      gsize key_len, value_len;
+
+      trim (&line, &line_len);
+      if (line_len == 0 || line[0] == '#' || (!in_list && line[0] == '!'))
+        continue;
+
+      if (split_key_value (line, line_len, &key, &key_len, &value, &value_len) &&
+          (!in_list || is_manifest_key (key, key_len)))
+        {
+          if (is_list_key (key, key_len))
+            {
+              in_list = TRUE;
+              /* Some writers put the UIDs on the same line, comma separated. */
+              while (value_len > 0)
+                {
+                  const char *comma = memchr (value, ',', value_len);
+                  const char *item = value;
+                  gsize item_len = comma != NULL ? (gsize) (comma - value) : value_len;
+
+                  value_len -= comma != NULL ? item_len + 1 : item_len;
+                  value = comma != NULL ? comma + 1 : value + item_len;
+                  trim (&item, &item_len);
+                  if (item_len > 0)
+                    parser_take_uid (p, it.line, item, item_len);
+                }
+            }
+          else
+            {
+              g_autofree char *name = g_strndup (key, key_len);
+
+              in_list = FALSE;
+              if (!g_hash_table_contains (p->file->header, name))
+                g_hash_table_insert (p->file->header, g_steal_pointer (&name),
+                                     g_strndup (value, value_len));
+            }
+          continue;
+        }
+
+      /* "1.2.3", as a one-column spreadsheet without a header has it. */
+      if (line_len >= 2 && line[0] == '"' && line[line_len - 1] == '"')
+        {
+          line++;
+          line_len -= 2;
+        }
+
+      parser_take_uid (p, it.line, line, line_len);
+    }
+}
+
+/* ---- CSV ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *data;
+  gsize       len;
+  gsize       pos;
+  guint       line;        /* of the next record */
+  char        delimiter;
+  GString    *buffer;      /* the fields of the record, each nul-terminated */
+  GArray     *offsets;     /* gsize, where each field starts in buffer */
+} CsvReader;
+
+typedef enum
+{
+  CSV_RECORD,
+  CSV_END,
+  CSV_UNTERMINATED,
+  CSV_TOO_WIDE,
+} CsvStatus;
+
+/* One RFC 4180 record: fields separated by the delimiter, quoted fields may
+ * hold delimiters, line breaks and "" for a quote. Lenient where Excel is:
+ * text after a closing quote is kept. */
+static CsvStatus
+csv_next (CsvReader *r,
+          guint     *quote_line)
+{
+  const char *data = r->data;
+  gsize len = r->len;
+  gsize i = r->pos;
+
+  if (i >= len)
+    return CSV_END;
+
+  g_string_truncate (r->buffer, 0);
+  g_array_set_size (r->offsets, 0);
+
+  for (;;)
+    {
+      gsize start = r->buffer->len;
+      gsize run;
+
+      if (r->offsets->len >= MAX_CSV_COLUMNS)
+        return CSV_TOO_WIDE;
+      g_array_append_val (r->offsets, start);
+
+      if (i < len && data[i] == '"')
+        {
+          *quote_line = r->line;
+          i++;
+          for (;;)
+            {
+              if (i >= len)
+                return CSV_UNTERMINATED;
+
+              run = i;
+              while (i < len && data[i] != '"' && data[i] != '\n' && data[i] != '\r')
+                i++;
+              g_string_append_len (r->buffer, data + run, i - run);
+              if (i >= len)
+                continue;
+
+              if (data[i] == '"')
+                {
+                  if (i + 1 < len && data[i + 1] == '"')
+                    {
+                      g_string_append_c (r->buffer, '"');
+                      i += 2;
+                      continue;
+                    }
+                  i++;
+                  break;
+                }
+
+              /* A line break inside quotes. */
+              if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+                {
+                  g_string_append (r->buffer, "\r\n");
+                  i += 2;
+                }
+              else
+                {
+                  g_string_append_c (r->buffer, data[i]);
+                  i++;
+                }
+              r->line++;
+            }
+        }
+
+      run = i;
+      while (i < len && data[i] != r->delimiter && data[i] != '\n' && data[i] != '\r')
+        i++;
+      g_string_append_len (r->buffer, data + run, i - run);
+      g_string_append_c (r->buffer, '\0');
+
+      if (i >= len)
+        break;
+      if (data[i] == r->delimiter)
+        {
+          i++;
+          continue;
+        }
+
+      if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+        i += 2;
+      else
+        i++;
+      r->line++;
+      break;
+    }
+
+  r->pos = i;
+
+  return CSV_RECORD;
+}
+
+/* Field @index of the record, trimmed in place; "" past the end. */
+static const char *
+csv_field (CsvReader *r,
+           guint      index,
+           gsize     *len)
+{
+  char *s;
+  gsize l;
+
+  if (index >= r->offsets->len)
+    {
+      *len = 0;
+      return "";
+    }
+
+  s = r->buffer->str + g_array_index (r->offsets, gsize, index);
+  l = strlen (s);
+  while (l > 0 && is_blank (s[l - 1]))
+    s[--l] = '\0';
+  while (l > 0 && is_blank (*s))
+    s++, l--;
+  *len = l;
+
+  return s;
+}
+
+static gboolean
+csv_record_is_blank (CsvReader *r)
+{
+  for (guint i = 0; i < r->offsets->len; i++)
+    {
+      gsize len;
+
+      csv_field (r, i, &len);
+      if (len > 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* "SeriesInstanceUID", "Series UID", "Series ID", "Series Instance UID",
+ * "series_instance_uid": letters and digits only, any case. */
+static gboolean
+is_uid_column_name (const char *name,
+                    gsize       len)
+{
+  static const char * const names[] = { "seriesinstanceuid", "seriesuid", "seriesid" };
+  char normal[32];
+  gsize n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isalnum (name[i]))
+        continue;
+      if (n + 1 >= sizeof normal)
+        return FALSE;
+      normal[n++] = g_ascii_tolower (name[i]);
+    }
+  normal[n] = '\0';
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strcmp (normal, names[i]) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+set_no_uid_column_error (Parser     *p,
+                         CsvReader  *r,
+                         GError    **error)
+{
+  g_autoptr(GString) columns = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < r->offsets->len && n < MAX_LISTED_COLUMNS; i++)
+    {
+      g_autofree char *shown = NULL;
+      const char *name;
+      gsize len;
+
+      name = csv_field (r, i, &len);
+      if (len == 0)
+        continue;
+      shown = shown_text (name, len);
+      if (n++ > 0)
+        g_string_append (columns, ", ");
+      g_string_append_printf (columns, "“%s”", shown);
+    }
+  if (n == MAX_LISTED_COLUMNS && r->offsets->len > MAX_LISTED_COLUMNS)
+    g_string_append (columns, ", …");
+
+  g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_NO_UID_COLUMN,
+               _("%s, line %u: no column holds series UIDs. A column named "
+                 "“SeriesInstanceUID”, “Series UID” or “Series ID” is needed; "
+                 "the columns are %s."),
+               p->name, r->line == 0 ? 1 : r->line, n > 0 ? columns->str : "—");
+}
+
+static gboolean
+parse_csv (Parser      *p,
+           const char  *data,
+           gsize        len,
+           char         delimiter,
+           GError     **error)
+{
+  CsvReader r = { data, len, 0, 1, delimiter, NULL, NULL };
+  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+  g_autoptr(GPtrArray) hints = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TciaRecordBuilder) builder = NULL;
+  gboolean ok = TRUE;
+  int uid_column = -1;
+
+  r.buffer = g_string_sized_new (1024);
+  r.offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  for (;;)
+    {
+      guint line = r.line;
+      guint quote_line = line;
+      CsvStatus status = csv_next (&r, &quote_line);
+      const char *uid;
+      const char *copy;
+      gsize uid_len;
+
+      if (status == CSV_END)
+        break;
+      if (status == CSV_UNTERMINATED)
+        {
+          g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_MALFORMED_CSV,
+                       _("%s, line %u: a quoted field starts here and never ends"),
+                       p->name, quote_line);
+          ok = FALSE;
+          break;
+        }
+      if (status == CSV_TOO_WIDE)
+        {
+          g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_MALFORMED_CSV,
+                       _("%s, line %u: more than %d columns; this is not a list of series"),
+                       p->name, line, MAX_CSV_COLUMNS);
+          ok = FALSE;
+          break;
+        }
+
+      if (csv_record_is_blank (&r))
+        continue;
+
+      if (uid_column < 0)
+        {
+          for (guint i = 0; i < r.offsets->len; i++)
+            {
+              gsize name_len;
+              const char *name = csv_field (&r, i, &name_len);
+
+              if (uid_column < 0 && is_uid_column_name (name, name_len))
+                {
+                  uid_column = (int) i;
+                  p->file->uid_column = g_strndup (name, name_len);
+                  /* So that the hint has its identity whatever the spelling. */
+                  g_ptr_array_add (header, g_strdup ("series-uid"));
+                }
+              else
+                {
+                  g_ptr_array_add (header, g_strndup (name, name_len));
+                }
+            }
+          if (uid_column < 0)
+            {
+              r.line = line;
+              set_no_uid_column_error (p, &r, error);
+              ok = FALSE;
+              break;
+            }
+          builder = tcia_record_builder_new (TCIA_TYPE_SERIES, 16 * 1024);
+          continue;
+        }
+
+      uid = csv_field (&r, (guint) uid_column, &uid_len);
+      if (uid_len == 0)
+        {
+          parser_bad_line (p, line, g_strdup_printf (_("no series UID in column “%s”"),
+                                                     p->file->uid_column));
+          continue;
+        }
+      if (check_uid (uid, uid_len) != UID_OK)
+        {
+          g_autofree char *shown = shown_text (uid, uid_len);
+
+          parser_bad_line (p, line, g_strdup_printf (_("“%s” in column “%s” is not a series UID"),
+                                                     shown, p->file->uid_column));
+          continue;
+        }
+
+      copy = parser_add_uid (p, uid, uid_len);
+      if (copy != NULL)
+        {
+          guint n = MIN (header->len, r.offsets->len);
+          GObject *hint;
+
+          g_ptr_array_set_size (values, 0);
+          for (guint i = 0; i < n; i++)
+            {
+              gsize value_len;
+
+              g_ptr_array_add (values, (gpointer) csv_field (&r, i, &value_len));
+            }
+          hint = tcia_record_builder_add_fields (builder,
+                                                 (const char * const *) header->pdata,
+                                                 (const char * const *) values->pdata, n);
+          if (hint != NULL)
+            g_ptr_array_add (hints, hint);
+        }
+    }
+
+  if (ok && hints->len > 0)
+    g_list_store_splice (p->file->hints, 0, 0, hints->pdata, hints->len);
+
+  g_string_free (r.buffer, TRUE);
+  g_array_unref (r.offsets);
+
+  return ok;
+}
+
+/* ---- Sniffing ---------------------------------------------------------------------- */
+
+/* NUL bytes, or many control characters or invalid UTF-8 sequences near the
+ * start: an image, an archive, a spreadsheet in a binary format, random data.
+ * A text file with a few bad bytes (Latin-1 accents) is not binary: it gets
+ * the more useful "not UTF-8, line N". */
+static gboolean
+looks_binary (const char *data,
+              gsize       len)
+{
+  const char *end = data + MIN (len, SNIFF_SIZE);
+  const char *p = data;
+  guint suspicious = 0;
+
+  if (memchr (data, '\0', len) != NULL)
+    return TRUE;
+
+  while (p < end)
+    {
+      guchar c = (guchar) *p;
+
+      if (c < 0x80)
+        {
+          if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') ||
+              c == 0x7f)
+            suspicious++;
+          p++;
+        }
+      else
+        {
+          gunichar u = g_utf8_get_char_validated (p, end - p);
+
+          if (u == (gunichar) -2)
+            break;   /* cut by the end of the sample */
+          if (u == (gunichar) -1)
+            {
+              suspicious++;
+              p++;
+            }
+          else
+            {
+              p = g_utf8_next_char (p);
+            }
+        }
+    }
+
+  return suspicious >= 4 && suspicious * 8 > (guint) (p - data);
+}
+
+static TciaImportFormat
+sniff_format (const char *data,
+              gsize       len,
+              char       *delimiter)
+{
+  Lines it = { data, len, 0, 0 };
+  const char *first = NULL;
+  gsize first_len = 0;
+  const char *line;
+  gsize line_len;
+  guint n = 0;
+
+  *delimiter = ',';
+
+  while (n < SNIFF_LINES && lines_next (&it, &line, &line_len))
+    {
+      trim (&line, &line_len);
+      if (line_len == 0 || line[0] == '#')
+        continue;
+      n++;
+
+      if (first == NULL)
+        {
+          const char *key, *value;
+          gsize key_len, value_len;
+
+          first = line;
+          first_len = line_len;
+          if (split_key_value (line, line_len, &key, &key_len, &value, &value_len) &&
+              is_manifest_key (key, key_len))
+            return TCIA_IMPORT_FORMAT_MANIFEST;
+        }
+      else if (line_len >= 23 && is_list_key (line, 22))
+        {
+          const char *rest = line + 22;
+          gsize rest_len = line_len - 22;
+
+          trim (&rest, &rest_len);
+          if (rest_len > 0 && rest[0] == '=')
+            return TCIA_IMPORT_FORMAT_MANIFEST;
+        }
+    }
+
+  if (first == NULL || only_digits_and_dots (first, first_len))
+    return TCIA_IMPORT_FORMAT_UID_LIST;
+
+  if (memchr (first, '\t', first_len) != NULL)
+    {
+      *delimiter = '\t';
+      return TCIA_IMPORT_FORMAT_TSV;
+    }
+  if (memchr (first, ',', first_len) != NULL)
+    return TCIA_IMPORT_FORMAT_CSV;
+  if (memchr (first, ';', first_len) != NULL)
+    {
+      *delimiter = ';';
+      return TCIA_IMPORT_FORMAT_CSV;
+    }
+
+  /* A spreadsheet with a single column, "SeriesInstanceUID" or "\"Series UID\"". */
+  if (first_len >= 2 && first[0] == '"' && first[first_len - 1] == '"')
+    first++, first_len -= 2;
+  if (is_uid_column_name (first, first_len))
+    return TCIA_IMPORT_FORMAT_CSV;
+
+  return TCIA_IMPORT_FORMAT_UID_LIST;
+}
+
+/* The 1-based line and byte column of @offset. */
+static void
+locate (const char *data,
+        gsize       offset,
+        guint      *line,
+        guint      *column)
+{
+  gsize line_start = 0;
+  gsize i;
+
+  *line = 1;
+  for (i = 0; i < offset; i++)
+    {
+      if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= offset || data[i + 1] != '\n')))
+        {
+          (*line)++;
+          line_start = i + 1;
+        }
+    }
+  *column = (guint) (offset - line_start + 1);
+}
+
+static char *
+bad_lines_message (Parser *p)
+{
+  GString *message = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < p->bad->len; i++)
+    {
+      BadLine *bad = &g_array_index (p->bad, BadLine, i);
+
+      if (i == 0)
+        g_string_append_printf (message, _("%s, line %u: %s"), p->name, bad->line, bad->reason);
+      else
+        g_string_append_printf (message, _("\nline %u: %s"), bad->line, bad->reason);
+    }
+
+  if (p->n_bad > p->bad->len)
+    {
+      guint rest = p->n_bad - p->bad->len;
+
+      g_string_append_c (message, '\n');
+      g_string_append_printf (message,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "and %u more line that is not a series UID",
+                                           "and %u more lines that are not series UIDs",
+                                           rest),
+                              rest);
+    }
+
+  return g_string_free (message, FALSE);
+}
+
+static TciaImportFile *
+parse_text (const char        *data,
+            gsize              len,
+            const char        *name,
+            TciaImportFormat   format,
+            TciaImportFlags    flags,
+            GError           **error)
+{
+  g_autoptr(TciaImportFile) file = import_file_new (name);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) bad = g_array_new (FALSE, FALSE, sizeof (BadLine));
+  Parser p = { name, flags, file, seen, bad, 0 };
+  const char *invalid = NULL;
+  char delimiter = ',';
+
+  g_array_set_clear_func (bad, bad_line_clear);
+
+  if (looks_binary (data, len))
+    {
+      g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_NOT_TEXT,
+                   _("“%s” is not a manifest or a CSV file: it holds binary data"), name);
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (data, len, &invalid))
+    {
+      guint line, column;
+
+      locate (data, (gsize) (invalid - data), &line, &column);
+      g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_INVALID_UTF8,
+                   _("%s, line %u: the text is not UTF-8 (byte %u of the line is 0x%02X). "
+                     "Save the file as UTF-8 and try again."),
+                   name, line, column, (guint) (guchar) *invalid);
+      return NULL;
+    }
+
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    data += 3, len -= 3;
+
+  if (format == TCIA_IMPORT_FORMAT_AUTO)
+    format = sniff_format (data, len, &delimiter);
+  else if (format == TCIA_IMPORT_FORMAT_TSV)
+    delimiter = '\t';
+  else if (format == TCIA_IMPORT_FORMAT_CSV)
+    sniff_format (data, len, &delimiter);
+  file->format = format;
+
+  switch (format)
+    {
+    case TCIA_IMPORT_FORMAT_MANIFEST:
+    case TCIA_IMPORT_FORMAT_UID_LIST:
+      parse_lines (&p, data, len, format == TCIA_IMPORT_FORMAT_MANIFEST);
+      break;
+
+    case TCIA_IMPORT_FORMAT_CSV:
+    case TCIA_IMPORT_FORMAT_TSV:
+      if (!parse_csv (&p, data, len, delimiter, error))
+        return NULL;
+      break;
+
+    case TCIA_IMPORT_FORMAT_AUTO:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (p.n_bad > 0 &&
+      ((flags & TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES) == 0 || file->uids->len == 0))
+    {
+      g_autofree char *message = bad_lines_message (&p);
+
+      g_set_error_literal (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_INVALID_LINE, message);
+      return NULL;
+    }
+
+  if (file->uids->len == 0)
+    {
+      g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_EMPTY,
+                   _("“%s” holds no series UIDs"), name);
+      return NULL;
+    }
+
+  file->n_skipped = p.n_bad;
+  for (guint i = 0; i < bad->len; i++)
+    {
+      BadLine *b = &g_array_index (bad, BadLine, i);
+
+      g_ptr_array_add (file->warnings,
+                       g_strdup_printf (_("%s, line %u: %s"), name, b->line, b->reason));
+    }
+  g_ptr_array_add (file->warnings, NULL);
+  g_ptr_array_add (file->uids, NULL);
+
+  return g_steal_pointer (&file);
+}
+
+TciaImportFile *
+tcia_import_parse_bytes (GBytes            *bytes,
+                         const char        *display_name,
+                         TciaImportFormat   format,
+                         TciaImportFlags    flags,
+                         GError           **error)
+{
+  g_autofree char *converted = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *limit = NULL;
+  const char *data;
+  gsize len;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (display_name == NULL)
+    display_name = _("The file");
+
+  data = g_bytes_get_data (bytes, &len);
+
+  if (len > TCIA_IMPORT_MAX_SIZE)
+    {
+      size = g_format_size (len);
+      limit = g_format_size (TCIA_IMPORT_MAX_SIZE);
+      g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_TOO_LARGE,
+                   _("“%s” is too large to be a list of series (%s, the limit is %s)"),
+                   display_name, size, limit);
+      return NULL;
+    }
+
+  if (len == 0)
+    {
+      g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_EMPTY,
+                   _("“%s” is empty"), display_name);
+      return NULL;
+    }
+
+  /* What Windows Notepad calls "Unicode". */
+  if (len >= 2 && (((guchar) data[0] == 0xff && (guchar) data[1] == 0xfe) ||
+                   ((guchar) data[0] == 0xfe && (guchar) data[1] == 0xff)))
+    {
+      gsize converted_len = 0;
+
+      converted = g_convert (data, (gssize) len, "UTF-8", "UTF-16", NULL, &converted_len, NULL);
+      if (converted == NULL)
+        {
+          g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_INVALID_UTF8,
+                       _("“%s” looks like UTF-16 text but is not valid UTF-16. "
+                         "Save the file as UTF-8 and try again."),
+                       display_name);
+          return NULL;
+        }
+      data = converted;
+      len = converted_len;
+      if (len == 0)
+        {
+          g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_EMPTY,
+                       _("“%s” is empty"), display_name);
+          return NULL;
+        }
+    }
+
+  return parse_text (data, len, display_name, format, flags, error);
+}
+
+static GBytes *
+read_capped (GFile         *file,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  guint8 chunk[64 * 1024];
+
+  stream = g_file_read (file, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+
+  /* Read at most one byte more than allowed: enough to know it is too
+   * large, whatever the file (a FIFO, /dev/zero) claims its size is. */
+  while (buffer->len <= TCIA_IMPORT_MAX_SIZE)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), chunk, sizeof chunk,
+                                      cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      g_byte_array_append (buffer, chunk, (guint) n);
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+TciaImportFile *
+tcia_import_parse_file (GFile             *file,
+                        TciaImportFormat   format,
+                        TciaImportFlags    flags,
+                        GCancellable      *cancellable,
+                        GError           **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME ","
+                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, error);
+  if (info == NULL)
+    return NULL;
+
+  name = g_strdup (g_file_info_get_display_name (info));
+
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
+      (guint64) g_file_info_get_size (info) > TCIA_IMPORT_MAX_SIZE)
+    {
+      g_autofree char *size = g_format_size ((guint64) g_file_info_get_size (info));
+      g_autofree char *limit = g_format_size (TCIA_IMPORT_MAX_SIZE);
+
+      g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_TOO_LARGE,
+                   _("“%s” is too large to be a list of series (%s, the limit is %s)"),
+                   name, size, limit);
+      return NULL;
+    }
+
+  bytes = read_capped (file, cancellable, error);
+  if (bytes == NULL)
+    return NULL;
+
+  return tcia_import_parse_bytes (bytes, name, format, flags, error);
+}
+
+typedef struct
+{
+  GFile            *file;
+  TciaImportFormat  format;
+  TciaImportFlags   flags;
+} ParseFileData;
+
+static void
+parse_file_data_free (gpointer data)
+{
+  ParseFileData *parse = data;
+
+  g_object_unref (parse->file);
+  g_free (parse);
+}
+
+static void
+parse_file_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ParseFileData *parse = task_data;
+  GError *error = NULL;
+  TciaImportFile *file;
+
+  file = tcia_import_parse_file (parse->file, parse->format, parse->flags, cancellable, &error);
+  if (file == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, file, (GDestroyNotify) tcia_import_file_unref);
+}
+
+void
+tcia_import_parse_file_async (GFile               *file,
+                              TciaImportFormat     format,
+                              TciaImportFlags      flags,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ParseFileData *parse;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  parse = g_new0 (ParseFileData, 1);
+  parse->file = g_object_ref (file);
+  parse->format = format;
+  parse->flags = flags;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tcia_import_parse_file_async);
+  g_task_set_task_data (task, parse, parse_file_data_free);
+  g_task_run_in_thread (task, parse_file_thread);
+}
+
+TciaImportFile *
+tcia_import_parse_file_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tcia_import_parse_file_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Accessors ------------------------------------------------------------------- */
+
+const char *
+tcia_import_file_get_display_name (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->display_name;
+}
+
+TciaImportFormat
+tcia_import_file_get_format (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, TCIA_IMPORT_FORMAT_AUTO);
+
+  return self->format;
+}
+
+const char * const *
+tcia_import_file_get_uids (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char * const *) self->uids->pdata;
+}
+
+guint
+tcia_import_file_get_n_uids (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  /* Without the terminating NULL. */
+  return self->uids->len - 1;
+}
+
+guint
+tcia_import_file_get_n_duplicates (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_duplicates;
+}
+
+const char *
+tcia_import_file_get_header (TciaImportFile *self,
+                             const char     *key)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (self->header, key);
+}
+
+const char *
+tcia_import_file_get_uid_column (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->uid_column;
+}
+
+guint
+tcia_import_file_get_n_skipped_lines (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_skipped;
+}
+
+const char * const *
+tcia_import_file_get_warnings (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char * const *) self->warnings->pdata;
+}
+
+GListModel *
+tcia_import_file_get_hints (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return G_LIST_MODEL (self->hints);
+}
