@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tcia-browse-page.h"
+#include "tcia-window.h"
+
+G_BEGIN_DECLS
+
+/* For tests: the pages of the window. */
+TciaBrowsePage   *tcia_window_get_browse_page  (TciaWindow *self);
+AdwViewStackPage *tcia_window_get_basket_page  (TciaWindow *self);
+
+G_END_DECLS

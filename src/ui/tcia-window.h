@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tcia-basket.h"
+#include "tcia-client.h"
+
+G_BEGIN_DECLS
+
+#define TCIA_TYPE_WINDOW (tcia_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (TciaWindow, tcia_window, TCIA, WINDOW, AdwApplicationWindow)
+
+/* @settings holds the application's schema (window-width, window-height,
+ * window-maximized), where the window keeps its size; NULL to keep nothing. */
+TciaWindow *tcia_window_new          (GtkApplication *application,
+                                      GSettings      *settings);
+/* @client: the server browsed (NULL: the Browse page stays empty);
+ * @basket: where picked series go (NULL: a basket in memory). */
+TciaWindow *tcia_window_new_full     (GtkApplication *application,
+                                      GSettings      *settings,
+                                      TciaClient     *client,
+                                      TciaBasket     *basket);
+GSettings  *tcia_window_get_settings (TciaWindow     *self);
+TciaBasket *tcia_window_get_basket   (TciaWindow     *self);
+
+G_END_DECLS
