@@ -1208,6 +1208,25 @@ operation_start (TciaClient          *self,
   g_task_run_in_thread (task, operation_thread);
 }
 
+/* The common case: one GET of one endpoint. */
+static void
+start_get (TciaClient          *self,
+           ResultKind           result_kind,
+           GType                record_type,
+           GListStore          *into,
+           char                *url,
+           const char          *endpoint,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  Operation *op = operation_new (self, result_kind, record_type, into, cancellable);
+
+  add_request (op->requests, endpoint, url, NULL);
+  operation_start (self, op, source_tag, endpoint, cancellable, callback, user_data);
+}
+
 static GListModel *
 listing_finish (TciaClient    *self,
                 GAsyncResult  *result,
@@ -1261,7 +1280,6 @@ tcia_client_list_collections_async (TciaClient          *self,
                                     gpointer             user_data)
 {
   const char *endpoint;
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1271,10 +1289,9 @@ tcia_client_list_collections_async (TciaClient          *self,
   endpoint = (with_counts && self->version == TCIA_API_V4)
              ? "getCollectionValuesAndCounts" : "getCollectionValues";
 
-  op = operation_new (self, RESULT_RECORDS, TCIA_TYPE_COLLECTION, into, cancellable);
-  add_request (op->requests, endpoint, build_url (self->api_url, endpoint, NULL, 0), NULL);
-  operation_start (self, op, tcia_client_list_collections_async, endpoint,
-                   cancellable, callback, user_data);
+  start_get (self, RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
+             build_url (self->api_url, endpoint, NULL, 0),
+             endpoint, tcia_client_list_collections_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -1353,7 +1370,6 @@ tcia_client_list_descriptions_async (TciaClient          *self,
 {
   const char *endpoint = "getCollectionDescriptions";
   Param params[] = { { "collectionName", collection } };
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1368,11 +1384,9 @@ tcia_client_list_descriptions_async (TciaClient          *self,
       return;
     }
 
-  op = operation_new (self, RESULT_RECORDS, TCIA_TYPE_COLLECTION, into, cancellable);
-  add_request (op->requests, endpoint,
-               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)), NULL);
-  operation_start (self, op, tcia_client_list_descriptions_async, endpoint,
-                   cancellable, callback, user_data);
+  start_get (self, RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
+             build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+             endpoint, tcia_client_list_descriptions_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -1393,7 +1407,6 @@ tcia_client_list_patients_async (TciaClient          *self,
 {
   const char *endpoint = "getPatient";
   g_autoptr(TciaQuery) empty = NULL;
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1409,12 +1422,10 @@ tcia_client_list_patients_async (TciaClient          *self,
       { "PatientId", query->patient_id },
     };
 
-    op = operation_new (self, RESULT_RECORDS, TCIA_TYPE_PATIENT, into, cancellable);
-    add_request (op->requests, endpoint,
-                 build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)), NULL);
+    start_get (self, RESULT_RECORDS, TCIA_TYPE_PATIENT, into,
+               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+               endpoint, tcia_client_list_patients_async, cancellable, callback, user_data);
   }
-  operation_start (self, op, tcia_client_list_patients_async, endpoint,
-                   cancellable, callback, user_data);
 }
 
 GListModel *
@@ -1435,7 +1446,6 @@ tcia_client_list_studies_async (TciaClient          *self,
 {
   const char *endpoint = "getPatientStudy";
   g_autoptr(TciaQuery) empty = NULL;
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1451,12 +1461,10 @@ tcia_client_list_studies_async (TciaClient          *self,
       { "StudyInstanceUID", query->study_uid },
     };
 
-    op = operation_new (self, RESULT_RECORDS, TCIA_TYPE_STUDY, into, cancellable);
-    add_request (op->requests, endpoint,
-                 build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)), NULL);
+    start_get (self, RESULT_RECORDS, TCIA_TYPE_STUDY, into,
+               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+               endpoint, tcia_client_list_studies_async, cancellable, callback, user_data);
   }
-  operation_start (self, op, tcia_client_list_studies_async, endpoint,
-                   cancellable, callback, user_data);
 }
 
 GListModel *
@@ -1477,7 +1485,6 @@ tcia_client_list_series_async (TciaClient          *self,
 {
   const char *endpoint = "getSeries";
   g_autoptr(TciaQuery) empty = NULL;
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1498,12 +1505,10 @@ tcia_client_list_series_async (TciaClient          *self,
       { "SeriesInstanceUID", query->series_uid },
     };
 
-    op = operation_new (self, RESULT_RECORDS, TCIA_TYPE_SERIES, into, cancellable);
-    add_request (op->requests, endpoint,
-                 build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)), NULL);
+    start_get (self, RESULT_RECORDS, TCIA_TYPE_SERIES, into,
+               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+               endpoint, tcia_client_list_series_async, cancellable, callback, user_data);
   }
-  operation_start (self, op, tcia_client_list_series_async, endpoint,
-                   cancellable, callback, user_data);
 }
 
 GListModel *
@@ -1525,7 +1530,6 @@ tcia_client_list_updated_series_async (TciaClient          *self,
   const char *endpoint = "getUpdatedSeries";
   g_autofree char *date = NULL;
   Param params[1];
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1539,10 +1543,9 @@ tcia_client_list_updated_series_async (TciaClient          *self,
     date = g_strdup ("01/01/1900");
   params[0] = (Param) { "fromDate", date };
 
-  op = operation_new (self, RESULT_RECORDS, TCIA_TYPE_SERIES, into, cancellable);
-  add_request (op->requests, endpoint, build_url (self->api_url, endpoint, params, 1), NULL);
-  operation_start (self, op, tcia_client_list_updated_series_async, endpoint,
-                   cancellable, callback, user_data);
+  start_get (self, RESULT_RECORDS, TCIA_TYPE_SERIES, into,
+             build_url (self->api_url, endpoint, params, 1),
+             endpoint, tcia_client_list_updated_series_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -1697,7 +1700,6 @@ tcia_client_get_shared_cart_async (TciaClient          *self,
   g_autofree char *name = NULL;
   g_autofree char *v1_url = NULL;
   Param params[1];
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (name_or_url != NULL);
@@ -1725,10 +1727,9 @@ tcia_client_get_shared_cart_async (TciaClient          *self,
     v1_url = g_strdup (self->api_url);
 
   params[0] = (Param) { "name", name };
-  op = operation_new (self, RESULT_RECORDS, TCIA_TYPE_SERIES, into, cancellable);
-  add_request (op->requests, endpoint, build_url (v1_url, endpoint, params, 1), NULL);
-  operation_start (self, op, tcia_client_get_shared_cart_async, endpoint,
-                   cancellable, callback, user_data);
+  start_get (self, RESULT_RECORDS, TCIA_TYPE_SERIES, into,
+             build_url (v1_url, endpoint, params, 1),
+             endpoint, tcia_client_get_shared_cart_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -1748,16 +1749,14 @@ tcia_client_get_series_size_async (TciaClient          *self,
 {
   const char *endpoint = "getSeriesSize";
   Param params[] = { { "SeriesInstanceUID", series_uid } };
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (series_uid != NULL && series_uid[0] != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = operation_new (self, RESULT_SERIES_SIZE, G_TYPE_NONE, NULL, cancellable);
-  add_request (op->requests, endpoint, build_url (self->api_url, endpoint, params, 1), NULL);
-  operation_start (self, op, tcia_client_get_series_size_async, endpoint,
-                   cancellable, callback, user_data);
+  start_get (self, RESULT_SERIES_SIZE, G_TYPE_NONE, NULL,
+             build_url (self->api_url, endpoint, params, 1),
+             endpoint, tcia_client_get_series_size_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1795,16 +1794,14 @@ tcia_client_list_sop_instance_uids_async (TciaClient          *self,
 {
   const char *endpoint = "getSOPInstanceUIDs";
   Param params[] = { { "SeriesInstanceUID", series_uid } };
-  Operation *op;
 
   g_return_if_fail (TCIA_IS_CLIENT (self));
   g_return_if_fail (series_uid != NULL && series_uid[0] != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = operation_new (self, RESULT_SOP_UIDS, G_TYPE_NONE, NULL, cancellable);
-  add_request (op->requests, endpoint, build_url (self->api_url, endpoint, params, 1), NULL);
-  operation_start (self, op, tcia_client_list_sop_instance_uids_async, endpoint,
-                   cancellable, callback, user_data);
+  start_get (self, RESULT_SOP_UIDS, G_TYPE_NONE, NULL,
+             build_url (self->api_url, endpoint, params, 1),
+             endpoint, tcia_client_list_sop_instance_uids_async, cancellable, callback, user_data);
 }
 
 char **
