@@ -23,6 +23,7 @@ struct _TciaApplication
   TciaBasket     *basket;
   char           *api_url_option;   /* --api-url */
   TciaCliListing *listing;          /* what --list asked for */
+  TciaCliDownload *download;        /* what --download asked for */
   gboolean        settings_loaded;
   gboolean        options_handled;
 };
@@ -114,6 +115,7 @@ tcia_application_local_command_line (GApplication   *app,
 {
   TciaApplication *self = TCIA_APPLICATION (app);
   g_autoptr(TciaCliListing) listing = NULL;
+  g_autoptr(TciaCliDownload) download = NULL;
 
   self->options_handled = FALSE;
 
@@ -131,6 +133,22 @@ tcia_application_local_command_line (GApplication   *app,
 
   /* The listing runs here rather than in handle-local-options, which cannot
    * see the FILE arguments left over. */
+  download = g_steal_pointer (&self->download);
+  if (download != NULL && *exit_status == 0)
+    {
+      g_autofree char *api_url = NULL;
+
+      if (g_strv_length (*arguments) > 1)
+        {
+          tcia_cli_print_error (_("--download takes no FILE arguments"));
+          *exit_status = TCIA_CLI_EXIT_FAILURE;
+          return TRUE;
+        }
+      api_url = tcia_application_dup_api_url (self);
+      *exit_status = tcia_cli_download_run (download, api_url);
+      return TRUE;
+    }
+
   listing = g_steal_pointer (&self->listing);
   if (listing != NULL && *exit_status == 0)
     {
@@ -165,6 +183,16 @@ tcia_application_handle_local_options (GApplication *app,
 
   g_clear_pointer (&self->api_url_option, g_free);
   g_variant_dict_lookup (options, "api-url", "s", &self->api_url_option);
+
+  g_clear_pointer (&self->download, tcia_cli_download_free);
+  self->download = tcia_cli_download_new_from_options (options, &error);
+  if (error != NULL)
+    {
+      tcia_cli_print_error ("%s", error->message);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  if (self->download != NULL)
+    return 0;
 
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
   self->listing = tcia_cli_listing_new_from_options (options, &error);
@@ -290,6 +318,7 @@ tcia_application_finalize (GObject *object)
   g_clear_object (&self->basket);
   g_clear_pointer (&self->api_url_option, g_free);
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
+  g_clear_pointer (&self->download, tcia_cli_download_free);
 
   G_OBJECT_CLASS (tcia_application_parent_class)->finalize (object);
 }
@@ -324,9 +353,11 @@ tcia_application_init (TciaApplication *self)
                                               "imaging series. FILE… are .tcia manifests."));
   g_application_set_option_context_description (app,
                                                 _("With --list, prints a listing from the server "
-                                                  "on standard output; no display is needed. "
-                                                  "Exit status: 0 done, 2 bad usage or a listing "
-                                                  "the server could not answer."));
+                                                  "on standard output; with --download, downloads "
+                                                  "the series of a manifest into --output. No "
+                                                  "display is needed for either. Exit status: 0 "
+                                                  "done, 1 some series failed, 2 bad usage, bad "
+                                                  "input or a listing the server could not answer."));
 }
 
 TciaApplication *

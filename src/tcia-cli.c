@@ -7,11 +7,14 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "tcia-core.h"
+#include "tcia-download-queue.h"
+#include "tcia-import.h"
 #include "tcia-manifest.h"
 
 #include "tcia-cli.h"
@@ -106,6 +109,18 @@ static const GOptionEntry main_entries[] = {
   { "format", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Print the listing as tsv (the default), csv, json, or tcia (a manifest of series)"),
     N_("FORMAT") },
+  { "download", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Download the series of MANIFEST (a .tcia manifest or a list of series UIDs) instead "
+       "of opening a window; needs --output"),
+    N_("MANIFEST") },
+  { "output", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Download into the folder DIR"), N_("DIR") },
+  { "jobs", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("Download N series at a time, 1 to 16 (default 4)"), N_("N") },
+  { "layout", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Name folders as the NBIA Data Retriever does (descriptive, the default), by UIDs "
+       "(classic), or one folder per series UID (flat)"),
+    N_("LAYOUT") },
   { NULL }
 };
 
@@ -861,4 +876,318 @@ tcia_cli_listing_run (TciaCliListing *self,
     }
 
   return 0;
+}
+
+/* ---- --download ---- */
+
+struct _TciaCliDownload
+{
+  char       *manifest;
+  char       *output;
+  guint       jobs;
+  TciaLayout  layout;
+};
+
+typedef struct
+{
+  TciaDownloadQueue *queue;
+  guint              n_total;
+  guint              n_skipped;
+  gboolean           live;        /* stderr is a terminal: one line, rewritten */
+  gint64             started_us;
+  gboolean           done;
+  TciaImportResult  *resolved;
+  GError            *error;
+} DownloadRun;
+
+TciaCliDownload *
+tcia_cli_download_new_from_options (GVariantDict  *options,
+                                    GError       **error)
+{
+  g_autoptr(TciaCliDownload) self = NULL;
+  const char *layout = NULL;
+  gint32 jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  if (!g_variant_dict_contains (options, "download"))
+    {
+      static const char * const needs[] = { "output", "jobs", "layout" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
+        {
+          if (g_variant_dict_contains (options, needs[i]))
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--%s needs --download"), needs[i]);
+              return NULL;
+            }
+        }
+      return NULL;
+    }
+  if (g_variant_dict_contains (options, "list"))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--download and --list cannot be used together"));
+      return NULL;
+    }
+
+  self = g_new0 (TciaCliDownload, 1);
+  g_variant_dict_lookup (options, "download", "^ay", &self->manifest);
+  g_variant_dict_lookup (options, "output", "^ay", &self->output);
+  if (self->manifest == NULL || *self->manifest == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--download needs a manifest file"));
+      return NULL;
+    }
+  if (self->output == NULL || *self->output == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--download needs --output=DIR, the folder to download into"));
+      return NULL;
+    }
+
+  g_variant_dict_lookup (options, "jobs", "i", &jobs);
+  if (jobs < 1 || jobs > TCIA_DOWNLOAD_QUEUE_MAX_JOBS)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--jobs must be between 1 and %d"), TCIA_DOWNLOAD_QUEUE_MAX_JOBS);
+      return NULL;
+    }
+  self->jobs = jobs;
+
+  self->layout = TCIA_LAYOUT_DESCRIPTIVE;
+  if (g_variant_dict_lookup (options, "layout", "&s", &layout) &&
+      !tcia_layout_from_string (layout, &self->layout))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("unknown --layout “%s”: choose descriptive, classic or flat"), layout);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+void
+tcia_cli_download_free (TciaCliDownload *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->manifest);
+  g_free (self->output);
+  g_free (self);
+}
+
+static void
+resolve_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  DownloadRun *run = user_data;
+
+  run->resolved = tcia_import_resolve_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+print_live_line (DownloadRun *run)
+{
+  guint done = tcia_download_queue_get_n_done (run->queue);
+  guint failed = tcia_download_queue_get_n_failed (run->queue);
+  guint64 bytes = tcia_download_queue_get_bytes_received (run->queue);
+  double seconds = (g_get_monotonic_time () - run->started_us) / 1e6;
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *speed = g_format_size (seconds > 0.5 ? (guint64) (bytes / seconds) : 0);
+
+  if (!run->live)
+    return;
+  fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("%u of %u series done, %u failed, %u running · %s received · %s/s"),
+           done, run->n_total, failed, tcia_download_queue_get_n_running (run->queue),
+           size, speed);
+  fflush (stderr);
+}
+
+static void
+bytes_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  print_live_line (user_data);
+}
+
+static void
+job_finished_cb (TciaDownloadQueue *queue,
+                 TciaDownloadJob   *job,
+                 gpointer           user_data)
+{
+  DownloadRun *run = user_data;
+  guint n = tcia_download_queue_get_n_done (queue) + tcia_download_queue_get_n_failed (queue);
+  const GError *error = tcia_download_job_get_error (job);
+
+  if (run->live)
+    fprintf (stderr, "\r\033[K");
+
+  switch (tcia_download_job_get_state (job))
+    {
+    case TCIA_DOWNLOAD_JOB_DONE:
+      if (!run->live)
+        fprintf (stderr, _("[%u/%u] done %s → %s\n"), n, run->n_total,
+                 tcia_download_job_get_series_uid (job), tcia_download_job_get_relative_path (job));
+      break;
+    case TCIA_DOWNLOAD_JOB_SKIPPED:
+      run->n_skipped++;
+      if (!run->live)
+        fprintf (stderr, _("[%u/%u] already complete %s\n"), n, run->n_total,
+                 tcia_download_job_get_series_uid (job));
+      break;
+    case TCIA_DOWNLOAD_JOB_FAILED:
+      {
+        g_autofree char *reason = one_line (error != NULL ? error->message : "");
+
+        fprintf (stderr, _("tcia-basket: series %s failed: %s\n"),
+                 tcia_download_job_get_series_uid (job), reason);
+      }
+      break;
+    case TCIA_DOWNLOAD_JOB_QUEUED:
+    case TCIA_DOWNLOAD_JOB_RUNNING:
+    case TCIA_DOWNLOAD_JOB_PAUSED:
+    case TCIA_DOWNLOAD_JOB_CANCELLED:
+    default:
+      break;
+    }
+  print_live_line (run);
+  fflush (stderr);
+}
+
+static void
+queue_finished_cb (TciaDownloadQueue *queue,
+                   gpointer           user_data)
+{
+  DownloadRun *run = user_data;
+
+  run->done = TRUE;
+}
+
+int
+tcia_cli_download_run (TciaCliDownload *self,
+                       const char      *api_url)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(TciaClient) client = NULL;
+  g_autoptr(TciaImportFile) manifest = NULL;
+  g_autoptr(GFile) manifest_file = NULL;
+  g_autoptr(GFile) output = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *size = NULL;
+  DownloadRun run = { 0 };
+  GListModel *series;
+  const char * const *unknown;
+  const char *delay;
+  guint64 delay_ms = 0;
+  int status;
+
+  g_return_val_if_fail (self != NULL, TCIA_CLI_EXIT_FAILURE);
+
+  /* A file over RLIMIT_FSIZE is a write error to report, not a signal. */
+  signal (SIGXFSZ, SIG_IGN);
+
+  client = tcia_client_new (api_url, &error);
+  if (client == NULL)
+    {
+      reason = one_line (error->message);
+      tcia_cli_print_error ("%s", reason);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  apply_test_retry_policy (client);
+
+  manifest_file = g_file_new_for_commandline_arg (self->manifest);
+  manifest = tcia_import_parse_file (manifest_file, TCIA_IMPORT_FORMAT_AUTO,
+                                     TCIA_IMPORT_FLAGS_NONE, NULL, &error);
+  if (manifest == NULL)
+    {
+      reason = one_line (error->message);
+      tcia_cli_print_error (_("could not read the manifest: %s"), reason);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+
+  if (g_mkdir_with_parents (self->output, 0755) < 0 || access (self->output, W_OK | X_OK) < 0)
+    {
+      int errsv = errno;
+
+      tcia_cli_print_error (_("cannot download into “%s”: %s"), self->output, g_strerror (errsv));
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  output = g_file_new_for_commandline_arg (self->output);
+
+  g_main_context_push_thread_default (context);
+
+  fprintf (stderr, _("Looking up %u series…\n"),
+           tcia_import_file_get_n_uids (manifest));
+  tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
+                             NULL, NULL, NULL, NULL, resolve_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (context, TRUE);
+  if (run.resolved == NULL)
+    {
+      g_main_context_pop_thread_default (context);
+      reason = one_line (run.error->message);
+      tcia_cli_print_error (_("could not look up the series of the manifest: %s"), reason);
+      g_clear_error (&run.error);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+
+  run.queue = tcia_download_queue_new (client, output, self->layout);
+  run.live = isatty (STDERR_FILENO);
+  run.started_us = g_get_monotonic_time ();
+  tcia_download_queue_set_max_jobs (run.queue, self->jobs);
+  delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
+  if (delay != NULL && g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
+    {
+      tcia_download_queue_set_retry_policy (run.queue, 5, delay_ms, delay_ms * 2);
+      tcia_download_queue_set_timeout (run.queue, 5);
+    }
+  g_signal_connect (run.queue, "job-finished", G_CALLBACK (job_finished_cb), &run);
+  g_signal_connect (run.queue, "finished", G_CALLBACK (queue_finished_cb), &run);
+  g_signal_connect (run.queue, "notify::bytes-received", G_CALLBACK (bytes_notify_cb), &run);
+
+  series = tcia_import_result_get_series (run.resolved);
+  unknown = tcia_import_result_get_unknown_uids (run.resolved);
+  run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved);
+  for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
+    tcia_download_queue_add_unknown (run.queue, unknown[i]);
+  for (guint i = 0; i < g_list_model_get_n_items (series); i++)
+    {
+      g_autoptr(TciaSeries) s = g_list_model_get_item (series, i);
+
+      tcia_download_queue_add (run.queue, s);
+    }
+
+  run.done = FALSE;
+  tcia_download_queue_start (run.queue);
+  while (!run.done)
+    g_main_context_iteration (context, TRUE);
+
+  if (run.live)
+    fprintf (stderr, "\r\033[K");
+  size = g_format_size (tcia_download_queue_get_bytes_received (run.queue));
+  fprintf (stderr, _("%u of %u series complete in %s (%u already there), %u failed; %s received "
+                     "in %.1f s.\n"),
+           tcia_download_queue_get_n_done (run.queue), run.n_total, self->output, run.n_skipped,
+           tcia_download_queue_get_n_failed (run.queue), size,
+           (g_get_monotonic_time () - run.started_us) / 1e6);
+  fflush (stderr);
+
+  status = tcia_download_queue_get_n_failed (run.queue) > 0 ? 1 : 0;
+  g_signal_handlers_disconnect_by_data (run.queue, &run);
+  g_clear_object (&run.queue);
+  g_clear_pointer (&run.resolved, tcia_import_result_unref);
+  /* Let the workers' last messages land before the context goes. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
+
+  return status;
 }

@@ -53,4 +53,22 @@ void            tcia_cli_print_error              (const char      *format,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaCliListing, tcia_cli_listing_free)
 
+/* The headless download: tcia-basket --download=MANIFEST --output=DIR
+ * [--jobs=N] [--layout=descriptive|classic|flat]. Progress on stderr (one
+ * live line on a terminal, a line per series otherwise), then a summary.
+ * Exit status: 0 every series complete, 1 some failed (each named on
+ * stderr), 2 bad usage, a bad manifest, an unusable DIR, or a server that
+ * could not say what the series are. */
+typedef struct _TciaCliDownload TciaCliDownload;
+
+/* NULL without an error when the options ask for no download; NULL with
+ * @error (G_OPTION_ERROR) for bad usage. */
+TciaCliDownload *tcia_cli_download_new_from_options (GVariantDict     *options,
+                                                     GError          **error);
+void             tcia_cli_download_free             (TciaCliDownload  *self);
+int              tcia_cli_download_run              (TciaCliDownload  *self,
+                                                     const char       *api_url);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaCliDownload, tcia_cli_download_free)
+
 G_END_DECLS

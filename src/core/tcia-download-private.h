@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tcia-download-job.h"
+
+G_BEGIN_DECLS
+
+/* For TciaDownloadQueue only. */
+TciaDownloadJob *tcia_download_job_new                 (TciaSeries           *series,
+                                                        const char           *relative_path);
+void             tcia_download_job_set_state           (TciaDownloadJob      *self,
+                                                        TciaDownloadJobState  state);
+void             tcia_download_job_set_error           (TciaDownloadJob      *self,
+                                                        const GError         *error);
+void             tcia_download_job_set_n_images        (TciaDownloadJob      *self,
+                                                        guint                 n_images);
+/* From any thread; the notification comes with tcia_download_job_sync(). */
+void             tcia_download_job_store_progress      (TciaDownloadJob      *self,
+                                                        guint64               bytes,
+                                                        guint                 attempt);
+void             tcia_download_job_sync                (TciaDownloadJob      *self);
+
+G_END_DECLS

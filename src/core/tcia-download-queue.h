@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tcia-client.h"
+#include "tcia-download-job.h"
+#include "tcia-extract.h"
+#include "tcia-layout.h"
+
+G_BEGIN_DECLS
+
+#define TCIA_DOWNLOAD_QUEUE_MAX_JOBS     16
+#define TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS 4
+
+#define TCIA_TYPE_DOWNLOAD_QUEUE (tcia_download_queue_get_type ())
+
+G_DECLARE_FINAL_TYPE (TciaDownloadQueue, tcia_download_queue, TCIA, DOWNLOAD_QUEUE, GObject)
+
+/* A GListModel of TciaDownloadJob, one per series, downloading into one
+ * destination folder. Each running job has a thread of its own with its own
+ * GMainContext and SoupSession, which streams getImage into libarchive and
+ * writes <dest>/<path>.part/, then renames it to <dest>/<path>. The queue
+ * lives on the thread-default main context of its creator; its signals and
+ * notifications come there.
+ *
+ * A series is complete in the destination when its folder exists and
+ * metadata.csv has its row (skipped without a request), or when its folder
+ * exists and its files match its md5hashes.csv (the row is then written;
+ * this covers a crash between the rename and the row). Anything else found
+ * at its folder, or at its .part folder, is removed before it is fetched.
+ *
+ * Signals: "job-finished" (TciaDownloadJob) when a job is done, skipped,
+ * failed or cancelled; "finished" when no job is queued or running any more.
+ * Properties: "n-done" (done or skipped), "n-failed", "n-running",
+ * "bytes-received" (all compressed bytes so far, updated ~4 times a second),
+ * "allowed-jobs" (lowered while the server pushes back). */
+
+TciaDownloadQueue *tcia_download_queue_new              (TciaClient        *client,
+                                                         GFile             *destination,
+                                                         TciaLayout         layout);
+GFile             *tcia_download_queue_get_destination  (TciaDownloadQueue *self);
+/* 1..16, default 4. */
+void               tcia_download_queue_set_max_jobs     (TciaDownloadQueue *self,
+                                                         guint              max_jobs);
+guint              tcia_download_queue_get_max_jobs     (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_allowed_jobs (TciaDownloadQueue *self);
+/* Tries per series and the backoff between them (tcia-retry.h); default 5, 1 s, 60 s. */
+void               tcia_download_queue_set_retry_policy (TciaDownloadQueue *self,
+                                                         guint              max_attempts,
+                                                         guint              base_delay_ms,
+                                                         guint              max_delay_ms);
+/* Seconds without a byte before a transfer is given up as stalled; default 60. */
+void               tcia_download_queue_set_timeout      (TciaDownloadQueue *self,
+                                                         guint              seconds);
+
+/* Adds a job for @series (needs its collection, patient, study and series
+ * UIDs and image count, as getSeriesMetadata gives). A series already in the
+ * queue is not added twice. Jobs start at once when the queue is started. */
+TciaDownloadJob   *tcia_download_queue_add              (TciaDownloadQueue *self,
+                                                         TciaSeries        *series);
+/* Adds a failed job for a UID the server does not know, so that it is named. */
+TciaDownloadJob   *tcia_download_queue_add_unknown      (TciaDownloadQueue *self,
+                                                         const char        *series_uid);
+void               tcia_download_queue_start            (TciaDownloadQueue *self);
+/* Pausing stops a running job and keeps it for tcia_download_queue_resume(). */
+void               tcia_download_queue_pause            (TciaDownloadQueue *self,
+                                                         TciaDownloadJob   *job);
+void               tcia_download_queue_resume           (TciaDownloadQueue *self,
+                                                         TciaDownloadJob   *job);
+void               tcia_download_queue_cancel_all       (TciaDownloadQueue *self);
+/* Queues the failed jobs again. */
+void               tcia_download_queue_retry_failed     (TciaDownloadQueue *self);
+
+guint              tcia_download_queue_get_n_done       (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_n_failed     (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_n_running    (TciaDownloadQueue *self);
+guint64            tcia_download_queue_get_bytes_received (TciaDownloadQueue *self);
+gboolean           tcia_download_queue_is_finished      (TciaDownloadQueue *self);
+
+G_END_DECLS
