@@ -99,6 +99,15 @@ baseline (TciaClient *client,
   *n = g_list_model_get_n_items (G_LIST_MODEL (store));
 }
 
+static void
+report_target (const char *what,
+               double      ms,
+               double      target_ms)
+{
+  printf ("target: %s <= %.0f ms: %.1f ms, %s\n", what, target_ms, ms,
+          ms <= target_ms ? "target met" : "target MISSED");
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -232,7 +241,9 @@ main (int   argc,
           g_array_index (key_ms, double, key_ms->len / 2), "-");
   printf ("%-44s %10.1f ms %12s\n", "keystroke in search, worst",
           g_array_index (key_ms, double, key_ms->len - 1), "-");
-  printf ("targets: gap <= 100 ms, first rows <= 1500 ms, keystroke <= 50 ms\n");
+  report_target ("longest main-loop gap while loading", watch.max_gap / 1000.0, 100);
+  report_target ("first rows", (listing.first_rows - start) / 1000.0, 1500);
+  report_target ("keystroke in search, worst", g_array_index (key_ms, double, key_ms->len - 1), 50);
 
   gtk_window_destroy (GTK_WINDOW (window));
   drain ();

@@ -21,6 +21,7 @@ struct _TciaApplication
   GSettings      *settings;         /* NULL until needed, or when the schema is missing */
   TciaClient     *client;           /* the server browsed; NULL when its URL is invalid */
   TciaBasket     *basket;
+  GError         *basket_error;     /* why the basket file could not be read, until shown */
   char           *api_url_option;   /* --api-url */
   TciaCliListing *listing;          /* what --list asked for */
   TciaCliDownload *download;        /* what --download asked for */
@@ -248,10 +249,12 @@ tcia_application_ensure_models (TciaApplication *self)
       g_autoptr(GFile) file = tcia_basket_get_default_file ();
 
       self->basket = tcia_basket_new (file);
+      /* The window says why (and where the old file went) once it is up. */
       if (!tcia_basket_load (self->basket, &error))
         {
-          g_warning ("The basket could not be read: %s", error->message);
-          g_clear_error (&error);
+          g_message ("The basket could not be read: %s", error->message);
+          g_clear_error (&self->basket_error);
+          self->basket_error = g_steal_pointer (&error);
         }
     }
 
@@ -281,17 +284,30 @@ tcia_application_activate (GApplication *app)
     }
 
   gtk_window_present (window);
+
+  if (self->basket_error != NULL && TCIA_IS_WINDOW (window))
+    {
+      g_autoptr(GError) error = g_steal_pointer (&self->basket_error);
+
+      tcia_window_show_basket_load_error (TCIA_WINDOW (window), error);
+    }
 }
 
-/* Opening manifests shows the window; adding their series to the basket
- * comes with the basket. */
+/* `tcia-basket FILE…` and the file manager's Open: the window comes up and
+ * the series of each file go into the basket. */
 static void
 tcia_application_open (GApplication  *app,
                        GFile        **files,
                        int            n_files,
                        const char    *hint)
 {
+  GtkWindow *window;
+
   g_application_activate (app);
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (TCIA_IS_WINDOW (window) && n_files > 0)
+    tcia_window_import_files (TCIA_WINDOW (window), files, (guint) n_files);
 }
 
 static void
@@ -316,6 +332,7 @@ tcia_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->client);
   g_clear_object (&self->basket);
+  g_clear_error (&self->basket_error);
   g_clear_pointer (&self->api_url_option, g_free);
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
   g_clear_pointer (&self->download, tcia_cli_download_free);

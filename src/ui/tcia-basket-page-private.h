@@ -36,5 +36,6 @@ const char        *tcia_basket_page_get_toast_text         (TciaBasketPage *self
 const char        *tcia_basket_page_get_save_error_text    (TciaBasketPage *self);
 const char        *tcia_basket_page_get_free_space_text    (TciaBasketPage *self);
 gboolean           tcia_basket_page_get_space_short        (TciaBasketPage *self);
+GtkWidget         *tcia_basket_page_get_download_button    (TciaBasketPage *self);
 
 G_END_DECLS

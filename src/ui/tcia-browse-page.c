@@ -804,6 +804,33 @@ value_bind_cb (GtkSignalListItemFactory *factory,
     }
 }
 
+/* GTK 4.8 leaves the button inside a GtkDropDown without a name, so a
+ * screen reader announces a bare "button": give it the dropdown's label. */
+static void
+label_dropdown_button (GtkDropDown *dropdown)
+{
+  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+  const char *label = NULL;
+
+  switch (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dropdown), "tcia-kind")))
+    {
+    case TCIA_VALUE_MODALITY:
+      label = _("Modality filter");
+      break;
+    case TCIA_VALUE_BODY_PART:
+      label = _("Body part filter");
+      break;
+    default:
+      label = _("Manufacturer filter");
+      break;
+    }
+
+  if (GTK_IS_TOGGLE_BUTTON (button))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+}
+
 static void
 reset_values (TciaBrowsePage *self)
 {
@@ -1147,6 +1174,9 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
     {
       gtk_label_set_xalign (GTK_LABEL (label), 0);
     }
+  /* The context menu and drags find their row through this; a list item
+   * keeps its child for life, so once is enough. */
+  g_object_set_data (G_OBJECT (label), "tcia-list-item", item);
   gtk_list_item_set_child (item, label);
 }
 
@@ -1198,8 +1228,6 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
     }
 
   gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
-  /* The context menu and drags find their row through this. */
-  g_object_set_data (G_OBJECT (label), "tcia-list-item", item);
 }
 
 static GtkListItemFactory *
@@ -2095,6 +2123,8 @@ tcia_browse_page_init (TciaBrowsePage *self)
     {
       GtkDropDown *dropdown = dropdown_for_kind (self, k);
 
+      g_object_set_data (G_OBJECT (dropdown), "tcia-kind", GUINT_TO_POINTER (k));
+
       self->values[k] = g_list_store_new (G_TYPE_OBJECT);
       factory = gtk_signal_list_item_factory_new ();
       g_signal_connect (factory, "setup", G_CALLBACK (value_setup_cb), self);
@@ -2103,6 +2133,7 @@ tcia_browse_page_init (TciaBrowsePage *self)
       g_object_unref (factory);
       gtk_drop_down_set_model (dropdown, G_LIST_MODEL (self->values[k]));
       g_signal_connect (dropdown, "notify::selected", G_CALLBACK (dropdown_selected_cb), self);
+      label_dropdown_button (dropdown);
     }
   reset_values (self);
 

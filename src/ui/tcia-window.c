@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-basket-page.h"
 #include "tcia-browse-page.h"
 #include "tcia-window-private.h"
 
@@ -16,7 +17,8 @@ struct _TciaWindow
   AdwViewStack         *stack;
   TciaBrowsePage       *browse_page;
   AdwViewStackPage     *basket_page;
-  AdwStatusPage        *basket_status;
+  TciaBasketPage       *basket_view;
+  GtkWidget            *content_box;
 
   /* owned */
   GSettings            *settings;
@@ -36,27 +38,59 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The Basket page's switcher shows how many series are in; the page itself
- * belongs to the basket view, which replaces this summary. */
+/* The Basket page's switcher shows how many series are in. */
 static void
 basket_changed_cb (TciaWindow *self)
 {
-  guint n = tcia_basket_get_n_series (self->basket);
-  g_autofree char *title = NULL;
-  g_autofree char *size = NULL;
-  g_autofree char *description = NULL;
+  adw_view_stack_page_set_badge_number (self->basket_page,
+                                        tcia_basket_get_n_series (self->basket));
+}
 
-  adw_view_stack_page_set_badge_number (self->basket_page, n);
-  if (n == 0)
-    return;
+/* Files dropped anywhere on the window are imported, as a file manager's
+ * "Open With" does. */
+static gboolean
+files_drop_cb (GtkDropTarget *target,
+               const GValue  *value,
+               double         x,
+               double         y,
+               TciaWindow    *self)
+{
+  GSList *files;
+  g_autoptr(GPtrArray) array = g_ptr_array_new ();
 
-  size = g_format_size (tcia_basket_get_total_bytes (self->basket));
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Series in the Basket",
-                                        "%u Series in the Basket", n), n);
-  description = g_strdup_printf (_("%s once unpacked. Drop more rows here, or press Ctrl+D "
-                                   "in the list."), size);
-  adw_status_page_set_title (self->basket_status, title);
-  adw_status_page_set_description (self->basket_status, description);
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  files = g_value_get_boxed (value);
+  for (GSList *l = files; l != NULL; l = l->next)
+    g_ptr_array_add (array, l->data);
+  if (array->len == 0)
+    return FALSE;
+
+  tcia_window_import_files (self, (GFile **) array->pdata, array->len);
+  return TRUE;
+}
+
+static void
+import_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  TciaWindow *self = TCIA_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "basket");
+  tcia_basket_page_choose_import (self->basket_view);
+}
+
+static void
+import_cart_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TciaWindow *self = TCIA_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "basket");
+  tcia_basket_page_choose_shared_cart (self->basket_view);
 }
 
 static gboolean
@@ -109,6 +143,12 @@ tcia_window_constructed (GObject *object)
   g_signal_connect (drop, "drop", G_CALLBACK (basket_drop_cb), self);
   gtk_widget_add_controller (adw_view_stack_page_get_child (self->basket_page),
                              GTK_EVENT_CONTROLLER (drop));
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (files_drop_cb), self);
+  gtk_widget_add_controller (self->content_box, GTK_EVENT_CONTROLLER (drop));
+
+  tcia_basket_page_setup (self->basket_view, self->client, self->basket, self->settings);
 
   if (self->client != NULL)
     tcia_browse_page_setup (self->browse_page, self->client, self->basket, self->settings);
@@ -228,9 +268,14 @@ tcia_window_class_init (TciaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, browse_page);
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, basket_page);
-  gtk_widget_class_bind_template_child (widget_class, TciaWindow, basket_status);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, basket_view);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, content_box);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_cb);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_cb);
+  gtk_widget_class_install_action (widget_class, "win.import-cart", NULL, import_cart_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
                                        "win.show-page", "s", "browse");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
@@ -243,6 +288,7 @@ static void
 tcia_window_init (TciaWindow *self)
 {
   g_type_ensure (TCIA_TYPE_BROWSE_PAGE);
+  g_type_ensure (TCIA_TYPE_BASKET_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -296,6 +342,34 @@ AdwViewStackPage *
 tcia_window_get_basket_page (TciaWindow *self)
 {
   return self->basket_page;
+}
+
+TciaBasketPage *
+tcia_window_get_basket_view (TciaWindow *self)
+{
+  return self->basket_view;
+}
+
+void
+tcia_window_import_files (TciaWindow  *self,
+                          GFile      **files,
+                          guint        n_files)
+{
+  g_return_if_fail (TCIA_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->stack, "basket");
+  tcia_basket_page_import_files (self->basket_view, files, n_files);
+}
+
+void
+tcia_window_show_basket_load_error (TciaWindow   *self,
+                                    const GError *error)
+{
+  g_return_if_fail (TCIA_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  adw_view_stack_set_visible_child_name (self->stack, "basket");
+  tcia_basket_page_show_load_error (self->basket_view, error);
 }
 
 GSettings *

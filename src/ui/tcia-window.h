@@ -24,5 +24,14 @@ TciaWindow *tcia_window_new_full     (GtkApplication *application,
                                       TciaBasket     *basket);
 GSettings  *tcia_window_get_settings (TciaWindow     *self);
 TciaBasket *tcia_window_get_basket   (TciaWindow     *self);
+/* Shows the Basket page and imports @files (manifests, lists of UIDs,
+ * spreadsheets) into the basket, reporting what was not found. */
+void        tcia_window_import_files (TciaWindow     *self,
+                                      GFile         **files,
+                                      guint           n_files);
+/* Says why the basket file could not be read at start (and where the copy
+ * of it was put). */
+void        tcia_window_show_basket_load_error (TciaWindow   *self,
+                                                const GError *error);
 
 G_END_DECLS
