@@ -1224,6 +1224,9 @@ tcia_basket_page_init (TciaBasketPage *self)
   self->licence_rows = g_ptr_array_new ();
   self->free_bytes = G_MAXUINT64;
   g_queue_init (&self->import_queue);
+  /* A labelled button rather than the info bar's own close button, which
+   * has no accessible name in GTK 4.8. */
+  gtk_info_bar_add_button (self->save_bar, _("_Dismiss"), GTK_RESPONSE_CLOSE);
   g_signal_connect (self->save_bar, "response", G_CALLBACK (save_bar_response_cb), self);
 
   add_column (self, COLUMN_COLLECTION, _("Collection"), "collection", FALSE, 150, FALSE);
