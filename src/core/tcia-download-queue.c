@@ -766,6 +766,13 @@ tcia_download_queue_get_destination (TciaDownloadQueue *self)
   return self->destination;
 }
 
+TciaLayout
+tcia_download_queue_get_layout (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), TCIA_LAYOUT_DESCRIPTIVE);
+  return self->layout;
+}
+
 void
 tcia_download_queue_set_max_jobs (TciaDownloadQueue *self,
                                   guint              max_jobs)
@@ -936,6 +943,31 @@ tcia_download_queue_cancel_all (TciaDownloadQueue *self)
         g_cancellable_cancel (w->cancellable);
     }
   check_finished (self);
+}
+
+void
+tcia_download_queue_retry (TciaDownloadQueue *self,
+                           TciaDownloadJob   *job)
+{
+  TciaDownloadJobState state;
+
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+  g_return_if_fail (TCIA_IS_DOWNLOAD_JOB (job));
+
+  state = tcia_download_job_get_state (job);
+  if ((state != TCIA_DOWNLOAD_JOB_FAILED && state != TCIA_DOWNLOAD_JOB_CANCELLED) ||
+      g_error_matches (tcia_download_job_get_error (job), TCIA_DOWNLOAD_ERROR,
+                       TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES) ||
+      g_hash_table_contains (self->works, job))
+    return;
+  if (state == TCIA_DOWNLOAD_JOB_FAILED)
+    {
+      self->n_failed--;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
+    }
+  tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
+  self->finished = FALSE;
+  schedule (self);
 }
 
 void

@@ -40,6 +40,7 @@ TciaDownloadQueue *tcia_download_queue_new              (TciaClient        *clie
                                                          GFile             *destination,
                                                          TciaLayout         layout);
 GFile             *tcia_download_queue_get_destination  (TciaDownloadQueue *self);
+TciaLayout         tcia_download_queue_get_layout       (TciaDownloadQueue *self);
 /* 1..16, default 4. */
 void               tcia_download_queue_set_max_jobs     (TciaDownloadQueue *self,
                                                          guint              max_jobs);
@@ -69,6 +70,9 @@ void               tcia_download_queue_pause            (TciaDownloadQueue *self
 void               tcia_download_queue_resume           (TciaDownloadQueue *self,
                                                          TciaDownloadJob   *job);
 void               tcia_download_queue_cancel_all       (TciaDownloadQueue *self);
+/* Queues one failed or cancelled job again. */
+void               tcia_download_queue_retry            (TciaDownloadQueue *self,
+                                                         TciaDownloadJob   *job);
 /* Queues the failed jobs again. */
 void               tcia_download_queue_retry_failed     (TciaDownloadQueue *self);
 
