@@ -7,6 +7,8 @@
 
 #include "tcia-cli.h"
 #include "tcia-core.h"
+#include "tcia-download-state.h"
+#include "tcia-preferences-window.h"
 #include "tcia-window.h"
 
 #include "tcia-application.h"
@@ -21,6 +23,9 @@ struct _TciaApplication
   GSettings      *settings;         /* NULL until needed, or when the schema is missing */
   TciaClient     *client;           /* the server browsed; NULL when its URL is invalid */
   TciaBasket     *basket;
+  TciaDownloadQueue *queue;         /* the downloads, restored at start; NULL until a checkout */
+  GError         *queue_error;      /* why the saved downloads could not be read, until shown */
+  guint           inhibit_cookie;   /* suspend is inhibited while downloading */
   GError         *basket_error;     /* why the basket file could not be read, until shown */
   char           *api_url_option;   /* --api-url */
   TciaCliListing *listing;          /* what --list asked for */
@@ -74,7 +79,147 @@ tcia_application_quit_action (GSimpleAction *action,
                               GVariant      *parameter,
                               gpointer       user_data)
 {
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* With series downloading, the window asks first (and quits if told to). */
+  if (TCIA_IS_WINDOW (window) && tcia_window_confirm_quit (TCIA_WINDOW (window)))
+    return;
   g_application_quit (G_APPLICATION (user_data));
+}
+
+/* ---- downloads ---- */
+
+static void
+queue_running_cb (TciaApplication *self)
+{
+  if (self->queue == NULL || self->inhibit_cookie != 0 ||
+      tcia_download_queue_get_n_running (self->queue) == 0)
+    return;
+  self->inhibit_cookie =
+    gtk_application_inhibit (GTK_APPLICATION (self),
+                             gtk_application_get_active_window (GTK_APPLICATION (self)),
+                             GTK_APPLICATION_INHIBIT_SUSPEND, _("Downloading series"));
+}
+
+/* Everything queued has been tried: say how it went, let the computer sleep. */
+static void
+queue_finished_cb (TciaApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+  guint n_done = 0, n_failed = 0, n_paused = 0;
+
+  if (self->inhibit_cookie != 0)
+    {
+      gtk_application_uninhibit (GTK_APPLICATION (self), self->inhibit_cookie);
+      self->inhibit_cookie = 0;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      switch (tcia_download_job_get_state (job))
+        {
+        case TCIA_DOWNLOAD_JOB_DONE:
+        case TCIA_DOWNLOAD_JOB_SKIPPED:
+          n_done++;
+          break;
+        case TCIA_DOWNLOAD_JOB_FAILED:
+          n_failed++;
+          break;
+        case TCIA_DOWNLOAD_JOB_PAUSED:
+          n_paused++;
+          break;
+        case TCIA_DOWNLOAD_JOB_QUEUED:
+        case TCIA_DOWNLOAD_JOB_RUNNING:
+        case TCIA_DOWNLOAD_JOB_CANCELLED:
+        default:
+          break;
+        }
+    }
+
+  /* Stopped by the user (paused): nothing to announce. */
+  if (n_paused > 0 || n_done + n_failed == 0)
+    return;
+
+  if (n_failed > 0)
+    {
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%u Series Failed",
+                                                             "%u Series Failed", n_failed),
+                                                n_failed);
+      notification = g_notification_new (title);
+      g_notification_set_body (notification, _("Open Downloads to see why, and retry."));
+    }
+  else
+    {
+      g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u series downloaded.",
+                                                            "%u series downloaded.", n_done),
+                                               n_done);
+      notification = g_notification_new (_("Downloads Finished"));
+      g_notification_set_body (notification, body);
+    }
+  g_notification_set_default_action_and_target (notification, "app.show-downloads", NULL);
+  g_application_send_notification (G_APPLICATION (self), "downloads", notification);
+}
+
+static void
+parallel_downloads_changed_cb (GSettings       *settings,
+                               const char      *key,
+                               TciaApplication *self)
+{
+  if (self->queue != NULL)
+    tcia_download_queue_set_max_jobs (self->queue,
+                                      g_settings_get_uint (settings, "parallel-downloads"));
+}
+
+/* One queue for the program's life: the window's first checkout makes it,
+ * or it comes back from the last run; it is saved as it changes. */
+static void
+tcia_application_set_queue (TciaApplication   *self,
+                            TciaDownloadQueue *queue)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (self->queue == queue)
+    return;
+  if (self->queue != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      g_clear_object (&self->queue);
+    }
+  if (queue == NULL)
+    return;
+
+  self->queue = g_object_ref (queue);
+  file = tcia_download_state_get_default_file ();
+  tcia_download_state_track (queue, file);
+  g_signal_connect_swapped (queue, "notify::n-running", G_CALLBACK (queue_running_cb), self);
+  g_signal_connect_swapped (queue, "finished", G_CALLBACK (queue_finished_cb), self);
+  queue_running_cb (self);
+}
+
+static void
+window_queue_cb (TciaWindow      *window,
+                 GParamSpec      *pspec,
+                 TciaApplication *self)
+{
+  tcia_application_set_queue (self, tcia_window_get_download_queue (window));
+}
+
+static void
+tcia_application_show_downloads_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (user_data));
+  window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "downloads");
 }
 
 static void
@@ -104,9 +249,42 @@ tcia_application_about_action (GSimpleAction *action,
   gtk_window_present (about);
 }
 
+/* The window keeps the client it was made with: a new server from here is
+ * used from the next start, and the preferences say so. */
+static void
+tcia_application_preferences_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+  GSettings *settings = tcia_application_get_settings (self);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  TciaPreferencesWindow *preferences;
+
+  if (settings == NULL)
+    return;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (TCIA_IS_PREFERENCES_WINDOW (l->data))
+        {
+          gtk_window_present (GTK_WINDOW (l->data));
+          return;
+        }
+    }
+
+  preferences = tcia_preferences_window_new (parent, settings,
+                                             self->client != NULL
+                                               ? tcia_client_get_api_url (self->client)
+                                               : NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", tcia_application_quit_action },
+  { "show-downloads", tcia_application_show_downloads_action },
   { "about", tcia_application_about_action },
+  { "preferences", tcia_application_preferences_action },
 };
 
 static gboolean
@@ -226,16 +404,27 @@ tcia_application_startup (GApplication *app)
 {
   TciaApplication *self = TCIA_APPLICATION (app);
   static const char *quit_accels[] = { "<primary>q", NULL };
+  static const char *preferences_accels[] = { "<primary>comma", NULL };
 
   G_APPLICATION_CLASS (tcia_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   if (tcia_application_get_settings (self) == NULL)
-    g_message ("The settings schema %s is not installed: window size and server will not be "
-               "remembered", APP_ID);
+    {
+      GAction *preferences = g_action_map_lookup_action (G_ACTION_MAP (self), "preferences");
+
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (preferences), FALSE);
+      g_message ("The settings schema %s is not installed: window size and server will not be "
+                 "remembered", APP_ID);
+    }
+  else
+    g_signal_connect_object (self->settings, "changed::parallel-downloads",
+                             G_CALLBACK (parallel_downloads_changed_cb), self, 0);
 }
 
 static void
@@ -264,6 +453,34 @@ tcia_application_ensure_models (TciaApplication *self)
       self->client = tcia_client_new (api_url, &error);
       if (self->client == NULL)
         g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
+
+  /* Downloads left from the last run resume: those that were going carry
+   * on (the user asked for them and quit knowing so), the paused stay
+   * paused. The engine clears their .part folders as they start. */
+  if (self->queue == NULL && self->client != NULL)
+    {
+      g_autoptr(GFile) file = tcia_download_state_get_default_file ();
+      g_autoptr(TciaDownloadQueue) queue = tcia_download_state_load (file, self->client, &error);
+
+      if (error != NULL)
+        {
+          g_message ("%s", error->message);
+          g_clear_error (&self->queue_error);
+          self->queue_error = g_steal_pointer (&error);
+        }
+      if (queue != NULL)
+        {
+          GSettings *settings = tcia_application_get_settings (self);
+
+          if (settings != NULL)
+            tcia_download_queue_set_max_jobs (queue,
+                                              g_settings_get_uint (settings,
+                                                                   "parallel-downloads"));
+          tcia_application_set_queue (self, queue);
+          tcia_download_queue_start (queue);
+        }
     }
 }
 
@@ -281,9 +498,24 @@ tcia_application_activate (GApplication *app)
                                                  tcia_application_get_settings (self),
                                                  self->client,
                                                  self->basket));
+      tcia_window_set_download_queue (TCIA_WINDOW (window), self->queue);
+      g_signal_connect_object (window, "notify::download-queue", G_CALLBACK (window_queue_cb),
+                               self, 0);
     }
 
   gtk_window_present (window);
+
+  if (self->queue_error != NULL)
+    {
+      g_autoptr(GError) error = g_steal_pointer (&self->queue_error);
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window,
+                                                           _("Downloads Could Not Be Resumed"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 
   if (self->basket_error != NULL && TCIA_IS_WINDOW (window))
     {
@@ -320,6 +552,16 @@ tcia_application_shutdown (GApplication *app)
     g_settings_sync ();
   if (self->basket != NULL && !tcia_basket_flush (self->basket, &error))
     g_warning ("The basket could not be saved: %s", error->message);
+  g_clear_error (&error);
+  /* Series still running are saved as queued: the next start resumes them. */
+  if (self->queue != NULL)
+    {
+      g_autoptr(GFile) file = tcia_download_state_get_default_file ();
+
+      tcia_download_state_flush (self->queue, NULL);
+      if (!tcia_download_state_save (self->queue, file, &error))
+        g_warning ("The downloads could not be saved: %s", error->message);
+    }
 
   G_APPLICATION_CLASS (tcia_application_parent_class)->shutdown (app);
 }
@@ -333,6 +575,10 @@ tcia_application_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->basket);
   g_clear_error (&self->basket_error);
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_clear_object (&self->queue);
+  g_clear_error (&self->queue_error);
   g_clear_pointer (&self->api_url_option, g_free);
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
   g_clear_pointer (&self->download, tcia_cli_download_free);

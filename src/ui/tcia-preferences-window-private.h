@@ -11,6 +11,8 @@ GtkButton    *tcia_preferences_window_get_reset_button    (TciaPreferencesWindow
 GtkButton    *tcia_preferences_window_get_check_button    (TciaPreferencesWindow *self);
 AdwActionRow *tcia_preferences_window_get_connection_row  (TciaPreferencesWindow *self);
 AdwComboRow  *tcia_preferences_window_get_layout_row      (TciaPreferencesWindow *self);
+GtkSpinButton *tcia_preferences_window_get_parallel_spin  (TciaPreferencesWindow *self);
+GtkSwitch    *tcia_preferences_window_get_checksum_switch (TciaPreferencesWindow *self);
 gboolean      tcia_preferences_window_is_checking         (TciaPreferencesWindow *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "tcia-basket-page.h"
 #include "tcia-browse-page.h"
+#include "tcia-downloads-page.h"
 #include "tcia-window-private.h"
 
 struct _TciaWindow
@@ -18,12 +19,23 @@ struct _TciaWindow
   TciaBrowsePage       *browse_page;
   AdwViewStackPage     *basket_page;
   TciaBasketPage       *basket_view;
+  AdwViewStackPage     *downloads_page;
+  TciaDownloadsPage    *downloads_view;
   GtkWidget            *content_box;
+  AdwToastOverlay      *toast_overlay;
+  GtkWidget            *downloads_button;
+  GtkLabel             *downloads_label;
+  GtkProgressBar       *downloads_progress;
 
   /* owned */
   GSettings            *settings;
   TciaClient           *client;
   TciaBasket           *basket;
+  TciaDownloadQueue    *queue;
+  GCancellable         *space_cancellable;
+  AdwMessageDialog     *dialog;
+  char                 *toast_text;
+  gboolean              quit_confirmed;
 };
 
 G_DEFINE_FINAL_TYPE (TciaWindow, tcia_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -33,6 +45,7 @@ enum {
   PROP_SETTINGS,
   PROP_CLIENT,
   PROP_BASKET,
+  PROP_DOWNLOAD_QUEUE,
   N_PROPS
 };
 
@@ -123,6 +136,258 @@ show_page_cb (GtkWidget  *widget,
 }
 
 static void
+show_toast (TciaWindow *self,
+            const char *text)
+{
+  g_free (self->toast_text);
+  self->toast_text = g_strdup (text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+set_dialog (TciaWindow       *self,
+            AdwMessageDialog *dialog)
+{
+  if (self->dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
+  self->dialog = dialog;
+  if (dialog != NULL)
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->dialog);
+}
+
+/* The Downloads page's switcher and the header bar show downloads going on
+ * while another page is open. */
+static void
+update_downloads_indicator (TciaWindow *self)
+{
+  guint n_active = tcia_downloads_page_get_n_active (self->downloads_view);
+  guint n_failed = tcia_downloads_page_get_n_failed (self->downloads_view);
+  const char *visible = adw_view_stack_get_visible_child_name (self->stack);
+  gboolean elsewhere = g_strcmp0 (visible, "downloads") != 0;
+  const char *summary = tcia_downloads_page_get_summary (self->downloads_view);
+
+  adw_view_stack_page_set_badge_number (self->downloads_page, n_active);
+  adw_view_stack_page_set_needs_attention (self->downloads_page, n_failed > 0 && elsewhere);
+  gtk_widget_set_visible (self->downloads_button, n_active > 0 && elsewhere);
+  gtk_label_set_label (self->downloads_label, summary != NULL ? summary : "");
+  gtk_progress_bar_set_fraction (self->downloads_progress,
+                                 tcia_downloads_page_get_fraction (self->downloads_view));
+}
+
+static gboolean
+queue_has_work (TciaDownloadQueue *queue)
+{
+  guint n = queue != NULL ? g_list_model_get_n_items (G_LIST_MODEL (queue)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+      TciaDownloadJobState state = tcia_download_job_get_state (job);
+
+      if (state == TCIA_DOWNLOAD_JOB_QUEUED || state == TCIA_DOWNLOAD_JOB_RUNNING ||
+          state == TCIA_DOWNLOAD_JOB_PAUSED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+checkout_now (TciaWindow *self,
+              TciaBasket *basket)
+{
+  g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self->basket_view);
+  g_autofree char *text = NULL;
+  TciaLayout layout = TCIA_LAYOUT_DESCRIPTIVE;
+  guint n_added = 0;
+  guint n;
+
+  if (self->client == NULL)
+    return;
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *name = g_settings_get_string (self->settings, "layout");
+
+      tcia_layout_from_string (name, &layout);
+    }
+
+  if (self->queue != NULL &&
+      (!g_file_equal (tcia_download_queue_get_destination (self->queue), folder) ||
+       tcia_download_queue_get_layout (self->queue) != layout))
+    {
+      g_autofree char *where = NULL;
+      AdwMessageDialog *dialog;
+
+      if (!queue_has_work (self->queue))
+        {
+          g_autoptr(TciaDownloadQueue) queue = tcia_download_queue_new (self->client, folder,
+                                                                        layout);
+          tcia_window_set_download_queue (self, queue);
+        }
+      else
+        {
+          where = g_file_get_parse_name (tcia_download_queue_get_destination (self->queue));
+          dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                               _("Downloads Not Finished"),
+                                                               NULL));
+          adw_message_dialog_format_body (dialog,
+                                          _("Series are still being downloaded into “%s” "
+                                            "with another layout or folder. Let them finish, "
+                                            "or cancel them, before downloading elsewhere."),
+                                          where);
+          adw_message_dialog_add_response (dialog, "close", _("_Close"));
+          set_dialog (self, dialog);
+          gtk_window_present (GTK_WINDOW (dialog));
+          return;
+        }
+    }
+
+  if (self->queue == NULL)
+    {
+      g_autoptr(TciaDownloadQueue) queue = tcia_download_queue_new (self->client, folder, layout);
+      tcia_window_set_download_queue (self, queue);
+    }
+  if (self->settings != NULL)
+    tcia_download_queue_set_max_jobs (self->queue,
+                                      g_settings_get_uint (self->settings, "parallel-downloads"));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (basket));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (G_LIST_MODEL (basket), i);
+      TciaDownloadJob *job = tcia_download_queue_add (self->queue, series);
+
+      /* A series downloaded before, or given up on, is tried again. */
+      tcia_download_queue_retry (self->queue, job);
+      tcia_download_queue_resume (self->queue, job);
+      n_added++;
+    }
+  tcia_download_queue_start (self->queue);
+
+  adw_view_stack_set_visible_child_name (self->stack, "downloads");
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading %u series",
+                                       "Downloading %u series", n_added), n_added);
+  show_toast (self, text);
+}
+
+static void
+space_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   TciaWindow       *self)
+{
+  if (g_strcmp0 (response, "download") == 0)
+    checkout_now (self, self->basket);
+}
+
+static void
+space_queried_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TciaWindow *self = user_data;   /* alive: its dispose cancels the query */
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 needed;
+  guint64 free_bytes;
+  g_autofree char *free_text = NULL;
+  g_autofree char *needed_text = NULL;
+  AdwMessageDialog *dialog;
+
+  info = g_file_query_filesystem_info_finish (G_FILE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  needed = tcia_basket_get_total_bytes (self->basket);
+  if (info == NULL ||
+      !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    {
+      checkout_now (self, self->basket);
+      return;
+    }
+  free_bytes = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+  if (free_bytes >= needed)
+    {
+      checkout_now (self, self->basket);
+      return;
+    }
+
+  free_text = g_format_size (free_bytes);
+  needed_text = g_format_size (needed);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Not Enough Space?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  _("The series take about %s once unpacked, and the download "
+                                    "folder has %s free. Downloading may stop when the disk "
+                                    "is full."),
+                                  needed_text, free_text);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "download", _("_Download Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "download", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (space_response_cb), self, 0);
+  set_dialog (self, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The free space of @folder, or of the nearest folder above it that exists. */
+static void
+checkout_cb (TciaBasketPage *page,
+             TciaBasket     *basket,
+             TciaWindow     *self)
+{
+  g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self->basket_view);
+
+  while (!g_file_query_exists (folder, NULL))
+    {
+      GFile *parent = g_file_get_parent (folder);
+
+      if (parent == NULL)
+        break;
+      g_object_unref (folder);
+      folder = parent;
+    }
+
+  g_cancellable_cancel (self->space_cancellable);
+  g_clear_object (&self->space_cancellable);
+  self->space_cancellable = g_cancellable_new ();
+  g_file_query_filesystem_info_async (folder, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
+                                      G_PRIORITY_DEFAULT, self->space_cancellable,
+                                      space_queried_cb, self);
+}
+
+static void
+stop_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  TciaWindow       *self)
+{
+  GtkApplication *app;
+
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+  self->quit_confirmed = TRUE;
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app != NULL)
+    g_application_quit (G_APPLICATION (app));
+  else
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static gboolean
+close_request_cb (GtkWindow *window)
+{
+  TciaWindow *self = TCIA_WINDOW (window);
+
+  /* Closing the only window quits: with series downloading, ask first. */
+  if (tcia_window_confirm_quit (self))
+    return TRUE;
+  if (GTK_WINDOW_CLASS (tcia_window_parent_class)->close_request != NULL)
+    return GTK_WINDOW_CLASS (tcia_window_parent_class)->close_request (window);
+  return FALSE;
+}
+
+static void
 tcia_window_constructed (GObject *object)
 {
   TciaWindow *self = TCIA_WINDOW (object);
@@ -149,6 +414,20 @@ tcia_window_constructed (GObject *object)
   gtk_widget_add_controller (self->content_box, GTK_EVENT_CONTROLLER (drop));
 
   tcia_basket_page_setup (self->basket_view, self->client, self->basket, self->settings);
+  if (self->client != NULL)
+    {
+      tcia_basket_page_set_checkout_available (self->basket_view, TRUE);
+      g_signal_connect_object (self->basket_view, "checkout", G_CALLBACK (checkout_cb), self, 0);
+    }
+  g_signal_connect_object (self->downloads_view, "notify::n-active",
+                           G_CALLBACK (update_downloads_indicator), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->downloads_view, "notify::n-failed",
+                           G_CALLBACK (update_downloads_indicator), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->downloads_view, "notify::fraction",
+                           G_CALLBACK (update_downloads_indicator), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (update_downloads_indicator), self, G_CONNECT_SWAPPED);
+  update_downloads_indicator (self);
 
   if (self->client != NULL)
     tcia_browse_page_setup (self->browse_page, self->client, self->basket, self->settings);
@@ -169,6 +448,11 @@ tcia_window_constructed (GObject *object)
 static void
 tcia_window_dispose (GObject *object)
 {
+  TciaWindow *self = TCIA_WINDOW (object);
+
+  g_cancellable_cancel (self->space_cancellable);
+  g_clear_object (&self->space_cancellable);
+  set_dialog (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), TCIA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (tcia_window_parent_class)->dispose (object);
@@ -182,6 +466,8 @@ tcia_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->client);
   g_clear_object (&self->basket);
+  g_clear_object (&self->queue);
+  g_clear_pointer (&self->toast_text, g_free);
 
   G_OBJECT_CLASS (tcia_window_parent_class)->finalize (object);
 }
@@ -204,6 +490,9 @@ tcia_window_get_property (GObject    *object,
       break;
     case PROP_BASKET:
       g_value_set_object (value, self->basket);
+      break;
+    case PROP_DOWNLOAD_QUEUE:
+      g_value_set_object (value, self->queue);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -229,6 +518,9 @@ tcia_window_set_property (GObject      *object,
     case PROP_BASKET:
       self->basket = g_value_dup_object (value);
       break;
+    case PROP_DOWNLOAD_QUEUE:
+      tcia_window_set_download_queue (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -239,6 +531,7 @@ tcia_window_class_init (TciaWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = tcia_window_constructed;
   object_class->dispose = tcia_window_dispose;
@@ -261,7 +554,14 @@ tcia_window_class_init (TciaWindowClass *klass)
                          TCIA_TYPE_BASKET,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_DOWNLOAD_QUEUE] =
+    g_param_spec_object ("download-queue", NULL, NULL,
+                         TCIA_TYPE_DOWNLOAD_QUEUE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  window_class->close_request = close_request_cb;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-window.ui");
@@ -270,6 +570,12 @@ tcia_window_class_init (TciaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, basket_page);
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, basket_view);
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_page);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_view);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_label);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_progress);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_cb);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_cb);
@@ -289,6 +595,7 @@ tcia_window_init (TciaWindow *self)
 {
   g_type_ensure (TCIA_TYPE_BROWSE_PAGE);
   g_type_ensure (TCIA_TYPE_BASKET_PAGE);
+  g_type_ensure (TCIA_TYPE_DOWNLOADS_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -378,4 +685,87 @@ tcia_window_get_settings (TciaWindow *self)
   g_return_val_if_fail (TCIA_IS_WINDOW (self), NULL);
 
   return self->settings;
+}
+
+TciaDownloadQueue *
+tcia_window_get_download_queue (TciaWindow *self)
+{
+  g_return_val_if_fail (TCIA_IS_WINDOW (self), NULL);
+
+  return self->queue;
+}
+
+void
+tcia_window_set_download_queue (TciaWindow        *self,
+                                TciaDownloadQueue *queue)
+{
+  g_return_if_fail (TCIA_IS_WINDOW (self));
+  g_return_if_fail (queue == NULL || TCIA_IS_DOWNLOAD_QUEUE (queue));
+
+  if (!g_set_object (&self->queue, queue))
+    return;
+  tcia_downloads_page_set_queue (self->downloads_view, queue);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_QUEUE]);
+}
+
+gboolean
+tcia_window_confirm_quit (TciaWindow *self)
+{
+  AdwMessageDialog *dialog;
+
+  g_return_val_if_fail (TCIA_IS_WINDOW (self), FALSE);
+
+  if (self->quit_confirmed || self->queue == NULL ||
+      tcia_download_queue_get_n_running (self->queue) +
+      tcia_downloads_page_get_n_active (self->downloads_view) == 0)
+    return FALSE;
+  if (self->dialog != NULL)
+    return TRUE;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Stop Downloads?"), NULL));
+  adw_message_dialog_set_body (dialog,
+                               _("Series are still downloading. They carry on from where "
+                                 "they stopped the next time TCIA Basket starts."));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "stop", _("_Stop and Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (stop_response_cb), self, 0);
+  set_dialog (self, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+TciaDownloadsPage *
+tcia_window_get_downloads_view (TciaWindow *self)
+{
+  return self->downloads_view;
+}
+
+AdwViewStackPage *
+tcia_window_get_downloads_page (TciaWindow *self)
+{
+  return self->downloads_page;
+}
+
+AdwMessageDialog *
+tcia_window_get_dialog (TciaWindow *self)
+{
+  return self->dialog;
+}
+
+const char *
+tcia_window_get_toast_text (TciaWindow *self)
+{
+  return self->toast_text;
+}
+
+gboolean
+tcia_window_get_downloads_button_visible (TciaWindow *self)
+{
+  return gtk_widget_get_visible (self->downloads_button);
 }

@@ -5,6 +5,7 @@
 
 #include "tcia-basket.h"
 #include "tcia-client.h"
+#include "tcia-download-queue.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,14 @@ void        tcia_window_import_files (TciaWindow     *self,
  * of it was put). */
 void        tcia_window_show_basket_load_error (TciaWindow   *self,
                                                 const GError *error);
+
+/* The queue the Downloads page shows and checkouts add to; the window
+ * makes one at the first checkout when it has none. */
+TciaDownloadQueue *tcia_window_get_download_queue (TciaWindow        *self);
+void               tcia_window_set_download_queue (TciaWindow        *self,
+                                                   TciaDownloadQueue *queue);
+/* Before quitting: with series still downloading, asks whether to stop
+ * them (and quits if so) and returns TRUE; FALSE when quitting can go on. */
+gboolean           tcia_window_confirm_quit       (TciaWindow        *self);
 
 G_END_DECLS

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tcia-downloads-page.h"
+
+G_BEGIN_DECLS
+
+/* For tests: what the page shows, and ways to drive it. */
+
+/* "empty" or "jobs". */
+const char *tcia_downloads_page_get_state          (TciaDownloadsPage *self);
+/* "3 of 10 series downloaded" and "12 MB · 1.2 MB/s · about 2 minutes left". */
+const char *tcia_downloads_page_get_overall_title  (TciaDownloadsPage *self);
+const char *tcia_downloads_page_get_overall_detail (TciaDownloadsPage *self);
+/* The row of the job at @position, when it is on screen (else NULL/FALSE):
+ * its status line, its error, and whether its button @which ("pause",
+ * "resume", "retry", "open") is shown; clicking it. */
+const char *tcia_downloads_page_get_row_status     (TciaDownloadsPage *self,
+                                                    guint              position);
+const char *tcia_downloads_page_get_row_error      (TciaDownloadsPage *self,
+                                                    guint              position);
+gboolean    tcia_downloads_page_get_row_button     (TciaDownloadsPage *self,
+                                                    guint              position,
+                                                    const char        *which);
+gboolean    tcia_downloads_page_click_row_button   (TciaDownloadsPage *self,
+                                                    guint              position,
+                                                    const char        *which);
+
+G_END_DECLS

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "fake-nbia.h"
+#include "tcia-downloads-page-private.h"
+#include "tcia-extract.h"
+#include "tcia-import.h"
+#include "tcia-records-private.h"
+#include "tcia-window-private.h"
+
+#define TIMEOUT_S 60
+
+typedef struct
+{
+  FakeNbia          *server;
+  TciaClient        *client;
+  char              *dir;
+  char              *dest;
+  GSettings         *settings;
+  TciaBasket        *basket;
+  TciaWindow        *window;
+  TciaDownloadsPage *page;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main loop until @cond holds; fails the test after TIMEOUT_S. */
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    gboolean timed_out_ = FALSE; \
+    guint id_ = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out_); \
+    while (!(cond) && !timed_out_) \
+      g_main_context_iteration (NULL, TRUE); \
+    if (!timed_out_) \
+      g_source_remove (id_); \
+    if (!(cond)) \
+      g_error ("timed out waiting for %s", #cond); \
+  } G_STMT_END
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  FakeNbiaOptions options;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  fake_nbia_options_init (&options);
+  options.n_series = 12;
+  options.images_per_series_max = 3;
+  options.retry_after_s = 0;
+  f->server = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
+  g_assert_no_error (error);
+  url = fake_nbia_get_url (f->server, 4);
+  f->client = tcia_client_new (url, &error);
+  g_assert_no_error (error);
+  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+
+  f->dir = g_dir_make_tmp ("tcia-downloads-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* The folder does not exist yet: checkout creates it. */
+  f->dest = g_build_filename (f->dir, "Downloads", "TCIA", NULL);
+
+  /* The memory backend: never the person's settings. */
+  f->settings = g_settings_new (APP_ID);
+  g_settings_set_string (f->settings, "download-folder", f->dest);
+  g_settings_set_uint (f->settings, "parallel-downloads", 2);
+  g_settings_set_string (f->settings, "layout", "descriptive");
+  f->basket = tcia_basket_new (NULL);
+
+  f->window = tcia_window_new_full (NULL, f->settings, f->client, f->basket);
+  f->page = tcia_window_get_downloads_view (f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 1000);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  TciaDownloadQueue *queue = tcia_window_get_download_queue (f->window);
+  AdwMessageDialog *dialog = tcia_window_get_dialog (f->window);
+
+  /* Nothing left running behind the test. */
+  if (queue != NULL)
+    {
+      tcia_download_queue_cancel_all (queue);
+      WAIT_FOR (tcia_download_queue_get_n_running (queue) == 0);
+    }
+  if (dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->basket);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->client);
+  g_clear_pointer (&f->server, fake_nbia_free);
+  tcia_extract_remove_tree (f->dir, NULL);
+  g_clear_pointer (&f->dir, g_free);
+  g_clear_pointer (&f->dest, g_free);
+}
+
+static void
+resolved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TciaImportResult **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = tcia_import_resolve_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+fake_uid (Fixture *f,
+          guint    index)
+{
+  FakeNbiaSeriesInfo info;
+
+  fake_nbia_get_series (f->server, index, &info);
+  return g_strdup (info.series_uid);
+}
+
+static void
+fill_basket (Fixture *f,
+             guint    n)
+{
+  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
+  TciaImportResult *result = NULL;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (uids, fake_uid (f, i));
+  g_ptr_array_add (uids, NULL);
+
+  tcia_import_resolve_async (f->basket, f->client, (const char * const *) uids->pdata, 0,
+                             NULL, NULL, NULL, NULL, resolved_cb, &result);
+  WAIT_FOR (result != NULL);
+  tcia_import_result_unref (result);
+  g_assert_cmpuint (tcia_basket_get_n_series (f->basket), ==, n);
+}
+
+static TciaDownloadQueue *
+checkout (Fixture *f)
+{
+  TciaBasketPage *basket_page = tcia_window_get_basket_view (f->window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (basket_page), "basket.checkout", NULL));
+  WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
+  return tcia_window_get_download_queue (f->window);
+}
+
+static TciaDownloadJob *
+job_at (TciaDownloadQueue *queue,
+        guint              i)
+{
+  TciaDownloadJob *job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+  g_object_unref (job);
+  return job;
+}
+
+static guint
+count_state (TciaDownloadQueue    *queue,
+             TciaDownloadJobState  state)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    if (tcia_download_job_get_state (job_at (queue, i)) == state)
+      n++;
+  return n;
+}
+
+static gboolean
+row_says (Fixture    *f,
+          guint       position,
+          const char *prefix)
+{
+  const char *status = tcia_downloads_page_get_row_status (f->page, position);
+
+  return status != NULL && g_str_has_prefix (status, prefix);
+}
+
+static void
+test_checkout_complete (Fixture       *f,
+                        gconstpointer  data)
+{
+  TciaDownloadQueue *queue;
+  g_autofree char *csv = NULL;
+
+  g_assert_cmpstr (tcia_downloads_page_get_state (f->page), ==, "empty");
+  fill_basket (f, 3);
+  queue = checkout (f);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 3);
+  g_assert_cmpstr (tcia_window_get_toast_text (f->window), ==, "Downloading 3 series");
+  g_assert_cmpstr (tcia_downloads_page_get_state (f->page), ==, "jobs");
+  /* The basket stays as it was. */
+  g_assert_cmpuint (tcia_basket_get_n_series (f->basket), ==, 3);
+
+  WAIT_FOR (count_state (queue, TCIA_DOWNLOAD_JOB_DONE) == 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      WAIT_FOR (row_says (f, i, "Done"));
+      g_assert_true (tcia_downloads_page_get_row_button (f->page, i, "open"));
+      g_assert_false (tcia_downloads_page_get_row_button (f->page, i, "retry"));
+      g_assert_false (tcia_downloads_page_get_row_button (f->page, i, "pause"));
+      g_assert_null (tcia_downloads_page_get_row_error (f->page, i));
+    }
+  g_assert_cmpstr (tcia_downloads_page_get_overall_title (f->page), ==,
+                   "3 of 3 series downloaded");
+  g_assert_cmpuint (tcia_downloads_page_get_n_active (f->page), ==, 0);
+
+  csv = g_build_filename (f->dest, "metadata.csv", NULL);
+  g_assert_true (g_file_test (csv, G_FILE_TEST_IS_REGULAR));
+
+  /* Checking out the same basket again adds nothing twice. */
+  checkout (f);
+  {
+    gboolean waited = FALSE;
+
+    g_timeout_add (500, timeout_cb, &waited);
+    WAIT_FOR (waited);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 3);
+}
+
+static void
+test_failure_retry (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *bad_uid = fake_uid (f, 1);
+  AdwViewStackPage *stack_page = tcia_window_get_downloads_page (f->window);
+  TciaDownloadQueue *queue;
+  const char *error;
+
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
+  fill_basket (f, 3);
+  queue = checkout (f);
+
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpint (tcia_download_job_get_state (job_at (queue, 1)), ==,
+                   TCIA_DOWNLOAD_JOB_FAILED);
+  WAIT_FOR (row_says (f, 1, "Failed"));
+  error = tcia_downloads_page_get_row_error (f->page, 1);
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error, ==, tcia_download_job_get_error (job_at (queue, 1))->message);
+  g_assert_true (tcia_downloads_page_get_row_button (f->page, 1, "retry"));
+  g_assert_false (tcia_downloads_page_get_row_button (f->page, 1, "open"));
+  g_assert_cmpuint (tcia_downloads_page_get_n_failed (f->page), ==, 1);
+  g_assert_nonnull (strstr (tcia_downloads_page_get_overall_detail (f->page), "1 failed"));
+
+  /* Shown on the switcher while another page is open. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "browse");
+  g_assert_true (adw_view_stack_page_get_needs_attention (stack_page));
+
+  fake_nbia_clear_faults (f->server);
+  g_assert_true (tcia_downloads_page_click_row_button (f->page, 1, "retry"));
+  WAIT_FOR (tcia_download_job_get_state (job_at (queue, 1)) == TCIA_DOWNLOAD_JOB_DONE);
+  WAIT_FOR (row_says (f, 1, "Done"));
+  g_assert_null (tcia_downloads_page_get_row_error (f->page, 1));
+  g_assert_true (tcia_downloads_page_get_row_button (f->page, 1, "open"));
+  g_assert_cmpuint (tcia_downloads_page_get_n_failed (f->page), ==, 0);
+  g_assert_false (adw_view_stack_page_get_needs_attention (stack_page));
+}
+
+static void
+test_pause_resume_all (Fixture       *f,
+                       gconstpointer  data)
+{
+  AdwViewStackPage *stack_page = tcia_window_get_downloads_page (f->window);
+  TciaDownloadQueue *queue;
+  guint n;
+
+  fake_nbia_set_latency (f->server, 150);
+  fill_basket (f, 5);
+  queue = checkout (f);
+  n = g_list_model_get_n_items (G_LIST_MODEL (queue));
+  g_assert_cmpuint (n, ==, 5);
+
+  /* While another page is open, the header bar and switcher show progress. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "basket");
+  WAIT_FOR (tcia_download_queue_get_n_running (queue) > 0);
+  g_assert_true (tcia_window_get_downloads_button_visible (f->window));
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (stack_page), >, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "downloads.pause-all", NULL));
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_PAUSED) +
+                    count_state (queue, TCIA_DOWNLOAD_JOB_DONE), ==, n);
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_PAUSED), >, 0);
+  WAIT_FOR (tcia_download_queue_get_n_running (queue) == 0);
+  g_assert_false (tcia_window_get_downloads_button_visible (f->window));
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (stack_page), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "downloads");
+  for (guint i = 0; i < n; i++)
+    if (tcia_download_job_get_state (job_at (queue, i)) == TCIA_DOWNLOAD_JOB_PAUSED)
+      {
+        WAIT_FOR (row_says (f, i, "Paused"));
+        g_assert_true (tcia_downloads_page_get_row_button (f->page, i, "resume"));
+      }
+
+  fake_nbia_set_latency (f->server, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "downloads.resume-all", NULL));
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_PAUSED), ==, 0);
+  WAIT_FOR (count_state (queue, TCIA_DOWNLOAD_JOB_DONE) == n);
+  g_assert_cmpstr (tcia_downloads_page_get_overall_title (f->page), ==,
+                   "5 of 5 series downloaded");
+}
+
+static void
+test_not_enough_space (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *keys[] = { "SeriesInstanceUID", "Collection", "PatientID", "StudyInstanceUID",
+                         "ImageCount", "FileSize" };
+  /* More than any disk this runs on: 8 EB. */
+  const char *values[] = { "1.2.3.4.5", "Huge", "HUGE-1", "1.2.3.4", "1",
+                           "9000000000000000000" };
+  g_autoptr(TciaSeries) huge = tcia_series_new_from_fields (keys, values, G_N_ELEMENTS (keys));
+  TciaBasketPage *basket_page = tcia_window_get_basket_view (f->window);
+  AdwMessageDialog *dialog;
+
+  g_assert_true (tcia_basket_add (f->basket, huge));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (basket_page), "basket.checkout", NULL));
+  WAIT_FOR (tcia_window_get_dialog (f->window) != NULL);
+  dialog = tcia_window_get_dialog (f->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Not Enough Space?");
+  g_assert_true (adw_message_dialog_has_response (dialog, "download"));
+
+  /* Cancel: nothing is queued, the basket stays. */
+  /* As the button does: the response, then the dialog goes. */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_FOR (tcia_window_get_dialog (f->window) == NULL);
+  g_assert_null (tcia_window_get_download_queue (f->window));
+  g_assert_cmpuint (tcia_basket_get_n_series (f->basket), ==, 1);
+  g_assert_cmpstr (tcia_downloads_page_get_state (f->page), ==, "empty");
+}
+
+/* Quitting while series download asks first; nothing running, it does not. */
+static void
+test_quit_asks (Fixture       *f,
+                gconstpointer  data)
+{
+  TciaDownloadQueue *queue;
+  AdwMessageDialog *dialog;
+
+  g_assert_false (tcia_window_confirm_quit (f->window));
+  fake_nbia_set_latency (f->server, 300);
+  fill_basket (f, 3);
+  queue = checkout (f);
+  WAIT_FOR (tcia_download_queue_get_n_running (queue) > 0);
+
+  g_assert_true (tcia_window_confirm_quit (f->window));
+  dialog = tcia_window_get_dialog (f->window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop Downloads?");
+  g_assert_true (adw_message_dialog_has_response (dialog, "stop"));
+  /* As the button does: the response, then the dialog goes. */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_FOR (tcia_window_get_dialog (f->window) == NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+
+  fake_nbia_set_latency (f->server, 0);
+  WAIT_FOR (count_state (queue, TCIA_DOWNLOAD_JOB_DONE) == 3);
+  g_assert_false (tcia_window_confirm_quit (f->window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = NULL;
+
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* Never the person's files, whatever reads the data dir. */
+  data_home = g_dir_make_tmp ("tcia-downloads-data-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/ui/downloads/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("checkout-complete", test_checkout_complete);
+  ADD ("failure-retry", test_failure_retry);
+  ADD ("pause-resume-all", test_pause_resume_all);
+  ADD ("not-enough-space", test_not_enough_space);
+  ADD ("quit-asks", test_quit_asks);
+
+  {
+    int status = g_test_run ();
+
+    tcia_extract_remove_tree (data_home, NULL);
+    return status;
+  }
+}
