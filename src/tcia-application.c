@@ -166,13 +166,16 @@ queue_finished_cb (TciaApplication *self)
 }
 
 static void
-parallel_downloads_changed_cb (GSettings       *settings,
-                               const char      *key,
-                               TciaApplication *self)
+download_settings_changed_cb (GSettings       *settings,
+                              const char      *key,
+                              TciaApplication *self)
 {
-  if (self->queue != NULL)
-    tcia_download_queue_set_max_jobs (self->queue,
-                                      g_settings_get_uint (settings, "parallel-downloads"));
+  if (self->queue == NULL)
+    return;
+  tcia_download_queue_set_max_jobs (self->queue,
+                                    g_settings_get_uint (settings, "parallel-downloads"));
+  tcia_download_queue_set_verify_checksums (self->queue,
+                                            g_settings_get_boolean (settings, "verify-checksums"));
 }
 
 /* One queue for the program's life: the window's first checkout makes it,
@@ -423,8 +426,12 @@ tcia_application_startup (GApplication *app)
                  "remembered", APP_ID);
     }
   else
-    g_signal_connect_object (self->settings, "changed::parallel-downloads",
-                             G_CALLBACK (parallel_downloads_changed_cb), self, 0);
+    {
+      g_signal_connect_object (self->settings, "changed::parallel-downloads",
+                               G_CALLBACK (download_settings_changed_cb), self, 0);
+      g_signal_connect_object (self->settings, "changed::verify-checksums",
+                               G_CALLBACK (download_settings_changed_cb), self, 0);
+    }
 }
 
 static void
@@ -475,9 +482,14 @@ tcia_application_ensure_models (TciaApplication *self)
           GSettings *settings = tcia_application_get_settings (self);
 
           if (settings != NULL)
-            tcia_download_queue_set_max_jobs (queue,
-                                              g_settings_get_uint (settings,
-                                                                   "parallel-downloads"));
+            {
+              tcia_download_queue_set_max_jobs (queue,
+                                                g_settings_get_uint (settings,
+                                                                     "parallel-downloads"));
+              tcia_download_queue_set_verify_checksums (queue,
+                                                        g_settings_get_boolean (settings,
+                                                                                "verify-checksums"));
+            }
           tcia_application_set_queue (self, queue);
           tcia_download_queue_start (queue);
         }

@@ -44,6 +44,7 @@ struct _TciaDownloadQueue
   TciaRetryPolicy  policy;
   guint            timeout_s;
   guint            max_jobs;
+  gboolean         verify_checksums;
   guint            allowed_jobs;
   guint            streak;
   guint            n_done;
@@ -586,11 +587,13 @@ start_job (TciaDownloadQueue *self,
   w->job = g_object_ref (job);
   w->context = g_main_context_ref (self->context);
   w->cancellable = g_cancellable_new ();
-  w->url = tcia_client_build_image_url (self->client, tcia_download_job_get_series_uid (job), TRUE);
+  w->url = tcia_client_build_image_url (self->client, tcia_download_job_get_series_uid (job),
+                                        self->verify_checksums);
   w->part_path = g_build_filename (self->dest_path, part_rel, NULL);
   w->final_path = g_build_filename (self->dest_path, rel, NULL);
   w->expected_images = tcia_series_get_image_count (series);
-  w->require_md5 = tcia_client_get_api_version (self->client) == TCIA_API_V4;
+  w->require_md5 = self->verify_checksums &&
+                   tcia_client_get_api_version (self->client) == TCIA_API_V4;
   w->policy = self->policy;
   w->timeout_s = self->timeout_s;
 
@@ -732,6 +735,7 @@ tcia_download_queue_init (TciaDownloadQueue *self)
   self->by_uid = g_hash_table_new (g_str_hash, g_str_equal);
   self->works = g_hash_table_new (NULL, NULL);
   self->max_jobs = self->allowed_jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
+  self->verify_checksums = TRUE;
   self->timeout_s = 60;
   self->policy.max_attempts = 5;
   self->policy.base_delay_ms = 1000;
@@ -784,6 +788,22 @@ tcia_download_queue_set_max_jobs (TciaDownloadQueue *self,
   self->allowed_jobs = max_jobs;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOWED_JOBS]);
   schedule (self);
+}
+
+void
+tcia_download_queue_set_verify_checksums (TciaDownloadQueue *self,
+                                          gboolean           verify)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+
+  self->verify_checksums = !!verify;
+}
+
+gboolean
+tcia_download_queue_get_verify_checksums (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), TRUE);
+  return self->verify_checksums;
 }
 
 guint

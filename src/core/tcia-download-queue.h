@@ -45,6 +45,12 @@ TciaLayout         tcia_download_queue_get_layout       (TciaDownloadQueue *self
 void               tcia_download_queue_set_max_jobs     (TciaDownloadQueue *self,
                                                          guint              max_jobs);
 guint              tcia_download_queue_get_max_jobs     (TciaDownloadQueue *self);
+/* Ask for md5hashes.csv (v4 IncludeMD5=Yes) and require every file to match
+ * it; default TRUE. Off, only the image count is checked. Applies to series
+ * started from then on. */
+void               tcia_download_queue_set_verify_checksums (TciaDownloadQueue *self,
+                                                             gboolean           verify);
+gboolean           tcia_download_queue_get_verify_checksums (TciaDownloadQueue *self);
 guint              tcia_download_queue_get_allowed_jobs (TciaDownloadQueue *self);
 /* Tries per series and the backoff between them (tcia-retry.h); default 5, 1 s, 60 s. */
 void               tcia_download_queue_set_retry_policy (TciaDownloadQueue *self,

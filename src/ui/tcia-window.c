@@ -248,8 +248,13 @@ checkout_now (TciaWindow *self,
       tcia_window_set_download_queue (self, queue);
     }
   if (self->settings != NULL)
-    tcia_download_queue_set_max_jobs (self->queue,
-                                      g_settings_get_uint (self->settings, "parallel-downloads"));
+    {
+      tcia_download_queue_set_max_jobs (self->queue,
+                                        g_settings_get_uint (self->settings, "parallel-downloads"));
+      tcia_download_queue_set_verify_checksums (self->queue,
+                                                g_settings_get_boolean (self->settings,
+                                                                        "verify-checksums"));
+    }
 
   n = g_list_model_get_n_items (G_LIST_MODEL (basket));
   for (guint i = 0; i < n; i++)

@@ -99,13 +99,15 @@ allowed_cb (GObject    *object,
 }
 
 static TciaDownloadQueue *
-run_queue (Fixture    *f,
-           TciaLayout  layout)
+run_queue_full (Fixture    *f,
+                TciaLayout  layout,
+                gboolean    verify_checksums)
 {
   g_autoptr(GFile) dest = g_file_new_for_path (f->dest);
   TciaDownloadQueue *queue = tcia_download_queue_new (f->client, dest, layout);
   gboolean finished = FALSE;
 
+  tcia_download_queue_set_verify_checksums (queue, verify_checksums);
   tcia_download_queue_set_max_jobs (queue, 4);
   tcia_download_queue_set_retry_policy (queue, 4, 20, 100);
   tcia_download_queue_set_timeout (queue, 2);
@@ -121,6 +123,13 @@ run_queue (Fixture    *f,
     g_main_context_iteration (NULL, TRUE);
   g_signal_handlers_disconnect_by_data (queue, &finished);
   return queue;
+}
+
+static TciaDownloadQueue *
+run_queue (Fixture    *f,
+           TciaLayout  layout)
+{
+  return run_queue_full (f, layout, TRUE);
 }
 
 /* No .part folder, no file outside the series folders but metadata.csv and LICENSEs. */
@@ -211,6 +220,42 @@ test_basic (Fixture       *f,
       g_assert_cmpint (tcia_download_job_get_state (job), ==, TCIA_DOWNLOAD_JOB_SKIPPED);
     }
   g_assert_cmpuint (count_rows (f->dest), ==, N_SERIES);
+}
+
+/* With checksums off the server is not asked for md5hashes.csv (so a wrong
+ * one cannot fail the series) and the image count alone is checked. */
+static void
+test_no_checksums (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_WRONG_MD5, 0, NULL);
+  queue = run_queue_full (f, TCIA_LAYOUT_FLAT, FALSE);
+  fake_nbia_clear_faults (fake);
+
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, N_SERIES);
+  g_assert_cmpuint (tcia_download_queue_get_n_failed (queue), ==, 0);
+  for (guint i = 0; i < N_SERIES; i++)
+    {
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+      TciaSeries *series = tcia_download_job_get_series (job);
+      g_autofree char *dir = g_build_filename (f->dest, tcia_download_job_get_relative_path (job),
+                                               NULL);
+      g_autofree char *csv = g_build_filename (dir, "md5hashes.csv", NULL);
+      g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+      guint n_dicom = 0;
+      const char *name;
+
+      g_assert_cmpint (tcia_download_job_get_state (job), ==, TCIA_DOWNLOAD_JOB_DONE);
+      g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
+      g_assert_nonnull (listing);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        if (g_str_has_suffix (name, ".dcm"))
+          n_dicom++;
+      g_assert_cmpuint (n_dicom, ==, tcia_series_get_image_count (series));
+    }
+  assert_no_leftovers (f->dest);
 }
 
 static void
@@ -587,6 +632,7 @@ main (int   argc,
 
   ADD ("/core/download/basic-and-skip", test_basic, NULL);
   ADD ("/core/download/layouts", test_layouts, NULL);
+  ADD ("/core/download/no-checksums", test_no_checksums, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (transient); i++)
     {
       g_autofree char *path = g_strdup_printf ("/core/download/transient/%s", transient[i]);
