@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "tcia-import.h"
@@ -355,10 +357,11 @@ update_totals (TciaBasketPage *self)
 
   series_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series",
                                               n_series), n_series);
-  images_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " image",
-                                              "%" G_GUINT64_FORMAT " images",
+  /* PRIu64, not G_GUINT64_FORMAT: xgettext knows the <inttypes.h> macros. */
+  images_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " image",
+                                              "%" PRIu64 " images",
                                               n_images > G_MAXULONG ? G_MAXULONG : n_images),
-                                 n_images);
+                                 (uint64_t) n_images);
   /* TRANSLATORS: the totals of the basket: "3 series · 12 images · 1.2 MB" */
   totals = g_strdup_printf (_("%s · %s · %s"), series_text, images_text, size);
   gtk_label_set_text (self->totals_label, totals);
