@@ -249,6 +249,18 @@ tcia_application_about_action (GSimpleAction *action,
                                       "collection has its own licence and terms of use."),
                         "translator-credits", _("translator-credits"),
                         NULL);
+  adw_about_window_add_legal_section (ADW_ABOUT_WINDOW (about),
+                                      _("Citing TCIA Data"),
+                                      NULL,
+                                      GTK_LICENSE_CUSTOM,
+                                      _("Publications that use data from TCIA cite the "
+                                        "collection’s data citation (its Data Description "
+                                        "link, shown with each collection and series) and "
+                                        "TCIA itself:\n\nClark K, Vendt B, Smith K, et al. "
+                                        "The Cancer Imaging Archive (TCIA): Maintaining and "
+                                        "Operating a Public Information Repository. Journal "
+                                        "of Digital Imaging 26(6):1045–1057, 2013. "
+                                        "https://doi.org/10.1007/s10278-013-9622-7"));
   gtk_window_present (about);
 }
 
