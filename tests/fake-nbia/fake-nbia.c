@@ -2835,13 +2835,16 @@ job_run (gpointer data,
          gpointer user_data)
 {
   Job *job = data;
+  GSource *source;
 
   job->ep->func (job->self, job->req, &job->resp);
-  job->source = g_idle_source_new ();
-  g_source_set_callback (job->source, job_done_cb, job, job_free);
-  track_source (job->self, job->source);
-  g_source_attach (job->source, job->self->context);
-  g_source_unref (job->source);
+  source = job->source = g_idle_source_new ();
+  g_source_set_callback (source, job_done_cb, job, job_free);
+  track_source (job->self, source);
+  /* Once attached, the server's thread may run job_done_cb and free @job
+   * before this thread returns: touch only locals from here on. */
+  g_source_attach (source, job->self->context);
+  g_source_unref (source);
 }
 
 #define JOB_MIN_SERIES 5000
