@@ -819,16 +819,12 @@ report_error (TciaBasketPage *self,
   show_message (self, _("Could Not Import"), error->message);
 }
 
+/* The end of one import, from a file or a shared cart: report, go on. */
 static void
-resolve_done_cb (GObject      *source,
-                 GAsyncResult *res,
-                 gpointer      user_data)
+import_finished (TciaBasketPage   *self,
+                 TciaImportResult *result,
+                 const GError     *error)
 {
-  g_autoptr(TciaBasketPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TciaImportResult) result = NULL;
-
-  result = tcia_import_resolve_finish (res, &error);
   if (result == NULL)
     report_error (self, error);
   else
@@ -836,6 +832,18 @@ resolve_done_cb (GObject      *source,
 
   set_importing (self, FALSE);
   import_next (self);
+}
+
+static void
+resolve_done_cb (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr(TciaBasketPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaImportResult) result = tcia_import_resolve_finish (res, &error);
+
+  import_finished (self, result, error);
 }
 
 static void
@@ -964,16 +972,9 @@ cart_done_cb (GObject      *source,
 {
   g_autoptr(TciaBasketPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TciaImportResult) result = NULL;
+  g_autoptr(TciaImportResult) result = tcia_import_shared_cart_finish (res, &error);
 
-  result = tcia_import_shared_cart_finish (res, &error);
-  if (result == NULL)
-    report_error (self, error);
-  else
-    report_result (self, g_object_get_data (G_OBJECT (self), "tcia-import-name"), result);
-
-  set_importing (self, FALSE);
-  import_next (self);
+  import_finished (self, result, error);
 }
 
 static void
