@@ -30,6 +30,9 @@
 #define READ_CHUNK_SIZE        (64 * 1024)
 #define BATCH_ROWS             2000
 #define BATCH_INTERVAL_US      (50 * G_TIME_SPAN_MILLISECOND)
+/* After each batch of rows, the caller's main loop gets this long for
+ * whatever else is due, a frame above all (see post_batch()). */
+#define DELIVERY_YIELD_US      (2 * G_TIME_SPAN_MILLISECOND)
 #define POOL_BLOCK_SIZE        (16 * 1024)
 #define ERROR_BODY_MAX_BYTES   4096
 #define ERROR_TEXT_MAX_CHARS   300
@@ -82,8 +85,11 @@ typedef struct
   GBytes *form;       /* a form-encoded POST body, or NULL for GET */
 } Request;
 
-/* The caller's side of a listing with `into`: touched only in the caller's
- * main context. Which rows of `into` are ours: [start, start + n_items). */
+/* The caller's side of a listing with `into`. Which rows of `into` are
+ * ours: [start, start + n_items); those fields are touched only in the
+ * caller's main context. The worker queues batches under the mutex; one
+ * source takes one batch per main-loop iteration, so that a backlog of
+ * batches never becomes one long iteration. */
 typedef struct
 {
   gatomicrefcount  ref_count;
@@ -93,6 +99,12 @@ typedef struct
   guint            n_items;
   gboolean         started;
   gboolean         closed;
+
+  GMutex           mutex;
+  GCond            cond;          /* signalled when the queue runs empty */
+  GQueue           queue;         /* of Batch, oldest first */
+  gboolean         scheduled;     /* the source will take the queue */
+  GSource         *source;        /* attached to the caller's context at the first batch */
 } Delivery;
 
 typedef struct
@@ -123,7 +135,6 @@ typedef struct
 
 typedef struct
 {
-  Delivery  *delivery;
   GPtrArray *items;        /* NULL for a pure removal */
   guint      remove_last;  /* rows of ours to remove from the end first */
 } Batch;
@@ -155,6 +166,8 @@ request_free (gpointer data)
   g_free (request);
 }
 
+static void batch_free (gpointer data);
+
 static Delivery *
 delivery_new (GListStore   *into,
               GCancellable *cancellable)
@@ -162,6 +175,9 @@ delivery_new (GListStore   *into,
   Delivery *delivery = g_new0 (Delivery, 1);
 
   g_atomic_ref_count_init (&delivery->ref_count);
+  g_mutex_init (&delivery->mutex);
+  g_cond_init (&delivery->cond);
+  g_queue_init (&delivery->queue);
   delivery->into = g_object_ref (into);
   delivery->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
 
@@ -181,6 +197,9 @@ delivery_unref (Delivery *delivery)
 {
   if (g_atomic_ref_count_dec (&delivery->ref_count))
     {
+      g_queue_clear_full (&delivery->queue, batch_free);
+      g_mutex_clear (&delivery->mutex);
+      g_cond_clear (&delivery->cond);
       g_object_unref (delivery->into);
       g_clear_object (&delivery->cancellable);
       g_free (delivery);
@@ -224,19 +243,16 @@ batch_free (gpointer data)
 {
   Batch *batch = data;
 
-  delivery_unref (batch->delivery);
   g_clear_pointer (&batch->items, g_ptr_array_unref);
   g_free (batch);
 }
 
-static gboolean
-deliver_batch_cb (gpointer data)
+static void
+deliver_batch (Delivery *delivery,
+               Batch    *batch)
 {
-  Batch *batch = data;
-  Delivery *delivery = batch->delivery;
-
   if (delivery->closed || g_cancellable_is_cancelled (delivery->cancellable))
-    return G_SOURCE_REMOVE;
+    return;
 
   delivery_clamp (delivery);
 
@@ -254,8 +270,81 @@ deliver_batch_cb (gpointer data)
                            batch->items->pdata, batch->items->len);
       delivery->n_items += batch->items->len;
     }
+}
 
-  return G_SOURCE_REMOVE;
+static gboolean
+deliver_cb (gpointer data)
+{
+  Delivery *delivery = data;
+  Batch *batch;
+
+  g_mutex_lock (&delivery->mutex);
+  batch = g_queue_pop_head (&delivery->queue);
+  g_mutex_unlock (&delivery->mutex);
+
+  if (batch != NULL)
+    {
+      deliver_batch (delivery, batch);
+      batch_free (batch);
+    }
+
+  g_mutex_lock (&delivery->mutex);
+  if (g_queue_is_empty (&delivery->queue))
+    {
+      delivery->scheduled = FALSE;
+      if (delivery->source != NULL)
+        g_source_set_ready_time (delivery->source, -1);
+      g_cond_broadcast (&delivery->cond);
+    }
+  else if (delivery->source != NULL)
+    {
+      g_source_set_ready_time (delivery->source, g_get_monotonic_time () + DELIVERY_YIELD_US);
+    }
+  g_mutex_unlock (&delivery->mutex);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+delivery_source_dispatch (GSource     *source,
+                          GSourceFunc  callback,
+                          gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs delivery_source_funcs = {
+  .dispatch = delivery_source_dispatch,
+};
+
+/* Ends the source's hold on the delivery; rows not taken yet are dropped. */
+static void
+delivery_stop (Delivery *delivery)
+{
+  GSource *source;
+
+  g_mutex_lock (&delivery->mutex);
+  source = g_steal_pointer (&delivery->source);
+  g_mutex_unlock (&delivery->mutex);
+
+  if (source != NULL)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+}
+
+/* The task's completion must come after the last row: the worker returns
+ * only once the caller's context has taken every batch (or gave up). */
+static void
+delivery_wait_empty (Delivery     *delivery,
+                     GCancellable *cancellable)
+{
+  g_mutex_lock (&delivery->mutex);
+  while (delivery->scheduled && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait_until (&delivery->cond, &delivery->mutex,
+                       g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND);
+  g_mutex_unlock (&delivery->mutex);
 }
 
 static void
@@ -275,29 +364,42 @@ operation_free (gpointer data)
   g_free (op);
 }
 
-/* Hands rows on to the caller's main context. An idle source is attached
- * explicitly (rather than g_main_context_invoke()) so that rows are never
- * spliced from this thread even when it could acquire the caller's context;
- * batches and the task's own completion share one priority, so they are
- * dispatched in the order they were queued. */
+/* Hands rows on to the caller's main context, through a source of our own
+ * attached explicitly (rather than g_main_context_invoke()) so that rows
+ * are never spliced from this thread even when it could acquire the
+ * caller's context. It runs at the default priority, so a busy window
+ * cannot starve it, but takes one batch at a time and then waits
+ * DELIVERY_YIELD_US, so a window still draws its frames while 100,000 rows
+ * arrive instead of once they are all in. */
 static void
 post_batch (Operation *op,
             GPtrArray *items,
             guint      remove_last)
 {
-  g_autoptr(GSource) source = NULL;
+  Delivery *delivery = op->delivery;
   Batch *batch;
 
   batch = g_new0 (Batch, 1);
-  batch->delivery = delivery_ref (op->delivery);
   batch->items = items;
   batch->remove_last = remove_last;
 
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_batch_cb, batch, batch_free);
-  g_source_set_static_name (source, "[tcia-core] deliver rows");
-  g_source_attach (source, op->context);
+  g_mutex_lock (&delivery->mutex);
+  g_queue_push_tail (&delivery->queue, batch);
+  if (delivery->source == NULL)
+    {
+      delivery->source = g_source_new (&delivery_source_funcs, sizeof (GSource));
+      g_source_set_callback (delivery->source, deliver_cb, delivery_ref (delivery),
+                             (GDestroyNotify) delivery_unref);
+      g_source_set_static_name (delivery->source, "[tcia-core] deliver rows");
+      g_source_set_ready_time (delivery->source, 0);
+      g_source_attach (delivery->source, op->context);
+    }
+  else if (!delivery->scheduled)
+    {
+      g_source_set_ready_time (delivery->source, 0);
+    }
+  delivery->scheduled = TRUE;
+  g_mutex_unlock (&delivery->mutex);
 }
 
 static void
@@ -873,6 +975,12 @@ operation_thread (GTask        *task,
   /* Gone before the caller can start another request on the same
    * connections. */
   g_main_context_unref (context);
+
+  if (op->delivery != NULL)
+    {
+      delivery_wait_empty (op->delivery, cancellable);
+      delivery_stop (op->delivery);
+    }
 
   if (error != NULL)
     {

@@ -10,6 +10,8 @@
 
 #include "tcia-collection.h"
 #include "tcia-html.h"
+#include "tcia-row-model.h"
+#include "tcia-search-model.h"
 #include "tcia-series.h"
 #include "tcia-series-details.h"
 #include "tcia-value.h"
@@ -17,6 +19,14 @@
 #include "tcia-browse-page-private.h"
 
 #define N_KINDS 3
+
+/* GTK 4.8 keeps about 200 rows of widgets around what is in view, and
+ * builds a row's widgets as soon as the row appears. Until that many rows
+ * are shown, new rows come in a few per frame, RAMP_STEP at a time for at
+ * most RAMP_BUDGET_US, so that building them never holds up a frame. */
+#define RAMP_LIMIT     256
+#define RAMP_STEP      4
+#define RAMP_BUDGET_US (12 * G_TIME_SPAN_MILLISECOND)
 
 typedef enum
 {
@@ -85,11 +95,13 @@ struct _TciaBrowsePage
   GtkFilterListModel  *collections_filter;
   GtkSingleSelection  *collections_selection;
   GListStore          *series;            /* the store of the current query, never a stale one */
-  GtkFilterListModel  *series_filter;
+  TciaSearchModel     *series_search_model;
   GtkSortListModel    *series_sort;
-  GtkMultiSelection   *selection;
-  GtkCustomFilter     *search_filter;
-  char                *search_text;       /* lower case; NULL when not searching */
+  GtkMultiSelection   *selection;         /* of TciaSeries */
+  TciaRowModel        *rows;              /* what the column view shows: TciaRow over selection */
+  guint                ramp_tick_id;
+  GHashTable          *stale_cells;       /* cells out of sight whose row shows another item */
+  guint                stale_idle_id;
   GListStore          *values[N_KINDS];   /* "All" then TciaValue, shown by the dropdowns */
   char                *collection;
   char                *wanted[N_KINDS];   /* the filter values in effect; NULL for all */
@@ -99,7 +111,6 @@ struct _TciaBrowsePage
   GCancellable        *description_cancellable;
   char                *data_description_uri;
   char                *error_text;
-  guint64              total_bytes;       /* of every row of the current store */
   GHashTable          *bound_marks;       /* GtkListItem of the basket column → its GtkImage */
   GPtrArray           *licence_rows;
   GtkWidget           *row_popover;
@@ -125,7 +136,6 @@ static const char *setting_keys[N_KINDS] = {
   "last-modality", "last-body-part", "last-manufacturer",
 };
 
-static GQuark haystack_quark;
 
 typedef struct
 {
@@ -204,87 +214,11 @@ format_count (guint n)
 
 /* Search */
 
-static char *
-make_haystack (TciaSeries *series)
-{
-  g_autofree char *joined = NULL;
-  const char *parts[] = {
-    tcia_series_get_patient_id (series),
-    tcia_series_get_series_description (series),
-    tcia_series_get_study_description (series),
-    tcia_series_get_series_uid (series),
-    tcia_series_get_study_uid (series),
-  };
-  GString *text = g_string_sized_new (160);
-
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    {
-      if (parts[i] == NULL)
-        continue;
-      /* A separator no typed text contains keeps matches inside one field. */
-      g_string_append (text, parts[i]);
-      g_string_append_c (text, '\n');
-    }
-  joined = g_string_free (text, FALSE);
-
-  return g_utf8_strdown (joined, -1);
-}
-
-static gboolean
-search_filter_func (gpointer item,
-                    gpointer user_data)
-{
-  TciaBrowsePage *self = user_data;
-  const char *haystack = g_object_get_qdata (item, haystack_quark);
-
-  if (self->search_text == NULL)
-    return TRUE;
-  if (haystack == NULL)
-    return FALSE;
-
-  return strstr (haystack, self->search_text) != NULL;
-}
-
 static void
 series_search_changed_cb (TciaBrowsePage *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->series_search));
-  g_autofree char *needle = NULL;
-  g_autofree char *old = NULL;
-  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
-
-  if (text != NULL && *text != '\0')
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (text));
-
-      if (*stripped != '\0')
-        needle = g_utf8_strdown (stripped, -1);
-    }
-
-  if (g_strcmp0 (needle, self->search_text) == 0)
-    return;
-
-  old = g_steal_pointer (&self->search_text);
-  self->search_text = g_steal_pointer (&needle);
-
-  if (self->search_text == NULL)
-    {
-      /* No filter at all is cheaper than one that keeps everything. */
-      gtk_filter_list_model_set_filter (self->series_filter, NULL);
-    }
-  else if (old == NULL)
-    {
-      gtk_filter_list_model_set_filter (self->series_filter, GTK_FILTER (self->search_filter));
-    }
-  else
-    {
-      if (strstr (self->search_text, old) != NULL)
-        change = GTK_FILTER_CHANGE_MORE_STRICT;
-      else if (strstr (old, self->search_text) != NULL)
-        change = GTK_FILTER_CHANGE_LESS_STRICT;
-      gtk_filter_changed (GTK_FILTER (self->search_filter), change);
-    }
-
+  tcia_search_model_set_text (self->series_search_model,
+                              gtk_editable_get_text (GTK_EDITABLE (self->series_search)));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
     rebuild_patients (self);
@@ -292,31 +226,6 @@ series_search_changed_cb (TciaBrowsePage *self)
 }
 
 /* Status and states */
-
-/* The bytes of the rows the search keeps. Walking the store with the
- * filter's own test is a flat loop; asking the filter model for its n-th
- * row 100,000 times is not. */
-static guint64
-shown_bytes (TciaBrowsePage *self)
-{
-  GListModel *model = G_LIST_MODEL (self->series);
-  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
-  guint64 bytes = 0;
-
-  if (self->search_text == NULL)
-    return self->total_bytes;
-
-  for (guint i = 0; i < n; i++)
-    {
-      TciaSeries *series = g_list_model_get_item (model, i);
-
-      if (search_filter_func (series, self))
-        bytes += tcia_series_get_file_size (series);
-      g_object_unref (series);
-    }
-
-  return bytes;
-}
 
 static void
 update_status (TciaBrowsePage *self)
@@ -341,8 +250,8 @@ update_status (TciaBrowsePage *self)
     }
   else
     {
-      size = g_format_size (shown_bytes (self));
-      if (self->search_text != NULL)
+      size = g_format_size (tcia_search_model_get_shown_bytes (self->series_search_model));
+      if (tcia_search_model_get_text (self->series_search_model) != NULL)
         /* Translators: "12 of 1,234 series · 3.4 GB" */
         text = g_strdup_printf (_("%s of %s series · %s"), shown, all, size);
       else
@@ -391,15 +300,20 @@ show_error (TciaBrowsePage *self,
 static void
 update_licences (TciaBrowsePage *self)
 {
+  g_autoptr(GHashTable) by_pointer = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) uris = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GList) names = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
   guint n = self->series != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->series)) : 0;
 
   for (guint i = 0; i < self->licence_rows->len; i++)
     adw_preferences_group_remove (self->licences_group, g_ptr_array_index (self->licence_rows, i));
   g_ptr_array_set_size (self->licence_rows, 0);
 
+  /* A listing keeps one copy of each string, so 100,000 rows are counted
+   * by pointer first and only the few distinct pointers by text. */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TciaSeries) series = g_list_model_get_item (G_LIST_MODEL (self->series), i);
@@ -407,11 +321,16 @@ update_licences (TciaBrowsePage *self)
 
       if (name == NULL)
         continue;
-      g_hash_table_insert (counts, (char *) name,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, name)) + 1));
+      g_hash_table_insert (by_pointer, (char *) name,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (by_pointer, name)) + 1));
       if (tcia_series_get_license_uri (series) != NULL)
         g_hash_table_insert (uris, (char *) name, (char *) tcia_series_get_license_uri (series));
     }
+  g_hash_table_iter_init (&iter, by_pointer);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (counts, key,
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) +
+                                           GPOINTER_TO_UINT (value)));
 
   names = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) g_strcmp0);
   for (GList *l = names; l != NULL; l = l->next)
@@ -451,30 +370,6 @@ series_items_changed_cb (GListModel     *model,
 {
   if (model != G_LIST_MODEL (self->series))
     return;
-
-  /* The lower-case text the search looks in is made once per row, as the
-   * rows arrive, so that a keystroke costs one strstr per row. */
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
-
-      if (g_object_get_qdata (G_OBJECT (series), haystack_quark) == NULL)
-        g_object_set_qdata_full (G_OBJECT (series), haystack_quark, make_haystack (series), g_free);
-      self->total_bytes += tcia_series_get_file_size (series);
-    }
-  if (removed > 0)
-    {
-      /* A retry restarted the body: recount. */
-      guint n = g_list_model_get_n_items (model);
-
-      self->total_bytes = 0;
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
-
-          self->total_bytes += tcia_series_get_file_size (series);
-        }
-    }
 
   self->patients_dirty = TRUE;
   update_content (self);
@@ -540,10 +435,10 @@ start_series_query (TciaBrowsePage  *self,
 
   /* A new store for every query: rows of an older one can never show. */
   self->series = g_list_store_new (TCIA_TYPE_SERIES);
-  self->total_bytes = 0;
   g_clear_pointer (&self->error_text, g_free);
+  /* The search first, so that the status line counts the new rows. */
+  tcia_search_model_set_model (self->series_search_model, G_LIST_MODEL (self->series));
   g_signal_connect (self->series, "items-changed", G_CALLBACK (series_items_changed_cb), self);
-  gtk_filter_list_model_set_model (self->series_filter, G_LIST_MODEL (self->series));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
     rebuild_patients (self);
@@ -1162,32 +1057,33 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
                gpointer                  user_data)
 {
   Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
-  GtkWidget *label = gtk_label_new (NULL);
+  /* GtkInscription, unlike GtkLabel, sizes itself without laying out its
+   * text: 2,000 cells of new text cost one frame's layout, not several. */
+  GtkWidget *label = gtk_inscription_new (NULL);
 
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
   if (column == COLUMN_IMAGES || column == COLUMN_SIZE || column == COLUMN_SERIES_NUMBER)
     {
-      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
       gtk_widget_add_css_class (label, "numeric");
-    }
-  else
-    {
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
     }
   /* The context menu and drags find their row through this; a list item
    * keeps its child for life, so once is enough. */
   g_object_set_data (G_OBJECT (label), "tcia-list-item", item);
+  g_object_set_data (G_OBJECT (label), "tcia-column", GUINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (label), "tcia-page", user_data);
   gtk_list_item_set_child (item, label);
 }
 
+/* A row's item changes under its widgets when a search or a sort moves
+ * the rows (TciaRowModel): the cells follow it. */
 static void
-cell_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+cell_update (GtkInscription *label,
+             TciaRow        *row)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
-  TciaSeries *series = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "tcia-column"));
+  TciaSeries *series = tcia_row_get_item (row);
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
@@ -1227,7 +1123,117 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
 
-  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  /* GTK 4.8 gives an inscription's text to no screen reader: its name does. */
+  gtk_inscription_set_text (label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  text != NULL ? text : "", -1);
+}
+
+/* GTK keeps about 200 rows of cells, but only some 25 are in sight. When a
+ * search moves the rows, cells out of sight take their new text a moment
+ * later, from an idle, so that a keystroke pays for what is seen. */
+static gboolean
+cell_in_sight (TciaBrowsePage *self,
+               GtkWidget      *cell)
+{
+  GtkWidget *view = GTK_WIDGET (self->series_view);
+  graphene_rect_t bounds;
+
+  /* GTK unmaps the rows it keeps out of sight. */
+  if (!gtk_widget_get_mapped (cell))
+    return FALSE;
+  if (!gtk_widget_compute_bounds (cell, view, &bounds))
+    return TRUE;
+
+  return bounds.origin.y + bounds.size.height >= 0 &&
+         bounds.origin.y <= gtk_widget_get_height (view);
+}
+
+static void
+update_stale_cells (TciaBrowsePage *self,
+                    guint           max_cells)
+{
+  GHashTableIter iter;
+  gpointer cell;
+
+  g_hash_table_iter_init (&iter, self->stale_cells);
+  while (max_cells-- > 0 && g_hash_table_iter_next (&iter, &cell, NULL))
+    {
+      GtkListItem *item = g_object_get_data (cell, "tcia-list-item");
+
+      if (gtk_list_item_get_item (item) != NULL)
+        cell_update (cell, gtk_list_item_get_item (item));
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static gboolean
+stale_cells_idle_cb (gpointer user_data)
+{
+  TciaBrowsePage *self = user_data;
+
+  update_stale_cells (self, 400);
+  if (g_hash_table_size (self->stale_cells) > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->stale_idle_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* A scroll brings cells into sight: they must be right at once. */
+static void
+series_scrolled_cb (TciaBrowsePage *self)
+{
+  update_stale_cells (self, G_MAXUINT);
+}
+
+static void
+cell_row_changed_cb (TciaRow        *row,
+                     GParamSpec     *pspec,
+                     GtkInscription *label)
+{
+  TciaBrowsePage *self = g_object_get_data (G_OBJECT (label), "tcia-page");
+
+  if (cell_in_sight (self, GTK_WIDGET (label)))
+    {
+      g_hash_table_remove (self->stale_cells, label);
+      cell_update (label, row);
+      return;
+    }
+
+  g_hash_table_add (self->stale_cells, label);
+  if (self->stale_idle_id == 0)
+    self->stale_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, stale_cells_idle_cb, self, NULL);
+}
+
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  TciaRow *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  gulong id;
+
+  g_hash_table_remove (TCIA_BROWSE_PAGE (user_data)->stale_cells, label);
+  cell_update (GTK_INSCRIPTION (label), row);
+  id = g_signal_connect_object (row, "notify::item", G_CALLBACK (cell_row_changed_cb), label, 0);
+  g_object_set_data (G_OBJECT (label), "tcia-handler", GSIZE_TO_POINTER (id));
+}
+
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  TciaRow *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (label), "tcia-handler"));
+
+  if (id != 0)
+    g_signal_handler_disconnect (row, id);
+  g_object_set_data (G_OBJECT (label), "tcia-handler", NULL);
+  g_hash_table_remove (TCIA_BROWSE_PAGE (user_data)->stale_cells, label);
 }
 
 static GtkListItemFactory *
@@ -1239,6 +1245,7 @@ cell_factory_new (TciaBrowsePage *self,
   g_object_set_data (G_OBJECT (factory), "tcia-column", GUINT_TO_POINTER (column));
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), self);
 
   return factory;
 }
@@ -1248,7 +1255,8 @@ update_mark (TciaBrowsePage *self,
              GtkListItem    *item,
              GtkWidget      *image)
 {
-  TciaSeries *series = gtk_list_item_get_item (item);
+  TciaRow *row = gtk_list_item_get_item (item);
+  TciaSeries *series = row != NULL ? tcia_row_get_item (row) : NULL;
 
   gtk_widget_set_visible (image, series != NULL && self->basket != NULL &&
                           tcia_basket_contains (self->basket, tcia_series_get_series_uid (series)));
@@ -1270,15 +1278,31 @@ mark_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+mark_row_changed_cb (TciaRow    *row,
+                     GParamSpec *pspec,
+                     GtkWidget  *image)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (image, TCIA_TYPE_BROWSE_PAGE);
+
+  if (page != NULL)
+    update_mark (TCIA_BROWSE_PAGE (page), g_object_get_data (G_OBJECT (image), "tcia-list-item"),
+                 image);
+}
+
+static void
 mark_bind_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               TciaBrowsePage           *self)
 {
   GtkWidget *image = gtk_list_item_get_child (item);
+  gulong id;
 
   g_object_set_data (G_OBJECT (image), "tcia-list-item", item);
   g_hash_table_insert (self->bound_marks, item, image);
   update_mark (self, item, image);
+  id = g_signal_connect_object (gtk_list_item_get_item (item), "notify::item",
+                                G_CALLBACK (mark_row_changed_cb), image, 0);
+  g_object_set_data (G_OBJECT (image), "tcia-handler", GSIZE_TO_POINTER (id));
 }
 
 static void
@@ -1286,6 +1310,12 @@ mark_unbind_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 TciaBrowsePage           *self)
 {
+  GtkWidget *image = gtk_list_item_get_child (item);
+  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (image), "tcia-handler"));
+
+  if (id != 0)
+    g_signal_handler_disconnect (gtk_list_item_get_item (item), id);
+  g_object_set_data (G_OBJECT (image), "tcia-handler", NULL);
   g_hash_table_remove (self->bound_marks, item);
 }
 
@@ -1316,6 +1346,38 @@ column_sorter_changed_cb (TciaBrowsePage *self)
   gboolean sorted = gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
 
   gtk_sort_list_model_set_sorter (self->series_sort, sorted ? sorter : NULL);
+}
+
+/* The first rows, a few per frame */
+
+static gboolean
+ramp_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  TciaBrowsePage *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  do
+    tcia_row_model_catch_up (self->rows, RAMP_STEP);
+  while (tcia_row_model_get_pending (self->rows) > 0 &&
+         g_get_monotonic_time () - start < RAMP_BUDGET_US);
+  if (tcia_row_model_get_pending (self->rows) > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->ramp_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rows_pending_cb (TciaBrowsePage *self)
+{
+  if (tcia_row_model_get_pending (self->rows) == 0 || self->ramp_tick_id != 0)
+    return;
+
+  /* Even out of sight, GTK builds a row's widgets as soon as it appears. */
+  self->ramp_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->series_view),
+                                                     ramp_tick_cb, self, NULL);
 }
 
 /* Selection and details */
@@ -1916,6 +1978,12 @@ tcia_browse_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->series, self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->rows != NULL)
+    g_signal_handlers_disconnect_by_data (self->rows, self);
+  if (self->ramp_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->series_view), self->ramp_tick_id);
+  self->ramp_tick_id = 0;
+  g_clear_handle_id (&self->stale_idle_id, g_source_remove);
   if (self->series_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->series_view), self);
   if (self->patients_selection != NULL)
@@ -1932,10 +2000,10 @@ tcia_browse_page_dispose (GObject *object)
   g_clear_object (&self->collections_filter);
   g_clear_object (&self->collections_selection);
   g_clear_object (&self->series);
-  g_clear_object (&self->series_filter);
+  g_clear_object (&self->series_search_model);
   g_clear_object (&self->series_sort);
+  g_clear_object (&self->rows);
   g_clear_object (&self->selection);
-  g_clear_object (&self->search_filter);
   g_clear_object (&self->patients_selection);
   for (guint k = 0; k < N_KINDS; k++)
     g_clear_object (&self->values[k]);
@@ -1948,11 +2016,11 @@ tcia_browse_page_finalize (GObject *object)
 {
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (object);
 
-  g_clear_pointer (&self->search_text, g_free);
   g_clear_pointer (&self->collection, g_free);
   g_clear_pointer (&self->data_description_uri, g_free);
   g_clear_pointer (&self->error_text, g_free);
   g_clear_pointer (&self->bound_marks, g_hash_table_unref);
+  g_clear_pointer (&self->stale_cells, g_hash_table_unref);
   g_clear_pointer (&self->licence_rows, g_ptr_array_unref);
   g_clear_pointer (&self->last_added, g_ptr_array_unref);
   for (guint k = 0; k < N_KINDS; k++)
@@ -1996,7 +2064,6 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  haystack_quark = g_quark_from_static_string ("tcia-browse-haystack");
 
   g_type_ensure (TCIA_TYPE_SERIES);
   g_type_ensure (TCIA_TYPE_SERIES_DETAILS);
@@ -2137,15 +2204,20 @@ tcia_browse_page_init (TciaBrowsePage *self)
     }
   reset_values (self);
 
-  /* Series: store → search filter → column sorter → selection. */
-  self->search_filter = gtk_custom_filter_new (search_filter_func, self, NULL);
-  self->series_filter = gtk_filter_list_model_new (NULL, NULL);
-  self->series_sort = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->series_filter)),
+  /* Series: store → search → column sorter → selection → stable rows. */
+  self->series_search_model = tcia_search_model_new ();
+  self->series_sort = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->series_search_model)),
                                                NULL);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->series_view), "changed",
                             G_CALLBACK (column_sorter_changed_cb), self);
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->series_sort)));
-  gtk_column_view_set_model (self->series_view, GTK_SELECTION_MODEL (self->selection));
+  self->rows = tcia_row_model_new (GTK_SELECTION_MODEL (self->selection), RAMP_LIMIT);
+  gtk_column_view_set_model (self->series_view, GTK_SELECTION_MODEL (self->rows));
+  self->stale_cells = g_hash_table_new (NULL, NULL);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->series_view)),
+                           "value-changed", G_CALLBACK (series_scrolled_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->rows, "notify::pending", G_CALLBACK (rows_pending_cb), self);
   g_signal_connect_swapped (self->selection, "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_swapped (self->selection, "items-changed",

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The models under the Browse page's series list: TciaSearchModel (the
+ * search as you type) and TciaRowModel (stable rows over a selection). */
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "tcia-row-model.h"
+#include "tcia-search-model.h"
+#include "tcia-records-private.h"
+#include "tcia-series.h"
+
+static TciaSeries *
+series_new (const char *patient,
+            const char *description,
+            guint64     bytes)
+{
+  g_autofree char *uid = g_strdup_printf ("1.2.3.%s", patient);
+  g_autofree char *bytes_text = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
+  const char *keys[] = { "PatientID", "SeriesDescription", "SeriesInstanceUID", "FileSize" };
+  const char *values[] = { patient, description, uid, bytes_text };
+
+  return tcia_series_new_from_fields (keys, values, G_N_ELEMENTS (keys));
+}
+
+static GListStore *
+store_new (void)
+{
+  GListStore *store = g_list_store_new (TCIA_TYPE_SERIES);
+  struct { const char *patient, *description; guint64 bytes; } rows[] = {
+    { "LUNG-001", "CT Chest", 100 },
+    { "LUNG-002", "PET Whole Body", 200 },
+    { "Brain-003", "MR T1 Axial", 400 },
+    { "brain-004", "MR FLAIR", 800 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(TciaSeries) series = series_new (rows[i].patient, rows[i].description,
+                                                 rows[i].bytes);
+
+      g_list_store_append (store, series);
+    }
+
+  return store;
+}
+
+static const char *
+patient_at (GListModel *model,
+            guint       position)
+{
+  g_autoptr(TciaSeries) series = g_list_model_get_item (model, position);
+
+  return tcia_series_get_patient_id (series);
+}
+
+typedef struct
+{
+  guint position, removed, added, count;
+} Change;
+
+static void
+changed_cb (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            Change     *change)
+{
+  change->position = position;
+  change->removed = removed;
+  change->added = added;
+  change->count++;
+}
+
+static void
+test_search_substring (void)
+{
+  g_autoptr(GListStore) store = store_new ();
+  g_autoptr(TciaSearchModel) search = tcia_search_model_new ();
+  GListModel *model = G_LIST_MODEL (search);
+
+  tcia_search_model_set_model (search, G_LIST_MODEL (store));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_cmpuint (tcia_search_model_get_total_bytes (search), ==, 1500);
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 1500);
+
+  /* Any case, any field, blanks around ignored. */
+  tcia_search_model_set_text (search, "  BRAIN ");
+  g_assert_cmpstr (tcia_search_model_get_text (search), ==, "brain");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_cmpstr (patient_at (model, 0), ==, "Brain-003");
+  g_assert_cmpstr (patient_at (model, 1), ==, "brain-004");
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 1200);
+
+  tcia_search_model_set_text (search, "flair");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 800);
+
+  /* A UID matches too; a text across two fields does not. */
+  tcia_search_model_set_text (search, "1.2.3.lung-002");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  tcia_search_model_set_text (search, "chest lung");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 0);
+
+  tcia_search_model_set_text (search, "");
+  g_assert_null (tcia_search_model_get_text (search));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 1500);
+
+  g_assert_finalize_object (g_steal_pointer (&search));
+}
+
+static void
+test_search_changes (void)
+{
+  g_autoptr(GListStore) store = store_new ();
+  g_autoptr(TciaSearchModel) search = tcia_search_model_new ();
+  GListModel *model = G_LIST_MODEL (search);
+  g_autoptr(TciaSeries) more = series_new ("LUNG-005", "CT", 1000);
+  Change change = { 0 };
+
+  tcia_search_model_set_model (search, G_LIST_MODEL (store));
+  g_signal_connect (search, "items-changed", G_CALLBACK (changed_cb), &change);
+
+  /* Only what differs is reported: here the two brain rows at the end go. */
+  tcia_search_model_set_text (search, "lung");
+  g_assert_cmpuint (change.count, ==, 1);
+  g_assert_cmpuint (change.position, ==, 2);
+  g_assert_cmpuint (change.removed, ==, 2);
+  g_assert_cmpuint (change.added, ==, 0);
+
+  /* A row arriving while searching is searched. */
+  g_list_store_append (store, more);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_cmpstr (patient_at (model, 2), ==, "LUNG-005");
+  g_assert_cmpuint (tcia_search_model_get_total_bytes (search), ==, 2500);
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 1300);
+
+  /* Rows changing in the middle of the store (a retry starting over). */
+  g_list_store_remove (store, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_cmpstr (patient_at (model, 0), ==, "LUNG-002");
+  g_assert_cmpuint (tcia_search_model_get_total_bytes (search), ==, 2400);
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 1200);
+
+  /* Another store: nothing of the old one shows. */
+  tcia_search_model_set_model (search, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpuint (tcia_search_model_get_total_bytes (search), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (search, &change);
+  g_assert_finalize_object (g_steal_pointer (&search));
+}
+
+static TciaRow *
+row_at (GListModel *rows,
+        guint       position)
+{
+  TciaRow *row = g_list_model_get_item (rows, position);
+
+  g_object_unref (row); /* the model keeps it */
+  return row;
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_rows_stable (void)
+{
+  g_autoptr(GListStore) store = store_new ();
+  g_autoptr(TciaSearchModel) search = tcia_search_model_new ();
+  g_autoptr(GtkMultiSelection) selection = NULL;
+  g_autoptr(TciaRowModel) model = NULL;
+  GListModel *rows;
+  TciaRow *first, *second;
+  guint notified = 0;
+  Change change = { 0 };
+
+  tcia_search_model_set_model (search, G_LIST_MODEL (store));
+  selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (search)));
+  model = tcia_row_model_new (GTK_SELECTION_MODEL (selection), 0);
+  rows = G_LIST_MODEL (model);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 4);
+  g_assert_true (g_list_model_get_item_type (rows) == TCIA_TYPE_ROW);
+
+  first = row_at (rows, 0);
+  second = row_at (rows, 1);
+  g_assert_true (row_at (rows, 0) == first);
+  g_assert_cmpstr (tcia_series_get_patient_id (tcia_row_get_item (first)), ==, "LUNG-001");
+  g_signal_connect (first, "notify::item", G_CALLBACK (count_notify_cb), &notified);
+  g_signal_connect (rows, "items-changed", G_CALLBACK (changed_cb), &change);
+
+  /* A search keeps the row objects in place and points them elsewhere;
+   * the view hears only that the list got shorter. */
+  tcia_search_model_set_text (search, "brain");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
+  g_assert_true (row_at (rows, 0) == first);
+  g_assert_true (row_at (rows, 1) == second);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (tcia_series_get_patient_id (tcia_row_get_item (first)), ==, "Brain-003");
+  g_assert_cmpstr (tcia_series_get_patient_id (tcia_row_get_item (second)), ==, "brain-004");
+  g_assert_cmpuint (change.count, ==, 1);
+  g_assert_cmpuint (change.position, ==, 2);
+  g_assert_cmpuint (change.removed, ==, 2);
+  g_assert_cmpuint (change.added, ==, 0);
+
+  /* The selection follows the series, not the position. */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), 1, TRUE);
+  g_assert_true (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (selection), 1));
+  tcia_search_model_set_text (search, "");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 4);
+  g_assert_true (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (model), 3));
+  g_assert_false (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (model), 1));
+  g_assert_cmpstr (tcia_series_get_patient_id (tcia_row_get_item (row_at (rows, 3))), ==,
+                   "brain-004");
+
+  g_signal_handlers_disconnect_by_data (rows, &change);
+  g_signal_handlers_disconnect_by_data (first, &notified);
+}
+
+static void
+test_rows_ramp (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_SERIES);
+  g_autoptr(GtkMultiSelection) selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (store)));
+  g_autoptr(TciaRowModel) model = tcia_row_model_new (GTK_SELECTION_MODEL (selection), 10);
+  GListModel *rows = G_LIST_MODEL (model);
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *patient = g_strdup_printf ("P-%02u", i);
+      g_autoptr(TciaSeries) series = series_new (patient, "CT", i);
+
+      g_list_store_append (store, series);
+    }
+
+  /* Below the limit, new rows wait to be let in. */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 0);
+  g_assert_cmpuint (tcia_row_model_get_pending (model), ==, 25);
+  tcia_row_model_catch_up (model, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 4);
+  g_assert_cmpuint (tcia_row_model_get_pending (model), ==, 21);
+
+  /* Reaching the limit lets everything in; later rows need no catching up. */
+  tcia_row_model_catch_up (model, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 25);
+  g_assert_cmpuint (tcia_row_model_get_pending (model), ==, 0);
+  {
+    g_autoptr(TciaSeries) series = series_new ("P-25", "CT", 25);
+
+    g_list_store_append (store, series);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 26);
+  g_assert_cmpstr (tcia_series_get_patient_id (tcia_row_get_item (row_at (rows, 25))), ==, "P-25");
+
+  /* Emptied, the rows go at once. */
+  g_list_store_remove_all (store);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 0);
+  g_assert_cmpuint (tcia_row_model_get_pending (model), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/search-model/substring", test_search_substring);
+  g_test_add_func ("/ui/search-model/changes", test_search_changes);
+  g_test_add_func ("/ui/row-model/stable", test_rows_stable);
+  g_test_add_func ("/ui/row-model/ramp", test_rows_ramp);
+
+  return g_test_run ();
+}
