@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-columns.h"
 #include "tcia-import.h"
 #include "tcia-basket-page-private.h"
 
@@ -1221,6 +1222,7 @@ static void
 tcia_basket_page_init (TciaBasketPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_column_view_fit_titles (self->series_view);
   /* Not a bound template child: AdwBin unparents its child itself, and
    * gtk_widget_dispose_template() would do it a second time. */
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));

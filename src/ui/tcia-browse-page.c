@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-columns.h"
 #include "tcia-collection.h"
 #include "tcia-html.h"
 #include "tcia-row-model.h"
@@ -2165,6 +2166,7 @@ tcia_browse_page_init (TciaBrowsePage *self)
   GtkDragSource *drag;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_column_view_fit_titles (self->series_view);
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 
