@@ -35,6 +35,7 @@ struct _TciaWindow
   GCancellable         *space_cancellable;
   AdwMessageDialog     *dialog;
   char                 *toast_text;
+  guint                 refocus_id;
   gboolean              quit_confirmed;
 };
 
@@ -172,6 +173,37 @@ update_downloads_indicator (TciaWindow *self)
   gtk_label_set_label (self->downloads_label, summary != NULL ? summary : "");
   gtk_progress_bar_set_fraction (self->downloads_progress,
                                  tcia_downloads_page_get_fraction (self->downloads_view));
+}
+
+/* The control with the keyboard focus can go away under it: disabled once
+ * its work is done (Pause All when the last download ends), hidden by a page
+ * the program switched to. GTK 4.8 then leaves the focus nowhere, and a
+ * keyboard or screen reader user loses their place: the next Tab starts over
+ * at the header bar. Put the focus back on the page shown instead. */
+static gboolean
+refocus_cb (gpointer user_data)
+{
+  TciaWindow *self = user_data;
+  GtkWidget *page;
+
+  self->refocus_id = 0;
+  if (gtk_window_get_focus (GTK_WINDOW (self)) != NULL)
+    return G_SOURCE_REMOVE;
+
+  page = adw_view_stack_get_visible_child (self->stack);
+  if (page != NULL)
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the main loop is idle: the focus is often unset on the way to the
+ * next control. */
+static void
+focus_widget_changed_cb (TciaWindow *self)
+{
+  if (gtk_window_get_focus (GTK_WINDOW (self)) == NULL && self->refocus_id == 0 &&
+      !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    self->refocus_id = g_idle_add (refocus_cb, self);
 }
 
 static gboolean
@@ -433,6 +465,8 @@ tcia_window_constructed (GObject *object)
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (update_downloads_indicator), self, G_CONNECT_SWAPPED);
   update_downloads_indicator (self);
+  g_signal_connect_swapped (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb),
+                            self);
 
   if (self->client != NULL)
     tcia_browse_page_setup (self->browse_page, self->client, self->basket, self->settings);
@@ -457,6 +491,7 @@ tcia_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->space_cancellable);
   g_clear_object (&self->space_cancellable);
+  g_clear_handle_id (&self->refocus_id, g_source_remove);
   set_dialog (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), TCIA_TYPE_WINDOW);
 
