@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "tcia-columns.h"
+#include "tcia-ui-util.h"
 #include "tcia-import.h"
 #include "tcia-basket-page-private.h"
 

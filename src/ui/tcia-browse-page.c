@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "tcia-columns.h"
+#include "tcia-ui-util.h"
 #include "tcia-collection.h"
 #include "tcia-html.h"
 #include "tcia-row-model.h"
@@ -930,6 +930,9 @@ collection_search_changed_cb (TciaBrowsePage *self)
 static void
 collection_search_activate_cb (TciaBrowsePage *self)
 {
+  /* The entry's own search-changed comes a moment after typing: Enter
+   * right away must pick from the list as typed. */
+  collection_search_changed_cb (self);
   /* Enter picks the first match, as in a file chooser. */
   if (g_list_model_get_n_items (G_LIST_MODEL (self->collections_selection)) > 0)
     {

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-ui-util.h"
 #include "tcia-core.h"
 
 #include "tcia-preferences-window-private.h"
@@ -484,6 +485,7 @@ static void
 tcia_preferences_window_init (TciaPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_widget_name_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 TciaPreferencesWindow *

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-ui-util.h"
 #include "tcia-basket-page.h"
 #include "tcia-browse-page.h"
 #include "tcia-downloads-page.h"
@@ -431,6 +432,7 @@ tcia_window_constructed (GObject *object)
   GtkDropTarget *drop;
 
   G_OBJECT_CLASS (tcia_window_parent_class)->constructed (object);
+  tcia_widget_name_mnemonic_buttons (GTK_WIDGET (self));
 
   /* Without a basket of the application's (tests), one in memory. */
   if (self->basket == NULL)

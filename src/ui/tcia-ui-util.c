@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tcia-ui"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tcia-ui-util.h"
+
+/* Room beside a title for the header's padding and its sort arrow, and
+ * for a header font bolder than the list's. */
+#define TITLE_EXTRA_PX 30
+#define TITLE_SCALE    1.1
+
+/* The .ui files give columns fixed widths that suit English titles, so
+ * that a column never resizes as rows arrive. A translation can be longer
+ * ("Studienbeschreibung"): widen each column whose title would not fit, so
+ * that no header is cut off in any language. */
+void
+tcia_column_view_fit_titles (GtkColumnView *view)
+{
+  GListModel *columns;
+  guint n;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+
+  columns = gtk_column_view_get_columns (view);
+  n = g_list_model_get_n_items (columns);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+      int fixed = gtk_column_view_column_get_fixed_width (column);
+      g_autoptr(PangoLayout) layout = NULL;
+      int width;
+
+      if (title == NULL || *title == '\0' || fixed < 0)
+        continue;
+
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), title);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      width = (int) (width * TITLE_SCALE) + TITLE_EXTRA_PX;
+      if (width > fixed)
+        gtk_column_view_column_set_fixed_width (column, width);
+    }
+}
+
+/* "_Download" → "Download"; "__" stands for one underscore. */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *text = g_string_sized_new (strlen (label));
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_')
+        {
+          if (p[1] != '_')
+            continue;
+          p++;
+        }
+      g_string_append_c (text, *p);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+name_button (GtkButton *button)
+{
+  const char *label = gtk_button_get_label (button);
+  g_autofree char *name = NULL;
+
+  if (label == NULL || !gtk_button_get_use_underline (button))
+    return;
+
+  /* GTK 4.8 names a button both by its label child ("_Download", the
+   * mnemonic left in) and by the label's text: screen readers said
+   * "_Download Download". One plain name replaces both. */
+  name = strip_mnemonic (label);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* Every button under @root whose label has a mnemonic gets its label,
+ * without the underscore, as its one accessible name, now and whenever
+ * the label changes. */
+void
+tcia_widget_name_mnemonic_buttons (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (GTK_IS_BUTTON (root) && gtk_button_get_use_underline (GTK_BUTTON (root)))
+    {
+      name_button (GTK_BUTTON (root));
+      g_signal_connect (root, "notify::label", G_CALLBACK (name_button), NULL);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    tcia_widget_name_mnemonic_buttons (child);
+}
