@@ -7,15 +7,14 @@
 
 #include "tcia-ui-util.h"
 
-/* Room beside a title for the header's padding and its sort arrow, and
- * for a header font bolder than the list's. */
+/* Room beside a title's text for the header's padding and its sort arrow. */
 #define TITLE_EXTRA_PX 30
-#define TITLE_SCALE    1.1
 
 /* The .ui files give columns fixed widths that suit English titles, so
  * that a column never resizes as rows arrive. A translation can be longer
- * ("Studienbeschreibung"): widen each column whose title would not fit, so
- * that no header is cut off in any language. */
+ * ("Studiendatum", "Körperregion"): widen each column whose title would not
+ * fit, so that no header is cut off in any language; a list wider than the
+ * window scrolls sideways. */
 void
 tcia_column_view_fit_titles (GtkColumnView *view)
 {
@@ -39,7 +38,7 @@ tcia_column_view_fit_titles (GtkColumnView *view)
 
       layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), title);
       pango_layout_get_pixel_size (layout, &width, NULL);
-      width = (int) (width * TITLE_SCALE) + TITLE_EXTRA_PX;
+      width += TITLE_EXTRA_PX;
       if (width > fixed)
         gtk_column_view_column_set_fixed_width (column, width);
     }
