@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
 #include "tcia-core.h"
@@ -111,7 +112,8 @@ static const GOptionEntry main_entries[] = {
     N_("FORMAT") },
   { "download", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Download the series of MANIFEST (a .tcia manifest or a list of series UIDs) instead "
-       "of opening a window; needs --output"),
+       "of opening a window; needs --output. Ctrl-C keeps the series already complete, removes "
+       "the others and exits with status 130"),
     N_("MANIFEST") },
   { "output", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Download into the folder DIR"), N_("DIR") },
@@ -121,6 +123,10 @@ static const GOptionEntry main_entries[] = {
     N_("Name folders as the NBIA Data Retriever does (descriptive, the default), by UIDs "
        "(classic), or one folder per series UID (flat)"),
     N_("LAYOUT") },
+  { "no-verify", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Do not check the downloaded files against the server’s MD5 checksums (faster); "
+       "the number of images is still checked"),
+    NULL },
   { NULL }
 };
 
@@ -886,6 +892,7 @@ struct _TciaCliDownload
   char       *output;
   guint       jobs;
   TciaLayout  layout;
+  gboolean    verify;
 };
 
 typedef struct
@@ -898,7 +905,18 @@ typedef struct
   gboolean           done;
   TciaImportResult  *resolved;
   GError            *error;
+  GCancellable      *cancellable; /* the look-up of the series */
+  int                signum;      /* the signal that interrupted the run, or 0 */
 } DownloadRun;
+
+/* Ctrl-C, kill and a closed terminal: what a person does to stop a download. */
+static const int interrupt_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+typedef struct
+{
+  DownloadRun *run;
+  int          signum;
+} Interrupt;
 
 TciaCliDownload *
 tcia_cli_download_new_from_options (GVariantDict  *options,
@@ -912,7 +930,7 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
 
   if (!g_variant_dict_contains (options, "download"))
     {
-      static const char * const needs[] = { "output", "jobs", "layout" };
+      static const char * const needs[] = { "output", "jobs", "layout", "no-verify" };
 
       for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
         {
@@ -956,6 +974,8 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
       return NULL;
     }
   self->jobs = jobs;
+
+  self->verify = !g_variant_dict_contains (options, "no-verify");
 
   self->layout = TCIA_LAYOUT_DESCRIPTIVE;
   if (g_variant_dict_lookup (options, "layout", "&s", &layout) &&
@@ -1070,6 +1090,85 @@ queue_finished_cb (TciaDownloadQueue *queue,
   run->done = TRUE;
 }
 
+/* The first signal stops the download cleanly: running series are cancelled
+ * and their .part folders removed by their workers, series already complete
+ * stay, as do their metadata.csv rows. A second one stops at once. */
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  Interrupt *interrupt = user_data;
+  DownloadRun *run = interrupt->run;
+
+  if (run->signum != 0)
+    {
+      signal (interrupt->signum, SIG_DFL);
+      raise (interrupt->signum);
+      return G_SOURCE_CONTINUE;
+    }
+
+  run->signum = interrupt->signum;
+  if (run->live)
+    fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("Interrupted: stopping the series being downloaded (once more to stop at "
+                     "once)…\n"));
+  fflush (stderr);
+  g_cancellable_cancel (run->cancellable);
+  if (run->queue != NULL)
+    tcia_download_queue_cancel_all (run->queue);
+  return G_SOURCE_CONTINUE;
+}
+
+static GPtrArray *
+watch_interrupts (DownloadRun  *run,
+                  GMainContext *context)
+{
+  GPtrArray *sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (interrupt_signals); i++)
+    {
+      GSource *source = g_unix_signal_source_new (interrupt_signals[i]);
+      Interrupt *interrupt = g_new0 (Interrupt, 1);
+
+      interrupt->run = run;
+      interrupt->signum = interrupt_signals[i];
+      g_source_set_callback (source, interrupt_cb, interrupt, g_free);
+      g_source_attach (source, context);
+      g_ptr_array_add (sources, source);
+    }
+  return sources;
+}
+
+static void
+unwatch_interrupts (GPtrArray *sources)
+{
+  for (guint i = 0; i < sources->len; i++)
+    g_source_destroy (g_ptr_array_index (sources, i));
+  g_ptr_array_unref (sources);
+}
+
+static int
+interrupted (DownloadRun     *run,
+             TciaCliDownload *self)
+{
+  guint done = 0, failed = 0;
+
+  if (run->queue != NULL)
+    {
+      done = tcia_download_queue_get_n_done (run->queue);
+      failed = tcia_download_queue_get_n_failed (run->queue);
+    }
+  if (run->live)
+    fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("Interrupted: %u of %u series complete in %s (%u already there), %u failed, "
+                     "%u not downloaded. Run the same command again to download the rest.\n"),
+           done, run->n_total, self->output, run->n_skipped, failed,
+           run->n_total - MIN (run->n_total, done + failed));
+  fflush (stderr);
+
+  /* As a shell reports a command killed by the signal. */
+  return 128 + run->signum;
+}
+
 int
 tcia_cli_download_run (TciaCliDownload *self,
                        const char      *api_url)
@@ -1080,9 +1179,11 @@ tcia_cli_download_run (TciaCliDownload *self,
   g_autoptr(GFile) manifest_file = NULL;
   g_autoptr(GFile) output = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *reason = NULL;
   g_autofree char *size = NULL;
   DownloadRun run = { 0 };
+  GPtrArray *interrupts;
   GListModel *series;
   const char * const *unknown;
   const char *delay;
@@ -1117,32 +1218,51 @@ tcia_cli_download_run (TciaCliDownload *self,
     {
       int errsv = errno;
 
-      tcia_cli_print_error (_("cannot download into “%s”: %s"), self->output, g_strerror (errsv));
+      if (errsv == EROFS || errsv == EACCES || errsv == EPERM)
+        tcia_cli_print_error (_("cannot download into “%s”: the folder is read-only (%s); "
+                                "choose another folder"),
+                              self->output, g_strerror (errsv));
+      else
+        tcia_cli_print_error (_("cannot download into “%s”: %s"), self->output,
+                              g_strerror (errsv));
       return TCIA_CLI_EXIT_FAILURE;
     }
   output = g_file_new_for_commandline_arg (self->output);
 
   g_main_context_push_thread_default (context);
+  run.cancellable = cancellable;
+  run.live = isatty (STDERR_FILENO);
+  interrupts = watch_interrupts (&run, context);
 
   fprintf (stderr, _("Looking up %u series…\n"),
            tcia_import_file_get_n_uids (manifest));
   tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
-                             NULL, NULL, NULL, NULL, resolve_cb, &run);
+                             NULL, NULL, NULL, cancellable, resolve_cb, &run);
   while (!run.done)
     g_main_context_iteration (context, TRUE);
   if (run.resolved == NULL)
     {
-      g_main_context_pop_thread_default (context);
-      reason = one_line (run.error->message);
-      tcia_cli_print_error (_("could not look up the series of the manifest: %s"), reason);
+      if (run.signum != 0)
+        {
+          run.n_total = tcia_import_file_get_n_uids (manifest);
+          status = interrupted (&run, self);
+        }
+      else
+        {
+          reason = one_line (run.error->message);
+          tcia_cli_print_error (_("could not look up the series of the manifest: %s"), reason);
+          status = TCIA_CLI_EXIT_FAILURE;
+        }
       g_clear_error (&run.error);
-      return TCIA_CLI_EXIT_FAILURE;
+      unwatch_interrupts (interrupts);
+      g_main_context_pop_thread_default (context);
+      return status;
     }
 
   run.queue = tcia_download_queue_new (client, output, self->layout);
-  run.live = isatty (STDERR_FILENO);
   run.started_us = g_get_monotonic_time ();
   tcia_download_queue_set_max_jobs (run.queue, self->jobs);
+  tcia_download_queue_set_verify_checksums (run.queue, self->verify);
   delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
   if (delay != NULL && g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
     {
@@ -1165,28 +1285,40 @@ tcia_cli_download_run (TciaCliDownload *self,
       tcia_download_queue_add (run.queue, s);
     }
 
+  /* A signal during the look-up was not seen as one: the look-up had ended. */
   run.done = FALSE;
-  tcia_download_queue_start (run.queue);
-  while (!run.done)
-    g_main_context_iteration (context, TRUE);
+  if (run.signum == 0)
+    {
+      tcia_download_queue_start (run.queue);
+      while (!run.done)
+        g_main_context_iteration (context, TRUE);
+    }
 
-  if (run.live)
-    fprintf (stderr, "\r\033[K");
-  size = g_format_size (tcia_download_queue_get_bytes_received (run.queue));
-  fprintf (stderr, _("%u of %u series complete in %s (%u already there), %u failed; %s received "
-                     "in %.1f s.\n"),
-           tcia_download_queue_get_n_done (run.queue), run.n_total, self->output, run.n_skipped,
-           tcia_download_queue_get_n_failed (run.queue), size,
-           (g_get_monotonic_time () - run.started_us) / 1e6);
-  fflush (stderr);
+  if (run.signum != 0)
+    {
+      status = interrupted (&run, self);
+    }
+  else
+    {
+      if (run.live)
+        fprintf (stderr, "\r\033[K");
+      size = g_format_size (tcia_download_queue_get_bytes_received (run.queue));
+      fprintf (stderr, _("%u of %u series complete in %s (%u already there), %u failed; %s "
+                         "received in %.1f s.\n"),
+               tcia_download_queue_get_n_done (run.queue), run.n_total, self->output,
+               run.n_skipped, tcia_download_queue_get_n_failed (run.queue), size,
+               (g_get_monotonic_time () - run.started_us) / 1e6);
+      fflush (stderr);
+      status = tcia_download_queue_get_n_failed (run.queue) > 0 ? 1 : 0;
+    }
 
-  status = tcia_download_queue_get_n_failed (run.queue) > 0 ? 1 : 0;
   g_signal_handlers_disconnect_by_data (run.queue, &run);
   g_clear_object (&run.queue);
   g_clear_pointer (&run.resolved, tcia_import_result_unref);
   /* Let the workers' last messages land before the context goes. */
   while (g_main_context_iteration (context, FALSE))
     ;
+  unwatch_interrupts (interrupts);
   g_main_context_pop_thread_default (context);
 
   return status;

@@ -54,11 +54,14 @@ void            tcia_cli_print_error              (const char      *format,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaCliListing, tcia_cli_listing_free)
 
 /* The headless download: tcia-basket --download=MANIFEST --output=DIR
- * [--jobs=N] [--layout=descriptive|classic|flat]. Progress on stderr (one
- * live line on a terminal, a line per series otherwise), then a summary.
- * Exit status: 0 every series complete, 1 some failed (each named on
+ * [--jobs=N] [--layout=descriptive|classic|flat] [--no-verify]. Progress on
+ * stderr (one live line on a terminal, a line per series otherwise), then a
+ * summary. Exit status: 0 every series complete, 1 some failed (each named on
  * stderr), 2 bad usage, a bad manifest, an unusable DIR, or a server that
- * could not say what the series are. */
+ * could not say what the series are; 128 + the signal (130 for Ctrl-C) when
+ * SIGINT, SIGTERM or SIGHUP stopped it: series complete by then stay, with
+ * their metadata.csv rows; the others leave nothing behind but their empty
+ * parent folders. A second signal stops at once. */
 typedef struct _TciaCliDownload TciaCliDownload;
 
 /* NULL without an error when the options ask for no download; NULL with

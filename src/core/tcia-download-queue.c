@@ -39,6 +39,7 @@ struct _TciaDownloadQueue
   GHashTable      *works;         /* job -> Work, while a worker runs for it */
   GHashTable      *rows;          /* UIDs with a metadata.csv row; NULL until started */
   GSource         *progress_source;
+  GSource         *finished_source;   /* a check for "finished" after jobs were added */
 
   TciaLayout       layout;
   TciaRetryPolicy  policy;
@@ -65,7 +66,8 @@ struct _Work
   char              *part_path;
   char              *final_path;
   guint              expected_images;
-  gboolean           require_md5;
+  TciaExtractFlags   extract_flags;
+  gboolean           read_sop_class;  /* the server did not say: read it from an image */
   TciaRetryPolicy    policy;
   guint              timeout_s;
   guint              attempt;     /* the current one, from 1 */
@@ -75,6 +77,7 @@ struct _Work
   guint              n_images;
   guint64            bytes;
   char              *license_text;
+  char              *sop_class_uid;
   GError            *error;
 };
 
@@ -149,6 +152,7 @@ work_free (Work *w)
   g_free (w->part_path);
   g_free (w->final_path);
   g_free (w->license_text);
+  g_free (w->sop_class_uid);
   g_clear_error (&w->error);
   g_free (w);
 }
@@ -204,6 +208,27 @@ read_error_body (GInputStream *stream,
   if (!g_utf8_validate (line->str, line->len, NULL))
     g_string_truncate (line, 0);
   return g_strstrip (g_string_free (line, FALSE));
+}
+
+/* Says what a person can do about it: the same destination would fail again. */
+static void
+set_folder_error (GError     **error,
+                  int          errsv,
+                  const char  *path)
+{
+  if (errsv == EROFS || errsv == EACCES || errsv == EPERM)
+    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+                 _("Could not create the folder “%s”: %s. The destination is read-only: "
+                   "choose another folder."),
+                 path, g_strerror (errsv));
+  else if (errsv == ENOSPC || errsv == EDQUOT)
+    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+                 _("Could not create the folder “%s”: %s. The disk is full: free some space "
+                   "and try again."),
+                 path, g_strerror (errsv));
+  else
+    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+                 _("Could not create the folder “%s”: %s."), path, g_strerror (errsv));
 }
 
 /* One request and its archive. @congested when the server pushed back. */
@@ -269,7 +294,7 @@ fetch_once (Work         *w,
       return FALSE;
     }
 
-  ok = tcia_extract_zip (stream, w->part_path, w->expected_images, w->require_md5,
+  ok = tcia_extract_zip (stream, w->part_path, w->expected_images, w->extract_flags,
                          progress_cb, w, &result, w->cancellable, error);
   g_input_stream_close (stream, NULL, NULL);
   if (ok)
@@ -307,9 +332,7 @@ run_work (Work        *w,
 
   if (g_mkdir_with_parents (parent, 0755) < 0)
     {
-      int errsv = errno;
-      g_set_error (&error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                   _("Could not create the folder “%s”: %s."), parent, g_strerror (errsv));
+      set_folder_error (&error, errno, parent);
       goto failed;
     }
 
@@ -327,10 +350,7 @@ run_work (Work        *w,
         goto failed;
       if (g_mkdir (w->part_path, 0755) < 0)
         {
-          int errsv = errno;
-          g_set_error (&error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                       _("Could not create the folder “%s”: %s."), w->part_path,
-                       g_strerror (errsv));
+          set_folder_error (&error, errno, w->part_path);
           goto failed;
         }
 
@@ -391,6 +411,8 @@ worker_thread (gpointer user_data)
                                            "timeout", w->timeout_s,
                                            NULL);
   w->ok = run_work (w, session);
+  if (w->ok && w->read_sop_class)
+    w->sop_class_uid = tcia_metadata_csv_read_sop_class_uid (w->final_path);
   g_object_unref (session);
   /* Whatever the session left to finish belongs to this context. */
   while (g_main_context_iteration (context, FALSE))
@@ -440,6 +462,7 @@ append_row (TciaDownloadQueue  *self,
             TciaDownloadJob    *job,
             guint               n_images,
             guint64             bytes,
+            const char         *sop_class_uid,
             GError            **error)
 {
   TciaSeries *series = tcia_download_job_get_series (job);
@@ -453,7 +476,8 @@ append_row (TciaDownloadQueue  *self,
     bytes = tcia_series_get_file_size (series);
 
   row = tcia_metadata_csv_format_row (series, n_images, bytes,
-                                      tcia_download_job_get_relative_path (job), now);
+                                      tcia_download_job_get_relative_path (job),
+                                      sop_class_uid, now);
   if (!tcia_metadata_csv_append (self->metadata_path, row, error))
     return FALSE;
   g_hash_table_add (self->rows, g_strdup (tcia_download_job_get_series_uid (job)));
@@ -475,6 +499,30 @@ check_finished (TciaDownloadQueue *self)
       g_clear_pointer (&self->progress_source, g_source_destroy);
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
     }
+}
+
+static gboolean
+finished_source_cb (gpointer user_data)
+{
+  TciaDownloadQueue *self = user_data;
+
+  self->finished_source = NULL;
+  check_finished (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A job added to a started queue may finish at once (skipped, unknown):
+ * nothing else would then say the queue is finished again. Once for a
+ * batch of additions, on the queue's context. */
+static void
+check_finished_later (TciaDownloadQueue *self)
+{
+  if (!self->started || self->finished_source != NULL)
+    return;
+  self->finished_source = g_idle_source_new ();
+  g_source_set_callback (self->finished_source, finished_source_cb, self, NULL);
+  g_source_attach (self->finished_source, self->context);
+  g_source_unref (self->finished_source);
 }
 
 static void
@@ -517,7 +565,7 @@ work_done_cb (gpointer user_data)
     {
       tcia_download_job_set_n_images (job, w->n_images);
       write_license (self, job);
-      if (append_row (self, job, w->n_images, w->bytes, &error))
+      if (append_row (self, job, w->n_images, w->bytes, w->sop_class_uid, &error))
         {
           finish_job (self, job, TCIA_DOWNLOAD_JOB_DONE, NULL);
           if (++self->streak >= CREEP_UP_AFTER && self->allowed_jobs < self->max_jobs)
@@ -592,8 +640,14 @@ start_job (TciaDownloadQueue *self,
   w->part_path = g_build_filename (self->dest_path, part_rel, NULL);
   w->final_path = g_build_filename (self->dest_path, rel, NULL);
   w->expected_images = tcia_series_get_image_count (series);
-  w->require_md5 = self->verify_checksums &&
-                   tcia_client_get_api_version (self->client) == TCIA_API_V4;
+  w->read_sop_class = tcia_series_get_sop_class_uid (series) == NULL ||
+                      *tcia_series_get_sop_class_uid (series) == '\0';
+  /* Only v4 can be asked for md5hashes.csv (tcia-api.md §3.13). */
+  w->extract_flags = TCIA_EXTRACT_FLAGS_NONE;
+  if (self->verify_checksums)
+    w->extract_flags |= TCIA_EXTRACT_VERIFY_MD5;
+  if (self->verify_checksums && tcia_client_get_api_version (self->client) == TCIA_API_V4)
+    w->extract_flags |= TCIA_EXTRACT_REQUIRE_MD5;
   w->policy = self->policy;
   w->timeout_s = self->timeout_s;
 
@@ -649,6 +703,7 @@ tcia_download_queue_dispose (GObject *object)
   TciaDownloadQueue *self = TCIA_DOWNLOAD_QUEUE (object);
 
   g_clear_pointer (&self->progress_source, g_source_destroy);
+  g_clear_pointer (&self->finished_source, g_source_destroy);
 
   G_OBJECT_CLASS (tcia_download_queue_parent_class)->dispose (object);
 }
@@ -871,6 +926,7 @@ tcia_download_queue_add (TciaDownloadQueue *self,
   append_job (self, tcia_download_job_new (series, path));
   job = g_ptr_array_index (self->jobs, self->jobs->len - 1);
   schedule (self);
+  check_finished_later (self);
   return job;
 }
 
@@ -895,6 +951,7 @@ tcia_download_queue_add_unknown (TciaDownloadQueue *self,
   g_set_error (&error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES,
                _("The server does not know this series, or it is not public."));
   finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
+  check_finished_later (self);
   return job;
 }
 
@@ -1009,6 +1066,50 @@ tcia_download_queue_retry_failed (TciaDownloadQueue *self)
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
   schedule (self);
+}
+
+static gboolean
+job_is_complete (TciaDownloadJob *job)
+{
+  TciaDownloadJobState state = tcia_download_job_get_state (job);
+
+  return state == TCIA_DOWNLOAD_JOB_DONE || state == TCIA_DOWNLOAD_JOB_SKIPPED;
+}
+
+guint
+tcia_download_queue_remove_completed (TciaDownloadQueue *self)
+{
+  guint removed = 0;
+
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+
+  /* From the end, one run of neighbours at a time, so that a list view
+   * sees as few changes as there are gaps. */
+  for (guint i = self->jobs->len; i > 0; )
+    {
+      guint end = i;
+
+      while (i > 0 && job_is_complete (g_ptr_array_index (self->jobs, i - 1)))
+        i--;
+      if (i == end)
+        {
+          i--;
+          continue;
+        }
+      for (guint j = i; j < end; j++)
+        g_hash_table_remove (self->by_uid,
+                             tcia_download_job_get_series_uid (g_ptr_array_index (self->jobs, j)));
+      g_ptr_array_remove_range (self->jobs, i, end - i);
+      removed += end - i;
+      g_list_model_items_changed (G_LIST_MODEL (self), i, end - i, 0);
+    }
+
+  if (removed > 0)
+    {
+      self->n_done -= MIN (self->n_done, removed);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
+    }
+  return removed;
 }
 
 guint

@@ -81,6 +81,9 @@ void               tcia_download_queue_retry            (TciaDownloadQueue *self
                                                          TciaDownloadJob   *job);
 /* Queues the failed jobs again. */
 void               tcia_download_queue_retry_failed     (TciaDownloadQueue *self);
+/* Takes the jobs that are done or skipped out of the list (their files stay
+ * where they are); returns how many. "n-done" counts what is left. */
+guint              tcia_download_queue_remove_completed (TciaDownloadQueue *self);
 
 guint              tcia_download_queue_get_n_done       (TciaDownloadQueue *self);
 guint              tcia_download_queue_get_n_failed     (TciaDownloadQueue *self);

@@ -261,7 +261,7 @@ gboolean
 tcia_extract_zip (GInputStream             *stream,
                   const char               *dir_path,
                   guint                     expected_images,
-                  gboolean                  require_md5,
+                  TciaExtractFlags          flags,
                   TciaExtractProgressFunc   progress,
                   gpointer                  progress_data,
                   TciaExtractResult        *result,
@@ -308,6 +308,7 @@ tcia_extract_zip (GInputStream             *stream,
       const char *name = archive_entry_pathname_utf8 (entry);
       mode_t type = archive_entry_filetype (entry);
       g_autoptr(GChecksum) md5 = NULL;
+      gboolean is_image = FALSE;
       GString *keep = NULL;
       gsize keep_max = 0;
       int fd = -1;
@@ -352,7 +353,9 @@ tcia_extract_zip (GInputStream             *stream,
             }
           else
             {
-              md5 = g_checksum_new (G_CHECKSUM_MD5);
+              is_image = TRUE;
+              if (flags & TCIA_EXTRACT_VERIFY_MD5)
+                md5 = g_checksum_new (G_CHECKSUM_MD5);
             }
           fd = open_entry (dirfd, name, error);
           if (fd < 0)
@@ -370,7 +373,7 @@ tcia_extract_zip (GInputStream             *stream,
               close (fd);
               goto out;
             }
-          if (md5 != NULL)
+          if (is_image)
             result->bytes_written += n;
         }
       if (fd >= 0 && close (fd) < 0)
@@ -381,9 +384,11 @@ tcia_extract_zip (GInputStream             *stream,
       if (n < 0)
         goto archive_failed;
 
-      if (md5 != NULL)
+      if (is_image)
         {
-          g_hash_table_replace (written, g_strdup (name), g_strdup (g_checksum_get_string (md5)));
+          if (md5 != NULL)
+            g_hash_table_replace (written, g_strdup (name),
+                                  g_strdup (g_checksum_get_string (md5)));
           result->n_images++;
         }
       else if (keep != NULL && keep != md5_csv)
@@ -394,13 +399,13 @@ tcia_extract_zip (GInputStream             *stream,
   if (r != ARCHIVE_EOF)
     goto archive_failed;
 
-  if (md5_csv != NULL)
+  if ((flags & TCIA_EXTRACT_VERIFY_MD5) && md5_csv != NULL)
     {
       expected = parse_md5_csv (md5_csv->str);
       if (!check_md5s (expected, written, error))
         goto out;
     }
-  else if (require_md5)
+  else if ((flags & TCIA_EXTRACT_VERIFY_MD5) && (flags & TCIA_EXTRACT_REQUIRE_MD5))
     {
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
                    _("The archive ended early (%u of %u images, no checksums)."),

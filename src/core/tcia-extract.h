@@ -40,6 +40,18 @@ gboolean tcia_download_error_is_transient (const GError *error);
 typedef void (*TciaExtractProgressFunc) (guint64  bytes_read,
                                          gpointer user_data);
 
+typedef enum
+{
+  TCIA_EXTRACT_FLAGS_NONE    = 0,
+  /* Compute each file's MD5 and check it against md5hashes.csv. Off, the
+   * files are only counted (and md5hashes.csv, if sent anyway, is kept
+   * unchecked): MD5 is most of the CPU time of an extraction. */
+  TCIA_EXTRACT_VERIFY_MD5    = 1 << 0,
+  /* With TCIA_EXTRACT_VERIFY_MD5: an archive without md5hashes.csv is
+   * incomplete. */
+  TCIA_EXTRACT_REQUIRE_MD5   = 1 << 1,
+} TciaExtractFlags;
+
 typedef struct
 {
   guint   n_images;        /* files other than LICENSE and md5hashes.csv */
@@ -54,15 +66,15 @@ void     tcia_extract_result_clear  (TciaExtractResult *result);
  * there (never following a link, never outside it), its MD5 computed while
  * written. Entries with absolute names, "..", backslashes, links or devices
  * fail the whole archive with TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY before anything
- * is written for them. md5hashes.csv is kept and every file is checked against
- * it; with @require_md5 an archive without it is incomplete. With
+ * is written for them. md5hashes.csv is kept and, with TCIA_EXTRACT_VERIFY_MD5
+ * in @flags, every file is checked against it (see TciaExtractFlags). With
  * @expected_images > 0, fewer images is incomplete. @progress is called from
  * this thread with the compressed bytes read so far. The folder is left as it
  * is on failure; the caller removes it. */
 gboolean tcia_extract_zip           (GInputStream             *stream,
                                      const char               *dir_path,
                                      guint                     expected_images,
-                                     gboolean                  require_md5,
+                                     TciaExtractFlags          flags,
                                      TciaExtractProgressFunc   progress,
                                      gpointer                  progress_data,
                                      TciaExtractResult        *result,

@@ -5,14 +5,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "tcia-extract.h"
 #include "tcia-layout.h"
 #include "tcia-metadata-csv.h"
+#include "tcia-metadata-csv-sop-classes.h"
+
+/* A DICOM file: a 128-byte preamble, "DICM", then the file meta group. */
+#define DICOM_PREAMBLE   128
+#define DICOM_META_MAX   (16 * 1024)
+#define DICOM_UID_MAX    64
 
 char *
 tcia_metadata_csv_format_size (guint64 bytes)
@@ -42,11 +51,114 @@ append_value (GString    *row,
     g_string_append_c (row, (*p == ',' || *p == '\r' || *p == '\n') ? ' ' : *p);
 }
 
+static int
+compare_sop_class (const void *key,
+                   const void *entry)
+{
+  return strcmp (key, ((const TciaSopClassName *) entry)->uid);
+}
+
+const char *
+tcia_metadata_csv_sop_class_name (const char *sop_class_uid)
+{
+  const TciaSopClassName *found;
+
+  if (sop_class_uid == NULL)
+    return NULL;
+  found = bsearch (sop_class_uid, tcia_sop_class_names, G_N_ELEMENTS (tcia_sop_class_names),
+                   sizeof tcia_sop_class_names[0], compare_sop_class);
+  return found != NULL ? found->name : NULL;
+}
+
+/* (0002,0002) of the file meta group, which PS3.10 writes in explicit VR
+ * little endian whatever the transfer syntax of the rest. */
+static char *
+parse_media_storage_sop_class (const guint8 *data,
+                               gsize         len)
+{
+  gsize pos = DICOM_PREAMBLE + 4;
+
+  if (len < pos || memcmp (data + DICOM_PREAMBLE, "DICM", 4) != 0)
+    return NULL;
+
+  while (pos + 8 <= len)
+    {
+      guint16 group = data[pos] | data[pos + 1] << 8;
+      guint16 element = data[pos + 2] | data[pos + 3] << 8;
+      const char *vr = (const char *) data + pos + 4;
+      guint32 value_len;
+
+      if (group != 0x0002)
+        break;
+      /* These VRs have two reserved bytes and a 32-bit length. */
+      if (strncmp (vr, "OB", 2) == 0 || strncmp (vr, "OW", 2) == 0 ||
+          strncmp (vr, "OF", 2) == 0 || strncmp (vr, "SQ", 2) == 0 ||
+          strncmp (vr, "UT", 2) == 0 || strncmp (vr, "UN", 2) == 0)
+        {
+          if (pos + 12 > len)
+            break;
+          value_len = data[pos + 8] | data[pos + 9] << 8 | data[pos + 10] << 16 |
+                      (guint32) data[pos + 11] << 24;
+          pos += 12;
+        }
+      else
+        {
+          value_len = data[pos + 6] | data[pos + 7] << 8;
+          pos += 8;
+        }
+      if (value_len > len - pos)
+        break;
+
+      if (element == 0x0002)
+        {
+          g_autofree char *uid = g_strndup ((const char *) data + pos, value_len);
+
+          /* A UI value is padded to an even length with NUL (or, wrongly, a space). */
+          g_strchomp (uid);
+          if (*uid == '\0' || strlen (uid) > DICOM_UID_MAX ||
+              strspn (uid, "0123456789.") != strlen (uid))
+            return NULL;
+          return g_steal_pointer (&uid);
+        }
+      pos += value_len;
+    }
+  return NULL;
+}
+
+char *
+tcia_metadata_csv_read_sop_class_uid (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      guint8 data[DICOM_META_MAX];
+      ssize_t n;
+      int fd;
+
+      if (!g_str_has_suffix (name, ".dcm"))
+        continue;
+      path = g_build_filename (dir_path, name, NULL);
+      fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      n = read (fd, data, sizeof data);
+      close (fd);
+      /* One image is enough: a series has one SOP class. */
+      if (n > 0)
+        return parse_media_storage_sop_class (data, n);
+    }
+  return NULL;
+}
+
 char *
 tcia_metadata_csv_format_row (TciaSeries *series,
                               guint       n_images,
                               guint64     bytes,
                               const char *location,
+                              const char *sop_class_uid,
                               GDateTime  *timestamp)
 {
   GString *row = g_string_new (NULL);
@@ -56,6 +168,7 @@ tcia_metadata_csv_format_row (TciaSeries *series,
   g_autofree char *when = NULL;
   g_autofree char *date = NULL;
   const char *study_date = tcia_series_get_study_date (series);
+  const char *series_sop_class = tcia_series_get_sop_class_uid (series);
 
   if (study_date != NULL && strlen (study_date) == 10 && study_date[4] == '-')
     date = g_strdup_printf ("%.2s-%.2s-%.4s", study_date + 5, study_date + 8, study_date);
@@ -79,8 +192,10 @@ tcia_metadata_csv_format_row (TciaSeries *series,
   append_value (row, tcia_series_get_series_description (series));
   append_value (row, tcia_series_get_manufacturer (series));
   append_value (row, tcia_series_get_modality (series));
-  append_value (row, NULL);   /* SOP Class Name: we have no UID → name table */
-  append_value (row, tcia_series_get_sop_class_uid (series));
+  if (series_sop_class != NULL && *series_sop_class != '\0')
+    sop_class_uid = series_sop_class;
+  append_value (row, tcia_metadata_csv_sop_class_name (sop_class_uid));
+  append_value (row, sop_class_uid);
   append_value (row, images);
   append_value (row, size);
   append_value (row, where);
@@ -119,17 +234,23 @@ tcia_metadata_csv_append (const char  *path,
                           GError     **error)
 {
   g_autofree char *text = NULL;
+  struct stat st;
+  gboolean created;
   gsize len;
+  ssize_t n;
   int fd;
 
   fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd >= 0)
+  created = fd >= 0;
+  if (created)
     text = g_strconcat (TCIA_METADATA_CSV_HEADER "\r\n", row, NULL);
   else if (errno == EEXIST)
     fd = open (path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
+  if (fd < 0 || fstat (fd, &st) < 0)
     {
       int errsv = errno;
+      if (fd >= 0)
+        close (fd);
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
                    _("Could not write “%s”: %s"), path, g_strerror (errsv));
       return FALSE;
@@ -137,9 +258,17 @@ tcia_metadata_csv_append (const char  *path,
   if (text == NULL)
     text = g_strdup (row);
   len = strlen (text);
-  if (write (fd, text, len) != (ssize_t) len)
+  n = write (fd, text, len);
+  if (n != (ssize_t) len)
     {
-      int errsv = errno;
+      /* A short write is a full disk: no errno says so. */
+      int errsv = n < 0 ? errno : ENOSPC;
+
+      /* Half a row would run into the next one: take it back. */
+      if (created)
+        g_unlink (path);
+      else if (n > 0 && ftruncate (fd, st.st_size) < 0)
+        g_debug ("Could not take a half-written row out of %s", path);
       close (fd);
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
                    _("Could not write “%s”: %s"), path, g_strerror (errsv));

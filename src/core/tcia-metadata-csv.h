@@ -19,12 +19,22 @@ G_BEGIN_DECLS
 /* "812 B", "1.50 KB", "25.27 MB": decimal units, as the Data Retriever. */
 char       *tcia_metadata_csv_format_size   (guint64      bytes);
 /* One row, ending in "\r\n". Commas, CR and LF inside values become spaces
- * (the format has no quoting). @location is relative, without "./". */
+ * (the format has no quoting). @location is relative, without "./". The SOP
+ * Class UID is the series' own (v1 getSeriesMetaData has it), else
+ * @sop_class_uid (NULL for none); the SOP Class Name is its DICOM name. */
 char       *tcia_metadata_csv_format_row    (TciaSeries  *series,
                                              guint        n_images,
                                              guint64      bytes,
                                              const char  *location,
+                                             const char  *sop_class_uid,
                                              GDateTime   *timestamp);
+/* The name DICOM PS3.6 gives a Storage SOP Class UID ("CT Image Storage"),
+ * as the Data Retriever writes it; NULL for a UID it does not list. */
+const char *tcia_metadata_csv_sop_class_name (const char *sop_class_uid);
+/* The SOP Class UID of the images in @dir_path, from the DICOM file meta
+ * information (Media Storage SOP Class UID, 0002,0002) of one of them: v4
+ * gives no SOP Class UID. NULL when no file there says. */
+char       *tcia_metadata_csv_read_sop_class_uid (const char *dir_path);
 /* The Series UIDs of the rows of @path; empty when it does not exist. */
 GHashTable *tcia_metadata_csv_read_uids     (const char  *path);
 /* Appends @row with one write(2), creating the file with its header first. */

@@ -697,6 +697,8 @@ test_usage_errors (void)
     { { "--api-url=http://127.0.0.1:9/nbia-api/services/v9/", "--list=series" }, "tcia-basket: " },
     { { "--api-url=not a url", "--list=collections" }, "tcia-basket: " },
     { { "--api-url=not a url" }, "tcia-basket: " },
+    { { "--no-verify" }, "tcia-basket: --no-verify needs --download" },
+    { { "--list=series", "--no-verify" }, "tcia-basket: --no-verify needs --download" },
     /* GLib's own message, but the exit status of bad usage all the same. */
     { { "--frobnicate" }, NULL },
     { { "--list" }, NULL },

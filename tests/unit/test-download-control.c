@@ -250,6 +250,67 @@ test_retry_failed (Fixture       *f,
   assert_folders (f);
 }
 
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *n_removed)
+{
+  g_assert_cmpuint (added, ==, 0);
+  *n_removed += removed;
+}
+
+/* Completed series leave the list (never their folders or rows); failed,
+ * cancelled and running ones stay; a series taken out can be added again. */
+static void
+test_remove_completed (Fixture       *f,
+                       gconstpointer  data)
+{
+  TciaDownloadJob *bad = job_at (f, 2);
+  g_autofree char *bad_uid = g_strdup (tcia_download_job_get_series_uid (bad));
+  g_autofree char *csv = g_build_filename (f->dest, TCIA_METADATA_CSV_NAME, NULL);
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(TciaSeries) again = g_list_model_get_item (f->series, 0);
+  TciaDownloadJob *added;
+  guint n_removed = 0;
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
+  tcia_download_queue_start (f->queue);
+  wait_finished (f);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (f->queue), ==, N_SERIES - 1);
+  for (guint i = 0; i < N_SERIES; i++)
+    if (i != 2)
+      g_ptr_array_add (folders, g_build_filename (f->dest,
+                                                  tcia_download_job_get_relative_path (job_at (f, i)),
+                                                  NULL));
+
+  g_signal_connect (f->queue, "items-changed", G_CALLBACK (items_changed_cb), &n_removed);
+  g_assert_cmpuint (tcia_download_queue_remove_completed (f->queue), ==, N_SERIES - 1);
+  g_signal_handlers_disconnect_by_func (f->queue, items_changed_cb, &n_removed);
+
+  g_assert_cmpuint (n_removed, ==, N_SERIES - 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->queue)), ==, 1);
+  g_assert_cmpstr (tcia_download_job_get_series_uid (job_at (f, 0)), ==, bad_uid);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (f->queue), ==, 0);
+  g_assert_cmpuint (tcia_download_queue_get_n_failed (f->queue), ==, 1);
+  rows = tcia_metadata_csv_read_uids (csv);
+  g_assert_cmpuint (g_hash_table_size (rows), ==, N_SERIES - 1);
+  for (guint i = 0; i < folders->len; i++)
+    g_assert_true (g_file_test (folders->pdata[i], G_FILE_TEST_IS_DIR));
+  /* Nothing more to take out. */
+  g_assert_cmpuint (tcia_download_queue_remove_completed (f->queue), ==, 0);
+
+  /* Taken out, a series is a new job when added again: skipped, as complete. */
+  added = tcia_download_queue_add (f->queue, again);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->queue)), ==, 2);
+  g_assert_true (job_at (f, 1) == added);
+  wait_finished (f);
+  g_assert_cmpint (tcia_download_job_get_state (added), ==, TCIA_DOWNLOAD_JOB_SKIPPED);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (f->queue), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +334,7 @@ main (int   argc,
   ADD ("/core/download/control/pause-resume", test_pause_resume);
   ADD ("/core/download/control/cancel-all", test_cancel_all);
   ADD ("/core/download/control/retry-failed", test_retry_failed);
+  ADD ("/core/download/control/remove-completed", test_remove_completed);
 
   status = g_test_run ();
 

@@ -11,10 +11,13 @@
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
+#include "tcia-layout.h"
 #include "tcia-metadata-csv.h"
 
 #define TCIA_BASKET TCIA_BUILDDIR "/src/tcia-basket"
 #define N_SERIES 6
+/* The tmpfs of the full-disk test: smaller than the series of write_manifest(). */
+#define FULL_DISK_KB 64
 
 /* One fake server in a thread of its own for every test; each test leaves it
  * without faults. */
@@ -180,6 +183,134 @@ assert_job_complete (Fixture         *f,
   g_assert_nonnull (strstr (csv, md5));
 }
 
+/* The DICOM name and UID of each modality of the fake archive, from PS3.6. */
+static const struct
+{
+  const char *modality;
+  const char *uid;
+  const char *name;
+} sop_classes[] = {
+  { "CT", "1.2.840.10008.5.1.4.1.1.2", "CT Image Storage" },
+  { "MR", "1.2.840.10008.5.1.4.1.1.4", "MR Image Storage" },
+  { "PT", "1.2.840.10008.5.1.4.1.1.128", "Positron Emission Tomography Image Storage" },
+  { "MG", "1.2.840.10008.5.1.4.1.1.1.2",
+    "Digital Mammography X-Ray Image Storage - For Presentation" },
+  { "SEG", "1.2.840.10008.5.1.4.1.1.66.4", "Segmentation Storage" },
+  { "RTSTRUCT", "1.2.840.10008.5.1.4.1.1.481.3", "RT Structure Set Storage" },
+  { "CR", "1.2.840.10008.5.1.4.1.1.1", "Computed Radiography Image Storage" },
+};
+
+/* Each row of metadata.csv names its series' SOP class, UID and name, as
+ * the Data Retriever does; v4 gives no SOP Class UID, so it comes from the
+ * images' file meta information. */
+static void
+assert_sop_class_columns (const char *dest,
+                          guint       n_expected)
+{
+  g_autofree char *path = g_build_filename (dest, TCIA_METADATA_CSV_NAME, NULL);
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_rows = 0;
+
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  lines = g_strsplit (csv, "\r\n", -1);
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+      gboolean found = FALSE;
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 17);
+      for (guint m = 0; m < G_N_ELEMENTS (sop_classes); m++)
+        {
+          if (g_strcmp0 (fields[10], sop_classes[m].modality) != 0)
+            continue;
+          g_assert_cmpstr (fields[11], ==, sop_classes[m].name);
+          g_assert_cmpstr (fields[12], ==, sop_classes[m].uid);
+          found = TRUE;
+        }
+      g_assert_true (found);
+      n_rows++;
+    }
+  g_assert_cmpuint (n_rows, ==, n_expected);
+}
+
+static void
+append_element (GByteArray *file,
+                guint16     element,
+                const char *vr,
+                const char *value,
+                guint       len)
+{
+  guint8 head[12] = { 0x02, 0x00, element & 0xff, element >> 8, vr[0], vr[1] };
+
+  if (strcmp (vr, "OB") == 0)
+    {
+      head[8] = len & 0xff;
+      head[9] = len >> 8;
+      g_byte_array_append (file, head, 12);
+    }
+  else
+    {
+      head[6] = len & 0xff;
+      head[7] = len >> 8;
+      g_byte_array_append (file, head, 8);
+    }
+  g_byte_array_append (file, (const guint8 *) value, len);
+}
+
+static void
+write_dicom (const char *dir,
+             const char *name,
+             GByteArray *file)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
+}
+
+static void
+test_sop_class (Fixture       *f,
+                gconstpointer  data)
+{
+  static const guint8 preamble[128] = { 0 };
+  g_autoptr(GByteArray) file = g_byte_array_new ();
+  g_autofree char *uid = NULL;
+
+  g_assert_cmpstr (tcia_metadata_csv_sop_class_name ("1.2.840.10008.5.1.4.1.1.2"), ==,
+                   "CT Image Storage");
+  g_assert_cmpstr (tcia_metadata_csv_sop_class_name ("1.2.840.10008.5.1.4.1.1.88.22"), ==,
+                   "Enhanced SR Storage");
+  g_assert_cmpstr (tcia_metadata_csv_sop_class_name ("1.2.840.10008.5.1.4.1.1.5"), ==,
+                   "Nuclear Medicine Image Storage (Retired)");
+  g_assert_null (tcia_metadata_csv_sop_class_name ("1.2.3.4"));
+  g_assert_null (tcia_metadata_csv_sop_class_name ("1.2.840.10008.5.1.4.1.1"));
+  g_assert_null (tcia_metadata_csv_sop_class_name (NULL));
+
+  /* No image, or not DICOM: nothing. */
+  g_assert_null (tcia_metadata_csv_read_sop_class_uid (f->dest));
+  g_byte_array_append (file, preamble, sizeof preamble);
+  write_dicom (f->dest, "1-1.dcm", file);
+  g_assert_null (tcia_metadata_csv_read_sop_class_uid (f->dest));
+
+  /* An OB element (32-bit length) before it, the UID padded with a NUL. */
+  g_byte_array_append (file, (const guint8 *) "DICM", 4);
+  append_element (file, 0x0001, "OB", "\0\1", 2);
+  append_element (file, 0x0002, "UI", "1.2.840.10008.5.1.4.1.1.4\0", 26);
+  append_element (file, 0x0003, "UI", "1.2.3.4", 8);
+  write_dicom (f->dest, "1-1.dcm", file);
+  uid = tcia_metadata_csv_read_sop_class_uid (f->dest);
+  g_assert_cmpstr (uid, ==, "1.2.840.10008.5.1.4.1.1.4");
+
+  /* Cut short in the UID's value, or a value that is no UID: nothing. */
+  g_byte_array_set_size (file, 128 + 4 + 14 + 8 + 10);
+  write_dicom (f->dest, "1-1.dcm", file);
+  g_assert_null (tcia_metadata_csv_read_sop_class_uid (f->dest));
+  g_byte_array_set_size (file, 128 + 4 + 14);
+  append_element (file, 0x0002, "UI", "CT Image Storage", 16);
+  write_dicom (f->dest, "1-1.dcm", file);
+  g_assert_null (tcia_metadata_csv_read_sop_class_uid (f->dest));
+}
+
 static void
 test_basic (Fixture       *f,
             gconstpointer  data)
@@ -208,6 +339,7 @@ test_basic (Fixture       *f,
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
   g_assert_true (g_str_has_prefix (csv, TCIA_METADATA_CSV_HEADER "\r\n"));
   g_assert_nonnull (strstr (csv, ",./"));
+  assert_sop_class_columns (f->dest, N_SERIES);
   assert_no_leftovers (f->dest);
 
   /* The same download again transfers nothing. */
@@ -401,26 +533,6 @@ test_full_disk (Fixture       *f,
   assert_no_leftovers (f->dest);
 }
 
-static void
-test_read_only (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(TciaDownloadQueue) queue = NULL;
-  g_autoptr(TciaDownloadJob) job = NULL;
-
-  if (geteuid () == 0)
-    {
-      g_test_skip ("root writes into read-only folders");
-      return;
-    }
-  g_chmod (f->dest, 0555);
-  queue = run_queue (f, TCIA_LAYOUT_DESCRIPTIVE);
-  job = g_list_model_get_item (G_LIST_MODEL (queue), 0);
-  g_assert_error (tcia_download_job_get_error (job), TCIA_DOWNLOAD_ERROR,
-                  TCIA_DOWNLOAD_ERROR_WRITE);
-  g_assert_cmpuint (tcia_download_queue_get_n_failed (queue), ==, N_SERIES);
-}
-
 /* ---- the command line ---- */
 
 static char *
@@ -441,10 +553,12 @@ write_manifest (Fixture *f)
   return g_steal_pointer (&path);
 }
 
+/* @extra: NULL or one more option. */
 static GSubprocess *
-spawn_cli (const char *manifest,
-           const char *output,
-           GError    **error)
+spawn_cli_full (const char *manifest,
+                const char *output,
+                const char *extra,
+                GError    **error)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
@@ -456,7 +570,31 @@ spawn_cli (const char *manifest,
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   g_subprocess_launcher_setenv (launcher, "TCIA_TEST_RETRY_DELAY_MS", "10", TRUE);
   return g_subprocess_launcher_spawn (launcher, error, TCIA_BASKET, api, download, out,
-                                      "--jobs=2", NULL);
+                                      "--jobs=2", extra, NULL);
+}
+
+static GSubprocess *
+spawn_cli (const char *manifest,
+           const char *output,
+           GError    **error)
+{
+  return spawn_cli_full (manifest, output, NULL, error);
+}
+
+static int
+run_cli_full (const char  *manifest,
+              const char  *output,
+              const char  *extra,
+              char       **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = spawn_cli_full (manifest, output, extra, &error);
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
 }
 
 static int
@@ -464,14 +602,7 @@ run_cli (const char  *manifest,
          const char  *output,
          char       **err)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = spawn_cli (manifest, output, &error);
-
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
+  return run_cli_full (manifest, output, NULL, err);
 }
 
 static int
@@ -607,6 +738,542 @@ test_cli_failures (Fixture       *f,
   }
 }
 
+/* --no-verify: the server is not asked for md5hashes.csv (so a wrong one
+ * cannot fail a series) and every image is still there; without it, the
+ * same wrong checksums fail every series. */
+static void
+test_cli_no_verify (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *manifest = write_manifest (f);
+  g_autofree char *checked = g_build_filename (f->dest, "checked", NULL);
+  g_autofree char *unchecked = g_build_filename (f->dest, "unchecked", NULL);
+  g_autofree char *csv = g_build_filename (unchecked, TCIA_METADATA_CSV_NAME, NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_WRONG_MD5, 0, NULL);
+  g_assert_cmpint (run_cli (manifest, checked, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "0 of 12 series complete"));
+  g_assert_nonnull (strstr (err, "MD5 checksum does not match"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli_full (manifest, unchecked, "--no-verify", &err), ==, 0);
+  g_assert_nonnull (strstr (err, "12 of 12 series complete"));
+  fake_nbia_clear_faults (fake);
+
+  rows = tcia_metadata_csv_read_uids (csv);
+  g_assert_cmpuint (g_hash_table_size (rows), ==, 12);
+  for (guint i = 0; i < 12; i++)
+    {
+      FakeNbiaSeriesInfo info;
+      g_autofree char *row_start = NULL;
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) fields = NULL;
+      g_autofree char *dir = NULL;
+      g_autofree char *md5_csv = NULL;
+      g_autoptr(GDir) listing = NULL;
+      const char *name;
+      guint n_dicom = 0;
+
+      fake_nbia_get_series (fake, i, &info);
+      g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+      row_start = g_strconcat ("\n", info.series_uid, ",", NULL);
+      g_assert_nonnull (strstr (contents, row_start));
+      fields = g_strsplit_set (strstr (contents, row_start) + 1, ",\r", 18);
+      dir = g_build_filename (unchecked, fields[15] + 2, NULL);
+      md5_csv = g_build_filename (dir, "md5hashes.csv", NULL);
+      g_assert_false (g_file_test (md5_csv, G_FILE_TEST_EXISTS));
+      listing = g_dir_open (dir, 0, NULL);
+      g_assert_nonnull (listing);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        if (g_str_has_suffix (name, ".dcm"))
+          n_dicom++;
+      g_assert_cmpuint (n_dicom, ==, info.image_count);
+    }
+  assert_no_leftovers (f->dest);
+}
+
+static gboolean
+has_part_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_str_has_suffix (name, ".part") ||
+          (g_file_test (child, G_FILE_TEST_IS_DIR) && has_part_folder (child)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Ctrl-C halfway: exit status 130 and a summary saying so; the series being
+ * fetched leave no .part folder, those complete stay complete with whole
+ * rows; the same command again completes the rest. */
+static void
+test_cli_interrupt (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *manifest = write_manifest (f);
+  g_autofree char *out = g_build_filename (f->dest, "out", NULL);
+  g_autofree char *csv_path = g_build_filename (out, TCIA_METADATA_CSV_NAME, NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTableIter iter;
+  gpointer uid;
+  gint64 deadline;
+  guint n_rows;
+
+  /* Slow enough to be interrupted with series in flight. */
+  fake_nbia_set_latency (fake, 150);
+  process = spawn_cli (manifest, out, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((count_rows (out) < 2 || !has_part_folder (out)) &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_true (has_part_folder (out));
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  fake_nbia_set_latency (fake, 0);
+  g_test_message ("stderr:\n%s", err);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  g_assert_nonnull (strstr (err, "Interrupted: "));
+  g_assert_nonnull (strstr (err, "not downloaded"));
+  assert_no_leftovers (out);
+
+  /* Every row whole, each for a series whose folder is complete. */
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_suffix (csv, "\r\n"));
+  lines = g_strsplit (csv, "\r\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 17);
+      g_assert_null (strchr (lines[i], '\n'));
+    }
+  rows = tcia_metadata_csv_read_uids (csv_path);
+  n_rows = g_hash_table_size (rows);
+  g_assert_cmpuint (n_rows, >=, 2);
+  g_assert_cmpuint (n_rows, <, 12);
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, &uid, NULL))
+    {
+      gint index = fake_nbia_find_series (fake, uid);
+      FakeNbiaSeriesInfo info;
+      g_autofree char *row_start = g_strconcat ("\n", (char *) uid, ",", NULL);
+      const char *row = strstr (csv, row_start);
+      g_auto(GStrv) fields = NULL;
+      g_autofree char *dir = NULL;
+
+      g_assert_cmpint (index, >=, 0);
+      fake_nbia_get_series (fake, index, &info);
+      g_assert_nonnull (row);
+      fields = g_strsplit_set (row + 1, ",\r", 18);
+      /* "File Location" is "./<relative path>". */
+      g_assert_true (g_str_has_prefix (fields[15], "./"));
+      dir = g_build_filename (out, fields[15] + 2, NULL);
+      g_assert_true (tcia_extract_verify_dir (dir, info.image_count, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (manifest, out, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "12 of 12 series complete"));
+  {
+    g_autofree char *there = g_strdup_printf ("(%u already there)", n_rows);
+
+    g_assert_nonnull (strstr (err, there));
+  }
+  g_assert_cmpuint (count_rows (out), ==, 12);
+  assert_no_leftovers (out);
+}
+
+/* ---- read-only and full destinations, for real, as root too ---- */
+
+/* How a folder is made unwritable for the headless download. Root writes
+ * through chmod 0555, so as root it takes a read-only bind mount in a mount
+ * namespace of the child's own (or, where namespaces are not allowed, as in
+ * a container without CAP_SYS_ADMIN, dropping to the user nobody). */
+typedef enum
+{
+  LOCK_NONE,
+  LOCK_MOUNT,     /* unshare --mount (as root) or --user --map-root-user --mount */
+  LOCK_SETPRIV,   /* root only: the child runs as nobody; the folder is chmod 0555 */
+  LOCK_CHMOD,     /* not root: the folder is chmod 0555 */
+} LockMethod;
+
+/* Runs in the child: "$1" is ro, tmpfs or none, "$2" the folder, the rest the
+ * command. 125 when the folder could not be set up. What is left in the
+ * folder afterwards goes to stdout: a tmpfs is gone once the child is. */
+static const char lock_script[] =
+  "mode=$1 dir=$2; shift 2\n"
+  "case $mode in\n"
+  "  ro) mount --bind \"$dir\" \"$dir\" && mount -o remount,bind,ro \"$dir\" \"$dir\" || exit 125 ;;\n"
+  "  tmpfs) mount -t tmpfs -o size=" G_STRINGIFY (FULL_DISK_KB) "k tmpfs \"$dir\" || exit 125 ;;\n"
+  "esac\n"
+  "\"$@\"\n"
+  "status=$?\n"
+  "find \"$dir\" -mindepth 1\n"
+  "exit $status\n";
+
+static const char *
+lock_method_name (LockMethod method)
+{
+  switch (method)
+    {
+    case LOCK_MOUNT:
+      return "a read-only bind mount in a mount namespace";
+    case LOCK_SETPRIV:
+      return "setpriv to nobody and chmod 0555";
+    case LOCK_CHMOD:
+      return "chmod 0555";
+    case LOCK_NONE:
+    default:
+      return "none";
+    }
+}
+
+/* The argv up to the command: the folder @dir set up as @mode ("ro", "tmpfs" or "none"). */
+static GPtrArray *
+lock_argv (LockMethod  method,
+           const char *mode,
+           const char *dir)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  if (method == LOCK_MOUNT)
+    {
+      g_ptr_array_add (argv, (char *) "unshare");
+      if (geteuid () != 0)
+        {
+          g_ptr_array_add (argv, (char *) "--user");
+          g_ptr_array_add (argv, (char *) "--map-root-user");
+        }
+      g_ptr_array_add (argv, (char *) "--mount");
+      g_ptr_array_add (argv, (char *) "--propagation");
+      g_ptr_array_add (argv, (char *) "private");
+    }
+  else if (method == LOCK_SETPRIV)
+    {
+      g_ptr_array_add (argv, (char *) "setpriv");
+      g_ptr_array_add (argv, (char *) "--reuid=65534");
+      g_ptr_array_add (argv, (char *) "--regid=65534");
+      g_ptr_array_add (argv, (char *) "--clear-groups");
+      mode = "none";
+    }
+  else
+    {
+      mode = "none";
+    }
+  g_ptr_array_add (argv, (char *) "sh");
+  g_ptr_array_add (argv, (char *) "-c");
+  g_ptr_array_add (argv, (char *) lock_script);
+  g_ptr_array_add (argv, (char *) "sh");
+  g_ptr_array_add (argv, (char *) mode);
+  g_ptr_array_add (argv, (char *) dir);
+  return argv;
+}
+
+/* Makes @dir unwritable the way @method needs before the child starts. */
+static void
+lock_prepare (LockMethod  method,
+              const char *dir)
+{
+  if (method == LOCK_SETPRIV || method == LOCK_CHMOD)
+    g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+}
+
+static gboolean
+lock_method_works (LockMethod method)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *top = g_dir_make_tmp ("test-download-lock-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (top, "locked", NULL);
+  g_autofree char *probe = g_build_filename (dir, "probe", NULL);
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gboolean works;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (top, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  lock_prepare (method, dir);
+
+  /* The program must be reachable, the folder must refuse a file. */
+  argv = lock_argv (method, "ro", dir);
+  g_ptr_array_add (argv, (char *) "sh");
+  g_ptr_array_add (argv, (char *) "-c");
+  g_ptr_array_add (argv, (char *) "test -x \"$0\" && ! touch \"$1\" 2>/dev/null");
+  g_ptr_array_add (argv, (char *) TCIA_BASKET);
+  g_ptr_array_add (argv, probe);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  works = process != NULL && g_subprocess_wait (process, NULL, NULL) &&
+          g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0 &&
+          !g_file_test (probe, G_FILE_TEST_EXISTS);
+
+  g_chmod (dir, 0755);
+  tcia_extract_remove_tree (top, NULL);
+  return works;
+}
+
+static LockMethod
+lock_method (void)
+{
+  static LockMethod method = LOCK_NONE;
+  static gboolean probed = FALSE;
+
+  if (!probed)
+    {
+      LockMethod candidates[] = { LOCK_MOUNT, geteuid () == 0 ? LOCK_SETPRIV : LOCK_CHMOD };
+      /* To try the fallbacks on a machine where namespaces work. */
+      const char *only = g_getenv ("TEST_DOWNLOAD_LOCK");
+
+      if (g_strcmp0 (only, "fallback") == 0)
+        candidates[0] = candidates[1];
+      probed = TRUE;
+      for (guint i = 0; i < G_N_ELEMENTS (candidates) && method == LOCK_NONE; i++)
+        if (lock_method_works (candidates[i]))
+          method = candidates[i];
+    }
+  return method;
+}
+
+typedef struct
+{
+  int   status;
+  char *out;    /* what was left in the folder, one path a line */
+  char *err;
+} LockedRun;
+
+static void
+locked_run_clear (LockedRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LockedRun, locked_run_clear)
+
+/* The headless download of @manifest into @output, with @dir set up as
+ * @mode ("ro" or "tmpfs") by @method. */
+static void
+run_cli_locked (LockedRun  *run,
+                LockMethod  method,
+                const char *mode,
+                const char *dir,
+                const char *manifest,
+                const char *output)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = lock_argv (method, mode, dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *download = g_strconcat ("--download=", manifest, NULL);
+  g_autofree char *out = g_strconcat ("--output=", output, NULL);
+  g_autofree char *api = g_strconcat ("--api-url=", url_v4, NULL);
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_setenv (launcher, "TCIA_TEST_RETRY_DELAY_MS", "10", TRUE);
+  g_ptr_array_add (argv, (char *) TCIA_BASKET);
+  g_ptr_array_add (argv, api);
+  g_ptr_array_add (argv, download);
+  g_ptr_array_add (argv, out);
+  g_ptr_array_add (argv, (char *) "--jobs=2");
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+  g_test_message ("exit status %d; stderr:\n%s", run->status, run->err);
+  /* The folder could not be set up after the probe said it could. */
+  g_assert_cmpint (run->status, !=, 125);
+}
+
+static gboolean
+skip_without_lock (void)
+{
+  if (lock_method () != LOCK_NONE)
+    {
+      g_test_message ("read-only folders by %s", lock_method_name (lock_method ()));
+      return FALSE;
+    }
+  g_test_skip ("no way to make a folder read-only here: as root this needs mount namespaces "
+               "(unshare --mount) or setpriv; unprivileged, user namespaces or chmod");
+  return TRUE;
+}
+
+/* The top of the test's folder, reachable by nobody when the child runs as nobody. */
+static void
+open_fixture_dir (Fixture *f)
+{
+  g_assert_cmpint (g_chmod (f->dest, 0755), ==, 0);
+}
+
+/* A destination that cannot be written to is an unusable DIR: exit status 2
+ * and one line naming it and saying why, before anything is fetched. */
+static void
+test_read_only_destination (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *manifest = write_manifest (f);
+  g_autofree char *out = g_build_filename (f->dest, "out", NULL);
+  g_auto(LockedRun) run = { 0 };
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *line = NULL;
+  guint requests = fake_nbia_get_request_count (fake, "getImage");
+
+  if (skip_without_lock ())
+    return;
+  open_fixture_dir (f);
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
+  lock_prepare (lock_method (), out);
+
+  run_cli_locked (&run, lock_method (), "ro", out, manifest, out);
+
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_true (g_str_has_suffix (run.err, "\n"));
+  line = g_strndup (run.err, strlen (run.err) - 1);
+  g_assert_null (strchr (line, '\n'));
+  g_assert_true (g_str_has_prefix (line, "tcia-basket: "));
+  g_assert_nonnull (strstr (line, out));
+  g_assert_nonnull (strstr (line, "read-only"));
+  /* Nothing was fetched, nothing was written. */
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getImage"), ==, requests);
+  g_assert_cmpstr (run.out, ==, "");
+  g_chmod (out, 0755);
+  dir = g_dir_open (out, 0, NULL);
+  g_assert_nonnull (dir);
+  g_assert_null (g_dir_read_name (dir));
+}
+
+/* A collection's folder that cannot be written to: its series fail, each
+ * named, saying the destination is read-only; the others complete; exit
+ * status 1; no .part folder and no row for what failed. */
+static void
+test_read_only_collection (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *manifest = write_manifest (f);
+  g_autofree char *out = g_build_filename (f->dest, "out", NULL);
+  g_autofree char *csv = g_build_filename (out, TCIA_METADATA_CSV_NAME, NULL);
+  g_autoptr(GHashTable) rows = NULL;
+  g_auto(LockedRun) run = { 0 };
+  g_autofree char *locked = NULL;
+  g_autofree char *collection = NULL;
+  g_autoptr(GDir) dir = NULL;
+  FakeNbiaSeriesInfo first;
+  guint n_locked = 0;
+
+  if (skip_without_lock ())
+    return;
+  open_fixture_dir (f);
+  fake_nbia_get_series (fake, 0, &first);
+  collection = g_strdup (first.collection);
+  g_assert_cmpint (g_mkdir (out, 0777), ==, 0);
+  /* As the child may be nobody, who must write the rest. */
+  g_assert_cmpint (g_chmod (out, 0777), ==, 0);
+  {
+    g_autofree char *component = tcia_layout_sanitize_component (collection);
+
+    locked = g_build_filename (out, component, NULL);
+  }
+  g_assert_cmpint (g_mkdir (locked, 0755), ==, 0);
+  lock_prepare (lock_method (), locked);
+
+  run_cli_locked (&run, lock_method (), "ro", locked, manifest, out);
+
+  g_assert_cmpint (run.status, ==, 1);
+  rows = tcia_metadata_csv_read_uids (csv);
+  for (guint i = 0; i < 12; i++)
+    {
+      FakeNbiaSeriesInfo info;
+      g_autofree char *failed = NULL;
+
+      fake_nbia_get_series (fake, i, &info);
+      failed = g_strdup_printf ("series %s failed: ", info.series_uid);
+      if (g_strcmp0 (info.collection, collection) == 0)
+        {
+          const char *line = strstr (run.err, failed);
+          g_autofree char *message = NULL;
+
+          n_locked++;
+          g_assert_nonnull (line);
+          message = g_strndup (line, strcspn (line, "\n"));
+          g_assert_nonnull (strstr (message, locked));
+          g_assert_nonnull (strstr (message, "read-only"));
+          g_assert_false (g_hash_table_contains (rows, info.series_uid));
+        }
+      else
+        {
+          g_assert_null (strstr (run.err, failed));
+          g_assert_true (g_hash_table_contains (rows, info.series_uid));
+        }
+    }
+  g_assert_cmpuint (n_locked, >, 0);
+  g_assert_cmpuint (g_hash_table_size (rows), ==, 12 - n_locked);
+  {
+    g_autofree char *summary = g_strdup_printf ("%u of 12 series complete", 12 - n_locked);
+
+    g_assert_nonnull (strstr (run.err, summary));
+  }
+  g_assert_cmpstr (run.out, ==, "");
+  g_chmod (locked, 0755);
+  dir = g_dir_open (locked, 0, NULL);
+  g_assert_nonnull (dir);
+  g_assert_null (g_dir_read_name (dir));
+  assert_no_leftovers (out);
+}
+
+/* A disk that fills up for real (a small tmpfs, ENOSPC rather than the
+ * EFBIG of RLIMIT_FSIZE): the series that do not fit fail, saying the disk
+ * is full; exit status 1; no .part folder left. */
+static void
+test_full_disk_tmpfs (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *manifest = write_manifest (f);
+  g_autofree char *out = g_build_filename (f->dest, "out", NULL);
+  g_auto(LockedRun) run = { 0 };
+
+  if (lock_method () != LOCK_MOUNT)
+    {
+      g_test_skip ("mounting a tmpfs needs mount namespaces (/core/download/full-disk covers "
+                   "RLIMIT_FSIZE)");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
+
+  run_cli_locked (&run, LOCK_MOUNT, "tmpfs", out, manifest, out);
+
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, " failed: "));
+  g_assert_nonnull (strstr (run.err, "disk is full"));
+  g_assert_nonnull (strstr (run.err, "series complete"));
+  /* run.out lists what the tmpfs held at the end. */
+  g_assert_null (strstr (run.out, ".part"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -631,6 +1298,7 @@ main (int   argc,
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
 
   ADD ("/core/download/basic-and-skip", test_basic, NULL);
+  ADD ("/core/download/metadata-csv/sop-class", test_sop_class, NULL);
   ADD ("/core/download/layouts", test_layouts, NULL);
   ADD ("/core/download/no-checksums", test_no_checksums, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (transient); i++)
@@ -645,9 +1313,13 @@ main (int   argc,
     }
   ADD ("/core/download/refused", test_refused, NULL);
   ADD ("/core/download/full-disk", test_full_disk, NULL);
-  ADD ("/core/download/read-only", test_read_only, NULL);
   ADD ("/core/download/cli/kill-and-resume", test_cli_kill_and_resume, NULL);
+  ADD ("/core/download/cli/interrupt", test_cli_interrupt, NULL);
+  ADD ("/core/download/cli/no-verify", test_cli_no_verify, NULL);
   ADD ("/core/download/cli/failures", test_cli_failures, NULL);
+  ADD ("/core/download/cli/read-only-destination", test_read_only_destination, NULL);
+  ADD ("/core/download/cli/read-only-collection", test_read_only_collection, NULL);
+  ADD ("/core/download/cli/full-disk-tmpfs", test_full_disk_tmpfs, NULL);
 
   status = g_test_run ();
 
