@@ -9,6 +9,12 @@ G_BEGIN_DECLS
 
 /* "empty" or "jobs". */
 const char *tcia_downloads_page_get_state          (TciaDownloadsPage *self);
+/* The "Cancel All Downloads?" dialog while it is open, else NULL. */
+AdwMessageDialog *tcia_downloads_page_get_dialog   (TciaDownloadsPage *self);
+/* The button of "downloads.@which": "pause-all", "resume-all", "retry-failed",
+ * "clear-finished" or "cancel-all" (insensitive while its action is disabled). */
+GtkWidget  *tcia_downloads_page_get_button         (TciaDownloadsPage *self,
+                                                    const char        *which);
 /* "3 of 10 series downloaded" and "12 MB · 1.2 MB/s · about 2 minutes left". */
 const char *tcia_downloads_page_get_overall_title  (TciaDownloadsPage *self);
 const char *tcia_downloads_page_get_overall_detail (TciaDownloadsPage *self);

@@ -43,16 +43,23 @@ struct _TciaDownloadsPage
   GtkLabel          *overall_detail;
   GtkProgressBar    *overall_bar;
   GtkListView       *list_view;
+  GtkWidget         *pause_all_button;
+  GtkWidget         *resume_all_button;
+  GtkWidget         *retry_failed_button;
+  GtkWidget         *clear_finished_button;
+  GtkWidget         *cancel_all_button;
 
   /* owned */
   TciaDownloadQueue *queue;
   GHashTable        *rows;      /* job -> Row, while bound */
+  AdwMessageDialog  *dialog;    /* a weak pointer: "Cancel All?" while it is open */
   char              *summary;
   guint64            last_bytes;
   gint64             last_time;
   double             speed;
   double             fraction;
   guint              n_active;
+  guint              n_paused;
   guint              n_failed;
 };
 
@@ -541,6 +548,7 @@ update_overall (TciaDownloadsPage *self)
       self->n_active = n_active;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
     }
+  self->n_paused = n_paused;
   if (self->n_failed != n_failed)
     {
       self->n_failed = n_failed;
@@ -552,6 +560,7 @@ update_overall (TciaDownloadsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "downloads.retry-failed", n_failed > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "downloads.cancel-all",
                                  n_active + n_paused > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "downloads.clear-finished", n_done > 0);
 }
 
 static void
@@ -624,14 +633,74 @@ retry_failed_cb (GtkWidget  *widget,
 }
 
 static void
+set_dialog (TciaDownloadsPage *self,
+            AdwMessageDialog  *dialog)
+{
+  if (self->dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
+  self->dialog = dialog;
+  if (dialog != NULL)
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->dialog);
+}
+
+static void
+cancel_all_response_cb (AdwMessageDialog  *dialog,
+                        const char        *response,
+                        TciaDownloadsPage *self)
+{
+  if (g_strcmp0 (response, "cancel-all") == 0 && self->queue != NULL)
+    tcia_download_queue_cancel_all (self->queue);
+  update_overall (self);
+}
+
+/* Cancelling throws away what the series being fetched have received so
+ * far, and there is no undo: ask first. */
+static void
 cancel_all_cb (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   TciaDownloadsPage *self = TCIA_DOWNLOADS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  if (self->queue == NULL || self->dialog != NULL)
+    return;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                            : NULL,
+                                                       _("Cancel All Downloads?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "%u series waiting, paused or downloading will "
+                                               "not be downloaded. Series already downloaded "
+                                               "stay in the folder.",
+                                               "%u series waiting, paused or downloading will "
+                                               "not be downloaded. Series already downloaded "
+                                               "stay in the folder.",
+                                               self->n_active + self->n_paused),
+                                  self->n_active + self->n_paused);
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Downloading"),
+                                    "cancel-all", _("_Cancel All"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "cancel-all", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_all_response_cb), self, 0);
+  set_dialog (self, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+clear_finished_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TciaDownloadsPage *self = TCIA_DOWNLOADS_PAGE (widget);
 
   if (self->queue != NULL)
-    tcia_download_queue_cancel_all (self->queue);
+    tcia_download_queue_remove_completed (self->queue);
   update_overall (self);
 }
 
@@ -640,6 +709,13 @@ tcia_downloads_page_dispose (GObject *object)
 {
   TciaDownloadsPage *self = TCIA_DOWNLOADS_PAGE (object);
 
+  if (self->dialog != NULL)
+    {
+      AdwMessageDialog *dialog = self->dialog;
+
+      set_dialog (self, NULL);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
   tcia_downloads_page_set_queue (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), TCIA_TYPE_DOWNLOADS_PAGE);
 
@@ -707,12 +783,19 @@ tcia_downloads_page_class_init (TciaDownloadsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, overall_detail);
   gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, overall_bar);
   gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, pause_all_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, resume_all_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, retry_failed_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, clear_finished_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, cancel_all_button);
 
   gtk_widget_class_install_action (widget_class, "downloads.pause-all", NULL, pause_all_cb);
   gtk_widget_class_install_action (widget_class, "downloads.resume-all", NULL, resume_all_cb);
   gtk_widget_class_install_action (widget_class, "downloads.retry-failed", NULL,
                                    retry_failed_cb);
   gtk_widget_class_install_action (widget_class, "downloads.cancel-all", NULL, cancel_all_cb);
+  gtk_widget_class_install_action (widget_class, "downloads.clear-finished", NULL,
+                                   clear_finished_cb);
 }
 
 static void
@@ -827,6 +910,29 @@ const char *
 tcia_downloads_page_get_state (TciaDownloadsPage *self)
 {
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+AdwMessageDialog *
+tcia_downloads_page_get_dialog (TciaDownloadsPage *self)
+{
+  return self->dialog;
+}
+
+GtkWidget *
+tcia_downloads_page_get_button (TciaDownloadsPage *self,
+                                const char        *which)
+{
+  if (g_str_equal (which, "pause-all"))
+    return self->pause_all_button;
+  if (g_str_equal (which, "resume-all"))
+    return self->resume_all_button;
+  if (g_str_equal (which, "retry-failed"))
+    return self->retry_failed_button;
+  if (g_str_equal (which, "clear-finished"))
+    return self->clear_finished_button;
+  if (g_str_equal (which, "cancel-all"))
+    return self->cancel_all_button;
+  return NULL;
 }
 
 const char *

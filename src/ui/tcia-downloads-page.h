@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TciaDownloadsPage, tcia_downloads_page, TCIA, DOWNLOADS_PAGE, AdwBin)
 
 /* The Downloads page: a row per series of the queue with its progress and
- * errors, the overall progress, and Pause All, Resume All, Retry Failed and
- * Cancel All ("downloads.*" actions).
+ * errors, the overall progress, and Pause All, Resume All, Retry Failed,
+ * Clear Finished (takes the completed series out of the list, never their
+ * files) and Cancel All, which asks first ("downloads.*" actions).
  *
  * Properties for a progress shown elsewhere: "fraction" (0..1, of the whole
  * queue), "summary" ("Downloading 3 of 10 series"), "n-active" (series queued

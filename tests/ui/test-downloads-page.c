@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "fake-nbia.h"
+#include "tcia-download-state.h"
 #include "tcia-downloads-page-private.h"
 #include "tcia-extract.h"
 #include "tcia-import.h"
@@ -382,6 +383,163 @@ test_quit_asks (Fixture       *f,
   g_assert_false (tcia_window_confirm_quit (f->window));
 }
 
+/* The button shows its action's state: insensitive while it is disabled. */
+static gboolean
+action_enabled (Fixture    *f,
+                const char *which)
+{
+  GtkWidget *button = tcia_downloads_page_get_button (f->page, which);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+/* Clear Finished takes the completed series out of the list (and so out of
+ * the saved queue), leaves failed ones, and never touches a file. */
+static void
+test_clear_finished (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *bad_uid = fake_uid (f, 2);
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *csv = NULL;
+  g_autofree char *csv_before = NULL;
+  g_autofree char *csv_after = NULL;
+  g_autoptr(GBytes) state = NULL;
+  TciaDownloadQueue *queue;
+  TciaDownloadJob *failed;
+
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
+  fill_basket (f, 4);
+  queue = checkout (f);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_DONE), ==, 3);
+  failed = job_at (queue, 2);
+  g_assert_cmpint (tcia_download_job_get_state (failed), ==, TCIA_DOWNLOAD_JOB_FAILED);
+  g_assert_true (action_enabled (f, "clear-finished"));
+  g_assert_false (action_enabled (f, "cancel-all"));
+
+  for (guint i = 0; i < 4; i++)
+    if (i != 2)
+      g_ptr_array_add (folders, g_build_filename (f->dest,
+                                                  tcia_download_job_get_relative_path (
+                                                    job_at (queue, i)),
+                                                  NULL));
+  csv = g_build_filename (f->dest, "metadata.csv", NULL);
+  g_assert_true (g_file_get_contents (csv, &csv_before, NULL, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "downloads.clear-finished",
+                                             NULL));
+
+  /* Only the failed series is left, shown as it was. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 1);
+  g_assert_true (job_at (queue, 0) == failed);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 0);
+  g_assert_cmpuint (tcia_download_queue_get_n_failed (queue), ==, 1);
+  WAIT_FOR (row_says (f, 0, "Failed"));
+  g_assert_true (tcia_downloads_page_get_row_button (f->page, 0, "retry"));
+  g_assert_cmpstr (tcia_downloads_page_get_overall_title (f->page), ==,
+                   "0 of 1 series downloaded");
+  g_assert_cmpstr (tcia_downloads_page_get_state (f->page), ==, "jobs");
+  g_assert_false (action_enabled (f, "clear-finished"));
+
+  /* The saved queue holds what is left; the files are all still there. */
+  state = tcia_download_state_serialize (queue);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (state, NULL), g_bytes_get_size (state),
+                                  bad_uid));
+  for (guint i = 0; i < folders->len; i++)
+    g_assert_true (g_file_test (folders->pdata[i], G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_get_contents (csv, &csv_after, NULL, NULL));
+  g_assert_cmpstr (csv_after, ==, csv_before);
+
+  /* The failed one, retried and done, can be cleared too: the list is empty. */
+  fake_nbia_clear_faults (f->server);
+  g_assert_true (tcia_downloads_page_click_row_button (f->page, 0, "retry"));
+  WAIT_FOR (tcia_download_job_get_state (failed) == TCIA_DOWNLOAD_JOB_DONE);
+  WAIT_FOR (action_enabled (f, "clear-finished"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "downloads.clear-finished",
+                                             NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 0);
+  g_assert_cmpstr (tcia_downloads_page_get_state (f->page), ==, "empty");
+  for (guint i = 0; i < folders->len; i++)
+    g_assert_true (g_file_test (folders->pdata[i], G_FILE_TEST_IS_DIR));
+}
+
+static gboolean
+has_part_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_str_has_suffix (name, ".part") ||
+          (g_file_test (child, G_FILE_TEST_IS_DIR) && has_part_folder (child)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Cancel All asks first; "Keep Downloading" changes nothing; confirmed, it
+ * cancels every series not complete and leaves no .part folder. */
+static void
+test_cancel_all_asks (Fixture       *f,
+                      gconstpointer  data)
+{
+  TciaDownloadQueue *queue;
+  AdwMessageDialog *dialog;
+  guint n;
+
+  fake_nbia_set_latency (f->server, 300);
+  fill_basket (f, 5);
+  queue = checkout (f);
+  n = g_list_model_get_n_items (G_LIST_MODEL (queue));
+  WAIT_FOR (tcia_download_queue_get_n_running (queue) > 0);
+  g_assert_true (action_enabled (f, "cancel-all"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "downloads.cancel-all", NULL));
+  dialog = tcia_downloads_page_get_dialog (f->page);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Cancel All Downloads?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "stay in the folder"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "keep"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "cancel-all"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "keep"), ==,
+                   "_Keep Downloading");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "keep");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "cancel-all"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  /* Asking cancels nothing. */
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_CANCELLED), ==, 0);
+  g_assert_cmpuint (tcia_download_queue_get_n_running (queue), >, 0);
+
+  /* As the button does: the response, then the dialog goes. */
+  adw_message_dialog_response (dialog, "keep");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_FOR (tcia_downloads_page_get_dialog (f->page) == NULL);
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_CANCELLED), ==, 0);
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_QUEUED) +
+                    count_state (queue, TCIA_DOWNLOAD_JOB_RUNNING) +
+                    count_state (queue, TCIA_DOWNLOAD_JOB_DONE), ==, n);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "downloads.cancel-all", NULL));
+  dialog = tcia_downloads_page_get_dialog (f->page);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel-all");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_FOR (tcia_downloads_page_get_dialog (f->page) == NULL);
+  WAIT_FOR (tcia_download_queue_get_n_running (queue) == 0);
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_CANCELLED), >, 0);
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_CANCELLED) +
+                    count_state (queue, TCIA_DOWNLOAD_JOB_DONE), ==, n);
+  g_assert_false (has_part_folder (f->dest));
+  g_assert_false (action_enabled (f, "cancel-all"));
+  fake_nbia_set_latency (f->server, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -409,6 +567,8 @@ main (int   argc,
   ADD ("pause-resume-all", test_pause_resume_all);
   ADD ("not-enough-space", test_not_enough_space);
   ADD ("quit-asks", test_quit_asks);
+  ADD ("clear-finished", test_clear_finished);
+  ADD ("cancel-all-asks", test_cancel_all_asks);
 
   {
     int status = g_test_run ();
