@@ -7,8 +7,8 @@
 
 #include "tcia-ui-util.h"
 
-/* Room beside a title's text for the header's padding and its sort arrow. */
-#define TITLE_EXTRA_PX 30
+/* Room beside a title's text for the header's padding, and most of the sort arrow. */
+#define TITLE_EXTRA_PX 24
 
 /* The .ui files give columns fixed widths that suit English titles, so
  * that a column never resizes as rows arrive. A translation can be longer
