@@ -11,6 +11,7 @@
 #include "tcia-basket-page-private.h"
 #include "tcia-import.h"
 #include "tcia-window-private.h"
+#include "ui-test-util.h"
 
 #define TIMEOUT_S 60
 
@@ -24,26 +25,6 @@ typedef struct
   TciaWindow     *window;
   TciaBasketPage *page;
 } Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @cond holds; fails the test after TIMEOUT_S. */
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    gboolean timed_out_ = FALSE; \
-    guint id_ = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out_); \
-    while (!(cond) && !timed_out_) \
-      g_main_context_iteration (NULL, TRUE); \
-    if (!timed_out_) \
-      g_source_remove (id_); \
-    if (!(cond)) \
-      g_error ("timed out waiting for %s", #cond); \
-  } G_STMT_END
 
 static void
 open_window (Fixture *f)

@@ -7,16 +7,9 @@
 
 #include "fake-nbia.h"
 #include "tcia-preferences-window-private.h"
+#include "ui-test-util.h"
 
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
-    while (!(cond)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, _deadline); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-  } G_STMT_END
+#define TIMEOUT_S 20
 
 typedef struct
 {
