@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tcia-text"
+
+#include "config.h"
+
+#include "tcia-text.h"
+
+static gboolean
+is_control (gunichar c)
+{
+  return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+         c == 0x2028 || c == 0x2029 ||             /* line and paragraph separators */
+         (c >= 0x202a && c <= 0x202e) ||           /* bidi embeddings and overrides */
+         (c >= 0x2066 && c <= 0x2069);             /* bidi isolates */
+}
+
+char *
+tcia_text_sanitize (const char *text,
+                    gsize       max_chars)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  gsize n_chars = 0;
+  gboolean space = FALSE;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (MIN (strlen (valid), max_chars > 0 ? max_chars * 4 + 4 : G_MAXSIZE));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_control (c) || g_unichar_isspace (c))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (max_chars > 0 && n_chars + (space ? 1 : 0) >= max_chars)
+        {
+          g_string_append (out, "…");
+          return g_string_free (out, FALSE);
+        }
+      if (space)
+        {
+          g_string_append_c (out, ' ');
+          n_chars++;
+          space = FALSE;
+        }
+      g_string_append_unichar (out, c);
+      n_chars++;
+    }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Text from outside (a server's error page, a listing value, a file name
+ * from a manifest) made fit to show a person: valid UTF-8, no control
+ * characters (C0, DEL, C1: no terminal escape, no carriage return), runs of
+ * white space as one space; with @max_chars > 0,
+ * cut after @max_chars characters and marked "…". Never NULL; NULL gives "". */
+char *tcia_text_sanitize (const char *text,
+                          gsize       max_chars);
+
+/* The length messages cut names and server text to. */
+#define TCIA_TEXT_MESSAGE_MAX 200
+
+G_END_DECLS
