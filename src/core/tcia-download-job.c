@@ -18,6 +18,7 @@ struct _TciaDownloadJob
   /* Written by the worker thread, read on the main context. */
   gsize                 bytes_received;   /* atomic; a 32-bit build wraps at 4 GiB */
   guint                 attempts;         /* atomic */
+  guint                 retry_at_s;       /* atomic; monotonic seconds, 0: not waiting */
 
   /* What was last notified. */
   guint64               notified_bytes;
@@ -216,6 +217,43 @@ tcia_download_job_store_progress (TciaDownloadJob *self,
 {
   g_atomic_pointer_set ((gpointer *) &self->bytes_received, GSIZE_TO_POINTER ((gsize) bytes));
   g_atomic_int_set (&self->attempts, attempt);
+}
+
+void
+tcia_download_job_store_waiting (TciaDownloadJob *self,
+                                 guint            delay_ms)
+{
+  guint at = 0;
+
+  if (delay_ms > 0)
+    at = (guint) (g_get_monotonic_time () / G_USEC_PER_SEC) + (delay_ms + 999) / 1000;
+  g_atomic_int_set (&self->retry_at_s, at);
+}
+
+guint
+tcia_download_job_get_retry_in (TciaDownloadJob *self)
+{
+  guint at;
+  guint now;
+
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_JOB (self), 0);
+
+  at = g_atomic_int_get (&self->retry_at_s);
+  now = (guint) (g_get_monotonic_time () / G_USEC_PER_SEC);
+  if (at == 0 || self->state != TCIA_DOWNLOAD_JOB_RUNNING)
+    return 0;
+  return at > now ? at - now : 1;
+}
+
+void
+tcia_download_job_set_relative_path (TciaDownloadJob *self,
+                                     const char      *relative_path)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_JOB (self));
+  g_return_if_fail (relative_path != NULL);
+
+  g_free (self->relative_path);
+  self->relative_path = g_strdup (relative_path);
 }
 
 void

@@ -39,5 +39,8 @@ guint                 tcia_download_job_get_n_images       (TciaDownloadJob *sel
 /* TCIA_DOWNLOAD_ERROR (or G_IO_ERROR_CANCELLED) when failed, else NULL. */
 const GError         *tcia_download_job_get_error          (TciaDownloadJob *self);
 gboolean              tcia_download_job_is_finished        (TciaDownloadJob *self);
+/* While running: the seconds until the next try when the worker waits for
+ * the server (busy, or the connection failed); 0 when it does not wait. */
+guint                 tcia_download_job_get_retry_in       (TciaDownloadJob *self);
 
 G_END_DECLS

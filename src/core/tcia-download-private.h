@@ -18,6 +18,12 @@ void             tcia_download_job_set_n_images        (TciaDownloadJob      *se
 void             tcia_download_job_store_progress      (TciaDownloadJob      *self,
                                                         guint64               bytes,
                                                         guint                 attempt);
+/* From any thread: the worker waits @delay_ms before trying again (0: not waiting). */
+void             tcia_download_job_store_waiting       (TciaDownloadJob      *self,
+                                                        guint                 delay_ms);
 void             tcia_download_job_sync                (TciaDownloadJob      *self);
+/* Before the job starts: the queue gives two series two folders. */
+void             tcia_download_job_set_relative_path   (TciaDownloadJob      *self,
+                                                        const char           *relative_path);
 
 G_END_DECLS

@@ -4,15 +4,19 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "tcia-dest.h"
 #include "tcia-download-private.h"
 #include "tcia-download-queue.h"
+#include "tcia-download-work.h"
 #include "tcia-metadata-csv.h"
 #include "tcia-records-private.h"
 #include "tcia-retry.h"
@@ -20,9 +24,11 @@
 /* Successful series in a row before one more job is allowed again. */
 #define CREEP_UP_AFTER 2
 #define PROGRESS_INTERVAL_MS 250
-#define ERROR_BODY_MAX 4096
+/* Every series gets this long, plus a second for each 64 KiB it holds. */
+#define DEADLINE_BASE_S (30 * 60)
+#define DEADLINE_BYTES_PER_S (64 * 1024)
 
-typedef struct _Work Work;
+typedef TciaDownloadWork Work;
 
 struct _TciaDownloadQueue
 {
@@ -37,7 +43,10 @@ struct _TciaDownloadQueue
   GPtrArray       *jobs;          /* TciaDownloadJob */
   GHashTable      *by_uid;        /* series UID -> job (borrowed) */
   GHashTable      *works;         /* job -> Work, while a worker runs for it */
-  GHashTable      *rows;          /* UIDs with a metadata.csv row; NULL until started */
+  GHashTable      *rows;          /* UID -> File Location of metadata.csv's rows; NULL until ready */
+  GHashTable      *claims;        /* folder -> the UID it is for (rows and jobs) */
+  int              root_fd;       /* the destination, while the queue works */
+  int              lock_fd;       /* its lock, likewise */
   GSource         *progress_source;
   GSource         *finished_source;   /* a check for "finished" after jobs were added */
 
@@ -46,6 +55,10 @@ struct _TciaDownloadQueue
   guint            timeout_s;
   guint            max_jobs;
   gboolean         verify_checksums;
+  gboolean         verify_existing;
+  guint            deadline_s;    /* 0: by the series' size */
+  guint            min_bytes;
+  guint            window_ms;
   guint            allowed_jobs;
   guint            streak;
   guint            n_done;
@@ -56,30 +69,6 @@ struct _TciaDownloadQueue
   gboolean         finished;
 };
 
-struct _Work
-{
-  TciaDownloadQueue *queue;       /* a reference */
-  TciaDownloadJob   *job;         /* a reference */
-  GMainContext      *context;     /* the queue's */
-  GCancellable      *cancellable;
-  char              *url;
-  char              *part_path;
-  char              *final_path;
-  guint              expected_images;
-  TciaExtractFlags   extract_flags;
-  gboolean           read_sop_class;  /* the server did not say: read it from an image */
-  TciaRetryPolicy    policy;
-  guint              timeout_s;
-  guint              attempt;     /* the current one, from 1 */
-
-  /* results, read on the queue's context after the thread is done */
-  gboolean           ok;
-  guint              n_images;
-  guint64            bytes;
-  char              *license_text;
-  char              *sop_class_uid;
-  GError            *error;
-};
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -107,8 +96,13 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void schedule     (TciaDownloadQueue *self);
-static void update_bytes (TciaDownloadQueue *self);
+static void     schedule            (TciaDownloadQueue *self);
+static void     update_bytes        (TciaDownloadQueue *self);
+static void     release_destination (TciaDownloadQueue *self);
+static void     assign_path         (TciaDownloadQueue *self,
+                                     TciaDownloadJob   *job);
+static gboolean take_other_folder   (TciaDownloadQueue *self,
+                                     TciaDownloadJob   *job);
 
 static GType
 list_get_item_type (GListModel *model)
@@ -141,32 +135,7 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = list_get_item;
 }
 
-static void
-work_free (Work *w)
-{
-  g_clear_object (&w->queue);
-  g_clear_object (&w->job);
-  g_clear_pointer (&w->context, g_main_context_unref);
-  g_clear_object (&w->cancellable);
-  g_free (w->url);
-  g_free (w->part_path);
-  g_free (w->final_path);
-  g_free (w->license_text);
-  g_free (w->sop_class_uid);
-  g_clear_error (&w->error);
-  g_free (w);
-}
-
 /* ---- the worker thread ---- */
-
-static void
-progress_cb (guint64  bytes,
-             gpointer user_data)
-{
-  Work *w = user_data;
-
-  tcia_download_job_store_progress (w->job, bytes, w->attempt);
-}
 
 static gboolean
 congestion_cb (gpointer user_data)
@@ -184,217 +153,20 @@ congestion_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static char *
-read_error_body (GInputStream *stream,
-                 GCancellable *cancellable)
+typedef struct
 {
-  char buf[ERROR_BODY_MAX + 1];
-  gsize n = 0;
-  GString *line = g_string_new (NULL);
+  TciaDownloadQueue *queue;
+  GMainContext      *context;
+  Work              *work;
+} Worker;
 
-  g_input_stream_read_all (stream, buf, ERROR_BODY_MAX, &n, cancellable, NULL);
-  buf[n] = '\0';
-  /* One line: the server's words may be an HTML page or a stack trace. */
-  for (char *p = buf; *p != '\0'; p++)
-    {
-      if (g_ascii_isspace (*p))
-        {
-          if (line->len > 0 && line->str[line->len - 1] != ' ')
-            g_string_append_c (line, ' ');
-        }
-      else
-        g_string_append_c (line, *p);
-    }
-  if (!g_utf8_validate (line->str, line->len, NULL))
-    g_string_truncate (line, 0);
-  return g_strstrip (g_string_free (line, FALSE));
-}
-
-/* Says what a person can do about it: the same destination would fail again. */
 static void
-set_folder_error (GError     **error,
-                  int          errsv,
-                  const char  *path)
+congested_cb (gpointer user_data)
 {
-  if (errsv == EROFS || errsv == EACCES || errsv == EPERM)
-    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                 _("Could not create the folder “%s”: %s. The destination is read-only: "
-                   "choose another folder."),
-                 path, g_strerror (errsv));
-  else if (errsv == ENOSPC || errsv == EDQUOT)
-    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                 _("Could not create the folder “%s”: %s. The disk is full: free some space "
-                   "and try again."),
-                 path, g_strerror (errsv));
-  else
-    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                 _("Could not create the folder “%s”: %s."), path, g_strerror (errsv));
-}
+  Worker *worker = user_data;
 
-/* One request and its archive. @congested when the server pushed back. */
-static gboolean
-fetch_once (Work         *w,
-            SoupSession  *session,
-            char        **retry_after,
-            gboolean     *congested,
-            GError      **error)
-{
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, w->url);
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GError) local = NULL;
-  TciaExtractResult result = { 0 };
-  guint status;
-  gboolean ok;
-
-  if (msg == NULL)
-    {
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_REFUSED,
-                   _("The download address “%s” is not valid."), w->url);
-      return FALSE;
-    }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "*/*");
-
-  stream = soup_session_send (session, msg, w->cancellable, &local);
-  if (stream == NULL)
-    {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-      *congested = TRUE;
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK,
-                   _("Could not reach the server: %s"), local->message);
-      return FALSE;
-    }
-
-  status = soup_message_get_status (msg);
-  if (status != SOUP_STATUS_OK)
-    {
-      g_autofree char *text = read_error_body (stream, w->cancellable);
-      const char *after = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                        "Retry-After");
-
-      g_input_stream_close (stream, NULL, NULL);
-      if (status == 429 || status >= 500)
-        {
-          *congested = status == 429 || status == 503;
-          *retry_after = g_strdup (after);
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_SERVER,
-                       status == 429 ? _("The server asked to slow down (HTTP %u).")
-                                     : _("The server failed (HTTP %u)."),
-                       status);
-        }
-      else
-        {
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_REFUSED,
-                       _("The server refused the series (HTTP %u): %s"), status,
-                       *text != '\0' ? text : soup_message_get_reason_phrase (msg));
-        }
-      return FALSE;
-    }
-
-  ok = tcia_extract_zip (stream, w->part_path, w->expected_images, w->extract_flags,
-                         progress_cb, w, &result, w->cancellable, error);
-  g_input_stream_close (stream, NULL, NULL);
-  if (ok)
-    {
-      w->n_images = result.n_images;
-      w->bytes = result.bytes_written;
-      g_free (w->license_text);
-      w->license_text = g_steal_pointer (&result.license_text);
-    }
-  else if (error != NULL && *error != NULL &&
-           g_error_matches (*error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK))
-    {
-      *congested = TRUE;
-    }
-  tcia_extract_result_clear (&result);
-  return ok;
-}
-
-static gboolean
-run_work (Work        *w,
-          SoupSession *session)
-{
-  g_autoptr(GRand) rand = g_rand_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *parent = g_path_get_dirname (w->part_path);
-  guint attempt;
-
-  /* A folder at the final place that matches its checksums is a series
-   * whose row was not written yet (a crash at the wrong moment). */
-  if (g_file_test (w->final_path, G_FILE_TEST_IS_DIR) &&
-      tcia_extract_verify_dir (w->final_path, w->expected_images, w->cancellable, NULL))
-    return TRUE;
-  if (!tcia_extract_remove_tree (w->final_path, &error))
-    goto failed;
-
-  if (g_mkdir_with_parents (parent, 0755) < 0)
-    {
-      set_folder_error (&error, errno, parent);
-      goto failed;
-    }
-
-  for (attempt = 1; ; attempt++)
-    {
-      g_autofree char *retry_after = NULL;
-      gboolean congested = FALSE;
-      guint delay;
-
-      g_clear_error (&error);
-      w->attempt = attempt;
-      tcia_download_job_store_progress (w->job, 0, attempt);
-
-      if (!tcia_extract_remove_tree (w->part_path, &error))
-        goto failed;
-      if (g_mkdir (w->part_path, 0755) < 0)
-        {
-          set_folder_error (&error, errno, w->part_path);
-          goto failed;
-        }
-
-      if (fetch_once (w, session, &retry_after, &congested, &error))
-        {
-          if (g_rename (w->part_path, w->final_path) == 0)
-            return TRUE;
-          {
-            int errsv = errno;
-            g_set_error (&error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                         _("Could not move the series into “%s”: %s."), w->final_path,
-                         g_strerror (errsv));
-          }
-          goto failed;
-        }
-
-      tcia_extract_remove_tree (w->part_path, NULL);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          !tcia_download_error_is_transient (error) ||
-          attempt >= w->policy.max_attempts)
-        break;
-
-      g_debug ("%s, attempt %u: %s", tcia_download_job_get_series_uid (w->job), attempt,
-               error->message);
-      if (congested)
-        g_main_context_invoke_full (w->context, G_PRIORITY_DEFAULT, congestion_cb,
-                                    g_object_ref (w->queue), g_object_unref);
-
-      delay = tcia_retry_next_delay_ms (&w->policy, attempt, retry_after, rand);
-      if (!tcia_retry_sleep (delay, w->cancellable, NULL))
-        {
-          g_clear_error (&error);
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-          break;
-        }
-    }
-
-  if (attempt > 1 && tcia_download_error_is_transient (error))
-    g_prefix_error (&error, _("Gave up after %u tries. "), attempt);
-
-failed:
-  tcia_extract_remove_tree (w->part_path, NULL);
-  w->error = g_steal_pointer (&error);
-  return FALSE;
+  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, congestion_cb,
+                              g_object_ref (worker->queue), g_object_unref);
 }
 
 static gboolean work_done_cb (gpointer user_data);
@@ -402,7 +174,8 @@ static gboolean work_done_cb (gpointer user_data);
 static gpointer
 worker_thread (gpointer user_data)
 {
-  Work *w = user_data;
+  Worker *worker = user_data;
+  Work *w = worker->work;
   g_autoptr(GMainContext) context = g_main_context_new ();
   SoupSession *session;
 
@@ -410,51 +183,39 @@ worker_thread (gpointer user_data)
   session = soup_session_new_with_options ("user-agent", "tcia-basket/" PACKAGE_VERSION,
                                            "timeout", w->timeout_s,
                                            NULL);
-  w->ok = run_work (w, session);
-  if (w->ok && w->read_sop_class)
-    w->sop_class_uid = tcia_metadata_csv_read_sop_class_uid (w->final_path);
+  w->ok = tcia_download_work_run (w, session);
+  if (w->ok && !w->skipped && w->read_sop_class)
+    {
+      g_autofree char *path = g_build_filename (w->dest_path, w->rel, NULL);
+
+      w->sop_class_uid = tcia_metadata_csv_read_sop_class_uid (path);
+    }
   g_object_unref (session);
   /* Whatever the session left to finish belongs to this context. */
   while (g_main_context_iteration (context, FALSE))
     ;
   g_main_context_pop_thread_default (context);
 
-  g_main_context_invoke (w->context, work_done_cb, w);
+  g_main_context_invoke (worker->context, work_done_cb, worker);
   return NULL;
 }
 
 /* ---- the queue's context ---- */
 
-static void
-write_license (TciaDownloadQueue *self,
-               TciaDownloadJob   *job)
+/* The Data Retriever's LICENSE text (tcia-api.md §5.3); NULL for none. */
+static char *
+license_text (TciaDownloadQueue *self,
+              TciaSeries        *series)
 {
-  TciaSeries *series = tcia_download_job_get_series (job);
   const char *name = tcia_series_get_license_name (series);
   const char *uri = tcia_series_get_license_uri (series);
-  const char *path = tcia_download_job_get_relative_path (job);
-  g_autofree char *collection = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *text = NULL;
-  const char *slash;
 
   if (self->layout == TCIA_LAYOUT_FLAT || name == NULL || *name == '\0')
-    return;
-  slash = strchr (path, '/');
-  if (slash == NULL)
-    return;
-  collection = g_strndup (path, slash - path);
-  file = g_build_filename (self->dest_path, collection, "LICENSE", NULL);
-  if (g_file_test (file, G_FILE_TEST_EXISTS))
-    return;
-
-  /* The Data Retriever's text (tcia-api.md §5.3). */
-  text = g_strdup_printf ("License\n\nThe %s collection is distributed under the %s (%s). \n"
+    return NULL;
+  return g_strdup_printf ("License\n\nThe %s collection is distributed under the %s (%s). \n"
                           "By downloading the data, you agree to abide by terms of this "
                           "license.\n",
                           tcia_series_get_collection (series), name, uri != NULL ? uri : "");
-  if (!g_file_set_contents_full (file, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, NULL))
-    g_debug ("Could not write %s", file);
 }
 
 static gboolean
@@ -478,9 +239,10 @@ append_row (TciaDownloadQueue  *self,
   row = tcia_metadata_csv_format_row (series, n_images, bytes,
                                       tcia_download_job_get_relative_path (job),
                                       sop_class_uid, now);
-  if (!tcia_metadata_csv_append (self->metadata_path, row, error))
+  if (!tcia_metadata_csv_append_at (self->root_fd, self->metadata_path, row, error))
     return FALSE;
-  g_hash_table_add (self->rows, g_strdup (tcia_download_job_get_series_uid (job)));
+  g_hash_table_replace (self->rows, g_strdup (tcia_download_job_get_series_uid (job)),
+                        g_strdup (tcia_download_job_get_relative_path (job)));
   return TRUE;
 }
 
@@ -497,6 +259,7 @@ check_finished (TciaDownloadQueue *self)
     {
       self->finished = TRUE;
       g_clear_pointer (&self->progress_source, g_source_destroy);
+      release_destination (self);
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
     }
 }
@@ -549,22 +312,28 @@ finish_job (TciaDownloadQueue    *self,
 static gboolean
 work_done_cb (gpointer user_data)
 {
-  Work *w = user_data;
-  TciaDownloadQueue *self = w->queue;
+  Worker *worker = user_data;
+  Work *w = worker->work;
+  TciaDownloadQueue *self = worker->queue;
   TciaDownloadJob *job = w->job;
   TciaDownloadJobState state = tcia_download_job_get_state (job);
   g_autoptr(GError) error = NULL;
 
+  tcia_download_job_store_waiting (job, 0);
   tcia_download_job_sync (job);
   self->finished_bytes += tcia_download_job_get_bytes_received (job);
   g_hash_table_remove (self->works, job);
   update_bytes (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RUNNING]);
 
-  if (w->ok)
+  if (w->ok && w->skipped)
     {
       tcia_download_job_set_n_images (job, w->n_images);
-      write_license (self, job);
+      finish_job (self, job, TCIA_DOWNLOAD_JOB_SKIPPED, NULL);
+    }
+  else if (w->ok)
+    {
+      tcia_download_job_set_n_images (job, w->n_images);
       if (append_row (self, job, w->n_images, w->bytes, w->sop_class_uid, &error))
         {
           finish_job (self, job, TCIA_DOWNLOAD_JOB_DONE, NULL);
@@ -578,6 +347,11 @@ work_done_cb (gpointer user_data)
       else
         finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
     }
+  else if (state == TCIA_DOWNLOAD_JOB_RUNNING && w->in_the_way && take_other_folder (self, job))
+    {
+      /* Left as it is; the series goes beside it, under a name of its own. */
+      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
+    }
   else if (state == TCIA_DOWNLOAD_JOB_RUNNING)
     {
       finish_job (self, job,
@@ -589,7 +363,10 @@ work_done_cb (gpointer user_data)
   else if (state == TCIA_DOWNLOAD_JOB_CANCELLED)
     g_signal_emit (self, signals[SIGNAL_JOB_FINISHED], 0, job);
 
-  work_free (w);
+  tcia_download_work_free (w);
+  g_object_unref (worker->queue);
+  g_main_context_unref (worker->context);
+  g_free (worker);
   schedule (self);
   check_finished (self);
   return G_SOURCE_REMOVE;
@@ -627,19 +404,22 @@ start_job (TciaDownloadQueue *self,
            TciaDownloadJob   *job)
 {
   Work *w = g_new0 (Work, 1);
+  Worker *worker = g_new0 (Worker, 1);
   TciaSeries *series = tcia_download_job_get_series (job);
-  const char *rel = tcia_download_job_get_relative_path (job);
-  g_autofree char *part_rel = g_strconcat (rel, ".part", NULL);
+  const char *uid = tcia_download_job_get_series_uid (job);
+  const char *row = g_hash_table_lookup (self->rows, uid);
+  guint64 declared = tcia_series_get_file_size (series);
 
-  w->queue = g_object_ref (self);
   w->job = g_object_ref (job);
-  w->context = g_main_context_ref (self->context);
   w->cancellable = g_cancellable_new ();
-  w->url = tcia_client_build_image_url (self->client, tcia_download_job_get_series_uid (job),
-                                        self->verify_checksums);
-  w->part_path = g_build_filename (self->dest_path, part_rel, NULL);
-  w->final_path = g_build_filename (self->dest_path, rel, NULL);
+  w->root_fd = fcntl (self->root_fd, F_DUPFD_CLOEXEC, 3);
+  w->dest_path = g_strdup (self->dest_path);
+  w->url = tcia_client_build_image_url (self->client, uid, self->verify_checksums);
+  w->rel = g_strdup (tcia_download_job_get_relative_path (job));
+  w->license_text = license_text (self, series);
   w->expected_images = tcia_series_get_image_count (series);
+  w->has_row = row != NULL && strcmp (row, w->rel) == 0;
+  w->verify_existing = self->verify_existing;
   w->read_sop_class = tcia_series_get_sop_class_uid (series) == NULL ||
                       *tcia_series_get_sop_class_uid (series) == '\0';
   /* Only v4 can be asked for md5hashes.csv (tcia-api.md §3.13). */
@@ -648,8 +428,23 @@ start_job (TciaDownloadQueue *self,
     w->extract_flags |= TCIA_EXTRACT_VERIFY_MD5;
   if (self->verify_checksums && tcia_client_get_api_version (self->client) == TCIA_API_V4)
     w->extract_flags |= TCIA_EXTRACT_REQUIRE_MD5;
+  tcia_extract_limits_init (&w->limits, declared);
+  if (self->min_bytes > 0)
+    {
+      w->limits.min_bytes = self->min_bytes;
+      w->limits.window_ms = self->window_ms;
+    }
+  w->deadline_s = self->deadline_s > 0
+                  ? self->deadline_s
+                  : DEADLINE_BASE_S + (guint) MIN (declared / DEADLINE_BYTES_PER_S, G_MAXUINT / 2);
   w->policy = self->policy;
   w->timeout_s = self->timeout_s;
+  w->congested = congested_cb;
+  w->congested_data = worker;
+
+  worker->queue = g_object_ref (self);
+  worker->context = g_main_context_ref (self->context);
+  worker->work = w;
 
   g_hash_table_insert (self->works, job, w);
   tcia_download_job_set_error (job, NULL);
@@ -664,33 +459,197 @@ start_job (TciaDownloadQueue *self,
       g_source_unref (self->progress_source);
     }
 
-  g_thread_unref (g_thread_new ("tcia-download", worker_thread, w));
+  g_thread_unref (g_thread_new ("tcia-download", worker_thread, worker));
+}
+
+/* A folder name of its own for a series whose folder would be another's:
+ * the same on every run, so that a resumed download finds it again. */
+static char *
+tie_broken_path (const char *path,
+                 const char *series_uid)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, series_uid, -1);
+
+  return g_strdup_printf ("%s-%.8s", path, digest);
+}
+
+static gboolean
+is_safe_relative_path (const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (path == NULL || *path == '\0' || path[0] == '/' || strchr (path, '\\') != NULL)
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] == '\0' || strcmp (parts[i], ".") == 0 || strcmp (parts[i], "..") == 0 ||
+        g_str_has_suffix (parts[i], ".part"))
+      return FALSE;
+  return TRUE;
+}
+
+/* Gives @job its folder: the one metadata.csv already has for it, else the
+ * layout's, else, when that is another series' (by a row or a job), the
+ * layout's with a tie-breaker from its UID. */
+static void
+assign_path (TciaDownloadQueue *self,
+             TciaDownloadJob   *job)
+{
+  const char *uid = tcia_download_job_get_series_uid (job);
+  const char *row = g_hash_table_lookup (self->rows, uid);
+  g_autofree char *path = NULL;
+  const char *owner;
+
+  if (row != NULL && is_safe_relative_path (row))
+    path = g_strdup (row);
+  else
+    {
+      path = tcia_layout_build_path (self->layout, tcia_download_job_get_series (job));
+      owner = g_hash_table_lookup (self->claims, path);
+      if (owner != NULL && strcmp (owner, uid) != 0)
+        {
+          char *other = tie_broken_path (path, uid);
+
+          g_free (path);
+          path = other;
+        }
+    }
+  owner = g_hash_table_lookup (self->claims, path);
+  if (owner == NULL || strcmp (owner, uid) != 0)
+    g_hash_table_replace (self->claims, g_strdup (path), g_strdup (uid));
+  tcia_download_job_set_relative_path (job, path);
+}
+
+/* The place of @job is held by a folder the program did not write: the
+ * tie-broken name instead, once. */
+static gboolean
+take_other_folder (TciaDownloadQueue *self,
+                   TciaDownloadJob   *job)
+{
+  const char *uid = tcia_download_job_get_series_uid (job);
+  g_autofree char *base = tcia_layout_build_path (self->layout, tcia_download_job_get_series (job));
+  g_autofree char *other = tie_broken_path (base, uid);
+  const char *owner = g_hash_table_lookup (self->claims, other);
+
+  if (strcmp (tcia_download_job_get_relative_path (job), other) == 0 ||
+      (owner != NULL && strcmp (owner, uid) != 0))
+    return FALSE;
+  g_hash_table_replace (self->claims, g_strdup (other), g_strdup (uid));
+  tcia_download_job_set_relative_path (job, other);
+  return TRUE;
+}
+
+static int
+compare_jobs_by_uid (gconstpointer a,
+                     gconstpointer b)
+{
+  TciaDownloadJob *ja = *(TciaDownloadJob **) a;
+  TciaDownloadJob *jb = *(TciaDownloadJob **) b;
+
+  return g_strcmp0 (tcia_download_job_get_series_uid (ja), tcia_download_job_get_series_uid (jb));
+}
+
+static void
+release_destination (TciaDownloadQueue *self)
+{
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
+  if (self->root_fd >= 0)
+    close (self->root_fd);
+  self->lock_fd = self->root_fd = -1;
+}
+
+/* Before the first job starts: the destination opened and locked, its
+ * metadata.csv read, and every queued series given a folder of its own, in
+ * the order of their UIDs so that the same series win on every run. */
+static gboolean
+prepare_destination (TciaDownloadQueue  *self,
+                     GError            **error)
+{
+  g_autoptr(GPtrArray) queued = g_ptr_array_new ();
+  g_autoptr(GHashTable) rows = NULL;
+  GHashTableIter iter;
+  gpointer uid, location;
+
+  if (self->lock_fd >= 0)
+    return TRUE;
+
+  self->root_fd = tcia_dest_open_root (self->dest_path, error);
+  if (self->root_fd < 0)
+    return FALSE;
+  self->lock_fd = tcia_dest_lock (self->root_fd, self->dest_path, error);
+  if (self->lock_fd < 0)
+    {
+      release_destination (self);
+      return FALSE;
+    }
+  rows = tcia_metadata_csv_read_locations (self->root_fd, self->metadata_path, error);
+  if (rows == NULL)
+    {
+      release_destination (self);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+  self->rows = g_steal_pointer (&rows);
+  g_hash_table_remove_all (self->claims);
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &uid, &location))
+    if (*(const char *) location != '\0')
+      g_hash_table_replace (self->claims, g_strdup (location), g_strdup (uid));
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_QUEUED)
+        g_ptr_array_add (queued, job);
+      else
+        g_hash_table_replace (self->claims, g_strdup (tcia_download_job_get_relative_path (job)),
+                              g_strdup (tcia_download_job_get_series_uid (job)));
+    }
+  g_ptr_array_sort (queued, compare_jobs_by_uid);
+  for (guint i = 0; i < queued->len; i++)
+    assign_path (self, g_ptr_array_index (queued, i));
+  return TRUE;
 }
 
 static void
 schedule (TciaDownloadQueue *self)
 {
+  g_autoptr(GError) error = NULL;
+  gboolean any_queued = FALSE;
+
   if (!self->started)
     return;
+
+  for (guint i = 0; !any_queued && i < self->jobs->len; i++)
+    any_queued = tcia_download_job_get_state (g_ptr_array_index (self->jobs, i)) ==
+                 TCIA_DOWNLOAD_JOB_QUEUED;
+  if (!any_queued)
+    return;
+
+  if (!prepare_destination (self, &error))
+    {
+      /* Nothing can be written there: every series waiting says why. */
+      for (guint i = 0; i < self->jobs->len; i++)
+        {
+          TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
+
+          if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_QUEUED)
+            finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
+        }
+      check_finished_later (self);
+      return;
+    }
 
   for (guint i = 0; i < self->jobs->len; i++)
     {
       TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-      g_autofree char *final_path = NULL;
 
       if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_QUEUED ||
           g_hash_table_contains (self->works, job))
         continue;
-
-      final_path = g_build_filename (self->dest_path, tcia_download_job_get_relative_path (job),
-                                     NULL);
-      if (g_hash_table_contains (self->rows, tcia_download_job_get_series_uid (job)) &&
-          g_file_test (final_path, G_FILE_TEST_IS_DIR))
-        {
-          finish_job (self, job, TCIA_DOWNLOAD_JOB_SKIPPED, NULL);
-          continue;
-        }
-
       if (g_hash_table_size (self->works) >= self->allowed_jobs)
         break;
       start_job (self, job);
@@ -722,6 +681,8 @@ tcia_download_queue_finalize (GObject *object)
   g_clear_pointer (&self->by_uid, g_hash_table_unref);
   g_clear_pointer (&self->works, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->claims, g_hash_table_unref);
+  release_destination (self);
 
   G_OBJECT_CLASS (tcia_download_queue_parent_class)->finalize (object);
 }
@@ -789,6 +750,8 @@ tcia_download_queue_init (TciaDownloadQueue *self)
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_uid = g_hash_table_new (g_str_hash, g_str_equal);
   self->works = g_hash_table_new (NULL, NULL);
+  self->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->root_fd = self->lock_fd = -1;
   self->max_jobs = self->allowed_jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
   self->verify_checksums = TRUE;
   self->timeout_s = 60;
@@ -896,6 +859,28 @@ tcia_download_queue_set_timeout (TciaDownloadQueue *self,
   self->timeout_s = MAX (seconds, 1);
 }
 
+void
+tcia_download_queue_set_limits (TciaDownloadQueue *self,
+                                guint              deadline_s,
+                                guint              min_bytes,
+                                guint              window_ms)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+
+  self->deadline_s = deadline_s;
+  self->min_bytes = min_bytes;
+  self->window_ms = min_bytes > 0 ? MAX (window_ms, 1) : 0;
+}
+
+void
+tcia_download_queue_set_verify_existing (TciaDownloadQueue *self,
+                                         gboolean           verify)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+
+  self->verify_existing = !!verify;
+}
+
 static TciaDownloadJob *
 append_job (TciaDownloadQueue *self,
             TciaDownloadJob   *job)
@@ -925,6 +910,8 @@ tcia_download_queue_add (TciaDownloadQueue *self,
   path = tcia_layout_build_path (self->layout, series);
   append_job (self, tcia_download_job_new (series, path));
   job = g_ptr_array_index (self->jobs, self->jobs->len - 1);
+  if (self->lock_fd >= 0)
+    assign_path (self, job);
   schedule (self);
   check_finished_later (self);
   return job;
@@ -960,11 +947,7 @@ tcia_download_queue_start (TciaDownloadQueue *self)
 {
   g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
 
-  if (!self->started)
-    {
-      self->started = TRUE;
-      self->rows = tcia_metadata_csv_read_uids (self->metadata_path);
-    }
+  self->started = TRUE;
   schedule (self);
   check_finished (self);
 }

@@ -60,6 +60,19 @@ void               tcia_download_queue_set_retry_policy (TciaDownloadQueue *self
 /* Seconds without a byte before a transfer is given up as stalled; default 60. */
 void               tcia_download_queue_set_timeout      (TciaDownloadQueue *self,
                                                          guint              seconds);
+/* The overall deadline of one series, all tries and waits included (0: 30
+ * minutes plus a second for each 64 KiB the server says it holds), and the
+ * least pace of a body: fewer than @min_bytes in @window_ms is a stall
+ * (0: 1 KiB a minute). */
+void               tcia_download_queue_set_limits       (TciaDownloadQueue *self,
+                                                         guint              deadline_s,
+                                                         guint              min_bytes,
+                                                         guint              window_ms);
+/* Whether a series already complete in the destination is checked by the
+ * MD5 of each file (TRUE) or by its files' names, number and sizes (FALSE,
+ * the default) before it is skipped. A damaged one is fetched again. */
+void               tcia_download_queue_set_verify_existing (TciaDownloadQueue *self,
+                                                            gboolean           verify);
 
 /* Adds a job for @series (needs its collection, patient, study and series
  * UIDs and image count, as getSeriesMetadata gives). A series already in the

@@ -6,7 +6,6 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,7 +14,9 @@
 #include <archive_entry.h>
 #include <glib/gi18n.h>
 
+#include "tcia-dest.h"
 #include "tcia-extract.h"
+#include "tcia-text.h"
 
 #define READ_SIZE        (128 * 1024)
 #define LICENSE_MAX      (1024 * 1024)
@@ -36,9 +37,16 @@ typedef struct
   GError                  *error;
   guint64                  total;
   gboolean                 eof;
+  gboolean                 not_zip;       /* the body does not start as a ZIP */
+  GString                 *head;          /* its first bytes, to say what it was */
+  const TciaExtractLimits *limits;
+  gint64                   window_start_us;
+  guint64                  window_start_total;
   TciaExtractProgressFunc  progress;
   gpointer                 progress_data;
 } Reader;
+
+#define HEAD_MAX 512
 
 gboolean
 tcia_download_error_is_transient (const GError *error)
@@ -55,10 +63,58 @@ tcia_download_error_is_transient (const GError *error)
 }
 
 void
+tcia_extract_limits_init (TciaExtractLimits *limits,
+                          guint64            declared_size)
+{
+  memset (limits, 0, sizeof *limits);
+  if (declared_size > 0)
+    limits->size_bound = declared_size + MAX (declared_size / 2, TCIA_EXTRACT_SLACK_BYTES);
+  limits->min_bytes = 1024;
+  limits->window_ms = 60 * 1000;
+}
+
+void
 tcia_extract_result_clear (TciaExtractResult *result)
 {
   g_clear_pointer (&result->license_text, g_free);
+  g_clear_pointer (&result->files, g_ptr_array_unref);
   memset (result, 0, sizeof *result);
+}
+
+/* Whether the body has stopped keeping its pace, or the series its time. */
+static gboolean
+check_pace (Reader  *r,
+            GError **error)
+{
+  const TciaExtractLimits *limits = r->limits;
+  gint64 now = g_get_monotonic_time ();
+
+  if (limits->deadline_us > 0 && now > limits->deadline_us)
+    {
+      g_autofree char *size = g_format_size (r->total);
+
+      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_TIMEOUT,
+                   _("The series took longer than its time limit (%s received): the server "
+                     "is too slow. Try again later."),
+                   size);
+      return FALSE;
+    }
+  if (limits->window_ms > 0 && now - r->window_start_us >= (gint64) limits->window_ms * 1000)
+    {
+      guint64 got = r->total - r->window_start_total;
+
+      if (got < limits->min_bytes)
+        {
+          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK,
+                       _("The server sent only %" G_GUINT64_FORMAT " bytes in %u seconds: "
+                         "the connection is stalled."),
+                       got, limits->window_ms / 1000);
+          return FALSE;
+        }
+      r->window_start_us = now;
+      r->window_start_total = r->total;
+    }
+  return TRUE;
 }
 
 static la_ssize_t
@@ -75,7 +131,20 @@ read_cb (struct archive *a,
       archive_set_error (a, EIO, "%s", r->error->message);
       return -1;
     }
+  if (r->head->len < HEAD_MAX && n > 0)
+    {
+      g_string_append_len (r->head, (const char *) r->buffer,
+                           MIN ((gsize) n, HEAD_MAX - r->head->len));
+      /* Every ZIP starts with a local header, or is empty ("PK\5\6"). */
+      if (r->head->len >= 2 && memcmp (r->head->str, "PK", 2) != 0)
+        r->not_zip = TRUE;
+    }
   r->total += n;
+  if (!check_pace (r, &r->error))
+    {
+      archive_set_error (a, EIO, "%s", r->error->message);
+      return -1;
+    }
   r->eof = n == 0;
   if (r->progress != NULL && n > 0)
     r->progress (r->total, r->progress_data);
@@ -92,13 +161,16 @@ entry_name_is_safe (const char *name)
   g_auto(GStrv) parts = NULL;
 
   if (name == NULL || *name == '\0' || name[0] == '/' || strchr (name, '\\') != NULL ||
-      strchr (name, ':') != NULL || !g_utf8_validate (name, -1, NULL))
+      strchr (name, ':') != NULL || strlen (name) > TCIA_EXTRACT_NAME_MAX ||
+      !g_utf8_validate (name, -1, NULL))
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
     if ((guchar) *p < 0x20)
       return FALSE;
 
   parts = g_strsplit (name, "/", -1);
+  if (g_strv_length (parts) > TCIA_EXTRACT_DEPTH_MAX)
+    return FALSE;
   for (guint i = 0; parts[i] != NULL; i++)
     {
       /* A trailing "/" (a folder entry) leaves one empty last part. */
@@ -257,11 +329,54 @@ check_md5s (GHashTable  *expected,
   return TRUE;
 }
 
+static void
+add_file (TciaExtractResult *result,
+          const char        *name,
+          guint64            size,
+          GChecksum         *md5)
+{
+  TciaDestFile *file = g_new0 (TciaDestFile, 1);
+
+  file->name = g_strdup (name);
+  file->size = size;
+  file->md5 = g_strdup (md5 != NULL ? g_checksum_get_string (md5) : "");
+  g_ptr_array_add (result->files, file);
+}
+
+/* The most the images may add up to, so far. */
+static gboolean
+within_bound (const TciaExtractLimits *limits,
+              const Reader            *reader,
+              guint64                  written,
+              GError                 **error)
+{
+  guint64 bound = limits->size_bound;
+
+  if (bound == 0)
+    bound = reader->total * TCIA_EXTRACT_MAX_RATIO + TCIA_EXTRACT_SLACK_BYTES;
+  if (written <= bound)
+    return TRUE;
+
+  {
+    g_autofree char *shown = g_format_size (bound);
+
+    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_TOO_LARGE,
+                 limits->size_bound > 0
+                 ? _("The archive unpacks to more than %s, far more than the server says the "
+                     "series holds: it is damaged or not what it claims to be.")
+                 : _("The archive unpacks to more than %s, far more than its size can hold: "
+                     "it is damaged or not what it claims to be."),
+                 shown);
+  }
+  return FALSE;
+}
+
 gboolean
 tcia_extract_zip (GInputStream             *stream,
-                  const char               *dir_path,
+                  int                       dir_fd,
                   guint                     expected_images,
                   TciaExtractFlags          flags,
+                  const TciaExtractLimits  *limits,
                   TciaExtractProgressFunc   progress,
                   gpointer                  progress_data,
                   TciaExtractResult        *result,
@@ -273,29 +388,31 @@ tcia_extract_zip (GInputStream             *stream,
   g_autoptr(GHashTable) expected = NULL;
   g_autoptr(GString) md5_csv = NULL;
   g_autofree guint8 *data = g_malloc (READ_SIZE);
+  TciaExtractLimits no_limits;
   Reader reader = { 0 };
   struct archive_entry *entry;
   guint n_entries = 0;
-  int dirfd;
   int r;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
-  g_return_val_if_fail (dir_path != NULL, FALSE);
+  g_return_val_if_fail (dir_fd >= 0, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
 
   memset (result, 0, sizeof *result);
-
-  dirfd = open (dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dirfd < 0)
+  result->files = g_ptr_array_new_with_free_func ((GDestroyNotify) tcia_dest_file_free);
+  if (limits == NULL)
     {
-      set_write_error (error, errno, dir_path);
-      return FALSE;
+      tcia_extract_limits_init (&no_limits, 0);
+      limits = &no_limits;
     }
 
   reader.stream = stream;
   reader.cancellable = cancellable;
   reader.buffer = g_malloc (READ_SIZE);
+  reader.head = g_string_new (NULL);
+  reader.limits = limits;
+  reader.window_start_us = g_get_monotonic_time ();
   reader.progress = progress;
   reader.progress_data = progress_data;
 
@@ -311,6 +428,7 @@ tcia_extract_zip (GInputStream             *stream,
       gboolean is_image = FALSE;
       GString *keep = NULL;
       gsize keep_max = 0;
+      guint64 file_size = 0;
       int fd = -1;
       la_ssize_t n;
 
@@ -320,10 +438,12 @@ tcia_extract_zip (GInputStream             *stream,
 
       if (!entry_name_is_safe (name))
         {
+          g_autofree char *shown = tcia_text_sanitize (name, TCIA_TEXT_MESSAGE_MAX);
+
           g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY,
                        _("The archive holds a file named “%s”, which would be written outside "
                          "its folder; nothing of it was written."),
-                       name != NULL ? name : "");
+                       shown);
           goto out;
         }
       if (type == AE_IFDIR)
@@ -331,9 +451,11 @@ tcia_extract_zip (GInputStream             *stream,
       if (type != AE_IFREG || archive_entry_symlink (entry) != NULL ||
           archive_entry_hardlink (entry) != NULL)
         {
+          g_autofree char *shown = tcia_text_sanitize (name, TCIA_TEXT_MESSAGE_MAX);
+
           g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY,
                        _("The archive holds “%s”, a link or a special file, which is refused."),
-                       name);
+                       shown);
           goto out;
         }
 
@@ -357,7 +479,7 @@ tcia_extract_zip (GInputStream             *stream,
               if (flags & TCIA_EXTRACT_VERIFY_MD5)
                 md5 = g_checksum_new (G_CHECKSUM_MD5);
             }
-          fd = open_entry (dirfd, name, error);
+          fd = open_entry (dir_fd, name, error);
           if (fd < 0)
             goto out;
         }
@@ -368,13 +490,16 @@ tcia_extract_zip (GInputStream             *stream,
             g_checksum_update (md5, data, n);
           if (keep != NULL && keep->len + n <= keep_max)
             g_string_append_len (keep, (const char *) data, n);
-          if (fd >= 0 && !write_all (fd, data, n, name, error))
-            {
-              close (fd);
-              goto out;
-            }
+          file_size += n;
           if (is_image)
             result->bytes_written += n;
+          if ((is_image && !within_bound (limits, &reader, result->bytes_written, error)) ||
+              (fd >= 0 && !write_all (fd, data, n, name, error)))
+            {
+              if (fd >= 0)
+                close (fd);
+              goto out;
+            }
         }
       if (fd >= 0 && close (fd) < 0)
         {
@@ -384,6 +509,8 @@ tcia_extract_zip (GInputStream             *stream,
       if (n < 0)
         goto archive_failed;
 
+      if (fd >= 0)
+        add_file (result, name, file_size, md5);
       if (is_image)
         {
           if (md5 != NULL)
@@ -413,6 +540,14 @@ tcia_extract_zip (GInputStream             *stream,
       goto out;
     }
 
+  if (result->n_images == 0)
+    {
+      /* An empty archive (or one with only an empty md5hashes.csv) is what
+       * a server that lost the series sends: never a complete series. */
+      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NO_IMAGES,
+                   _("The server sent no images for this series."));
+      goto out;
+    }
   if (expected_images > 0 && result->n_images < expected_images)
     {
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
@@ -425,6 +560,24 @@ tcia_extract_zip (GInputStream             *stream,
   goto out;
 
 archive_failed:
+  if (reader.not_zip && !g_error_matches (reader.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* A web page (a maintenance notice, a login portal) where the archive
+       * should be: trying again at once would only get the same page. */
+      g_autofree char *text = tcia_text_sanitize (reader.head->str, 120);
+
+      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NOT_ARCHIVE,
+                   _("The server sent something else than the series’ archive (“%s”). It may "
+                     "be down for maintenance: try again later."),
+                   text);
+      goto out;
+    }
+  if (reader.error != NULL && reader.error->domain == TCIA_DOWNLOAD_ERROR)
+    {
+      /* Our own pace or deadline check stopped the read. */
+      g_propagate_error (error, g_steal_pointer (&reader.error));
+      goto out;
+    }
   /* libarchive stops at data it cannot inflate, which is what a body cut
    * short looks like: whether the connection is still there tells. */
   if (reader.error == NULL && !reader.eof)
@@ -457,38 +610,206 @@ archive_failed:
 out:
   if (!ok)
     tcia_extract_result_clear (result);
-  close (dirfd);
   g_clear_error (&reader.error);
+  g_string_free (reader.head, TRUE);
   g_free (reader.buffer);
   return ok;
 }
 
-static int
-remove_cb (const char        *path,
-           const struct stat *st,
-           int                flag,
-           struct FTW        *ftw)
+/* Reads a small file of the series folder, refusing links and anything
+ * that is not a plain file; NULL when it is not there or not fit. */
+static char *
+read_small_file (int          dir_fd,
+                 const char  *name,
+                 gsize        max)
 {
-  return remove (path) < 0 && errno != ENOENT ? -1 : 0;
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buf[65536];
+  struct stat st;
+  ssize_t n;
+  int fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > max)
+    {
+      close (fd);
+      return NULL;
+    }
+  while ((n = read (fd, buf, sizeof buf)) > 0 && text->len <= max)
+    g_string_append_len (text, buf, n);
+  close (fd);
+  if (n < 0 || text->len > max)
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The MD5 of the plain file @name below @dir_fd (never through a link), its
+ * size in @size; NULL when it is not there or not a plain file. */
+static char *
+file_md5 (int           dir_fd,
+          const char   *name,
+          gboolean      want_md5,
+          guint64      *size,
+          guint8       *buffer,
+          GCancellable *cancellable)
+{
+  g_autoptr(GChecksum) md5 = want_md5 ? g_checksum_new (G_CHECKSUM_MD5) : NULL;
+  g_autofree char *folder = g_path_get_dirname (name);
+  g_autofree char *base = g_path_get_basename (name);
+  struct stat st;
+  ssize_t n = 0;
+  int sub_fd;
+  int fd;
+
+  sub_fd = strcmp (folder, ".") == 0 ? fcntl (dir_fd, F_DUPFD_CLOEXEC, 3)
+                                     : tcia_dest_open_dir (dir_fd, folder, FALSE, "", NULL);
+  if (sub_fd < 0)
+    return NULL;
+  fd = openat (sub_fd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  close (sub_fd);
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return NULL;
+    }
+  *size = st.st_size;
+  while (md5 != NULL && !g_cancellable_is_cancelled (cancellable) &&
+         (n = read (fd, buffer, READ_SIZE)) > 0)
+    g_checksum_update (md5, buffer, n);
+  close (fd);
+  if (n < 0 || g_cancellable_is_cancelled (cancellable))
+    return NULL;
+  return g_strdup (md5 != NULL ? g_checksum_get_string (md5) : "");
+}
+
+static gboolean
+set_damaged (GError     **error,
+             const char  *name,
+             const char  *why)
+{
+  g_autofree char *shown = tcia_text_sanitize (name, TCIA_TEXT_MESSAGE_MAX);
+
+  g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
+               "“%s” %s", shown, why);
+  return FALSE;
+}
+
+gboolean
+tcia_extract_check_dir (int            dir_fd,
+                        GPtrArray     *files,
+                        guint          expected_images,
+                        gboolean       deep,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GHashTable) from_csv = NULL;
+  g_autofree guint8 *buffer = g_malloc (READ_SIZE);
+  guint n_images = 0;
+
+  if (files == NULL)
+    {
+      g_autofree char *csv = read_small_file (dir_fd, MD5_CSV_NAME, MD5_CSV_MAX);
+
+      if (csv == NULL)
+        {
+          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
+                       _("The folder has no list of its files to check it by."));
+          return FALSE;
+        }
+      from_csv = parse_md5_csv (csv);
+    }
+  else if (deep)
+    {
+      /* The list has the MD5s only when they were computed while writing. */
+      g_autofree char *csv = read_small_file (dir_fd, MD5_CSV_NAME, MD5_CSV_MAX);
+
+      if (csv != NULL)
+        from_csv = parse_md5_csv (csv);
+    }
+
+  if (files != NULL)
+    {
+      for (guint i = 0; i < files->len; i++)
+        {
+          TciaDestFile *file = g_ptr_array_index (files, i);
+          const char *want = file->md5 != NULL && *file->md5 != '\0' ? file->md5 : NULL;
+          g_autofree char *got = NULL;
+          guint64 size = 0;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          if (!entry_name_is_safe (file->name))
+            return set_damaged (error, file->name, _("is not a name the program writes."));
+          if (want == NULL && from_csv != NULL)
+            want = g_hash_table_lookup (from_csv, file->name);
+          got = file_md5 (dir_fd, file->name, deep && want != NULL, &size, buffer, cancellable);
+          if (got == NULL)
+            return set_damaged (error, file->name, _("is missing."));
+          if (size != file->size)
+            return set_damaged (error, file->name, _("does not have the size it was written with."));
+          if (deep && want != NULL && strcmp (got, want) != 0)
+            return set_damaged (error, file->name, _("does not match its MD5 checksum."));
+          if (strcmp (file->name, MD5_CSV_NAME) != 0)
+            n_images++;
+        }
+    }
+  else
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, from_csv);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_autofree char *got = NULL;
+          guint64 size = 0;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          if (!entry_name_is_safe (key))
+            return set_damaged (error, key, _("is not a name the program writes."));
+          got = file_md5 (dir_fd, key, deep, &size, buffer, cancellable);
+          if (got == NULL)
+            return set_damaged (error, key, _("is missing."));
+          if (size == 0)
+            return set_damaged (error, key, _("is empty."));
+          if (deep && strcmp (got, value) != 0)
+            return set_damaged (error, key, _("does not match its MD5 checksum."));
+          n_images++;
+        }
+    }
+
+  if (n_images == 0 || n_images < expected_images)
+    {
+      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
+                   _("The folder holds %u of %u images."), n_images, MAX (expected_images, 1));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
 tcia_extract_remove_tree (const char  *path,
                           GError     **error)
 {
-  struct stat st;
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  int fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean ok;
 
-  if (lstat (path, &st) < 0 && errno == ENOENT)
-    return TRUE;
-  if (nftw (path, remove_cb, 16, FTW_DEPTH | FTW_PHYS) != 0)
+  if (fd < 0)
     {
-      int errsv = errno;
-
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                   _("Could not remove “%s”: %s"), path, g_strerror (errsv));
+      if (errno == ENOENT)
+        return TRUE;
+      set_write_error (error, errno, path);
       return FALSE;
     }
-  return TRUE;
+  ok = tcia_dest_remove_tree (fd, name, error);
+  close (fd);
+  return ok;
 }
 
 gboolean
@@ -497,52 +818,15 @@ tcia_extract_verify_dir (const char    *dir_path,
                          GCancellable  *cancellable,
                          GError       **error)
 {
-  g_autofree char *csv_path = g_build_filename (dir_path, MD5_CSV_NAME, NULL);
-  g_autofree char *csv = NULL;
-  g_autoptr(GHashTable) expected = NULL;
-  g_autoptr(GHashTable) actual = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree guint8 *data = NULL;
-  GHashTableIter iter;
-  gpointer key;
+  int fd = open (dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  gboolean ok;
 
-  if (!g_file_get_contents (csv_path, &csv, NULL, NULL))
+  if (fd < 0)
     {
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
-                   _("“%s” has no checksums to verify it by."), dir_path);
+      set_write_error (error, errno, dir_path);
       return FALSE;
     }
-  expected = parse_md5_csv (csv);
-  if (g_hash_table_size (expected) < expected_images)
-    {
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
-                   _("“%s” holds %u of %u images."), dir_path,
-                   g_hash_table_size (expected), expected_images);
-      return FALSE;
-    }
-
-  data = g_malloc (READ_SIZE);
-  g_hash_table_iter_init (&iter, expected);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      g_autofree char *path = NULL;
-      g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
-      ssize_t n;
-      int fd;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (!entry_name_is_safe (key))
-        continue;
-      path = g_build_filename (dir_path, key, NULL);
-      fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0)
-        continue;
-      while ((n = read (fd, data, READ_SIZE)) > 0)
-        g_checksum_update (md5, data, n);
-      close (fd);
-      if (n == 0)
-        g_hash_table_replace (actual, g_strdup (key), g_strdup (g_checksum_get_string (md5)));
-    }
-
-  return check_md5s (expected, actual, error);
+  ok = tcia_extract_check_dir (fd, NULL, expected_images, TRUE, cancellable, error);
+  close (fd);
+  return ok;
 }

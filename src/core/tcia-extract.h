@@ -30,6 +30,18 @@ typedef enum
   TCIA_DOWNLOAD_ERROR_WRITE,
   /* The server does not know the series. */
   TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES,
+  /* The series unpacks to far more than the server said it holds. */
+  TCIA_DOWNLOAD_ERROR_TOO_LARGE,
+  /* The server sent something else than an archive (a web page). */
+  TCIA_DOWNLOAD_ERROR_NOT_ARCHIVE,
+  /* The archive holds no images. */
+  TCIA_DOWNLOAD_ERROR_NO_IMAGES,
+  /* The series took longer than its overall deadline. */
+  TCIA_DOWNLOAD_ERROR_TIMEOUT,
+  /* A link, or something not made by the program, is where a folder goes. */
+  TCIA_DOWNLOAD_ERROR_IN_THE_WAY,
+  /* Another program is writing into the same destination. */
+  TCIA_DOWNLOAD_ERROR_BUSY,
 } TciaDownloadError;
 
 GQuark   tcia_download_error_quark  (void);
@@ -52,41 +64,81 @@ typedef enum
   TCIA_EXTRACT_REQUIRE_MD5   = 1 << 1,
 } TciaExtractFlags;
 
+/* What keeps a hostile or broken server from holding a download forever or
+ * filling the disk. */
 typedef struct
 {
-  guint   n_images;        /* files other than LICENSE and md5hashes.csv */
-  guint64 bytes_written;   /* of those files */
-  char   *license_text;    /* the LICENSE entry, NULL when absent */
+  /* The most the images may add up to, in bytes; 0 when the size is not
+   * known: then a compression-ratio bound applies instead. */
+  guint64 size_bound;
+  /* g_get_monotonic_time() after which the archive is given up; 0: none. */
+  gint64  deadline_us;
+  /* Fewer than @min_bytes in any @window_ms of the body is a stall. */
+  guint   min_bytes;
+  guint   window_ms;
+} TciaExtractLimits;
+
+/* Whatever the server says, a series may unpack to this much more than it
+ * said, and where it said nothing, this many times its compressed size. */
+#define TCIA_EXTRACT_SLACK_BYTES   (64 * 1024 * 1024)
+#define TCIA_EXTRACT_MAX_RATIO     200
+/* Entry names longer, or nested deeper, are refused as unsafe. */
+#define TCIA_EXTRACT_NAME_MAX      1024
+#define TCIA_EXTRACT_DEPTH_MAX     16
+
+void     tcia_extract_limits_init (TciaExtractLimits *limits,
+                                   guint64            declared_size);
+
+typedef struct
+{
+  guint      n_images;      /* files other than LICENSE and md5hashes.csv */
+  guint64    bytes_written; /* of those files */
+  char      *license_text;  /* the LICENSE entry, NULL when absent */
+  GPtrArray *files;         /* TciaDestFile: every file written, md5hashes.csv included */
 } TciaExtractResult;
 
 void     tcia_extract_result_clear  (TciaExtractResult *result);
 
 /* Reads the ZIP from @stream (blocking; call it in the thread that owns the
- * stream) into the existing, empty folder @dir_path: each file is created
+ * stream) into the existing, empty folder @dir_fd: each file is created
  * there (never following a link, never outside it), its MD5 computed while
- * written. Entries with absolute names, "..", backslashes, links or devices
- * fail the whole archive with TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY before anything
- * is written for them. md5hashes.csv is kept and, with TCIA_EXTRACT_VERIFY_MD5
- * in @flags, every file is checked against it (see TciaExtractFlags). With
- * @expected_images > 0, fewer images is incomplete. @progress is called from
- * this thread with the compressed bytes read so far. The folder is left as it
- * is on failure; the caller removes it. */
+ * written. Entries with absolute names, "..", backslashes, links or devices,
+ * or names too long or too deep, fail the whole archive with
+ * TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY before anything is written for them.
+ * md5hashes.csv is kept and, with TCIA_EXTRACT_VERIFY_MD5 in @flags, every
+ * file is checked against it (see TciaExtractFlags). Fewer images than
+ * @expected_images is incomplete; none at all is TCIA_DOWNLOAD_ERROR_NO_IMAGES.
+ * @limits bound the size, the time and the pace. @progress is called from
+ * this thread with the compressed bytes read so far. The folder is left as
+ * it is on failure; the caller removes it. */
 gboolean tcia_extract_zip           (GInputStream             *stream,
-                                     const char               *dir_path,
+                                     int                       dir_fd,
                                      guint                     expected_images,
                                      TciaExtractFlags          flags,
+                                     const TciaExtractLimits  *limits,
                                      TciaExtractProgressFunc   progress,
                                      gpointer                  progress_data,
                                      TciaExtractResult        *result,
                                      GCancellable             *cancellable,
                                      GError                  **error);
 
-/* Removes @path and everything below it, never following links. Missing is fine. */
-gboolean tcia_extract_remove_tree   (const char               *path,
+/* Checks a complete series folder @dir_fd written earlier, cheaply: every
+ * file of @files (the list written with it, TciaDestFile) there, a plain
+ * file of that size; with @deep, also its MD5. Without a list (a folder
+ * from an older version or another tool), the names of its md5hashes.csv,
+ * each a plain non-empty file, and with @deep their MD5s. At least
+ * @expected_images images, and at least one, in either case. */
+gboolean tcia_extract_check_dir     (int                       dir_fd,
+                                     GPtrArray                *files,
+                                     guint                     expected_images,
+                                     gboolean                  deep,
+                                     GCancellable             *cancellable,
                                      GError                  **error);
 
-/* Checks a folder written earlier: md5hashes.csv present, every file it
- * names there with that MD5, and at least @expected_images images. */
+/* Path-based conveniences: tcia_dest_remove_tree() on @path's folder, and
+ * tcia_extract_check_dir() with @deep and no file list. */
+gboolean tcia_extract_remove_tree   (const char               *path,
+                                     GError                  **error);
 gboolean tcia_extract_verify_dir    (const char               *dir_path,
                                      guint                     expected_images,
                                      GCancellable             *cancellable,

@@ -13,6 +13,13 @@ static const char * const layout_names[] = {
   [TCIA_LAYOUT_FLAT] = "flat",
 };
 
+/* Names the program writes itself: at the top of the destination, and in a
+ * collection's folder. A series component that takes one gets a "_". */
+static const char * const top_level_names[] = {
+  "metadata.csv", ".tcia-basket", "CITATION.bib", "CITATION.txt", NULL
+};
+static const char * const collection_level_names[] = { "LICENSE", NULL };
+
 /* Java's description size limit in the Data Retriever (substring(0, 53)). */
 #define DESC_MAX 53
 
@@ -93,6 +100,15 @@ tcia_layout_sanitize_component (const char *value)
       g_string_assign (out, valid);
       g_free (valid);
     }
+  /* A name longer than the file system takes (255 bytes) would fail every
+   * series of it; room is left for ".part" and a tie-breaker. */
+  if (out->len > TCIA_LAYOUT_COMPONENT_MAX)
+    {
+      const char *end = out->str + TCIA_LAYOUT_COMPONENT_MAX;
+
+      end = g_utf8_find_prev_char (out->str, end + 1);
+      g_string_truncate (out, end - out->str);
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -139,6 +155,24 @@ finish_component (GString *out)
   g_autofree char *s = g_string_free (out, FALSE);
 
   return tcia_layout_sanitize_component (s);
+}
+
+static void
+reserve (char               **component,
+         const char * const  *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      /* Case-blind: macOS and Windows file systems are. */
+      if (g_ascii_strcasecmp (*component, names[i]) == 0)
+        {
+          char *renamed = g_strconcat (*component, "_", NULL);
+
+          g_free (*component);
+          *component = renamed;
+          return;
+        }
+    }
 }
 
 char *
@@ -231,5 +265,8 @@ tcia_layout_build_path (TciaLayout  layout,
                                            tcia_series_get_series_uid (series));
     }
 
+  /* The names the program writes beside the series must not be taken by one. */
+  reserve (&collection, top_level_names);
+  reserve (&patient, collection_level_names);
   return g_build_path ("/", collection, patient, study, series_dir, NULL);
 }

@@ -28,7 +28,12 @@ const char *tcia_layout_to_string        (TciaLayout   layout);
 /* The Data Retriever's cleanStr: drops every character not in
  * [A-Za-z0-9 .-]; NULL, empty or "null" give "NA". */
 char       *tcia_layout_clean_str        (const char  *value);
-/* A Collection or PatientID made safe as one path component. */
+/* The longest component, in bytes: NAME_MAX less room for ".part" and a
+ * tie-breaker between series that would share a folder. */
+#define TCIA_LAYOUT_COMPONENT_MAX 200
+
+/* A Collection or PatientID made safe as one path component, at most
+ * TCIA_LAYOUT_COMPONENT_MAX bytes. */
 char       *tcia_layout_sanitize_component (const char *value);
 
 /* part(StudyDate MM-dd-yyyy) part(StudyID) desc(StudyDescription) last5(StudyUID).
@@ -43,7 +48,10 @@ char       *tcia_layout_series_dir       (const char  *series_number,
                                           const char  *description,
                                           const char  *series_uid);
 
-/* The folder of @series relative to the destination, '/'-separated. */
+/* The folder of @series relative to the destination, '/'-separated. A
+ * collection named like a file the program writes at the top of the
+ * destination (metadata.csv, CITATION.bib …), or a patient named LICENSE,
+ * gets a "_" after its name. */
 char       *tcia_layout_build_path       (TciaLayout   layout,
                                           TciaSeries  *series);
 

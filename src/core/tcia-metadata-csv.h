@@ -37,6 +37,17 @@ const char *tcia_metadata_csv_sop_class_name (const char *sop_class_uid);
 char       *tcia_metadata_csv_read_sop_class_uid (const char *dir_path);
 /* The Series UIDs of the rows of @path; empty when it does not exist. */
 GHashTable *tcia_metadata_csv_read_uids     (const char  *path);
+/* UID -> File Location (without "./") of the complete rows of metadata.csv
+ * in @dest_fd; empty when there is none. NULL with an error naming
+ * @display_path when it is not a regular file or cannot be read. */
+GHashTable *tcia_metadata_csv_read_locations (int          dest_fd,
+                                              const char  *display_path,
+                                              GError     **error);
+/* tcia_metadata_csv_append() relative to @dest_fd, never through a link. */
+gboolean    tcia_metadata_csv_append_at     (int          dest_fd,
+                                             const char  *display_path,
+                                             const char  *row,
+                                             GError     **error);
 /* Appends @row with one write(2), creating the file with its header first. */
 gboolean    tcia_metadata_csv_append        (const char  *path,
                                              const char  *row,

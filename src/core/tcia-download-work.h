@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "tcia-download-job.h"
+#include "tcia-extract.h"
+#include "tcia-retry.h"
+
+G_BEGIN_DECLS
+
+/* One series' download, run in a worker thread of TciaDownloadQueue: the
+ * request, the archive into a ".part" folder beside the series' folder,
+ * the checks, the list of files written, the move into place and the
+ * collection's LICENSE. Everything is done relative to directory handles
+ * opened below the destination without following links. */
+typedef struct
+{
+  /* set by the queue before the thread starts */
+  TciaDownloadJob   *job;           /* a reference */
+  GCancellable      *cancellable;
+  int                root_fd;       /* the destination, owned */
+  char              *dest_path;     /* to name folders in messages */
+  char              *url;
+  char              *rel;           /* the series' folder, relative */
+  char              *license_text;  /* the collection's LICENSE, NULL for none */
+  guint              expected_images;
+  gboolean           has_row;       /* metadata.csv says the series is complete */
+  gboolean           verify_existing;
+  gboolean           read_sop_class; /* the server did not say: read it from an image */
+  TciaExtractFlags   extract_flags;
+  TciaExtractLimits  limits;
+  guint              deadline_s;
+  TciaRetryPolicy    policy;
+  guint              timeout_s;
+  void             (*congested) (gpointer data);  /* called from the thread */
+  gpointer           congested_data;
+  guint              attempt;       /* the current one, from 1 */
+
+  /* results, read by the queue after the thread is done */
+  gboolean           ok;
+  gboolean           skipped;       /* complete and checked: nothing fetched */
+  gboolean           in_the_way;    /* a folder the program did not write holds the place */
+  guint              n_images;
+  guint64            bytes;
+  char              *sop_class_uid;
+  GError            *error;
+} TciaDownloadWork;
+
+void     tcia_download_work_free (TciaDownloadWork *work);
+
+/* Blocking; in a thread with its own thread-default GMainContext. */
+gboolean tcia_download_work_run  (TciaDownloadWork *work,
+                                  SoupSession      *session);
+
+G_END_DECLS
