@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the download promises about the destination folder: nothing the
+ * program did not write is deleted, nothing goes outside, two series never
+ * share a folder, nothing damaged or empty is called complete. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "fake-nbia.h"
+#include "tcia-core.h"
+#include "tcia-extract.h"
+#include "tcia-dest.h"
+#include "tcia-download-queue.h"
+#include "tcia-layout.h"
+#include "tcia-metadata-csv.h"
+
+#define N_SERIES 6
+
+static FakeNbia *fake;
+static char *url_v4;
+
+typedef struct
+{
+  char       *dest;
+  char       *outside;    /* a folder beside the destination: must stay empty */
+  TciaClient *client;
+  GListModel *series;     /* the first N_SERIES of the archive, with metadata */
+} Fixture;
+
+static void
+metadata_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GListModel **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = tcia_client_get_series_metadata_finish (TCIA_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+load_series (Fixture            *f,
+             const char * const *uids)
+{
+  g_clear_object (&f->series);
+  tcia_client_get_series_metadata_async (f->client, uids, 0, NULL, NULL, metadata_cb, &f->series);
+  while (f->series == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, g_strv_length ((GStrv) uids));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *uids[N_SERIES + 1] = { NULL };
+  g_autofree char *top = g_dir_make_tmp ("test-download-safety-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  f->dest = g_build_filename (top, "dest", NULL);
+  f->outside = g_build_filename (top, "outside", NULL);
+  g_assert_cmpint (g_mkdir (f->dest, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (f->outside, 0755), ==, 0);
+  f->client = tcia_client_new (url_v4, &error);
+  g_assert_no_error (error);
+  tcia_client_set_retry_policy (f->client, 3, 5, 20);
+
+  for (guint i = 0; i < N_SERIES; i++)
+    {
+      FakeNbiaSeriesInfo info;
+
+      fake_nbia_get_series (fake, i, &info);
+      uids[i] = info.series_uid;
+    }
+  load_series (f, uids);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *top = g_path_get_dirname (f->dest);
+
+  fake_nbia_clear_faults (fake);
+  g_assert_true (tcia_extract_remove_tree (top, NULL));
+  g_free (f->dest);
+  g_free (f->outside);
+  g_clear_object (&f->client);
+  g_clear_object (&f->series);
+}
+
+static void
+finished_cb (TciaDownloadQueue *queue,
+             gpointer           user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static TciaDownloadQueue *
+new_queue (Fixture *f)
+{
+  g_autoptr(GFile) dest = g_file_new_for_path (f->dest);
+  TciaDownloadQueue *queue = tcia_download_queue_new (f->client, dest, TCIA_LAYOUT_DESCRIPTIVE);
+
+  tcia_download_queue_set_max_jobs (queue, 2);
+  tcia_download_queue_set_retry_policy (queue, 3, 10, 50);
+  tcia_download_queue_set_timeout (queue, 5);
+  for (guint i = 0; i < g_list_model_get_n_items (f->series); i++)
+    {
+      g_autoptr(TciaSeries) s = g_list_model_get_item (f->series, i);
+
+      tcia_download_queue_add (queue, s);
+    }
+  return queue;
+}
+
+static void
+run_until_finished (TciaDownloadQueue *queue)
+{
+  gboolean finished = FALSE;
+
+  g_signal_connect (queue, "finished", G_CALLBACK (finished_cb), &finished);
+  tcia_download_queue_start (queue);
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (queue, &finished);
+}
+
+static TciaDownloadQueue *
+run_queue (Fixture *f)
+{
+  TciaDownloadQueue *queue = new_queue (f);
+
+  run_until_finished (queue);
+  return queue;
+}
+
+static TciaDownloadJob *
+job_at (TciaDownloadQueue *queue,
+        guint              i)
+{
+  g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+  return job;   /* the queue keeps it */
+}
+
+static char *
+job_dir (Fixture         *f,
+         TciaDownloadJob *job)
+{
+  return g_build_filename (f->dest, tcia_download_job_get_relative_path (job), NULL);
+}
+
+static GHashTable *
+read_rows (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  int fd = tcia_dest_open_root (f->dest, &error);
+  GHashTable *rows;
+
+  g_assert_no_error (error);
+  rows = tcia_metadata_csv_read_locations (fd, f->dest, &error);
+  g_assert_no_error (error);
+  close (fd);
+  return rows;
+}
+
+static guint
+count_state (TciaDownloadQueue    *queue,
+             TciaDownloadJobState  state)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    if (tcia_download_job_get_state (job_at (queue, i)) == state)
+      n++;
+  return n;
+}
+
+static void
+assert_job_verified (Fixture         *f,
+                     TciaDownloadJob *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = job_dir (f, job);
+  TciaSeries *series = tcia_download_job_get_series (job);
+
+  g_assert_true (tcia_extract_verify_dir (dir, tcia_series_get_image_count (series), NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_empty_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  g_assert_nonnull (dir);
+  g_assert_null (g_dir_read_name (dir));
+}
+
+static void
+write_file (const char *path,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* A folder at a series' place that the program did not write (the user's
+ * own segmentation, another tool's download) stays as it is, and the series
+ * goes beside it, on every run the same. */
+static void
+test_user_folder_kept (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  g_autofree char *rel = tcia_layout_build_path (TCIA_LAYOUT_DESCRIPTIVE, first);
+  g_autofree char *mine = g_build_filename (f->dest, rel, NULL);
+  g_autofree char *seg = g_build_filename (mine, "segmentation.nii", NULL);
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+  g_autoptr(TciaDownloadQueue) again = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+  g_autofree char *text = NULL;
+  TciaDownloadJob *job;
+
+  g_assert_cmpint (g_mkdir_with_parents (mine, 0755), ==, 0);
+  write_file (seg, "the user's own work");
+
+  queue = run_queue (f);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, N_SERIES);
+  job = job_at (queue, 0);
+  g_assert_cmpstr (tcia_download_job_get_relative_path (job), !=, rel);
+  g_assert_true (g_str_has_prefix (tcia_download_job_get_relative_path (job), rel));
+  assert_job_verified (f, job);
+  text = read_file (seg);
+  g_assert_cmpstr (text, ==, "the user's own work");
+
+  rows = read_rows (f);
+  g_assert_cmpstr (g_hash_table_lookup (rows, tcia_series_get_series_uid (first)), ==,
+                   tcia_download_job_get_relative_path (job));
+
+  /* Again: everything is found where it was put. */
+  again = run_queue (f);
+  g_assert_cmpuint (count_state (again, TCIA_DOWNLOAD_JOB_SKIPPED), ==, N_SERIES);
+  g_assert_cmpstr (tcia_download_job_get_relative_path (job_at (again, 0)), ==,
+                   tcia_download_job_get_relative_path (job));
+  g_assert_true (g_file_test (seg, G_FILE_TEST_IS_REGULAR));
+}
+
+/* A rerun checks each complete series by its files: one emptied, one
+ * deleted, both fetched again; what else the user put there stays. */
+static void
+test_resume_checks_files (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(TciaDownloadQueue) queue = run_queue (f);
+  g_autoptr(TciaDownloadQueue) again = NULL;
+  g_autofree char *dir1 = job_dir (f, job_at (queue, 1));
+  g_autofree char *dir2 = job_dir (f, job_at (queue, 2));
+  g_autofree char *image1 = g_build_filename (dir1, "1-1.dcm", NULL);
+  g_autofree char *image2 = g_build_filename (dir2, "1-1.dcm", NULL);
+  g_autofree char *notes = g_build_filename (dir1, "notes.txt", NULL);
+  g_autofree char *text = NULL;
+  guint before = fake_nbia_get_request_count (fake, "getImage");
+
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, N_SERIES);
+  write_file (image1, "");
+  g_assert_cmpint (g_unlink (image2), ==, 0);
+  write_file (notes, "my notes");
+
+  again = run_queue (f);
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getImage"), ==, before + 2);
+  g_assert_cmpint (tcia_download_job_get_state (job_at (again, 1)), ==, TCIA_DOWNLOAD_JOB_DONE);
+  g_assert_cmpint (tcia_download_job_get_state (job_at (again, 2)), ==, TCIA_DOWNLOAD_JOB_DONE);
+  g_assert_cmpuint (count_state (again, TCIA_DOWNLOAD_JOB_SKIPPED), ==, N_SERIES - 2);
+  assert_job_verified (f, job_at (again, 1));
+  assert_job_verified (f, job_at (again, 2));
+  text = read_file (notes);
+  g_assert_cmpstr (text, ==, "my notes");
+}
+
+/* A byte changed in place keeps the size: only the MD5 check sees it. */
+static void
+test_verify_existing (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TciaDownloadQueue) queue = run_queue (f);
+  g_autoptr(TciaDownloadQueue) cheap = NULL;
+  g_autoptr(TciaDownloadQueue) deep = NULL;
+  g_autofree char *dir = job_dir (f, job_at (queue, 0));
+  g_autofree char *image = g_build_filename (dir, "1-1.dcm", NULL);
+  char byte;
+  int fd;
+
+  fd = open (image, O_RDWR);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pread (fd, &byte, 1, 200), ==, 1);
+  byte ^= 0x5a;
+  g_assert_cmpint (pwrite (fd, &byte, 1, 200), ==, 1);
+  close (fd);
+
+  cheap = run_queue (f);
+  g_assert_cmpuint (count_state (cheap, TCIA_DOWNLOAD_JOB_SKIPPED), ==, N_SERIES);
+
+  deep = new_queue (f);
+  tcia_download_queue_set_verify_existing (deep, TRUE);
+  run_until_finished (deep);
+  g_assert_cmpint (tcia_download_job_get_state (job_at (deep, 0)), ==, TCIA_DOWNLOAD_JOB_DONE);
+  g_assert_cmpuint (count_state (deep, TCIA_DOWNLOAD_JOB_SKIPPED), ==, N_SERIES - 1);
+  assert_job_verified (f, job_at (deep, 0));
+}
+
+/* A link planted at a collection's folder is not followed: those series
+ * fail with a message naming it, nothing lands outside. */
+static void
+test_planted_link (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  g_autofree char *collection = tcia_layout_sanitize_component (tcia_series_get_collection (first));
+  g_autofree char *link = g_build_filename (f->dest, collection, NULL);
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+  guint n_failed = 0;
+
+  g_assert_cmpint (symlink (f->outside, link), ==, 0);
+  queue = run_queue (f);
+  for (guint i = 0; i < N_SERIES; i++)
+    {
+      TciaDownloadJob *job = job_at (queue, i);
+      TciaSeries *series = tcia_download_job_get_series (job);
+
+      if (g_strcmp0 (tcia_series_get_collection (series), tcia_series_get_collection (first)) == 0)
+        {
+          const GError *error = tcia_download_job_get_error (job);
+
+          g_assert_cmpint (tcia_download_job_get_state (job), ==, TCIA_DOWNLOAD_JOB_FAILED);
+          g_assert_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_IN_THE_WAY);
+          g_assert_nonnull (strstr (error->message, link));
+          g_assert_nonnull (strstr (error->message, "link"));
+          n_failed++;
+        }
+      else
+        g_assert_cmpint (tcia_download_job_get_state (job), ==, TCIA_DOWNLOAD_JOB_DONE);
+    }
+  g_assert_cmpuint (n_failed, >, 0);
+  assert_empty_dir (f->outside);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+}
+
+/* A ".part" left deeper than PATH_MAX (by an older version, or a crash) is
+ * cleaned up and the series downloads. */
+static void
+test_deep_part (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  g_autofree char *rel = tcia_layout_build_path (TCIA_LAYOUT_DESCRIPTIVE, first);
+  g_autofree char *part = g_strconcat (f->dest, "/", rel, ".part", NULL);
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+  char name[201];
+  int fd;
+
+  memset (name, 'd', 200);
+  name[200] = '\0';
+  g_assert_cmpint (g_mkdir_with_parents (part, 0755), ==, 0);
+  fd = open (part, O_RDONLY | O_DIRECTORY);
+  for (guint depth = 0; depth < 40; depth++)   /* 8,000 bytes of path */
+    {
+      int next;
+
+      g_assert_cmpint (mkdirat (fd, name, 0755), ==, 0);
+      next = openat (fd, name, O_RDONLY | O_DIRECTORY);
+      g_assert_cmpint (next, >=, 0);
+      close (fd);
+      fd = next;
+    }
+  g_assert_cmpint (openat (fd, "1-1.dcm", O_WRONLY | O_CREAT, 0644), >=, 0);
+  close (fd);
+
+  queue = run_queue (f);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, N_SERIES);
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  assert_job_verified (f, job_at (queue, 0));
+}
+
+/* A LICENSE that cannot be written fails its series with a message, and
+ * the next run, once it can, finishes them without fetching them again. */
+static void
+test_license_in_the_way (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  g_autofree char *collection = tcia_layout_sanitize_component (tcia_series_get_collection (first));
+  g_autofree char *license = g_build_filename (f->dest, collection, "LICENSE", NULL);
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+  g_autoptr(TciaDownloadQueue) again = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+  guint n_failed;
+  guint before;
+
+  g_assert_cmpint (g_mkdir_with_parents (license, 0755), ==, 0);
+  queue = run_queue (f);
+  n_failed = tcia_download_queue_get_n_failed (queue);
+  g_assert_cmpuint (n_failed, >, 0);
+  g_assert_nonnull (strstr (tcia_download_job_get_error (job_at (queue, 0))->message, license));
+  rows = read_rows (f);
+  g_assert_false (g_hash_table_contains (rows, tcia_series_get_series_uid (first)));
+
+  g_assert_cmpint (g_rmdir (license), ==, 0);
+  before = fake_nbia_get_request_count (fake, "getImage");
+  again = run_queue (f);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (again), ==, N_SERIES);
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getImage"), ==, before);
+  g_assert_true (g_file_test (license, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&rows, g_hash_table_unref);
+  rows = read_rows (f);
+  g_assert_true (g_hash_table_contains (rows, tcia_series_get_series_uid (first)));
+}
+
+/* Two queues on one destination: the second says who holds it. */
+static void
+test_lock (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(TciaDownloadQueue) first = new_queue (f);
+  g_autoptr(TciaDownloadQueue) second = NULL;
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  gboolean finished = FALSE;
+
+  fake_nbia_set_latency (fake, 300);
+  g_signal_connect (first, "finished", G_CALLBACK (finished_cb), &finished);
+  tcia_download_queue_start (first);
+
+  second = run_queue (f);
+  g_assert_cmpuint (tcia_download_queue_get_n_failed (second), ==, N_SERIES);
+  g_assert_error (tcia_download_job_get_error (job_at (second, 0)), TCIA_DOWNLOAD_ERROR,
+                  TCIA_DOWNLOAD_ERROR_BUSY);
+  g_assert_nonnull (strstr (tcia_download_job_get_error (job_at (second, 0))->message, pid));
+
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  fake_nbia_set_latency (fake, 0);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (first), ==, N_SERIES);
+
+  /* Free again once the first is done. */
+  tcia_download_queue_retry_failed (second);
+  finished = FALSE;
+  g_signal_connect (second, "finished", G_CALLBACK (finished_cb), &finished);
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_state (second, TCIA_DOWNLOAD_JOB_SKIPPED), ==, N_SERIES);
+}
+
+/* A web page with 200 where the archive should be is said as such, once. */
+static void
+test_web_page (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+  guint before = fake_nbia_get_request_count (fake, "getImage");
+  const GError *error;
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_HTML_PAGE, 0, tcia_series_get_series_uid (first));
+  queue = run_queue (f);
+  error = tcia_download_job_get_error (job_at (queue, 0));
+  g_assert_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NOT_ARCHIVE);
+  g_assert_nonnull (strstr (error->message, "web page"));
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, N_SERIES - 1);
+  /* One request for it, five for the others. */
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getImage"), ==, before + N_SERIES);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  FakeNbiaOptions options;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  fake_nbia_options_init (&options);
+  options.retry_after_s = 0;
+  fake = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (fake, 0, &error));
+  g_assert_no_error (error);
+  url_v4 = fake_nbia_get_url (fake, 4);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/core/download-safety/user-folder-kept", test_user_folder_kept);
+  ADD ("/core/download-safety/resume-checks-files", test_resume_checks_files);
+  ADD ("/core/download-safety/verify-existing", test_verify_existing);
+  ADD ("/core/download-safety/planted-link", test_planted_link);
+  ADD ("/core/download-safety/deep-part", test_deep_part);
+  ADD ("/core/download-safety/license-in-the-way", test_license_in_the_way);
+  ADD ("/core/download-safety/lock", test_lock);
+  ADD ("/core/download-safety/web-page", test_web_page);
+
+  status = g_test_run ();
+
+  g_free (url_v4);
+  fake_nbia_free (fake);
+  return status;
+}
