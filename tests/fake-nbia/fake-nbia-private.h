@@ -226,6 +226,9 @@ typedef enum
   FAKE_ZIP_ABSOLUTE_ENTRY,
   FAKE_ZIP_DROP,             /* stop half-way and close the connection */
   FAKE_ZIP_STALL,            /* stop half-way and keep the connection */
+  FAKE_ZIP_EMPTY,            /* no entries at all */
+  FAKE_ZIP_MD5_ONLY,         /* one empty md5hashes.csv */
+  FAKE_ZIP_BOMB,             /* the first DICOM replaced by bomb_bytes of zeros */
 } FakeZipMode;
 
 /* Streams the ZIP of @series as the chunked body of @msg. */
@@ -233,6 +236,7 @@ void         fake_zip_serve            (const FakeArchive *archive,
                                         guint32            series,
                                         FakeZipFlags       flags,
                                         FakeZipMode        mode,
+                                        guint64            bomb_bytes,
                                         SoupServerMessage *msg);
 /* Closes the connection of @msg (soon: call it once what was queued has been
  * written), after writing @tail (if not NULL) to the socket as raw bytes. */

@@ -2346,6 +2346,9 @@ static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_MALFORMED_JSON] = "malformed-json",
   [FAKE_NBIA_FAULT_STALL] = "stall",
   [FAKE_NBIA_FAULT_HTML_PAGE] = "html-page",
+  [FAKE_NBIA_FAULT_EMPTY_ZIP] = "empty-zip",
+  [FAKE_NBIA_FAULT_MD5_ONLY_ZIP] = "md5-only-zip",
+  [FAKE_NBIA_FAULT_ZIP_BOMB] = "zip-bomb",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == FAKE_NBIA_N_FAULTS);
@@ -2460,6 +2463,9 @@ apply_pre_fault (FakeNbia      *self,
     case FAKE_NBIA_FAULT_ABSOLUTE_ENTRY:
     case FAKE_NBIA_FAULT_MALFORMED_JSON:
     case FAKE_NBIA_FAULT_STALL:
+    case FAKE_NBIA_FAULT_EMPTY_ZIP:
+    case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
+    case FAKE_NBIA_FAULT_ZIP_BOMB:
     case FAKE_NBIA_N_FAULTS:
     default:
       g_assert_not_reached ();
@@ -2694,7 +2700,10 @@ finish_answer (FakeNbia          *self,
       mask = FAULT_BIT (FAKE_NBIA_FAULT_DROP) | FAULT_BIT (FAKE_NBIA_FAULT_STALL) |
              FAULT_BIT (FAKE_NBIA_FAULT_ZIP_TRUNCATED) |
              FAULT_BIT (FAKE_NBIA_FAULT_ESCAPING_ENTRY) |
-             FAULT_BIT (FAKE_NBIA_FAULT_ABSOLUTE_ENTRY);
+             FAULT_BIT (FAKE_NBIA_FAULT_ABSOLUTE_ENTRY) |
+             FAULT_BIT (FAKE_NBIA_FAULT_EMPTY_ZIP) |
+             FAULT_BIT (FAKE_NBIA_FAULT_MD5_ONLY_ZIP) |
+             FAULT_BIT (FAKE_NBIA_FAULT_ZIP_BOMB);
       if (resp->zip_flags & FAKE_ZIP_MD5)
         mask |= FAULT_BIT (FAKE_NBIA_FAULT_WRONG_MD5);
       switch (take_fault (self, mask, uid))
@@ -2717,6 +2726,15 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_WRONG_MD5:
           mode = FAKE_ZIP_WRONG_MD5;
           break;
+        case FAKE_NBIA_FAULT_EMPTY_ZIP:
+          mode = FAKE_ZIP_EMPTY;
+          break;
+        case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
+          mode = FAKE_ZIP_MD5_ONLY;
+          break;
+        case FAKE_NBIA_FAULT_ZIP_BOMB:
+          mode = FAKE_ZIP_BOMB;
+          break;
         case FAKE_NBIA_FAULT_NONE:
         case FAKE_NBIA_FAULT_HTTP_429:
         case FAKE_NBIA_FAULT_HTTP_503:
@@ -2728,7 +2746,8 @@ finish_answer (FakeNbia          *self,
         default:
           break;
         }
-      fake_zip_serve (self->archive, resp->zip_series, resp->zip_flags, mode, msg);
+      fake_zip_serve (self->archive, resp->zip_series, resp->zip_flags, mode,
+                      self->options.bomb_bytes, msg);
       return;
     }
 
@@ -2765,6 +2784,9 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_ESCAPING_ENTRY:
         case FAKE_NBIA_FAULT_ABSOLUTE_ENTRY:
         case FAKE_NBIA_FAULT_HTML_PAGE:
+        case FAKE_NBIA_FAULT_EMPTY_ZIP:
+        case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
+        case FAKE_NBIA_FAULT_ZIP_BOMB:
         case FAKE_NBIA_N_FAULTS:
         default:
           break;
@@ -3120,6 +3142,7 @@ fake_nbia_options_init (FakeNbiaOptions *options)
   options->big_series_bytes = 0;
   options->latency_ms = 0;
   options->retry_after_s = 1;
+  options->bomb_bytes = 256 * 1024 * 1024;
 }
 
 FakeNbia *

@@ -25,6 +25,9 @@ typedef enum
   FAKE_NBIA_FAULT_MALFORMED_JSON,  /* JSON endpoints: a complete 200 body that is not valid JSON */
   FAKE_NBIA_FAULT_STALL,           /* the body stops half-way and the connection stays open */
   FAKE_NBIA_FAULT_HTML_PAGE,       /* a 200 text/html error page instead of data */
+  FAKE_NBIA_FAULT_EMPTY_ZIP,       /* getImage: a 200 whose ZIP has no entries at all */
+  FAKE_NBIA_FAULT_MD5_ONLY_ZIP,    /* getImage: a ZIP of one empty md5hashes.csv, nothing else */
+  FAKE_NBIA_FAULT_ZIP_BOMB,        /* getImage: the first DICOM inflates to bomb_bytes of zeros */
   FAKE_NBIA_N_FAULTS
 } FakeNbiaFault;
 
@@ -38,6 +41,7 @@ typedef struct
                               whose DICOM files add up to about this many bytes */
   guint   latency_ms;      /* added before every answer; default 0 */
   guint   retry_after_s;   /* Retry-After sent with 429/503; default 1 */
+  guint64 bomb_bytes;      /* what zip-bomb's entry inflates to; default 256 MiB */
 } FakeNbiaOptions;
 
 typedef struct _FakeNbia FakeNbia;
@@ -69,7 +73,11 @@ char       *fake_nbia_get_url       (FakeNbia        *self,
  * malformed-json, JSON answers; zip-truncated (a short but well-formed ZIP,
  * without md5hashes.csv), escaping-entry and absolute-entry (the first DICOM
  * renamed), getImage and getImageWithMD5Hash; wrong-md5, ZIPs that carry
- * md5hashes.csv and the MD5 endpoints. With @series_uid, only requests whose
+ * md5hashes.csv and the MD5 endpoints; empty-zip (no entries), md5-only-zip (one
+ * empty md5hashes.csv) and zip-bomb, getImage and getImageWithMD5Hash. zip-bomb
+ * replaces the first DICOM with an entry of the same name, deflated as it is
+ * written, that inflates to bomb_bytes of zeros; the rest of the series follows
+ * and md5hashes.csv (if any) lists the original file's MD5, not the bomb's. With @series_uid, only requests whose
  * SeriesInstanceUID (or SOP instance's series) it is. Setting a fault again for
  * the same series replaces its count. */
 void        fake_nbia_set_fault     (FakeNbia        *self,

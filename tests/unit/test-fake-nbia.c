@@ -686,6 +686,7 @@ typedef struct
   GPtrArray *names;
   GPtrArray *md5s;             /* of each entry, computed here */
   GHashTable *listed;          /* md5hashes.csv: name -> hash */
+  GArray    *sizes;             /* guint64 of each entry */
   guint64    dicom_bytes;
   guint      n_dicoms;
   gboolean   all_dicm;
@@ -697,6 +698,7 @@ zip_contents_free (ZipContents *z)
 {
   g_ptr_array_unref (z->names);
   g_ptr_array_unref (z->md5s);
+  g_array_unref (z->sizes);
   g_hash_table_unref (z->listed);
   g_free (z);
 }
@@ -713,6 +715,7 @@ read_zip (GBytes *body)
 
   z->names = g_ptr_array_new_with_free_func (g_free);
   z->md5s = g_ptr_array_new_with_free_func (g_free);
+  z->sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
   z->listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   z->all_dicm = TRUE;
   archive_read_support_format_zip_streamable (a);
@@ -734,13 +737,14 @@ read_zip (GBytes *body)
       g_assert_cmpint (n, ==, 0);
       g_ptr_array_add (z->names, g_strdup (name));
       g_ptr_array_add (z->md5s, g_strdup (g_checksum_get_string (checksum)));
+      g_array_append_vals (z->sizes, &(guint64) { data->len }, 1);
       if (g_str_has_suffix (name, ".dcm"))
         {
           z->n_dicoms++;
           z->dicom_bytes += data->len;
           z->all_dicm &= data->len > 132 && memcmp (data->data + 128, "DICM", 4) == 0;
         }
-      if (strcmp (name, "md5hashes.csv") == 0)
+      if (strcmp (name, "md5hashes.csv") == 0 && data->len > 0)
         {
           g_autofree char *text = g_strndup ((char *) data->data, data->len);
           g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
@@ -1089,6 +1093,109 @@ test_fault_zip (void)
 }
 
 static void
+test_fault_empty_zip (void)
+{
+  g_autofree char *path = series_path ("getImage", pick_series (server, 2), "&IncludeMD5=Yes");
+  g_autofree char *md5_path = series_path ("getImageWithMD5Hash", pick_series (server, 2), NULL);
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(Reply) r_md5 = NULL;
+  g_autoptr(ZipContents) z = NULL;
+  g_autoptr(ZipContents) z_md5 = NULL;
+
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_EMPTY_ZIP, 2, NULL);
+  r = get (v4, path);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (content_type (r), ==, "application/octet-stream");
+  /* Only the end of central directory record. */
+  g_assert_cmpuint (g_bytes_get_size (r->body), ==, 22);
+  g_assert_cmpmem (g_bytes_get_data (r->body, NULL), 4, "PK\005\006", 4);
+  z = read_zip (r->body);
+  g_assert_cmpint (z->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z->names->len, ==, 0);
+
+  r_md5 = get (v4, md5_path);
+  g_assert_cmpuint (r_md5->status, ==, 200);
+  z_md5 = read_zip (r_md5->body);
+  g_assert_cmpint (z_md5->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z_md5->names->len, ==, 0);
+}
+
+static void
+test_fault_md5_only_zip (void)
+{
+  g_autofree char *path = series_path ("getImage", pick_series (server, 2),
+                                       "&NewFileNames=Yes&IncludeMD5=Yes");
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(ZipContents) z = NULL;
+  g_autoptr(ZipContents) z_after = NULL;
+
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_MD5_ONLY_ZIP, 1, NULL);
+  r = get (v4, path);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->status, ==, 200);
+  z = read_zip (r->body);
+  g_assert_cmpint (z->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z->names->len, ==, 1);
+  g_assert_cmpstr (z->names->pdata[0], ==, "md5hashes.csv");
+  g_assert_cmpuint (g_array_index (z->sizes, guint64, 0), ==, 0);
+
+  after = get (v4, path);
+  z_after = read_zip (after->body);
+  g_assert_cmpuint (z_after->n_dicoms, >, 0);
+}
+
+static void
+test_fault_zip_bomb (void)
+{
+  FakeNbiaOptions options;
+  FakeNbia *bomb;
+  FakeNbiaSeriesInfo info;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *md5 = NULL;
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(ZipContents) z = NULL;
+  guint index;
+
+  fake_nbia_options_init (&options);
+  g_assert_cmpuint (options.bomb_bytes, ==, 256 * 1024 * 1024);
+  options.bomb_bytes = 40 * 1024 * 1024 + 3;
+  bomb = fake_nbia_new (&options);
+  fake_nbia_start_in_thread (bomb, 0, &error);
+  g_assert_no_error (error);
+  index = pick_series (bomb, 3);
+  fake_nbia_get_series (bomb, index, &info);
+  url = fake_nbia_get_url (bomb, 4);
+  path = g_strdup_printf ("getImage?SeriesInstanceUID=%s&NewFileNames=Yes&IncludeMD5=Yes",
+                          info.series_uid);
+
+  fake_nbia_set_fault (bomb, FAKE_NBIA_FAULT_ZIP_BOMB, 1, NULL);
+  r = get (url, path);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->status, ==, 200);
+  /* Deflated zeros: the whole body is a tiny fraction of what it inflates to. */
+  g_assert_cmpuint (g_bytes_get_size (r->body), <, options.bomb_bytes / 100);
+  z = read_zip (r->body);
+  g_assert_cmpint (z->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z->names->len, ==, info.image_count + 2);
+  g_assert_cmpstr (z->names->pdata[0], ==, "LICENSE");
+  g_assert_true (g_regex_match_simple ("^1-0*1\\.dcm$", z->names->pdata[1], 0, 0));
+  g_assert_cmpuint (g_array_index (z->sizes, guint64, 1), ==, options.bomb_bytes);
+  g_assert_cmpuint (z->n_dicoms, ==, info.image_count);
+  /* The rest of the series is as usual; md5hashes.csv lists the real first image. */
+  md5 = fake_nbia_get_image_md5 (bomb, index, 0);
+  g_assert_cmpstr (g_hash_table_lookup (z->listed, z->names->pdata[1]), ==, md5);
+  g_assert_cmpstr (z->md5s->pdata[2], ==, g_hash_table_lookup (z->listed, z->names->pdata[2]));
+  g_assert_cmpstr (z->names->pdata[info.image_count + 1], ==, "md5hashes.csv");
+  fake_nbia_free (bomb);
+}
+
+static void
 test_fault_one_series (void)
 {
   FakeNbiaSeriesInfo a, b;
@@ -1246,6 +1353,9 @@ main (int   argc,
   g_test_add_func ("/fake-nbia/fault/drop", test_fault_drop);
   g_test_add_func ("/fake-nbia/fault/stall", test_fault_stall);
   g_test_add_func ("/fake-nbia/fault/zip", test_fault_zip);
+  g_test_add_func ("/fake-nbia/fault/empty-zip", test_fault_empty_zip);
+  g_test_add_func ("/fake-nbia/fault/md5-only-zip", test_fault_md5_only_zip);
+  g_test_add_func ("/fake-nbia/fault/zip-bomb", test_fault_zip_bomb);
   g_test_add_func ("/fake-nbia/fault/one-series", test_fault_one_series);
   g_test_add_func ("/fake-nbia/control", test_control_endpoints);
   g_test_add_func ("/fake-nbia/program", test_program);
