@@ -2330,7 +2330,8 @@ check_whitelist (const Endpoint *ep,
 #define FAULT_BIT(f) (1u << (f))
 #define PRE_FAULTS (FAULT_BIT (FAKE_NBIA_FAULT_HTTP_429) | FAULT_BIT (FAKE_NBIA_FAULT_HTTP_503) | \
                     FAULT_BIT (FAKE_NBIA_FAULT_HTTP_500) | FAULT_BIT (FAKE_NBIA_FAULT_HTTP_400) | \
-                    FAULT_BIT (FAKE_NBIA_FAULT_HTML_PAGE))
+                    FAULT_BIT (FAKE_NBIA_FAULT_HTML_PAGE) | \
+                    FAULT_BIT (FAKE_NBIA_FAULT_RETRY_AFTER_LONG))
 
 static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_NONE] = "none",
@@ -2349,6 +2350,7 @@ static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_EMPTY_ZIP] = "empty-zip",
   [FAKE_NBIA_FAULT_MD5_ONLY_ZIP] = "md5-only-zip",
   [FAKE_NBIA_FAULT_ZIP_BOMB] = "zip-bomb",
+  [FAKE_NBIA_FAULT_RETRY_AFTER_LONG] = "retry-after-long",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == FAKE_NBIA_N_FAULTS);
@@ -2441,6 +2443,10 @@ apply_pre_fault (FakeNbia      *self,
     case FAKE_NBIA_FAULT_HTTP_503:
       set_text (resp, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain", "Service Unavailable");
       soup_message_headers_replace (headers, "Retry-After", retry);
+      break;
+    case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
+      set_text (resp, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain", "Service Unavailable");
+      soup_message_headers_replace (headers, "Retry-After", "3600");
       break;
     case FAKE_NBIA_FAULT_HTTP_500:
       set_server_error (resp);
@@ -2742,6 +2748,7 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_HTTP_400:
         case FAKE_NBIA_FAULT_MALFORMED_JSON:
         case FAKE_NBIA_FAULT_HTML_PAGE:
+        case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
         case FAKE_NBIA_N_FAULTS:
         default:
           break;
@@ -2787,6 +2794,7 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_EMPTY_ZIP:
         case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
         case FAKE_NBIA_FAULT_ZIP_BOMB:
+        case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
         case FAKE_NBIA_N_FAULTS:
         default:
           break;

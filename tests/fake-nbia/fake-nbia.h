@@ -28,6 +28,7 @@ typedef enum
   FAKE_NBIA_FAULT_EMPTY_ZIP,       /* getImage: a 200 whose ZIP has no entries at all */
   FAKE_NBIA_FAULT_MD5_ONLY_ZIP,    /* getImage: a ZIP of one empty md5hashes.csv, nothing else */
   FAKE_NBIA_FAULT_ZIP_BOMB,        /* getImage: the first DICOM inflates to bomb_bytes of zeros */
+  FAKE_NBIA_FAULT_RETRY_AFTER_LONG,/* 503 + "Retry-After: 3600" */
   FAKE_NBIA_N_FAULTS
 } FakeNbiaFault;
 
@@ -67,7 +68,8 @@ char       *fake_nbia_get_url       (FakeNbia        *self,
 
 /* The next @times matching requests get @fault (0 = every request from now on).
  * @series_uid limits download faults to one series (NULL: any). Thread-safe.
- * Which requests match: http-* and html-page, any NBIA request; drop and stall,
+ * Which requests match: http-*, retry-after-long and html-page (a 200
+ * text/html page, getImage included), any NBIA request; drop and stall,
  * any 200 with a body (a listing gets a Content-Length for all of it and half
  * the body; getImage half its DICOM data, then a chunk that never ends);
  * malformed-json, JSON answers; zip-truncated (a short but well-formed ZIP,

@@ -965,6 +965,36 @@ test_fault_http (void)
   g_assert_cmpstr (content_type (ok), ==, "application/json");
 }
 
+/* An NBIA that needs an hour, and a maintenance page where a ZIP should be. */
+static void
+test_fault_retry_after_long_and_html (void)
+{
+  g_autofree char *path = series_path ("getImage", 0, NULL);
+  g_autoptr(Reply) busy = NULL;
+  g_autoptr(Reply) html = NULL;
+  g_autoptr(Reply) ok = NULL;
+  g_autofree char *text = NULL;
+
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_RETRY_AFTER_LONG, 1, NULL);
+  busy = get (v4, path);
+  g_assert_cmpuint (busy->status, ==, 503);
+  g_assert_cmpstr (soup_message_headers_get_one (busy->headers, "Retry-After"), ==, "3600");
+
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_HTML_PAGE, 1, NULL);
+  html = get (v4, path);
+  g_assert_no_error (html->error);
+  g_assert_cmpuint (html->status, ==, 200);
+  g_assert_true (g_str_has_prefix (content_type (html), "text/html"));
+  g_assert_null (soup_message_headers_get_one (html->headers, "Content-Disposition"));
+  text = body_text (html);
+  g_assert_true (g_str_has_prefix (text, "<!DOCTYPE html>"));
+
+  ok = get (v4, path);
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_cmpstr (content_type (ok), ==, "application/octet-stream");
+}
+
 static void
 test_fault_times (void)
 {
@@ -1348,6 +1378,8 @@ main (int   argc,
   g_test_add_func ("/fake-nbia/get-image/big-series", test_get_image_big);
   g_test_add_func ("/fake-nbia/determinism", test_determinism);
   g_test_add_func ("/fake-nbia/fault/http", test_fault_http);
+  g_test_add_func ("/fake-nbia/fault/retry-after-long-and-html",
+                   test_fault_retry_after_long_and_html);
   g_test_add_func ("/fake-nbia/fault/times", test_fault_times);
   g_test_add_func ("/fake-nbia/fault/malformed-json", test_fault_malformed_json);
   g_test_add_func ("/fake-nbia/fault/drop", test_fault_drop);
