@@ -81,6 +81,8 @@ typedef struct
   const char *method;
   GPtrArray *params;         /* Param: the query string, or the form of a POST */
   GPtrArray *query;          /* Param: the query string */
+  gboolean   no_counts;      /* the no-counts fault applies */
+  char      *no_counts_uid;  /* to this series' row only; NULL: every row */
 } Request;
 
 typedef struct
@@ -133,6 +135,7 @@ static void
 request_free (Request *req)
 {
   g_free (req->endpoint);
+  g_free (req->no_counts_uid);
   g_clear_pointer (&req->params, g_ptr_array_unref);
   g_clear_pointer (&req->query, g_ptr_array_unref);
   g_free (req);
@@ -536,7 +539,17 @@ typedef struct
   guint      version;
   gboolean   updated;        /* v1 getUpdatedSeries' shorter row */
   gboolean   cart;           /* v1 getContentsByName */
+  const Request *req;        /* for the no-counts fault */
 } SeriesRows;
+
+/* Whether the no-counts fault takes ImageCount and FileSize out of this row. */
+static gboolean
+counts_hidden (const Request *req,
+               const char    *series_uid)
+{
+  return req != NULL && req->no_counts &&
+         (req->no_counts_uid == NULL || strcmp (req->no_counts_uid, series_uid) == 0);
+}
 
 static void
 series_row (const FakeArchive *a,
@@ -553,6 +566,7 @@ series_row (const FakeArchive *a,
   gboolean v4 = rows->version == 4;
   char series_uid[FAKE_UID_MAX], study_uid[FAKE_UID_MAX], patient_id[FAKE_STR_MAX];
   char series_date[32], released[32], submitted[32], study_date[32], age[16];
+  gboolean counts;
   const char *body_part = s->body_part == FAKE_NONE ? NULL : fake_body_parts[s->body_part];
   const char *third_party = s->third_party == FAKE_NONE ? NULL
                             : (s->third_party ? "YES" : "NO");
@@ -560,6 +574,7 @@ series_row (const FakeArchive *a,
   fake_archive_series_uid (a, index, series_uid);
   fake_archive_study_uid (a, s->study, study_uid);
   fake_archive_patient_id (a, st->patient, patient_id);
+  counts = !counts_hidden (rows->req, series_uid);
   if (v4)
     {
       date_v4 (st->day, series_date);
@@ -598,7 +613,8 @@ series_row (const FakeArchive *a,
   fake_table_string (t, "Manufacturer", fake_manufacturer_name (s->manufacturer));
   fake_table_string (t, "ManufacturerModelName", fake_manufacturer_model (s->manufacturer));
   fake_table_string (t, "SoftwareVersions", fake_manufacturer_software (s->manufacturer));
-  fake_table_int (t, "ImageCount", s->n_images);
+  if (counts)
+    fake_table_int (t, "ImageCount", s->n_images);
   if (rows->cart)
     {
       fake_table_string (t, "Date Released", released);
@@ -615,7 +631,8 @@ series_row (const FakeArchive *a,
   fake_table_string (t, "LicenseName", l->long_name);
   fake_table_string (t, "LicenseURI", l->url);
   fake_table_string (t, v4 ? "DataDescriptionURI" : "CollectionURI", c->doi);
-  fake_table_int (t, "FileSize", s->file_size);
+  if (counts)
+    fake_table_int (t, "FileSize", s->file_size);
   if (v4)
     fake_table_string (t, "ReleasedStatus", "Yes");
   fake_table_string (t, "DateReleased", released);
@@ -730,6 +747,7 @@ get_series (FakeNbia      *self,
   filter_from_request (req, &f);
   rows.table = table;
   rows.version = req->version;
+  rows.req = req;
   foreach_series (self->archive, &f, series_row, &rows);
   finish_table (resp, table);
 }
@@ -1542,8 +1560,11 @@ get_series_meta_data_v1 (FakeNbia      *self,
   fake_table_string (table, "Manufacturer", manufacturer);
   fake_table_string (table, "Modality", fake_modalities[series->modality]);
   fake_table_string (table, "SOP Class UID", fake_modality_sop_class (series->modality));
-  fake_table_string (table, "Number of Images", images);
-  fake_table_string (table, "File Size", size);
+  if (!counts_hidden (req, series_uid))
+    {
+      fake_table_string (table, "Number of Images", images);
+      fake_table_string (table, "File Size", size);
+    }
   fake_table_string (table, "File Location", st->study_id ? study_id : "");
   fake_table_string (table, "Series Number", number);
   fake_table_string (table, "License Name", fake_licenses[c->license].long_name);
@@ -1694,12 +1715,14 @@ get_series_metadata_v4 (FakeNbia      *self,
       fake_table_string (table, "SliceThickness(mm)", "3.000000");
       fake_table_string (table, "SoftwareVersions",
                          fake_manufacturer_software (series->manufacturer));
-      fake_table_int (table, "ImageCount", series->n_images);
+      if (!counts_hidden (req, uids->pdata[i]))
+        fake_table_int (table, "ImageCount", series->n_images);
       fake_table_string (table, "MaxSubmissionTimestamp", submitted);
       fake_table_string (table, "LicenseName", l->long_name);
       fake_table_string (table, "LicenseURI", l->url);
       fake_table_string (table, "DataDescriptionURI", c->doi);
-      fake_table_int (table, "FileSize", series->file_size);
+      if (!counts_hidden (req, uids->pdata[i]))
+        fake_table_int (table, "FileSize", series->file_size);
       fake_table_string (table, "ReleasedStatus", "Yes");
       fake_table_string (table, "DateReleased", released);
       fake_table_string (table, "ThirdPartyAnalysis",
@@ -2351,6 +2374,7 @@ static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_MD5_ONLY_ZIP] = "md5-only-zip",
   [FAKE_NBIA_FAULT_ZIP_BOMB] = "zip-bomb",
   [FAKE_NBIA_FAULT_RETRY_AFTER_LONG] = "retry-after-long",
+  [FAKE_NBIA_FAULT_NO_COUNTS] = "no-counts",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == FAKE_NBIA_N_FAULTS);
@@ -2399,6 +2423,70 @@ take_fault (FakeNbia   *self,
     }
   g_mutex_unlock (&self->lock);
   return fault;
+}
+
+static void
+count_series (const FakeArchive *a,
+              guint32            series,
+              gpointer           user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Whether the answer to @req has a row for the series @uid. */
+static gboolean
+lists_series (FakeNbia      *self,
+              const Request *req,
+              const char    *uid)
+{
+  if (strcmp (req->endpoint, "getSeries") == 0)
+    {
+      guint n = 0;
+      Filter f;
+
+      filter_from_request (req, &f);
+      if (f.series_uid != NULL && strcmp (f.series_uid, uid) != 0)
+        return FALSE;
+      f.series_uid = uid;
+      foreach_series (self->archive, &f, count_series, &n);
+      return n > 0;
+    }
+  if (req->version == 4)
+    {
+      g_autoptr(GPtrArray) uids = form_list (req, "list", TRUE);
+
+      return g_ptr_array_find_with_equal_func (uids, uid, g_str_equal, NULL);
+    }
+  return g_strcmp0 (req_get (req, "SeriesInstanceUID"), uid) == 0;
+}
+
+/* Takes one use of no-counts for a series listing it applies to. */
+static void
+take_no_counts (FakeNbia *self,
+                Request  *req)
+{
+  g_autofree char *uid = NULL;
+  gboolean found = FALSE;
+
+  if (strcmp (req->endpoint, "getSeries") != 0 &&
+      strcmp (req->endpoint, req->version == 4 ? "getSeriesMetadata" : "getSeriesMetaData") != 0)
+    return;
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->faults->len && !found; i++)
+    {
+      FaultEntry *f = self->faults->pdata[i];
+
+      found = f->fault == FAKE_NBIA_FAULT_NO_COUNTS;
+      if (found)
+        uid = g_strdup (f->uid);
+    }
+  g_mutex_unlock (&self->lock);
+  if (!found || (uid != NULL && !lists_series (self, req, uid)))
+    return;
+  if (take_fault (self, FAULT_BIT (FAKE_NBIA_FAULT_NO_COUNTS), uid) == FAKE_NBIA_FAULT_NONE)
+    return;
+  req->no_counts = TRUE;
+  req->no_counts_uid = g_steal_pointer (&uid);
 }
 
 /* The series a request is about, for faults limited to one series. */
@@ -2472,6 +2560,7 @@ apply_pre_fault (FakeNbia      *self,
     case FAKE_NBIA_FAULT_EMPTY_ZIP:
     case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
     case FAKE_NBIA_FAULT_ZIP_BOMB:
+    case FAKE_NBIA_FAULT_NO_COUNTS:
     case FAKE_NBIA_N_FAULTS:
     default:
       g_assert_not_reached ();
@@ -2749,6 +2838,7 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_MALFORMED_JSON:
         case FAKE_NBIA_FAULT_HTML_PAGE:
         case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
+        case FAKE_NBIA_FAULT_NO_COUNTS:
         case FAKE_NBIA_N_FAULTS:
         default:
           break;
@@ -2795,6 +2885,7 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
         case FAKE_NBIA_FAULT_ZIP_BOMB:
         case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
+        case FAKE_NBIA_FAULT_NO_COUNTS:
         case FAKE_NBIA_N_FAULTS:
         default:
           break;
@@ -2914,7 +3005,9 @@ answer (FakeNbia          *self,
       !check_whitelist (ep, ep->form ? req->params : req->query, &resp))
     goto send;
 
-  if (strcmp (ep->method, "GET") == 0)
+  /* A listing without counts is made afresh and not kept. */
+  take_no_counts (self, req);
+  if (strcmp (ep->method, "GET") == 0 && !req->no_counts)
     {
       key = cache_key (req);
       if (cache_lookup (self, key, &resp))

@@ -29,6 +29,7 @@ typedef enum
   FAKE_NBIA_FAULT_MD5_ONLY_ZIP,    /* getImage: a ZIP of one empty md5hashes.csv, nothing else */
   FAKE_NBIA_FAULT_ZIP_BOMB,        /* getImage: the first DICOM inflates to bomb_bytes of zeros */
   FAKE_NBIA_FAULT_RETRY_AFTER_LONG,/* 503 + "Retry-After: 3600" */
+  FAKE_NBIA_FAULT_NO_COUNTS,       /* series rows without ImageCount and FileSize */
   FAKE_NBIA_N_FAULTS
 } FakeNbiaFault;
 

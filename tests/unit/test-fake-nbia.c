@@ -996,6 +996,120 @@ test_fault_retry_after_long_and_html (void)
 }
 
 static void
+test_fault_no_counts (void)
+{
+  FakeNbiaSeriesInfo a, b;
+  g_autoptr(Reply) all = NULL;
+  g_autoptr(Reply) normal = NULL;
+  g_autoptr(Reply) other = NULL;
+  g_autoptr(Reply) one = NULL;
+  g_autoptr(Reply) metadata = NULL;
+  g_autoptr(Reply) v1_rows = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) normal_rows = NULL;
+  g_autoptr(JsonArray) one_rows = NULL;
+  g_autoptr(JsonArray) other_rows = NULL;
+  g_autoptr(JsonArray) metadata_rows = NULL;
+  g_autoptr(JsonArray) v1_array = NULL;
+  g_autofree char *other_path = NULL;
+  g_autofree char *form = NULL;
+
+  fake_nbia_get_series (server, 0, &a);
+  fake_nbia_get_series (server, 1, &b);
+  fake_nbia_clear_faults (server);
+
+  /* Every row, once. */
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_NO_COUNTS, 1, NULL);
+  all = get (v4, "getSeries");
+  rows = parse_array (all);
+  normal = get (v4, "getSeries");
+  normal_rows = parse_array (normal);
+  g_assert_cmpuint (json_array_get_length (rows), ==, json_array_get_length (normal_rows));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      JsonObject *full = json_array_get_object_element (normal_rows, i);
+
+      g_assert_false (has_member (rows, i, "ImageCount"));
+      g_assert_false (has_member (rows, i, "FileSize"));
+      g_assert_true (has_member (normal_rows, i, "ImageCount"));
+      g_assert_true (has_member (normal_rows, i, "FileSize"));
+      g_assert_cmpuint (json_object_get_size (row) + 2, ==, json_object_get_size (full));
+      g_assert_cmpstr (string_member (rows, i, "SeriesInstanceUID"), ==,
+                       string_member (normal_rows, i, "SeriesInstanceUID"));
+    }
+
+  /* One series: a listing without it does not use the fault up. */
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_NO_COUNTS, 2, b.series_uid);
+  other_path = g_strdup_printf ("getSeries?SeriesInstanceUID=%s", a.series_uid);
+  other = get (v4, other_path);
+  other_rows = parse_array (other);
+  g_assert_true (has_member (other_rows, 0, "ImageCount"));
+  one = get (v4, "getSeries");
+  one_rows = parse_array (one);
+  for (guint i = 0; i < json_array_get_length (one_rows); i++)
+    {
+      gboolean hidden = g_strcmp0 (string_member (one_rows, i, "SeriesInstanceUID"),
+                                   b.series_uid) == 0;
+
+      g_assert_cmpint (has_member (one_rows, i, "ImageCount"), ==, !hidden);
+      g_assert_cmpint (has_member (one_rows, i, "FileSize"), ==, !hidden);
+    }
+
+  form = g_strdup_printf ("list=%s,%s&format=json", a.series_uid, b.series_uid);
+  metadata = post (v4, "getSeriesMetadata", form);
+  metadata_rows = parse_array (metadata);
+  g_assert_cmpuint (json_array_get_length (metadata_rows), ==, 2);
+  g_assert_true (has_member (metadata_rows, 0, "ImageCount"));
+  g_assert_true (has_member (metadata_rows, 0, "FileSize"));
+  g_assert_false (has_member (metadata_rows, 1, "ImageCount"));
+  g_assert_false (has_member (metadata_rows, 1, "FileSize"));
+  g_assert_true (has_member (metadata_rows, 1, "SeriesNumber"));
+
+  /* Used up. */
+  v1_rows = get (v1, "getSeries");
+  v1_array = parse_array (v1_rows);
+  for (guint i = 0; i < json_array_get_length (v1_array); i++)
+    g_assert_true (has_member (v1_array, i, "ImageCount"));
+  fake_nbia_clear_faults (server);
+}
+
+static void
+test_fault_no_counts_v1 (void)
+{
+  FakeNbiaSeriesInfo info;
+  g_autofree char *path = NULL;
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(Reply) meta = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) meta_rows = NULL;
+
+  fake_nbia_get_series (server, 2, &info);
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_NO_COUNTS, 2, info.series_uid);
+  path = g_strdup_printf ("getSeries?Collection=%s", info.collection);
+  r = get (v1, path);
+  rows = parse_array (r);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      gboolean hidden = g_strcmp0 (string_member (rows, i, "SeriesInstanceUID"),
+                                   info.series_uid) == 0;
+
+      g_assert_cmpint (has_member (rows, i, "ImageCount"), ==, !hidden);
+      g_assert_cmpint (has_member (rows, i, "FileSize"), ==, !hidden);
+      g_assert_true (has_member (rows, i, "Modality"));
+    }
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("getSeriesMetaData?SeriesInstanceUID=%s", info.series_uid);
+  meta = get (v1, path);
+  meta_rows = parse_array (meta);
+  g_assert_false (has_member (meta_rows, 0, "Number of Images"));
+  g_assert_false (has_member (meta_rows, 0, "File Size"));
+  g_assert_true (has_member (meta_rows, 0, "Series Number"));
+  fake_nbia_clear_faults (server);
+}
+
+static void
 test_fault_times (void)
 {
   guint before = fake_nbia_get_request_count (server, "getModalityValues");
@@ -1380,6 +1494,8 @@ main (int   argc,
   g_test_add_func ("/fake-nbia/fault/http", test_fault_http);
   g_test_add_func ("/fake-nbia/fault/retry-after-long-and-html",
                    test_fault_retry_after_long_and_html);
+  g_test_add_func ("/fake-nbia/fault/no-counts", test_fault_no_counts);
+  g_test_add_func ("/fake-nbia/fault/no-counts-v1", test_fault_no_counts_v1);
   g_test_add_func ("/fake-nbia/fault/times", test_fault_times);
   g_test_add_func ("/fake-nbia/fault/malformed-json", test_fault_malformed_json);
   g_test_add_func ("/fake-nbia/fault/drop", test_fault_drop);
