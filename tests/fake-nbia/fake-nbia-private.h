@@ -229,6 +229,7 @@ typedef enum
   FAKE_ZIP_EMPTY,            /* no entries at all */
   FAKE_ZIP_MD5_ONLY,         /* one empty md5hashes.csv */
   FAKE_ZIP_BOMB,             /* the first DICOM replaced by bomb_bytes of zeros */
+  FAKE_ZIP_TRICKLE,          /* one byte every trickle_ms */
 } FakeZipMode;
 
 /* Streams the ZIP of @series as the chunked body of @msg. */
@@ -237,7 +238,21 @@ void         fake_zip_serve            (const FakeArchive *archive,
                                         FakeZipFlags       flags,
                                         FakeZipMode        mode,
                                         guint64            bomb_bytes,
+                                        guint              trickle_ms,
                                         SoupServerMessage *msg);
+
+/* Appends what comes next of a body to @out; FALSE once nothing more will. */
+typedef gboolean (*FakeRefillFunc) (gpointer    data,
+                                    GByteArray *out);
+
+/* Sends the body of @msg (whose headers are set) one byte every @interval_ms,
+ * from a GSource on the thread-default context, taking the bytes from
+ * @refill; stops when the client goes away. @msg owns @data. */
+void         fake_trickle_serve        (SoupServerMessage *msg,
+                                        guint              interval_ms,
+                                        FakeRefillFunc     refill,
+                                        gpointer           data,
+                                        GDestroyNotify     destroy);
 /* Closes the connection of @msg (soon: call it once what was queued has been
  * written), after writing @tail (if not NULL) to the socket as raw bytes. */
 void         fake_close_after_written  (SoupServerMessage *msg,

@@ -2375,6 +2375,7 @@ static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_ZIP_BOMB] = "zip-bomb",
   [FAKE_NBIA_FAULT_RETRY_AFTER_LONG] = "retry-after-long",
   [FAKE_NBIA_FAULT_NO_COUNTS] = "no-counts",
+  [FAKE_NBIA_FAULT_TRICKLE] = "trickle",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == FAKE_NBIA_N_FAULTS);
@@ -2561,6 +2562,7 @@ apply_pre_fault (FakeNbia      *self,
     case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
     case FAKE_NBIA_FAULT_ZIP_BOMB:
     case FAKE_NBIA_FAULT_NO_COUNTS:
+    case FAKE_NBIA_FAULT_TRICKLE:
     case FAKE_NBIA_N_FAULTS:
     default:
       g_assert_not_reached ();
@@ -2646,6 +2648,35 @@ send_partial (SoupServerMessage *msg,
     {
       g_signal_connect (msg, "wrote-headers", G_CALLBACK (drop_wrote_chunk_cb), NULL);
     }
+}
+
+static gboolean
+bytes_refill (gpointer    data,
+              GByteArray *out)
+{
+  gsize length;
+  const guint8 *bytes = g_bytes_get_data (data, &length);
+
+  g_byte_array_append (out, bytes, length);
+  return FALSE;
+}
+
+/* The whole body under its Content-Length, one byte at a time. */
+static void
+send_trickle (SoupServerMessage *msg,
+              Response          *resp,
+              guint              interval_ms)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, resp->status, NULL);
+  if (resp->content_type != NULL)
+    soup_message_headers_replace (headers, "Content-Type", resp->content_type);
+  if (resp->disposition != NULL)
+    soup_message_headers_replace (headers, "Content-Disposition", resp->disposition);
+  soup_message_headers_set_content_length (headers, g_bytes_get_size (resp->body));
+  fake_trickle_serve (msg, interval_ms, bytes_refill, g_bytes_ref (resp->body),
+                      (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -2798,7 +2829,7 @@ finish_answer (FakeNbia          *self,
              FAULT_BIT (FAKE_NBIA_FAULT_ABSOLUTE_ENTRY) |
              FAULT_BIT (FAKE_NBIA_FAULT_EMPTY_ZIP) |
              FAULT_BIT (FAKE_NBIA_FAULT_MD5_ONLY_ZIP) |
-             FAULT_BIT (FAKE_NBIA_FAULT_ZIP_BOMB);
+             FAULT_BIT (FAKE_NBIA_FAULT_ZIP_BOMB) | FAULT_BIT (FAKE_NBIA_FAULT_TRICKLE);
       if (resp->zip_flags & FAKE_ZIP_MD5)
         mask |= FAULT_BIT (FAKE_NBIA_FAULT_WRONG_MD5);
       switch (take_fault (self, mask, uid))
@@ -2830,6 +2861,9 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_ZIP_BOMB:
           mode = FAKE_ZIP_BOMB;
           break;
+        case FAKE_NBIA_FAULT_TRICKLE:
+          mode = FAKE_ZIP_TRICKLE;
+          break;
         case FAKE_NBIA_FAULT_NONE:
         case FAKE_NBIA_FAULT_HTTP_429:
         case FAKE_NBIA_FAULT_HTTP_503:
@@ -2844,7 +2878,7 @@ finish_answer (FakeNbia          *self,
           break;
         }
       fake_zip_serve (self->archive, resp->zip_series, resp->zip_flags, mode,
-                      self->options.bomb_bytes, msg);
+                      self->options.bomb_bytes, self->options.trickle_ms, msg);
       return;
     }
 
@@ -2854,6 +2888,8 @@ finish_answer (FakeNbia          *self,
                           strcmp (req->endpoint, "getM5HashForImage") == 0;
 
       mask = FAULT_BIT (FAKE_NBIA_FAULT_DROP) | FAULT_BIT (FAKE_NBIA_FAULT_STALL);
+      if (resp->body != NULL && g_bytes_get_size (resp->body) > 0)
+        mask |= FAULT_BIT (FAKE_NBIA_FAULT_TRICKLE);
       if (resp->is_json)
         mask |= FAULT_BIT (FAKE_NBIA_FAULT_MALFORMED_JSON);
       if (md5_text && resp->body != NULL)
@@ -2865,6 +2901,9 @@ finish_answer (FakeNbia          *self,
           return;
         case FAKE_NBIA_FAULT_STALL:
           send_partial (msg, resp, FALSE);
+          return;
+        case FAKE_NBIA_FAULT_TRICKLE:
+          send_trickle (msg, resp, self->options.trickle_ms);
           return;
         case FAKE_NBIA_FAULT_MALFORMED_JSON:
           make_malformed (resp);
@@ -3244,6 +3283,7 @@ fake_nbia_options_init (FakeNbiaOptions *options)
   options->latency_ms = 0;
   options->retry_after_s = 1;
   options->bomb_bytes = 256 * 1024 * 1024;
+  options->trickle_ms = 1000;
 }
 
 FakeNbia *

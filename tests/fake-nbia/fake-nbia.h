@@ -30,6 +30,7 @@ typedef enum
   FAKE_NBIA_FAULT_ZIP_BOMB,        /* getImage: the first DICOM inflates to bomb_bytes of zeros */
   FAKE_NBIA_FAULT_RETRY_AFTER_LONG,/* 503 + "Retry-After: 3600" */
   FAKE_NBIA_FAULT_NO_COUNTS,       /* series rows without ImageCount and FileSize */
+  FAKE_NBIA_FAULT_TRICKLE,         /* a 200 body sent one byte every trickle_ms */
   FAKE_NBIA_N_FAULTS
 } FakeNbiaFault;
 
@@ -44,6 +45,7 @@ typedef struct
   guint   latency_ms;      /* added before every answer; default 0 */
   guint   retry_after_s;   /* Retry-After sent with 429/503; default 1 */
   guint64 bomb_bytes;      /* what zip-bomb's entry inflates to; default 256 MiB */
+  guint   trickle_ms;      /* trickle: the pause between two bytes; default 1000 */
 } FakeNbiaOptions;
 
 typedef struct _FakeNbia FakeNbia;
@@ -70,8 +72,9 @@ char       *fake_nbia_get_url       (FakeNbia        *self,
 /* The next @times matching requests get @fault (0 = every request from now on).
  * @series_uid limits download faults to one series (NULL: any). Thread-safe.
  * Which requests match: http-*, retry-after-long and html-page (a 200
- * text/html page, getImage included), any NBIA request; drop and stall,
- * any 200 with a body (a listing gets a Content-Length for all of it and half
+ * text/html page, getImage included), any NBIA request; drop, stall and
+ * trickle, any 200 with a body (trickle: all of it, one byte at a time, the
+ * connection open meanwhile, until the client goes away) (a listing gets a Content-Length for all of it and half
  * the body; getImage half its DICOM data, then a chunk that never ends);
  * malformed-json, JSON answers; zip-truncated (a short but well-formed ZIP,
  * without md5hashes.csv), escaping-entry and absolute-entry (the first DICOM

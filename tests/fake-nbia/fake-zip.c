@@ -345,12 +345,134 @@ finished_cb (SoupServerMessage *msg,
   z->finished = TRUE;
 }
 
+static gboolean
+zip_refill (gpointer    data,
+            GByteArray *out)
+{
+  ZipStream *z = data;
+
+  produce (z);
+  g_byte_array_append (out, z->pending->data, z->pending->len);
+  g_byte_array_set_size (z->pending, 0);
+  return z->step != STEP_DONE;
+}
+
+/* ---- trickle ---- */
+
+typedef struct
+{
+  SoupServerMessage *msg;          /* not owned: the trickle lives as long as @msg */
+  GSource           *source;
+  GByteArray        *buf;
+  guint              offset;
+  gboolean           more;
+  gboolean           chunked;
+  FakeRefillFunc     refill;
+  gpointer           data;
+  GDestroyNotify     destroy;
+} Trickle;
+
+static void
+trickle_stop (Trickle *t)
+{
+  if (t->source != NULL)
+    {
+      g_source_destroy (t->source);
+      g_clear_pointer (&t->source, g_source_unref);
+    }
+}
+
+static void
+trickle_free (gpointer data)
+{
+  Trickle *t = data;
+
+  trickle_stop (t);
+  g_byte_array_unref (t->buf);
+  if (t->destroy != NULL)
+    t->destroy (t->data);
+  g_free (t);
+}
+
+static void
+trickle_gone_cb (SoupServerMessage *msg,
+                 Trickle           *t)
+{
+  trickle_stop (t);
+}
+
+/* One byte, or the end of the body. */
+static gboolean
+trickle_step (Trickle *t)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (t->msg);
+
+  while (t->offset == t->buf->len && t->more)
+    {
+      g_byte_array_set_size (t->buf, 0);
+      t->offset = 0;
+      t->more = t->refill (t->data, t->buf);
+    }
+  if (t->offset < t->buf->len)
+    {
+      soup_message_body_append (body, SOUP_MEMORY_COPY, t->buf->data + t->offset++, 1);
+      return TRUE;
+    }
+  if (t->chunked)
+    soup_message_body_complete (body);
+  return FALSE;
+}
+
+static gboolean
+trickle_cb (gpointer data)
+{
+  Trickle *t = data;
+  gboolean more = trickle_step (t);
+
+  soup_server_message_unpause (t->msg);
+  if (more)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&t->source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fake_trickle_serve (SoupServerMessage *msg,
+                    guint              interval_ms,
+                    FakeRefillFunc     refill,
+                    gpointer           data,
+                    GDestroyNotify     destroy)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  Trickle *t = g_new0 (Trickle, 1);
+
+  t->msg = msg;
+  t->buf = g_byte_array_new ();
+  t->more = TRUE;
+  t->chunked = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED;
+  t->refill = refill;
+  t->data = data;
+  t->destroy = destroy;
+  g_object_set_data_full (G_OBJECT (msg), "fake-nbia-trickle", t, trickle_free);
+  g_signal_connect (msg, "finished", G_CALLBACK (trickle_gone_cb), t);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (trickle_gone_cb), t);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+
+  /* The first byte goes with the headers; the message is not paused yet. */
+  if (!trickle_step (t))
+    return;
+  t->source = g_timeout_source_new (interval_ms);
+  g_source_set_callback (t->source, trickle_cb, t, NULL);
+  g_source_attach (t->source, g_main_context_get_thread_default ());
+}
+
 void
 fake_zip_serve (const FakeArchive *archive,
                 guint32            series,
                 FakeZipFlags       flags,
                 FakeZipMode        mode,
                 guint64            bomb_bytes,
+                guint              trickle_ms,
                 SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
@@ -403,6 +525,11 @@ fake_zip_serve (const FakeArchive *archive,
   soup_message_headers_replace (headers, "Content-Disposition", disposition);
   soup_message_body_set_accumulate (body, FALSE);
 
+  if (mode == FAKE_ZIP_TRICKLE)
+    {
+      fake_trickle_serve (msg, trickle_ms, zip_refill, z, NULL);
+      return;
+    }
   while (z->queued < MAX_QUEUED && z->step != STEP_DONE && !z->stopped)
     {
       produce (z);

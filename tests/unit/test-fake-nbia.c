@@ -1339,6 +1339,140 @@ test_fault_zip_bomb (void)
   fake_nbia_free (bomb);
 }
 
+/* Reads what follows the headers of a raw HTTP/1.1 answer, counting the reads
+ * it took, until @max bytes or the end. */
+static GByteArray *
+read_raw_body (GInputStream *in,
+               gsize         max,
+               guint        *n_reads)
+{
+  g_autoptr(GByteArray) head = g_byte_array_new ();
+  GByteArray *body = g_byte_array_new ();
+  guint8 buf[4096];
+  gssize n;
+
+  *n_reads = 0;
+  while (body->len < max && (n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    {
+      const guint8 *end;
+
+      if (head != NULL)
+        {
+          g_byte_array_append (head, buf, n);
+          end = (const guint8 *) g_strstr_len ((const char *) head->data, head->len,
+                                               "\r\n\r\n");
+          if (end == NULL)
+            continue;
+          end += 4;
+          g_byte_array_append (body, end, head->data + head->len - end);
+          g_clear_pointer (&head, g_byte_array_unref);
+        }
+      else
+        {
+          g_byte_array_append (body, buf, n);
+        }
+      (*n_reads)++;
+    }
+  return body;
+}
+
+static GIOStream *
+raw_request (FakeNbia   *s,
+             const char *path)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+  g_autofree char *request = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", fake_nbia_get_port (s),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("GET /nbia-api/services/v4/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Connection: close\r\n\r\n", path);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  return G_IO_STREAM (connection);
+}
+
+static void
+test_fault_trickle (void)
+{
+  FakeNbiaOptions options;
+  FakeNbia *slow;
+  FakeNbiaSeriesInfo info;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *size_path = NULL;
+  g_autofree char *zip_path = NULL;
+  g_autoptr(Reply) normal = NULL;
+  g_autoptr(Reply) normal_zip = NULL;
+  g_autoptr(Reply) zip = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GIOStream) gone = NULL;
+  g_autoptr(GByteArray) body = NULL;
+  g_autoptr(GByteArray) start = NULL;
+  gint64 begin;
+  guint n_reads;
+
+  fake_nbia_options_init (&options);
+  g_assert_cmpuint (options.trickle_ms, ==, 1000);
+  options.n_series = 6;
+  options.trickle_ms = 30;
+  slow = fake_nbia_new (&options);
+  fake_nbia_start_in_thread (slow, 0, &error);
+  g_assert_no_error (error);
+  url = fake_nbia_get_url (slow, 4);
+  fake_nbia_get_series (slow, 0, &info);
+  size_path = g_strdup_printf ("getSeriesSize?SeriesInstanceUID=%s", info.series_uid);
+  normal = get (url, size_path);
+
+  /* A listing: the same bytes, one per read, 30 ms apart. */
+  fake_nbia_set_fault (slow, FAKE_NBIA_FAULT_TRICKLE, 1, NULL);
+  begin = g_get_monotonic_time ();
+  stream = raw_request (slow, size_path);
+  body = read_raw_body (g_io_stream_get_input_stream (stream), G_MAXSIZE, &n_reads);
+  g_assert_cmpmem (body->data, body->len, g_bytes_get_data (normal->body, NULL),
+                   g_bytes_get_size (normal->body));
+  g_assert_cmpint (g_get_monotonic_time () - begin, >=, (body->len - 1) * 30 * 1000 * 9 / 10);
+  /* Reads may merge bytes when the test is slow to run, not often. */
+  g_assert_cmpuint (n_reads, >=, body->len / 2);
+
+  /* getImage: a whole, valid ZIP, trickled. */
+  fake_nbia_clear_faults (slow);
+  zip_path = g_strdup_printf ("getImage?SeriesInstanceUID=%s", info.series_uid);
+  normal_zip = get (url, zip_path);
+  g_clear_pointer (&slow, fake_nbia_free);
+  options.trickle_ms = 1;
+  slow = fake_nbia_new (&options);
+  fake_nbia_start_in_thread (slow, 0, &error);
+  g_assert_no_error (error);
+  g_free (url);
+  url = fake_nbia_get_url (slow, 4);
+  fake_nbia_set_fault (slow, FAKE_NBIA_FAULT_TRICKLE, 1, NULL);
+  begin = g_get_monotonic_time ();
+  zip = get (url, zip_path);
+  g_assert_no_error (zip->error);
+  g_assert_cmpuint (zip->status, ==, 200);
+  g_assert_true (g_bytes_equal (zip->body, normal_zip->body));
+  g_assert_cmpint (g_get_monotonic_time () - begin, >=,
+                   (g_bytes_get_size (zip->body) - 1) * 1000 * 9 / 10);
+
+  /* The client goes away: the server stops and goes on answering others. */
+  fake_nbia_set_fault (slow, FAKE_NBIA_FAULT_TRICKLE, 1, NULL);
+  gone = raw_request (slow, zip_path);
+  start = read_raw_body (g_io_stream_get_input_stream (gone), 20, &n_reads);
+  g_assert_cmpuint (start->len, >=, 20);
+  g_io_stream_close (gone, NULL, NULL);
+  g_usleep (50 * 1000);
+  after = get (url, zip_path);
+  g_assert_cmpuint (after->status, ==, 200);
+  g_assert_true (g_bytes_equal (after->body, normal_zip->body));
+  fake_nbia_free (slow);
+}
+
 static void
 test_fault_one_series (void)
 {
@@ -1504,6 +1638,7 @@ main (int   argc,
   g_test_add_func ("/fake-nbia/fault/empty-zip", test_fault_empty_zip);
   g_test_add_func ("/fake-nbia/fault/md5-only-zip", test_fault_md5_only_zip);
   g_test_add_func ("/fake-nbia/fault/zip-bomb", test_fault_zip_bomb);
+  g_test_add_func ("/fake-nbia/fault/trickle", test_fault_trickle);
   g_test_add_func ("/fake-nbia/fault/one-series", test_fault_one_series);
   g_test_add_func ("/fake-nbia/control", test_control_endpoints);
   g_test_add_func ("/fake-nbia/program", test_program);
