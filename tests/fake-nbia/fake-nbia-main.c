@@ -95,7 +95,7 @@ main (int   argc,
   FakeNbiaOptions options;
   gint64 port = 0, series = 40, seed = 1, images_max = 6, image_rows = 16;
   gint64 big_series_bytes = 0, latency = 0, retry_after = 1;
-  gint64 bomb_bytes = 256 * 1024 * 1024, trickle_ms = 1000;
+  gint64 bomb_bytes = 256 * 1024 * 1024, trickle_ms = 1000, colliding_pairs = 0;
   g_auto(GStrv) faults = NULL;
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT64, &port, "Port (0: a free one)", "N" },
@@ -107,6 +107,8 @@ main (int   argc,
       "Add a series of about this size in collection Big-Series", "N" },
     { "latency", 0, 0, G_OPTION_ARG_INT64, &latency, "Delay before every answer", "MS" },
     { "retry-after", 0, 0, G_OPTION_ARG_INT64, &retry_after, "Retry-After of 429/503 (1)", "S" },
+    { "colliding-pairs", 0, 0, G_OPTION_ARG_INT64, &colliding_pairs,
+      "Pairs of series in one study with the same folder name (0)", "N" },
     { "bomb-bytes", 0, 0, G_OPTION_ARG_INT64, &bomb_bytes,
       "What zip-bomb's entry inflates to (268435456)", "N" },
     { "trickle-ms", 0, 0, G_OPTION_ARG_INT64, &trickle_ms,
@@ -162,6 +164,9 @@ main (int   argc,
   if (!parse_uint ("retry-after", retry_after, 86400, &value))
     return 2;
   options.retry_after_s = value;
+  if (!parse_uint ("colliding-pairs", colliding_pairs, 1000000, &value))
+    return 2;
+  options.colliding_pairs = value;
   if (!parse_uint ("bomb-bytes", bomb_bytes, G_GINT64_CONSTANT (1) << 40, &value))
     return 2;
   options.bomb_bytes = value;

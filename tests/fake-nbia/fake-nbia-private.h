@@ -100,6 +100,8 @@ typedef struct
   FakeSeries     *series;
   guint32         seed;
   const char    **collection_names;  /* NULL-terminated */
+  guint32         n_colliding;  /* pairs of series with the same folder name */
+  guint32        *colliding;    /* first, second, first, second, ... */
 } FakeArchive;
 
 /* fake-archive.c */
@@ -107,7 +109,8 @@ FakeArchive *fake_archive_new          (guint              n_series,
                                         guint32            seed,
                                         guint              images_max,
                                         guint              image_rows,
-                                        guint64            big_series_bytes);
+                                        guint64            big_series_bytes,
+                                        guint              colliding_pairs);
 void         fake_archive_free         (FakeArchive       *archive);
 
 extern const FakeLicense fake_licenses[];

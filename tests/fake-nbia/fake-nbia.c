@@ -3302,7 +3302,8 @@ fake_nbia_new (const FakeNbiaOptions *options)
   self->archive = fake_archive_new (self->options.n_series, self->options.seed,
                                     self->options.images_per_series_max,
                                     self->options.image_rows,
-                                    self->options.big_series_bytes);
+                                    self->options.big_series_bytes,
+                                    self->options.colliding_pairs);
   g_mutex_init (&self->lock);
   g_mutex_init (&self->start_lock);
   g_cond_init (&self->start_cond);
@@ -3570,6 +3571,7 @@ fake_nbia_get_series (FakeNbia           *self,
   const FakeSeries *s;
   const FakeStudy *st;
   char series_uid[FAKE_UID_MAX], study_uid[FAKE_UID_MAX], patient_id[FAKE_STR_MAX];
+  char number[16];
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (info != NULL);
@@ -3581,6 +3583,7 @@ fake_nbia_get_series (FakeNbia           *self,
   fake_archive_series_uid (a, index, series_uid);
   fake_archive_study_uid (a, s->study, study_uid);
   fake_archive_patient_id (a, st->patient, patient_id);
+  g_snprintf (number, sizeof number, "%u", s->series_number);
 
   info->collection = fake_series_collection (a, index)->name;
   info->modality = fake_modalities[s->modality];
@@ -3593,6 +3596,7 @@ fake_nbia_get_series (FakeNbia           *self,
   info->patient_id = g_string_chunk_insert_const (self->strings, patient_id);
   info->study_uid = g_string_chunk_insert_const (self->strings, study_uid);
   info->series_uid = g_string_chunk_insert_const (self->strings, series_uid);
+  info->series_number = g_string_chunk_insert_const (self->strings, number);
   g_mutex_unlock (&self->lock);
 }
 
@@ -3622,6 +3626,23 @@ fake_nbia_get_cart (FakeNbia   *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   return cart_series (self->archive, name);
+}
+
+gboolean
+fake_nbia_get_colliding_pair (FakeNbia *self,
+                              guint     k,
+                              guint    *first_index,
+                              guint    *second_index)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (k >= self->archive->n_colliding)
+    return FALSE;
+  if (first_index != NULL)
+    *first_index = self->archive->colliding[2 * k];
+  if (second_index != NULL)
+    *second_index = self->archive->colliding[2 * k + 1];
+  return TRUE;
 }
 
 char *

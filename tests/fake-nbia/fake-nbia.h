@@ -46,6 +46,8 @@ typedef struct
   guint   retry_after_s;   /* Retry-After sent with 429/503; default 1 */
   guint64 bomb_bytes;      /* what zip-bomb's entry inflates to; default 256 MiB */
   guint   trickle_ms;      /* trickle: the pause between two bytes; default 1000 */
+  guint   colliding_pairs; /* pairs of series in one study whose Data Retriever folder
+                              names (tcia-api.md §5.3) are the same; default 0 */
 } FakeNbiaOptions;
 
 typedef struct _FakeNbia FakeNbia;
@@ -117,6 +119,7 @@ typedef struct
   const char *series_description;
   guint       image_count;
   guint64     file_size;       /* exact sum of the DICOM files' sizes */
+  const char *series_number;   /* "3", as SeriesNumber (0020,0011) has it */
 } FakeNbiaSeriesInfo;
 
 guint       fake_nbia_get_n_series  (FakeNbia        *self);
@@ -136,6 +139,15 @@ gint        fake_nbia_find_series   (FakeNbia        *self,
  * series of each collection). */
 GArray     *fake_nbia_get_cart      (FakeNbia        *self,
                                      const char      *name);
+/* The @k-th pair of colliding_pairs (from 0): series indexes in one study with
+ * the same SeriesNumber and SeriesDescription, and SeriesInstanceUIDs that
+ * differ but end in the same five digits. The pairs are the first two series of
+ * the first studies that have two (if too few, a study is given the first
+ * series of the patient's next study). FALSE when there is no such pair. */
+gboolean    fake_nbia_get_colliding_pair (FakeNbia   *self,
+                                     guint            k,
+                                     guint           *first_index,
+                                     guint           *second_index);
 /* Lower-case hex MD5 of one DICOM file, as md5hashes.csv has it. */
 char       *fake_nbia_get_image_md5 (FakeNbia        *self,
                                      guint            series,
