@@ -126,9 +126,15 @@ main (int   argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
-                                "Faults: http-429 http-503 http-500 http-400 drop zip-truncated "
-                                "wrong-md5\n  escaping-entry absolute-entry malformed-json stall "
-                                "html-page empty-zip\n  md5-only-zip zip-bomb\nControl: /fake-nbia/fault?name=&times=&uid=, "
+                                "Faults: http-429 http-503 http-500 http-400 retry-after-long "
+                                "(503, Retry-After: 3600)\n"
+                                "  html-page drop stall trickle (one byte every --trickle-ms)\n"
+                                "  malformed-json no-counts (series rows without ImageCount, "
+                                "FileSize)\n"
+                                "  zip-truncated wrong-md5 escaping-entry absolute-entry "
+                                "empty-zip md5-only-zip\n"
+                                "  zip-bomb (the first DICOM inflates to --bomb-bytes of zeros)\n"
+                                "Control: /fake-nbia/fault?name=&times=&uid=, "
                                 "/fake-nbia/clear, /fake-nbia/latency?ms=,\n"
                                 "  /fake-nbia/stats[?endpoint=]");
   if (!g_option_context_parse (context, &argc, &argv, &error))

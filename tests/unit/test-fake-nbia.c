@@ -1687,6 +1687,11 @@ test_control_endpoints (void)
   fake_nbia_clear_faults (server);
   set = get (base, "/fake-nbia/fault?name=http-429&times=1");
   g_assert_cmpuint (set->status, ==, 200);
+  for (FakeNbiaFault f = FAKE_NBIA_FAULT_NONE + 1; f < FAKE_NBIA_N_FAULTS; f++)
+    g_assert_cmpint (fake_nbia_fault_from_string (fake_nbia_fault_to_string (f)), ==, f);
+  g_assert_cmpint (fake_nbia_fault_from_string ("zip-bomb"), ==, FAKE_NBIA_FAULT_ZIP_BOMB);
+  g_assert_cmpint (fake_nbia_fault_from_string ("retry-after-long"), ==,
+                   FAKE_NBIA_FAULT_RETRY_AFTER_LONG);
   bad = get (base, "/fake-nbia/fault?name=no-such-fault");
   g_assert_cmpuint (bad->status, ==, 400);
   faulty = get (v4, "getCollectionValues");
