@@ -422,12 +422,27 @@ fake_archive_study_uid (const FakeArchive *a,
   format_uid (a, c->uid_root, KIND_STUDY, study, 8, buf);
 }
 
+#define FOLDER_UID_DIGITS 5
+
+/* The second series of a colliding pair ends its UID with the first's last
+ * five digits (tcia-api.md §5.3); the rest of it stays its own. */
 void
 fake_archive_series_uid (const FakeArchive *a,
                          guint32            series,
                          char               buf[FAKE_UID_MAX])
 {
   format_uid (a, fake_series_collection (a, series)->uid_root, KIND_SERIES, series, 8, buf);
+  for (guint32 k = 0; k < a->n_colliding; k++)
+    if (a->colliding[2 * k + 1] == series)
+      {
+        guint32 first = a->colliding[2 * k];
+        char tail[FAKE_UID_MAX];
+        gsize len = strlen (buf);
+
+        format_uid (a, fake_series_collection (a, first)->uid_root, KIND_SERIES, first, 8, tail);
+        memcpy (buf + len - FOLDER_UID_DIGITS, tail + strlen (tail) - FOLDER_UID_DIGITS,
+                FOLDER_UID_DIGITS);
+      }
 }
 
 void
@@ -469,10 +484,20 @@ fake_archive_find_series (const FakeArchive *a,
   gint64 index = uid_index (uid, 8);
   char buf[FAKE_UID_MAX];
 
-  if (index < 0 || index >= a->n_series)
-    return -1;
-  fake_archive_series_uid (a, index, buf);
-  return strcmp (buf, uid) == 0 ? index : -1;
+  if (index >= 0 && index < a->n_series)
+    {
+      fake_archive_series_uid (a, index, buf);
+      if (strcmp (buf, uid) == 0)
+        return index;
+    }
+  /* A colliding pair's second series does not end with its own index. */
+  for (guint32 k = 0; uid != NULL && k < a->n_colliding; k++)
+    {
+      fake_archive_series_uid (a, a->colliding[2 * k + 1], buf);
+      if (strcmp (buf, uid) == 0)
+        return a->colliding[2 * k + 1];
+    }
+  return -1;
 }
 
 gint64
@@ -741,12 +766,61 @@ build_big_series (FakeArchive *a,
   };
 }
 
+static void
+add_pair (FakeArchive *a,
+          guint32      first)
+{
+  FakeSeries *s1 = &a->series[first];
+  FakeSeries *s2 = &a->series[first + 1];
+
+  s2->series_number = s1->series_number;
+  s2->description = s1->description;
+  a->colliding[2 * a->n_colliding] = first;
+  a->colliding[2 * a->n_colliding + 1] = first + 1;
+  a->n_colliding++;
+}
+
+/* The first two series of the first @n_pairs studies that have two, or failing
+ * that, of studies given the first series of the next study of the same
+ * patient, get the same SeriesNumber, SeriesDescription and UID tail. */
+static void
+make_collisions (FakeArchive *a,
+                 guint        n_pairs,
+                 guint32      n_studies)
+{
+  g_autofree gboolean *used = g_new0 (gboolean, MAX (1, n_studies));
+
+  a->colliding = g_new0 (guint32, 2 * MAX (1, n_pairs));
+  for (guint32 st = 0; st < n_studies && a->n_colliding < n_pairs; st++)
+    if (a->studies[st].n_series >= 2)
+      {
+        used[st] = TRUE;
+        add_pair (a, a->studies[st].first_series);
+      }
+  for (guint32 st = 0; st + 1 < n_studies && a->n_colliding < n_pairs; st++)
+    {
+      FakeStudy *study = &a->studies[st];
+      FakeStudy *next = &a->studies[st + 1];
+
+      if (used[st] || used[st + 1] || study->n_series != 1 || next->n_series < 2 ||
+          next->patient != study->patient)
+        continue;
+      a->series[next->first_series].study = st;
+      study->n_series++;
+      next->first_series++;
+      next->n_series--;
+      used[st] = used[st + 1] = TRUE;
+      add_pair (a, study->first_series);
+    }
+}
+
 FakeArchive *
 fake_archive_new (guint   n_series,
                   guint32 seed,
                   guint   images_max,
                   guint   image_rows,
-                  guint64 big_series_bytes)
+                  guint64 big_series_bytes,
+                  guint   colliding_pairs)
 {
   FakeArchive *a = g_new0 (FakeArchive, 1);
   guint n_regular = n_collections_for (n_series);
@@ -856,6 +930,8 @@ fake_archive_new (guint   n_series,
   a->n_studies = study + (big ? 1 : 0);
   if (big)
     build_big_series (a, big_series_bytes);
+  if (colliding_pairs > 0)
+    make_collisions (a, colliding_pairs, study);
 
   for (guint32 i = 0; i < a->n_series; i++)
     a->series[i].file_size = fake_dicom_series_size (a, i);
@@ -883,6 +959,7 @@ fake_archive_free (FakeArchive *a)
   g_free (a->patients);
   g_free (a->studies);
   g_free (a->series);
+  g_free (a->colliding);
   g_free (a->collection_names);
   g_free (a);
 }

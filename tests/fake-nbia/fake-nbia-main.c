@@ -95,6 +95,7 @@ main (int   argc,
   FakeNbiaOptions options;
   gint64 port = 0, series = 40, seed = 1, images_max = 6, image_rows = 16;
   gint64 big_series_bytes = 0, latency = 0, retry_after = 1;
+  gint64 bomb_bytes = 256 * 1024 * 1024, trickle_ms = 1000, colliding_pairs = 0;
   g_auto(GStrv) faults = NULL;
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT64, &port, "Port (0: a free one)", "N" },
@@ -106,6 +107,12 @@ main (int   argc,
       "Add a series of about this size in collection Big-Series", "N" },
     { "latency", 0, 0, G_OPTION_ARG_INT64, &latency, "Delay before every answer", "MS" },
     { "retry-after", 0, 0, G_OPTION_ARG_INT64, &retry_after, "Retry-After of 429/503 (1)", "S" },
+    { "colliding-pairs", 0, 0, G_OPTION_ARG_INT64, &colliding_pairs,
+      "Pairs of series in one study with the same folder name (0)", "N" },
+    { "bomb-bytes", 0, 0, G_OPTION_ARG_INT64, &bomb_bytes,
+      "What zip-bomb's entry inflates to (268435456)", "N" },
+    { "trickle-ms", 0, 0, G_OPTION_ARG_INT64, &trickle_ms,
+      "Pause between two bytes of the trickle fault (1000)", "MS" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
       "Inject a fault into the next TIMES (1; 0: all) matching requests", "NAME[:TIMES][@UID]" },
     { NULL }
@@ -119,9 +126,15 @@ main (int   argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
-                                "Faults: http-429 http-503 http-500 http-400 drop zip-truncated "
-                                "wrong-md5\n  escaping-entry absolute-entry malformed-json stall "
-                                "html-page\nControl: /fake-nbia/fault?name=&times=&uid=, "
+                                "Faults: http-429 http-503 http-500 http-400 retry-after-long "
+                                "(503, Retry-After: 3600)\n"
+                                "  html-page drop stall trickle (one byte every --trickle-ms)\n"
+                                "  malformed-json no-counts (series rows without ImageCount, "
+                                "FileSize)\n"
+                                "  zip-truncated wrong-md5 escaping-entry absolute-entry "
+                                "empty-zip md5-only-zip\n"
+                                "  zip-bomb (the first DICOM inflates to --bomb-bytes of zeros)\n"
+                                "Control: /fake-nbia/fault?name=&times=&uid=, "
                                 "/fake-nbia/clear, /fake-nbia/latency?ms=,\n"
                                 "  /fake-nbia/stats[?endpoint=]");
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -157,6 +170,15 @@ main (int   argc,
   if (!parse_uint ("retry-after", retry_after, 86400, &value))
     return 2;
   options.retry_after_s = value;
+  if (!parse_uint ("colliding-pairs", colliding_pairs, 1000000, &value))
+    return 2;
+  options.colliding_pairs = value;
+  if (!parse_uint ("bomb-bytes", bomb_bytes, G_GINT64_CONSTANT (1) << 40, &value))
+    return 2;
+  options.bomb_bytes = value;
+  if (!parse_uint ("trickle-ms", trickle_ms, 3600000, &value))
+    return 2;
+  options.trickle_ms = value;
   if (!parse_uint ("port", port, 65535, &value))
     return 2;
 

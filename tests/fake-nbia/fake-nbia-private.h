@@ -100,6 +100,8 @@ typedef struct
   FakeSeries     *series;
   guint32         seed;
   const char    **collection_names;  /* NULL-terminated */
+  guint32         n_colliding;  /* pairs of series with the same folder name */
+  guint32        *colliding;    /* first, second, first, second, ... */
 } FakeArchive;
 
 /* fake-archive.c */
@@ -107,7 +109,8 @@ FakeArchive *fake_archive_new          (guint              n_series,
                                         guint32            seed,
                                         guint              images_max,
                                         guint              image_rows,
-                                        guint64            big_series_bytes);
+                                        guint64            big_series_bytes,
+                                        guint              colliding_pairs);
 void         fake_archive_free         (FakeArchive       *archive);
 
 extern const FakeLicense fake_licenses[];
@@ -226,6 +229,10 @@ typedef enum
   FAKE_ZIP_ABSOLUTE_ENTRY,
   FAKE_ZIP_DROP,             /* stop half-way and close the connection */
   FAKE_ZIP_STALL,            /* stop half-way and keep the connection */
+  FAKE_ZIP_EMPTY,            /* no entries at all */
+  FAKE_ZIP_MD5_ONLY,         /* one empty md5hashes.csv */
+  FAKE_ZIP_BOMB,             /* the first DICOM replaced by bomb_bytes of zeros */
+  FAKE_ZIP_TRICKLE,          /* one byte every trickle_ms */
 } FakeZipMode;
 
 /* Streams the ZIP of @series as the chunked body of @msg. */
@@ -233,7 +240,22 @@ void         fake_zip_serve            (const FakeArchive *archive,
                                         guint32            series,
                                         FakeZipFlags       flags,
                                         FakeZipMode        mode,
+                                        guint64            bomb_bytes,
+                                        guint              trickle_ms,
                                         SoupServerMessage *msg);
+
+/* Appends what comes next of a body to @out; FALSE once nothing more will. */
+typedef gboolean (*FakeRefillFunc) (gpointer    data,
+                                    GByteArray *out);
+
+/* Sends the body of @msg (whose headers are set) one byte every @interval_ms,
+ * from a GSource on the thread-default context, taking the bytes from
+ * @refill; stops when the client goes away. @msg owns @data. */
+void         fake_trickle_serve        (SoupServerMessage *msg,
+                                        guint              interval_ms,
+                                        FakeRefillFunc     refill,
+                                        gpointer           data,
+                                        GDestroyNotify     destroy);
 /* Closes the connection of @msg (soon: call it once what was queued has been
  * written), after writing @tail (if not NULL) to the socket as raw bytes. */
 void         fake_close_after_written  (SoupServerMessage *msg,

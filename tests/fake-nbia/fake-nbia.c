@@ -81,6 +81,8 @@ typedef struct
   const char *method;
   GPtrArray *params;         /* Param: the query string, or the form of a POST */
   GPtrArray *query;          /* Param: the query string */
+  gboolean   no_counts;      /* the no-counts fault applies */
+  char      *no_counts_uid;  /* to this series' row only; NULL: every row */
 } Request;
 
 typedef struct
@@ -133,6 +135,7 @@ static void
 request_free (Request *req)
 {
   g_free (req->endpoint);
+  g_free (req->no_counts_uid);
   g_clear_pointer (&req->params, g_ptr_array_unref);
   g_clear_pointer (&req->query, g_ptr_array_unref);
   g_free (req);
@@ -536,7 +539,17 @@ typedef struct
   guint      version;
   gboolean   updated;        /* v1 getUpdatedSeries' shorter row */
   gboolean   cart;           /* v1 getContentsByName */
+  const Request *req;        /* for the no-counts fault */
 } SeriesRows;
+
+/* Whether the no-counts fault takes ImageCount and FileSize out of this row. */
+static gboolean
+counts_hidden (const Request *req,
+               const char    *series_uid)
+{
+  return req != NULL && req->no_counts &&
+         (req->no_counts_uid == NULL || strcmp (req->no_counts_uid, series_uid) == 0);
+}
 
 static void
 series_row (const FakeArchive *a,
@@ -553,6 +566,7 @@ series_row (const FakeArchive *a,
   gboolean v4 = rows->version == 4;
   char series_uid[FAKE_UID_MAX], study_uid[FAKE_UID_MAX], patient_id[FAKE_STR_MAX];
   char series_date[32], released[32], submitted[32], study_date[32], age[16];
+  gboolean counts;
   const char *body_part = s->body_part == FAKE_NONE ? NULL : fake_body_parts[s->body_part];
   const char *third_party = s->third_party == FAKE_NONE ? NULL
                             : (s->third_party ? "YES" : "NO");
@@ -560,6 +574,7 @@ series_row (const FakeArchive *a,
   fake_archive_series_uid (a, index, series_uid);
   fake_archive_study_uid (a, s->study, study_uid);
   fake_archive_patient_id (a, st->patient, patient_id);
+  counts = !counts_hidden (rows->req, series_uid);
   if (v4)
     {
       date_v4 (st->day, series_date);
@@ -598,7 +613,8 @@ series_row (const FakeArchive *a,
   fake_table_string (t, "Manufacturer", fake_manufacturer_name (s->manufacturer));
   fake_table_string (t, "ManufacturerModelName", fake_manufacturer_model (s->manufacturer));
   fake_table_string (t, "SoftwareVersions", fake_manufacturer_software (s->manufacturer));
-  fake_table_int (t, "ImageCount", s->n_images);
+  if (counts)
+    fake_table_int (t, "ImageCount", s->n_images);
   if (rows->cart)
     {
       fake_table_string (t, "Date Released", released);
@@ -615,7 +631,8 @@ series_row (const FakeArchive *a,
   fake_table_string (t, "LicenseName", l->long_name);
   fake_table_string (t, "LicenseURI", l->url);
   fake_table_string (t, v4 ? "DataDescriptionURI" : "CollectionURI", c->doi);
-  fake_table_int (t, "FileSize", s->file_size);
+  if (counts)
+    fake_table_int (t, "FileSize", s->file_size);
   if (v4)
     fake_table_string (t, "ReleasedStatus", "Yes");
   fake_table_string (t, "DateReleased", released);
@@ -730,6 +747,7 @@ get_series (FakeNbia      *self,
   filter_from_request (req, &f);
   rows.table = table;
   rows.version = req->version;
+  rows.req = req;
   foreach_series (self->archive, &f, series_row, &rows);
   finish_table (resp, table);
 }
@@ -1542,8 +1560,11 @@ get_series_meta_data_v1 (FakeNbia      *self,
   fake_table_string (table, "Manufacturer", manufacturer);
   fake_table_string (table, "Modality", fake_modalities[series->modality]);
   fake_table_string (table, "SOP Class UID", fake_modality_sop_class (series->modality));
-  fake_table_string (table, "Number of Images", images);
-  fake_table_string (table, "File Size", size);
+  if (!counts_hidden (req, series_uid))
+    {
+      fake_table_string (table, "Number of Images", images);
+      fake_table_string (table, "File Size", size);
+    }
   fake_table_string (table, "File Location", st->study_id ? study_id : "");
   fake_table_string (table, "Series Number", number);
   fake_table_string (table, "License Name", fake_licenses[c->license].long_name);
@@ -1694,12 +1715,14 @@ get_series_metadata_v4 (FakeNbia      *self,
       fake_table_string (table, "SliceThickness(mm)", "3.000000");
       fake_table_string (table, "SoftwareVersions",
                          fake_manufacturer_software (series->manufacturer));
-      fake_table_int (table, "ImageCount", series->n_images);
+      if (!counts_hidden (req, uids->pdata[i]))
+        fake_table_int (table, "ImageCount", series->n_images);
       fake_table_string (table, "MaxSubmissionTimestamp", submitted);
       fake_table_string (table, "LicenseName", l->long_name);
       fake_table_string (table, "LicenseURI", l->url);
       fake_table_string (table, "DataDescriptionURI", c->doi);
-      fake_table_int (table, "FileSize", series->file_size);
+      if (!counts_hidden (req, uids->pdata[i]))
+        fake_table_int (table, "FileSize", series->file_size);
       fake_table_string (table, "ReleasedStatus", "Yes");
       fake_table_string (table, "DateReleased", released);
       fake_table_string (table, "ThirdPartyAnalysis",
@@ -2330,7 +2353,8 @@ check_whitelist (const Endpoint *ep,
 #define FAULT_BIT(f) (1u << (f))
 #define PRE_FAULTS (FAULT_BIT (FAKE_NBIA_FAULT_HTTP_429) | FAULT_BIT (FAKE_NBIA_FAULT_HTTP_503) | \
                     FAULT_BIT (FAKE_NBIA_FAULT_HTTP_500) | FAULT_BIT (FAKE_NBIA_FAULT_HTTP_400) | \
-                    FAULT_BIT (FAKE_NBIA_FAULT_HTML_PAGE))
+                    FAULT_BIT (FAKE_NBIA_FAULT_HTML_PAGE) | \
+                    FAULT_BIT (FAKE_NBIA_FAULT_RETRY_AFTER_LONG))
 
 static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_NONE] = "none",
@@ -2346,6 +2370,12 @@ static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_MALFORMED_JSON] = "malformed-json",
   [FAKE_NBIA_FAULT_STALL] = "stall",
   [FAKE_NBIA_FAULT_HTML_PAGE] = "html-page",
+  [FAKE_NBIA_FAULT_EMPTY_ZIP] = "empty-zip",
+  [FAKE_NBIA_FAULT_MD5_ONLY_ZIP] = "md5-only-zip",
+  [FAKE_NBIA_FAULT_ZIP_BOMB] = "zip-bomb",
+  [FAKE_NBIA_FAULT_RETRY_AFTER_LONG] = "retry-after-long",
+  [FAKE_NBIA_FAULT_NO_COUNTS] = "no-counts",
+  [FAKE_NBIA_FAULT_TRICKLE] = "trickle",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == FAKE_NBIA_N_FAULTS);
@@ -2396,6 +2426,70 @@ take_fault (FakeNbia   *self,
   return fault;
 }
 
+static void
+count_series (const FakeArchive *a,
+              guint32            series,
+              gpointer           user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Whether the answer to @req has a row for the series @uid. */
+static gboolean
+lists_series (FakeNbia      *self,
+              const Request *req,
+              const char    *uid)
+{
+  if (strcmp (req->endpoint, "getSeries") == 0)
+    {
+      guint n = 0;
+      Filter f;
+
+      filter_from_request (req, &f);
+      if (f.series_uid != NULL && strcmp (f.series_uid, uid) != 0)
+        return FALSE;
+      f.series_uid = uid;
+      foreach_series (self->archive, &f, count_series, &n);
+      return n > 0;
+    }
+  if (req->version == 4)
+    {
+      g_autoptr(GPtrArray) uids = form_list (req, "list", TRUE);
+
+      return g_ptr_array_find_with_equal_func (uids, uid, g_str_equal, NULL);
+    }
+  return g_strcmp0 (req_get (req, "SeriesInstanceUID"), uid) == 0;
+}
+
+/* Takes one use of no-counts for a series listing it applies to. */
+static void
+take_no_counts (FakeNbia *self,
+                Request  *req)
+{
+  g_autofree char *uid = NULL;
+  gboolean found = FALSE;
+
+  if (strcmp (req->endpoint, "getSeries") != 0 &&
+      strcmp (req->endpoint, req->version == 4 ? "getSeriesMetadata" : "getSeriesMetaData") != 0)
+    return;
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->faults->len && !found; i++)
+    {
+      FaultEntry *f = self->faults->pdata[i];
+
+      found = f->fault == FAKE_NBIA_FAULT_NO_COUNTS;
+      if (found)
+        uid = g_strdup (f->uid);
+    }
+  g_mutex_unlock (&self->lock);
+  if (!found || (uid != NULL && !lists_series (self, req, uid)))
+    return;
+  if (take_fault (self, FAULT_BIT (FAKE_NBIA_FAULT_NO_COUNTS), uid) == FAKE_NBIA_FAULT_NONE)
+    return;
+  req->no_counts = TRUE;
+  req->no_counts_uid = g_steal_pointer (&uid);
+}
+
 /* The series a request is about, for faults limited to one series. */
 static char *
 request_series_uid (FakeNbia      *self,
@@ -2439,6 +2533,10 @@ apply_pre_fault (FakeNbia      *self,
       set_text (resp, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain", "Service Unavailable");
       soup_message_headers_replace (headers, "Retry-After", retry);
       break;
+    case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
+      set_text (resp, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain", "Service Unavailable");
+      soup_message_headers_replace (headers, "Retry-After", "3600");
+      break;
     case FAKE_NBIA_FAULT_HTTP_500:
       set_server_error (resp);
       break;
@@ -2460,6 +2558,11 @@ apply_pre_fault (FakeNbia      *self,
     case FAKE_NBIA_FAULT_ABSOLUTE_ENTRY:
     case FAKE_NBIA_FAULT_MALFORMED_JSON:
     case FAKE_NBIA_FAULT_STALL:
+    case FAKE_NBIA_FAULT_EMPTY_ZIP:
+    case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
+    case FAKE_NBIA_FAULT_ZIP_BOMB:
+    case FAKE_NBIA_FAULT_NO_COUNTS:
+    case FAKE_NBIA_FAULT_TRICKLE:
     case FAKE_NBIA_N_FAULTS:
     default:
       g_assert_not_reached ();
@@ -2545,6 +2648,35 @@ send_partial (SoupServerMessage *msg,
     {
       g_signal_connect (msg, "wrote-headers", G_CALLBACK (drop_wrote_chunk_cb), NULL);
     }
+}
+
+static gboolean
+bytes_refill (gpointer    data,
+              GByteArray *out)
+{
+  gsize length;
+  const guint8 *bytes = g_bytes_get_data (data, &length);
+
+  g_byte_array_append (out, bytes, length);
+  return FALSE;
+}
+
+/* The whole body under its Content-Length, one byte at a time. */
+static void
+send_trickle (SoupServerMessage *msg,
+              Response          *resp,
+              guint              interval_ms)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, resp->status, NULL);
+  if (resp->content_type != NULL)
+    soup_message_headers_replace (headers, "Content-Type", resp->content_type);
+  if (resp->disposition != NULL)
+    soup_message_headers_replace (headers, "Content-Disposition", resp->disposition);
+  soup_message_headers_set_content_length (headers, g_bytes_get_size (resp->body));
+  fake_trickle_serve (msg, interval_ms, bytes_refill, g_bytes_ref (resp->body),
+                      (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -2694,7 +2826,10 @@ finish_answer (FakeNbia          *self,
       mask = FAULT_BIT (FAKE_NBIA_FAULT_DROP) | FAULT_BIT (FAKE_NBIA_FAULT_STALL) |
              FAULT_BIT (FAKE_NBIA_FAULT_ZIP_TRUNCATED) |
              FAULT_BIT (FAKE_NBIA_FAULT_ESCAPING_ENTRY) |
-             FAULT_BIT (FAKE_NBIA_FAULT_ABSOLUTE_ENTRY);
+             FAULT_BIT (FAKE_NBIA_FAULT_ABSOLUTE_ENTRY) |
+             FAULT_BIT (FAKE_NBIA_FAULT_EMPTY_ZIP) |
+             FAULT_BIT (FAKE_NBIA_FAULT_MD5_ONLY_ZIP) |
+             FAULT_BIT (FAKE_NBIA_FAULT_ZIP_BOMB) | FAULT_BIT (FAKE_NBIA_FAULT_TRICKLE);
       if (resp->zip_flags & FAKE_ZIP_MD5)
         mask |= FAULT_BIT (FAKE_NBIA_FAULT_WRONG_MD5);
       switch (take_fault (self, mask, uid))
@@ -2717,6 +2852,18 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_WRONG_MD5:
           mode = FAKE_ZIP_WRONG_MD5;
           break;
+        case FAKE_NBIA_FAULT_EMPTY_ZIP:
+          mode = FAKE_ZIP_EMPTY;
+          break;
+        case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
+          mode = FAKE_ZIP_MD5_ONLY;
+          break;
+        case FAKE_NBIA_FAULT_ZIP_BOMB:
+          mode = FAKE_ZIP_BOMB;
+          break;
+        case FAKE_NBIA_FAULT_TRICKLE:
+          mode = FAKE_ZIP_TRICKLE;
+          break;
         case FAKE_NBIA_FAULT_NONE:
         case FAKE_NBIA_FAULT_HTTP_429:
         case FAKE_NBIA_FAULT_HTTP_503:
@@ -2724,11 +2871,14 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_HTTP_400:
         case FAKE_NBIA_FAULT_MALFORMED_JSON:
         case FAKE_NBIA_FAULT_HTML_PAGE:
+        case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
+        case FAKE_NBIA_FAULT_NO_COUNTS:
         case FAKE_NBIA_N_FAULTS:
         default:
           break;
         }
-      fake_zip_serve (self->archive, resp->zip_series, resp->zip_flags, mode, msg);
+      fake_zip_serve (self->archive, resp->zip_series, resp->zip_flags, mode,
+                      self->options.bomb_bytes, self->options.trickle_ms, msg);
       return;
     }
 
@@ -2738,6 +2888,8 @@ finish_answer (FakeNbia          *self,
                           strcmp (req->endpoint, "getM5HashForImage") == 0;
 
       mask = FAULT_BIT (FAKE_NBIA_FAULT_DROP) | FAULT_BIT (FAKE_NBIA_FAULT_STALL);
+      if (resp->body != NULL && g_bytes_get_size (resp->body) > 0)
+        mask |= FAULT_BIT (FAKE_NBIA_FAULT_TRICKLE);
       if (resp->is_json)
         mask |= FAULT_BIT (FAKE_NBIA_FAULT_MALFORMED_JSON);
       if (md5_text && resp->body != NULL)
@@ -2749,6 +2901,9 @@ finish_answer (FakeNbia          *self,
           return;
         case FAKE_NBIA_FAULT_STALL:
           send_partial (msg, resp, FALSE);
+          return;
+        case FAKE_NBIA_FAULT_TRICKLE:
+          send_trickle (msg, resp, self->options.trickle_ms);
           return;
         case FAKE_NBIA_FAULT_MALFORMED_JSON:
           make_malformed (resp);
@@ -2765,6 +2920,11 @@ finish_answer (FakeNbia          *self,
         case FAKE_NBIA_FAULT_ESCAPING_ENTRY:
         case FAKE_NBIA_FAULT_ABSOLUTE_ENTRY:
         case FAKE_NBIA_FAULT_HTML_PAGE:
+        case FAKE_NBIA_FAULT_EMPTY_ZIP:
+        case FAKE_NBIA_FAULT_MD5_ONLY_ZIP:
+        case FAKE_NBIA_FAULT_ZIP_BOMB:
+        case FAKE_NBIA_FAULT_RETRY_AFTER_LONG:
+        case FAKE_NBIA_FAULT_NO_COUNTS:
         case FAKE_NBIA_N_FAULTS:
         default:
           break;
@@ -2884,7 +3044,9 @@ answer (FakeNbia          *self,
       !check_whitelist (ep, ep->form ? req->params : req->query, &resp))
     goto send;
 
-  if (strcmp (ep->method, "GET") == 0)
+  /* A listing without counts is made afresh and not kept. */
+  take_no_counts (self, req);
+  if (strcmp (ep->method, "GET") == 0 && !req->no_counts)
     {
       key = cache_key (req);
       if (cache_lookup (self, key, &resp))
@@ -3120,6 +3282,8 @@ fake_nbia_options_init (FakeNbiaOptions *options)
   options->big_series_bytes = 0;
   options->latency_ms = 0;
   options->retry_after_s = 1;
+  options->bomb_bytes = 256 * 1024 * 1024;
+  options->trickle_ms = 1000;
 }
 
 FakeNbia *
@@ -3138,7 +3302,8 @@ fake_nbia_new (const FakeNbiaOptions *options)
   self->archive = fake_archive_new (self->options.n_series, self->options.seed,
                                     self->options.images_per_series_max,
                                     self->options.image_rows,
-                                    self->options.big_series_bytes);
+                                    self->options.big_series_bytes,
+                                    self->options.colliding_pairs);
   g_mutex_init (&self->lock);
   g_mutex_init (&self->start_lock);
   g_cond_init (&self->start_cond);
@@ -3406,6 +3571,7 @@ fake_nbia_get_series (FakeNbia           *self,
   const FakeSeries *s;
   const FakeStudy *st;
   char series_uid[FAKE_UID_MAX], study_uid[FAKE_UID_MAX], patient_id[FAKE_STR_MAX];
+  char number[16];
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (info != NULL);
@@ -3417,6 +3583,7 @@ fake_nbia_get_series (FakeNbia           *self,
   fake_archive_series_uid (a, index, series_uid);
   fake_archive_study_uid (a, s->study, study_uid);
   fake_archive_patient_id (a, st->patient, patient_id);
+  g_snprintf (number, sizeof number, "%u", s->series_number);
 
   info->collection = fake_series_collection (a, index)->name;
   info->modality = fake_modalities[s->modality];
@@ -3429,6 +3596,7 @@ fake_nbia_get_series (FakeNbia           *self,
   info->patient_id = g_string_chunk_insert_const (self->strings, patient_id);
   info->study_uid = g_string_chunk_insert_const (self->strings, study_uid);
   info->series_uid = g_string_chunk_insert_const (self->strings, series_uid);
+  info->series_number = g_string_chunk_insert_const (self->strings, number);
   g_mutex_unlock (&self->lock);
 }
 
@@ -3458,6 +3626,23 @@ fake_nbia_get_cart (FakeNbia   *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   return cart_series (self->archive, name);
+}
+
+gboolean
+fake_nbia_get_colliding_pair (FakeNbia *self,
+                              guint     k,
+                              guint    *first_index,
+                              guint    *second_index)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (k >= self->archive->n_colliding)
+    return FALSE;
+  if (first_index != NULL)
+    *first_index = self->archive->colliding[2 * k];
+  if (second_index != NULL)
+    *second_index = self->archive->colliding[2 * k + 1];
+  return TRUE;
 }
 
 char *

@@ -25,6 +25,12 @@ typedef enum
   FAKE_NBIA_FAULT_MALFORMED_JSON,  /* JSON endpoints: a complete 200 body that is not valid JSON */
   FAKE_NBIA_FAULT_STALL,           /* the body stops half-way and the connection stays open */
   FAKE_NBIA_FAULT_HTML_PAGE,       /* a 200 text/html error page instead of data */
+  FAKE_NBIA_FAULT_EMPTY_ZIP,       /* getImage: a 200 whose ZIP has no entries at all */
+  FAKE_NBIA_FAULT_MD5_ONLY_ZIP,    /* getImage: a ZIP of one empty md5hashes.csv, nothing else */
+  FAKE_NBIA_FAULT_ZIP_BOMB,        /* getImage: the first DICOM inflates to bomb_bytes of zeros */
+  FAKE_NBIA_FAULT_RETRY_AFTER_LONG,/* 503 + "Retry-After: 3600" */
+  FAKE_NBIA_FAULT_NO_COUNTS,       /* series rows without ImageCount and FileSize */
+  FAKE_NBIA_FAULT_TRICKLE,         /* a 200 body sent one byte every trickle_ms */
   FAKE_NBIA_N_FAULTS
 } FakeNbiaFault;
 
@@ -38,6 +44,10 @@ typedef struct
                               whose DICOM files add up to about this many bytes */
   guint   latency_ms;      /* added before every answer; default 0 */
   guint   retry_after_s;   /* Retry-After sent with 429/503; default 1 */
+  guint64 bomb_bytes;      /* what zip-bomb's entry inflates to; default 256 MiB */
+  guint   trickle_ms;      /* trickle: the pause between two bytes; default 1000 */
+  guint   colliding_pairs; /* pairs of series in one study whose Data Retriever folder
+                              names (tcia-api.md §5.3) are the same; default 0 */
 } FakeNbiaOptions;
 
 typedef struct _FakeNbia FakeNbia;
@@ -63,13 +73,19 @@ char       *fake_nbia_get_url       (FakeNbia        *self,
 
 /* The next @times matching requests get @fault (0 = every request from now on).
  * @series_uid limits download faults to one series (NULL: any). Thread-safe.
- * Which requests match: http-* and html-page, any NBIA request; drop and stall,
- * any 200 with a body (a listing gets a Content-Length for all of it and half
+ * Which requests match: http-*, retry-after-long and html-page (a 200
+ * text/html page, getImage included), any NBIA request; drop, stall and
+ * trickle, any 200 with a body (trickle: all of it, one byte at a time, the
+ * connection open meanwhile, until the client goes away) (a listing gets a Content-Length for all of it and half
  * the body; getImage half its DICOM data, then a chunk that never ends);
  * malformed-json, JSON answers; zip-truncated (a short but well-formed ZIP,
  * without md5hashes.csv), escaping-entry and absolute-entry (the first DICOM
  * renamed), getImage and getImageWithMD5Hash; wrong-md5, ZIPs that carry
- * md5hashes.csv and the MD5 endpoints. With @series_uid, only requests whose
+ * md5hashes.csv and the MD5 endpoints; empty-zip (no entries), md5-only-zip (one
+ * empty md5hashes.csv) and zip-bomb, getImage and getImageWithMD5Hash. zip-bomb
+ * replaces the first DICOM with an entry of the same name, deflated as it is
+ * written, that inflates to bomb_bytes of zeros; the rest of the series follows
+ * and md5hashes.csv (if any) lists the original file's MD5, not the bomb's. With @series_uid, only requests whose
  * SeriesInstanceUID (or SOP instance's series) it is. Setting a fault again for
  * the same series replaces its count. */
 void        fake_nbia_set_fault     (FakeNbia        *self,
@@ -103,6 +119,7 @@ typedef struct
   const char *series_description;
   guint       image_count;
   guint64     file_size;       /* exact sum of the DICOM files' sizes */
+  const char *series_number;   /* "3", as SeriesNumber (0020,0011) has it */
 } FakeNbiaSeriesInfo;
 
 guint       fake_nbia_get_n_series  (FakeNbia        *self);
@@ -122,6 +139,15 @@ gint        fake_nbia_find_series   (FakeNbia        *self,
  * series of each collection). */
 GArray     *fake_nbia_get_cart      (FakeNbia        *self,
                                      const char      *name);
+/* The @k-th pair of colliding_pairs (from 0): series indexes in one study with
+ * the same SeriesNumber and SeriesDescription, and SeriesInstanceUIDs that
+ * differ but end in the same five digits. The pairs are the first two series of
+ * the first studies that have two (if too few, a study is given the first
+ * series of the patient's next study). FALSE when there is no such pair. */
+gboolean    fake_nbia_get_colliding_pair (FakeNbia   *self,
+                                     guint            k,
+                                     guint           *first_index,
+                                     guint           *second_index);
 /* Lower-case hex MD5 of one DICOM file, as md5hashes.csv has it. */
 char       *fake_nbia_get_image_md5 (FakeNbia        *self,
                                      guint            series,

@@ -16,6 +16,12 @@
 
 #define CHUNK_SIZE (256 * 1024)
 #define MAX_QUEUED 4
+/* zip-bomb: zeros go to libarchive this much at a time, and at most
+ * BOMB_ROUND of them between two chunks, so the server thread stays free. */
+#define BOMB_PIECE (64 * 1024)
+#define BOMB_ROUND (16 * 1024 * 1024)
+
+static const guint8 zeros[BOMB_PIECE];
 
 typedef struct archive_entry ArchiveEntry;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArchiveEntry, archive_entry_free)
@@ -23,6 +29,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArchiveEntry, archive_entry_free)
 typedef enum
 {
   STEP_LICENSE,
+  STEP_BOMB,
   STEP_IMAGES,
   STEP_MD5,
   STEP_CLOSE,
@@ -44,6 +51,7 @@ typedef struct
   guint              queued;
   guint64            uncompressed;
   guint64            stop_after;   /* drop/stall: uncompressed bytes to send */
+  guint64            bomb_left;    /* zip-bomb: zeros still to write */
   gboolean           stopped;
   gboolean           finished;     /* the message is done with, one way or another */
   time_t             mtime;
@@ -125,23 +133,31 @@ write_license (ZipStream *z)
 }
 
 static void
-write_image (ZipStream *z)
+image_name (ZipStream *z,
+            guint32    image,
+            char       name[FAKE_STR_MAX])
 {
   const FakeArchive *a = z->archive;
-  guint32 image = z->next_image++;
-  g_autoptr(GByteArray) file = fake_dicom_build (a, z->series, image);
-  g_autofree char *md5 = NULL;
-  char name[FAKE_STR_MAX];
 
   if (image == 0 && z->mode == FAKE_ZIP_ESCAPING_ENTRY)
-    g_strlcpy (name, "../escape.dcm", sizeof name);
+    g_strlcpy (name, "../escape.dcm", FAKE_STR_MAX);
   else if (image == 0 && z->mode == FAKE_ZIP_ABSOLUTE_ENTRY)
-    g_strlcpy (name, "/tmp/absolute.dcm", sizeof name);
+    g_strlcpy (name, "/tmp/absolute.dcm", FAKE_STR_MAX);
   else if (z->flags & FAKE_ZIP_NEW_NAMES)
     fake_archive_new_file_name (a, z->series, image, name);
   else
-    g_snprintf (name, sizeof name, "%08u.dcm", image + 1);
+    g_snprintf (name, FAKE_STR_MAX, "%08u.dcm", image + 1);
+}
 
+static void
+write_image (ZipStream *z)
+{
+  guint32 image = z->next_image++;
+  g_autoptr(GByteArray) file = fake_dicom_build (z->archive, z->series, image);
+  g_autofree char *md5 = NULL;
+  char name[FAKE_STR_MAX];
+
+  image_name (z, image, name);
   if (z->mode == FAKE_ZIP_WRONG_MD5 && image == 0)
     md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, name, -1);
   else
@@ -149,6 +165,44 @@ write_image (ZipStream *z)
   g_string_append_printf (z->md5_csv, "%s,%s\n", name, md5);
 
   write_entry (z, name, file->data, file->len);
+}
+
+/* The first image's entry, as zeros written a round at a time: it is never
+ * held whole, deflated or not. md5hashes.csv lists the real image's MD5. */
+static void
+write_bomb (ZipStream *z)
+{
+  guint64 round = 0;
+
+  if (z->next_image == 0)
+    {
+      g_autofree char *md5 = fake_dicom_md5 (z->archive, z->series, 0);
+      g_autoptr(ArchiveEntry) entry = archive_entry_new ();
+      char name[FAKE_STR_MAX];
+
+      image_name (z, 0, name);
+      g_string_append_printf (z->md5_csv, "%s,%s\n", name, md5);
+      archive_entry_set_pathname_utf8 (entry, name);
+      archive_entry_set_filetype (entry, AE_IFREG);
+      archive_entry_set_perm (entry, 0644);
+      archive_entry_set_mtime (entry, z->mtime, 0);
+      check (z, archive_write_header (z->zip, entry));
+      z->next_image = 1;
+    }
+  while (z->bomb_left > 0 && round < BOMB_ROUND)
+    {
+      gsize n = MIN (z->bomb_left, BOMB_PIECE);
+
+      if (archive_write_data (z->zip, zeros, n) < 0)
+        check (z, ARCHIVE_FATAL);
+      z->bomb_left -= n;
+      round += n;
+    }
+  if (z->bomb_left == 0)
+    {
+      check (z, archive_write_finish_entry (z->zip));
+      z->step = STEP_IMAGES;
+    }
 }
 
 /* Runs the archive forward until a chunk's worth is pending or it is over. */
@@ -162,9 +216,27 @@ produce (ZipStream *z)
       switch (z->step)
         {
         case STEP_LICENSE:
+          if (z->mode == FAKE_ZIP_EMPTY)
+            {
+              z->step = STEP_CLOSE;
+              break;
+            }
+          if (z->mode == FAKE_ZIP_MD5_ONLY)
+            {
+              write_entry (z, "md5hashes.csv", (const guint8 *) "", 0);
+              z->step = STEP_CLOSE;
+              break;
+            }
           if (z->flags & FAKE_ZIP_LICENSE)
             write_license (z);
-          z->step = STEP_IMAGES;
+          z->step = z->mode == FAKE_ZIP_BOMB ? STEP_BOMB : STEP_IMAGES;
+          break;
+
+        case STEP_BOMB:
+          write_bomb (z);
+          /* Zeros deflate to next to nothing: let a chunk out now and then. */
+          if (z->pending->len > 0)
+            return;
           break;
 
         case STEP_IMAGES:
@@ -273,11 +345,134 @@ finished_cb (SoupServerMessage *msg,
   z->finished = TRUE;
 }
 
+static gboolean
+zip_refill (gpointer    data,
+            GByteArray *out)
+{
+  ZipStream *z = data;
+
+  produce (z);
+  g_byte_array_append (out, z->pending->data, z->pending->len);
+  g_byte_array_set_size (z->pending, 0);
+  return z->step != STEP_DONE;
+}
+
+/* ---- trickle ---- */
+
+typedef struct
+{
+  SoupServerMessage *msg;          /* not owned: the trickle lives as long as @msg */
+  GSource           *source;
+  GByteArray        *buf;
+  guint              offset;
+  gboolean           more;
+  gboolean           chunked;
+  FakeRefillFunc     refill;
+  gpointer           data;
+  GDestroyNotify     destroy;
+} Trickle;
+
+static void
+trickle_stop (Trickle *t)
+{
+  if (t->source != NULL)
+    {
+      g_source_destroy (t->source);
+      g_clear_pointer (&t->source, g_source_unref);
+    }
+}
+
+static void
+trickle_free (gpointer data)
+{
+  Trickle *t = data;
+
+  trickle_stop (t);
+  g_byte_array_unref (t->buf);
+  if (t->destroy != NULL)
+    t->destroy (t->data);
+  g_free (t);
+}
+
+static void
+trickle_gone_cb (SoupServerMessage *msg,
+                 Trickle           *t)
+{
+  trickle_stop (t);
+}
+
+/* One byte, or the end of the body. */
+static gboolean
+trickle_step (Trickle *t)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (t->msg);
+
+  while (t->offset == t->buf->len && t->more)
+    {
+      g_byte_array_set_size (t->buf, 0);
+      t->offset = 0;
+      t->more = t->refill (t->data, t->buf);
+    }
+  if (t->offset < t->buf->len)
+    {
+      soup_message_body_append (body, SOUP_MEMORY_COPY, t->buf->data + t->offset++, 1);
+      return TRUE;
+    }
+  if (t->chunked)
+    soup_message_body_complete (body);
+  return FALSE;
+}
+
+static gboolean
+trickle_cb (gpointer data)
+{
+  Trickle *t = data;
+  gboolean more = trickle_step (t);
+
+  soup_server_message_unpause (t->msg);
+  if (more)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&t->source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fake_trickle_serve (SoupServerMessage *msg,
+                    guint              interval_ms,
+                    FakeRefillFunc     refill,
+                    gpointer           data,
+                    GDestroyNotify     destroy)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  Trickle *t = g_new0 (Trickle, 1);
+
+  t->msg = msg;
+  t->buf = g_byte_array_new ();
+  t->more = TRUE;
+  t->chunked = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED;
+  t->refill = refill;
+  t->data = data;
+  t->destroy = destroy;
+  g_object_set_data_full (G_OBJECT (msg), "fake-nbia-trickle", t, trickle_free);
+  g_signal_connect (msg, "finished", G_CALLBACK (trickle_gone_cb), t);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (trickle_gone_cb), t);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+
+  /* The first byte goes with the headers; the message is not paused yet. */
+  if (!trickle_step (t))
+    return;
+  t->source = g_timeout_source_new (interval_ms);
+  g_source_set_callback (t->source, trickle_cb, t, NULL);
+  g_source_attach (t->source, g_main_context_get_thread_default ());
+}
+
 void
 fake_zip_serve (const FakeArchive *archive,
                 guint32            series,
                 FakeZipFlags       flags,
                 FakeZipMode        mode,
+                guint64            bomb_bytes,
+                guint              trickle_ms,
                 SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
@@ -287,6 +482,7 @@ fake_zip_serve (const FakeArchive *archive,
   char uid[FAKE_UID_MAX];
   g_autofree char *disposition = NULL;
   char level[8];
+  guint64 total = s->file_size;
 
   z->archive = archive;
   z->series = series;
@@ -298,6 +494,11 @@ fake_zip_serve (const FakeArchive *archive,
   z->mtime = (time_t) fake_series_collection (archive, series)->released_day * 86400 + 43200;
   if (mode == FAKE_ZIP_DROP || mode == FAKE_ZIP_STALL)
     z->stop_after = MAX (1, s->file_size / 2);
+  if (mode == FAKE_ZIP_BOMB)
+    {
+      z->bomb_left = bomb_bytes;
+      total += bomb_bytes;
+    }
 
   z->zip = archive_write_new ();
   check (z, archive_write_set_format_zip (z->zip));
@@ -305,7 +506,7 @@ fake_zip_serve (const FakeArchive *archive,
   g_snprintf (level, sizeof level, "%u", s->compress_level);
   check (z, archive_write_set_format_option (z->zip, "zip", "compression-level", level));
   /* Java writes Zip64 records only when it must; so do we. */
-  if (s->file_size < G_GUINT64_CONSTANT (3500000000))
+  if (total < G_GUINT64_CONSTANT (3500000000))
     check (z, archive_write_set_format_option (z->zip, "zip", "zip64", NULL));
   check (z, archive_write_set_bytes_per_block (z->zip, 0));
   check (z, archive_write_set_bytes_in_last_block (z->zip, 1));
@@ -324,6 +525,11 @@ fake_zip_serve (const FakeArchive *archive,
   soup_message_headers_replace (headers, "Content-Disposition", disposition);
   soup_message_body_set_accumulate (body, FALSE);
 
+  if (mode == FAKE_ZIP_TRICKLE)
+    {
+      fake_trickle_serve (msg, trickle_ms, zip_refill, z, NULL);
+      return;
+    }
   while (z->queued < MAX_QUEUED && z->step != STEP_DONE && !z->stopped)
     {
       produce (z);

@@ -686,6 +686,7 @@ typedef struct
   GPtrArray *names;
   GPtrArray *md5s;             /* of each entry, computed here */
   GHashTable *listed;          /* md5hashes.csv: name -> hash */
+  GArray    *sizes;             /* guint64 of each entry */
   guint64    dicom_bytes;
   guint      n_dicoms;
   gboolean   all_dicm;
@@ -697,6 +698,7 @@ zip_contents_free (ZipContents *z)
 {
   g_ptr_array_unref (z->names);
   g_ptr_array_unref (z->md5s);
+  g_array_unref (z->sizes);
   g_hash_table_unref (z->listed);
   g_free (z);
 }
@@ -713,6 +715,7 @@ read_zip (GBytes *body)
 
   z->names = g_ptr_array_new_with_free_func (g_free);
   z->md5s = g_ptr_array_new_with_free_func (g_free);
+  z->sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
   z->listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   z->all_dicm = TRUE;
   archive_read_support_format_zip_streamable (a);
@@ -734,13 +737,14 @@ read_zip (GBytes *body)
       g_assert_cmpint (n, ==, 0);
       g_ptr_array_add (z->names, g_strdup (name));
       g_ptr_array_add (z->md5s, g_strdup (g_checksum_get_string (checksum)));
+      g_array_append_vals (z->sizes, &(guint64) { data->len }, 1);
       if (g_str_has_suffix (name, ".dcm"))
         {
           z->n_dicoms++;
           z->dicom_bytes += data->len;
           z->all_dicm &= data->len > 132 && memcmp (data->data + 128, "DICM", 4) == 0;
         }
-      if (strcmp (name, "md5hashes.csv") == 0)
+      if (strcmp (name, "md5hashes.csv") == 0 && data->len > 0)
         {
           g_autofree char *text = g_strndup ((char *) data->data, data->len);
           g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
@@ -881,6 +885,174 @@ test_get_image_big (void)
   fake_nbia_free (big);
 }
 
+/* ---- colliding folder names ---- */
+
+static gboolean
+contains (const guint8 *data,
+          gsize         length,
+          const char   *text)
+{
+  gsize n = strlen (text);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, text, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether every DICOM file of the getImage ZIP @body has @uid in it. */
+static guint
+dicoms_with_uid (GBytes     *body,
+                 const char *uid)
+{
+  struct archive *a = archive_read_new ();
+  struct archive_entry *entry;
+  guint n = 0;
+
+  archive_read_support_format_zip_streamable (a);
+  g_assert_cmpint (archive_read_open_memory (a, g_bytes_get_data (body, NULL),
+                                             g_bytes_get_size (body)), ==, ARCHIVE_OK);
+  while (archive_read_next_header (a, &entry) == ARCHIVE_OK)
+    {
+      g_autoptr(GByteArray) data = g_byte_array_new ();
+      guint8 buf[65536];
+      la_ssize_t r;
+
+      while ((r = archive_read_data (a, buf, sizeof buf)) > 0)
+        g_byte_array_append (data, buf, r);
+      if (g_str_has_suffix (archive_entry_pathname (entry), ".dcm") &&
+          contains (data->data, data->len, uid))
+        n++;
+    }
+  archive_read_free (a);
+  return n;
+}
+
+static void
+test_colliding_pairs (void)
+{
+  FakeNbiaOptions options;
+  FakeNbia *plain, *colliding;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GHashTable) paired = g_hash_table_new (NULL, NULL);
+  guint first, second;
+
+  fake_nbia_options_init (&options);
+  g_assert_cmpuint (options.colliding_pairs, ==, 0);
+  plain = fake_nbia_new (&options);
+  g_assert_false (fake_nbia_get_colliding_pair (plain, 0, &first, &second));
+  options.colliding_pairs = 3;
+  colliding = fake_nbia_new (&options);
+  fake_nbia_start_in_thread (colliding, 0, &error);
+  g_assert_no_error (error);
+  url = fake_nbia_get_url (colliding, 4);
+  g_assert_false (fake_nbia_get_colliding_pair (colliding, 3, &first, &second));
+
+  for (guint k = 0; fake_nbia_get_colliding_pair (colliding, k, &first, &second); k++)
+    {
+      FakeNbiaSeriesInfo a, b;
+      FakeNbiaSeriesInfo *pair[2] = { &a, &b };
+      gsize la, lb;
+
+      fake_nbia_get_series (colliding, first, &a);
+      fake_nbia_get_series (colliding, second, &b);
+      g_hash_table_add (paired, GUINT_TO_POINTER (first));
+      g_hash_table_add (paired, GUINT_TO_POINTER (second));
+      g_assert_cmpstr (a.study_uid, ==, b.study_uid);
+      g_assert_cmpstr (a.series_number, ==, b.series_number);
+      g_assert_cmpstr (a.series_description, ==, b.series_description);
+      g_assert_cmpstr (a.series_uid, !=, b.series_uid);
+      la = strlen (a.series_uid);
+      lb = strlen (b.series_uid);
+      g_assert_cmpuint (lb, <=, 64);
+      g_assert_true (g_regex_match_simple ("^[1-9][0-9]*(\\.(0|[1-9][0-9]*))+$", b.series_uid,
+                                           0, 0));
+      g_assert_cmpstr (a.series_uid + la - 5, ==, b.series_uid + lb - 5);
+      g_assert_cmpint (fake_nbia_find_series (colliding, a.series_uid), ==, first);
+      g_assert_cmpint (fake_nbia_find_series (colliding, b.series_uid), ==, second);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree char *path = NULL;
+          g_autofree char *rows_path = NULL;
+          g_autoptr(Reply) r = NULL;
+          g_autoptr(Reply) rows = NULL;
+          g_autoptr(JsonArray) array = NULL;
+          g_autoptr(ZipContents) z = NULL;
+
+          path = g_strdup_printf ("getImage?SeriesInstanceUID=%s&IncludeMD5=Yes",
+                                  pair[i]->series_uid);
+          r = get (url, path);
+          g_assert_cmpuint (r->status, ==, 200);
+          z = read_zip (r->body);
+          g_assert_cmpint (z->result, ==, ARCHIVE_EOF);
+          g_assert_cmpuint (z->n_dicoms, ==, pair[i]->image_count);
+          g_assert_cmpuint (z->dicom_bytes, ==, pair[i]->file_size);
+          g_assert_true (md5s_match (z));
+          g_assert_cmpuint (dicoms_with_uid (r->body, pair[i]->series_uid), ==,
+                            pair[i]->image_count);
+          g_assert_cmpuint (dicoms_with_uid (r->body, pair[1 - i]->series_uid), ==, 0);
+
+          rows_path = g_strdup_printf ("getSeries?SeriesInstanceUID=%s", pair[i]->series_uid);
+          rows = get (url, rows_path);
+          array = parse_array (rows);
+          g_assert_cmpuint (json_array_get_length (array), ==, 1);
+          g_assert_cmpstr (string_member (array, 0, "SeriesInstanceUID"), ==,
+                           pair[i]->series_uid);
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (paired), ==, 6);
+
+  /* The other series are as they were. */
+  g_assert_cmpuint (fake_nbia_get_n_series (colliding), ==, fake_nbia_get_n_series (plain));
+  for (guint i = 0; i < fake_nbia_get_n_series (plain); i++)
+    {
+      FakeNbiaSeriesInfo p, c;
+
+      if (g_hash_table_contains (paired, GUINT_TO_POINTER (i)))
+        continue;
+      fake_nbia_get_series (plain, i, &p);
+      fake_nbia_get_series (colliding, i, &c);
+      g_assert_cmpstr (p.series_uid, ==, c.series_uid);
+      g_assert_cmpstr (p.series_number, ==, c.series_number);
+      g_assert_cmpstr (p.series_description, ==, c.series_description);
+      g_assert_cmpuint (p.file_size, ==, c.file_size);
+    }
+  fake_nbia_free (colliding);
+  fake_nbia_free (plain);
+
+  /* More pairs than studies of two: studies are given a second series. */
+  options.colliding_pairs = 1000;
+  colliding = fake_nbia_new (&options);
+  {
+    g_autoptr(GHashTable) uids = g_hash_table_new (g_str_hash, g_str_equal);
+    guint k = 0;
+
+    for (; fake_nbia_get_colliding_pair (colliding, k, &first, &second); k++)
+      {
+        FakeNbiaSeriesInfo a, b;
+
+        fake_nbia_get_series (colliding, first, &a);
+        fake_nbia_get_series (colliding, second, &b);
+        g_assert_cmpstr (a.study_uid, ==, b.study_uid);
+        g_assert_cmpstr (a.series_number, ==, b.series_number);
+        g_assert_cmpstr (a.series_uid + strlen (a.series_uid) - 5, ==,
+                         b.series_uid + strlen (b.series_uid) - 5);
+      }
+    g_assert_cmpuint (k, >, 3);
+    for (guint i = 0; i < fake_nbia_get_n_series (colliding); i++)
+      {
+        FakeNbiaSeriesInfo info;
+
+        fake_nbia_get_series (colliding, i, &info);
+        g_assert_true (g_hash_table_add (uids, (gpointer) info.series_uid));
+        g_assert_cmpint (fake_nbia_find_series (colliding, info.series_uid), ==, i);
+      }
+  }
+  fake_nbia_free (colliding);
+}
+
 /* ---- determinism ---- */
 
 static GBytes *
@@ -959,6 +1131,150 @@ test_fault_http (void)
   ok = get (v4, "getCollectionValues");
   g_assert_cmpuint (ok->status, ==, 200);
   g_assert_cmpstr (content_type (ok), ==, "application/json");
+}
+
+/* An NBIA that needs an hour, and a maintenance page where a ZIP should be. */
+static void
+test_fault_retry_after_long_and_html (void)
+{
+  g_autofree char *path = series_path ("getImage", 0, NULL);
+  g_autoptr(Reply) busy = NULL;
+  g_autoptr(Reply) html = NULL;
+  g_autoptr(Reply) ok = NULL;
+  g_autofree char *text = NULL;
+
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_RETRY_AFTER_LONG, 1, NULL);
+  busy = get (v4, path);
+  g_assert_cmpuint (busy->status, ==, 503);
+  g_assert_cmpstr (soup_message_headers_get_one (busy->headers, "Retry-After"), ==, "3600");
+
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_HTML_PAGE, 1, NULL);
+  html = get (v4, path);
+  g_assert_no_error (html->error);
+  g_assert_cmpuint (html->status, ==, 200);
+  g_assert_true (g_str_has_prefix (content_type (html), "text/html"));
+  g_assert_null (soup_message_headers_get_one (html->headers, "Content-Disposition"));
+  text = body_text (html);
+  g_assert_true (g_str_has_prefix (text, "<!DOCTYPE html>"));
+
+  ok = get (v4, path);
+  g_assert_cmpuint (ok->status, ==, 200);
+  g_assert_cmpstr (content_type (ok), ==, "application/octet-stream");
+}
+
+static void
+test_fault_no_counts (void)
+{
+  FakeNbiaSeriesInfo a, b;
+  g_autoptr(Reply) all = NULL;
+  g_autoptr(Reply) normal = NULL;
+  g_autoptr(Reply) other = NULL;
+  g_autoptr(Reply) one = NULL;
+  g_autoptr(Reply) metadata = NULL;
+  g_autoptr(Reply) v1_rows = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) normal_rows = NULL;
+  g_autoptr(JsonArray) one_rows = NULL;
+  g_autoptr(JsonArray) other_rows = NULL;
+  g_autoptr(JsonArray) metadata_rows = NULL;
+  g_autoptr(JsonArray) v1_array = NULL;
+  g_autofree char *other_path = NULL;
+  g_autofree char *form = NULL;
+
+  fake_nbia_get_series (server, 0, &a);
+  fake_nbia_get_series (server, 1, &b);
+  fake_nbia_clear_faults (server);
+
+  /* Every row, once. */
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_NO_COUNTS, 1, NULL);
+  all = get (v4, "getSeries");
+  rows = parse_array (all);
+  normal = get (v4, "getSeries");
+  normal_rows = parse_array (normal);
+  g_assert_cmpuint (json_array_get_length (rows), ==, json_array_get_length (normal_rows));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      JsonObject *full = json_array_get_object_element (normal_rows, i);
+
+      g_assert_false (has_member (rows, i, "ImageCount"));
+      g_assert_false (has_member (rows, i, "FileSize"));
+      g_assert_true (has_member (normal_rows, i, "ImageCount"));
+      g_assert_true (has_member (normal_rows, i, "FileSize"));
+      g_assert_cmpuint (json_object_get_size (row) + 2, ==, json_object_get_size (full));
+      g_assert_cmpstr (string_member (rows, i, "SeriesInstanceUID"), ==,
+                       string_member (normal_rows, i, "SeriesInstanceUID"));
+    }
+
+  /* One series: a listing without it does not use the fault up. */
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_NO_COUNTS, 2, b.series_uid);
+  other_path = g_strdup_printf ("getSeries?SeriesInstanceUID=%s", a.series_uid);
+  other = get (v4, other_path);
+  other_rows = parse_array (other);
+  g_assert_true (has_member (other_rows, 0, "ImageCount"));
+  one = get (v4, "getSeries");
+  one_rows = parse_array (one);
+  for (guint i = 0; i < json_array_get_length (one_rows); i++)
+    {
+      gboolean hidden = g_strcmp0 (string_member (one_rows, i, "SeriesInstanceUID"),
+                                   b.series_uid) == 0;
+
+      g_assert_cmpint (has_member (one_rows, i, "ImageCount"), ==, !hidden);
+      g_assert_cmpint (has_member (one_rows, i, "FileSize"), ==, !hidden);
+    }
+
+  form = g_strdup_printf ("list=%s,%s&format=json", a.series_uid, b.series_uid);
+  metadata = post (v4, "getSeriesMetadata", form);
+  metadata_rows = parse_array (metadata);
+  g_assert_cmpuint (json_array_get_length (metadata_rows), ==, 2);
+  g_assert_true (has_member (metadata_rows, 0, "ImageCount"));
+  g_assert_true (has_member (metadata_rows, 0, "FileSize"));
+  g_assert_false (has_member (metadata_rows, 1, "ImageCount"));
+  g_assert_false (has_member (metadata_rows, 1, "FileSize"));
+  g_assert_true (has_member (metadata_rows, 1, "SeriesNumber"));
+
+  /* Used up. */
+  v1_rows = get (v1, "getSeries");
+  v1_array = parse_array (v1_rows);
+  for (guint i = 0; i < json_array_get_length (v1_array); i++)
+    g_assert_true (has_member (v1_array, i, "ImageCount"));
+  fake_nbia_clear_faults (server);
+}
+
+static void
+test_fault_no_counts_v1 (void)
+{
+  FakeNbiaSeriesInfo info;
+  g_autofree char *path = NULL;
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(Reply) meta = NULL;
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(JsonArray) meta_rows = NULL;
+
+  fake_nbia_get_series (server, 2, &info);
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_NO_COUNTS, 2, info.series_uid);
+  path = g_strdup_printf ("getSeries?Collection=%s", info.collection);
+  r = get (v1, path);
+  rows = parse_array (r);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      gboolean hidden = g_strcmp0 (string_member (rows, i, "SeriesInstanceUID"),
+                                   info.series_uid) == 0;
+
+      g_assert_cmpint (has_member (rows, i, "ImageCount"), ==, !hidden);
+      g_assert_cmpint (has_member (rows, i, "FileSize"), ==, !hidden);
+      g_assert_true (has_member (rows, i, "Modality"));
+    }
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("getSeriesMetaData?SeriesInstanceUID=%s", info.series_uid);
+  meta = get (v1, path);
+  meta_rows = parse_array (meta);
+  g_assert_false (has_member (meta_rows, 0, "Number of Images"));
+  g_assert_false (has_member (meta_rows, 0, "File Size"));
+  g_assert_true (has_member (meta_rows, 0, "Series Number"));
+  fake_nbia_clear_faults (server);
 }
 
 static void
@@ -1089,6 +1405,243 @@ test_fault_zip (void)
 }
 
 static void
+test_fault_empty_zip (void)
+{
+  g_autofree char *path = series_path ("getImage", pick_series (server, 2), "&IncludeMD5=Yes");
+  g_autofree char *md5_path = series_path ("getImageWithMD5Hash", pick_series (server, 2), NULL);
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(Reply) r_md5 = NULL;
+  g_autoptr(ZipContents) z = NULL;
+  g_autoptr(ZipContents) z_md5 = NULL;
+
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_EMPTY_ZIP, 2, NULL);
+  r = get (v4, path);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (content_type (r), ==, "application/octet-stream");
+  /* Only the end of central directory record. */
+  g_assert_cmpuint (g_bytes_get_size (r->body), ==, 22);
+  g_assert_cmpmem (g_bytes_get_data (r->body, NULL), 4, "PK\005\006", 4);
+  z = read_zip (r->body);
+  g_assert_cmpint (z->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z->names->len, ==, 0);
+
+  r_md5 = get (v4, md5_path);
+  g_assert_cmpuint (r_md5->status, ==, 200);
+  z_md5 = read_zip (r_md5->body);
+  g_assert_cmpint (z_md5->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z_md5->names->len, ==, 0);
+}
+
+static void
+test_fault_md5_only_zip (void)
+{
+  g_autofree char *path = series_path ("getImage", pick_series (server, 2),
+                                       "&NewFileNames=Yes&IncludeMD5=Yes");
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(ZipContents) z = NULL;
+  g_autoptr(ZipContents) z_after = NULL;
+
+  fake_nbia_clear_faults (server);
+  fake_nbia_set_fault (server, FAKE_NBIA_FAULT_MD5_ONLY_ZIP, 1, NULL);
+  r = get (v4, path);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->status, ==, 200);
+  z = read_zip (r->body);
+  g_assert_cmpint (z->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z->names->len, ==, 1);
+  g_assert_cmpstr (z->names->pdata[0], ==, "md5hashes.csv");
+  g_assert_cmpuint (g_array_index (z->sizes, guint64, 0), ==, 0);
+
+  after = get (v4, path);
+  z_after = read_zip (after->body);
+  g_assert_cmpuint (z_after->n_dicoms, >, 0);
+}
+
+static void
+test_fault_zip_bomb (void)
+{
+  FakeNbiaOptions options;
+  FakeNbia *bomb;
+  FakeNbiaSeriesInfo info;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *md5 = NULL;
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(ZipContents) z = NULL;
+  guint index;
+
+  fake_nbia_options_init (&options);
+  g_assert_cmpuint (options.bomb_bytes, ==, 256 * 1024 * 1024);
+  options.bomb_bytes = 40 * 1024 * 1024 + 3;
+  bomb = fake_nbia_new (&options);
+  fake_nbia_start_in_thread (bomb, 0, &error);
+  g_assert_no_error (error);
+  index = pick_series (bomb, 3);
+  fake_nbia_get_series (bomb, index, &info);
+  url = fake_nbia_get_url (bomb, 4);
+  path = g_strdup_printf ("getImage?SeriesInstanceUID=%s&NewFileNames=Yes&IncludeMD5=Yes",
+                          info.series_uid);
+
+  fake_nbia_set_fault (bomb, FAKE_NBIA_FAULT_ZIP_BOMB, 1, NULL);
+  r = get (url, path);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->status, ==, 200);
+  /* Deflated zeros: the whole body is a tiny fraction of what it inflates to. */
+  g_assert_cmpuint (g_bytes_get_size (r->body), <, options.bomb_bytes / 100);
+  z = read_zip (r->body);
+  g_assert_cmpint (z->result, ==, ARCHIVE_EOF);
+  g_assert_cmpuint (z->names->len, ==, info.image_count + 2);
+  g_assert_cmpstr (z->names->pdata[0], ==, "LICENSE");
+  g_assert_true (g_regex_match_simple ("^1-0*1\\.dcm$", z->names->pdata[1], 0, 0));
+  g_assert_cmpuint (g_array_index (z->sizes, guint64, 1), ==, options.bomb_bytes);
+  g_assert_cmpuint (z->n_dicoms, ==, info.image_count);
+  /* The rest of the series is as usual; md5hashes.csv lists the real first image. */
+  md5 = fake_nbia_get_image_md5 (bomb, index, 0);
+  g_assert_cmpstr (g_hash_table_lookup (z->listed, z->names->pdata[1]), ==, md5);
+  g_assert_cmpstr (z->md5s->pdata[2], ==, g_hash_table_lookup (z->listed, z->names->pdata[2]));
+  g_assert_cmpstr (z->names->pdata[info.image_count + 1], ==, "md5hashes.csv");
+  fake_nbia_free (bomb);
+}
+
+/* Reads what follows the headers of a raw HTTP/1.1 answer, counting the reads
+ * it took, until @max bytes or the end. */
+static GByteArray *
+read_raw_body (GInputStream *in,
+               gsize         max,
+               guint        *n_reads)
+{
+  g_autoptr(GByteArray) head = g_byte_array_new ();
+  GByteArray *body = g_byte_array_new ();
+  guint8 buf[4096];
+  gssize n;
+
+  *n_reads = 0;
+  while (body->len < max && (n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    {
+      const guint8 *end;
+
+      if (head != NULL)
+        {
+          g_byte_array_append (head, buf, n);
+          end = (const guint8 *) g_strstr_len ((const char *) head->data, head->len,
+                                               "\r\n\r\n");
+          if (end == NULL)
+            continue;
+          end += 4;
+          g_byte_array_append (body, end, head->data + head->len - end);
+          g_clear_pointer (&head, g_byte_array_unref);
+        }
+      else
+        {
+          g_byte_array_append (body, buf, n);
+        }
+      (*n_reads)++;
+    }
+  return body;
+}
+
+static GIOStream *
+raw_request (FakeNbia   *s,
+             const char *path)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+  g_autofree char *request = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", fake_nbia_get_port (s),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("GET /nbia-api/services/v4/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Connection: close\r\n\r\n", path);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  return G_IO_STREAM (connection);
+}
+
+static void
+test_fault_trickle (void)
+{
+  FakeNbiaOptions options;
+  FakeNbia *slow;
+  FakeNbiaSeriesInfo info;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *size_path = NULL;
+  g_autofree char *zip_path = NULL;
+  g_autoptr(Reply) normal = NULL;
+  g_autoptr(Reply) normal_zip = NULL;
+  g_autoptr(Reply) zip = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GIOStream) gone = NULL;
+  g_autoptr(GByteArray) body = NULL;
+  g_autoptr(GByteArray) start = NULL;
+  gint64 begin;
+  guint n_reads;
+
+  fake_nbia_options_init (&options);
+  g_assert_cmpuint (options.trickle_ms, ==, 1000);
+  options.n_series = 6;
+  options.trickle_ms = 30;
+  slow = fake_nbia_new (&options);
+  fake_nbia_start_in_thread (slow, 0, &error);
+  g_assert_no_error (error);
+  url = fake_nbia_get_url (slow, 4);
+  fake_nbia_get_series (slow, 0, &info);
+  size_path = g_strdup_printf ("getSeriesSize?SeriesInstanceUID=%s", info.series_uid);
+  normal = get (url, size_path);
+
+  /* A listing: the same bytes, one per read, 30 ms apart. */
+  fake_nbia_set_fault (slow, FAKE_NBIA_FAULT_TRICKLE, 1, NULL);
+  begin = g_get_monotonic_time ();
+  stream = raw_request (slow, size_path);
+  body = read_raw_body (g_io_stream_get_input_stream (stream), G_MAXSIZE, &n_reads);
+  g_assert_cmpmem (body->data, body->len, g_bytes_get_data (normal->body, NULL),
+                   g_bytes_get_size (normal->body));
+  g_assert_cmpint (g_get_monotonic_time () - begin, >=, (body->len - 1) * 30 * 1000 * 9 / 10);
+  /* Reads may merge bytes when the test is slow to run, not often. */
+  g_assert_cmpuint (n_reads, >=, body->len / 2);
+
+  /* getImage: a whole, valid ZIP, trickled. */
+  fake_nbia_clear_faults (slow);
+  zip_path = g_strdup_printf ("getImage?SeriesInstanceUID=%s", info.series_uid);
+  normal_zip = get (url, zip_path);
+  g_clear_pointer (&slow, fake_nbia_free);
+  options.trickle_ms = 1;
+  slow = fake_nbia_new (&options);
+  fake_nbia_start_in_thread (slow, 0, &error);
+  g_assert_no_error (error);
+  g_free (url);
+  url = fake_nbia_get_url (slow, 4);
+  fake_nbia_set_fault (slow, FAKE_NBIA_FAULT_TRICKLE, 1, NULL);
+  begin = g_get_monotonic_time ();
+  zip = get (url, zip_path);
+  g_assert_no_error (zip->error);
+  g_assert_cmpuint (zip->status, ==, 200);
+  g_assert_true (g_bytes_equal (zip->body, normal_zip->body));
+  g_assert_cmpint (g_get_monotonic_time () - begin, >=,
+                   (g_bytes_get_size (zip->body) - 1) * 1000 * 9 / 10);
+
+  /* The client goes away: the server stops and goes on answering others. */
+  fake_nbia_set_fault (slow, FAKE_NBIA_FAULT_TRICKLE, 1, NULL);
+  gone = raw_request (slow, zip_path);
+  start = read_raw_body (g_io_stream_get_input_stream (gone), 20, &n_reads);
+  g_assert_cmpuint (start->len, >=, 20);
+  g_io_stream_close (gone, NULL, NULL);
+  g_usleep (50 * 1000);
+  after = get (url, zip_path);
+  g_assert_cmpuint (after->status, ==, 200);
+  g_assert_true (g_bytes_equal (after->body, normal_zip->body));
+  fake_nbia_free (slow);
+}
+
+static void
 test_fault_one_series (void)
 {
   FakeNbiaSeriesInfo a, b;
@@ -1134,6 +1687,11 @@ test_control_endpoints (void)
   fake_nbia_clear_faults (server);
   set = get (base, "/fake-nbia/fault?name=http-429&times=1");
   g_assert_cmpuint (set->status, ==, 200);
+  for (FakeNbiaFault f = FAKE_NBIA_FAULT_NONE + 1; f < FAKE_NBIA_N_FAULTS; f++)
+    g_assert_cmpint (fake_nbia_fault_from_string (fake_nbia_fault_to_string (f)), ==, f);
+  g_assert_cmpint (fake_nbia_fault_from_string ("zip-bomb"), ==, FAKE_NBIA_FAULT_ZIP_BOMB);
+  g_assert_cmpint (fake_nbia_fault_from_string ("retry-after-long"), ==,
+                   FAKE_NBIA_FAULT_RETRY_AFTER_LONG);
   bad = get (base, "/fake-nbia/fault?name=no-such-fault");
   g_assert_cmpuint (bad->status, ==, 400);
   faulty = get (v4, "getCollectionValues");
@@ -1239,13 +1797,22 @@ main (int   argc,
   g_test_add_func ("/fake-nbia/get-image/new-names", test_get_image_new_names);
   g_test_add_func ("/fake-nbia/get-image/sequential", test_get_image_sequential);
   g_test_add_func ("/fake-nbia/get-image/big-series", test_get_image_big);
+  g_test_add_func ("/fake-nbia/archive/colliding-pairs", test_colliding_pairs);
   g_test_add_func ("/fake-nbia/determinism", test_determinism);
   g_test_add_func ("/fake-nbia/fault/http", test_fault_http);
+  g_test_add_func ("/fake-nbia/fault/retry-after-long-and-html",
+                   test_fault_retry_after_long_and_html);
+  g_test_add_func ("/fake-nbia/fault/no-counts", test_fault_no_counts);
+  g_test_add_func ("/fake-nbia/fault/no-counts-v1", test_fault_no_counts_v1);
   g_test_add_func ("/fake-nbia/fault/times", test_fault_times);
   g_test_add_func ("/fake-nbia/fault/malformed-json", test_fault_malformed_json);
   g_test_add_func ("/fake-nbia/fault/drop", test_fault_drop);
   g_test_add_func ("/fake-nbia/fault/stall", test_fault_stall);
   g_test_add_func ("/fake-nbia/fault/zip", test_fault_zip);
+  g_test_add_func ("/fake-nbia/fault/empty-zip", test_fault_empty_zip);
+  g_test_add_func ("/fake-nbia/fault/md5-only-zip", test_fault_md5_only_zip);
+  g_test_add_func ("/fake-nbia/fault/zip-bomb", test_fault_zip_bomb);
+  g_test_add_func ("/fake-nbia/fault/trickle", test_fault_trickle);
   g_test_add_func ("/fake-nbia/fault/one-series", test_fault_one_series);
   g_test_add_func ("/fake-nbia/control", test_control_endpoints);
   g_test_add_func ("/fake-nbia/program", test_program);
