@@ -526,6 +526,14 @@ tcia_extract_zip (GInputStream             *stream,
   if (r != ARCHIVE_EOF)
     goto archive_failed;
 
+  if (result->n_images == 0)
+    {
+      /* An empty archive (or one with only an empty md5hashes.csv) is what
+       * a server that lost the series sends: never a complete series. */
+      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NO_IMAGES,
+                   _("The server sent no images for this series."));
+      goto out;
+    }
   if ((flags & TCIA_EXTRACT_VERIFY_MD5) && md5_csv != NULL)
     {
       expected = parse_md5_csv (md5_csv->str);
@@ -540,14 +548,6 @@ tcia_extract_zip (GInputStream             *stream,
       goto out;
     }
 
-  if (result->n_images == 0)
-    {
-      /* An empty archive (or one with only an empty md5hashes.csv) is what
-       * a server that lost the series sends: never a complete series. */
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NO_IMAGES,
-                   _("The server sent no images for this series."));
-      goto out;
-    }
   if (expected_images > 0 && result->n_images < expected_images)
     {
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,

@@ -490,6 +490,191 @@ test_web_page (Fixture       *f,
   g_assert_cmpuint (fake_nbia_get_request_count (fake, "getImage"), ==, before + N_SERIES);
 }
 
+/* An archive with no images (or only an empty md5hashes.csv) is never a
+ * complete series, even when the server gave no image count. */
+static void
+test_no_images (Fixture       *f,
+                gconstpointer  data)
+{
+  FakeNbiaFault fault = fake_nbia_fault_from_string (data);
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  const char *uid = tcia_series_get_series_uid (first);
+  const char *uids[] = { uid, NULL };
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+  g_autoptr(TciaDownloadQueue) again = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_NO_COUNTS, 1, uid);
+  load_series (f, uids);
+  g_assert_cmpuint (tcia_series_get_image_count (first), >, 0);
+  g_clear_object (&first);
+  first = g_list_model_get_item (f->series, 0);
+  g_assert_cmpuint (tcia_series_get_image_count (first), ==, 0);
+
+  fake_nbia_set_fault (fake, fault, 0, uid);
+  queue = run_queue (f);
+  g_assert_cmpuint (tcia_download_queue_get_n_failed (queue), ==, 1);
+  g_assert_error (tcia_download_job_get_error (job_at (queue, 0)), TCIA_DOWNLOAD_ERROR,
+                  TCIA_DOWNLOAD_ERROR_NO_IMAGES);
+  rows = read_rows (f);
+  g_assert_cmpuint (g_hash_table_size (rows), ==, 0);
+
+  /* Not skipped later: fetched, once the server sends the images. */
+  fake_nbia_clear_faults (fake);
+  again = run_queue (f);
+  g_assert_cmpint (tcia_download_job_get_state (job_at (again, 0)), ==, TCIA_DOWNLOAD_JOB_DONE);
+  g_assert_cmpuint (tcia_download_job_get_n_images (job_at (again, 0)), >, 0);
+}
+
+/* An archive that unpacks to far more than the series holds is stopped,
+ * failed and not tried again; with no size known, by its ratio. */
+static void
+test_zip_bomb (Fixture       *f,
+               gconstpointer  data)
+{
+  gboolean no_counts = GPOINTER_TO_INT (data);
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  const char *uid = tcia_series_get_series_uid (first);
+  const char *uids[] = { uid, NULL };
+  g_autoptr(TciaDownloadQueue) queue = NULL;
+  guint before;
+
+  if (no_counts)
+    {
+      fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_NO_COUNTS, 1, uid);
+      load_series (f, uids);
+    }
+  before = fake_nbia_get_request_count (fake, "getImage");
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_ZIP_BOMB, 0, uid);
+  queue = run_queue (f);
+  g_assert_error (tcia_download_job_get_error (job_at (queue, 0)), TCIA_DOWNLOAD_ERROR,
+                  TCIA_DOWNLOAD_ERROR_TOO_LARGE);
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getImage"), ==,
+                    before + g_list_model_get_n_items (f->series));
+  {
+    g_autofree char *part = g_strconcat (f->dest, "/",
+                                         tcia_download_job_get_relative_path (job_at (queue, 0)),
+                                         ".part", NULL);
+
+    g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* A body that trickles is a stall by the pace rule, tried again and given
+ * up; a Retry-After past the series' deadline fails at once. */
+static void
+test_pace_and_deadline (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
+  const char *uid = tcia_series_get_series_uid (first);
+  g_autoptr(TciaDownloadQueue) slow = new_queue (f);
+  g_autoptr(TciaDownloadQueue) busy = NULL;
+  const GError *error;
+  guint before;
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_TRICKLE, 0, uid);
+  tcia_download_queue_set_limits (slow, 0, 1024, 300);
+  run_until_finished (slow);
+  error = tcia_download_job_get_error (job_at (slow, 0));
+  g_assert_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "stalled"));
+  g_assert_cmpuint (tcia_download_queue_get_n_done (slow), ==, N_SERIES - 1);
+  fake_nbia_clear_faults (fake);
+
+  before = fake_nbia_get_request_count (fake, "getImage");
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_RETRY_AFTER_LONG, 0, uid);
+  busy = new_queue (f);
+  tcia_download_queue_set_retry_policy (busy, 5, 10, 50);
+  tcia_download_queue_set_limits (busy, 60, 0, 0);
+  run_until_finished (busy);
+  error = tcia_download_job_get_error (job_at (busy, 0));
+  g_assert_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "time limit"));
+  /* Asked once; the others were complete already. */
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getImage"), ==, before + 1);
+}
+
+/* Two series whose Data Retriever folder names are the same get two
+ * folders, with one or two jobs, in either order, on every run. */
+static void
+test_colliding_series (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  FakeNbiaOptions options;
+  FakeNbia *colliding;
+  g_autofree char *url = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *second_path = NULL;
+  FakeNbiaSeriesInfo a, b;
+  guint ia, ib;
+
+  fake_nbia_options_init (&options);
+  options.colliding_pairs = 1;
+  colliding = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (colliding, 0, &error));
+  g_assert_no_error (error);
+  url = fake_nbia_get_url (colliding, 4);
+  g_clear_object (&f->client);
+  f->client = tcia_client_new (url, &error);
+  g_assert_no_error (error);
+  g_assert_true (fake_nbia_get_colliding_pair (colliding, 0, &ia, &ib));
+  fake_nbia_get_series (colliding, ia, &a);
+  fake_nbia_get_series (colliding, ib, &b);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      /* Round 0: one job at a time; 1: two, the other order; 2: a rerun. */
+      const char *forward[] = { a.series_uid, b.series_uid, NULL };
+      const char *backward[] = { b.series_uid, a.series_uid, NULL };
+      g_autoptr(TciaDownloadQueue) queue = NULL;
+      g_autoptr(GHashTable) rows = NULL;
+      TciaDownloadJob *ja, *jb;
+
+      load_series (f, round == 1 ? backward : forward);
+      queue = new_queue (f);
+      tcia_download_queue_set_max_jobs (queue, round == 0 ? 1 : 2);
+      run_until_finished (queue);
+      ja = job_at (queue, round == 1 ? 1 : 0);
+      jb = job_at (queue, round == 1 ? 0 : 1);
+      g_assert_cmpstr (tcia_download_job_get_series_uid (ja), ==, a.series_uid);
+      g_assert_cmpstr (tcia_download_job_get_relative_path (ja), !=,
+                       tcia_download_job_get_relative_path (jb));
+      if (round == 0)
+        {
+          g_assert_cmpint (tcia_download_job_get_state (ja), ==, TCIA_DOWNLOAD_JOB_DONE);
+          g_assert_cmpint (tcia_download_job_get_state (jb), ==, TCIA_DOWNLOAD_JOB_DONE);
+          first_path = g_strdup (tcia_download_job_get_relative_path (ja));
+          second_path = g_strdup (tcia_download_job_get_relative_path (jb));
+          assert_job_verified (f, ja);
+          assert_job_verified (f, jb);
+          /* Each folder holds its own series' images. */
+          {
+            g_autofree char *dir = job_dir (f, jb);
+            g_autofree char *sop = tcia_metadata_csv_read_sop_class_uid (dir);
+
+            g_assert_nonnull (sop);
+          }
+        }
+      else
+        {
+          /* Found again where they were put, not fetched again. */
+          g_assert_cmpint (tcia_download_job_get_state (ja), ==, TCIA_DOWNLOAD_JOB_SKIPPED);
+          g_assert_cmpint (tcia_download_job_get_state (jb), ==, TCIA_DOWNLOAD_JOB_SKIPPED);
+          g_assert_cmpstr (tcia_download_job_get_relative_path (ja), ==, first_path);
+          g_assert_cmpstr (tcia_download_job_get_relative_path (jb), ==, second_path);
+        }
+      rows = read_rows (f);
+      g_assert_cmpuint (g_hash_table_size (rows), ==, 2);
+      g_assert_cmpstr (g_hash_table_lookup (rows, a.series_uid), ==, first_path);
+      g_assert_cmpstr (g_hash_table_lookup (rows, b.series_uid), ==, second_path);
+    }
+
+  g_clear_object (&f->client);
+  fake_nbia_free (colliding);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -518,6 +703,16 @@ main (int   argc,
   ADD ("/core/download-safety/license-in-the-way", test_license_in_the_way);
   ADD ("/core/download-safety/lock", test_lock);
   ADD ("/core/download-safety/web-page", test_web_page);
+  ADD ("/core/download-safety/pace-and-deadline", test_pace_and_deadline);
+  ADD ("/core/download-safety/colliding-series", test_colliding_series);
+  g_test_add ("/core/download-safety/no-images/empty-zip", Fixture, "empty-zip",
+              fixture_setup, test_no_images, fixture_teardown);
+  g_test_add ("/core/download-safety/no-images/md5-only-zip", Fixture, "md5-only-zip",
+              fixture_setup, test_no_images, fixture_teardown);
+  g_test_add ("/core/download-safety/zip-bomb/declared", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_setup, test_zip_bomb, fixture_teardown);
+  g_test_add ("/core/download-safety/zip-bomb/no-size", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_setup, test_zip_bomb, fixture_teardown);
 
   status = g_test_run ();
 
