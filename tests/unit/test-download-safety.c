@@ -498,7 +498,7 @@ test_no_images (Fixture       *f,
 {
   FakeNbiaFault fault = fake_nbia_fault_from_string (data);
   g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
-  const char *uid = tcia_series_get_series_uid (first);
+  g_autofree char *uid = g_strdup (tcia_series_get_series_uid (first));
   const char *uids[] = { uid, NULL };
   g_autoptr(TciaDownloadQueue) queue = NULL;
   g_autoptr(TciaDownloadQueue) again = NULL;
@@ -534,7 +534,7 @@ test_zip_bomb (Fixture       *f,
 {
   gboolean no_counts = GPOINTER_TO_INT (data);
   g_autoptr(TciaSeries) first = g_list_model_get_item (f->series, 0);
-  const char *uid = tcia_series_get_series_uid (first);
+  g_autofree char *uid = g_strdup (tcia_series_get_series_uid (first));
   const char *uids[] = { uid, NULL };
   g_autoptr(TciaDownloadQueue) queue = NULL;
   guint before;
