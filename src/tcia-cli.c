@@ -127,6 +127,10 @@ static const GOptionEntry main_entries[] = {
     N_("Do not check the downloaded files against the server’s MD5 checksums (faster); "
        "the number of images is still checked"),
     NULL },
+  { "verify-existing", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Check the series already in the output folder by the MD5 of every file, not only "
+       "by their names and sizes, and fetch again what is damaged"),
+    NULL },
   { NULL }
 };
 
@@ -893,6 +897,7 @@ struct _TciaCliDownload
   guint       jobs;
   TciaLayout  layout;
   gboolean    verify;
+  gboolean    verify_existing;
 };
 
 typedef struct
@@ -930,7 +935,8 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
 
   if (!g_variant_dict_contains (options, "download"))
     {
-      static const char * const needs[] = { "output", "jobs", "layout", "no-verify" };
+      static const char * const needs[] = { "output", "jobs", "layout", "no-verify",
+                                            "verify-existing" };
 
       for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
         {
@@ -976,6 +982,7 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
   self->jobs = jobs;
 
   self->verify = !g_variant_dict_contains (options, "no-verify");
+  self->verify_existing = g_variant_dict_contains (options, "verify-existing");
 
   self->layout = TCIA_LAYOUT_DESCRIPTIVE;
   if (g_variant_dict_lookup (options, "layout", "&s", &layout) &&
@@ -1026,7 +1033,36 @@ print_live_line (DownloadRun *run)
   fprintf (stderr, _("%u of %u series done, %u failed, %u running · %s received · %s/s"),
            done, run->n_total, failed, tcia_download_queue_get_n_running (run->queue),
            size, speed);
+  {
+    guint waiting = 0;
+    guint retry_in = G_MAXUINT;
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (run->queue)); i++)
+      {
+        g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (run->queue), i);
+        guint in = tcia_download_job_get_retry_in (job);
+
+        if (in > 0)
+          {
+            waiting++;
+            retry_in = MIN (retry_in, in);
+          }
+      }
+    /* A slot that waits for the server is said, not left to look stuck. */
+    if (waiting > 0)
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                    " · %u waits for the server, next try in %u s",
+                                    " · %u wait for the server, next try in %u s", waiting),
+               waiting, retry_in);
+  }
   fflush (stderr);
+}
+
+static gboolean
+live_tick_cb (gpointer user_data)
+{
+  print_live_line (user_data);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1263,6 +1299,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   run.started_us = g_get_monotonic_time ();
   tcia_download_queue_set_max_jobs (run.queue, self->jobs);
   tcia_download_queue_set_verify_checksums (run.queue, self->verify);
+  tcia_download_queue_set_verify_existing (run.queue, self->verify_existing);
   delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
   if (delay != NULL && g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
     {
@@ -1289,9 +1326,16 @@ tcia_cli_download_run (TciaCliDownload *self,
   run.done = FALSE;
   if (run.signum == 0)
     {
+      /* Once a second too, so that a wait for the server counts down. */
+      GSource *tick = g_timeout_source_new_seconds (1);
+
+      g_source_set_callback (tick, live_tick_cb, &run, NULL);
+      g_source_attach (tick, context);
       tcia_download_queue_start (run.queue);
       while (!run.done)
         g_main_context_iteration (context, TRUE);
+      g_source_destroy (tick);
+      g_source_unref (tick);
     }
 
   if (run.signum != 0)

@@ -45,6 +45,7 @@ struct _TciaDownloadQueue
   GHashTable      *works;         /* job -> Work, while a worker runs for it */
   GHashTable      *rows;          /* UID -> File Location of metadata.csv's rows; NULL until ready */
   GHashTable      *claims;        /* folder -> the UID it is for (rows and jobs) */
+  GHashTable      *deep_check;    /* jobs to check by MD5 before they are skipped */
   int              root_fd;       /* the destination, while the queue works */
   int              lock_fd;       /* its lock, likewise */
   GSource         *progress_source;
@@ -419,7 +420,7 @@ start_job (TciaDownloadQueue *self,
   w->license_text = license_text (self, series);
   w->expected_images = tcia_series_get_image_count (series);
   w->has_row = row != NULL && strcmp (row, w->rel) == 0;
-  w->verify_existing = self->verify_existing;
+  w->verify_existing = self->verify_existing || g_hash_table_remove (self->deep_check, job);
   w->read_sop_class = tcia_series_get_sop_class_uid (series) == NULL ||
                       *tcia_series_get_sop_class_uid (series) == '\0';
   /* Only v4 can be asked for md5hashes.csv (tcia-api.md §3.13). */
@@ -682,6 +683,7 @@ tcia_download_queue_finalize (GObject *object)
   g_clear_pointer (&self->works, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->claims, g_hash_table_unref);
+  g_clear_pointer (&self->deep_check, g_hash_table_unref);
   release_destination (self);
 
   G_OBJECT_CLASS (tcia_download_queue_parent_class)->finalize (object);
@@ -751,6 +753,7 @@ tcia_download_queue_init (TciaDownloadQueue *self)
   self->by_uid = g_hash_table_new (g_str_hash, g_str_equal);
   self->works = g_hash_table_new (NULL, NULL);
   self->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->deep_check = g_hash_table_new (NULL, NULL);
   self->root_fd = self->lock_fd = -1;
   self->max_jobs = self->allowed_jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
   self->verify_checksums = TRUE;
@@ -1060,6 +1063,33 @@ job_is_complete (TciaDownloadJob *job)
 }
 
 guint
+tcia_download_queue_check_completed (TciaDownloadQueue *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (!job_is_complete (job) || g_hash_table_contains (self->works, job))
+        continue;
+      g_hash_table_add (self->deep_check, job);
+      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
+      n++;
+    }
+  if (n > 0)
+    {
+      self->n_done -= MIN (self->n_done, n);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
+      self->finished = FALSE;
+      schedule (self);
+    }
+  return n;
+}
+
+guint
 tcia_download_queue_remove_completed (TciaDownloadQueue *self)
 {
   guint removed = 0;
@@ -1080,8 +1110,11 @@ tcia_download_queue_remove_completed (TciaDownloadQueue *self)
           continue;
         }
       for (guint j = i; j < end; j++)
-        g_hash_table_remove (self->by_uid,
-                             tcia_download_job_get_series_uid (g_ptr_array_index (self->jobs, j)));
+        {
+          g_hash_table_remove (self->by_uid,
+                               tcia_download_job_get_series_uid (g_ptr_array_index (self->jobs, j)));
+          g_hash_table_remove (self->deep_check, g_ptr_array_index (self->jobs, j));
+        }
       g_ptr_array_remove_range (self->jobs, i, end - i);
       removed += end - i;
       g_list_model_items_changed (G_LIST_MODEL (self), i, end - i, 0);

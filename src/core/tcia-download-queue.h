@@ -73,6 +73,9 @@ void               tcia_download_queue_set_limits       (TciaDownloadQueue *self
  * the default) before it is skipped. A damaged one is fetched again. */
 void               tcia_download_queue_set_verify_existing (TciaDownloadQueue *self,
                                                             gboolean           verify);
+/* Checks again every series done, by the MD5 of each file; a damaged one
+ * is fetched again. Returns how many are checked. */
+guint              tcia_download_queue_check_completed (TciaDownloadQueue *self);
 
 /* Adds a job for @series (needs its collection, patient, study and series
  * UIDs and image count, as getSeriesMetadata gives). A series already in the

@@ -47,6 +47,7 @@ struct _TciaDownloadsPage
   GtkWidget         *resume_all_button;
   GtkWidget         *retry_failed_button;
   GtkWidget         *clear_finished_button;
+  GtkWidget         *check_files_button;
   GtkWidget         *cancel_all_button;
 
   /* owned */
@@ -561,6 +562,7 @@ update_overall (TciaDownloadsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "downloads.cancel-all",
                                  n_active + n_paused > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "downloads.clear-finished", n_done > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "downloads.check-files", n_done > 0);
 }
 
 static void
@@ -629,6 +631,18 @@ retry_failed_cb (GtkWidget  *widget,
 
   if (self->queue != NULL)
     tcia_download_queue_retry_failed (self->queue);
+  update_overall (self);
+}
+
+static void
+check_files_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TciaDownloadsPage *self = TCIA_DOWNLOADS_PAGE (widget);
+
+  if (self->queue != NULL)
+    tcia_download_queue_check_completed (self->queue);
   update_overall (self);
 }
 
@@ -787,6 +801,7 @@ tcia_downloads_page_class_init (TciaDownloadsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, resume_all_button);
   gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, retry_failed_button);
   gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, clear_finished_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, check_files_button);
   gtk_widget_class_bind_template_child (widget_class, TciaDownloadsPage, cancel_all_button);
 
   gtk_widget_class_install_action (widget_class, "downloads.pause-all", NULL, pause_all_cb);
@@ -794,6 +809,7 @@ tcia_downloads_page_class_init (TciaDownloadsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "downloads.retry-failed", NULL,
                                    retry_failed_cb);
   gtk_widget_class_install_action (widget_class, "downloads.cancel-all", NULL, cancel_all_cb);
+  gtk_widget_class_install_action (widget_class, "downloads.check-files", NULL, check_files_cb);
   gtk_widget_class_install_action (widget_class, "downloads.clear-finished", NULL,
                                    clear_finished_cb);
 }
@@ -930,6 +946,8 @@ tcia_downloads_page_get_button (TciaDownloadsPage *self,
     return self->retry_failed_button;
   if (g_str_equal (which, "clear-finished"))
     return self->clear_finished_button;
+  if (g_str_equal (which, "check-files"))
+    return self->check_files_button;
   if (g_str_equal (which, "cancel-all"))
     return self->cancel_all_button;
   return NULL;
