@@ -42,6 +42,9 @@
 /* Browsing runs a few listings at once (filters and series); libsoup's
  * default of 2 would queue them behind a long one. */
 #define MAX_CONNS_PER_HOST     4
+/* The largest listing expected is about 270 MB (300,000 series); a body
+ * much larger than that is a server gone wrong, not data. */
+#define MAX_BODY_BYTES         ((guint64) 1024 * 1024 * 1024)
 /* libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
 
@@ -54,6 +57,8 @@ struct _TciaClient
   TciaApiVersion   version;
   TciaRetryPolicy  policy;
   SoupSession     *session;
+  gsize            max_value_bytes;
+  guint64          max_body_bytes;
 };
 
 G_DEFINE_FINAL_TYPE (TciaClient, tcia_client, G_TYPE_OBJECT)
@@ -113,6 +118,8 @@ typedef struct
   SoupSession        *session;
   char               *host;
   TciaRetryPolicy     policy;
+  gsize               max_value_bytes;
+  guint64             max_body_bytes;
   GPtrArray          *requests;
   ResultKind          result_kind;
   GType               record_type;
@@ -697,6 +704,7 @@ read_body (Operation    *op,
   g_autoptr(TciaJsonRows) rows = NULL;
   g_autofree char *buffer = NULL;
   g_autoptr(GError) local_error = NULL;
+  guint64 body_bytes = 0;
   gboolean parsed;
 
   if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/html") == 0)
@@ -721,6 +729,7 @@ read_body (Operation    *op,
     default:
       g_assert_not_reached ();
     }
+  tcia_json_rows_set_max_value (rows, op->max_value_bytes);
 
   buffer = g_malloc (READ_CHUNK_SIZE);
   for (;;)
@@ -742,6 +751,20 @@ read_body (Operation    *op,
       if (n == 0)
         break;
 
+      body_bytes += (guint64) n;
+      if (body_bytes > op->max_body_bytes)
+        {
+          g_autofree char *size = g_format_size_full (op->max_body_bytes,
+                                                      G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+                       _("The server sent more than %s in answer to %s; "
+                         "no listing is that large"),
+                       size, request->endpoint);
+          g_input_stream_close (stream, NULL, NULL);
+          return OUTCOME_FATAL;
+        }
+
       if (!tcia_json_rows_feed (rows, buffer, (gsize) n, &local_error))
         break;
 
@@ -762,7 +785,16 @@ read_body (Operation    *op,
           return OUTCOME_RETRY;
         }
 
-      if (tcia_json_rows_get_first_char (rows) == '<')
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        {
+          g_autofree char *size = g_format_size_full (op->max_value_bytes,
+                                                      G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+                       _("The server sent a value larger than %s in %s"),
+                       size, request->endpoint);
+        }
+      else if (tcia_json_rows_get_first_char (rows) == '<')
         set_web_page_error (error, request->endpoint);
       else
         g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
@@ -1074,6 +1106,8 @@ static void
 tcia_client_init (TciaClient *self)
 {
   tcia_retry_policy_init (&self->policy);
+  self->max_value_bytes = TCIA_JSON_ROWS_MAX_VALUE_BYTES;
+  self->max_body_bytes = MAX_BODY_BYTES;
 }
 
 static gboolean
@@ -1209,6 +1243,18 @@ tcia_client_set_timeout (TciaClient *self,
   g_object_set (self->session, "timeout", timeout_s, NULL);
 }
 
+void
+tcia_client_set_size_limits (TciaClient *self,
+                             gsize       max_value_bytes,
+                             guint64     max_body_bytes)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (max_value_bytes > 0 && max_body_bytes > 0);
+
+  self->max_value_bytes = max_value_bytes;
+  self->max_body_bytes = max_body_bytes;
+}
+
 char *
 tcia_client_resolve_api_url (const char *cmdline_url,
                              const char *settings_url)
@@ -1286,6 +1332,8 @@ operation_new (TciaClient   *self,
   op->session = g_object_ref (self->session);
   op->host = g_strdup (self->host);
   op->policy = self->policy;
+  op->max_value_bytes = self->max_value_bytes;
+  op->max_body_bytes = self->max_body_bytes;
   op->requests = g_ptr_array_new_with_free_func (request_free);
   op->result_kind = result_kind;
   op->record_type = record_type;

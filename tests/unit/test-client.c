@@ -1779,6 +1779,62 @@ test_wire_statuses (Recorder      *r,
   }
 }
 
+/* A value or a body over its cap is an invalid answer, found before it is
+ * all in memory; a body under the caps is fine. */
+static void
+test_wire_size_caps (Recorder      *r,
+                     gconstpointer  data)
+{
+  gsize big = 3 * 1024 * 1024;
+  GString *body = g_string_sized_new (big + 100);
+
+  g_string_append (body, "[{\"SeriesInstanceUID\":\"1.2.3\",\"SeriesDescription\":\"");
+  while (body->len < big)
+    g_string_append (body, "abcdefghijklmnopqrstuvwxyz");
+  g_string_append (body, "\"}]");
+
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    recorder_answer (r, 200, "application/json", body->str, (gssize) body->len);
+    model = list_series_sync (r->v4, NULL, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
+    g_test_message ("%s", error->message);
+    g_assert_cmpstr (error->message, ==, "The server sent a value larger than 1.0\302\240MiB in getSeries");
+    g_assert_cmpuint (r->n_requests, ==, 1);
+  }
+
+  /* The same body under a body cap smaller than it, and with the value cap
+   * raised above the value: the body cap fails it. */
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    tcia_client_set_size_limits (r->v4, 4 * 1024 * 1024, 1024 * 1024);
+    model = list_series_sync (r->v4, NULL, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
+    g_test_message ("%s", error->message);
+    g_assert_true (g_str_has_prefix (error->message,
+                                     "The server sent more than 1.0\302\240MiB in answer to getSeries"));
+  }
+
+  /* Both caps above it: the listing is read. */
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    tcia_client_set_size_limits (r->v4, 4 * 1024 * 1024, 8 * 1024 * 1024);
+    model = list_series_sync (r->v4, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  }
+
+  g_string_free (body, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1825,6 +1881,7 @@ main (int   argc,
   ADD_WIRE ("metadata-post", test_wire_metadata_post);
   ADD_WIRE ("empty", test_wire_empty);
   ADD_WIRE ("statuses", test_wire_statuses);
+  ADD_WIRE ("size-caps", test_wire_size_caps);
 
 #undef ADD
 #undef ADD_WIRE
