@@ -796,17 +796,29 @@ write_manifest (FILE        *out,
   return TRUE;
 }
 
+/* The base delay of retries that TCIA_CLI_TEST_RETRY_DELAY_ENV asks for,
+ * in the test build only: the installed program must not let the
+ * environment turn its retries into a hammering of the server. */
+static gboolean
+get_test_retry_delay (guint64 *delay_ms)
+{
+#ifdef TCIA_TEST_HOOKS
+  const char *delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
+
+  return delay != NULL &&
+         g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, delay_ms, NULL);
+#else
+  return FALSE;
+#endif
+}
+
 static void
 apply_test_retry_policy (TciaClient *client)
 {
-  const char *delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
   guint64 delay_ms;
 
-  if (delay == NULL ||
-      !g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
-    return;
-
-  tcia_client_set_retry_policy (client, 5, delay_ms, delay_ms * 2);
+  if (get_test_retry_delay (&delay_ms))
+    tcia_client_set_retry_policy (client, 5, delay_ms, delay_ms * 2);
 }
 
 int
@@ -1186,7 +1198,6 @@ tcia_cli_download_run (TciaCliDownload *self,
   GPtrArray *interrupts;
   GListModel *series;
   const char * const *unknown;
-  const char *delay;
   guint64 delay_ms = 0;
   int status;
 
@@ -1263,8 +1274,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   run.started_us = g_get_monotonic_time ();
   tcia_download_queue_set_max_jobs (run.queue, self->jobs);
   tcia_download_queue_set_verify_checksums (run.queue, self->verify);
-  delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
-  if (delay != NULL && g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
+  if (get_test_retry_delay (&delay_ms))
     {
       tcia_download_queue_set_retry_policy (run.queue, 5, delay_ms, delay_ms * 2);
       tcia_download_queue_set_timeout (run.queue, 5);
