@@ -17,6 +17,7 @@
 #include "tcia-download-queue.h"
 #include "tcia-import.h"
 #include "tcia-manifest.h"
+#include "tcia-text.h"
 
 #include "tcia-cli.h"
 
@@ -800,17 +801,29 @@ write_manifest (FILE        *out,
   return TRUE;
 }
 
+/* The base delay of retries that TCIA_CLI_TEST_RETRY_DELAY_ENV asks for,
+ * in the test build only: the installed program must not let the
+ * environment turn its retries into a hammering of the server. */
+static gboolean
+get_test_retry_delay (guint64 *delay_ms)
+{
+#ifdef TCIA_TEST_HOOKS
+  const char *delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
+
+  return delay != NULL &&
+         g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, delay_ms, NULL);
+#else
+  return FALSE;
+#endif
+}
+
 static void
 apply_test_retry_policy (TciaClient *client)
 {
-  const char *delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
   guint64 delay_ms;
 
-  if (delay == NULL ||
-      !g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
-    return;
-
-  tcia_client_set_retry_policy (client, 5, delay_ms, delay_ms * 2);
+  if (get_test_retry_delay (&delay_ms))
+    tcia_client_set_retry_policy (client, 5, delay_ms, delay_ms * 2);
 }
 
 int
@@ -912,6 +925,7 @@ typedef struct
   GError            *error;
   GCancellable      *cancellable; /* the look-up of the series */
   int                signum;      /* the signal that interrupted the run, or 0 */
+  gboolean           retry_shown; /* a "trying again" line is on the terminal */
 } DownloadRun;
 
 /* Ctrl-C, kill and a closed terminal: what a person does to stop a download. */
@@ -1015,6 +1029,30 @@ resolve_cb (GObject      *source,
 
   run->resolved = tcia_import_resolve_finish (result, &run->error);
   run->done = TRUE;
+}
+
+/* The look-up can wait minutes for a busy server: say so rather than
+ * look hung. Only on a terminal, on a line that is rewritten. */
+static void
+lookup_retrying_cb (TciaClient *client,
+                    guint       attempt,
+                    guint       max_attempts,
+                    guint       delay_ms,
+                    const char *reason,
+                    gpointer    user_data)
+{
+  DownloadRun *run = user_data;
+  g_autofree char *text = tcia_text_sanitize (reason, TCIA_TEXT_MESSAGE_MAX);
+
+  if (!run->live)
+    return;
+
+  fprintf (stderr, "\r\033[K");
+  /* Translators: the first %s is why, such as "Server busy (HTTP 503)". */
+  fprintf (stderr, _("%s, trying again in %u s (%u of %u)…"),
+           text, (delay_ms + 999) / 1000, attempt, max_attempts);
+  fflush (stderr);
+  run->retry_shown = TRUE;
 }
 
 static void
@@ -1222,7 +1260,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   GPtrArray *interrupts;
   GListModel *series;
   const char * const *unknown;
-  const char *delay;
+  gulong retrying_handler;
   guint64 delay_ms = 0;
   int status;
 
@@ -1272,10 +1310,18 @@ tcia_cli_download_run (TciaCliDownload *self,
 
   fprintf (stderr, _("Looking up %u series…\n"),
            tcia_import_file_get_n_uids (manifest));
+  retrying_handler = g_signal_connect (client, "retrying", G_CALLBACK (lookup_retrying_cb), &run);
   tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
                              NULL, NULL, NULL, cancellable, resolve_cb, &run);
   while (!run.done)
     g_main_context_iteration (context, TRUE);
+  g_clear_signal_handler (&retrying_handler, client);
+  if (run.retry_shown)
+    {
+      fprintf (stderr, "\r\033[K");
+      fflush (stderr);
+      run.retry_shown = FALSE;
+    }
   if (run.resolved == NULL)
     {
       if (run.signum != 0)
@@ -1300,8 +1346,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   tcia_download_queue_set_max_jobs (run.queue, self->jobs);
   tcia_download_queue_set_verify_checksums (run.queue, self->verify);
   tcia_download_queue_set_verify_existing (run.queue, self->verify_existing);
-  delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
-  if (delay != NULL && g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
+  if (get_test_retry_delay (&delay_ms))
     {
       tcia_download_queue_set_retry_policy (run.queue, 5, delay_ms, delay_ms * 2);
       tcia_download_queue_set_timeout (run.queue, 5);

@@ -24,7 +24,9 @@ G_BEGIN_DECLS
 #define TCIA_CLI_EXIT_FAILURE 2
 
 /* For tests only: the base delay of the client's retries, in milliseconds,
- * so that a failing server is given up on quickly. */
+ * so that a failing server is given up on quickly. Obeyed only by the test
+ * build of the program (tcia-basket-test, compiled with TCIA_TEST_HOOKS);
+ * the installed tcia-basket ignores it. */
 #define TCIA_CLI_TEST_RETRY_DELAY_ENV "TCIA_TEST_RETRY_DELAY_MS"
 
 typedef struct _TciaCliListing TciaCliListing;

@@ -4,9 +4,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
@@ -167,6 +170,72 @@ tcia_basket_write_file (GFile         *file,
                                    mode, error);
 }
 
+/* More than any sane chain of links; the kernel's own limit is 40. */
+#define MAX_LINK_HOPS 32
+
+/* The file a save of @path must replace so that a basket file that is a
+ * symbolic link (to a dotfiles repository, a synced folder) stays one: the
+ * final target of the chain of links, relative targets taken from the
+ * folder of the link that names them. @path itself when it is not a link
+ * or does not exist yet. A dangling link or a loop is an error: writing
+ * anywhere else would leave the basket where nobody looks for it. */
+static char *
+resolve_links (const char  *path,
+               GError     **error)
+{
+  g_autofree char *current = g_strdup (path);
+  guint hops;
+
+  for (hops = 0; hops <= MAX_LINK_HOPS; hops++)
+    {
+      g_autofree char *target = NULL;
+      g_autofree char *folder = NULL;
+      GStatBuf st;
+
+      if (g_lstat (current, &st) != 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *missing = g_filename_display_name (current);
+
+          if (saved_errno == ENOENT && hops == 0)
+            return g_steal_pointer (&current);
+
+          if (saved_errno == ENOENT)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         _("it is a link to “%s”, which does not exist"), missing);
+          else
+            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                         "%s: %s", missing, g_strerror (saved_errno));
+          return NULL;
+        }
+
+      if (!S_ISLNK (st.st_mode))
+        return g_steal_pointer (&current);
+
+      target = g_file_read_link (current, error);
+      if (target == NULL)
+        return NULL;
+
+      if (g_path_is_absolute (target))
+        {
+          g_free (current);
+          current = g_steal_pointer (&target);
+        }
+      else
+        {
+          folder = g_path_get_dirname (current);
+          g_free (current);
+          current = g_build_filename (folder, target, NULL);
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
+               _("it is a link that leads back to itself or through more than %u links"),
+               MAX_LINK_HOPS);
+
+  return NULL;
+}
+
 /* Writes @series as generation @generation unless something newer has been
  * written already. */
 static gboolean
@@ -177,6 +246,7 @@ write_locked (SaveState  *state,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GFile) parent = NULL;
+  g_autoptr(GFile) target_file = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
 
@@ -192,7 +262,20 @@ write_locked (SaveState  *state,
     goto failed;
   g_clear_error (&local_error);
 
-  if (!tcia_basket_write_file (state->file, g_bytes_get_data (bytes, NULL),
+  /* The new contents go next to the link's target, renamed over it there,
+   * rather than over the link itself. */
+  if (g_file_peek_path (state->file) != NULL)
+    {
+      g_autofree char *target = resolve_links (g_file_peek_path (state->file), &local_error);
+
+      if (target == NULL)
+        goto failed;
+      target_file = g_file_new_for_path (target);
+    }
+  else
+    target_file = g_object_ref (state->file);
+
+  if (!tcia_basket_write_file (target_file, g_bytes_get_data (bytes, NULL),
                                g_bytes_get_size (bytes), 0600, NULL, &local_error))
     goto failed;
 

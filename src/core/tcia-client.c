@@ -18,6 +18,7 @@
 #include "tcia-retry.h"
 #include "tcia-series.h"
 #include "tcia-study.h"
+#include "tcia-text.h"
 #include "tcia-value.h"
 
 /* Every request, small or large, takes one path: a GTask worker thread sends
@@ -39,9 +40,20 @@
 #define DEFAULT_METADATA_CHUNK 1000
 #define IO_TIMEOUT_S           60
 #define IDLE_TIMEOUT_S         60
+/* One look-up, retries and waits included, gives up after this long; a
+ * Retry-After that would take it past is not waited for. */
+#define DEFAULT_DEADLINE_S     (5 * 60)
+/* A body that delivers less than this in one window is given up on: a
+ * server trickling a listing would otherwise hold the look-up until the
+ * deadline. */
+#define PROGRESS_WINDOW_MS     (60 * 1000)
+#define PROGRESS_MIN_BYTES     1024
 /* Browsing runs a few listings at once (filters and series); libsoup's
  * default of 2 would queue them behind a long one. */
 #define MAX_CONNS_PER_HOST     4
+/* The largest listing expected is about 270 MB (300,000 series); a body
+ * much larger than that is a server gone wrong, not data. */
+#define MAX_BODY_BYTES         ((guint64) 1024 * 1024 * 1024)
 /* libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
 
@@ -54,9 +66,21 @@ struct _TciaClient
   TciaApiVersion   version;
   TciaRetryPolicy  policy;
   SoupSession     *session;
+  gsize            max_value_bytes;
+  guint64          max_body_bytes;
+  guint            deadline_s;
+  guint            progress_window_ms;
+  gsize            progress_min_bytes;
 };
 
 G_DEFINE_FINAL_TYPE (TciaClient, tcia_client, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_RETRYING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -107,18 +131,53 @@ typedef struct
   GSource         *source;        /* attached to the caller's context at the first batch */
 } Delivery;
 
+typedef enum
+{
+  STOP_NONE,
+  STOP_DEADLINE,
+  STOP_SLOW_BODY,
+} StopReason;
+
+/* Watches one look-up from a thread of its own, since the worker sits in
+ * blocking reads: past the deadline, or when the body of an attempt
+ * delivers less than the minimum in a window, it cancels the attempt. */
+typedef struct
+{
+  GMutex        mutex;
+  GCond         cond;
+  GThread      *thread;
+  gboolean      quit;
+  gint64        deadline_us;
+  gint64        window_us;
+  guint64       min_bytes;
+
+  GCancellable *attempt;          /* of the attempt running, or NULL */
+  gboolean      in_body;
+  gint64        window_start_us;
+  guint64       bytes;            /* of the body so far */
+  guint64       window_mark;      /* `bytes` at the start of the window */
+  StopReason    reason;
+} Watchdog;
+
 typedef struct
 {
   /* Set up before the thread starts, then read-only. */
   SoupSession        *session;
   char               *host;
   TciaRetryPolicy     policy;
+  gsize               max_value_bytes;
+  guint64             max_body_bytes;
+  guint               deadline_s;
+  guint               progress_window_ms;
+  gsize               progress_min_bytes;
+  TciaClient         *client;         /* for its signals, emitted in `context` */
   GPtrArray          *requests;
   ResultKind          result_kind;
   GType               record_type;
   int                 value_kind;     /* -1 unless a TciaValue listing */
   Delivery           *delivery;       /* NULL without `into` */
   GMainContext       *context;        /* the task's */
+  Watchdog           *watchdog;       /* of the request running */
 
   /* The worker's. */
   TciaRecordBuilder  *builder;
@@ -353,6 +412,7 @@ operation_free (gpointer data)
   Operation *op = data;
 
   g_clear_object (&op->session);
+  g_clear_object (&op->client);
   g_free (op->host);
   g_ptr_array_unref (op->requests);
   g_clear_pointer (&op->delivery, delivery_unref);
@@ -543,6 +603,203 @@ sop_field_cb (gpointer      user_data,
 static const TciaJsonRowsSink size_sink = { ignore_row_cb, size_field_cb, ignore_row_cb };
 static const TciaJsonRowsSink sop_sink = { ignore_row_cb, sop_field_cb, ignore_row_cb };
 
+/* ---- Watchdog ---------------------------------------------------------------- */
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *w = data;
+
+  g_mutex_lock (&w->mutex);
+  while (!w->quit)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 wake = w->deadline_us;
+      StopReason reason = STOP_NONE;
+
+      if (w->attempt != NULL && w->reason == STOP_NONE)
+        {
+          if (now >= w->deadline_us)
+            reason = STOP_DEADLINE;
+          else if (w->in_body && now - w->window_start_us >= w->window_us)
+            {
+              if (w->bytes - w->window_mark < w->min_bytes)
+                reason = STOP_SLOW_BODY;
+              w->window_start_us = now;
+              w->window_mark = w->bytes;
+            }
+        }
+
+      if (reason != STOP_NONE)
+        {
+          g_autoptr(GCancellable) attempt = g_object_ref (w->attempt);
+
+          w->reason = reason;
+          /* Its handlers run here: not under our lock. */
+          g_mutex_unlock (&w->mutex);
+          g_cancellable_cancel (attempt);
+          g_mutex_lock (&w->mutex);
+          continue;
+        }
+
+      if (w->attempt == NULL || w->reason != STOP_NONE)
+        g_cond_wait (&w->cond, &w->mutex);
+      else
+        {
+          if (w->in_body)
+            wake = MIN (wake, w->window_start_us + w->window_us);
+          g_cond_wait_until (&w->cond, &w->mutex, wake);
+        }
+    }
+  g_mutex_unlock (&w->mutex);
+
+  return NULL;
+}
+
+static void
+watchdog_start (Watchdog  *w,
+                Operation *op)
+{
+  g_mutex_init (&w->mutex);
+  g_cond_init (&w->cond);
+  w->deadline_us = g_get_monotonic_time () + (gint64) op->deadline_s * G_TIME_SPAN_SECOND;
+  w->window_us = (gint64) op->progress_window_ms * G_TIME_SPAN_MILLISECOND;
+  w->min_bytes = op->progress_min_bytes;
+  w->thread = g_thread_new ("tcia-client-watchdog", watchdog_thread, w);
+}
+
+static void
+watchdog_stop (Watchdog *w)
+{
+  g_mutex_lock (&w->mutex);
+  w->quit = TRUE;
+  g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->mutex);
+  g_thread_join (w->thread);
+  g_clear_object (&w->attempt);
+  g_mutex_clear (&w->mutex);
+  g_cond_clear (&w->cond);
+}
+
+static void
+watchdog_begin_attempt (Watchdog     *w,
+                        GCancellable *attempt)
+{
+  g_mutex_lock (&w->mutex);
+  g_set_object (&w->attempt, attempt);
+  w->in_body = FALSE;
+  w->bytes = 0;
+  g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->mutex);
+}
+
+static void
+watchdog_end_attempt (Watchdog *w)
+{
+  g_mutex_lock (&w->mutex);
+  g_clear_object (&w->attempt);
+  w->in_body = FALSE;
+  g_mutex_unlock (&w->mutex);
+}
+
+static void
+watchdog_body_bytes (Watchdog *w,
+                     gsize     n)
+{
+  g_mutex_lock (&w->mutex);
+  if (!w->in_body)
+    {
+      w->in_body = TRUE;
+      w->window_start_us = g_get_monotonic_time ();
+      w->window_mark = 0;
+      g_cond_signal (&w->cond);
+    }
+  w->bytes += n;
+  g_mutex_unlock (&w->mutex);
+}
+
+static StopReason
+watchdog_get_reason (Watchdog *w)
+{
+  StopReason reason;
+
+  g_mutex_lock (&w->mutex);
+  reason = w->reason;
+  g_mutex_unlock (&w->mutex);
+
+  return reason;
+}
+
+static gint64
+watchdog_remaining_ms (Watchdog *w)
+{
+  return MAX (0, (w->deadline_us - g_get_monotonic_time ()) / 1000);
+}
+
+static void
+cancel_attempt_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* ---- Telling the caller about retries ---------------------------------------- */
+
+typedef struct
+{
+  TciaClient *client;
+  guint       attempt;
+  guint       max_attempts;
+  guint       delay_ms;
+  char       *reason;
+} Retrying;
+
+static void
+retrying_free (gpointer data)
+{
+  Retrying *retrying = data;
+
+  g_object_unref (retrying->client);
+  g_free (retrying->reason);
+  g_free (retrying);
+}
+
+static gboolean
+emit_retrying_cb (gpointer data)
+{
+  Retrying *retrying = data;
+
+  g_signal_emit (retrying->client, signals[SIGNAL_RETRYING], 0,
+                 retrying->attempt, retrying->max_attempts, retrying->delay_ms,
+                 retrying->reason);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Through a source attached to the caller's context rather than
+ * g_main_context_invoke(), which would emit right here in the worker
+ * whenever it could acquire that context. */
+static void
+post_retrying (Operation  *op,
+               guint       attempt,
+               guint       delay_ms,
+               const char *reason)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  Retrying *retrying = g_new0 (Retrying, 1);
+
+  retrying->client = g_object_ref (op->client);
+  retrying->attempt = attempt;
+  retrying->max_attempts = op->policy.max_attempts;
+  retrying->delay_ms = delay_ms;
+  retrying->reason = tcia_text_sanitize (reason, TCIA_TEXT_MESSAGE_MAX);
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_retrying_cb, retrying, retrying_free);
+  g_source_set_static_name (source, "[tcia-core] retrying");
+  g_source_attach (source, op->context);
+}
+
 /* ---- One HTTP exchange ------------------------------------------------------ */
 
 static void
@@ -697,6 +954,7 @@ read_body (Operation    *op,
   g_autoptr(TciaJsonRows) rows = NULL;
   g_autofree char *buffer = NULL;
   g_autoptr(GError) local_error = NULL;
+  guint64 body_bytes = 0;
   gboolean parsed;
 
   if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/html") == 0)
@@ -721,6 +979,7 @@ read_body (Operation    *op,
     default:
       g_assert_not_reached ();
     }
+  tcia_json_rows_set_max_value (rows, op->max_value_bytes);
 
   buffer = g_malloc (READ_CHUNK_SIZE);
   for (;;)
@@ -742,6 +1001,21 @@ read_body (Operation    *op,
       if (n == 0)
         break;
 
+      body_bytes += (guint64) n;
+      watchdog_body_bytes (op->watchdog, (gsize) n);
+      if (body_bytes > op->max_body_bytes)
+        {
+          g_autofree char *size = g_format_size_full (op->max_body_bytes,
+                                                      G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+                       _("The server sent more than %s in answer to %s; "
+                         "no listing is that large"),
+                       size, request->endpoint);
+          g_input_stream_close (stream, NULL, NULL);
+          return OUTCOME_FATAL;
+        }
+
       if (!tcia_json_rows_feed (rows, buffer, (gsize) n, &local_error))
         break;
 
@@ -762,7 +1036,16 @@ read_body (Operation    *op,
           return OUTCOME_RETRY;
         }
 
-      if (tcia_json_rows_get_first_char (rows) == '<')
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        {
+          g_autofree char *size = g_format_size_full (op->max_value_bytes,
+                                                      G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+                       _("The server sent a value larger than %s in %s"),
+                       size, request->endpoint);
+        }
+      else if (tcia_json_rows_get_first_char (rows) == '<')
         set_web_page_error (error, request->endpoint);
       else
         g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
@@ -877,22 +1160,92 @@ attempt_request (Operation    *op,
   return OUTCOME_FATAL;
 }
 
+/* What the caller is told while waiting to try again. */
+static char *
+describe_failure (const Failure *failure)
+{
+  if (failure->status == SOUP_STATUS_SERVICE_UNAVAILABLE ||
+      failure->status == STATUS_TOO_MANY_REQUESTS)
+    return g_strdup_printf (_("Server busy (HTTP %u)"), failure->status);
+  if (failure->status != 0)
+    return g_strdup_printf (_("Server error (HTTP %u)"), failure->status);
+
+  return g_strdup (describe_transport_error (failure->network));
+}
+
+/* "60 s", or "0.2 s" for the short windows of tests. */
+static char *
+format_duration_ms (guint ms)
+{
+  if (ms % 1000 == 0)
+    return g_strdup_printf (_("%u s"), ms / 1000);
+
+  return g_strdup_printf (_("%.1f s"), ms / 1000.0);
+}
+
+static void
+set_stopped_error (Operation   *op,
+                   Request     *request,
+                   StopReason   reason,
+                   GError     **error)
+{
+  g_autofree char *deadline = format_duration_ms (op->deadline_s * 1000);
+
+  if (reason == STOP_SLOW_BODY)
+    {
+      g_autofree char *size = g_format_size_full (op->progress_min_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *window = format_duration_ms (op->progress_window_ms);
+
+      g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT,
+                   _("The server did not answer in time: the answer to %s slowed to less "
+                     "than %s in %s"),
+                   request->endpoint, size, window);
+    }
+  else
+    g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT,
+                 _("The server did not answer in time: %s got no complete answer within %s"),
+                 request->endpoint, deadline);
+}
+
 static gboolean
-run_request (Operation    *op,
-             Request      *request,
-             GCancellable *cancellable,
-             GError      **error)
+run_attempts (Operation    *op,
+              Request      *request,
+              Watchdog     *watchdog,
+              GCancellable *cancellable,
+              GError      **error)
 {
   guint attempt;
 
   for (attempt = 1; ; attempt++)
     {
+      g_autoptr(GCancellable) attempt_cancellable = g_cancellable_new ();
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *reason = NULL;
       Failure failure = { 0, };
       Outcome outcome;
+      gulong handler = 0;
+      gint64 server_ms;
       guint delay_ms;
 
+      /* The caller's cancellable ends the attempt as before; the watchdog
+       * cancels only the attempt's own. */
+      if (cancellable != NULL)
+        handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_attempt_cb),
+                                         attempt_cancellable, NULL);
+      watchdog_begin_attempt (watchdog, attempt_cancellable);
       operation_begin_attempt (op);
-      outcome = attempt_request (op, request, cancellable, &failure, error);
+      outcome = attempt_request (op, request, attempt_cancellable, &failure, &local_error);
+      watchdog_end_attempt (watchdog);
+      if (handler != 0)
+        g_cancellable_disconnect (cancellable, handler);
+
+      if (outcome != OUTCOME_OK && !g_cancellable_is_cancelled (cancellable) &&
+          watchdog_get_reason (watchdog) != STOP_NONE)
+        {
+          g_clear_error (&local_error);
+          set_stopped_error (op, request, watchdog_get_reason (watchdog), &local_error);
+          outcome = OUTCOME_FATAL;
+        }
 
       if (outcome == OUTCOME_OK)
         {
@@ -905,6 +1258,7 @@ run_request (Operation    *op,
       if (outcome == OUTCOME_FATAL)
         {
           failure_clear (&failure);
+          g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
 
@@ -930,17 +1284,55 @@ run_request (Operation    *op,
           return FALSE;
         }
 
+      reason = describe_failure (&failure);
+      server_ms = tcia_retry_parse_retry_after (failure.retry_after, NULL);
       delay_ms = tcia_retry_next_delay_ms (&op->policy, attempt, failure.retry_after, op->rand);
-      g_debug ("%s failed (attempt %u of %u: %s); trying again in %u ms",
-               request->endpoint, attempt, op->policy.max_attempts,
-               failure.status != 0 ? soup_status_get_phrase (failure.status)
-                                   : failure.network->message,
-               delay_ms);
       failure_clear (&failure);
+
+      /* Waiting past the deadline only to fail then helps nobody. */
+      if ((gint64) delay_ms >= watchdog_remaining_ms (watchdog))
+        {
+          g_autofree char *deadline = format_duration_ms (op->deadline_s * 1000);
+          g_autofree char *wait = format_duration_ms ((delay_ms + 999) / 1000 * 1000);
+
+          if (server_ms >= 0)
+            g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT,
+                         _("The server did not answer in time: it asked to wait %s before "
+                           "%s is tried again, and the look-up gives up after %s (%s)"),
+                         wait, request->endpoint, deadline, reason);
+          else
+            g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT,
+                         _("The server did not answer in time: %s still failed after %s (%s)"),
+                         request->endpoint, deadline, reason);
+          return FALSE;
+        }
+
+      g_debug ("%s failed (attempt %u of %u: %s); trying again in %u ms",
+               request->endpoint, attempt, op->policy.max_attempts, reason, delay_ms);
+      post_retrying (op, attempt + 1, delay_ms, reason);
 
       if (!tcia_retry_sleep (delay_ms, cancellable, error))
         return FALSE;
     }
+}
+
+/* One request, its retries and the waits between them, under one deadline. */
+static gboolean
+run_request (Operation    *op,
+             Request      *request,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  Watchdog watchdog = { 0, };
+  gboolean ok;
+
+  watchdog_start (&watchdog, op);
+  op->watchdog = &watchdog;
+  ok = run_attempts (op, request, &watchdog, cancellable, error);
+  op->watchdog = NULL;
+  watchdog_stop (&watchdog);
+
+  return ok;
 }
 
 static void
@@ -1068,12 +1460,32 @@ tcia_client_class_init (TciaClientClass *klass)
                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TciaClient::retrying:
+   * @attempt: the attempt about to be made, 2 for the first retry
+   * @max_attempts: the attempts allowed in all
+   * @delay_ms: how long the client waits before it
+   * @reason: why the last attempt failed, for a person ("Server busy (HTTP 503)")
+   *
+   * A request failed and will be tried again after @delay_ms. Emitted in
+   * the thread-default main context of the caller that started the request.
+   */
+  signals[SIGNAL_RETRYING] =
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
 }
 
 static void
 tcia_client_init (TciaClient *self)
 {
   tcia_retry_policy_init (&self->policy);
+  self->max_value_bytes = TCIA_JSON_ROWS_MAX_VALUE_BYTES;
+  self->max_body_bytes = MAX_BODY_BYTES;
+  self->deadline_s = DEFAULT_DEADLINE_S;
+  self->progress_window_ms = PROGRESS_WINDOW_MS;
+  self->progress_min_bytes = PROGRESS_MIN_BYTES;
 }
 
 static gboolean
@@ -1209,6 +1621,40 @@ tcia_client_set_timeout (TciaClient *self,
   g_object_set (self->session, "timeout", timeout_s, NULL);
 }
 
+void
+tcia_client_set_deadline (TciaClient *self,
+                          guint       seconds)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (seconds > 0);
+
+  self->deadline_s = seconds;
+}
+
+void
+tcia_client_set_min_progress (TciaClient *self,
+                              guint       window_ms,
+                              gsize       min_bytes)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (window_ms > 0);
+
+  self->progress_window_ms = window_ms;
+  self->progress_min_bytes = min_bytes;
+}
+
+void
+tcia_client_set_size_limits (TciaClient *self,
+                             gsize       max_value_bytes,
+                             guint64     max_body_bytes)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (max_value_bytes > 0 && max_body_bytes > 0);
+
+  self->max_value_bytes = max_value_bytes;
+  self->max_body_bytes = max_body_bytes;
+}
+
 char *
 tcia_client_resolve_api_url (const char *cmdline_url,
                              const char *settings_url)
@@ -1286,6 +1732,12 @@ operation_new (TciaClient   *self,
   op->session = g_object_ref (self->session);
   op->host = g_strdup (self->host);
   op->policy = self->policy;
+  op->max_value_bytes = self->max_value_bytes;
+  op->max_body_bytes = self->max_body_bytes;
+  op->deadline_s = self->deadline_s;
+  op->progress_window_ms = self->progress_window_ms;
+  op->progress_min_bytes = self->progress_min_bytes;
+  op->client = g_object_ref (self);
   op->requests = g_ptr_array_new_with_free_func (request_free);
   op->result_kind = result_kind;
   op->record_type = record_type;

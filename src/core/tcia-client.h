@@ -24,6 +24,9 @@ typedef enum
   TCIA_CLIENT_ERROR_UNSUPPORTED,
   /* The URL given is not an NBIA API URL. */
   TCIA_CLIENT_ERROR_INVALID_URL,
+  /* The look-up ran out of time: past its deadline, a Retry-After longer
+   * than what was left of it, or a body that stopped making progress. */
+  TCIA_CLIENT_ERROR_TIMED_OUT,
 } TciaClientError;
 
 typedef enum
@@ -52,6 +55,13 @@ void            tcia_client_set_retry_policy   (TciaClient  *self,
                                                 guint        max_attempts,
                                                 guint        base_delay_ms,
                                                 guint        max_delay_ms);
+
+/* Every request, its retries and the waits between them included, fails
+ * with TCIA_CLIENT_ERROR_TIMED_OUT after @seconds (default 300); a
+ * Retry-After that would take it past that is not waited for. Takes effect
+ * for requests started afterwards. */
+void            tcia_client_set_deadline       (TciaClient  *self,
+                                                guint        seconds);
 
 /* The URL the effective API URL comes from: @cmdline_url, else the environment
  * variable TCIA_API_URL, else @settings_url, else the v4 production URL. */

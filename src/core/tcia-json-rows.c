@@ -27,6 +27,18 @@
 #define ROW_START      KEY_SLOTS
 #define KEY_PROBES     4
 #define MAX_KEY_LEN    255
+/* yajl keeps a token that spans chunks in a buffer and lexes it again from
+ * its start on every later chunk, so a huge value costs time quadratic in
+ * its length (100 MB: half a minute and most of a GB). Input is handed to
+ * yajl in slices of this size, and bytes that produce no event at all count
+ * against the value cap: a value longer than that ends the parse before it
+ * is rescanned more than a few times. */
+#define FEED_SLICE     (64 * 1024)
+/* Room for what surrounds a value between two events: quotes, colon,
+ * comma, a little white space. */
+#define VALUE_SLACK    64
+
+G_STATIC_ASSERT (TCIA_JSON_ROWS_MAX_VALUE_BYTES > FEED_SLICE);
 
 G_STATIC_ASSERT (KEY_SLOTS <= 256);
 
@@ -54,6 +66,10 @@ struct _TciaJsonRows
   char                     first_char;
 
   GError                  *error;        /* set by a callback that stops the parse */
+
+  gsize                    max_value;
+  guint64                  n_events;     /* callbacks so far */
+  guint64                  quiet_bytes;  /* fed since the slice of the last event */
 
   KeySlot                  slots[KEY_SLOTS];
   guint                    prev_slot;                /* of the previous key, or ROW_START */
@@ -139,6 +155,7 @@ on_map_key (void                *ctx,
   guint index;
   KeySlot *slot;
 
+  self->n_events++;
   if (!at_row_level (self))
     return 1;
 
@@ -198,6 +215,7 @@ on_null (void *ctx)
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   /* An explicit null is the same as an omitted key. */
   /* A body of just "null" is taken as no rows, like an empty one. */
   if (at_row_level (self))
@@ -212,6 +230,7 @@ on_boolean (void *ctx,
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   if (at_row_level (self))
     {
       emit (self, TCIA_JSON_BOOLEAN, value ? "true" : "false", value ? 4 : 5);
@@ -228,6 +247,7 @@ on_number (void       *ctx,
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   if (at_row_level (self))
     {
       emit (self, TCIA_JSON_NUMBER, value, len);
@@ -244,6 +264,7 @@ on_string (void                *ctx,
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   if (at_row_level (self))
     {
       emit (self, TCIA_JSON_STRING, (const char *) value, len);
@@ -258,6 +279,7 @@ on_start_map (void *ctx)
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   if (self->row_depth == 0 &&
       (self->depth == 0 || (self->depth == 1 && self->top_is_array)))
     {
@@ -282,6 +304,7 @@ on_end_map (void *ctx)
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   self->depth--;
   if (self->row_depth != 0 && self->depth + 1 == self->row_depth)
     {
@@ -298,6 +321,7 @@ on_start_array (void *ctx)
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   if (self->depth == 0)
     self->top_is_array = TRUE;
   else if (at_row_level (self))
@@ -313,6 +337,7 @@ on_end_array (void *ctx)
 {
   TciaJsonRows *self = ctx;
 
+  self->n_events++;
   self->depth--;
 
   return 1;
@@ -345,6 +370,7 @@ tcia_json_rows_new (GHashTable             *keys,
   self->sink = sink;
   self->user_data = user_data;
   self->key_id = -1;
+  self->max_value = TCIA_JSON_ROWS_MAX_VALUE_BYTES;
   self->handle = yajl_alloc (&callbacks, NULL, self);
   /* Invalid UTF-8 in a value is repaired by the consumer rather than failing
    * the whole body. */
@@ -395,13 +421,24 @@ fail (TciaJsonRows        *self,
   return FALSE;
 }
 
+void
+tcia_json_rows_set_max_value (TciaJsonRows *self,
+                              gsize         max_value)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (max_value > 0);
+
+  self->max_value = max_value;
+}
+
 gboolean
 tcia_json_rows_feed (TciaJsonRows  *self,
                      const void    *data,
                      gsize          len,
                      GError       **error)
 {
-  yajl_status status;
+  const guchar *p = data;
+  gsize done = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
@@ -411,22 +448,46 @@ tcia_json_rows_feed (TciaJsonRows  *self,
 
   if (self->first_char == 0)
     {
-      const char *p = data;
       gsize i;
 
       for (i = 0; i < len; i++)
         if (!g_ascii_isspace (p[i]))
           {
-            self->first_char = p[i];
+            self->first_char = (char) p[i];
             break;
           }
     }
 
-  status = yajl_parse (self->handle, data, len);
-  if (status != yajl_status_ok)
-    return fail (self, status, G_IO_ERROR_INVALID_DATA, data, len, error);
+  while (done < len)
+    {
+      gsize slice = MIN (len - done, FEED_SLICE);
+      guint64 events = self->n_events;
+      yajl_status status;
 
-  self->offset += len;
+      status = yajl_parse (self->handle, p + done, slice);
+      if (status != yajl_status_ok)
+        return fail (self, status, G_IO_ERROR_INVALID_DATA, p + done, slice, error);
+
+      self->offset += slice;
+      done += slice;
+
+      /* Where in the slice the event came is not known: counting from its
+       * end errs on the side of letting a value through. */
+      if (self->n_events != events)
+        self->quiet_bytes = 0;
+      else
+        self->quiet_bytes += slice;
+
+      if (self->quiet_bytes > (guint64) self->max_value + VALUE_SLACK)
+        {
+          g_autofree char *size = g_format_size_full (self->max_value, G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       "at byte %" G_GUINT64_FORMAT ": a value larger than %s",
+                       self->offset, size);
+          return FALSE;
+        }
+    }
 
   return TRUE;
 }

@@ -34,6 +34,9 @@ typedef struct
 
 typedef struct _TciaJsonRows TciaJsonRows;
 
+/* The default cap of one value (string, number or key). */
+#define TCIA_JSON_ROWS_MAX_VALUE_BYTES (1024 * 1024)
+
 /* @keys maps a key (nul-terminated UTF-8) to GUINT_TO_POINTER (id + 1); it is
  * borrowed and must stay unchanged while the reader lives. Fields whose key is
  * not in it, null values, and nested arrays and objects are skipped. */
@@ -42,9 +45,17 @@ TciaJsonRows *tcia_json_rows_new          (GHashTable              *keys,
                                            gpointer                 user_data);
 void          tcia_json_rows_free         (TciaJsonRows            *self);
 
+/* A value longer than @max_value bytes (TCIA_JSON_ROWS_MAX_VALUE_BYTES by
+ * default) fails the parse; it is never buffered whole. The check works on
+ * slices of the input, so a value up to 128 KiB over the cap may still get
+ * through; one at most the cap always does. For tests. */
+void          tcia_json_rows_set_max_value (TciaJsonRows           *self,
+                                           gsize                    max_value);
+
 /* Errors are in G_IO_ERROR: G_IO_ERROR_INVALID_DATA for malformed JSON or a
  * body that is not a list of objects, G_IO_ERROR_PARTIAL_INPUT from _finish
- * when the body ends in the middle of a value. The message names the byte offset. */
+ * when the body ends in the middle of a value, G_IO_ERROR_MESSAGE_TOO_LARGE
+ * from _feed for a value over the cap. The message names the byte offset. */
 gboolean      tcia_json_rows_feed         (TciaJsonRows            *self,
                                            const void              *data,
                                            gsize                    len,

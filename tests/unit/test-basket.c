@@ -929,6 +929,137 @@ test_file_save_fails (FileFixture   *f,
 }
 
 static void
+make_link (const char *target,
+           const char *link)
+{
+  g_autofree char *folder = g_path_get_dirname (link);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+}
+
+static void
+assert_link (const char *link,
+             const char *target)
+{
+  g_autofree char *now = g_file_read_link (link, NULL);
+
+  g_assert_cmpstr (now, ==, target);
+}
+
+/* A basket file that is a link (into a dotfiles repository, say) stays a
+ * link: the save replaces the link's final target, following a chain of
+ * links, relative ones from the folder of the link that names them. */
+static void
+test_file_symlink (FileFixture   *f,
+                   gconstpointer  data)
+{
+  g_autofree char *real_dir = g_build_filename (f->dir, "dotfiles", "tcia", NULL);
+  g_autofree char *real = g_build_filename (real_dir, "basket.json", NULL);
+  g_autofree char *middle = g_build_filename (f->dir, "dotfiles", "current.json", NULL);
+  g_autoptr(TciaBasket) basket = NULL;
+  g_autoptr(TciaBasket) again = NULL;
+  g_autoptr(GPtrArray) series = rich_series (3);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  /* basket.json -> (absolute) dotfiles/current.json -> (relative) tcia/basket.json */
+  {
+    g_autoptr(GFile) real_file = g_file_new_for_path (real);
+    g_autoptr(TciaBasket) first = tcia_basket_new (real_file);
+    g_autoptr(TciaSeries) one = simple_series (1);
+
+    tcia_basket_add (first, one);
+    g_assert_true (tcia_basket_flush (first, &error));
+    g_assert_no_error (error);
+    g_assert_finalize_object (g_steal_pointer (&first));
+  }
+  make_link ("tcia/basket.json", middle);
+  make_link (middle, f->path);
+
+  basket = tcia_basket_new (f->file);
+  g_assert_true (tcia_basket_load (basket, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tcia_basket_get_n_series (basket), ==, 1);
+  tcia_basket_add_many (basket, (TciaSeries * const *) series->pdata, series->len);
+  g_assert_true (tcia_basket_flush (basket, &error));
+  g_assert_no_error (error);
+
+  assert_link (f->path, middle);
+  assert_link (middle, "tcia/basket.json");
+  g_assert_true (g_file_test (real, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (real, G_FILE_TEST_IS_SYMLINK));
+  contents = read_file (real);
+  g_assert_nonnull (strstr (contents, tcia_series_get_series_uid (series->pdata[2])));
+
+  /* The temporary file was renamed in the target's folder, not left beside the link. */
+  {
+    g_autofree char *names = list_dir (real_dir);
+    g_autofree char *link_dir = file_dir (f);
+    g_autofree char *link_names = list_dir (link_dir);
+
+    g_assert_cmpstr (names, ==, "basket.json");
+    g_assert_cmpstr (link_names, ==, "basket.json");
+  }
+
+  again = tcia_basket_new (f->file);
+  g_assert_true (tcia_basket_load (again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tcia_basket_get_n_series (again), ==, 4);
+
+  g_assert_finalize_object (g_steal_pointer (&basket));
+  g_assert_finalize_object (g_steal_pointer (&again));
+}
+
+/* A link to nothing, or a loop of links: the save fails and says why,
+ * the link is left as it was and the basket keeps its series. */
+static void
+test_file_symlink_broken (FileFixture   *f,
+                          gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "gone", "basket.json", NULL);
+  g_autofree char *loop_a = g_build_filename (f->dir, "a.json", NULL);
+  g_autofree char *loop_b = g_build_filename (f->dir, "b.json", NULL);
+  struct {
+    const char *target;
+    GIOErrorEnum code;
+    const char *says;
+  } cases[] = {
+    { missing, G_IO_ERROR_NOT_FOUND, "does not exist" },
+    { loop_a, G_IO_ERROR_TOO_MANY_LINKS, "leads back to itself" },
+  };
+
+  make_link (loop_b, loop_a);
+  make_link (loop_a, loop_b);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TciaBasket) basket = tcia_basket_new (f->file);
+      g_autoptr(TciaSeries) series = simple_series (1);
+      g_autoptr(GError) error = NULL;
+
+      make_link (cases[i].target, f->path);
+      tcia_basket_add (basket, series);
+      g_assert_false (tcia_basket_flush (basket, &error));
+      g_assert_error (error, TCIA_BASKET_ERROR, TCIA_BASKET_ERROR_IO);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "basket.json"));
+      g_assert_nonnull (strstr (error->message, cases[i].says));
+
+      assert_link (f->path, cases[i].target);
+      g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+      g_assert_cmpuint (tcia_basket_get_n_series (basket), ==, 1);
+
+      /* Once the link is gone, the next save writes the series. */
+      g_assert_cmpint (g_unlink (f->path), ==, 0);
+      g_assert_true (tcia_basket_flush (basket, NULL));
+      g_assert_true (g_file_test (f->path, G_FILE_TEST_IS_REGULAR));
+      g_assert_cmpint (g_unlink (f->path), ==, 0);
+      g_assert_finalize_object (g_steal_pointer (&basket));
+    }
+}
+
+static void
 assert_set_aside (FileFixture *f,
                   const char  *contents,
                   gssize       len,
@@ -1281,6 +1412,8 @@ main (int   argc,
   ADD ("file/dispose-saves", test_file_dispose_saves);
   ADD ("file/atomic", test_file_atomic);
   ADD ("file/save-fails", test_file_save_fails);
+  ADD ("file/symlink", test_file_symlink);
+  ADD ("file/symlink-broken", test_file_symlink_broken);
   ADD ("file/corrupt", test_file_corrupt);
   ADD ("file/corrupt-twice", test_file_corrupt_twice);
   ADD ("file/partial", test_file_partial);

@@ -8,7 +8,10 @@
 
 #include "fake-nbia.h"
 
-#define TCIA_BASKET TCIA_BUILDDIR "/src/tcia-basket"
+/* The test build, which obeys TCIA_TEST_RETRY_DELAY_MS; the installed
+ * program is built from the same sources without that hook. */
+#define TCIA_BASKET TCIA_BUILDDIR "/src/tcia-basket-test"
+#define TCIA_BASKET_INSTALLED TCIA_BUILDDIR "/src/tcia-basket"
 
 /* One fake server for every test; each test leaves it without faults. */
 static FakeNbia *fake;
@@ -829,6 +832,81 @@ test_closed_pipe (void)
   g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
 }
 
+static gboolean
+contains_bytes (const char *haystack,
+                gsize       len,
+                const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (const char *p = haystack; len >= n && (gsize) (p - haystack) <= len - n; p++)
+    {
+      p = memchr (p, needle[0], len - n - (gsize) (p - haystack) + 1);
+      if (p == NULL)
+        return FALSE;
+      if (memcmp (p, needle, n) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The installed program must not let its environment shorten its retries
+ * (a user with the variable set would hammer a struggling server).
+ *
+ * Behaviour: against a server that answers 500 every time, the test build
+ * told TCIA_TEST_RETRY_DELAY_MS=1 makes its five attempts within a few
+ * milliseconds. The installed program, ignoring the variable, waits a
+ * random 0-0.5 s, then 0-1 s, 0-2 s, 0-4 s between them: the chance that
+ * it reaches its fifth attempt within 300 ms of the first is below 1e-4.
+ * So the check below cannot fail on a correct program, however slow the
+ * machine; on a program that obeys the variable it fails unless five
+ * requests take longer than 300 ms. */
+static void
+test_installed_ignores_test_env (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *api_url = option ("api-url", url_v4);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  const char *name = "TCIA_TEST_RETRY_DELAY_MS";
+  guint seen;
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_HTTP_500, 0, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "TCIA_API_URL");
+  g_subprocess_launcher_setenv (launcher, name, "1", TRUE);
+  seen = fake_nbia_get_request_count (fake, "getCollectionValuesAndCounts");
+  process = g_subprocess_launcher_spawn (launcher, &error, TCIA_BASKET_INSTALLED, api_url,
+                                         "--list=collections", NULL);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 4000 && fake_nbia_get_request_count (fake, "getCollectionValuesAndCounts") == seen; i++)
+    g_usleep (5 * 1000);
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getCollectionValuesAndCounts"), >, seen);
+  g_usleep (300 * 1000);
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getCollectionValuesAndCounts") - seen, <, 5);
+
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  fake_nbia_clear_faults (fake);
+
+  /* And the name of the variable is not even in the installed program,
+   * while the test build has it (so that this check means something). */
+  g_assert_true (g_file_get_contents (TCIA_BASKET_INSTALLED, &contents, &len, &error));
+  g_assert_no_error (error);
+  g_assert_false (contains_bytes (contents, len, name));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (TCIA_BASKET, &contents, &len, &error));
+  g_assert_no_error (error);
+  g_assert_true (contains_bytes (contents, len, name));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -872,6 +950,7 @@ main (int   argc,
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/server-error", test_server_error);
   g_test_add_func ("/cli/closed-pipe", test_closed_pipe);
+  g_test_add_func ("/cli/installed-ignores-test-env", test_installed_ignores_test_env);
 
   status = g_test_run ();
 

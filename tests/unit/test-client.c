@@ -1163,6 +1163,180 @@ test_stall (Fixture       *f,
   }
 }
 
+/* ---- Deadlines and telling the caller ------------------------------------------ */
+
+typedef struct
+{
+  GArray    *attempts;      /* of guint */
+  guint      max_attempts;
+  guint      last_delay_ms;
+  char      *last_reason;
+  GThread   *thread;        /* where the signal came, NULL before */
+} Retries;
+
+static void
+retrying_cb (TciaClient *client,
+             guint       attempt,
+             guint       max_attempts,
+             guint       delay_ms,
+             const char *reason,
+             gpointer    user_data)
+{
+  Retries *retries = user_data;
+
+  g_array_append_val (retries->attempts, attempt);
+  retries->max_attempts = max_attempts;
+  retries->last_delay_ms = delay_ms;
+  g_free (retries->last_reason);
+  retries->last_reason = g_strdup (reason);
+  retries->thread = g_thread_self ();
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Each wait before a retry is announced, in the caller's thread, with the
+ * number of the attempt to come and why. */
+static void
+test_retrying_signal (Fixture       *f,
+                      gconstpointer  data)
+{
+  Retries retries = { g_array_new (FALSE, FALSE, sizeof (guint)), };
+  gulong handler;
+
+  handler = g_signal_connect (f->v4, "retrying", G_CALLBACK (retrying_cb), &retries);
+
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    fake_nbia_set_fault (f->fake, FAKE_NBIA_FAULT_HTTP_500, 2, NULL);
+    model = list_series_sync (f->v4, NULL, NULL, &error);
+    g_assert_no_error (error);
+    drain_main_context ();
+    g_assert_cmpuint (retries.attempts->len, ==, 2);
+    g_assert_cmpuint (g_array_index (retries.attempts, guint, 0), ==, 2);
+    g_assert_cmpuint (g_array_index (retries.attempts, guint, 1), ==, 3);
+    g_assert_cmpuint (retries.max_attempts, ==, 4);
+    g_assert_cmpuint (retries.last_delay_ms, <=, 5);
+    g_assert_cmpstr (retries.last_reason, ==, "Server error (HTTP 500)");
+    g_assert_true (retries.thread == g_thread_self ());
+  }
+
+  /* A Retry-After is what the wait is, and a 429 is the server being busy. */
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_array_set_size (retries.attempts, 0);
+    fake_nbia_set_fault (f->fake, FAKE_NBIA_FAULT_HTTP_429, 1, NULL);
+    model = list_collections_sync (f->v4, FALSE, NULL, &error);
+    g_assert_no_error (error);
+    drain_main_context ();
+    g_assert_cmpuint (retries.attempts->len, ==, 1);
+    g_assert_cmpuint (g_array_index (retries.attempts, guint, 0), ==, 2);
+    g_assert_cmpuint (retries.last_delay_ms, ==, 1000);
+    g_assert_cmpstr (retries.last_reason, ==, "Server busy (HTTP 429)");
+  }
+
+  g_signal_handler_disconnect (f->v4, handler);
+  g_array_unref (retries.attempts);
+  g_free (retries.last_reason);
+}
+
+/* A Retry-After longer than what is left of the look-up's deadline is not
+ * waited for: the look-up fails at once and says why. */
+static void
+test_retry_after_past_deadline (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaClient) client = NULL;
+  g_autoptr(GListModel) model = NULL;
+  g_autofree char *url = NULL;
+  Retries retries = { g_array_new (FALSE, FALSE, sizeof (guint)), };
+  FakeNbiaOptions options;
+  FakeNbia *fake;
+
+  fake_nbia_options_init (&options);
+  options.retry_after_s = 30;
+  fake = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (fake, 0, &error));
+  url = fake_nbia_get_url (fake, 4);
+  client = tcia_client_new (url, &error);
+  g_assert_no_error (error);
+  tcia_client_set_deadline (client, 5);
+  g_signal_connect (client, "retrying", G_CALLBACK (retrying_cb), &retries);
+
+  fake_nbia_set_fault (fake, FAKE_NBIA_FAULT_HTTP_503, 0, NULL);
+  model = list_series_sync (client, NULL, NULL, &error);
+  g_assert_null (model);
+  g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "The server did not answer in time: "));
+  g_assert_nonnull (strstr (error->message, "asked to wait 30 s"));
+  g_assert_nonnull (strstr (error->message, "getSeries"));
+  g_assert_nonnull (strstr (error->message, "HTTP 503"));
+  g_assert_cmpuint (fake_nbia_get_request_count (fake, "getSeries"), ==, 1);
+  drain_main_context ();
+  g_assert_cmpuint (retries.attempts->len, ==, 0);
+
+  /* Not g_assert_finalize_object(): the worker thread may still be letting
+   * go of the task, which holds the client. */
+  g_clear_object (&client);
+  fake_nbia_free (fake);
+  g_array_unref (retries.attempts);
+  g_free (retries.last_reason);
+}
+
+/* A server slower than the deadline: the attempt is ended there, not
+ * when the server finally answers. */
+static void
+test_deadline_during_attempt (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tcia_client_set_deadline (f->v4, 1);
+  fake_nbia_set_latency (f->fake, 3000);
+  model = list_patients_sync (f->v4, NULL, NULL, &error);
+  fake_nbia_set_latency (f->fake, 0);
+  g_assert_null (model);
+  g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpstr (error->message, ==,
+                   "The server did not answer in time: getPatient got no complete answer within 1 s");
+}
+
+/* A body that stops coming fails by the minimum-progress rule, well before
+ * the connection's own silence timeout would end it. */
+static void
+test_slow_body (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_SERIES);
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tcia_client_set_timeout (f->v4, 5);
+  tcia_client_set_min_progress (f->v4, 300, 1024);
+  fake_nbia_set_fault (f->fake, FAKE_NBIA_FAULT_STALL, 0, NULL);
+  model = list_series_sync (f->v4, NULL, store, &error);
+  fake_nbia_clear_faults (f->fake);
+  g_assert_null (model);
+  g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpstr (error->message, ==,
+                   "The server did not answer in time: the answer to getSeries slowed to "
+                   "less than 1.0\302\240KiB in 0.3 s");
+  g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+}
+
 /* ---- Cancellation and delivery ------------------------------------------------- */
 
 static gboolean
@@ -1779,6 +1953,62 @@ test_wire_statuses (Recorder      *r,
   }
 }
 
+/* A value or a body over its cap is an invalid answer, found before it is
+ * all in memory; a body under the caps is fine. */
+static void
+test_wire_size_caps (Recorder      *r,
+                     gconstpointer  data)
+{
+  gsize big = 3 * 1024 * 1024;
+  GString *body = g_string_sized_new (big + 100);
+
+  g_string_append (body, "[{\"SeriesInstanceUID\":\"1.2.3\",\"SeriesDescription\":\"");
+  while (body->len < big)
+    g_string_append (body, "abcdefghijklmnopqrstuvwxyz");
+  g_string_append (body, "\"}]");
+
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    recorder_answer (r, 200, "application/json", body->str, (gssize) body->len);
+    model = list_series_sync (r->v4, NULL, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
+    g_test_message ("%s", error->message);
+    g_assert_cmpstr (error->message, ==, "The server sent a value larger than 1.0\302\240MiB in getSeries");
+    g_assert_cmpuint (r->n_requests, ==, 1);
+  }
+
+  /* The same body under a body cap smaller than it, and with the value cap
+   * raised above the value: the body cap fails it. */
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    tcia_client_set_size_limits (r->v4, 4 * 1024 * 1024, 1024 * 1024);
+    model = list_series_sync (r->v4, NULL, NULL, &error);
+    g_assert_null (model);
+    g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
+    g_test_message ("%s", error->message);
+    g_assert_true (g_str_has_prefix (error->message,
+                                     "The server sent more than 1.0\302\240MiB in answer to getSeries"));
+  }
+
+  /* Both caps above it: the listing is read. */
+  {
+    g_autoptr(GListModel) model = NULL;
+    g_autoptr(GError) error = NULL;
+
+    tcia_client_set_size_limits (r->v4, 4 * 1024 * 1024, 8 * 1024 * 1024);
+    model = list_series_sync (r->v4, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  }
+
+  g_string_free (body, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1816,6 +2046,10 @@ main (int   argc,
   ADD ("malformed-json", test_malformed_json, 5000);
   g_test_add_func ("/core/client/dead-port", test_dead_port);
   ADD ("stall", test_stall, 0);
+  ADD ("retrying-signal", test_retrying_signal, 0);
+  g_test_add_func ("/core/client/retry-after-past-deadline", test_retry_after_past_deadline);
+  ADD ("deadline-during-attempt", test_deadline_during_attempt, 0);
+  ADD ("slow-body", test_slow_body, 0);
   ADD ("cancel-during-latency", test_cancel_during_latency, 0);
   ADD ("progressive", test_progressive, 20000);
   ADD ("cancel-mid-stream", test_cancel_mid_stream, 20000);
@@ -1825,6 +2059,7 @@ main (int   argc,
   ADD_WIRE ("metadata-post", test_wire_metadata_post);
   ADD_WIRE ("empty", test_wire_empty);
   ADD_WIRE ("statuses", test_wire_statuses);
+  ADD_WIRE ("size-caps", test_wire_size_caps);
 
 #undef ADD
 #undef ADD_WIRE

@@ -14,7 +14,7 @@
 #include "tcia-layout.h"
 #include "tcia-metadata-csv.h"
 
-#define TCIA_BASKET TCIA_BUILDDIR "/src/tcia-basket"
+#define TCIA_BASKET TCIA_BUILDDIR "/src/tcia-basket-test"
 #define N_SERIES 6
 /* The tmpfs of the full-disk test: smaller than the series of write_manifest(). */
 #define FULL_DISK_KB 64

@@ -909,6 +909,98 @@ test_big_value (void)
   g_assert_cmpstr (tcia_series_get_series_description (TCIA_SERIES (record_at (&chunked, 0))), ==, description);
 }
 
+/* `[{"SeriesInstanceUID":"1","<name>":<value of @len bytes>}]`, the value
+ * a string of 'a' (@quoted) or a number of '1'; when @as_key, the big text
+ * is the key instead. */
+static char *
+body_with_big_value (gsize     len,
+                     gboolean  quoted,
+                     gboolean  as_key,
+                     gsize    *out_len)
+{
+  const char *head = as_key ? "[{\"SeriesInstanceUID\":\"1\",\""
+                            : "[{\"SeriesInstanceUID\":\"1\",\"SeriesDescription\":";
+  const char *tail = as_key ? "\":\"x\"}]" : "}]";
+  gsize head_len = strlen (head);
+  gsize tail_len = strlen (tail);
+  gsize quotes = (quoted && !as_key) ? 1 : 0;
+  gsize total = head_len + quotes + len + quotes + tail_len;
+  char *body = g_malloc (total + 1);
+  char *p = body;
+
+  memcpy (p, head, head_len);
+  p += head_len;
+  if (quotes)
+    *p++ = '"';
+  memset (p, quoted || as_key ? 'a' : '1', len);
+  p += len;
+  if (quotes)
+    *p++ = '"';
+  memcpy (p, tail, tail_len);
+  p += tail_len;
+  *p = '\0';
+  *out_len = total;
+
+  return body;
+}
+
+/* A value over the cap fails at once, however it arrives, and is never
+ * buffered whole (before the cap, a 100 MB string took half a minute and
+ * most of a GB); one just under the cap still parses. */
+static void
+test_value_cap (void)
+{
+  gsize cap = TCIA_JSON_ROWS_MAX_VALUE_BYTES;
+  struct {
+    gsize    len;
+    gboolean quoted;
+    gboolean as_key;
+  } too_big[] = {
+    { 100 * 1000 * 1000, TRUE, FALSE },
+    { cap + 256 * 1024, TRUE, FALSE },
+    { 2 * cap, FALSE, FALSE },
+    { 2 * cap, TRUE, TRUE },
+  };
+  gsize chunks[] = { 64 * 1024, 1000 * 1000 * 1000 };
+  guint i, j;
+
+  for (i = 0; i < G_N_ELEMENTS (too_big); i++)
+    {
+      gsize len;
+      g_autofree char *body = body_with_big_value (too_big[i].len, too_big[i].quoted,
+                                                   too_big[i].as_key, &len);
+
+      for (j = 0; j < G_N_ELEMENTS (chunks); j++)
+        {
+          g_auto(Parsed) parsed = { 0, };
+
+          parse_chunked (TCIA_TYPE_SERIES, -1, body, len, chunks[j], &parsed);
+          g_assert_error (parsed.error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+          g_assert_nonnull (strstr (parsed.error->message, "MiB"));
+          g_assert_cmpuint (parsed.records->len, ==, 0);
+        }
+    }
+
+  /* Just under the cap, as a string, a number and a key. */
+  for (i = 0; i < 3; i++)
+    {
+      gsize len;
+      g_autofree char *body = body_with_big_value (cap - 1, i != 1, i == 2, &len);
+
+      for (j = 0; j < G_N_ELEMENTS (chunks); j++)
+        {
+          g_auto(Parsed) parsed = { 0, };
+
+          parse_chunked (TCIA_TYPE_SERIES, -1, body, len, chunks[j], &parsed);
+          g_assert_no_error (parsed.error);
+          g_assert_cmpuint (parsed.records->len, ==, 1);
+          if (i == 0)
+            g_assert_cmpuint (strlen (tcia_series_get_series_description (TCIA_SERIES (record_at (&parsed, 0)))),
+                              ==, cap - 1);
+        }
+    }
+}
+
 /* Rows with shared values share storage, and distinct rows stay distinct. */
 static void
 test_many_rows (void)
@@ -1300,6 +1392,7 @@ main (int   argc,
   g_test_add_func ("/core/records/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/core/records/empty-rows", test_empty_rows);
   g_test_add_func ("/core/records/big-value", test_big_value);
+  g_test_add_func ("/core/records/value-cap", test_value_cap);
   g_test_add_func ("/core/records/many-rows", test_many_rows);
   g_test_add_func ("/core/records/key-order", test_key_order);
   g_test_add_func ("/core/records/properties", test_properties);
