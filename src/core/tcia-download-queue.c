@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -480,7 +482,8 @@ append_row (TciaDownloadQueue  *self,
                                       sop_class_uid, now);
   if (!tcia_metadata_csv_append (self->metadata_path, row, error))
     return FALSE;
-  g_hash_table_add (self->rows, g_strdup (tcia_download_job_get_series_uid (job)));
+  g_hash_table_replace (self->rows, g_strdup (tcia_download_job_get_series_uid (job)),
+                        g_strdup (tcia_download_job_get_relative_path (job)));
   return TRUE;
 }
 
@@ -962,8 +965,19 @@ tcia_download_queue_start (TciaDownloadQueue *self)
 
   if (!self->started)
     {
+      g_autoptr(GError) error = NULL;
+      int dest_fd = open (self->dest_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
       self->started = TRUE;
-      self->rows = tcia_metadata_csv_read_uids (self->metadata_path);
+      /* A metadata.csv that is not a file fails each series as it is written. */
+      if (dest_fd >= 0)
+        self->rows = tcia_metadata_csv_read_locations (dest_fd, self->metadata_path, &error);
+      if (self->rows == NULL)
+        self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      if (error != NULL)
+        g_message ("%s", error->message);
+      if (dest_fd >= 0)
+        close (dest_fd);
     }
   schedule (self);
   check_finished (self);
