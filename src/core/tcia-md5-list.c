@@ -20,6 +20,16 @@ is_md5 (const char *hash)
          strspn (hash, "0123456789abcdefABCDEF") == MD5_HEX_LENGTH;
 }
 
+/* No file NBIA sends has one in its name; a lone CR is a broken line. */
+static gboolean
+has_control (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
 /* Adds the line "name,hash" (white space around it taken off) to @table. */
 static gboolean
 add_line (GHashTable  *table,
@@ -55,6 +65,12 @@ add_line (GHashTable  *table,
     {
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_CHECKSUM,
                    _("md5hashes.csv, line %u: the file name is empty."), number);
+      return FALSE;
+    }
+  if (has_control (line))
+    {
+      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_CHECKSUM,
+                   _("md5hashes.csv, line %u: the file name holds control characters."), number);
       return FALSE;
     }
   hash = g_ascii_strdown (hash, -1);

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * "Filename,MD5Hash" header, then "name,hash" lines (LF or CRLF, in any
  * order; a name may hold commas, the hash is after the last one). Gives
  * name → hash in lower case. A hash that is not 32 hex digits, an empty
- * name, a name given two different hashes or too many lines: NULL with a
+ * name or one with control characters, a name given two different hashes
+ * or too many lines: NULL with a
  * TCIA_DOWNLOAD_ERROR_CHECKSUM error. */
 GHashTable *tcia_md5_list_parse (const char  *text,
                                  gsize        len,

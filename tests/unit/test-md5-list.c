@@ -85,6 +85,8 @@ test_malformed (void)
     "x.dcm," HASH_A "\nx.dcm," HASH_B "\n",
     "x.dcm," HASH_A "\nFilename,MD5Hash\n",
     "\x1b[2Jx.dcm,\x1b[31m\n",
+    "Filename,MD5Hash\r\bx.dcm," HASH_A "\r\n",
+    "a\tb.dcm," HASH_A "\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
