@@ -56,6 +56,20 @@ tcia_text_sanitize (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* Whether valid UTF-8 @text holds a C0 control but TAB, CR and LF, DEL or
+ * a C1 control (U+0080 to U+009F: 0xC2 0x80 to 0xC2 0x9F). */
+static gboolean
+has_terminal_control (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f ||
+          (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 char *
 tcia_text_strip_controls (const char *text)
 {
@@ -64,6 +78,9 @@ tcia_text_strip_controls (const char *text)
 
   if (text == NULL)
     return g_strdup ("");
+  /* Listings have many values, nearly all clean. */
+  if (g_utf8_validate (text, -1, NULL) && !has_terminal_control (text))
+    return g_strdup (text);
 
   valid = g_utf8_make_valid (text, -1);
   out = g_string_sized_new (strlen (valid));
