@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tcia-core.h"
+#include "tcia-csv.h"
 #include "tcia-download-queue.h"
 #include "tcia-import.h"
 #include "tcia-manifest.h"
@@ -624,53 +625,30 @@ add_json_cell (JsonBuilder  *builder,
     }
 }
 
-static void
-write_tsv_field (FILE       *out,
-                 const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    fputc (*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, out);
-}
-
-static void
-write_csv_field (FILE       *out,
-                 const char *text)
-{
-  gsize len = strlen (text);
-
-  if (strpbrk (text, ",\"\r\n") == NULL &&
-      (len == 0 || (text[0] != ' ' && text[len - 1] != ' ')))
-    {
-      fputs (text, out);
-      return;
-    }
-
-  fputc ('"', out);
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        fputc ('"', out);
-      fputc (*p, out);
-    }
-  fputc ('"', out);
-}
-
+/* One line, in one write: far faster than a character at a time. Values
+ * keep their line breaks (quoted) but lose other control characters: ESC
+ * must never reach a terminal. */
 static void
 write_text_line (FILE        *out,
+                 GString     *line,
                  Format       format,
                  const char **fields,
                  guint        n_fields)
 {
+  g_string_truncate (line, 0);
   for (guint i = 0; i < n_fields; i++)
     {
+      g_autofree char *text = tcia_text_strip_controls (fields[i]);
+
       if (i > 0)
-        fputc (format == FORMAT_CSV ? ',' : '\t', out);
+        g_string_append_c (line, format == FORMAT_CSV ? ',' : '\t');
       if (format == FORMAT_CSV)
-        write_csv_field (out, fields[i]);
+        tcia_csv_append_field (line, text);
       else
-        write_tsv_field (out, fields[i]);
+        tcia_tsv_append_field (line, text);
     }
-  fputc ('\n', out);
+  g_string_append_c (line, '\n');
+  fwrite (line->str, 1, line->len, out);
 }
 
 /* Each writer stops at the first failed write and returns its errno, 0 when
@@ -682,11 +660,12 @@ write_text (FILE       *out,
             GArray     *columns)
 {
   g_autofree const char **fields = g_new0 (const char *, columns->len);
+  g_autoptr(GString) line = g_string_sized_new (256);
   guint n_rows = g_list_model_get_n_items (rows);
 
   for (guint c = 0; c < columns->len; c++)
     fields[c] = g_array_index (columns, Column, c).header;
-  write_text_line (out, format, fields, columns->len);
+  write_text_line (out, line, format, fields, columns->len);
 
   for (guint r = 0; r < n_rows; r++)
     {
@@ -705,7 +684,7 @@ write_text (FILE       *out,
           g_ptr_array_add (texts, text);
           fields[c] = text;
         }
-      write_text_line (out, format, fields, columns->len);
+      write_text_line (out, line, format, fields, columns->len);
       if (ferror (out))
         return errno;
     }

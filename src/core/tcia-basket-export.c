@@ -10,32 +10,8 @@
 
 #include "tcia-basket.h"
 #include "tcia-basket-private.h"
+#include "tcia-csv.h"
 #include "tcia-records-private.h"
-
-/* RFC 4180: quoted when it holds a separator, a quote or a line break, or
- * when spaces at either end would otherwise be trimmed by a reader. */
-static void
-append_csv_field (GString    *out,
-                  const char *text)
-{
-  gsize len = strlen (text);
-
-  if (strpbrk (text, ",\"\r\n") == NULL &&
-      (len == 0 || (text[0] != ' ' && text[len - 1] != ' ')))
-    {
-      g_string_append_len (out, text, len);
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
 
 char *
 tcia_basket_series_to_csv (GPtrArray *series)
@@ -53,7 +29,7 @@ tcia_basket_series_to_csv (GPtrArray *series)
     {
       if (f > 0)
         g_string_append_c (out, ',');
-      append_csv_field (out, info->fields[f].nick);
+      tcia_csv_append_field (out, info->fields[f].nick);
     }
   g_string_append (out, "\r\n");
 
@@ -75,7 +51,7 @@ tcia_basket_series_to_csv (GPtrArray *series)
           if (G_VALUE_HOLDS_STRING (&value))
             {
               if (g_value_get_string (&value) != NULL)
-                append_csv_field (out, g_value_get_string (&value));
+                tcia_csv_append_field (out, g_value_get_string (&value));
             }
           else if (G_VALUE_HOLDS_UINT (&value))
             {

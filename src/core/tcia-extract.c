@@ -16,6 +16,7 @@
 
 #include "tcia-dest.h"
 #include "tcia-extract.h"
+#include "tcia-md5-list.h"
 #include "tcia-text.h"
 
 #define READ_SIZE        (128 * 1024)
@@ -269,26 +270,6 @@ write_all (int           fd,
   return TRUE;
 }
 
-/* "Filename,MD5Hash" then "name,hash" lines (unordered, \n or \r\n). */
-static GHashTable *
-parse_md5_csv (const char *text)
-{
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strstrip (lines[i]);
-      char *comma = strrchr (line, ',');
-
-      if (comma == NULL || g_ascii_strcasecmp (line, "Filename,MD5Hash") == 0)
-        continue;
-      *comma = '\0';
-      g_hash_table_replace (table, g_strdup (line), g_ascii_strdown (g_strstrip (comma + 1), -1));
-    }
-  return table;
-}
-
 static gboolean
 check_md5s (GHashTable  *expected,
             GHashTable  *written,
@@ -536,8 +517,8 @@ tcia_extract_zip (GInputStream             *stream,
     }
   if ((flags & TCIA_EXTRACT_VERIFY_MD5) && md5_csv != NULL)
     {
-      expected = parse_md5_csv (md5_csv->str);
-      if (!check_md5s (expected, written, error))
+      expected = tcia_md5_list_parse (md5_csv->str, md5_csv->len, error);
+      if (expected == NULL || !check_md5s (expected, written, error))
         goto out;
     }
   else if ((flags & TCIA_EXTRACT_VERIFY_MD5) && (flags & TCIA_EXTRACT_REQUIRE_MD5))
@@ -719,7 +700,12 @@ tcia_extract_check_dir (int            dir_fd,
                        _("The folder has no list of its files to check it by."));
           return FALSE;
         }
-      from_csv = parse_md5_csv (csv);
+      from_csv = tcia_md5_list_parse (csv, strlen (csv), error);
+      if (from_csv == NULL)
+        {
+          g_prefix_error (error, _("The folder’s md5hashes.csv is damaged: "));
+          return FALSE;
+        }
     }
   else if (deep)
     {
@@ -727,7 +713,7 @@ tcia_extract_check_dir (int            dir_fd,
       g_autofree char *csv = read_small_file (dir_fd, MD5_CSV_NAME, MD5_CSV_MAX);
 
       if (csv != NULL)
-        from_csv = parse_md5_csv (csv);
+        from_csv = tcia_md5_list_parse (csv, strlen (csv), NULL);
     }
 
   if (files != NULL)

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
+#include "tcia-csv.h"
 #include "tcia-extract.h"
 #include "tcia-layout.h"
 #include "tcia-metadata-csv.h"
@@ -47,8 +47,7 @@ append_value (GString    *row,
 {
   if (row->len > 0)
     g_string_append_c (row, ',');
-  for (const char *p = value != NULL ? value : ""; *p != '\0'; p++)
-    g_string_append_c (row, (*p == ',' || *p == '\r' || *p == '\n') ? ' ' : *p);
+  tcia_csv_append_field (row, value);
 }
 
 static int
@@ -205,34 +204,186 @@ tcia_metadata_csv_format_row (TciaSeries *series,
   return g_string_free (row, FALSE);
 }
 
-GHashTable *
-tcia_metadata_csv_read_uids (const char *path)
+static void
+set_not_regular_error (GError     **error,
+                       const char  *display_path)
 {
-  GHashTable *uids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return uids;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 1; lines[i] != NULL; i++)
-    {
-      char *comma = strchr (lines[i], ',');
-
-      /* A row cut short by a crash has no end: it does not count. */
-      if (comma == NULL || lines[i + 1] == NULL)
-        continue;
-      *comma = '\0';
-      g_hash_table_add (uids, g_strdup (lines[i]));
-    }
-  return uids;
+  g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+               _("“%s” is not a regular file: move it away and try again."), display_path);
 }
 
-gboolean
-tcia_metadata_csv_append (const char  *path,
-                          const char  *row,
-                          GError     **error)
+static void
+set_too_large_error (GError     **error,
+                     const char  *display_path)
 {
+  g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+               _("“%s” is larger than %d MB: move it away and try again."),
+               display_path, TCIA_METADATA_CSV_MAX / (1024 * 1024));
+}
+
+/* What open(2) says of a FIFO (no reader, O_NONBLOCK), a socket, a link
+ * (O_NOFOLLOW) or a folder. */
+static gboolean
+is_not_regular_errno (int errsv)
+{
+  return errsv == ELOOP || errsv == ENXIO || errsv == EISDIR;
+}
+
+/* The fields of the header that name the Series UID and the File Location;
+ * the UID comes first in files that do not say. */
+static void
+find_columns (GPtrArray *header,
+              guint     *uid_column,
+              gint      *location_column)
+{
+  *uid_column = 0;
+  *location_column = -1;
+  for (guint i = header->len; i-- > 0;)
+    {
+      if (strcmp (header->pdata[i], "Series UID") == 0)
+        *uid_column = i;
+      else if (strcmp (header->pdata[i], "File Location") == 0)
+        *location_column = i;
+    }
+}
+
+static GHashTable *
+parse_locations (const char *text,
+                 gsize       len)
+{
+  GHashTable *locations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(TciaCsvReader) reader = tcia_csv_reader_new (text, len, ',');
+  g_autoptr(GPtrArray) header = NULL;
+  gboolean terminated = FALSE;
+  GPtrArray *fields;
+  gint location_column;
+  guint uid_column;
+
+  if (!tcia_csv_reader_next (reader, &header, &terminated) || !terminated)
+    return locations;
+  find_columns (header, &uid_column, &location_column);
+
+  while (tcia_csv_reader_next (reader, &fields, &terminated))
+    {
+      g_autoptr(GPtrArray) row = fields;
+      const char *uid;
+      const char *location = "";
+
+      /* A row cut short by a crash has no end: it does not count. */
+      if (!terminated || uid_column >= row->len)
+        continue;
+      uid = row->pdata[uid_column];
+      if (*uid == '\0')
+        continue;
+      if (location_column >= 0 && (guint) location_column < row->len)
+        location = row->pdata[location_column];
+      if (g_str_has_prefix (location, "./"))
+        location += 2;
+      g_hash_table_replace (locations, g_strdup (uid), g_strdup (location));
+    }
+  return locations;
+}
+
+/* All of @fd, at most TCIA_METADATA_CSV_MAX bytes, whatever fstat said. */
+static GByteArray *
+read_bounded (int          fd,
+              const char  *display_path,
+              GError     **error)
+{
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buffer[64 * 1024];
+
+  for (;;)
+    {
+      ssize_t n = read (fd, buffer, sizeof buffer);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+                       _("Could not read “%s”: %s"), display_path, g_strerror (errsv));
+          return NULL;
+        }
+      if (n == 0)
+        return g_steal_pointer (&data);
+      if ((gsize) n > TCIA_METADATA_CSV_MAX - data->len)
+        {
+          set_too_large_error (error, display_path);
+          return NULL;
+        }
+      g_byte_array_append (data, buffer, n);
+    }
+}
+
+GHashTable *
+tcia_metadata_csv_read_locations (int          dest_fd,
+                                  const char  *display_path,
+                                  GError     **error)
+{
+  g_autoptr(GByteArray) data = NULL;
+  struct stat st;
+  int fd;
+
+  g_return_val_if_fail (dest_fd >= 0, NULL);
+  g_return_val_if_fail (display_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Non-blocking: opening a FIFO to read would wait for a writer. */
+  fd = openat (dest_fd, TCIA_METADATA_CSV_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (fd < 0 || fstat (fd, &st) < 0)
+    {
+      int errsv = errno;
+
+      if (fd >= 0)
+        close (fd);
+      if (is_not_regular_errno (errsv))
+        set_not_regular_error (error, display_path);
+      else
+        g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+                     _("Could not read “%s”: %s"), display_path, g_strerror (errsv));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      set_not_regular_error (error, display_path);
+      return NULL;
+    }
+  if (st.st_size > TCIA_METADATA_CSV_MAX)
+    {
+      close (fd);
+      set_too_large_error (error, display_path);
+      return NULL;
+    }
+  data = read_bounded (fd, display_path, error);
+  close (fd);
+  if (data == NULL)
+    return NULL;
+  return parse_locations ((const char *) data->data, data->len);
+}
+
+static void
+set_write_error (GError     **error,
+                 const char  *display_path,
+                 int          errsv)
+{
+  g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
+               _("Could not write “%s”: %s"), display_path, g_strerror (errsv));
+}
+
+static gboolean
+append_at (int          dest_fd,
+           const char  *name,
+           const char  *display_path,
+           const char  *row,
+           GError     **error)
+{
+  const int flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
   g_autofree char *text = NULL;
   struct stat st;
   gboolean created;
@@ -240,19 +391,28 @@ tcia_metadata_csv_append (const char  *path,
   ssize_t n;
   int fd;
 
-  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  fd = openat (dest_fd, name, flags | O_CREAT | O_EXCL, 0644);
   created = fd >= 0;
   if (created)
     text = g_strconcat (TCIA_METADATA_CSV_HEADER "\r\n", row, NULL);
   else if (errno == EEXIST)
-    fd = open (path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    fd = openat (dest_fd, name, flags | O_APPEND);
   if (fd < 0 || fstat (fd, &st) < 0)
     {
       int errsv = errno;
+
       if (fd >= 0)
         close (fd);
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                   _("Could not write “%s”: %s"), path, g_strerror (errsv));
+      if (is_not_regular_errno (errsv))
+        set_not_regular_error (error, display_path);
+      else
+        set_write_error (error, display_path, errsv);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      set_not_regular_error (error, display_path);
       return FALSE;
     }
   if (text == NULL)
@@ -266,43 +426,15 @@ tcia_metadata_csv_append (const char  *path,
 
       /* Half a row would run into the next one: take it back. */
       if (created)
-        g_unlink (path);
+        unlinkat (dest_fd, name, 0);
       else if (n > 0 && ftruncate (fd, st.st_size) < 0)
-        g_debug ("Could not take a half-written row out of %s", path);
+        g_debug ("Could not take a half-written row out of %s", display_path);
       close (fd);
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                   _("Could not write “%s”: %s"), path, g_strerror (errsv));
+      set_write_error (error, display_path, errsv);
       return FALSE;
     }
   close (fd);
   return TRUE;
-}
-
-/* Stand-ins until the CSV reader lands. */
-GHashTable *
-tcia_metadata_csv_read_locations (int          dest_fd,
-                                  const char  *display_path,
-                                  GError     **error)
-{
-  GHashTable *uids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree char *text = NULL;
-  g_autofree char *path = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  path = g_strdup_printf ("/proc/self/fd/%d/metadata.csv", dest_fd);
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return uids;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 1; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
-
-      if (lines[i + 1] == NULL || g_strv_length (f) < 16)
-        continue;
-      g_hash_table_replace (uids, g_strdup (f[0]),
-                            g_strdup (g_str_has_prefix (f[15], "./") ? f[15] + 2 : f[15]));
-    }
-  return uids;
 }
 
 gboolean
@@ -311,5 +443,35 @@ tcia_metadata_csv_append_at (int          dest_fd,
                              const char  *row,
                              GError     **error)
 {
-  return tcia_metadata_csv_append (display_path, row, error);
+  g_return_val_if_fail (dest_fd >= 0, FALSE);
+  g_return_val_if_fail (display_path != NULL, FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  return append_at (dest_fd, TCIA_METADATA_CSV_NAME, display_path, row, error);
+}
+
+gboolean
+tcia_metadata_csv_append (const char  *path,
+                          const char  *row,
+                          GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  gboolean ok;
+  int dest_fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  dir = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  dest_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dest_fd < 0)
+    {
+      set_write_error (error, path, errno);
+      return FALSE;
+    }
+  ok = append_at (dest_fd, name, path, row, error);
+  close (dest_fd);
+  return ok;
 }

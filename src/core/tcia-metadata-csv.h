@@ -18,8 +18,9 @@ G_BEGIN_DECLS
 
 /* "812 B", "1.50 KB", "25.27 MB": decimal units, as the Data Retriever. */
 char       *tcia_metadata_csv_format_size   (guint64      bytes);
-/* One row, ending in "\r\n". Commas, CR and LF inside values become spaces
- * (the format has no quoting). @location is relative, without "./". The SOP
+/* One row, ending in "\r\n", its values quoted as RFC 4180 says and
+ * formulas neutralised (tcia-csv.h): descriptions come from the contributing
+ * sites. @location is relative, without "./". The SOP
  * Class UID is the series' own (v1 getSeriesMetaData has it), else
  * @sop_class_uid (NULL for none); the SOP Class Name is its DICOM name. */
 char       *tcia_metadata_csv_format_row    (TciaSeries  *series,
@@ -35,20 +36,26 @@ const char *tcia_metadata_csv_sop_class_name (const char *sop_class_uid);
  * information (Media Storage SOP Class UID, 0002,0002) of one of them: v4
  * gives no SOP Class UID. NULL when no file there says. */
 char       *tcia_metadata_csv_read_sop_class_uid (const char *dir_path);
-/* The Series UIDs of the rows of @path; empty when it does not exist. */
-GHashTable *tcia_metadata_csv_read_uids     (const char  *path);
-/* UID -> File Location (without "./") of the complete rows of metadata.csv
- * in @dest_fd; empty when there is none. NULL with an error naming
- * @display_path when it is not a regular file or cannot be read. */
+/* The most of metadata.csv the program reads. */
+#define TCIA_METADATA_CSV_MAX (256 * 1024 * 1024)
+
+/* metadata.csv in the folder open as @dest_fd, as a table of Series UID →
+ * File Location (without "./"; "" when the file has no such column). Only
+ * rows a line break ends count: a crash can leave half a row. Empty when
+ * the file does not exist; NULL with a TCIA_DOWNLOAD_ERROR_WRITE error naming
+ * @display_path when it is not a regular file (a FIFO, a link, a device)
+ * or is larger than TCIA_METADATA_CSV_MAX. */
 GHashTable *tcia_metadata_csv_read_locations (int          dest_fd,
                                               const char  *display_path,
                                               GError     **error);
-/* tcia_metadata_csv_append() relative to @dest_fd, never through a link. */
+/* Appends @row to metadata.csv in the folder open as @dest_fd with one
+ * write(2), creating it with its header first; a short write is taken back.
+ * Refuses what is not a regular file, as tcia_metadata_csv_read_locations(). */
 gboolean    tcia_metadata_csv_append_at     (int          dest_fd,
                                              const char  *display_path,
                                              const char  *row,
                                              GError     **error);
-/* Appends @row with one write(2), creating the file with its header first. */
+/* The same, for the file at @path. */
 gboolean    tcia_metadata_csv_append        (const char  *path,
                                              const char  *row,
                                              GError     **error);

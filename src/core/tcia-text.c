@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tcia-text.h"
 
 static gboolean
@@ -50,6 +52,46 @@ tcia_text_sanitize (const char *text,
         }
       g_string_append_unichar (out, c);
       n_chars++;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Whether valid UTF-8 @text holds a C0 control but TAB, CR and LF, DEL or
+ * a C1 control (U+0080 to U+009F: 0xC2 0x80 to 0xC2 0x9F). */
+static gboolean
+has_terminal_control (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f ||
+          (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+char *
+tcia_text_strip_controls (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+  /* Listings have many values, nearly all clean. */
+  if (g_utf8_validate (text, -1, NULL) && !has_terminal_control (text))
+    return g_strdup (text);
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f ||
+          (c >= 0x80 && c < 0xa0))
+        continue;
+      g_string_append_len (out, p, g_utf8_next_char (p) - p);
     }
   return g_string_free (out, FALSE);
 }

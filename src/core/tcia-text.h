@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 char *tcia_text_sanitize (const char *text,
                           gsize       max_chars);
 
+/* @text (NULL is "") as valid UTF-8 without the control characters a
+ * terminal acts on (C0 but TAB, CR and LF; DEL; C1), for listings written
+ * as CSV or TSV: the value is otherwise kept as it is. */
+char *tcia_text_strip_controls (const char *text);
+
 /* The length messages cut names and server text to. */
 #define TCIA_TEXT_MESSAGE_MAX 200
 

@@ -14,22 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-check.h"
 #include "tcia-import.h"
 #include "tcia-manifest.h"
 
 #define NAME "fuzz.tcia"
-
-#define CHECK(cond)                                                   \
-  G_STMT_START {                                                      \
-    if (!(cond))                                                      \
-      {                                                               \
-        g_printerr ("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        abort ();                                                     \
-      }                                                               \
-  } G_STMT_END
-
-int LLVMFuzzerTestOneInput (const uint8_t *data,
-                            size_t         size);
 
 static void
 check_result (TciaImportFile  *file,

@@ -8,7 +8,7 @@
 #
 #   tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# Defaults: 300 seconds, targets "import basket-file". Work files go to
+# Defaults: 300 seconds, targets "import basket-file metadata-csv md5-list". Work files go to
 # $FUZZ_OUT (default build-fuzz/ at the top of the source tree). Needs clang
 # (14 is enough) and its runtimes (Debian: clang, libclang-rt-14-dev).
 
@@ -18,7 +18,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_OUT:-$src/build-fuzz}
 seconds=${1:-300}
 [ $# -gt 0 ] && shift
-targets=${*:-import basket-file}
+targets=${*:-import basket-file metadata-csv md5-list}
 cc=${CC:-clang}
 
 mkdir -p "$out"
@@ -38,13 +38,23 @@ cflags="-g -O1 -fno-omit-frame-pointer
   -I$out -I$src/src/core $(pkg-config --cflags gio-2.0 yajl)"
 libs="$(pkg-config --libs gio-2.0 yajl)"
 
+# tcia-extract.c (TCIA_DOWNLOAD_ERROR) brings libarchive.
+libs_for ()
+{
+  case $1 in
+    metadata-csv|md5-list) pkg-config --libs libarchive ;;
+  esac
+}
+
 records="tcia-records.c tcia-series.c tcia-study.c tcia-patient.c tcia-collection.c tcia-value.c"
 
 sources_for ()
 {
   case $1 in
     import)      echo "tcia-import.c tcia-manifest.c $records" ;;
-    basket-file) echo "tcia-basket.c tcia-basket-export.c tcia-basket-licence.c tcia-manifest.c $records" ;;
+    basket-file) echo "tcia-basket.c tcia-basket-export.c tcia-basket-licence.c tcia-csv.c tcia-manifest.c $records" ;;
+    metadata-csv) echo "tcia-metadata-csv.c tcia-csv.c tcia-extract.c $records" ;;
+    md5-list)    echo "tcia-md5-list.c tcia-text.c tcia-extract.c" ;;
     *)           echo "unknown target $1" >&2; exit 2 ;;
   esac
 }
@@ -70,6 +80,22 @@ seed ()
         > "$out/seeds-$1/partial.json"
       printf '{"version":2,"series":[]}' > "$out/seeds-$1/version.json"
       ;;
+    metadata-csv)
+      # The first byte picks the separator the CSV reader is given.
+      printf ',%s\r\n%s\r\n%s\r\n%s' \
+        'Series UID,Collection,3rd Party Analysis,Data Description URI,Subject ID,Study UID,Study Description,Study Date,Series Description,Manufacturer,Modality,SOP Class Name,SOP Class UID,Number of Images,File Size,File Location,Download Timestamp' \
+        '1.2.3,4D-Lung,NO,https://doi.org/x,P1,1.2.4,"say ""hi"", then",09-15-1997,'"'"'=HYPERLINK(1),GE,CT,CT Image Storage,1.2.840.10008.5.1.4.1.1.2,50,25.27 MB,"./4D-Lung/P1/with,comma",2024-05-06T07:08:09.500' \
+        '1.2.5,,,,,,"two' \
+        'lines",,,,,,,1,812 B,./x,2024' > "$out/seeds-$1/metadata.csv"
+      printf '\tSeries UID\tFile Location\n1.2\t./a\n"1.3\t"\t./b\r\n\t\n1.4' > "$out/seeds-$1/tabs.tsv"
+      printf ',Collection,File Location,Series UID\n"unclosed,x\n' > "$out/seeds-$1/unclosed.csv"
+      ;;
+    md5-list)
+      printf 'Filename,MD5Hash\r\n1-01.dcm,0123456789abcdef0123456789abcdef\r\n1-02.dcm,FEDCBA9876543210FEDCBA9876543210\r\n' \
+        > "$out/seeds-$1/md5hashes.csv"
+      printf 'a,b.dcm,0123456789abcdef0123456789abcdef\na,b.dcm,0123456789abcdef0123456789abcdef' \
+        > "$out/seeds-$1/comma.csv"
+      ;;
   esac
 }
 
@@ -81,7 +107,8 @@ for target in $targets; do
   done
   echo "== building $exe"
   # shellcheck disable=SC2086
-  $cc $cflags -o "$exe" "$src/tests/fuzz/fuzz-$target.c" $files $libs
+  $cc $cflags $(pkg-config --cflags libarchive) -o "$exe" "$src/tests/fuzz/fuzz-$target.c" $files \
+    $libs $(libs_for "$target")
 
   corpus="$src/tests/data/fuzz-corpus/$target"
   mkdir -p "$corpus" "$out/new-$target"

@@ -1365,6 +1365,26 @@ test_export_csv (FileFixture   *f,
   assert_finalized_soon (g_steal_pointer (&basket));
 }
 
+/* A description from a contributing site never runs as a formula in the
+ * spreadsheet that opens the export; a number stays a number. */
+static void
+test_export_csv_formulas (void)
+{
+  const char *keys[] = { "SeriesInstanceUID", "Collection", "SeriesDescription",
+                         "StudyDesc", "PatientID" };
+  const char *values[] = { "1.2.3", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"y\")", "-1.5",
+                           "+cmd" };
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = NULL;
+
+  g_ptr_array_add (series, tcia_series_new_from_fields (keys, values, G_N_ELEMENTS (keys)));
+  text = tcia_basket_series_to_csv (series);
+  g_assert_nonnull (strstr (text, ",'@SUM(A1),"));
+  g_assert_nonnull (strstr (text, ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","));
+  g_assert_nonnull (strstr (text, ",-1.5,"));
+  g_assert_nonnull (strstr (text, ",'+cmd,"));
+}
+
 static void
 test_export_fails (FileFixture   *f,
                    gconstpointer  data)
@@ -1401,6 +1421,7 @@ main (int   argc,
   g_test_add_func ("/core/basket/remove-undo", test_remove_undo);
   g_test_add_func ("/core/basket/clear-undo", test_clear_undo);
   g_test_add_func ("/core/basket/totals", test_totals);
+  g_test_add_func ("/core/basket/export-csv-formulas", test_export_csv_formulas);
   g_test_add_func ("/core/basket/licences/non-commercial-names", test_non_commercial_names);
   g_test_add_func ("/core/basket/licences/list", test_licences);
   g_test_add_func ("/core/basket/licences/from-server", test_licences_from_server);

@@ -9,7 +9,7 @@
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
 #include "tcia-extract.h"
-#include "tcia-metadata-csv.h"
+#include "metadata-rows.h"
 
 #define N_SERIES 6
 /* Enough for jobs to be seen in flight; no test measures time. */
@@ -142,7 +142,7 @@ assert_folders (Fixture *f)
   g_autoptr(GHashTable) rows = NULL;
   g_autofree char *csv = g_build_filename (f->dest, TCIA_METADATA_CSV_NAME, NULL);
 
-  rows = tcia_metadata_csv_read_uids (csv);
+  rows = read_metadata_rows (csv);
   for (guint i = 0; i < N_SERIES; i++)
     {
       TciaDownloadJob *job = job_at (f, i);
@@ -295,7 +295,7 @@ test_remove_completed (Fixture       *f,
   g_assert_cmpstr (tcia_download_job_get_series_uid (job_at (f, 0)), ==, bad_uid);
   g_assert_cmpuint (tcia_download_queue_get_n_done (f->queue), ==, 0);
   g_assert_cmpuint (tcia_download_queue_get_n_failed (f->queue), ==, 1);
-  rows = tcia_metadata_csv_read_uids (csv);
+  rows = read_metadata_rows (csv);
   g_assert_cmpuint (g_hash_table_size (rows), ==, N_SERIES - 1);
   for (guint i = 0; i < folders->len; i++)
     g_assert_true (g_file_test (folders->pdata[i], G_FILE_TEST_IS_DIR));

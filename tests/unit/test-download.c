@@ -12,7 +12,7 @@
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
 #include "tcia-layout.h"
-#include "tcia-metadata-csv.h"
+#include "metadata-rows.h"
 
 #define TCIA_BASKET TCIA_BUILDDIR "/src/tcia-basket-test"
 #define N_SERIES 6
@@ -157,7 +157,7 @@ static guint
 count_rows (const char *dest)
 {
   g_autofree char *path = g_build_filename (dest, TCIA_METADATA_CSV_NAME, NULL);
-  g_autoptr(GHashTable) rows = tcia_metadata_csv_read_uids (path);
+  g_autoptr(GHashTable) rows = read_metadata_rows (path);
 
   return g_hash_table_size (rows);
 }
@@ -208,18 +208,16 @@ assert_sop_class_columns (const char *dest,
                           guint       n_expected)
 {
   g_autofree char *path = g_build_filename (dest, TCIA_METADATA_CSV_NAME, NULL);
-  g_autofree char *csv = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) records = read_metadata_records (path);
   guint n_rows = 0;
 
-  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
-  lines = g_strsplit (csv, "\r\n", -1);
-  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+  for (guint i = 1; i < records->len; i++)
     {
-      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+      GPtrArray *row = records->pdata[i];
+      const char * const *fields = (const char * const *) row->pdata;
       gboolean found = FALSE;
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 17);
+      g_assert_cmpuint (row->len, ==, 17);
       for (guint m = 0; m < G_N_ELEMENTS (sop_classes); m++)
         {
           if (g_strcmp0 (fields[10], sop_classes[m].modality) != 0)
@@ -763,14 +761,12 @@ test_cli_no_verify (Fixture       *f,
   g_assert_nonnull (strstr (err, "12 of 12 series complete"));
   fake_nbia_clear_faults (fake);
 
-  rows = tcia_metadata_csv_read_uids (csv);
+  rows = read_metadata_rows (csv);
   g_assert_cmpuint (g_hash_table_size (rows), ==, 12);
   for (guint i = 0; i < 12; i++)
     {
       FakeNbiaSeriesInfo info;
-      g_autofree char *row_start = NULL;
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) fields = NULL;
+      const char *location;
       g_autofree char *dir = NULL;
       g_autofree char *md5_csv = NULL;
       g_autoptr(GDir) listing = NULL;
@@ -778,11 +774,9 @@ test_cli_no_verify (Fixture       *f,
       guint n_dicom = 0;
 
       fake_nbia_get_series (fake, i, &info);
-      g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
-      row_start = g_strconcat ("\n", info.series_uid, ",", NULL);
-      g_assert_nonnull (strstr (contents, row_start));
-      fields = g_strsplit_set (strstr (contents, row_start) + 1, ",\r", 18);
-      dir = g_build_filename (unchecked, fields[15] + 2, NULL);
+      location = g_hash_table_lookup (rows, info.series_uid);
+      g_assert_nonnull (location);
+      dir = g_build_filename (unchecked, location, NULL);
       md5_csv = g_build_filename (dir, "md5hashes.csv", NULL);
       g_assert_false (g_file_test (md5_csv, G_FILE_TEST_EXISTS));
       listing = g_dir_open (dir, 0, NULL);
@@ -827,9 +821,9 @@ test_cli_interrupt (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) rows = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) records = NULL;
   GHashTableIter iter;
-  gpointer uid;
+  gpointer uid, location;
   gint64 deadline;
   guint n_rows;
 
@@ -857,35 +851,24 @@ test_cli_interrupt (Fixture       *f,
   /* Every row whole, each for a series whose folder is complete. */
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
   g_assert_true (g_str_has_suffix (csv, "\r\n"));
-  lines = g_strsplit (csv, "\r\n", -1);
-  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
-
-      g_assert_cmpuint (g_strv_length (fields), ==, 17);
-      g_assert_null (strchr (lines[i], '\n'));
-    }
-  rows = tcia_metadata_csv_read_uids (csv_path);
+  records = read_metadata_records (csv_path);
+  for (guint i = 0; i < records->len; i++)
+    g_assert_cmpuint (((GPtrArray *) records->pdata[i])->len, ==, 17);
+  rows = read_metadata_rows (csv_path);
   n_rows = g_hash_table_size (rows);
   g_assert_cmpuint (n_rows, >=, 2);
   g_assert_cmpuint (n_rows, <, 12);
   g_hash_table_iter_init (&iter, rows);
-  while (g_hash_table_iter_next (&iter, &uid, NULL))
+  while (g_hash_table_iter_next (&iter, &uid, &location))
     {
       gint index = fake_nbia_find_series (fake, uid);
       FakeNbiaSeriesInfo info;
-      g_autofree char *row_start = g_strconcat ("\n", (char *) uid, ",", NULL);
-      const char *row = strstr (csv, row_start);
-      g_auto(GStrv) fields = NULL;
       g_autofree char *dir = NULL;
 
       g_assert_cmpint (index, >=, 0);
       fake_nbia_get_series (fake, index, &info);
-      g_assert_nonnull (row);
-      fields = g_strsplit_set (row + 1, ",\r", 18);
-      /* "File Location" is "./<relative path>". */
-      g_assert_true (g_str_has_prefix (fields[15], "./"));
-      dir = g_build_filename (out, fields[15] + 2, NULL);
+      g_assert_cmpstr (location, !=, "");
+      dir = g_build_filename (out, (char *) location, NULL);
       g_assert_true (tcia_extract_verify_dir (dir, info.image_count, NULL, &error));
       g_assert_no_error (error);
     }
@@ -1205,7 +1188,7 @@ test_read_only_collection (Fixture       *f,
   run_cli_locked (&run, lock_method (), "ro", locked, manifest, out);
 
   g_assert_cmpint (run.status, ==, 1);
-  rows = tcia_metadata_csv_read_uids (csv);
+  rows = read_metadata_rows (csv);
   for (guint i = 0; i < 12; i++)
     {
       FakeNbiaSeriesInfo info;
