@@ -157,6 +157,9 @@ typedef struct
   GError     *error;
 } Fetch;
 
+/* The longest text quoted in one message, in characters. */
+#define CLI_MESSAGE_MAX 1000
+
 void
 tcia_cli_print_error (const char *format,
                       ...)
@@ -168,32 +171,22 @@ tcia_cli_print_error (const char *format,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  fprintf (stderr, "tcia-basket: %s\n", message);
+  /* Whatever it quotes (a file name, a manifest line, a server's words),
+   * the line reaches the terminal without escapes. */
+  {
+    g_autofree char *clean = tcia_text_sanitize (message, 2 * CLI_MESSAGE_MAX);
+
+    fprintf (stderr, "tcia-basket: %s\n", clean);
+  }
   fflush (stderr);
 }
 
-/* A server's words can span lines (an HTML page, a stack trace): keep the
- * promise of one line on stderr. */
+/* A server's words can span lines (an HTML page, a stack trace) and hold
+ * terminal escapes: keep the promise of one readable line on stderr. */
 static char *
 one_line (const char *text)
 {
-  g_autoptr(GString) line = g_string_new (NULL);
-  gboolean space = FALSE;
-
-  for (const char *p = text; p != NULL && *p != '\0'; p++)
-    {
-      if (g_ascii_isspace (*p))
-        {
-          space = line->len > 0;
-          continue;
-        }
-      if (space)
-        g_string_append_c (line, ' ');
-      g_string_append_c (line, *p);
-      space = FALSE;
-    }
-
-  return g_string_free (g_steal_pointer (&line), FALSE);
+  return tcia_text_sanitize (text, CLI_MESSAGE_MAX);
 }
 
 static gboolean

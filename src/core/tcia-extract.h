@@ -80,7 +80,7 @@ typedef struct
 
 /* Whatever the server says, a series may unpack to this much more than it
  * said, and where it said nothing, this many times its compressed size. */
-#define TCIA_EXTRACT_SLACK_BYTES   (64 * 1024 * 1024)
+#define TCIA_EXTRACT_SLACK_BYTES   (16 * 1024 * 1024)
 #define TCIA_EXTRACT_MAX_RATIO     200
 /* Entry names longer, or nested deeper, are refused as unsafe. */
 #define TCIA_EXTRACT_NAME_MAX      1024

@@ -907,6 +907,37 @@ test_installed_ignores_test_env (void)
   g_assert_true (contains_bytes (contents, len, name));
 }
 
+/* Whatever a manifest or a server holds, no terminal escape reaches
+ * stderr: a file name or a line quoted in a message is cleaned first. */
+static void
+test_no_terminal_escapes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-cli-escapes-XXXXXX", &error);
+  g_autofree char *manifest = g_build_filename (dir, "\033]0;owned\007.tcia", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *api_url = option ("api-url", url_v4);
+  g_autofree char *download = option ("download", manifest);
+  g_autofree char *output = option ("output", out);
+  g_auto(Run) run = { 0 };
+
+  g_assert_no_error (error);
+  g_file_set_contents (manifest,
+                       "downloadServerUrl=x\nmanifestVersion=3.0\nListOfSeriesToDownload=\n"
+                       "\033[2J\033]0;owned\0071.2.3\r\n\033[31mred\n", -1, &error);
+  g_assert_no_error (error);
+  run_cli (&run, api_url, download, output);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_cmpstr (run.err, !=, "");
+  g_assert_null (strchr (run.err, '\033'));
+  g_assert_null (strchr (run.err, '\007'));
+  g_assert_null (strchr (run.err, '\r'));
+
+  g_unlink (manifest);
+  g_rmdir (out);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -951,6 +982,7 @@ main (int   argc,
   g_test_add_func ("/cli/server-error", test_server_error);
   g_test_add_func ("/cli/closed-pipe", test_closed_pipe);
   g_test_add_func ("/cli/installed-ignores-test-env", test_installed_ignores_test_env);
+  g_test_add_func ("/cli/no-terminal-escapes", test_no_terminal_escapes);
 
   status = g_test_run ();
 
