@@ -575,6 +575,10 @@ prepare_destination (TciaDownloadQueue  *self,
   if (self->lock_fd >= 0)
     return TRUE;
 
+  /* The folder the user chose may not be there yet (a first download into
+   * Downloads/TCIA): making it is making what was asked for. */
+  if (g_mkdir_with_parents (self->dest_path, 0755) < 0 && errno != EEXIST)
+    g_debug ("Could not create %s: %s", self->dest_path, g_strerror (errno));
   self->root_fd = tcia_dest_open_root (self->dest_path, error);
   if (self->root_fd < 0)
     return FALSE;

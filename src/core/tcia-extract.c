@@ -507,10 +507,11 @@ tcia_extract_zip (GInputStream             *stream,
   if (r != ARCHIVE_EOF)
     goto archive_failed;
 
-  if (result->n_images == 0)
+  if (result->n_images == 0 && expected_images == 0)
     {
       /* An empty archive (or one with only an empty md5hashes.csv) is what
-       * a server that lost the series sends: never a complete series. */
+       * a server that lost the series sends: never a complete series. With
+       * a count from the server, it is a body cut short (below). */
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NO_IMAGES,
                    _("The server sent no images for this series."));
       goto out;
