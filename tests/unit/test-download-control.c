@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "download-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
@@ -26,18 +27,6 @@ typedef struct
   TciaDownloadQueue *queue;
   gboolean           finished;
 } Fixture;
-
-static void
-metadata_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GListModel **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = tcia_client_get_series_metadata_finish (TCIA_CLIENT (source), result, &error);
-  g_assert_no_error (error);
-}
 
 static void
 finished_cb (TciaDownloadQueue *queue,
@@ -66,9 +55,7 @@ fixture_setup (Fixture       *f,
       fake_nbia_get_series (fake, i, &info[i]);
       uids[i] = info[i].series_uid;
     }
-  tcia_client_get_series_metadata_async (f->client, uids, 0, NULL, NULL, metadata_cb, &f->series);
-  while (f->series == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  f->series = download_test_fetch_series (f->client, uids);
   g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, N_SERIES);
 
   dest = g_file_new_for_path (f->dest);
@@ -316,17 +303,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  FakeNbiaOptions options;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  fake_nbia_options_init (&options);
-  options.retry_after_s = 0;
-  fake = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (fake, 0, &error));
-  g_assert_no_error (error);
-  url_v4 = fake_nbia_get_url (fake, 4);
+  fake = download_test_start_server (&url_v4);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

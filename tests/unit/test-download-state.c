@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "download-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
@@ -25,18 +26,6 @@ typedef struct
 } Fixture;
 
 static void
-metadata_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GListModel **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = tcia_client_get_series_metadata_finish (TCIA_CLIENT (source), result, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -55,9 +44,7 @@ fixture_setup (Fixture       *f,
       fake_nbia_get_series (fake, i, &info[i]);
       uids[i] = info[i].series_uid;
     }
-  tcia_client_get_series_metadata_async (f->client, uids, 0, NULL, NULL, metadata_cb, &f->series);
-  while (f->series == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  f->series = download_test_fetch_series (f->client, uids);
   g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, N_SERIES);
 }
 

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "download-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
@@ -32,18 +33,6 @@ typedef struct
 } Fixture;
 
 static void
-metadata_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GListModel **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = tcia_client_get_series_metadata_finish (TCIA_CLIENT (source), result, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -62,9 +51,7 @@ fixture_setup (Fixture       *f,
       fake_nbia_get_series (fake, i, &info[i]);
       uids[i] = info[i].series_uid;
     }
-  tcia_client_get_series_metadata_async (f->client, uids, 0, NULL, NULL, metadata_cb, &f->series);
-  while (f->series == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  f->series = download_test_fetch_series (f->client, uids);
   g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, N_SERIES);
 }
 
@@ -1263,7 +1250,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  FakeNbiaOptions options;
   static const char * const transient[] = { "drop", "zip-truncated", "http-429", "http-503",
                                             "stall", "http-500" };
   static const char * const permanent[] = { "wrong-md5", "escaping-entry", "absolute-entry" };
@@ -1271,12 +1257,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  fake_nbia_options_init (&options);
-  options.retry_after_s = 0;
-  fake = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (fake, 0, &error));
-  g_assert_no_error (error);
-  url_v4 = fake_nbia_get_url (fake, 4);
+  fake = download_test_start_server (&url_v4);
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
