@@ -35,7 +35,8 @@ EOF
 cflags="-g -O1 -fno-omit-frame-pointer
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
-  -I$out -I$src/src/core $(pkg-config --cflags gio-2.0 yajl)"
+  -I$out -I$src/src/core -I$src/src/core/model -I$src/src/core/net -I$src/src/core/util
+  -I$src/src/core/nbia -I$src/src/core/basket -I$src/src/core/download $(pkg-config --cflags gio-2.0 yajl)"
 libs="$(pkg-config --libs gio-2.0 yajl)"
 
 # tcia-extract.c (TCIA_DOWNLOAD_ERROR) brings libarchive.
@@ -53,8 +54,8 @@ sources_for ()
   case $1 in
     import)      echo "tcia-import.c tcia-manifest.c $records" ;;
     basket-file) echo "tcia-basket.c tcia-basket-export.c tcia-basket-licence.c tcia-csv.c tcia-manifest.c $records" ;;
-    metadata-csv) echo "tcia-metadata-csv.c tcia-csv.c tcia-extract.c $records" ;;
-    md5-list)    echo "tcia-md5-list.c tcia-text.c tcia-extract.c" ;;
+    metadata-csv) echo "tcia-metadata-csv.c tcia-csv.c tcia-extract.c tcia-dest.c tcia-md5-list.c tcia-text.c $records" ;;
+    md5-list)    echo "tcia-md5-list.c tcia-text.c tcia-extract.c tcia-dest.c" ;;
     *)           echo "unknown target $1" >&2; exit 2 ;;
   esac
 }
@@ -103,7 +104,7 @@ for target in $targets; do
   exe="$out/fuzz-$target"
   files=""
   for f in $(sources_for "$target"); do
-    files="$files $src/src/core/$f"
+    files="$files $(ls "$src"/src/core/*/"$f" "$src"/src/core/"$f" 2>/dev/null | head -1)"
   done
   echo "== building $exe"
   # shellcheck disable=SC2086
