@@ -1171,6 +1171,45 @@ test_file_corrupt_twice (FileFixture   *f,
     }
 }
 
+/* A basket file written by the version before the shared series file
+ * (tests/data/series-file/basket-v1.json) loads, and writes back the same. */
+static void
+test_file_legacy (FileFixture   *f,
+                  gconstpointer  data)
+{
+  g_autofree char *legacy = g_test_build_filename (G_TEST_DIST, "data", "series-file",
+                                                   "basket-v1.json", NULL);
+  g_autoptr(TciaBasket) basket = tcia_basket_new (f->file);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = file_dir (f);
+  g_autofree char *contents = read_file (legacy);
+  g_autoptr(GPtrArray) snapshot = NULL;
+  g_autoptr(GBytes) again = NULL;
+  TciaSeries *series;
+
+  g_mkdir_with_parents (dir, 0700);
+  write_file (f->path, contents, -1);
+
+  g_assert_true (tcia_basket_load (basket, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tcia_basket_get_n_series (basket), ==, 3);
+  series = tcia_basket_lookup (basket,
+                               "1.3.6.1.4.1.14519.5.2.1.6279.6001.141365756818074696859567662357");
+  g_assert_nonnull (series);
+  g_assert_cmpuint (tcia_series_get_file_size (series), ==, G_GUINT64_CONSTANT (16777216000));
+  g_assert_cmpuint (tcia_series_get_image_count (series), ==, 2);
+  g_assert_cmpstr (tcia_series_get_collection (series), ==, "LIDC-IDRI");
+  series = tcia_basket_lookup (basket, "1.2.840.113654.2.55.1");
+  g_assert_cmpstr (tcia_series_get_series_description (series), ==, "Ünïcode ✓");
+  g_assert_null (find_corrupt_copy (dir));
+
+  snapshot = tcia_basket_snapshot (basket);
+  again = tcia_basket_serialize (snapshot);
+  g_assert_cmpstr (g_bytes_get_data (again, NULL), ==, contents);
+
+  g_assert_finalize_object (g_steal_pointer (&basket));
+}
+
 static void
 test_file_partial (FileFixture   *f,
                    gconstpointer  data)
@@ -1438,6 +1477,7 @@ main (int   argc,
   ADD ("file/corrupt", test_file_corrupt);
   ADD ("file/corrupt-twice", test_file_corrupt_twice);
   ADD ("file/partial", test_file_partial);
+  ADD ("file/legacy", test_file_legacy);
   ADD ("file/unreadable", test_file_unreadable);
   ADD ("file/many", test_file_many);
   ADD ("export/manifest", test_export_manifest);

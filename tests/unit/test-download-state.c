@@ -166,6 +166,49 @@ count_aside (Fixture *f)
   return n;
 }
 
+/* A queue saved by the version before the shared series file
+ * (tests/data/series-file/downloads-v1.json) resumes, and saves the same. */
+static void
+test_legacy (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *legacy = g_test_build_filename (G_TEST_DIST, "data", "series-file",
+                                                   "downloads-v1.json", NULL);
+  g_autoptr(GFile) parent = g_file_get_parent (f->file);
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autoptr(TciaDownloadQueue) loaded = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dest = NULL;
+  TciaSeries *series;
+
+  g_assert_true (g_file_get_contents (legacy, &contents, NULL, NULL));
+  g_assert_true (g_file_make_directory_with_parents (parent, NULL, NULL));
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+
+  loaded = tcia_download_state_load (f->file, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  dest = g_file_get_path (tcia_download_queue_get_destination (loaded));
+  g_assert_cmpstr (dest, ==, "/tmp/TCIA downloads “old”");
+  g_assert_cmpint (tcia_download_queue_get_layout (loaded), ==, TCIA_LAYOUT_CLASSIC);
+  g_assert_cmpuint (tcia_download_queue_get_max_jobs (loaded), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (loaded)), ==, 3);
+  g_assert_cmpint (tcia_download_job_get_state (job_at (loaded, 0)), ==,
+                   TCIA_DOWNLOAD_JOB_QUEUED);
+  g_assert_cmpint (tcia_download_job_get_state (job_at (loaded, 1)), ==,
+                   TCIA_DOWNLOAD_JOB_PAUSED);
+  series = tcia_download_job_get_series (job_at (loaded, 1));
+  g_assert_cmpuint (tcia_series_get_file_size (series), ==, G_GUINT64_CONSTANT (16777216000));
+  g_assert_cmpstr (tcia_series_get_series_description (tcia_download_job_get_series (
+                     job_at (loaded, 0))), ==, "Chest “CT” \\ lung\ttab");
+  g_assert_cmpuint (count_aside (f), ==, 0);
+
+  again = tcia_download_state_serialize (loaded);
+  g_assert_cmpstr (g_bytes_get_data (again, NULL), ==, contents);
+}
+
 static void
 test_corrupt (Fixture       *f,
               gconstpointer  data)
@@ -246,6 +289,7 @@ main (int   argc,
   ADD ("/core/download-state/round-trip", test_round_trip);
   ADD ("/core/download-state/missing", test_missing);
   ADD ("/core/download-state/corrupt", test_corrupt);
+  ADD ("/core/download-state/legacy", test_legacy);
   ADD ("/core/download-state/track", test_track);
 
   status = g_test_run ();

@@ -10,6 +10,7 @@
 
 #include "tcia-basket.h"
 #include "tcia-basket-private.h"
+#include "tcia-series-file.h"
 #include "tcia-csv.h"
 #include "tcia-records-private.h"
 
@@ -21,7 +22,7 @@ tcia_basket_series_to_csv (GPtrArray *series)
 
   g_return_val_if_fail (series != NULL, NULL);
 
-  info = tcia_basket_series_info ();
+  info = tcia_series_file_record_info ();
 
   out = g_string_sized_new (1024 + series->len * 512);
 

@@ -15,8 +15,8 @@ void               tcia_basket_licence_set_n_series (TciaBasketLicence *self,
 /* (transfer full) A reference on each series, in basket order. */
 GPtrArray         *tcia_basket_snapshot             (TciaBasket        *self);
 
-/* The basket file: {"version":1,"series":[{"SeriesInstanceUID":...},...]},
- * one series a line, keys the properties' nicks, unset values left out. */
+/* The basket file: {"version":1,"series":[SERIES,...]} in the form of
+ * tcia-series-file.h, shared with the saved download queue. */
 GBytes            *tcia_basket_serialize            (GPtrArray         *series);
 /* The series of a basket file, in order. FALSE with a message (no domain
  * prefix, G_IO_ERROR_INVALID_DATA) when it is not one; *n_skipped counts
@@ -25,9 +25,6 @@ GPtrArray         *tcia_basket_parse                (const char        *data,
                                                      gsize              len,
                                                      guint             *n_skipped,
                                                      GError           **error);
-
-/* The field table of TciaSeries, its class kept alive. */
-const TciaRecordInfo *tcia_basket_series_info       (void);
 
 /* Replaces @file with @data atomically (a temporary file renamed over it). */
 gboolean           tcia_basket_write_file           (GFile             *file,

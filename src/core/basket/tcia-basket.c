@@ -10,12 +10,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_parse.h>
 
 #include "tcia-basket.h"
 #include "tcia-basket-private.h"
 #include "tcia-records-private.h"
+#include "tcia-series-file.h"
 
 /* Changes are written this long after the last one, so that a burst of
  * changes (a selection added row by row) is one write. */
@@ -713,522 +712,38 @@ replace_all (TciaBasket *self,
 
 /* ---- The basket file ------------------------------------------------------- */
 
-const TciaRecordInfo *
-tcia_basket_series_info (void)
-{
-  static gsize initialised;
-
-  /* The table is filled in by the class: keep it alive for good. */
-  if (g_once_init_enter (&initialised))
-    {
-      g_type_class_ref (TCIA_TYPE_SERIES);
-      g_once_init_leave (&initialised, 1);
-    }
-
-  return tcia_record_info_get (TCIA_TYPE_SERIES);
-}
-
-static void
-gen_string (yajl_gen    gen,
-            const char *s)
-{
-  yajl_gen_string (gen, (const unsigned char *) s, strlen (s));
-}
-
 GBytes *
 tcia_basket_serialize (GPtrArray *series)
 {
-  const TciaRecordInfo *info = tcia_basket_series_info ();
-  yajl_gen gen;
-  const unsigned char *buf;
-  size_t len;
-  GString *out;
-  guint i, f;
+  TciaSeriesFileWriter *writer;
 
   g_return_val_if_fail (series != NULL, NULL);
 
-  gen = yajl_gen_alloc (NULL);
-  yajl_gen_map_open (gen);
-  gen_string (gen, "version");
-  yajl_gen_integer (gen, TCIA_BASKET_FILE_VERSION);
-  gen_string (gen, "series");
-  yajl_gen_array_open (gen);
+  writer = tcia_series_file_writer_new (TCIA_BASKET_FILE_VERSION);
+  tcia_series_file_writer_begin_list (writer, "series");
+  for (guint i = 0; i < series->len; i++)
+    tcia_series_file_writer_add_series (writer, g_ptr_array_index (series, i), NULL);
 
-  for (i = 0; i < series->len; i++)
-    {
-      GObject *object = g_ptr_array_index (series, i);
-
-      yajl_gen_map_open (gen);
-
-      for (f = 0; f < info->n_fields; f++)
-        {
-          const TciaFieldInfo *field = &info->fields[f];
-          g_auto(GValue) value = G_VALUE_INIT;
-          guint64 number = 0;
-          const char *text = NULL;
-
-          g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (info->pspecs[f + 1]));
-          tcia_record_get_property (info, object, f + 1, &value);
-
-          switch (field->type)
-            {
-            case TCIA_FIELD_STRING:
-            case TCIA_FIELD_DATE:
-            case TCIA_FIELD_SERIES_NUMBER:
-              text = g_value_get_string (&value);
-              if (text == NULL)
-                continue;
-              break;
-            case TCIA_FIELD_UINT:
-              number = g_value_get_uint (&value);
-              break;
-            case TCIA_FIELD_UINT64:
-              number = g_value_get_uint64 (&value);
-              break;
-            case TCIA_FIELD_COUNT:
-            case TCIA_FIELD_VALUE_KIND:
-            default:
-              continue;   /* no such fields in a series */
-            }
-          if (text == NULL && number == 0)
-            continue;
-
-          gen_string (gen, field->nick);
-          if (text != NULL)
-            {
-              gen_string (gen, text);
-            }
-          else
-            {
-              char digits[G_ASCII_DTOSTR_BUF_SIZE];
-
-              /* As digits: a size may exceed what a long long holds. */
-              g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, number);
-              yajl_gen_number (gen, digits, strlen (digits));
-            }
-        }
-
-      yajl_gen_map_close (gen);
-    }
-
-  yajl_gen_array_close (gen);
-  yajl_gen_map_close (gen);
-
-  yajl_gen_get_buf (gen, &buf, &len);
-  out = g_string_sized_new (len + 1);
-  g_string_append_len (out, (const char *) buf, len);
-  g_string_append_c (out, '\n');
-  yajl_gen_free (gen);
-
-  return g_string_free_to_bytes (out);
+  return tcia_series_file_writer_finish (writer);
 }
 
-typedef enum
-{
-  TOP_KEY_OTHER,
-  TOP_KEY_VERSION,
-  TOP_KEY_SERIES,
-} TopKey;
-
-typedef struct
-{
-  TciaRecordBuilder *builder;
-  GPtrArray         *series;
-  GHashTable        *seen;        /* UIDs of the series so far */
-  guint              n_skipped;
-
-  guint              depth;       /* containers open */
-  guint              skip_from;   /* depth below which a value is skipped, 0 when not */
-  TopKey             top_key;
-  gboolean           has_version;
-  gint64             version;
-  gboolean           has_series;
-
-  char              *key;         /* of the row, pending */
-  GPtrArray         *keys;        /* of the row */
-  GPtrArray         *values;
-
-  const char        *error;       /* why the parse stopped */
-} BasketParser;
-
-static int
-parser_fail (BasketParser *p,
-             const char   *what)
-{
-  p->error = what;
-
-  return 0;
-}
-
-static void
-parser_begin_row (BasketParser *p)
-{
-  g_ptr_array_set_size (p->keys, 0);
-  g_ptr_array_set_size (p->values, 0);
-  g_clear_pointer (&p->key, g_free);
-}
-
-static void
-parser_end_row (BasketParser *p)
-{
-  GObject *record;
-  const char *uid;
-
-  record = tcia_record_builder_add_fields (p->builder,
-                                           (const char * const *) p->keys->pdata,
-                                           (const char * const *) p->values->pdata,
-                                           p->keys->len);
-  if (record == NULL)
-    {
-      p->n_skipped++;
-      return;
-    }
-
-  uid = tcia_series_get_series_uid (TCIA_SERIES (record));
-  if (!g_hash_table_add (p->seen, (gpointer) uid))
-    {
-      /* The same series twice: nothing is lost by keeping one. */
-      g_object_unref (record);
-      return;
-    }
-
-  g_ptr_array_add (p->series, record);
-}
-
-static int
-parser_scalar (BasketParser *p,
-               const char   *value,
-               gsize         len,
-               gboolean      is_number)
-{
-  if (p->skip_from != 0)
-    return 1;
-
-  switch (p->depth)
-    {
-    case 0:
-      return parser_fail (p, N_("it is not a JSON object"));
-
-    case 1:
-      if (p->top_key == TOP_KEY_VERSION)
-        {
-          g_autofree char *text = g_strndup (value, len);
-
-          if (!is_number || !g_ascii_string_to_signed (text, 10, 0, G_MAXINT, &p->version,
-                                                       NULL))
-            return parser_fail (p, N_("its version is not a number"));
-          p->has_version = TRUE;
-        }
-      else if (p->top_key == TOP_KEY_SERIES)
-        {
-          return parser_fail (p, N_("its series are not a list"));
-        }
-      return 1;
-
-    case 2:
-      /* A row that is not an object. */
-      p->n_skipped++;
-      return 1;
-
-    default:
-      if (p->key != NULL && value != NULL)
-        {
-          g_ptr_array_add (p->keys, g_steal_pointer (&p->key));
-          g_ptr_array_add (p->values, g_strndup (value, len));
-        }
-      g_clear_pointer (&p->key, g_free);
-      return 1;
-    }
-}
-
-static int
-on_null (void *ctx)
-{
-  BasketParser *p = ctx;
-
-  if (p->skip_from == 0 && p->depth == 1 && p->top_key != TOP_KEY_OTHER)
-    return parser_fail (p, N_("its version or series are missing"));
-
-  return parser_scalar (p, NULL, 0, FALSE);
-}
-
-static int
-on_boolean (void *ctx,
-            int   value)
-{
-  return parser_scalar (ctx, value ? "true" : "false", value ? 4 : 5, FALSE);
-}
-
-static int
-on_number (void       *ctx,
-           const char *value,
-           size_t      len)
-{
-  return parser_scalar (ctx, value, len, TRUE);
-}
-
-static int
-on_string (void                *ctx,
-           const unsigned char *value,
-           size_t               len)
-{
-  return parser_scalar (ctx, (const char *) value, len, FALSE);
-}
-
-static int
-on_map_key (void                *ctx,
-            const unsigned char *key,
-            size_t               len)
-{
-  BasketParser *p = ctx;
-
-  if (p->skip_from != 0)
-    return 1;
-
-  if (p->depth == 1)
-    {
-      if (len == 7 && memcmp (key, "version", 7) == 0)
-        p->top_key = TOP_KEY_VERSION;
-      else if (len == 6 && memcmp (key, "series", 6) == 0)
-        p->top_key = TOP_KEY_SERIES;
-      else
-        p->top_key = TOP_KEY_OTHER;
-    }
-  else if (p->depth == 3)
-    {
-      g_free (p->key);
-      p->key = g_strndup ((const char *) key, len);
-    }
-
-  return 1;
-}
-
-/* Opens a container; @is_map tells which. */
-static int
-parser_open (BasketParser *p,
-             gboolean      is_map)
-{
-  if (p->skip_from == 0)
-    {
-      switch (p->depth)
-        {
-        case 0:
-          if (!is_map)
-            return parser_fail (p, N_("it is not a JSON object"));
-          break;
-
-        case 1:
-          if (p->top_key == TOP_KEY_VERSION)
-            return parser_fail (p, N_("its version is not a number"));
-          if (p->top_key == TOP_KEY_SERIES)
-            {
-              if (is_map)
-                return parser_fail (p, N_("its series are not a list"));
-              if (p->has_series)
-                return parser_fail (p, N_("it has two lists of series"));
-              p->has_series = TRUE;
-            }
-          else
-            {
-              p->skip_from = p->depth + 1;
-            }
-          break;
-
-        case 2:
-          if (is_map)
-            {
-              parser_begin_row (p);
-            }
-          else
-            {
-              p->n_skipped++;
-              p->skip_from = p->depth + 1;
-            }
-          break;
-
-        default:
-          /* A nested value inside a row: not ours. */
-          g_clear_pointer (&p->key, g_free);
-          p->skip_from = p->depth + 1;
-          break;
-        }
-    }
-
-  p->depth++;
-
-  return 1;
-}
-
-static int
-parser_close (BasketParser *p)
-{
-  p->depth--;
-
-  if (p->skip_from != 0)
-    {
-      if (p->depth < p->skip_from)
-        p->skip_from = 0;
-      return 1;
-    }
-
-  if (p->depth == 2)
-    parser_end_row (p);
-
-  return 1;
-}
-
-static int
-on_start_map (void *ctx)
-{
-  return parser_open (ctx, TRUE);
-}
-
-static int
-on_start_array (void *ctx)
-{
-  return parser_open (ctx, FALSE);
-}
-
-static int
-on_end (void *ctx)
-{
-  return parser_close (ctx);
-}
-
-static const yajl_callbacks parser_callbacks = {
-  .yajl_null = on_null,
-  .yajl_boolean = on_boolean,
-  .yajl_number = on_number,
-  .yajl_string = on_string,
-  .yajl_start_map = on_start_map,
-  .yajl_map_key = on_map_key,
-  .yajl_end_map = on_end,
-  .yajl_start_array = on_start_array,
-  .yajl_end_array = on_end,
-};
-
-/* The file is read with yajl rather than json-glib: a basket of 100,000
- * series is a file of ~100 MB, which a DOM would take seconds and hundreds
- * of MB to read (BUILD-NOTES.md). Rows go straight into one record builder. */
 GPtrArray *
 tcia_basket_parse (const char  *data,
                    gsize        len,
                    guint       *n_skipped,
                    GError     **error)
 {
-  BasketParser p = { 0 };
-  yajl_handle handle;
-  yajl_status status;
-  GPtrArray *result = NULL;
+  g_autoptr(TciaSeriesFile) file = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  tcia_basket_series_info ();
+  file = tcia_series_file_parse (data, len, TCIA_BASKET_FILE_VERSION, "series", FALSE, error);
+  if (file == NULL)
+    return NULL;
+  if (n_skipped != NULL)
+    *n_skipped = file->n_skipped;
 
-  p.builder = tcia_record_builder_new (TCIA_TYPE_SERIES, MIN (len + 64, 1024 * 1024));
-  p.series = g_ptr_array_new_with_free_func (g_object_unref);
-  p.seen = g_hash_table_new (g_str_hash, g_str_equal);
-  p.keys = g_ptr_array_new_with_free_func (g_free);
-  p.values = g_ptr_array_new_with_free_func (g_free);
-
-  handle = yajl_alloc (&parser_callbacks, NULL, &p);
-  status = yajl_parse (handle, (const unsigned char *) data, len);
-  if (status == yajl_status_ok)
-    status = yajl_complete_parse (handle);
-
-  if (status != yajl_status_ok)
-    {
-      if (p.error != NULL)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _(p.error));
-        }
-      else
-        {
-          unsigned char *text = yajl_get_error (handle, 0, (const unsigned char *) data, len);
-          g_autofree char *message = g_strstrip (g_strdup ((const char *) text));
-
-          yajl_free_error (handle, text);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("it is not valid JSON (%s)"), message);
-        }
-    }
-  else if (!p.has_version)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("it has no version"));
-    }
-  else if (p.version != TCIA_BASKET_FILE_VERSION)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("it is version %d, this program reads version %d"),
-                   (int) p.version, TCIA_BASKET_FILE_VERSION);
-    }
-  else if (!p.has_series)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("it has no list of series"));
-    }
-  else
-    {
-      result = g_steal_pointer (&p.series);
-      if (n_skipped != NULL)
-        *n_skipped = p.n_skipped;
-    }
-
-  yajl_free (handle);
-  g_clear_pointer (&p.series, g_ptr_array_unref);
-  g_hash_table_unref (p.seen);
-  g_ptr_array_unref (p.keys);
-  g_ptr_array_unref (p.values);
-  g_free (p.key);
-  tcia_record_builder_free (p.builder);
-
-  return result;
-}
-
-/* Moves (or copies) @file to "<name>.corrupt-<date>-<time>[-N]" beside it,
- * never over an existing file. */
-static GFile *
-set_aside (GFile     *file,
-           gboolean   move,
-           GError   **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *base = g_file_get_basename (file);
-  g_autoptr(GFile) parent = g_file_get_parent (file);
-
-  for (guint i = 1; i <= 100; i++)
-    {
-      g_autofree char *name = NULL;
-      g_autoptr(GFile) aside = NULL;
-      g_autoptr(GError) local_error = NULL;
-      gboolean ok;
-
-      if (i == 1)
-        name = g_strdup_printf ("%s.corrupt-%s", base, stamp);
-      else
-        name = g_strdup_printf ("%s.corrupt-%s-%u", base, stamp, i);
-      aside = g_file_get_child (parent, name);
-
-      if (move)
-        ok = g_file_move (file, aside, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL,
-                          &local_error);
-      else
-        ok = g_file_copy (file, aside, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL,
-                          &local_error);
-      if (ok)
-        return g_steal_pointer (&aside);
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("Too many copies already"));
-
-  return NULL;
+  return g_steal_pointer (&file->series);
 }
 
 /* The file now holds what the basket holds: nothing to write. */
@@ -1494,7 +1009,7 @@ tcia_basket_load (TciaBasket  *self,
       g_autoptr(GError) aside_error = NULL;
 
       replace_all (self, NULL);
-      aside = set_aside (self->file, TRUE, &aside_error);
+      aside = tcia_series_file_set_aside (self->file, TRUE, &aside_error);
       if (aside == NULL)
         {
           self->save_disabled = TRUE;
@@ -1522,7 +1037,7 @@ tcia_basket_load (TciaBasket  *self,
   if (n_skipped == 0)
     return TRUE;
 
-  aside = set_aside (self->file, FALSE, &local_error);
+  aside = tcia_series_file_set_aside (self->file, FALSE, &local_error);
   if (aside == NULL)
     {
       self->save_disabled = TRUE;

@@ -3,15 +3,10 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
-#include <yajl/yajl_gen.h>
 
-#include "tcia-basket-private.h"
 #include "tcia-download-state.h"
-#include "tcia-records-private.h"
+#include "tcia-series-file.h"
 
 #define STATE_FILE_VERSION 1
 #define SAVE_DELAY_MS      1000
@@ -24,66 +19,6 @@ typedef struct
   guint              save_source;
 } Tracker;
 
-static void
-gen_string (yajl_gen    gen,
-            const char *s)
-{
-  yajl_gen_string (gen, (const unsigned char *) s, strlen (s));
-}
-
-static void
-gen_series (yajl_gen    gen,
-            TciaSeries *series)
-{
-  const TciaRecordInfo *info = tcia_basket_series_info ();
-
-  yajl_gen_map_open (gen);
-  for (guint f = 0; f < info->n_fields; f++)
-    {
-      const TciaFieldInfo *field = &info->fields[f];
-      g_auto(GValue) value = G_VALUE_INIT;
-      char digits[32];
-      const char *text = NULL;
-      guint64 number = 0;
-
-      g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (info->pspecs[f + 1]));
-      tcia_record_get_property (info, G_OBJECT (series), f + 1, &value);
-      switch (field->type)
-        {
-        case TCIA_FIELD_STRING:
-        case TCIA_FIELD_DATE:
-        case TCIA_FIELD_SERIES_NUMBER:
-          text = g_value_get_string (&value);
-          break;
-        case TCIA_FIELD_UINT:
-          number = g_value_get_uint (&value);
-          break;
-        case TCIA_FIELD_UINT64:
-          number = g_value_get_uint64 (&value);
-          break;
-        case TCIA_FIELD_COUNT:
-        case TCIA_FIELD_VALUE_KIND:
-        default:
-          break;
-        }
-      if (text == NULL && number == 0)
-        continue;
-
-      gen_string (gen, field->nick);
-      if (text != NULL)
-        {
-          gen_string (gen, text);
-        }
-      else
-        {
-          /* As digits: a size may exceed what a long long holds. */
-          g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, number);
-          yajl_gen_number (gen, digits, strlen (digits));
-        }
-    }
-  yajl_gen_map_close (gen);
-}
-
 GFile *
 tcia_download_state_get_default_file (void)
 {
@@ -94,28 +29,20 @@ tcia_download_state_get_default_file (void)
 GBytes *
 tcia_download_state_serialize (TciaDownloadQueue *queue)
 {
-  yajl_gen gen;
-  const unsigned char *buf;
-  size_t len;
-  GString *out;
+  TciaSeriesFileWriter *writer;
   g_autofree char *uri = NULL;
   guint n;
 
   g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (queue), NULL);
 
   uri = g_file_get_uri (tcia_download_queue_get_destination (queue));
-  gen = yajl_gen_alloc (NULL);
-  yajl_gen_map_open (gen);
-  gen_string (gen, "version");
-  yajl_gen_integer (gen, STATE_FILE_VERSION);
-  gen_string (gen, "destination");
-  gen_string (gen, uri);
-  gen_string (gen, "layout");
-  gen_string (gen, tcia_layout_to_string (tcia_download_queue_get_layout (queue)));
-  gen_string (gen, "max-jobs");
-  yajl_gen_integer (gen, tcia_download_queue_get_max_jobs (queue));
-  gen_string (gen, "jobs");
-  yajl_gen_array_open (gen);
+  writer = tcia_series_file_writer_new (STATE_FILE_VERSION);
+  tcia_series_file_writer_add_string (writer, "destination", uri);
+  tcia_series_file_writer_add_string (writer, "layout",
+                                      tcia_layout_to_string (tcia_download_queue_get_layout (queue)));
+  tcia_series_file_writer_add_integer (writer, "max-jobs",
+                                       tcia_download_queue_get_max_jobs (queue));
+  tcia_series_file_writer_begin_list (writer, "jobs");
 
   n = g_list_model_get_n_items (G_LIST_MODEL (queue));
   for (guint i = 0; i < n; i++)
@@ -146,24 +73,10 @@ tcia_download_state_serialize (TciaDownloadQueue *queue)
           continue;
         }
 
-      yajl_gen_map_open (gen);
-      gen_string (gen, "state");
-      gen_string (gen, state);
-      gen_string (gen, "series");
-      gen_series (gen, tcia_download_job_get_series (job));
-      yajl_gen_map_close (gen);
+      tcia_series_file_writer_add_series (writer, tcia_download_job_get_series (job), state);
     }
 
-  yajl_gen_array_close (gen);
-  yajl_gen_map_close (gen);
-
-  yajl_gen_get_buf (gen, &buf, &len);
-  out = g_string_sized_new (len + 1);
-  g_string_append_len (out, (const char *) buf, len);
-  g_string_append_c (out, '\n');
-  yajl_gen_free (gen);
-
-  return g_string_free_to_bytes (out);
+  return tcia_series_file_writer_finish (writer);
 }
 
 gboolean
@@ -195,141 +108,60 @@ tcia_download_state_save (TciaDownloadQueue  *queue,
                                    0600, error);
 }
 
-/* Moves @file to "<name>.corrupt-<date>-<time>[-N]" beside it, never over a file. */
-static GFile *
-set_aside (GFile   *file,
-           GError **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *base = g_file_get_basename (file);
-  g_autoptr(GFile) parent = g_file_get_parent (file);
-
-  for (guint i = 1; i <= 100; i++)
-    {
-      g_autofree char *name = NULL;
-      g_autoptr(GFile) aside = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (i == 1)
-        name = g_strdup_printf ("%s.corrupt-%s", base, stamp);
-      else
-        name = g_strdup_printf ("%s.corrupt-%s-%u", base, stamp, i);
-      aside = g_file_get_child (parent, name);
-      if (g_file_move (file, aside, G_FILE_COPY_NOFOLLOW_SYMLINKS, NULL, NULL, NULL,
-                       &local_error))
-        return g_steal_pointer (&aside);
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("Too many copies already"));
-  return NULL;
-}
-
-static TciaSeries *
-series_from_object (JsonObject *object)
-{
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *node;
-
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &node))
-    {
-      GType type = json_node_get_value_type (node);
-
-      if (!JSON_NODE_HOLDS_VALUE (node))
-        continue;
-      g_ptr_array_add (keys, (gpointer) name);
-      if (type == G_TYPE_STRING)
-        g_ptr_array_add (values, g_strdup (json_node_get_string (node)));
-      else if (type == G_TYPE_INT64)
-        g_ptr_array_add (values, g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node)));
-      else
-        g_ptr_array_set_size (keys, keys->len - 1);
-    }
-  if (keys->len == 0)
-    return NULL;
-  return tcia_series_new_from_fields ((const char * const *) keys->pdata,
-                                      (const char * const *) values->pdata, keys->len);
-}
-
-/* Checks the shape; NULL with @error when it is not a state file. */
+/* The queue of a state file (not started), or NULL with @error when it is not
+ * one; NULL without an error when it has nothing to resume. Every row must be
+ * a series with a UID: a queue half read would silently drop downloads. */
 static TciaDownloadQueue *
 parse_state (const char  *data,
              gsize        len,
              TciaClient  *client,
              GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(TciaSeriesFile) file = NULL;
   g_autoptr(TciaDownloadQueue) queue = NULL;
   g_autoptr(GFile) destination = NULL;
   g_autofree char *dest_path = NULL;
-  JsonObject *root;
-  JsonArray *jobs;
   const char *uri;
+  const char *max_jobs_text;
   TciaLayout layout = TCIA_LAYOUT_DESCRIPTIVE;
-  gint64 max_jobs;
-  guint n_added = 0;
+  gint64 max_jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
 
-  if (!json_parser_load_from_data (parser, data, (gssize) len, error))
+  file = tcia_series_file_parse (data, len, STATE_FILE_VERSION, "jobs", TRUE, error);
+  if (file == NULL)
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (file->n_skipped > 0)
     goto invalid;
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_int_member_with_default (root, "version", 0) != STATE_FILE_VERSION)
-    goto invalid;
-  uri = json_object_get_string_member_with_default (root, "destination", NULL);
-  if (uri == NULL || !json_object_has_member (root, "jobs") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "jobs")))
+  uri = g_hash_table_lookup (file->header, "destination");
+  if (uri == NULL)
     goto invalid;
   destination = g_file_new_for_uri (uri);
   dest_path = g_file_get_path (destination);
   if (dest_path == NULL || !g_path_is_absolute (dest_path))
     goto invalid;
-  if (!tcia_layout_from_string (json_object_get_string_member_with_default (root, "layout",
-                                                                           "descriptive"),
+  if (!tcia_layout_from_string (g_hash_table_lookup (file->header, "layout") ?: "descriptive",
                                 &layout))
     goto invalid;
+  max_jobs_text = g_hash_table_lookup (file->header, "max-jobs");
+  if (max_jobs_text != NULL &&
+      !g_ascii_string_to_signed (max_jobs_text, 10, G_MININT, G_MAXINT, &max_jobs, NULL))
+    max_jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
 
-  max_jobs = json_object_get_int_member_with_default (root, "max-jobs",
-                                                      TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS);
+  if (file->series->len == 0)
+    return NULL;
+
   queue = tcia_download_queue_new (client, destination, layout);
   tcia_download_queue_set_max_jobs (queue, (guint) CLAMP (max_jobs, 1,
                                                           TCIA_DOWNLOAD_QUEUE_MAX_JOBS));
-  jobs = json_object_get_array_member (root, "jobs");
-  for (guint i = 0; i < json_array_get_length (jobs); i++)
+  for (guint i = 0; i < file->series->len; i++)
     {
-      JsonNode *node = json_array_get_element (jobs, i);
-      JsonObject *object;
-      JsonNode *series_node;
-      g_autoptr(TciaSeries) series = NULL;
-      TciaDownloadJob *job;
-      const char *state;
+      TciaDownloadJob *job = tcia_download_queue_add (queue, g_ptr_array_index (file->series, i));
+      const char *state = g_ptr_array_index (file->states, i);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        goto invalid;
-      object = json_node_get_object (node);
-      series_node = json_object_get_member (object, "series");
-      if (series_node == NULL || !JSON_NODE_HOLDS_OBJECT (series_node))
-        goto invalid;
-      series = series_from_object (json_node_get_object (series_node));
-      if (series == NULL || tcia_series_get_series_uid (series) == NULL)
-        goto invalid;
-      state = json_object_get_string_member_with_default (object, "state", "paused");
-      job = tcia_download_queue_add (queue, series);
+      /* A job neither queued nor paused (an unknown state) waits to be asked. */
       if (g_strcmp0 (state, "queued") != 0)
         tcia_download_queue_pause (queue, job);
-      n_added++;
     }
 
-  if (n_added == 0)
-    return NULL;
   return g_steal_pointer (&queue);
 
 invalid:
@@ -365,7 +197,7 @@ tcia_download_state_load (GFile       *file,
   if (local_error == NULL)
     return queue;
 
-  aside = set_aside (file, NULL);
+  aside = tcia_series_file_set_aside (file, TRUE, NULL);
   if (aside != NULL)
     {
       g_autofree char *name = g_file_get_parse_name (aside);
