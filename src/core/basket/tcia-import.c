@@ -9,7 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tcia-import.h"
-#include "tcia-records-private.h"
+#include "tcia-import-private.h"
 
 /* Reading import files.
  *
@@ -27,77 +27,22 @@
  * TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES: the valid UIDs, and the junk as
  * warnings. */
 
-/* Bad lines named in a message. */
-#define MAX_REPORTED_LINES 5
 /* Characters of a bad line shown in a message. */
 #define MAX_SHOWN_CHARS 40
 /* Bytes looked at to tell text from binary data. */
 #define SNIFF_SIZE 4096
 /* Lines looked at for a manifest's ListOfSeriesToDownload=. */
 #define SNIFF_LINES 64
-/* More columns than this is not a spreadsheet of series. */
-#define MAX_CSV_COLUMNS 4096
-/* Columns listed when none of them holds UIDs. */
-#define MAX_LISTED_COLUMNS 12
-
-struct _TciaImportFile
-{
-  gatomicrefcount   ref_count;
-
-  char             *display_name;
-  TciaImportFormat  format;
-  GStringChunk     *strings;     /* the UIDs */
-  GPtrArray        *uids;        /* const char *, NULL-terminated */
-  guint             n_duplicates;
-  GHashTable       *header;      /* key -> value */
-  char             *uid_column;
-  guint             n_skipped;
-  GPtrArray        *warnings;    /* char *, NULL-terminated */
-  GListStore       *hints;       /* TciaSeries */
-};
-
 G_DEFINE_QUARK (tcia-import-error-quark, tcia_import_error)
 
 G_DEFINE_BOXED_TYPE (TciaImportFile, tcia_import_file,
                      tcia_import_file_ref, tcia_import_file_unref)
 
-static const char * const manifest_keys[] = {
-  "downloadServerUrl",
-  "includeAnnotation",
-  "noOfrRetry",
-  "databasketId",
-  "manifestVersion",
-  "ListOfSeriesToDownload",
-  "dataType",
-};
-
-typedef struct
-{
-  guint  line;
-  char  *reason;
-} BadLine;
-
-typedef struct
-{
-  const char      *name;
-  TciaImportFlags  flags;
-  TciaImportFile  *file;
-  GHashTable      *seen;         /* UIDs so far (strings of file->strings) */
-  GArray          *bad;          /* BadLine, the first MAX_REPORTED_LINES */
-  guint            n_bad;
-} Parser;
-
 /* ---- Small helpers ---------------------------------------------------------- */
 
-static inline gboolean
-is_blank (char c)
-{
-  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
-}
-
-static void
-trim (const char **s,
-      gsize       *len)
+void
+tcia_import_trim (const char **s,
+                  gsize       *len)
 {
   while (*len > 0 && is_blank (**s))
     (*s)++, (*len)--;
@@ -107,9 +52,9 @@ trim (const char **s,
 
 /* @text (valid UTF-8) as it can appear in a message: control characters
  * replaced, cut after MAX_SHOWN_CHARS characters. */
-static char *
-shown_text (const char *text,
-            gsize       len)
+char *
+tcia_import_shown_text (const char *text,
+                        gsize       len)
 {
   GString *out = g_string_sized_new (MIN (len, 4 * MAX_SHOWN_CHARS) + 4);
   const char *end = text + len;
@@ -135,17 +80,10 @@ shown_text (const char *text,
   return g_string_free (out, FALSE);
 }
 
-typedef enum
-{
-  UID_OK,
-  UID_INVALID,
-  UID_TOO_LONG,
-} UidCheck;
-
 /* ^[0-9]+(\.[0-9]+)*$, at most TCIA_IMPORT_MAX_UID_LENGTH characters. */
-static UidCheck
-check_uid (const char *s,
-           gsize       len)
+UidCheck
+tcia_import_check_uid (const char *s,
+                       gsize       len)
 {
   gboolean after_digit = FALSE;
   gsize i;
@@ -177,44 +115,6 @@ only_digits_and_dots (const char *s,
       return FALSE;
 
   return len > 0;
-}
-
-/* Iterates over the lines of @data, whatever their ends (LF, CRLF, CR). */
-typedef struct
-{
-  const char *data;
-  gsize       len;
-  gsize       pos;
-  guint       line;
-} Lines;
-
-static gboolean
-lines_next (Lines       *it,
-            const char **start,
-            gsize       *len)
-{
-  const char *p;
-  const char *end;
-
-  if (it->pos >= it->len)
-    return FALSE;
-
-  p = it->data + it->pos;
-  end = it->data + it->len;
-  *start = p;
-  while (p < end && *p != '\n' && *p != '\r')
-    p++;
-  *len = (gsize) (p - *start);
-
-  if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
-    p += 2;
-  else if (p < end)
-    p++;
-
-  it->pos = (gsize) (p - it->data);
-  it->line++;
-
-  return TRUE;
 }
 
 /* ---- The result --------------------------------------------------------------- */
@@ -274,10 +174,10 @@ bad_line_clear (gpointer data)
 }
 
 /* Takes @reason. */
-static void
-parser_bad_line (Parser *p,
-                 guint   line,
-                 char   *reason)
+void
+tcia_import_parser_bad_line (Parser *p,
+                             guint   line,
+                             char   *reason)
 {
   p->n_bad++;
 
@@ -294,10 +194,10 @@ parser_bad_line (Parser *p,
 }
 
 /* @s is a checked UID. Returns the file's copy, or NULL when it is a duplicate. */
-static const char *
-parser_add_uid (Parser     *p,
-                const char *s,
-                gsize       len)
+const char *
+tcia_import_parser_add_uid (Parser     *p,
+                            const char *s,
+                            gsize       len)
 {
   char key[TCIA_IMPORT_MAX_UID_LENGTH + 1];
   char *copy;
@@ -320,22 +220,22 @@ parser_add_uid (Parser     *p,
 }
 
 /* Adds @s as a UID, or records the line as bad. */
-static const char *
-parser_take_uid (Parser     *p,
-                 guint       line,
-                 const char *s,
-                 gsize       len)
+const char *
+tcia_import_parser_take_uid (Parser     *p,
+                             guint       line,
+                             const char *s,
+                             gsize       len)
 {
   g_autofree char *shown = NULL;
 
-  switch (check_uid (s, len))
+  switch (tcia_import_check_uid (s, len))
     {
     case UID_OK:
-      return parser_add_uid (p, s, len);
+      return tcia_import_parser_add_uid (p, s, len);
 
     case UID_TOO_LONG:
-      shown = shown_text (s, len);
-      parser_bad_line (p, line,
+      shown = tcia_import_shown_text (s, len);
+      tcia_import_parser_bad_line (p, line,
                        g_strdup_printf (_("“%s” is longer than a series UID can be "
                                           "(%d characters)"),
                                         shown, TCIA_IMPORT_MAX_UID_LENGTH));
@@ -343,460 +243,10 @@ parser_take_uid (Parser     *p,
 
     case UID_INVALID:
     default:
-      shown = shown_text (s, len);
-      parser_bad_line (p, line, g_strdup_printf (_("“%s” is not a series UID"), shown));
+      shown = tcia_import_shown_text (s, len);
+      tcia_import_parser_bad_line (p, line, g_strdup_printf (_("“%s” is not a series UID"), shown));
       return NULL;
     }
-}
-
-static gboolean
-is_manifest_key (const char *s,
-                 gsize       len)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (manifest_keys); i++)
-    if (strlen (manifest_keys[i]) == len && g_ascii_strncasecmp (manifest_keys[i], s, len) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
-static gboolean
-is_list_key (const char *s,
-             gsize       len)
-{
-  return len == 22 && g_ascii_strncasecmp (s, "ListOfSeriesToDownload", 22) == 0;
-}
-
-/* The key of a "key=value" line, trimmed; FALSE when there is no '='. */
-static gboolean
-split_key_value (const char  *line,
-                 gsize        len,
-                 const char **key,
-                 gsize       *key_len,
-                 const char **value,
-                 gsize       *value_len)
-{
-  const char *eq = memchr (line, '=', len);
-
-  if (eq == NULL)
-    return FALSE;
-
-  *key = line;
-  *key_len = (gsize) (eq - line);
-  trim (key, key_len);
-  *value = eq + 1;
-  *value_len = (gsize) (line + len - (eq + 1));
-  trim (value, value_len);
-
-  return TRUE;
-}
-
-/* A `.tcia` manifest (with a header) or a bare UID list (without). A known
- * header key after the list starts another header: two manifests joined
- * with cat read as one (the first value of each key is kept). */
-static void
-parse_lines (Parser     *p,
-             const char *data,
-             gsize       len,
-             gboolean    with_header)
-{
-  Lines it = { data, len, 0, 0 };
-  gboolean in_list = !with_header;
-  const char *line;
-  gsize line_len;
-
-  while (lines_next (&it, &line, &line_len))
-    {
-      const char *key, *value;
-      gsize key_len, value_len;
-
-      trim (&line, &line_len);
-      if (line_len == 0 || line[0] == '#' || (!in_list && line[0] == '!'))
-        continue;
-
-      if (split_key_value (line, line_len, &key, &key_len, &value, &value_len) &&
-          (!in_list || is_manifest_key (key, key_len)))
-        {
-          if (is_list_key (key, key_len))
-            {
-              in_list = TRUE;
-              /* Some writers put the UIDs on the same line, comma separated. */
-              while (value_len > 0)
-                {
-                  const char *comma = memchr (value, ',', value_len);
-                  const char *item = value;
-                  gsize item_len = comma != NULL ? (gsize) (comma - value) : value_len;
-
-                  value_len -= comma != NULL ? item_len + 1 : item_len;
-                  value = comma != NULL ? comma + 1 : value + item_len;
-                  trim (&item, &item_len);
-                  if (item_len > 0)
-                    parser_take_uid (p, it.line, item, item_len);
-                }
-            }
-          else
-            {
-              g_autofree char *name = g_strndup (key, key_len);
-
-              in_list = FALSE;
-              if (!g_hash_table_contains (p->file->header, name))
-                g_hash_table_insert (p->file->header, g_steal_pointer (&name),
-                                     g_strndup (value, value_len));
-            }
-          continue;
-        }
-
-      /* "1.2.3", as a one-column spreadsheet without a header has it. */
-      if (line_len >= 2 && line[0] == '"' && line[line_len - 1] == '"')
-        {
-          line++;
-          line_len -= 2;
-        }
-
-      parser_take_uid (p, it.line, line, line_len);
-    }
-}
-
-/* ---- CSV ------------------------------------------------------------------------- */
-
-typedef struct
-{
-  const char *data;
-  gsize       len;
-  gsize       pos;
-  guint       line;        /* of the next record */
-  char        delimiter;
-  GString    *buffer;      /* the fields of the record, each nul-terminated */
-  GArray     *offsets;     /* gsize, where each field starts in buffer */
-} CsvReader;
-
-typedef enum
-{
-  CSV_RECORD,
-  CSV_END,
-  CSV_UNTERMINATED,
-  CSV_TOO_WIDE,
-} CsvStatus;
-
-/* One RFC 4180 record: fields separated by the delimiter, quoted fields may
- * hold delimiters, line breaks and "" for a quote. Lenient where Excel is:
- * text after a closing quote is kept. */
-static CsvStatus
-csv_next (CsvReader *r,
-          guint     *quote_line)
-{
-  const char *data = r->data;
-  gsize len = r->len;
-  gsize i = r->pos;
-
-  if (i >= len)
-    return CSV_END;
-
-  g_string_truncate (r->buffer, 0);
-  g_array_set_size (r->offsets, 0);
-
-  for (;;)
-    {
-      gsize start = r->buffer->len;
-      gsize run;
-
-      if (r->offsets->len >= MAX_CSV_COLUMNS)
-        return CSV_TOO_WIDE;
-      g_array_append_val (r->offsets, start);
-
-      if (i < len && data[i] == '"')
-        {
-          *quote_line = r->line;
-          i++;
-          for (;;)
-            {
-              if (i >= len)
-                return CSV_UNTERMINATED;
-
-              run = i;
-              while (i < len && data[i] != '"' && data[i] != '\n' && data[i] != '\r')
-                i++;
-              g_string_append_len (r->buffer, data + run, i - run);
-              if (i >= len)
-                continue;
-
-              if (data[i] == '"')
-                {
-                  if (i + 1 < len && data[i + 1] == '"')
-                    {
-                      g_string_append_c (r->buffer, '"');
-                      i += 2;
-                      continue;
-                    }
-                  i++;
-                  break;
-                }
-
-              /* A line break inside quotes. */
-              if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
-                {
-                  g_string_append (r->buffer, "\r\n");
-                  i += 2;
-                }
-              else
-                {
-                  g_string_append_c (r->buffer, data[i]);
-                  i++;
-                }
-              r->line++;
-            }
-        }
-
-      run = i;
-      while (i < len && data[i] != r->delimiter && data[i] != '\n' && data[i] != '\r')
-        i++;
-      g_string_append_len (r->buffer, data + run, i - run);
-      g_string_append_c (r->buffer, '\0');
-
-      if (i >= len)
-        break;
-      if (data[i] == r->delimiter)
-        {
-          i++;
-          continue;
-        }
-
-      if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
-        i += 2;
-      else
-        i++;
-      r->line++;
-      break;
-    }
-
-  r->pos = i;
-
-  return CSV_RECORD;
-}
-
-/* Field @index of the record, trimmed in place; "" past the end. */
-static const char *
-csv_field (CsvReader *r,
-           guint      index,
-           gsize     *len)
-{
-  char *s;
-  gsize l;
-
-  if (index >= r->offsets->len)
-    {
-      *len = 0;
-      return "";
-    }
-
-  s = r->buffer->str + g_array_index (r->offsets, gsize, index);
-  l = strlen (s);
-  while (l > 0 && is_blank (s[l - 1]))
-    s[--l] = '\0';
-  while (l > 0 && is_blank (*s))
-    s++, l--;
-  *len = l;
-
-  return s;
-}
-
-static gboolean
-csv_record_is_blank (CsvReader *r)
-{
-  for (guint i = 0; i < r->offsets->len; i++)
-    {
-      gsize len;
-
-      csv_field (r, i, &len);
-      if (len > 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* "SeriesInstanceUID", "Series UID", "Series ID", "Series Instance UID",
- * "series_instance_uid": letters and digits only, any case. */
-static gboolean
-is_uid_column_name (const char *name,
-                    gsize       len)
-{
-  static const char * const names[] = { "seriesinstanceuid", "seriesuid", "seriesid" };
-  char normal[32];
-  gsize n = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isalnum (name[i]))
-        continue;
-      if (n + 1 >= sizeof normal)
-        return FALSE;
-      normal[n++] = g_ascii_tolower (name[i]);
-    }
-  normal[n] = '\0';
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (strcmp (normal, names[i]) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
-static void
-set_no_uid_column_error (Parser     *p,
-                         CsvReader  *r,
-                         GError    **error)
-{
-  g_autoptr(GString) columns = g_string_new (NULL);
-  guint n = 0;
-
-  for (guint i = 0; i < r->offsets->len && n < MAX_LISTED_COLUMNS; i++)
-    {
-      g_autofree char *shown = NULL;
-      const char *name;
-      gsize len;
-
-      name = csv_field (r, i, &len);
-      if (len == 0)
-        continue;
-      shown = shown_text (name, len);
-      if (n++ > 0)
-        g_string_append (columns, ", ");
-      g_string_append_printf (columns, "“%s”", shown);
-    }
-  if (n == MAX_LISTED_COLUMNS && r->offsets->len > MAX_LISTED_COLUMNS)
-    g_string_append (columns, ", …");
-
-  g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_NO_UID_COLUMN,
-               _("%s, line %u: no column holds series UIDs. A column named "
-                 "“SeriesInstanceUID”, “Series UID” or “Series ID” is needed; "
-                 "the columns are %s."),
-               p->name, r->line == 0 ? 1 : r->line, n > 0 ? columns->str : "—");
-}
-
-static gboolean
-parse_csv (Parser      *p,
-           const char  *data,
-           gsize        len,
-           char         delimiter,
-           GError     **error)
-{
-  CsvReader r = { data, len, 0, 1, delimiter, NULL, NULL };
-  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-  g_autoptr(GPtrArray) hints = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(TciaRecordBuilder) builder = NULL;
-  gboolean ok = TRUE;
-  int uid_column = -1;
-
-  r.buffer = g_string_sized_new (1024);
-  r.offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
-
-  for (;;)
-    {
-      guint line = r.line;
-      guint quote_line = line;
-      CsvStatus status = csv_next (&r, &quote_line);
-      const char *uid;
-      const char *copy;
-      gsize uid_len;
-
-      if (status == CSV_END)
-        break;
-      if (status == CSV_UNTERMINATED)
-        {
-          g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_MALFORMED_CSV,
-                       _("%s, line %u: a quoted field starts here and never ends"),
-                       p->name, quote_line);
-          ok = FALSE;
-          break;
-        }
-      if (status == CSV_TOO_WIDE)
-        {
-          g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_MALFORMED_CSV,
-                       _("%s, line %u: more than %d columns; this is not a list of series"),
-                       p->name, line, MAX_CSV_COLUMNS);
-          ok = FALSE;
-          break;
-        }
-
-      if (csv_record_is_blank (&r))
-        continue;
-
-      if (uid_column < 0)
-        {
-          for (guint i = 0; i < r.offsets->len; i++)
-            {
-              gsize name_len;
-              const char *name = csv_field (&r, i, &name_len);
-
-              if (uid_column < 0 && is_uid_column_name (name, name_len))
-                {
-                  uid_column = (int) i;
-                  p->file->uid_column = g_strndup (name, name_len);
-                  /* So that the hint has its identity whatever the spelling. */
-                  g_ptr_array_add (header, g_strdup ("series-uid"));
-                }
-              else
-                {
-                  g_ptr_array_add (header, g_strndup (name, name_len));
-                }
-            }
-          if (uid_column < 0)
-            {
-              r.line = line;
-              set_no_uid_column_error (p, &r, error);
-              ok = FALSE;
-              break;
-            }
-          builder = tcia_record_builder_new (TCIA_TYPE_SERIES, 16 * 1024);
-          continue;
-        }
-
-      uid = csv_field (&r, (guint) uid_column, &uid_len);
-      if (uid_len == 0)
-        {
-          parser_bad_line (p, line, g_strdup_printf (_("no series UID in column “%s”"),
-                                                     p->file->uid_column));
-          continue;
-        }
-      if (check_uid (uid, uid_len) != UID_OK)
-        {
-          g_autofree char *shown = shown_text (uid, uid_len);
-
-          parser_bad_line (p, line, g_strdup_printf (_("“%s” in column “%s” is not a series UID"),
-                                                     shown, p->file->uid_column));
-          continue;
-        }
-
-      copy = parser_add_uid (p, uid, uid_len);
-      if (copy != NULL)
-        {
-          guint n = MIN (header->len, r.offsets->len);
-          GObject *hint;
-
-          g_ptr_array_set_size (values, 0);
-          for (guint i = 0; i < n; i++)
-            {
-              gsize value_len;
-
-              g_ptr_array_add (values, (gpointer) csv_field (&r, i, &value_len));
-            }
-          hint = tcia_record_builder_add_fields (builder,
-                                                 (const char * const *) header->pdata,
-                                                 (const char * const *) values->pdata, n);
-          if (hint != NULL)
-            g_ptr_array_add (hints, hint);
-        }
-    }
-
-  if (ok && hints->len > 0)
-    g_list_store_splice (p->file->hints, 0, 0, hints->pdata, hints->len);
-
-  g_string_free (r.buffer, TRUE);
-  g_array_unref (r.offsets);
-
-  return ok;
 }
 
 /* ---- Sniffing ---------------------------------------------------------------------- */
@@ -862,9 +312,9 @@ sniff_format (const char *data,
 
   *delimiter = ',';
 
-  while (n < SNIFF_LINES && lines_next (&it, &line, &line_len))
+  while (n < SNIFF_LINES && tcia_import_lines_next (&it, &line, &line_len))
     {
-      trim (&line, &line_len);
+      tcia_import_trim (&line, &line_len);
       if (line_len == 0 || line[0] == '#')
         continue;
       n++;
@@ -876,16 +326,16 @@ sniff_format (const char *data,
 
           first = line;
           first_len = line_len;
-          if (split_key_value (line, line_len, &key, &key_len, &value, &value_len) &&
-              is_manifest_key (key, key_len))
+          if (tcia_import_split_key_value (line, line_len, &key, &key_len, &value, &value_len) &&
+              tcia_import_is_manifest_key (key, key_len))
             return TCIA_IMPORT_FORMAT_MANIFEST;
         }
-      else if (line_len >= 23 && is_list_key (line, 22))
+      else if (line_len >= 23 && tcia_import_is_list_key (line, 22))
         {
           const char *rest = line + 22;
           gsize rest_len = line_len - 22;
 
-          trim (&rest, &rest_len);
+          tcia_import_trim (&rest, &rest_len);
           if (rest_len > 0 && rest[0] == '=')
             return TCIA_IMPORT_FORMAT_MANIFEST;
         }
@@ -910,7 +360,7 @@ sniff_format (const char *data,
   /* A spreadsheet with a single column, "SeriesInstanceUID" or "\"Series UID\"". */
   if (first_len >= 2 && first[0] == '"' && first[first_len - 1] == '"')
     first++, first_len -= 2;
-  if (is_uid_column_name (first, first_len))
+  if (tcia_import_is_uid_column_name (first, first_len))
     return TCIA_IMPORT_FORMAT_CSV;
 
   return TCIA_IMPORT_FORMAT_UID_LIST;
@@ -1021,12 +471,12 @@ parse_text (const char        *data,
     {
     case TCIA_IMPORT_FORMAT_MANIFEST:
     case TCIA_IMPORT_FORMAT_UID_LIST:
-      parse_lines (&p, data, len, format == TCIA_IMPORT_FORMAT_MANIFEST);
+      tcia_import_parse_lines (&p, data, len, format == TCIA_IMPORT_FORMAT_MANIFEST);
       break;
 
     case TCIA_IMPORT_FORMAT_CSV:
     case TCIA_IMPORT_FORMAT_TSV:
-      if (!parse_csv (&p, data, len, delimiter, error))
+      if (!tcia_import_parse_csv (&p, data, len, delimiter, error))
         return NULL;
       break;
 

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tcia-import.h"
+
+G_BEGIN_DECLS
+
+/* What the readers of import files share: tcia-import.c (sniffing, the
+ * result, helpers), tcia-import-lines.c (manifests and UID lists) and
+ * tcia-import-csv.c (spreadsheets). */
+
+/* Bad lines named in a message. */
+#define MAX_REPORTED_LINES 5
+struct _TciaImportFile
+{
+  gatomicrefcount   ref_count;
+
+  char             *display_name;
+  TciaImportFormat  format;
+  GStringChunk     *strings;     /* the UIDs */
+  GPtrArray        *uids;        /* const char *, NULL-terminated */
+  guint             n_duplicates;
+  GHashTable       *header;      /* key -> value */
+  char             *uid_column;
+  guint             n_skipped;
+  GPtrArray        *warnings;    /* char *, NULL-terminated */
+  GListStore       *hints;       /* TciaSeries */
+};
+
+typedef struct
+{
+  guint  line;
+  char  *reason;
+} BadLine;
+
+typedef struct
+{
+  const char      *name;
+  TciaImportFlags  flags;
+  TciaImportFile  *file;
+  GHashTable      *seen;         /* UIDs so far (strings of file->strings) */
+  GArray          *bad;          /* BadLine, the first MAX_REPORTED_LINES */
+  guint            n_bad;
+} Parser;
+
+typedef enum
+{
+  UID_OK,
+  UID_INVALID,
+  UID_TOO_LONG,
+} UidCheck;
+
+/* Iterates over the lines of @data, whatever their ends (LF, CRLF, CR). */
+typedef struct
+{
+  const char *data;
+  gsize       len;
+  gsize       pos;
+  guint       line;
+} Lines;
+
+static inline gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
+
+/* tcia-import.c */
+void        tcia_import_trim            (const char **s,
+                                         gsize       *len);
+/* @text (valid UTF-8) as it can appear in a message: control characters
+ * replaced, cut short. */
+char       *tcia_import_shown_text      (const char  *text,
+                                         gsize        len);
+/* ^[0-9]+(\.[0-9]+)*$, at most TCIA_IMPORT_MAX_UID_LENGTH characters. */
+UidCheck    tcia_import_check_uid       (const char  *s,
+                                         gsize        len);
+/* Takes @reason. */
+void        tcia_import_parser_bad_line (Parser      *p,
+                                         guint        line,
+                                         char        *reason);
+/* @s is a checked UID. Returns the file's copy, or NULL when it is a duplicate. */
+const char *tcia_import_parser_add_uid  (Parser      *p,
+                                         const char  *s,
+                                         gsize        len);
+/* A UID of line @line, checked: added, or a bad line. */
+const char *tcia_import_parser_take_uid (Parser      *p,
+                                         guint        line,
+                                         const char  *s,
+                                         gsize        len);
+
+/* tcia-import-lines.c */
+gboolean    tcia_import_lines_next      (Lines       *it,
+                                         const char **start,
+                                         gsize       *len);
+gboolean    tcia_import_is_manifest_key (const char  *s,
+                                         gsize        len);
+gboolean    tcia_import_is_list_key     (const char  *s,
+                                         gsize        len);
+/* The key of a "key=value" line, trimmed; FALSE when there is no '='. */
+gboolean    tcia_import_split_key_value (const char  *line,
+                                         gsize        len,
+                                         const char **key,
+                                         gsize       *key_len,
+                                         const char **value,
+                                         gsize       *value_len);
+/* A `.tcia` manifest (@with_header) or a bare UID list. */
+void        tcia_import_parse_lines     (Parser      *p,
+                                         const char  *data,
+                                         gsize        len,
+                                         gboolean     with_header);
+
+/* tcia-import-csv.c */
+/* Whether a column named @name holds series UIDs. */
+gboolean    tcia_import_is_uid_column_name (const char *name,
+                                            gsize       len);
+gboolean    tcia_import_parse_csv       (Parser      *p,
+                                         const char  *data,
+                                         gsize        len,
+                                         char         delimiter,
+                                         GError     **error);
+
+G_END_DECLS
