@@ -23,16 +23,6 @@ typedef struct
 } Fixture;
 
 static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
 fixture_set_up_with_url (Fixture    *f,
                          const char *url)
 {

@@ -16,6 +16,7 @@
 #include "tcia-basket-private.h"
 #include "tcia-client.h"
 #include "tcia-import.h"
+#include "unit-test-util.h"
 
 #define CC_BY "Creative Commons Attribution 3.0 Unported License"
 #define CC_BY_URI "http://creativecommons.org/licenses/by/3.0/"
@@ -111,26 +112,6 @@ make_temp_dir (void)
   return dir;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
 /* The names in @dir, sorted, space separated. */
 static char *
 list_dir (const char *path)
@@ -189,23 +170,6 @@ read_file (const char *path)
   g_assert_no_error (error);
 
   return contents;
-}
-
-static gboolean
-flag_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 /* Drops the last reference on @object, which a worker thread of a finished

@@ -13,44 +13,9 @@
 #include "fake-nbia.h"
 #include "tcia-client-private.h"
 #include "tcia-core.h"
+#include "unit-test-util.h"
 
 /* ---- Waiting for results --------------------------------------------------- */
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-flag_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets queued work run: iterates until a timer fires. */
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 #define DEFINE_LISTING(name, args, call_args)                               \
   static GListModel *                                                       \

@@ -5,12 +5,11 @@
 
 #include <glib/gstdio.h>
 
-#include "download-test-util.h"
+#include "unit-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
 #include "tcia-extract.h"
-#include "metadata-rows.h"
 
 #define N_SERIES 6
 /* Enough for jobs to be seen in flight; no test measures time. */

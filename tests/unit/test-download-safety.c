@@ -12,7 +12,7 @@
 
 #include <glib/gstdio.h>
 
-#include "download-test-util.h"
+#include "unit-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-extract.h"

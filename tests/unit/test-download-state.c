@@ -5,7 +5,7 @@
 
 #include <glib/gstdio.h>
 
-#include "download-test-util.h"
+#include "unit-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-download-queue.h"

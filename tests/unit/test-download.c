@@ -8,12 +8,11 @@
 
 #include <glib/gstdio.h>
 
-#include "download-test-util.h"
+#include "unit-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
 #include "tcia-download-queue.h"
 #include "tcia-layout.h"
-#include "metadata-rows.h"
 
 #define TCIA_BASKET TCIA_BUILDDIR "/src/tcia-basket-test"
 #define N_SERIES 6

@@ -15,6 +15,7 @@
 #include "tcia-basket.h"
 #include "tcia-import.h"
 #include "tcia-manifest.h"
+#include "unit-test-util.h"
 
 #define UID_A "1.3.6.1.4.1.14519.5.2.1.2932.1975.258485580179562855968279889580"
 #define UID_B "1.3.6.1.4.1.14519.5.2.1.2932.1975.828151202600553380765273057255"
@@ -760,24 +761,6 @@ test_parse_file_missing (void)
                                  &error);
   g_assert_null (file);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static void
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
