@@ -706,6 +706,8 @@ count_job (TciaDownloadQueue *self,
   gpointer old = g_object_get_qdata (G_OBJECT (job), counted_state_quark ());
   TciaDownloadJobState state = tcia_download_job_get_state (job);
 
+  /* One notification for a tally that the old and new states share. */
+  g_object_freeze_notify (G_OBJECT (self));
   if (old != NULL)
     {
       TciaDownloadJobState old_state = GPOINTER_TO_UINT (old) - 1;
@@ -715,15 +717,18 @@ count_job (TciaDownloadQueue *self,
       if (!counted || old_state != state)
         notify_tallies_of (self, old_state);
     }
-  if (!counted)
+  if (counted)
+    {
+      self->n_in_state[state]++;
+      g_object_set_qdata (G_OBJECT (job), counted_state_quark (), GUINT_TO_POINTER (state + 1));
+      if (old == NULL || GPOINTER_TO_UINT (old) - 1 != state)
+        notify_tallies_of (self, state);
+    }
+  else
     {
       g_object_set_qdata (G_OBJECT (job), counted_state_quark (), NULL);
-      return;
     }
-  self->n_in_state[state]++;
-  g_object_set_qdata (G_OBJECT (job), counted_state_quark (), GUINT_TO_POINTER (state + 1));
-  if (old == NULL || GPOINTER_TO_UINT (old) - 1 != state)
-    notify_tallies_of (self, state);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static void
