@@ -22,7 +22,7 @@ struct _TciaApplication
 
   /* owned */
   GSettings      *settings;         /* NULL until needed, or when the schema is missing */
-  TciaSession    *session;          /* the basket, the server and the downloads; NULL until needed */
+  TciaSession    *session;          /* basket, server and downloads; NULL until needed */
   TciaDownloadQueue *queue;         /* the session's, watched for sleep and notifications */
   GError         *queue_error;      /* why the saved downloads could not be read, until shown */
   guint           inhibit_cookie;   /* suspend is inhibited while downloading */

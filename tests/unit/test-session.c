@@ -158,8 +158,8 @@ test_checkout_basket (Fixture       *f,
   for (guint i = 0; i < N_SERIES; i++)
     {
       TciaDownloadJob *job = job_at (queue, i);
-      g_autoptr(GFile) folder = g_file_resolve_relative_path (f->dest,
-                                                              tcia_download_job_get_relative_path (job));
+      const char *rel = tcia_download_job_get_relative_path (job);
+      g_autoptr(GFile) folder = g_file_resolve_relative_path (f->dest, rel);
 
       /* Flat: one folder per series, named by its UID. */
       g_assert_cmpstr (tcia_download_job_get_relative_path (job), ==,
@@ -240,8 +240,8 @@ test_busy_elsewhere (Fixture       *f,
   g_assert_false (tcia_download_queue_has_work (queue));
   tcia_session_set_destination (f->session, other);
   g_assert_true (checkout (f, NULL) != queue);
-  g_assert_true (g_file_equal (tcia_download_queue_get_destination (tcia_session_get_queue (f->session)),
-                               other));
+  queue = tcia_session_get_queue (f->session);
+  g_assert_true (g_file_equal (tcia_download_queue_get_destination (queue), other));
   wait_finished (f);
 }
 
