@@ -9,6 +9,7 @@
 #include "tcia-core.h"
 #include "tcia-download-state.h"
 #include "tcia-preferences-window.h"
+#include "tcia-session.h"
 #include "tcia-window.h"
 
 #include "tcia-application.h"
@@ -21,9 +22,8 @@ struct _TciaApplication
 
   /* owned */
   GSettings      *settings;         /* NULL until needed, or when the schema is missing */
-  TciaClient     *client;           /* the server browsed; NULL when its URL is invalid */
-  TciaBasket     *basket;
-  TciaDownloadQueue *queue;         /* the downloads, restored at start; NULL until a checkout */
+  TciaSession    *session;          /* basket, server and downloads; NULL until needed */
+  TciaDownloadQueue *queue;         /* the session's, watched for sleep and notifications */
   GError         *queue_error;      /* why the saved downloads could not be read, until shown */
   guint           inhibit_cookie;   /* suspend is inhibited while downloading */
   GError         *basket_error;     /* why the basket file could not be read, until shown */
@@ -106,8 +106,8 @@ static void
 queue_finished_cb (TciaApplication *self)
 {
   g_autoptr(GNotification) notification = NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
-  guint n_done = 0, n_failed = 0, n_paused = 0;
+  guint n_done = tcia_download_queue_get_n_done (self->queue);
+  guint n_failed = tcia_download_queue_get_n_failed (self->queue);
 
   if (self->inhibit_cookie != 0)
     {
@@ -115,32 +115,8 @@ queue_finished_cb (TciaApplication *self)
       self->inhibit_cookie = 0;
     }
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
-
-      switch (tcia_download_job_get_state (job))
-        {
-        case TCIA_DOWNLOAD_JOB_DONE:
-        case TCIA_DOWNLOAD_JOB_SKIPPED:
-          n_done++;
-          break;
-        case TCIA_DOWNLOAD_JOB_FAILED:
-          n_failed++;
-          break;
-        case TCIA_DOWNLOAD_JOB_PAUSED:
-          n_paused++;
-          break;
-        case TCIA_DOWNLOAD_JOB_QUEUED:
-        case TCIA_DOWNLOAD_JOB_RUNNING:
-        case TCIA_DOWNLOAD_JOB_CANCELLED:
-        default:
-          break;
-        }
-    }
-
   /* Stopped by the user (paused): nothing to announce. */
-  if (n_paused > 0 || n_done + n_failed == 0)
+  if (tcia_download_queue_get_n_paused (self->queue) > 0 || n_done + n_failed == 0)
     return;
 
   if (n_failed > 0)
@@ -165,26 +141,12 @@ queue_finished_cb (TciaApplication *self)
   g_application_send_notification (G_APPLICATION (self), "downloads", notification);
 }
 
+/* One queue at a time, the session's: it made it at a checkout, or brought
+ * it back from the last run, and saves it as it changes. */
 static void
-download_settings_changed_cb (GSettings       *settings,
-                              const char      *key,
-                              TciaApplication *self)
+session_queue_cb (TciaApplication *self)
 {
-  if (self->queue == NULL)
-    return;
-  tcia_download_queue_set_max_jobs (self->queue,
-                                    g_settings_get_uint (settings, "parallel-downloads"));
-  tcia_download_queue_set_verify_checksums (self->queue,
-                                            g_settings_get_boolean (settings, "verify-checksums"));
-}
-
-/* One queue for the program's life: the window's first checkout makes it,
- * or it comes back from the last run; it is saved as it changes. */
-static void
-tcia_application_set_queue (TciaApplication   *self,
-                            TciaDownloadQueue *queue)
-{
-  g_autoptr(GFile) file = NULL;
+  TciaDownloadQueue *queue = tcia_session_get_queue (self->session);
 
   if (self->queue == queue)
     return;
@@ -197,19 +159,9 @@ tcia_application_set_queue (TciaApplication   *self,
     return;
 
   self->queue = g_object_ref (queue);
-  file = tcia_download_state_get_default_file ();
-  tcia_download_state_track (queue, file);
   g_signal_connect_swapped (queue, "notify::n-running", G_CALLBACK (queue_running_cb), self);
   g_signal_connect_swapped (queue, "finished", G_CALLBACK (queue_finished_cb), self);
   queue_running_cb (self);
-}
-
-static void
-window_queue_cb (TciaWindow      *window,
-                 GParamSpec      *pspec,
-                 TciaApplication *self)
-{
-  tcia_application_set_queue (self, tcia_window_get_download_queue (window));
 }
 
 static void
@@ -275,6 +227,7 @@ tcia_application_preferences_action (GSimpleAction *action,
   GSettings *settings = tcia_application_get_settings (self);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   TciaPreferencesWindow *preferences;
+  TciaClient *client;
 
   if (settings == NULL)
     return;
@@ -288,10 +241,10 @@ tcia_application_preferences_action (GSimpleAction *action,
         }
     }
 
+  client = self->session != NULL ? tcia_session_get_client (self->session) : NULL;
   preferences = tcia_preferences_window_new (parent, settings,
-                                             self->client != NULL
-                                               ? tcia_client_get_api_url (self->client)
-                                               : NULL);
+                                             client != NULL ? tcia_client_get_api_url (client)
+                                                            : NULL);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -437,74 +390,53 @@ tcia_application_startup (GApplication *app)
       g_message ("The settings schema %s is not installed: window size and server will not be "
                  "remembered", APP_ID);
     }
-  else
-    {
-      g_signal_connect_object (self->settings, "changed::parallel-downloads",
-                               G_CALLBACK (download_settings_changed_cb), self, 0);
-      g_signal_connect_object (self->settings, "changed::verify-checksums",
-                               G_CALLBACK (download_settings_changed_cb), self, 0);
-    }
 }
 
 static void
-tcia_application_ensure_models (TciaApplication *self)
+tcia_application_ensure_session (TciaApplication *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) basket_file = NULL;
+  g_autoptr(GFile) state_file = NULL;
+  g_autoptr(TciaBasket) basket = NULL;
+  g_autoptr(TciaClient) client = NULL;
   g_autofree char *api_url = NULL;
+  GSettings *settings;
 
-  if (self->basket == NULL)
+  if (self->session != NULL)
+    return;
+
+  basket_file = tcia_basket_get_default_file ();
+  basket = tcia_basket_new (basket_file);
+  /* The window says why (and where the old file went) once it is up. */
+  if (!tcia_basket_load (basket, &error))
     {
-      g_autoptr(GFile) file = tcia_basket_get_default_file ();
-
-      self->basket = tcia_basket_new (file);
-      /* The window says why (and where the old file went) once it is up. */
-      if (!tcia_basket_load (self->basket, &error))
-        {
-          g_message ("The basket could not be read: %s", error->message);
-          g_clear_error (&self->basket_error);
-          self->basket_error = g_steal_pointer (&error);
-        }
+      g_message ("The basket could not be read: %s", error->message);
+      g_clear_error (&self->basket_error);
+      self->basket_error = g_steal_pointer (&error);
     }
 
-  if (self->client == NULL)
+  api_url = tcia_application_dup_api_url (self);
+  client = tcia_client_new (api_url, &error);
+  if (client == NULL)
+    g_warning ("%s", error->message);
+  g_clear_error (&error);
+
+  self->session = tcia_session_new (client, basket);
+  settings = tcia_application_get_settings (self);
+  if (settings != NULL)
+    tcia_session_bind_settings (self->session, settings);
+  g_signal_connect_object (self->session, "notify::queue", G_CALLBACK (session_queue_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  /* Downloads left from the last run resume. */
+  state_file = tcia_download_state_get_default_file ();
+  tcia_session_set_state_file (self->session, state_file);
+  if (!tcia_session_restore (self->session, &error))
     {
-      api_url = tcia_application_dup_api_url (self);
-      self->client = tcia_client_new (api_url, &error);
-      if (self->client == NULL)
-        g_warning ("%s", error->message);
-      g_clear_error (&error);
-    }
-
-  /* Downloads left from the last run resume: those that were going carry
-   * on (the user asked for them and quit knowing so), the paused stay
-   * paused. The engine clears their .part folders as they start. */
-  if (self->queue == NULL && self->client != NULL)
-    {
-      g_autoptr(GFile) file = tcia_download_state_get_default_file ();
-      g_autoptr(TciaDownloadQueue) queue = tcia_download_state_load (file, self->client, &error);
-
-      if (error != NULL)
-        {
-          g_message ("%s", error->message);
-          g_clear_error (&self->queue_error);
-          self->queue_error = g_steal_pointer (&error);
-        }
-      if (queue != NULL)
-        {
-          GSettings *settings = tcia_application_get_settings (self);
-
-          if (settings != NULL)
-            {
-              tcia_download_queue_set_max_jobs (queue,
-                                                g_settings_get_uint (settings,
-                                                                     "parallel-downloads"));
-              tcia_download_queue_set_verify_checksums (queue,
-                                                        g_settings_get_boolean (settings,
-                                                                                "verify-checksums"));
-            }
-          tcia_application_set_queue (self, queue);
-          tcia_download_queue_start (queue);
-        }
+      g_message ("%s", error->message);
+      g_clear_error (&self->queue_error);
+      self->queue_error = g_steal_pointer (&error);
     }
 }
 
@@ -517,14 +449,10 @@ tcia_application_activate (GApplication *app)
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
     {
-      tcia_application_ensure_models (self);
-      window = GTK_WINDOW (tcia_window_new_full (GTK_APPLICATION (self),
-                                                 tcia_application_get_settings (self),
-                                                 self->client,
-                                                 self->basket));
-      tcia_window_set_download_queue (TCIA_WINDOW (window), self->queue);
-      g_signal_connect_object (window, "notify::download-queue", G_CALLBACK (window_queue_cb),
-                               self, 0);
+      tcia_application_ensure_session (self);
+      window = GTK_WINDOW (tcia_window_new_for_session (GTK_APPLICATION (self),
+                                                        tcia_application_get_settings (self),
+                                                        self->session));
     }
 
   gtk_window_present (window);
@@ -574,18 +502,13 @@ tcia_application_shutdown (GApplication *app)
 
   if (self->settings != NULL)
     g_settings_sync ();
-  if (self->basket != NULL && !tcia_basket_flush (self->basket, &error))
+  if (self->session != NULL &&
+      !tcia_basket_flush (tcia_session_get_basket (self->session), &error))
     g_warning ("The basket could not be saved: %s", error->message);
   g_clear_error (&error);
   /* Series still running are saved as queued: the next start resumes them. */
-  if (self->queue != NULL)
-    {
-      g_autoptr(GFile) file = tcia_download_state_get_default_file ();
-
-      tcia_download_state_flush (self->queue, NULL);
-      if (!tcia_download_state_save (self->queue, file, &error))
-        g_warning ("The downloads could not be saved: %s", error->message);
-    }
+  if (self->session != NULL && !tcia_session_save (self->session, &error))
+    g_warning ("The downloads could not be saved: %s", error->message);
 
   G_APPLICATION_CLASS (tcia_application_parent_class)->shutdown (app);
 }
@@ -596,8 +519,7 @@ tcia_application_finalize (GObject *object)
   TciaApplication *self = TCIA_APPLICATION (object);
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->client);
-  g_clear_object (&self->basket);
+  g_clear_object (&self->session);
   g_clear_error (&self->basket_error);
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);

@@ -18,6 +18,7 @@
 #include "tcia-download-queue.h"
 #include "tcia-import.h"
 #include "tcia-manifest.h"
+#include "tcia-session.h"
 #include "tcia-text.h"
 
 #include "tcia-cli.h"
@@ -1221,6 +1222,7 @@ tcia_cli_download_run (TciaCliDownload *self,
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(TciaClient) client = NULL;
+  g_autoptr(TciaSession) session = NULL;
   g_autoptr(TciaImportFile) manifest = NULL;
   g_autoptr(GFile) manifest_file = NULL;
   g_autoptr(GFile) output = NULL;
@@ -1313,11 +1315,18 @@ tcia_cli_download_run (TciaCliDownload *self,
       return status;
     }
 
-  run.queue = tcia_download_queue_new (client, output, self->layout);
+  /* The same checkout as the window's, set from the options. */
+  session = g_object_new (TCIA_TYPE_SESSION,
+                          "client", client,
+                          "destination", output,
+                          "layout", self->layout,
+                          "jobs", self->jobs,
+                          "verify-checksums", self->verify,
+                          "verify-existing", self->verify_existing,
+                          NULL);
+  /* A new session with a client: nothing can be in the way. */
+  run.queue = g_object_ref (tcia_session_prepare_queue (session, NULL));
   run.started_us = g_get_monotonic_time ();
-  tcia_download_queue_set_max_jobs (run.queue, self->jobs);
-  tcia_download_queue_set_verify_checksums (run.queue, self->verify);
-  tcia_download_queue_set_verify_existing (run.queue, self->verify_existing);
   if (get_test_retry_delay (&delay_ms))
     {
       tcia_download_queue_set_retry_policy (run.queue, 5, delay_ms, delay_ms * 2);
@@ -1332,12 +1341,6 @@ tcia_cli_download_run (TciaCliDownload *self,
   run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved);
   for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
     tcia_download_queue_add_unknown (run.queue, unknown[i]);
-  for (guint i = 0; i < g_list_model_get_n_items (series); i++)
-    {
-      g_autoptr(TciaSeries) s = g_list_model_get_item (series, i);
-
-      tcia_download_queue_add (run.queue, s);
-    }
 
   /* A signal during the look-up was not seen as one: the look-up had ended. */
   run.done = FALSE;
@@ -1348,7 +1351,7 @@ tcia_cli_download_run (TciaCliDownload *self,
 
       g_source_set_callback (tick, live_tick_cb, &run, NULL);
       g_source_attach (tick, context);
-      tcia_download_queue_start (run.queue);
+      tcia_session_checkout (session, series, NULL);
       while (!run.done)
         g_main_context_iteration (context, TRUE);
       g_source_destroy (tick);

@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-free-space.h"
 #include "tcia-ui-util.h"
 #include "tcia-import.h"
+#include "tcia-session.h"
 #include "tcia-basket-page-private.h"
 
 /* Lookups of an import go to the server this many UIDs at a time: progress
@@ -298,32 +300,11 @@ query_space_cb (GObject      *source,
 {
   g_autoptr(TciaBasketPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  GFile *file = G_FILE (source);
+  guint64 free_bytes = tcia_free_space_query_finish (result, &error);
 
-  info = g_file_query_filesystem_info_finish (file, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-
-  /* A folder not made yet: the space is that of the nearest one that is. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-
-      if (parent != NULL)
-        {
-          g_file_query_filesystem_info_async (parent, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
-                                              G_PRIORITY_DEFAULT, self->space_cancellable,
-                                              query_space_cb, g_object_ref (self));
-          return;
-        }
-    }
-
-  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
-    self->free_bytes = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
-  else
-    self->free_bytes = G_MAXUINT64;
-
+  self->free_bytes = free_bytes;
   update_space (self);
 }
 
@@ -340,9 +321,8 @@ update_folder (TciaBasketPage *self)
   self->space_cancellable = g_cancellable_new ();
   self->free_bytes = G_MAXUINT64;
   update_space (self);
-  g_file_query_filesystem_info_async (folder, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
-                                      G_PRIORITY_DEFAULT, self->space_cancellable,
-                                      query_space_cb, g_object_ref (self));
+  tcia_free_space_query_async (folder, self->space_cancellable, query_space_cb,
+                               g_object_ref (self));
 }
 
 static void
@@ -1396,7 +1376,6 @@ GFile *
 tcia_basket_page_dup_download_folder (TciaBasketPage *self)
 {
   g_autofree char *path = NULL;
-  const char *downloads;
 
   g_return_val_if_fail (TCIA_IS_BASKET_PAGE (self), NULL);
 
@@ -1406,9 +1385,7 @@ tcia_basket_page_dup_download_folder (TciaBasketPage *self)
     path = g_strdup (self->folder_override);
   if (path != NULL && *path != '\0')
     return g_file_new_for_path (path);
-
-  downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-  return g_file_new_for_path (downloads != NULL ? downloads : g_get_home_dir ());
+  return tcia_session_dup_default_destination ();
 }
 
 /* Private, for tests */

@@ -437,8 +437,14 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
 static void
 update_overall (TciaDownloadsPage *self)
 {
-  guint n = self->queue != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->queue)) : 0;
-  guint n_done = 0, n_failed = 0, n_active = 0, n_paused = 0, n_counted = 0, n_running = 0;
+  TciaDownloadQueue *queue = self->queue;
+  guint n = queue != NULL ? tcia_download_queue_get_n_total (queue) : 0;
+  guint n_done = queue != NULL ? tcia_download_queue_get_n_done (queue) : 0;
+  guint n_failed = queue != NULL ? tcia_download_queue_get_n_failed (queue) : 0;
+  guint n_active = queue != NULL ? tcia_download_queue_get_n_active (queue) : 0;
+  guint n_paused = queue != NULL ? tcia_download_queue_get_n_paused (queue) : 0;
+  guint n_counted = n - (queue != NULL ? tcia_download_queue_get_n_cancelled (queue) : 0);
+  guint n_running = 0;
   guint64 remaining = 0;
   double progress = 0;
   g_autofree char *title = NULL;
@@ -450,36 +456,19 @@ update_overall (TciaDownloadsPage *self)
       g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
       TciaDownloadJobState state = tcia_download_job_get_state (job);
 
+      /* The tallies come from the queue; progress is per job. */
       if (state == TCIA_DOWNLOAD_JOB_CANCELLED)
         continue;
-      n_counted++;
       progress += job_fraction (job);
-      switch (state)
+      if (state == TCIA_DOWNLOAD_JOB_RUNNING)
         {
-        case TCIA_DOWNLOAD_JOB_DONE:
-        case TCIA_DOWNLOAD_JOB_SKIPPED:
-          n_done++;
-          break;
-        case TCIA_DOWNLOAD_JOB_FAILED:
-          n_failed++;
-          break;
-        case TCIA_DOWNLOAD_JOB_PAUSED:
-          n_paused++;
-          remaining += job_estimate (job);
-          break;
-        case TCIA_DOWNLOAD_JOB_RUNNING:
           n_running++;
           remaining += job_estimate (job) -
                        MIN (job_estimate (job), tcia_download_job_get_bytes_received (job));
-          n_active++;
-          break;
-        case TCIA_DOWNLOAD_JOB_QUEUED:
+        }
+      else if (state == TCIA_DOWNLOAD_JOB_QUEUED || state == TCIA_DOWNLOAD_JOB_PAUSED)
+        {
           remaining += job_estimate (job);
-          n_active++;
-          break;
-        case TCIA_DOWNLOAD_JOB_CANCELLED:
-        default:
-          break;
         }
     }
 
@@ -587,18 +576,9 @@ pause_all_cb (GtkWidget  *widget,
               GVariant   *parameter)
 {
   TciaDownloadsPage *self = TCIA_DOWNLOADS_PAGE (widget);
-  guint n;
 
-  if (self->queue == NULL)
-    return;
-  /* From the end, so that no queued job starts in the place of a paused one. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
-  for (guint i = n; i > 0; i--)
-    {
-      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i - 1);
-
-      tcia_download_queue_pause (self->queue, job);
-    }
+  if (self->queue != NULL)
+    tcia_download_queue_pause_all (self->queue);
   update_overall (self);
 }
 
@@ -608,17 +588,9 @@ resume_all_cb (GtkWidget  *widget,
                GVariant   *parameter)
 {
   TciaDownloadsPage *self = TCIA_DOWNLOADS_PAGE (widget);
-  guint n;
 
-  if (self->queue == NULL)
-    return;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
-
-      tcia_download_queue_resume (self->queue, job);
-    }
+  if (self->queue != NULL)
+    tcia_download_queue_resume_all (self->queue);
   update_overall (self);
 }
 
@@ -866,6 +838,9 @@ tcia_downloads_page_set_queue (TciaDownloadsPage *self,
       g_signal_connect_swapped (queue, "notify::n-done", G_CALLBACK (queue_changed_cb), self);
       g_signal_connect_swapped (queue, "notify::n-failed", G_CALLBACK (queue_changed_cb), self);
       g_signal_connect_swapped (queue, "notify::n-running", G_CALLBACK (queue_changed_cb), self);
+      g_signal_connect_swapped (queue, "notify::n-active", G_CALLBACK (queue_changed_cb), self);
+      g_signal_connect_swapped (queue, "notify::n-paused", G_CALLBACK (queue_changed_cb), self);
+      g_signal_connect_swapped (queue, "notify::n-cancelled", G_CALLBACK (queue_changed_cb), self);
       g_signal_connect_swapped (queue, "job-finished", G_CALLBACK (queue_changed_cb), self);
       g_signal_connect_swapped (queue, "finished", G_CALLBACK (queue_changed_cb), self);
       g_signal_connect (queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self);

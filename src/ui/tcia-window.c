@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-free-space.h"
 #include "tcia-ui-util.h"
 #include "tcia-basket-page.h"
 #include "tcia-browse-page.h"
@@ -32,7 +33,7 @@ struct _TciaWindow
   GSettings            *settings;
   TciaClient           *client;
   TciaBasket           *basket;
-  TciaDownloadQueue    *queue;
+  TciaSession          *session;
   GCancellable         *space_cancellable;
   AdwMessageDialog     *dialog;
   char                 *toast_text;
@@ -47,6 +48,7 @@ enum {
   PROP_SETTINGS,
   PROP_CLIENT,
   PROP_BASKET,
+  PROP_SESSION,
   PROP_DOWNLOAD_QUEUE,
   N_PROPS
 };
@@ -207,104 +209,31 @@ focus_widget_changed_cb (TciaWindow *self)
     self->refocus_id = g_idle_add (refocus_cb, self);
 }
 
-static gboolean
-queue_has_work (TciaDownloadQueue *queue)
-{
-  guint n = queue != NULL ? g_list_model_get_n_items (G_LIST_MODEL (queue)) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
-      TciaDownloadJobState state = tcia_download_job_get_state (job);
-
-      if (state == TCIA_DOWNLOAD_JOB_QUEUED || state == TCIA_DOWNLOAD_JOB_RUNNING ||
-          state == TCIA_DOWNLOAD_JOB_PAUSED)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
-checkout_now (TciaWindow *self,
-              TciaBasket *basket)
+checkout_now (TciaWindow *self)
 {
-  g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self->basket_view);
+  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  TciaLayout layout = TCIA_LAYOUT_DESCRIPTIVE;
-  guint n_added = 0;
-  guint n;
+  guint n = tcia_basket_get_n_series (self->basket);
 
-  if (self->client == NULL)
-    return;
-
-  if (self->settings != NULL)
+  if (!tcia_session_checkout (self->session, NULL, &error))
     {
-      g_autofree char *name = g_settings_get_string (self->settings, "layout");
-
-      tcia_layout_from_string (name, &layout);
-    }
-
-  if (self->queue != NULL &&
-      (!g_file_equal (tcia_download_queue_get_destination (self->queue), folder) ||
-       tcia_download_queue_get_layout (self->queue) != layout))
-    {
-      g_autofree char *where = NULL;
+      gboolean busy = g_error_matches (error, TCIA_SESSION_ERROR, TCIA_SESSION_ERROR_BUSY);
       AdwMessageDialog *dialog;
 
-      if (!queue_has_work (self->queue))
-        {
-          g_autoptr(TciaDownloadQueue) queue = tcia_download_queue_new (self->client, folder,
-                                                                        layout);
-          tcia_window_set_download_queue (self, queue);
-        }
-      else
-        {
-          where = g_file_get_parse_name (tcia_download_queue_get_destination (self->queue));
-          dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                               _("Downloads Not Finished"),
-                                                               NULL));
-          adw_message_dialog_format_body (dialog,
-                                          _("Series are still being downloaded into “%s” "
-                                            "with another layout or folder. Let them finish, "
-                                            "or cancel them, before downloading elsewhere."),
-                                          where);
-          adw_message_dialog_add_response (dialog, "close", _("_Close"));
-          set_dialog (self, dialog);
-          gtk_window_present (GTK_WINDOW (dialog));
-          return;
-        }
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           busy ? _("Downloads Not Finished")
+                                                                : _("Could Not Download"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      set_dialog (self, dialog);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
     }
-
-  if (self->queue == NULL)
-    {
-      g_autoptr(TciaDownloadQueue) queue = tcia_download_queue_new (self->client, folder, layout);
-      tcia_window_set_download_queue (self, queue);
-    }
-  if (self->settings != NULL)
-    {
-      tcia_download_queue_set_max_jobs (self->queue,
-                                        g_settings_get_uint (self->settings, "parallel-downloads"));
-      tcia_download_queue_set_verify_checksums (self->queue,
-                                                g_settings_get_boolean (self->settings,
-                                                                        "verify-checksums"));
-    }
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (basket));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaSeries) series = g_list_model_get_item (G_LIST_MODEL (basket), i);
-      TciaDownloadJob *job = tcia_download_queue_add (self->queue, series);
-
-      /* A series downloaded before, or given up on, is tried again. */
-      tcia_download_queue_retry (self->queue, job);
-      tcia_download_queue_resume (self->queue, job);
-      n_added++;
-    }
-  tcia_download_queue_start (self->queue);
 
   adw_view_stack_set_visible_child_name (self->stack, "downloads");
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading %u series",
-                                       "Downloading %u series", n_added), n_added);
+                                       "Downloading %u series", n), n);
   show_toast (self, text);
 }
 
@@ -314,7 +243,7 @@ space_response_cb (AdwMessageDialog *dialog,
                    TciaWindow       *self)
 {
   if (g_strcmp0 (response, "download") == 0)
-    checkout_now (self, self->basket);
+    checkout_now (self);
 }
 
 static void
@@ -323,7 +252,6 @@ space_queried_cb (GObject      *source,
                   gpointer      user_data)
 {
   TciaWindow *self = user_data;   /* alive: its dispose cancels the query */
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   guint64 needed;
   guint64 free_bytes;
@@ -331,20 +259,14 @@ space_queried_cb (GObject      *source,
   g_autofree char *needed_text = NULL;
   AdwMessageDialog *dialog;
 
-  info = g_file_query_filesystem_info_finish (G_FILE (source), result, &error);
+  free_bytes = tcia_free_space_query_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   needed = tcia_basket_get_total_bytes (self->basket);
-  if (info == NULL ||
-      !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
-    {
-      checkout_now (self, self->basket);
-      return;
-    }
-  free_bytes = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+  /* G_MAXUINT64 when the file system does not say: nothing to warn of. */
   if (free_bytes >= needed)
     {
-      checkout_now (self, self->basket);
+      checkout_now (self);
       return;
     }
 
@@ -369,30 +291,33 @@ space_queried_cb (GObject      *source,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The free space of @folder, or of the nearest folder above it that exists. */
+/* Download pressed: the free space is checked first, then the session
+ * checks the basket out. */
 static void
 checkout_cb (TciaBasketPage *page,
              TciaBasket     *basket,
              TciaWindow     *self)
 {
-  g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self->basket_view);
-
-  while (!g_file_query_exists (folder, NULL))
+  /* Without settings the session has no binding: the folder is the page's. */
+  if (self->settings == NULL)
     {
-      GFile *parent = g_file_get_parent (folder);
+      g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self->basket_view);
 
-      if (parent == NULL)
-        break;
-      g_object_unref (folder);
-      folder = parent;
+      tcia_session_set_destination (self->session, folder);
     }
 
   g_cancellable_cancel (self->space_cancellable);
   g_clear_object (&self->space_cancellable);
   self->space_cancellable = g_cancellable_new ();
-  g_file_query_filesystem_info_async (folder, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
-                                      G_PRIORITY_DEFAULT, self->space_cancellable,
-                                      space_queried_cb, self);
+  tcia_free_space_query_async (tcia_session_get_destination (self->session),
+                               self->space_cancellable, space_queried_cb, self);
+}
+
+static void
+session_queue_cb (TciaWindow *self)
+{
+  tcia_downloads_page_set_queue (self->downloads_view, tcia_session_get_queue (self->session));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_QUEUE]);
 }
 
 static void
@@ -434,9 +359,19 @@ tcia_window_constructed (GObject *object)
   G_OBJECT_CLASS (tcia_window_parent_class)->constructed (object);
   tcia_widget_name_mnemonic_buttons (GTK_WIDGET (self));
 
-  /* Without a basket of the application's (tests), one in memory. */
-  if (self->basket == NULL)
-    self->basket = tcia_basket_new (NULL);
+  /* Without a session of the application's (tests), one of its own, in
+   * memory unless given a basket, following the settings given. */
+  if (self->session == NULL)
+    {
+      self->session = tcia_session_new (self->client, self->basket);
+      if (self->settings != NULL)
+        tcia_session_bind_settings (self->session, self->settings);
+    }
+  g_set_object (&self->client, tcia_session_get_client (self->session));
+  g_set_object (&self->basket, tcia_session_get_basket (self->session));
+  g_signal_connect_object (self->session, "notify::queue", G_CALLBACK (session_queue_cb), self,
+                           G_CONNECT_SWAPPED);
+  session_queue_cb (self);
   g_signal_connect_object (self->basket, "items-changed", G_CALLBACK (basket_changed_cb), self,
                            G_CONNECT_SWAPPED);
   basket_changed_cb (self);
@@ -508,7 +443,7 @@ tcia_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->client);
   g_clear_object (&self->basket);
-  g_clear_object (&self->queue);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->toast_text, g_free);
 
   G_OBJECT_CLASS (tcia_window_parent_class)->finalize (object);
@@ -533,8 +468,11 @@ tcia_window_get_property (GObject    *object,
     case PROP_BASKET:
       g_value_set_object (value, self->basket);
       break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
     case PROP_DOWNLOAD_QUEUE:
-      g_value_set_object (value, self->queue);
+      g_value_set_object (value, tcia_window_get_download_queue (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -560,8 +498,8 @@ tcia_window_set_property (GObject      *object,
     case PROP_BASKET:
       self->basket = g_value_dup_object (value);
       break;
-    case PROP_DOWNLOAD_QUEUE:
-      tcia_window_set_download_queue (self, g_value_get_object (value));
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -596,10 +534,15 @@ tcia_window_class_init (TciaWindowClass *klass)
                          TCIA_TYPE_BASKET,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         TCIA_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
   properties[PROP_DOWNLOAD_QUEUE] =
     g_param_spec_object ("download-queue", NULL, NULL,
                          TCIA_TYPE_DOWNLOAD_QUEUE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -673,6 +616,30 @@ tcia_window_new_full (GtkApplication *application,
                        NULL);
 }
 
+TciaWindow *
+tcia_window_new_for_session (GtkApplication *application,
+                             GSettings      *settings,
+                             TciaSession    *session)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (TCIA_IS_SESSION (session), NULL);
+
+  return g_object_new (TCIA_TYPE_WINDOW,
+                       "application", application,
+                       "settings", settings,
+                       "session", session,
+                       NULL);
+}
+
+TciaSession *
+tcia_window_get_session (TciaWindow *self)
+{
+  g_return_val_if_fail (TCIA_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
 TciaBasket *
 tcia_window_get_basket (TciaWindow *self)
 {
@@ -734,32 +701,20 @@ tcia_window_get_download_queue (TciaWindow *self)
 {
   g_return_val_if_fail (TCIA_IS_WINDOW (self), NULL);
 
-  return self->queue;
-}
-
-void
-tcia_window_set_download_queue (TciaWindow        *self,
-                                TciaDownloadQueue *queue)
-{
-  g_return_if_fail (TCIA_IS_WINDOW (self));
-  g_return_if_fail (queue == NULL || TCIA_IS_DOWNLOAD_QUEUE (queue));
-
-  if (!g_set_object (&self->queue, queue))
-    return;
-  tcia_downloads_page_set_queue (self->downloads_view, queue);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_QUEUE]);
+  return self->session != NULL ? tcia_session_get_queue (self->session) : NULL;
 }
 
 gboolean
 tcia_window_confirm_quit (TciaWindow *self)
 {
+  TciaDownloadQueue *queue;
   AdwMessageDialog *dialog;
 
   g_return_val_if_fail (TCIA_IS_WINDOW (self), FALSE);
 
-  if (self->quit_confirmed || self->queue == NULL ||
-      tcia_download_queue_get_n_running (self->queue) +
-      tcia_downloads_page_get_n_active (self->downloads_view) == 0)
+  queue = tcia_window_get_download_queue (self);
+  if (self->quit_confirmed || queue == NULL ||
+      tcia_download_queue_get_n_running (queue) + tcia_download_queue_get_n_active (queue) == 0)
     return FALSE;
   if (self->dialog != NULL)
     return TRUE;

@@ -6,6 +6,7 @@
 #include "tcia-basket.h"
 #include "tcia-client.h"
 #include "tcia-download-queue.h"
+#include "tcia-session.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,12 @@ TciaWindow *tcia_window_new_full     (GtkApplication *application,
                                       GSettings      *settings,
                                       TciaClient     *client,
                                       TciaBasket     *basket);
+/* The application's window: checkouts go through @session, whose settings
+ * the application has bound. */
+TciaWindow *tcia_window_new_for_session (GtkApplication *application,
+                                         GSettings      *settings,
+                                         TciaSession    *session);
+TciaSession *tcia_window_get_session (TciaWindow    *self);
 GSettings  *tcia_window_get_settings (TciaWindow     *self);
 TciaBasket *tcia_window_get_basket   (TciaWindow     *self);
 /* Shows the Basket page and imports @files (manifests, lists of UIDs,
@@ -35,11 +42,9 @@ void        tcia_window_import_files (TciaWindow     *self,
 void        tcia_window_show_basket_load_error (TciaWindow   *self,
                                                 const GError *error);
 
-/* The queue the Downloads page shows and checkouts add to; the window
- * makes one at the first checkout when it has none. */
+/* The session's queue, which the Downloads page shows; NULL until the
+ * first checkout or a restore ("download-queue" says when it changes). */
 TciaDownloadQueue *tcia_window_get_download_queue (TciaWindow        *self);
-void               tcia_window_set_download_queue (TciaWindow        *self,
-                                                   TciaDownloadQueue *queue);
 /* Before quitting: with series still downloading, asks whether to stop
  * them (and quits if so) and returns TRUE; FALSE when quitting can go on. */
 gboolean           tcia_window_confirm_quit       (TciaWindow        *self);

@@ -62,8 +62,8 @@ struct _TciaDownloadQueue
   guint            window_ms;
   guint            allowed_jobs;
   guint            streak;
-  guint            n_done;
-  guint            n_failed;
+  guint            n_in_state[TCIA_DOWNLOAD_JOB_CANCELLED + 1];
+  guint64          bytes_total;   /* what the server says the series hold */
   guint64          finished_bytes;
   guint64          bytes_received;
   gboolean         started;
@@ -82,6 +82,12 @@ enum
   PROP_N_DONE,
   PROP_N_FAILED,
   PROP_N_RUNNING,
+  PROP_N_QUEUED,
+  PROP_N_ACTIVE,
+  PROP_N_PAUSED,
+  PROP_N_CANCELLED,
+  PROP_N_TOTAL,
+  PROP_BYTES_TOTAL,
   PROP_BYTES_RECEIVED,
   PROP_ALLOWED_JOBS,
   N_PROPS
@@ -297,16 +303,6 @@ finish_job (TciaDownloadQueue    *self,
 {
   tcia_download_job_set_error (job, error);
   tcia_download_job_set_state (job, state);
-  if (state == TCIA_DOWNLOAD_JOB_DONE || state == TCIA_DOWNLOAD_JOB_SKIPPED)
-    {
-      self->n_done++;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
-    }
-  else if (state == TCIA_DOWNLOAD_JOB_FAILED)
-    {
-      self->n_failed++;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
-    }
   g_signal_emit (self, signals[SIGNAL_JOB_FINISHED], 0, job);
 }
 
@@ -661,10 +657,122 @@ schedule (TciaDownloadQueue *self)
     }
 }
 
+/* ---- tallies, kept as jobs change state rather than counted on demand ---- */
+
+static GQuark
+counted_state_quark (void)
+{
+  return g_quark_from_static_string ("tcia-download-queue-counted-state");
+}
+
+static void
+notify_tallies_of (TciaDownloadQueue    *self,
+                   TciaDownloadJobState  state)
+{
+  switch (state)
+    {
+    case TCIA_DOWNLOAD_JOB_QUEUED:
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_QUEUED]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
+      break;
+    case TCIA_DOWNLOAD_JOB_RUNNING:
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ACTIVE]);
+      break;
+    case TCIA_DOWNLOAD_JOB_DONE:
+    case TCIA_DOWNLOAD_JOB_SKIPPED:
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
+      break;
+    case TCIA_DOWNLOAD_JOB_FAILED:
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
+      break;
+    case TCIA_DOWNLOAD_JOB_PAUSED:
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PAUSED]);
+      break;
+    case TCIA_DOWNLOAD_JOB_CANCELLED:
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CANCELLED]);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The state a job is counted in is kept on it: a notification does not say
+ * what the state was before. */
+static void
+count_job (TciaDownloadQueue *self,
+           TciaDownloadJob   *job,
+           gboolean           counted)
+{
+  gpointer old = g_object_get_qdata (G_OBJECT (job), counted_state_quark ());
+  TciaDownloadJobState state = tcia_download_job_get_state (job);
+
+  /* One notification for a tally that the old and new states share. */
+  g_object_freeze_notify (G_OBJECT (self));
+  if (old != NULL)
+    {
+      TciaDownloadJobState old_state = GPOINTER_TO_UINT (old) - 1;
+
+      g_assert (self->n_in_state[old_state] > 0);
+      self->n_in_state[old_state]--;
+      if (!counted || old_state != state)
+        notify_tallies_of (self, old_state);
+    }
+  if (counted)
+    {
+      self->n_in_state[state]++;
+      g_object_set_qdata (G_OBJECT (job), counted_state_quark (), GUINT_TO_POINTER (state + 1));
+      if (old == NULL || GPOINTER_TO_UINT (old) - 1 != state)
+        notify_tallies_of (self, state);
+    }
+  else
+    {
+      g_object_set_qdata (G_OBJECT (job), counted_state_quark (), NULL);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+job_state_cb (TciaDownloadJob   *job,
+              GParamSpec        *pspec,
+              TciaDownloadQueue *self)
+{
+  count_job (self, job, TRUE);
+}
+
+static void
+attach_job (TciaDownloadQueue *self,
+            TciaDownloadJob   *job)
+{
+  g_signal_connect (job, "notify::state", G_CALLBACK (job_state_cb), self);
+  count_job (self, job, TRUE);
+  self->bytes_total += tcia_series_get_file_size (tcia_download_job_get_series (job));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_TOTAL]);
+}
+
+/* Before @job leaves the list; the caller says the list changed. */
+static void
+detach_job (TciaDownloadQueue *self,
+            TciaDownloadJob   *job)
+{
+  guint64 bytes = tcia_series_get_file_size (tcia_download_job_get_series (job));
+
+  g_signal_handlers_disconnect_by_func (job, job_state_cb, self);
+  count_job (self, job, FALSE);
+  g_hash_table_remove (self->by_uid, tcia_download_job_get_series_uid (job));
+  g_hash_table_remove (self->deep_check, job);
+  self->bytes_total -= MIN (self->bytes_total, bytes);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_TOTAL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOTAL]);
+}
+
 static void
 tcia_download_queue_dispose (GObject *object)
 {
   TciaDownloadQueue *self = TCIA_DOWNLOAD_QUEUE (object);
+
+  /* A row of a list view may keep a job longer than its queue lives. */
+  for (guint i = 0; self->jobs != NULL && i < self->jobs->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->jobs, i), job_state_cb, self);
 
   g_clear_pointer (&self->progress_source, g_source_destroy);
   g_clear_pointer (&self->finished_source, g_source_destroy);
@@ -704,13 +812,31 @@ tcia_download_queue_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_N_DONE:
-      g_value_set_uint (value, self->n_done);
+      g_value_set_uint (value, tcia_download_queue_get_n_done (self));
       break;
     case PROP_N_FAILED:
-      g_value_set_uint (value, self->n_failed);
+      g_value_set_uint (value, tcia_download_queue_get_n_failed (self));
       break;
     case PROP_N_RUNNING:
       g_value_set_uint (value, g_hash_table_size (self->works));
+      break;
+    case PROP_N_QUEUED:
+      g_value_set_uint (value, self->n_in_state[TCIA_DOWNLOAD_JOB_QUEUED]);
+      break;
+    case PROP_N_ACTIVE:
+      g_value_set_uint (value, tcia_download_queue_get_n_active (self));
+      break;
+    case PROP_N_PAUSED:
+      g_value_set_uint (value, self->n_in_state[TCIA_DOWNLOAD_JOB_PAUSED]);
+      break;
+    case PROP_N_CANCELLED:
+      g_value_set_uint (value, self->n_in_state[TCIA_DOWNLOAD_JOB_CANCELLED]);
+      break;
+    case PROP_N_TOTAL:
+      g_value_set_uint (value, self->jobs->len);
+      break;
+    case PROP_BYTES_TOTAL:
+      g_value_set_uint64 (value, self->bytes_total);
       break;
     case PROP_BYTES_RECEIVED:
       g_value_set_uint64 (value, self->bytes_received);
@@ -736,6 +862,14 @@ tcia_download_queue_class_init (TciaDownloadQueueClass *klass)
   properties[PROP_N_DONE] = g_param_spec_uint ("n-done", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_N_FAILED] = g_param_spec_uint ("n-failed", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_N_RUNNING] = g_param_spec_uint ("n-running", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_QUEUED] = g_param_spec_uint ("n-queued", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_ACTIVE] = g_param_spec_uint ("n-active", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_PAUSED] = g_param_spec_uint ("n-paused", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_CANCELLED] =
+    g_param_spec_uint ("n-cancelled", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_TOTAL] = g_param_spec_uint ("n-total", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_BYTES_TOTAL] =
+    g_param_spec_uint64 ("bytes-total", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   properties[PROP_BYTES_RECEIVED] =
     g_param_spec_uint64 ("bytes-received", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   properties[PROP_ALLOWED_JOBS] =
@@ -894,8 +1028,10 @@ append_job (TciaDownloadQueue *self,
 {
   g_ptr_array_add (self->jobs, job);
   g_hash_table_insert (self->by_uid, (gpointer) tcia_download_job_get_series_uid (job), job);
+  attach_job (self, job);
   self->finished = FALSE;
   g_list_model_items_changed (G_LIST_MODEL (self), self->jobs->len - 1, 0, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TOTAL]);
   return job;
 }
 
@@ -1013,6 +1149,96 @@ tcia_download_queue_cancel_all (TciaDownloadQueue *self)
 }
 
 void
+tcia_download_queue_pause_all (TciaDownloadQueue *self)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+
+  /* Every one paused before anything is scheduled, so that no queued job
+   * starts in the place of a paused one. */
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
+      TciaDownloadJobState state = tcia_download_job_get_state (job);
+      Work *w;
+
+      if (state != TCIA_DOWNLOAD_JOB_QUEUED && state != TCIA_DOWNLOAD_JOB_RUNNING)
+        continue;
+      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_PAUSED);
+      w = g_hash_table_lookup (self->works, job);
+      if (w != NULL)
+        g_cancellable_cancel (w->cancellable);
+    }
+  check_finished (self);
+}
+
+void
+tcia_download_queue_resume_all (TciaDownloadQueue *self)
+{
+  gboolean any = FALSE;
+
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_PAUSED)
+        continue;
+      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
+      any = TRUE;
+    }
+  if (!any)
+    return;
+  self->finished = FALSE;
+  schedule (self);
+}
+
+void
+tcia_download_queue_cancel (TciaDownloadQueue *self,
+                            TciaDownloadJob   *job)
+{
+  TciaDownloadJobState state;
+  Work *w;
+
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+  g_return_if_fail (TCIA_IS_DOWNLOAD_JOB (job));
+
+  state = tcia_download_job_get_state (job);
+  w = g_hash_table_lookup (self->works, job);
+  if (state == TCIA_DOWNLOAD_JOB_QUEUED || state == TCIA_DOWNLOAD_JOB_PAUSED)
+    finish_job (self, job, TCIA_DOWNLOAD_JOB_CANCELLED, NULL);
+  else if (state == TCIA_DOWNLOAD_JOB_RUNNING)
+    tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_CANCELLED);
+  else
+    return;
+  /* Its worker removes the .part folder and says "job-finished" as it ends. */
+  if (w != NULL)
+    g_cancellable_cancel (w->cancellable);
+  schedule (self);
+  check_finished (self);
+}
+
+gboolean
+tcia_download_queue_remove (TciaDownloadQueue *self,
+                            TciaDownloadJob   *job)
+{
+  guint position;
+
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), FALSE);
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_JOB (job), FALSE);
+
+  /* A worker still winding down owns the job's folder for a moment more. */
+  if (!tcia_download_job_is_finished (job) || g_hash_table_contains (self->works, job) ||
+      !g_ptr_array_find (self->jobs, job, &position))
+    return FALSE;
+
+  detach_job (self, job);
+  g_ptr_array_remove_index (self->jobs, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  return TRUE;
+}
+
+void
 tcia_download_queue_retry (TciaDownloadQueue *self,
                            TciaDownloadJob   *job)
 {
@@ -1027,11 +1253,6 @@ tcia_download_queue_retry (TciaDownloadQueue *self,
                        TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES) ||
       g_hash_table_contains (self->works, job))
     return;
-  if (state == TCIA_DOWNLOAD_JOB_FAILED)
-    {
-      self->n_failed--;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
-    }
   tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
   self->finished = FALSE;
   schedule (self);
@@ -1050,11 +1271,9 @@ tcia_download_queue_retry_failed (TciaDownloadQueue *self)
       if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_FAILED ||
           g_error_matches (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES))
         continue;
-      self->n_failed--;
       tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
       self->finished = FALSE;
     }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
   schedule (self);
 }
 
@@ -1085,8 +1304,6 @@ tcia_download_queue_check_completed (TciaDownloadQueue *self)
     }
   if (n > 0)
     {
-      self->n_done -= MIN (self->n_done, n);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
       self->finished = FALSE;
       schedule (self);
     }
@@ -1114,20 +1331,10 @@ tcia_download_queue_remove_completed (TciaDownloadQueue *self)
           continue;
         }
       for (guint j = i; j < end; j++)
-        {
-          g_hash_table_remove (self->by_uid,
-                               tcia_download_job_get_series_uid (g_ptr_array_index (self->jobs, j)));
-          g_hash_table_remove (self->deep_check, g_ptr_array_index (self->jobs, j));
-        }
+        detach_job (self, g_ptr_array_index (self->jobs, j));
       g_ptr_array_remove_range (self->jobs, i, end - i);
       removed += end - i;
       g_list_model_items_changed (G_LIST_MODEL (self), i, end - i, 0);
-    }
-
-  if (removed > 0)
-    {
-      self->n_done -= MIN (self->n_done, removed);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
     }
   return removed;
 }
@@ -1136,14 +1343,63 @@ guint
 tcia_download_queue_get_n_done (TciaDownloadQueue *self)
 {
   g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_done;
+  return self->n_in_state[TCIA_DOWNLOAD_JOB_DONE] + self->n_in_state[TCIA_DOWNLOAD_JOB_SKIPPED];
 }
 
 guint
 tcia_download_queue_get_n_failed (TciaDownloadQueue *self)
 {
   g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_failed;
+  return self->n_in_state[TCIA_DOWNLOAD_JOB_FAILED];
+}
+
+guint
+tcia_download_queue_get_n_queued (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+  return self->n_in_state[TCIA_DOWNLOAD_JOB_QUEUED];
+}
+
+guint
+tcia_download_queue_get_n_active (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+  return self->n_in_state[TCIA_DOWNLOAD_JOB_QUEUED] + self->n_in_state[TCIA_DOWNLOAD_JOB_RUNNING];
+}
+
+guint
+tcia_download_queue_get_n_paused (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+  return self->n_in_state[TCIA_DOWNLOAD_JOB_PAUSED];
+}
+
+guint
+tcia_download_queue_get_n_cancelled (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+  return self->n_in_state[TCIA_DOWNLOAD_JOB_CANCELLED];
+}
+
+guint
+tcia_download_queue_get_n_total (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+  return self->jobs->len;
+}
+
+guint64
+tcia_download_queue_get_bytes_total (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
+  return self->bytes_total;
+}
+
+gboolean
+tcia_download_queue_has_work (TciaDownloadQueue *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), FALSE);
+  return tcia_download_queue_get_n_active (self) + self->n_in_state[TCIA_DOWNLOAD_JOB_PAUSED] > 0;
 }
 
 guint

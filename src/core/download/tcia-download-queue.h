@@ -32,9 +32,13 @@ G_DECLARE_FINAL_TYPE (TciaDownloadQueue, tcia_download_queue, TCIA, DOWNLOAD_QUE
  *
  * Signals: "job-finished" (TciaDownloadJob) when a job is done, skipped,
  * failed or cancelled; "finished" when no job is queued or running any more.
- * Properties: "n-done" (done or skipped), "n-failed", "n-running",
- * "bytes-received" (all compressed bytes so far, updated ~4 times a second),
- * "allowed-jobs" (lowered while the server pushes back). */
+ * Properties, kept up to date as jobs change (never counted on demand):
+ * "n-total" (jobs in the list), "n-queued", "n-active" (queued or running),
+ * "n-paused", "n-done" (done or skipped), "n-failed", "n-cancelled",
+ * "n-running" (workers still busy, a paused or cancelled one included until
+ * it has cleaned up), "bytes-total" (what the server says the series of the
+ * list hold), "bytes-received" (all compressed bytes so far, updated ~4 times
+ * a second), "allowed-jobs" (lowered while the server pushes back). */
 
 TciaDownloadQueue *tcia_download_queue_new              (TciaClient        *client,
                                                          GFile             *destination,
@@ -92,6 +96,16 @@ void               tcia_download_queue_pause            (TciaDownloadQueue *self
 void               tcia_download_queue_resume           (TciaDownloadQueue *self,
                                                          TciaDownloadJob   *job);
 void               tcia_download_queue_cancel_all       (TciaDownloadQueue *self);
+/* Pauses every job queued or running, with no job started in between. */
+void               tcia_download_queue_pause_all        (TciaDownloadQueue *self);
+void               tcia_download_queue_resume_all       (TciaDownloadQueue *self);
+/* Cancels one series (queued, running or paused); its .part folder goes. */
+void               tcia_download_queue_cancel           (TciaDownloadQueue *self,
+                                                         TciaDownloadJob   *job);
+/* Takes one job that is done, skipped, failed or cancelled out of the list;
+ * its files stay where they are. FALSE when it is not finished yet. */
+gboolean           tcia_download_queue_remove           (TciaDownloadQueue *self,
+                                                         TciaDownloadJob   *job);
 /* Queues one failed or cancelled job again. */
 void               tcia_download_queue_retry            (TciaDownloadQueue *self,
                                                          TciaDownloadJob   *job);
@@ -104,6 +118,14 @@ guint              tcia_download_queue_remove_completed (TciaDownloadQueue *self
 guint              tcia_download_queue_get_n_done       (TciaDownloadQueue *self);
 guint              tcia_download_queue_get_n_failed     (TciaDownloadQueue *self);
 guint              tcia_download_queue_get_n_running    (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_n_queued     (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_n_active     (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_n_paused     (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_n_cancelled  (TciaDownloadQueue *self);
+guint              tcia_download_queue_get_n_total      (TciaDownloadQueue *self);
+guint64            tcia_download_queue_get_bytes_total  (TciaDownloadQueue *self);
+/* Whether a job is queued, running or paused: work a checkout elsewhere would abandon. */
+gboolean           tcia_download_queue_has_work         (TciaDownloadQueue *self);
 guint64            tcia_download_queue_get_bytes_received (TciaDownloadQueue *self);
 gboolean           tcia_download_queue_is_finished      (TciaDownloadQueue *self);
 

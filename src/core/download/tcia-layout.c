@@ -13,6 +13,11 @@ static const char * const layout_names[] = {
   [TCIA_LAYOUT_FLAT] = "flat",
 };
 
+G_DEFINE_ENUM_TYPE (TciaLayout, tcia_layout,
+                    G_DEFINE_ENUM_VALUE (TCIA_LAYOUT_DESCRIPTIVE, "descriptive"),
+                    G_DEFINE_ENUM_VALUE (TCIA_LAYOUT_CLASSIC, "classic"),
+                    G_DEFINE_ENUM_VALUE (TCIA_LAYOUT_FLAT, "flat"))
+
 /* Names the program writes itself: at the top of the destination, and in a
  * collection's folder. A series component that takes one gets a "_". */
 static const char * const top_level_names[] = {

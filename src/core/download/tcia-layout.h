@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "tcia-series.h"
 
@@ -20,6 +20,11 @@ typedef enum
   /* One folder per series, named by its SeriesInstanceUID. */
   TCIA_LAYOUT_FLAT,
 } TciaLayout;
+
+/* A GEnum whose nicks are the names below, so that a property of this type
+ * binds to the settings' "layout" key as it is. */
+#define TCIA_TYPE_LAYOUT (tcia_layout_get_type ())
+GType       tcia_layout_get_type         (void) G_GNUC_CONST;
 
 gboolean    tcia_layout_from_string      (const char  *name,
                                           TciaLayout  *layout);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tcia-basket.h"
+#include "tcia-client.h"
+#include "tcia-download-queue.h"
+#include "tcia-layout.h"
+
+G_BEGIN_DECLS
+
+#define TCIA_SESSION_ERROR (tcia_session_error_quark ())
+
+typedef enum
+{
+  /* No server to download from (its URL was not valid). */
+  TCIA_SESSION_ERROR_NO_SOURCE,
+  /* The queue still downloads into another folder, or with another layout. */
+  TCIA_SESSION_ERROR_BUSY,
+} TciaSessionError;
+
+#define TCIA_TYPE_SESSION (tcia_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (TciaSession, tcia_session, TCIA, SESSION, GObject)
+
+/* What the window and the command line work through: the basket, the
+ * source (NBIA's client), the download queue and the settings they need.
+ *
+ * Properties: "basket", "client" (construct-only), "queue" (read-only,
+ * NULL until the first checkout or a restore), "jobs" (1..16),
+ * "verify-checksums", "verify-existing" (these three reach the live queue
+ * at once), "layout" (TCIA_TYPE_LAYOUT), "destination" (a GFile; both are
+ * for the next queue), "source-policy" ("auto", "nbia" or "idc"). */
+
+GQuark             tcia_session_error_quark           (void);
+
+/* @client may be NULL (no checkout then); @basket NULL: one in memory. */
+TciaSession       *tcia_session_new                   (TciaClient    *client,
+                                                       TciaBasket    *basket);
+TciaBasket        *tcia_session_get_basket            (TciaSession   *self);
+TciaClient        *tcia_session_get_client            (TciaSession   *self);
+TciaDownloadQueue *tcia_session_get_queue             (TciaSession   *self);
+
+guint              tcia_session_get_jobs              (TciaSession   *self);
+void               tcia_session_set_jobs              (TciaSession   *self,
+                                                       guint          jobs);
+gboolean           tcia_session_get_verify_checksums  (TciaSession   *self);
+void               tcia_session_set_verify_checksums  (TciaSession   *self,
+                                                       gboolean       verify);
+gboolean           tcia_session_get_verify_existing   (TciaSession   *self);
+void               tcia_session_set_verify_existing   (TciaSession   *self,
+                                                       gboolean       verify);
+TciaLayout         tcia_session_get_layout            (TciaSession   *self);
+void               tcia_session_set_layout            (TciaSession   *self,
+                                                       TciaLayout     layout);
+/* The user's Downloads folder (else home) until set. */
+GFile             *tcia_session_get_destination       (TciaSession   *self);
+void               tcia_session_set_destination       (TciaSession   *self,
+                                                       GFile         *destination);
+GFile             *tcia_session_dup_default_destination (void);
+const char        *tcia_session_get_source_policy     (TciaSession   *self);
+/* @policy must be one tcia_session_source_policy_is_valid() accepts. */
+void               tcia_session_set_source_policy     (TciaSession   *self,
+                                                       const char    *policy);
+gboolean           tcia_session_source_policy_is_valid (const char   *policy);
+
+/* Binds the schema's parallel-downloads, verify-checksums, layout and
+ * download-folder keys ('' for the default) to the properties above. */
+void               tcia_session_bind_settings         (TciaSession   *self,
+                                                       GSettings     *settings);
+
+/* The queue for the destination and layout set now, not started: the one
+ * there is, or a new one when that has no work left (else
+ * TCIA_SESSION_ERROR_BUSY). For a caller that adds jobs of its own. */
+TciaDownloadQueue *tcia_session_prepare_queue         (TciaSession   *self,
+                                                       GError       **error);
+/* Queues @series (NULL: the basket's) into the destination with the
+ * layout, trying again those downloaded before or given up on, and starts. */
+gboolean           tcia_session_checkout              (TciaSession   *self,
+                                                       GListModel    *series,
+                                                       GError       **error);
+
+/* Where the queue is kept across runs (tcia-download-state.h): every queue
+ * the session makes is saved there as it changes. NULL keeps nothing. */
+void               tcia_session_set_state_file        (TciaSession   *self,
+                                                       GFile         *file);
+/* The downloads left from the last run, resumed: TRUE also when there were
+ * none. A file that cannot be read is moved aside and @error says so. */
+gboolean           tcia_session_restore               (TciaSession   *self,
+                                                       GError       **error);
+/* Writes the queue to the state file now (series running are kept queued). */
+gboolean           tcia_session_save                  (TciaSession   *self,
+                                                       GError       **error);
+
+G_END_DECLS
