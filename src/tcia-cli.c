@@ -96,20 +96,25 @@ tcia_cli_add_main_options (GApplication *application)
   g_application_add_main_option_entries (application, main_entries);
 }
 
-/* The base delay of retries that TCIA_CLI_TEST_RETRY_DELAY_ENV asks for,
- * in the test build only: the installed program must not let the
- * environment turn its retries into a hammering of the server. */
+/* Set only by the test build's main (see main.c): the installed program
+ * must not let its environment turn its retries into a hammering of the
+ * server, and it does not even hold the variable's name. */
+static gboolean has_test_retry_delay;
+static guint64 test_retry_delay_ms;
+
+void
+tcia_cli_set_test_retry_delay (guint64 delay_ms)
+{
+  has_test_retry_delay = TRUE;
+  test_retry_delay_ms = delay_ms;
+}
+
 gboolean
 tcia_cli_get_test_retry_delay (guint64 *delay_ms)
 {
-#ifdef TCIA_TEST_HOOKS
-  const char *delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
-
-  return delay != NULL &&
-         g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, delay_ms, NULL);
-#else
-  return FALSE;
-#endif
+  if (has_test_retry_delay)
+    *delay_ms = test_retry_delay_ms;
+  return has_test_retry_delay;
 }
 
 void
