@@ -8,18 +8,17 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "tcia-core.h"
 #include "tcia-csv.h"
 #include "tcia-manifest.h"
+#include "tcia-records-private.h"
 #include "tcia-text.h"
 
 #include "tcia-cli.h"
 #include "tcia-cli-private.h"
 
 /* --list: fetch a listing whole, then print it as TSV, CSV, JSON or a manifest. */
-
 
 typedef enum
 {
@@ -32,15 +31,6 @@ typedef enum
   LIST_SERIES,
   N_LISTS
 } ListKind;
-
-typedef enum
-{
-  FORMAT_TSV,
-  FORMAT_CSV,
-  FORMAT_JSON,
-  FORMAT_TCIA,
-  N_FORMATS
-} Format;
 
 typedef enum
 {
@@ -70,11 +60,11 @@ static const struct
   [LIST_SERIES]        = { "series",        FILTER_ALL },
 };
 
-static const char * const formats[N_FORMATS] = {
-  [FORMAT_TSV]  = "tsv",
-  [FORMAT_CSV]  = "csv",
-  [FORMAT_JSON] = "json",
-  [FORMAT_TCIA] = "tcia",
+static const char * const formats[TCIA_CLI_N_FORMATS] = {
+  [TCIA_CLI_FORMAT_TSV]  = "tsv",
+  [TCIA_CLI_FORMAT_CSV]  = "csv",
+  [TCIA_CLI_FORMAT_JSON] = "json",
+  [TCIA_CLI_FORMAT_TCIA] = "tcia",
 };
 
 static const struct
@@ -93,16 +83,10 @@ static const struct
 
 struct _TciaCliListing
 {
-  ListKind   list;
-  Format     format;
-  TciaQuery *query;
+  ListKind       list;
+  TciaCliFormat  format;
+  TciaQuery     *query;
 };
-
-typedef struct
-{
-  GParamSpec *pspec;
-  const char *header;
-} Column;
 
 typedef struct
 {
@@ -180,10 +164,10 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
     }
   self->list = index;
 
-  self->format = FORMAT_TSV;
+  self->format = TCIA_CLI_FORMAT_TSV;
   if (format_name != NULL)
     {
-      if (!parse_name (format_name, formats, N_FORMATS, &index))
+      if (!parse_name (format_name, formats, TCIA_CLI_N_FORMATS, &index))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("unknown --format “%s”: choose tsv, csv, json or tcia"),
@@ -193,7 +177,7 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
       self->format = index;
     }
 
-  if (self->format == FORMAT_TCIA && self->list != LIST_SERIES)
+  if (self->format == TCIA_CLI_FORMAT_TCIA && self->list != LIST_SERIES)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("--format=tcia writes a manifest of series: it needs --list=series"));
@@ -334,56 +318,51 @@ fetch_rows (TciaCliListing  *self,
 }
 
 static void
-add_column (GArray       *columns,
-            GObjectClass *klass,
-            const char   *property,
-            const char   *header)
+add_column (GArray               *columns,
+            const TciaRecordInfo *info,
+            const char           *property,
+            const char           *header)
 {
-  Column column;
+  TciaCliColumn column;
+  int field = tcia_record_info_find_field (info, property);
 
-  column.pspec = g_object_class_find_property (klass, property);
-  g_assert (column.pspec != NULL);
-  column.header = header != NULL ? header : g_param_spec_get_nick (column.pspec);
+  g_assert (field >= 0);
+  column.field = field;
+  column.header = header != NULL ? header : info->fields[field].nick;
   g_array_append_val (columns, column);
 }
 
 /* Collections and values list the columns of their endpoints; the other
- * records every property in class order, named by its nick. */
+ * records every field in table order, named as NBIA v4 names it. */
 static GArray *
-list_columns (ListKind      list,
-              GObjectClass *klass)
+list_columns (ListKind              list,
+              const TciaRecordInfo *info)
 {
-  GArray *columns = g_array_new (FALSE, FALSE, sizeof (Column));
-  g_autofree GParamSpec **pspecs = NULL;
-  guint n_pspecs;
+  GArray *columns = g_array_new (FALSE, FALSE, sizeof (TciaCliColumn));
 
   switch (list)
     {
     case LIST_COLLECTIONS:
-      add_column (columns, klass, "name", "Collection");
-      add_column (columns, klass, "patient-count", "Count");
+      add_column (columns, info, "name", "Collection");
+      add_column (columns, info, "patient-count", "Count");
       break;
     case LIST_MODALITIES:
-      add_column (columns, klass, "value", "Modality");
-      add_column (columns, klass, "count", "Count");
+      add_column (columns, info, "value", "Modality");
+      add_column (columns, info, "count", "Count");
       break;
     case LIST_BODY_PARTS:
-      add_column (columns, klass, "value", "BodyPartExamined");
-      add_column (columns, klass, "count", "Count");
+      add_column (columns, info, "value", "BodyPartExamined");
+      add_column (columns, info, "count", "Count");
       break;
     case LIST_MANUFACTURERS:
-      add_column (columns, klass, "value", "Manufacturer");
-      add_column (columns, klass, "count", "Count");
+      add_column (columns, info, "value", "Manufacturer");
+      add_column (columns, info, "count", "Count");
       break;
     case LIST_PATIENTS:
     case LIST_STUDIES:
     case LIST_SERIES:
-      pspecs = g_object_class_list_properties (klass, &n_pspecs);
-      for (guint i = 0; i < n_pspecs; i++)
-        {
-          if ((pspecs[i]->flags & G_PARAM_READABLE) != 0)
-            add_column (columns, klass, pspecs[i]->name, NULL);
-        }
+      for (guint i = 0; i < info->n_fields; i++)
+        add_column (columns, info, info->fields[i].name, NULL);
       break;
     case N_LISTS:
     default:
@@ -414,253 +393,6 @@ list_row_type (ListKind list)
     default:
       g_assert_not_reached ();
     }
-}
-
-/* Reads one cell; FALSE when the server left it out: a NULL string or
- * object, a negative count (the records' "unknown"). */
-static gboolean
-get_cell (GObject    *row,
-          GParamSpec *pspec,
-          GValue     *value)
-{
-  g_value_init (value, pspec->value_type);
-  g_object_get_property (row, pspec->name, value);
-
-  switch (G_TYPE_FUNDAMENTAL (pspec->value_type))
-    {
-    case G_TYPE_STRING:
-      return g_value_get_string (value) != NULL;
-    case G_TYPE_INT:
-      return g_value_get_int (value) >= 0;
-    case G_TYPE_LONG:
-      return g_value_get_long (value) >= 0;
-    case G_TYPE_INT64:
-      return g_value_get_int64 (value) >= 0;
-    case G_TYPE_BOXED:
-      return g_value_get_boxed (value) != NULL;
-    case G_TYPE_OBJECT:
-      return g_value_get_object (value) != NULL;
-    default:
-      return TRUE;
-    }
-}
-
-static char *
-cell_to_string (const GValue *value)
-{
-  GType type = G_VALUE_TYPE (value);
-
-  switch (G_TYPE_FUNDAMENTAL (type))
-    {
-    case G_TYPE_STRING:
-      return g_value_dup_string (value);
-    case G_TYPE_BOOLEAN:
-      return g_strdup (g_value_get_boolean (value) ? "true" : "false");
-    case G_TYPE_INT:
-      return g_strdup_printf ("%d", g_value_get_int (value));
-    case G_TYPE_UINT:
-      return g_strdup_printf ("%u", g_value_get_uint (value));
-    case G_TYPE_LONG:
-      return g_strdup_printf ("%ld", g_value_get_long (value));
-    case G_TYPE_ULONG:
-      return g_strdup_printf ("%lu", g_value_get_ulong (value));
-    case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, g_value_get_int64 (value));
-    case G_TYPE_UINT64:
-      return g_strdup_printf ("%" G_GUINT64_FORMAT, g_value_get_uint64 (value));
-    case G_TYPE_DOUBLE:
-      {
-        char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-        return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, g_value_get_double (value)));
-      }
-    case G_TYPE_ENUM:
-      {
-        g_autoptr(GEnumClass) klass = g_type_class_ref (type);
-        GEnumValue *enum_value = g_enum_get_value (klass, g_value_get_enum (value));
-        return g_strdup (enum_value != NULL ? enum_value->value_nick : "");
-      }
-    default:
-      if (type == G_TYPE_DATE_TIME)
-        return g_date_time_format_iso8601 (g_value_get_boxed (value));
-      else if (g_value_type_transformable (type, G_TYPE_STRING))
-        {
-          g_auto(GValue) string = G_VALUE_INIT;
-
-          g_value_init (&string, G_TYPE_STRING);
-          g_value_transform (value, &string);
-          return g_value_dup_string (&string);
-        }
-      return g_strdup ("");
-    }
-}
-
-static void
-add_json_cell (JsonBuilder  *builder,
-               const GValue *value)
-{
-  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
-    {
-    case G_TYPE_BOOLEAN:
-      json_builder_add_boolean_value (builder, g_value_get_boolean (value));
-      break;
-    case G_TYPE_INT:
-      json_builder_add_int_value (builder, g_value_get_int (value));
-      break;
-    case G_TYPE_UINT:
-      json_builder_add_int_value (builder, g_value_get_uint (value));
-      break;
-    case G_TYPE_LONG:
-      json_builder_add_int_value (builder, g_value_get_long (value));
-      break;
-    case G_TYPE_ULONG:
-      json_builder_add_int_value (builder, (gint64) g_value_get_ulong (value));
-      break;
-    case G_TYPE_INT64:
-      json_builder_add_int_value (builder, g_value_get_int64 (value));
-      break;
-    case G_TYPE_UINT64:
-      json_builder_add_int_value (builder, (gint64) g_value_get_uint64 (value));
-      break;
-    case G_TYPE_DOUBLE:
-      json_builder_add_double_value (builder, g_value_get_double (value));
-      break;
-    default:
-      {
-        g_autofree char *text = cell_to_string (value);
-        json_builder_add_string_value (builder, text);
-      }
-      break;
-    }
-}
-
-/* One line, in one write: far faster than a character at a time. Values
- * keep their line breaks (quoted) but lose other control characters: ESC
- * must never reach a terminal. */
-static void
-write_text_line (FILE        *out,
-                 GString     *line,
-                 Format       format,
-                 const char **fields,
-                 guint        n_fields)
-{
-  g_string_truncate (line, 0);
-  for (guint i = 0; i < n_fields; i++)
-    {
-      g_autofree char *text = tcia_text_strip_controls (fields[i]);
-
-      if (i > 0)
-        g_string_append_c (line, format == FORMAT_CSV ? ',' : '\t');
-      if (format == FORMAT_CSV)
-        tcia_csv_append_field (line, text);
-      else
-        tcia_tsv_append_field (line, text);
-    }
-  g_string_append_c (line, '\n');
-  fwrite (line->str, 1, line->len, out);
-}
-
-/* Each writer stops at the first failed write and returns its errno, 0 when
- * every write went through. */
-static int
-write_text (FILE       *out,
-            Format      format,
-            GListModel *rows,
-            GArray     *columns)
-{
-  g_autofree const char **fields = g_new0 (const char *, columns->len);
-  g_autoptr(GString) line = g_string_sized_new (256);
-  guint n_rows = g_list_model_get_n_items (rows);
-
-  for (guint c = 0; c < columns->len; c++)
-    fields[c] = g_array_index (columns, Column, c).header;
-  write_text_line (out, line, format, fields, columns->len);
-
-  for (guint r = 0; r < n_rows; r++)
-    {
-      g_autoptr(GObject) row = g_list_model_get_item (rows, r);
-      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-
-      for (guint c = 0; c < columns->len; c++)
-        {
-          g_auto(GValue) value = G_VALUE_INIT;
-          char *text;
-
-          if (get_cell (row, g_array_index (columns, Column, c).pspec, &value))
-            text = cell_to_string (&value);
-          else
-            text = g_strdup ("");
-          g_ptr_array_add (texts, text);
-          fields[c] = text;
-        }
-      write_text_line (out, line, format, fields, columns->len);
-      if (ferror (out))
-        return errno;
-    }
-
-  return 0;
-}
-
-/* Row by row, not one DOM of the whole listing: a listing can hold 100,000
- * series. The layout is that of JsonGenerator's pretty output of the array. */
-static int
-write_json (FILE       *out,
-            GListModel *rows,
-            GArray     *columns)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  guint n_rows = g_list_model_get_n_items (rows);
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-
-  if (n_rows == 0)
-    {
-      fputs ("[]\n", out);
-      return 0;
-    }
-
-  fputs ("[\n", out);
-  for (guint r = 0; r < n_rows; r++)
-    {
-      g_autoptr(GObject) row = g_list_model_get_item (rows, r);
-      g_autoptr(JsonNode) node = NULL;
-      g_autofree char *text = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      json_builder_reset (builder);
-      json_builder_begin_object (builder);
-      for (guint c = 0; c < columns->len; c++)
-        {
-          const Column *column = &g_array_index (columns, Column, c);
-          g_auto(GValue) value = G_VALUE_INIT;
-
-          if (!get_cell (row, column->pspec, &value))
-            continue;
-          json_builder_set_member_name (builder, column->header);
-          add_json_cell (builder, &value);
-        }
-      json_builder_end_object (builder);
-
-      node = json_builder_get_root (builder);
-      json_generator_set_root (generator, node);
-      text = json_generator_to_data (generator, NULL);
-
-      lines = g_strsplit (text, "\n", -1);
-      for (guint l = 0; lines[l] != NULL; l++)
-        {
-          if (l > 0)
-            fputc ('\n', out);
-          fputs ("  ", out);
-          fputs (lines[l], out);
-        }
-      fputs (r + 1 < n_rows ? ",\n" : "\n", out);
-      if (ferror (out))
-        return errno;
-    }
-  fputs ("]\n", out);
-
-  return 0;
 }
 
 static gboolean
@@ -697,7 +429,7 @@ tcia_cli_listing_run (TciaCliListing *self,
   g_autoptr(GListModel) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) columns = NULL;
-  g_autoptr(GTypeClass) klass = NULL;
+  const TciaRecordInfo *info;
   g_autofree char *reason = NULL;
   int write_errno = 0;
 
@@ -726,19 +458,19 @@ tcia_cli_listing_run (TciaCliListing *self,
    * not a signal that kills the program halfway through a line. */
   signal (SIGPIPE, SIG_IGN);
 
-  klass = g_type_class_ref (list_row_type (self->list));
-  columns = list_columns (self->list, G_OBJECT_CLASS (klass));
+  info = tcia_record_info_get (list_row_type (self->list));
+  columns = list_columns (self->list, info);
 
   switch (self->format)
     {
-    case FORMAT_TSV:
-    case FORMAT_CSV:
-      write_errno = write_text (out, self->format, rows, columns);
+    case TCIA_CLI_FORMAT_TSV:
+    case TCIA_CLI_FORMAT_CSV:
+      write_errno = tcia_cli_write_text (out, self->format, info, rows, columns);
       break;
-    case FORMAT_JSON:
-      write_errno = write_json (out, rows, columns);
+    case TCIA_CLI_FORMAT_JSON:
+      write_errno = tcia_cli_write_json (out, info, rows, columns);
       break;
-    case FORMAT_TCIA:
+    case TCIA_CLI_FORMAT_TCIA:
       if (!write_manifest (out, rows, &error))
         {
           reason = tcia_cli_one_line (error->message);
@@ -746,7 +478,7 @@ tcia_cli_listing_run (TciaCliListing *self,
           return TCIA_CLI_EXIT_FAILURE;
         }
       break;
-    case N_FORMATS:
+    case TCIA_CLI_N_FORMATS:
     default:
       g_assert_not_reached ();
     }
