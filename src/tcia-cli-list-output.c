@@ -119,6 +119,23 @@ typedef struct
   gboolean  in_string;
 } JsonOutput;
 
+/* yajl hands over a few bytes at a time, millions of times a listing: copy
+ * them in place while the block has room. */
+static inline void
+append_bytes (GString    *buffer,
+              const char *text,
+              gsize       len)
+{
+  if (buffer->len + len < buffer->allocated_len)
+    {
+      memcpy (buffer->str + buffer->len, text, len);
+      buffer->len += len;
+      buffer->str[buffer->len] = '\0';
+    }
+  else
+    append_bytes (buffer, text, len);
+}
+
 static void
 json_print_cb (void       *user_data,
                const char *text,
@@ -133,7 +150,7 @@ json_print_cb (void       *user_data,
     {
       if (len == 1 && text[0] == ':')
         {
-          g_string_append_len (buffer, " :", 2);
+          append_bytes (buffer, " :", 2);
           return;
         }
     }
@@ -160,7 +177,7 @@ json_print_cb (void       *user_data,
       return;
     }
 
-  g_string_append_len (buffer, text, len);
+  append_bytes (buffer, text, len);
 }
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (yajl_gen, yajl_gen_free, NULL)
