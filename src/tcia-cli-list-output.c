@@ -110,17 +110,24 @@ tcia_cli_write_text (FILE                 *out,
 /* The JSON goes through yajl_gen, row by row into a buffer, never one DOM
  * of the whole listing (a listing can hold 100,000 series). Its bytes are
  * those the program wrote with json-glib's pretty generator, which scripts
- * may compare: " : " between a key and its value, lower-case \u escapes,
- * U+007F escaped and U+001F not. yajl hands its output over in pieces: a
- * string's quotes alone, its escapes alone, its plain runs whole. */
+ * may compare: two-space indents, " : " between a key and its value,
+ * lower-case \u escapes, U+007F escaped and U+001F not. yajl's compact
+ * output is laid out here rather than by its beautifier, which hands over
+ * each indent and line break in a call of its own.
+ *
+ * yajl hands its output over in pieces: outside strings, each bracket,
+ * comma and colon alone; a string's quotes alone (a quote inside a string
+ * is escaped, so a lone quote is always a delimiter), its escapes alone,
+ * its plain runs whole. */
 typedef struct
 {
   GString  *buffer;
   gboolean  in_string;
+  guint     depth;
 } JsonOutput;
 
-/* yajl hands over a few bytes at a time, millions of times a listing: copy
- * them in place while the block has room. */
+/* Millions of pieces a listing: copy them in place while the block has
+ * room. */
 static inline void
 append_bytes (GString    *buffer,
               const char *text,
@@ -133,28 +140,70 @@ append_bytes (GString    *buffer,
       buffer->str[buffer->len] = '\0';
     }
   else
-    append_bytes (buffer, text, len);
+    g_string_append_len (buffer, text, len);
 }
 
 static void
-json_print_cb (void       *user_data,
-               const char *text,
-               size_t      len)
+append_line_break (JsonOutput *output)
 {
-  JsonOutput *output = user_data;
-  GString *buffer = output->buffer;
+  static const char spaces[] = "                                ";
 
-  if (len == 1 && text[0] == '"')
-    output->in_string = !output->in_string;
-  else if (!output->in_string)
+  append_bytes (output->buffer, "\n", 1);
+  for (guint left = 2 * output->depth; left > 0; )
     {
-      if (len == 1 && text[0] == ':')
+      guint n = MIN (left, sizeof spaces - 1);
+
+      append_bytes (output->buffer, spaces, n);
+      left -= n;
+    }
+}
+
+static void
+json_print_structure (JsonOutput *output,
+                      const char *text,
+                      gsize       len)
+{
+  if (len == 1)
+    {
+      switch (text[0])
         {
-          append_bytes (buffer, " :", 2);
+        case '[':
+        case '{':
+          append_bytes (output->buffer, text, 1);
+          output->depth++;
+          append_line_break (output);
           return;
+        case ']':
+        case '}':
+          g_assert (output->depth > 0);
+          output->depth--;
+          append_line_break (output);
+          append_bytes (output->buffer, text, 1);
+          return;
+        case ',':
+          append_bytes (output->buffer, ",", 1);
+          append_line_break (output);
+          return;
+        case ':':
+          append_bytes (output->buffer, " : ", 3);
+          return;
+        default:
+          break;
         }
     }
-  else if (len == 6 && text[0] == '\\' && text[1] == 'u')
+
+  /* A number, or the "{}" of a row without cells. */
+  append_bytes (output->buffer, text, len);
+}
+
+static void
+json_print_string (JsonOutput *output,
+                   const char *text,
+                   gsize       len)
+{
+  GString *buffer = output->buffer;
+
+  if (len == 6 && text[0] == '\\' && text[1] == 'u')
     {
       if (memcmp (text, "\\u001F", 6) == 0)
         g_string_append_c (buffer, 0x1f);
@@ -163,7 +212,6 @@ json_print_cb (void       *user_data,
           for (gsize i = 0; i < len; i++)
             g_string_append_c (buffer, g_ascii_tolower (text[i]));
         }
-      return;
     }
   else if (memchr (text, 0x7f, len) != NULL)
     {
@@ -174,10 +222,27 @@ json_print_cb (void       *user_data,
           else
             g_string_append_c (buffer, text[i]);
         }
-      return;
     }
+  else
+    append_bytes (buffer, text, len);
+}
 
-  append_bytes (buffer, text, len);
+static void
+json_print_cb (void       *user_data,
+               const char *text,
+               size_t      len)
+{
+  JsonOutput *output = user_data;
+
+  if (len == 1 && text[0] == '"')
+    {
+      output->in_string = !output->in_string;
+      append_bytes (output->buffer, text, 1);
+    }
+  else if (output->in_string)
+    json_print_string (output, text, len);
+  else
+    json_print_structure (output, text, len);
 }
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (yajl_gen, yajl_gen_free, NULL)
@@ -216,8 +281,8 @@ json_row (yajl_gen              generator,
         json_string (generator, text);
     }
 
-  /* json-glib wrote an object without members as "{}"; yajl would break it
-   * over two lines. */
+  /* json-glib wrote an object without members as "{}": as a verbatim
+   * value, it escapes the line breaks the layout puts after a brace. */
   if (opened)
     yajl_gen_map_close (generator);
   else
@@ -231,7 +296,7 @@ tcia_cli_write_json (FILE                 *out,
                      GArray               *columns)
 {
   g_autoptr(GString) buffer = g_string_sized_new (OUTPUT_BLOCK + 4096);
-  JsonOutput output = { buffer, FALSE };
+  JsonOutput output = { buffer, FALSE, 0 };
   g_auto(yajl_gen) generator = yajl_gen_alloc (NULL);
   guint n_rows = g_list_model_get_n_items (rows);
 
@@ -241,8 +306,6 @@ tcia_cli_write_json (FILE                 *out,
       return ferror (out) ? errno : 0;
     }
 
-  yajl_gen_config (generator, yajl_gen_beautify, 1);
-  yajl_gen_config (generator, yajl_gen_indent_string, "  ");
   yajl_gen_config (generator, yajl_gen_print_callback, json_print_cb, &output);
 
   yajl_gen_array_open (generator);
@@ -255,6 +318,7 @@ tcia_cli_write_json (FILE                 *out,
         return errno;
     }
   yajl_gen_array_close (generator);
+  g_string_append_c (buffer, '\n');
 
   return flush_output (out, buffer) ? 0 : errno;
 }
