@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tcia-application.h"
+#include "tcia-cli.h"
 
 int
 main (int   argc,
@@ -20,6 +21,17 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+#ifdef TCIA_TEST_HOOKS
+  {
+    const char *delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
+    guint64 delay_ms;
+
+    if (delay != NULL &&
+        g_ascii_string_to_unsigned (delay, 10, 0, G_MAXUINT / 2, &delay_ms, NULL))
+      tcia_cli_set_test_retry_delay (delay_ms);
+  }
+#endif
 
   app = tcia_application_new ();
 

@@ -24,10 +24,13 @@ G_BEGIN_DECLS
 #define TCIA_CLI_EXIT_FAILURE 2
 
 /* For tests only: the base delay of the client's retries, in milliseconds,
- * so that a failing server is given up on quickly. Obeyed only by the test
- * build of the program (tcia-basket-test, compiled with TCIA_TEST_HOOKS);
- * the installed tcia-basket ignores it. */
+ * so that a failing server is given up on quickly. Read only by the test
+ * build of the program (tcia-basket-test, whose main.c is compiled with
+ * TCIA_TEST_HOOKS), which passes it to tcia_cli_set_test_retry_delay(); the
+ * installed tcia-basket never reads it. */
 #define TCIA_CLI_TEST_RETRY_DELAY_ENV "TCIA_TEST_RETRY_DELAY_MS"
+
+void            tcia_cli_set_test_retry_delay     (guint64          delay_ms);
 
 typedef struct _TciaCliListing TciaCliListing;
 

@@ -333,6 +333,54 @@ test_series_json (void)
     }
 }
 
+/* Listings byte for byte: scripts compare and diff them, so a faster
+ * writer must not change a byte. The expectations in tests/data/cli-listing
+ * were written by the program before its writers were rewritten, against
+ * the same fake archive (120 series, seed 1). */
+static const struct
+{
+  const char *file;
+  const char *args[4];
+} golden_listings[] = {
+  { "series-R01-002.tsv",
+    { "--list=series", "--collection=NSCLC Radiogenomics", "--patient=R01-002", "--format=tsv" } },
+  { "series-R01-002.csv",
+    { "--list=series", "--collection=NSCLC Radiogenomics", "--patient=R01-002", "--format=csv" } },
+  { "series-R01-002.json",
+    { "--list=series", "--collection=NSCLC Radiogenomics", "--patient=R01-002", "--format=json" } },
+  { "studies-R01-002.json",
+    { "--list=studies", "--collection=NSCLC Radiogenomics", "--patient=R01-002", "--format=json" } },
+  { "patients-breast.tsv", { "--list=patients", "--collection=Breast-Diagnosis", NULL } },
+  { "collections.json", { "--list=collections", "--format=json", NULL } },
+  { "modalities.csv", { "--list=modalities", "--format=csv", NULL } },
+};
+
+static void
+test_golden_listings (void)
+{
+  g_autofree char *api_url = option ("api-url", url_v4);
+
+  for (guint i = 0; i < G_N_ELEMENTS (golden_listings); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *path = g_build_filename (TCIA_SRCDIR, "tests", "data", "cli-listing",
+                                                golden_listings[i].file, NULL);
+      g_autofree char *expected = NULL;
+      g_autoptr(GError) error = NULL;
+      const char * const *args = golden_listings[i].args;
+
+      g_file_get_contents (path, &expected, NULL, &error);
+      g_assert_no_error (error);
+
+      run_cli_env (&run, NULL, (const char * const []) { api_url, args[0], args[1], args[2],
+                                                          args[3], NULL });
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpstr (run.err, ==, "");
+      if (g_strcmp0 (run.out, expected) != 0)
+        g_error ("%s differs from its expectation:\n%s", golden_listings[i].file, run.out);
+    }
+}
+
 static void
 test_series_tcia (void)
 {
@@ -971,6 +1019,7 @@ main (int   argc,
   g_test_add_func ("/cli/series/tsv", test_series_tsv);
   g_test_add_func ("/cli/series/json", test_series_json);
   g_test_add_func ("/cli/series/tcia", test_series_tcia);
+  g_test_add_func ("/cli/golden-listings", test_golden_listings);
   g_test_add_func ("/cli/series/filters", test_list_series_filters);
   g_test_add_func ("/cli/list/collections", test_list_collections);
   g_test_add_func ("/cli/list/values", test_list_values);

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "download-test-util.h"
+#include "unit-test-util.h"
 #include "tcia-extract.h"
 #include "tcia-session.h"
 

@@ -98,6 +98,30 @@ void                  tcia_record_clear           (const TciaRecordInfo *info,
                                                    GObject              *object);
 const TciaRecordInfo *tcia_record_info_get        (GType                 type);
 
+/* One field of a record read straight from its table, without a GValue:
+ * for writers of whole listings, where a property read per cell is most of
+ * the time. The kinds follow the properties: a string field the server left
+ * out and a negative count are ABSENT; an unsigned number is always there
+ * (0 when unset); a value kind is its nick. */
+typedef enum
+{
+  TCIA_CELL_ABSENT,
+  TCIA_CELL_STRING,
+  TCIA_CELL_NUMBER,   /* *text holds its decimal digits */
+} TciaCellKind;
+
+/* Room for any number tcia_record_get_cell() formats. */
+#define TCIA_CELL_BUFFER_SIZE 24
+
+/* The field a property name or server spelling names, or -1. */
+int                   tcia_record_info_find_field (const TciaRecordInfo *info,
+                                                   const char           *key);
+TciaCellKind          tcia_record_get_cell        (const TciaRecordInfo *info,
+                                                   gpointer              record,
+                                                   guint                 field,
+                                                   char                 *buffer,
+                                                   const char          **text);
+
 /* Builds records of one type into one pool: from JSON rows (the sink) or from
  * (key, value) lists. Not thread-safe; the records it makes are. */
 typedef struct _TciaRecordBuilder TciaRecordBuilder;

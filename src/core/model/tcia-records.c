@@ -377,6 +377,82 @@ record_pool (const TciaRecordInfo *info,
   return G_STRUCT_MEMBER_P (object, info->pool_offset);
 }
 
+int
+tcia_record_info_find_field (const TciaRecordInfo *info,
+                             const char           *key)
+{
+  g_return_val_if_fail (info != NULL, -1);
+  g_return_val_if_fail (key != NULL, -1);
+
+  return GPOINTER_TO_INT (g_hash_table_lookup (info->keys, key)) - 1;
+}
+
+/* Digits from the end of @buffer: printf's parsing of its format is most of
+ * the time it would take for a number this small. */
+static const char *
+format_uint64 (char    *buffer,
+               guint64  n)
+{
+  char *p = buffer + TCIA_CELL_BUFFER_SIZE - 1;
+
+  *p = '\0';
+  do
+    {
+      *--p = (char) ('0' + n % 10);
+      n /= 10;
+    }
+  while (n != 0);
+
+  return p;
+}
+
+TciaCellKind
+tcia_record_get_cell (const TciaRecordInfo  *info,
+                      gpointer               record,
+                      guint                  field,
+                      char                  *buffer,
+                      const char           **text)
+{
+  const TciaFieldValue *value;
+
+  g_assert (info != NULL && record != NULL && buffer != NULL && text != NULL);
+  g_assert (field < info->n_fields);
+
+  value = &record_values (info, record)[field];
+  switch (info->fields[field].type)
+    {
+    case TCIA_FIELD_STRING:
+    case TCIA_FIELD_DATE:
+    case TCIA_FIELD_SERIES_NUMBER:
+      *text = value->s;
+      return value->s != NULL ? TCIA_CELL_STRING : TCIA_CELL_ABSENT;
+    case TCIA_FIELD_UINT:
+      *text = format_uint64 (buffer, (guint) value->u);
+      return TCIA_CELL_NUMBER;
+    case TCIA_FIELD_UINT64:
+      *text = format_uint64 (buffer, value->u);
+      return TCIA_CELL_NUMBER;
+    case TCIA_FIELD_COUNT:
+      if ((int) value->i < 0)
+        {
+          *text = NULL;
+          return TCIA_CELL_ABSENT;
+        }
+      *text = format_uint64 (buffer, (guint64) (int) value->i);
+      return TCIA_CELL_NUMBER;
+    case TCIA_FIELD_VALUE_KIND:
+      {
+        GEnumClass *klass = g_type_class_peek (TCIA_TYPE_VALUE_KIND);
+        GEnumValue *nick = g_enum_get_value (klass, (int) value->i);
+
+        *text = nick != NULL ? nick->value_nick : "";
+        return TCIA_CELL_STRING;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 void
 tcia_record_get_property (const TciaRecordInfo *info,
                           GObject              *object,

@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tcia-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "tcia-core.h"
+#include "tcia-download-queue.h"
+#include "tcia-import.h"
+#include "tcia-session.h"
+#include "tcia-text.h"
+
+#include "tcia-cli.h"
+#include "tcia-cli-private.h"
+
+/* --download: a manifest's series into a folder, with progress on stderr. */
+
+struct _TciaCliDownload
+{
+  char       *manifest;
+  char       *output;
+  guint       jobs;
+  TciaLayout  layout;
+  gboolean    verify;
+  gboolean    verify_existing;
+};
+
+typedef struct
+{
+  TciaDownloadQueue *queue;
+  guint              n_total;
+  guint              n_skipped;
+  gboolean           live;        /* stderr is a terminal: one line, rewritten */
+  gint64             started_us;
+  gboolean           done;
+  TciaImportResult  *resolved;
+  GError            *error;
+  GCancellable      *cancellable; /* the look-up of the series */
+  int                signum;      /* the signal that interrupted the run, or 0 */
+  gboolean           retry_shown; /* a "trying again" line is on the terminal */
+} DownloadRun;
+
+/* Ctrl-C, kill and a closed terminal: what a person does to stop a download. */
+static const int interrupt_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+typedef struct
+{
+  DownloadRun *run;
+  int          signum;
+} Interrupt;
+
+TciaCliDownload *
+tcia_cli_download_new_from_options (GVariantDict  *options,
+                                    GError       **error)
+{
+  g_autoptr(TciaCliDownload) self = NULL;
+  const char *layout = NULL;
+  gint32 jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  if (!g_variant_dict_contains (options, "download"))
+    {
+      static const char * const needs[] = { "output", "jobs", "layout", "no-verify",
+                                            "verify-existing" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
+        {
+          if (g_variant_dict_contains (options, needs[i]))
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--%s needs --download"), needs[i]);
+              return NULL;
+            }
+        }
+      return NULL;
+    }
+  if (g_variant_dict_contains (options, "list"))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--download and --list cannot be used together"));
+      return NULL;
+    }
+
+  self = g_new0 (TciaCliDownload, 1);
+  g_variant_dict_lookup (options, "download", "^ay", &self->manifest);
+  g_variant_dict_lookup (options, "output", "^ay", &self->output);
+  if (self->manifest == NULL || *self->manifest == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--download needs a manifest file"));
+      return NULL;
+    }
+  if (self->output == NULL || *self->output == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--download needs --output=DIR, the folder to download into"));
+      return NULL;
+    }
+
+  g_variant_dict_lookup (options, "jobs", "i", &jobs);
+  if (jobs < 1 || jobs > TCIA_DOWNLOAD_QUEUE_MAX_JOBS)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--jobs must be between 1 and %d"), TCIA_DOWNLOAD_QUEUE_MAX_JOBS);
+      return NULL;
+    }
+  self->jobs = jobs;
+
+  self->verify = !g_variant_dict_contains (options, "no-verify");
+  self->verify_existing = g_variant_dict_contains (options, "verify-existing");
+
+  self->layout = TCIA_LAYOUT_DESCRIPTIVE;
+  if (g_variant_dict_lookup (options, "layout", "&s", &layout) &&
+      !tcia_layout_from_string (layout, &self->layout))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("unknown --layout “%s”: choose descriptive, classic or flat"), layout);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+void
+tcia_cli_download_free (TciaCliDownload *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->manifest);
+  g_free (self->output);
+  g_free (self);
+}
+
+static void
+resolve_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  DownloadRun *run = user_data;
+
+  run->resolved = tcia_import_resolve_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+/* The look-up can wait minutes for a busy server: say so rather than
+ * look hung. Only on a terminal, on a line that is rewritten. */
+static void
+lookup_retrying_cb (TciaClient *client,
+                    guint       attempt,
+                    guint       max_attempts,
+                    guint       delay_ms,
+                    const char *reason,
+                    gpointer    user_data)
+{
+  DownloadRun *run = user_data;
+  g_autofree char *text = tcia_text_sanitize (reason, TCIA_TEXT_MESSAGE_MAX);
+
+  if (!run->live)
+    return;
+
+  fprintf (stderr, "\r\033[K");
+  /* Translators: the first %s is why, such as "Server busy (HTTP 503)". */
+  fprintf (stderr, _("%s, trying again in %u s (%u of %u)…"),
+           text, (delay_ms + 999) / 1000, attempt, max_attempts);
+  fflush (stderr);
+  run->retry_shown = TRUE;
+}
+
+static void
+print_live_line (DownloadRun *run)
+{
+  guint done = tcia_download_queue_get_n_done (run->queue);
+  guint failed = tcia_download_queue_get_n_failed (run->queue);
+  guint64 bytes = tcia_download_queue_get_bytes_received (run->queue);
+  double seconds = (g_get_monotonic_time () - run->started_us) / 1e6;
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *speed = g_format_size (seconds > 0.5 ? (guint64) (bytes / seconds) : 0);
+
+  if (!run->live)
+    return;
+  fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("%u of %u series done, %u failed, %u running · %s received · %s/s"),
+           done, run->n_total, failed, tcia_download_queue_get_n_running (run->queue),
+           size, speed);
+  {
+    guint waiting = 0;
+    guint retry_in = G_MAXUINT;
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (run->queue)); i++)
+      {
+        g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (run->queue), i);
+        guint in = tcia_download_job_get_retry_in (job);
+
+        if (in > 0)
+          {
+            waiting++;
+            retry_in = MIN (retry_in, in);
+          }
+      }
+    /* A slot that waits for the server is said, not left to look stuck. */
+    if (waiting > 0)
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                    " · %u waits for the server, next try in %u s",
+                                    " · %u wait for the server, next try in %u s", waiting),
+               waiting, retry_in);
+  }
+  fflush (stderr);
+}
+
+static gboolean
+live_tick_cb (gpointer user_data)
+{
+  print_live_line (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bytes_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  print_live_line (user_data);
+}
+
+static void
+job_finished_cb (TciaDownloadQueue *queue,
+                 TciaDownloadJob   *job,
+                 gpointer           user_data)
+{
+  DownloadRun *run = user_data;
+  guint n = tcia_download_queue_get_n_done (queue) + tcia_download_queue_get_n_failed (queue);
+  const GError *error = tcia_download_job_get_error (job);
+
+  if (run->live)
+    fprintf (stderr, "\r\033[K");
+
+  switch (tcia_download_job_get_state (job))
+    {
+    case TCIA_DOWNLOAD_JOB_DONE:
+      if (!run->live)
+        fprintf (stderr, _("[%u/%u] done %s → %s\n"), n, run->n_total,
+                 tcia_download_job_get_series_uid (job), tcia_download_job_get_relative_path (job));
+      break;
+    case TCIA_DOWNLOAD_JOB_SKIPPED:
+      run->n_skipped++;
+      if (!run->live)
+        fprintf (stderr, _("[%u/%u] already complete %s\n"), n, run->n_total,
+                 tcia_download_job_get_series_uid (job));
+      break;
+    case TCIA_DOWNLOAD_JOB_FAILED:
+      {
+        g_autofree char *reason = tcia_cli_one_line (error != NULL ? error->message : "");
+
+        fprintf (stderr, _("tcia-basket: series %s failed: %s\n"),
+                 tcia_download_job_get_series_uid (job), reason);
+      }
+      break;
+    case TCIA_DOWNLOAD_JOB_QUEUED:
+    case TCIA_DOWNLOAD_JOB_RUNNING:
+    case TCIA_DOWNLOAD_JOB_PAUSED:
+    case TCIA_DOWNLOAD_JOB_CANCELLED:
+    default:
+      break;
+    }
+  print_live_line (run);
+  fflush (stderr);
+}
+
+static void
+queue_finished_cb (TciaDownloadQueue *queue,
+                   gpointer           user_data)
+{
+  DownloadRun *run = user_data;
+
+  run->done = TRUE;
+}
+
+/* The first signal stops the download cleanly: running series are cancelled
+ * and their .part folders removed by their workers, series already complete
+ * stay, as do their metadata.csv rows. A second one stops at once. */
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  Interrupt *interrupt = user_data;
+  DownloadRun *run = interrupt->run;
+
+  if (run->signum != 0)
+    {
+      signal (interrupt->signum, SIG_DFL);
+      raise (interrupt->signum);
+      return G_SOURCE_CONTINUE;
+    }
+
+  run->signum = interrupt->signum;
+  if (run->live)
+    fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("Interrupted: stopping the series being downloaded (once more to stop at "
+                     "once)…\n"));
+  fflush (stderr);
+  g_cancellable_cancel (run->cancellable);
+  if (run->queue != NULL)
+    tcia_download_queue_cancel_all (run->queue);
+  return G_SOURCE_CONTINUE;
+}
+
+static GPtrArray *
+watch_interrupts (DownloadRun  *run,
+                  GMainContext *context)
+{
+  GPtrArray *sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (interrupt_signals); i++)
+    {
+      GSource *source = g_unix_signal_source_new (interrupt_signals[i]);
+      Interrupt *interrupt = g_new0 (Interrupt, 1);
+
+      interrupt->run = run;
+      interrupt->signum = interrupt_signals[i];
+      g_source_set_callback (source, interrupt_cb, interrupt, g_free);
+      g_source_attach (source, context);
+      g_ptr_array_add (sources, source);
+    }
+  return sources;
+}
+
+static void
+unwatch_interrupts (GPtrArray *sources)
+{
+  for (guint i = 0; i < sources->len; i++)
+    g_source_destroy (g_ptr_array_index (sources, i));
+  g_ptr_array_unref (sources);
+}
+
+static int
+interrupted (DownloadRun     *run,
+             TciaCliDownload *self)
+{
+  guint done = 0, failed = 0;
+
+  if (run->queue != NULL)
+    {
+      done = tcia_download_queue_get_n_done (run->queue);
+      failed = tcia_download_queue_get_n_failed (run->queue);
+    }
+  if (run->live)
+    fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("Interrupted: %u of %u series complete in %s (%u already there), %u failed, "
+                     "%u not downloaded. Run the same command again to download the rest.\n"),
+           done, run->n_total, self->output, run->n_skipped, failed,
+           run->n_total - MIN (run->n_total, done + failed));
+  fflush (stderr);
+
+  /* As a shell reports a command killed by the signal. */
+  return 128 + run->signum;
+}
+
+int
+tcia_cli_download_run (TciaCliDownload *self,
+                       const char      *api_url)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(TciaClient) client = NULL;
+  g_autoptr(TciaSession) session = NULL;
+  g_autoptr(TciaImportFile) manifest = NULL;
+  g_autoptr(GFile) manifest_file = NULL;
+  g_autoptr(GFile) output = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *reason = NULL;
+  g_autofree char *size = NULL;
+  DownloadRun run = { 0 };
+  GPtrArray *interrupts;
+  GListModel *series;
+  const char * const *unknown;
+  gulong retrying_handler;
+  guint64 delay_ms = 0;
+  int status;
+
+  g_return_val_if_fail (self != NULL, TCIA_CLI_EXIT_FAILURE);
+
+  /* A file over RLIMIT_FSIZE is a write error to report, not a signal. */
+  signal (SIGXFSZ, SIG_IGN);
+
+  client = tcia_client_new (api_url, &error);
+  if (client == NULL)
+    {
+      reason = tcia_cli_one_line (error->message);
+      tcia_cli_print_error ("%s", reason);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  tcia_cli_apply_test_retry_policy (client);
+
+  manifest_file = g_file_new_for_commandline_arg (self->manifest);
+  manifest = tcia_import_parse_file (manifest_file, TCIA_IMPORT_FORMAT_AUTO,
+                                     TCIA_IMPORT_FLAGS_NONE, NULL, &error);
+  if (manifest == NULL)
+    {
+      reason = tcia_cli_one_line (error->message);
+      tcia_cli_print_error (_("could not read the manifest: %s"), reason);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+
+  if (g_mkdir_with_parents (self->output, 0755) < 0 || access (self->output, W_OK | X_OK) < 0)
+    {
+      int errsv = errno;
+
+      if (errsv == EROFS || errsv == EACCES || errsv == EPERM)
+        tcia_cli_print_error (_("cannot download into “%s”: the folder is read-only (%s); "
+                                "choose another folder"),
+                              self->output, g_strerror (errsv));
+      else
+        tcia_cli_print_error (_("cannot download into “%s”: %s"), self->output,
+                              g_strerror (errsv));
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  output = g_file_new_for_commandline_arg (self->output);
+
+  g_main_context_push_thread_default (context);
+  run.cancellable = cancellable;
+  run.live = isatty (STDERR_FILENO);
+  interrupts = watch_interrupts (&run, context);
+
+  fprintf (stderr, _("Looking up %u series…\n"),
+           tcia_import_file_get_n_uids (manifest));
+  retrying_handler = g_signal_connect (client, "retrying", G_CALLBACK (lookup_retrying_cb), &run);
+  tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
+                             NULL, NULL, NULL, cancellable, resolve_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (context, TRUE);
+  g_clear_signal_handler (&retrying_handler, client);
+  if (run.retry_shown)
+    {
+      fprintf (stderr, "\r\033[K");
+      fflush (stderr);
+      run.retry_shown = FALSE;
+    }
+  if (run.resolved == NULL)
+    {
+      if (run.signum != 0)
+        {
+          run.n_total = tcia_import_file_get_n_uids (manifest);
+          status = interrupted (&run, self);
+        }
+      else
+        {
+          reason = tcia_cli_one_line (run.error->message);
+          tcia_cli_print_error (_("could not look up the series of the manifest: %s"), reason);
+          status = TCIA_CLI_EXIT_FAILURE;
+        }
+      g_clear_error (&run.error);
+      unwatch_interrupts (interrupts);
+      g_main_context_pop_thread_default (context);
+      return status;
+    }
+
+  /* The same checkout as the window's, set from the options. */
+  session = g_object_new (TCIA_TYPE_SESSION,
+                          "client", client,
+                          "destination", output,
+                          "layout", self->layout,
+                          "jobs", self->jobs,
+                          "verify-checksums", self->verify,
+                          "verify-existing", self->verify_existing,
+                          NULL);
+  /* A new session with a client: nothing can be in the way. */
+  run.queue = g_object_ref (tcia_session_prepare_queue (session, NULL));
+  run.started_us = g_get_monotonic_time ();
+  if (tcia_cli_get_test_retry_delay (&delay_ms))
+    {
+      tcia_download_queue_set_retry_policy (run.queue, 5, delay_ms, delay_ms * 2);
+      tcia_download_queue_set_timeout (run.queue, 5);
+    }
+  g_signal_connect (run.queue, "job-finished", G_CALLBACK (job_finished_cb), &run);
+  g_signal_connect (run.queue, "finished", G_CALLBACK (queue_finished_cb), &run);
+  g_signal_connect (run.queue, "notify::bytes-received", G_CALLBACK (bytes_notify_cb), &run);
+
+  series = tcia_import_result_get_series (run.resolved);
+  unknown = tcia_import_result_get_unknown_uids (run.resolved);
+  run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved);
+  for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
+    tcia_download_queue_add_unknown (run.queue, unknown[i]);
+
+  /* A signal during the look-up was not seen as one: the look-up had ended. */
+  run.done = FALSE;
+  if (run.signum == 0)
+    {
+      /* Once a second too, so that a wait for the server counts down. */
+      GSource *tick = g_timeout_source_new_seconds (1);
+
+      g_source_set_callback (tick, live_tick_cb, &run, NULL);
+      g_source_attach (tick, context);
+      tcia_session_checkout (session, series, NULL);
+      while (!run.done)
+        g_main_context_iteration (context, TRUE);
+      g_source_destroy (tick);
+      g_source_unref (tick);
+    }
+
+  if (run.signum != 0)
+    {
+      status = interrupted (&run, self);
+    }
+  else
+    {
+      if (run.live)
+        fprintf (stderr, "\r\033[K");
+      size = g_format_size (tcia_download_queue_get_bytes_received (run.queue));
+      fprintf (stderr, _("%u of %u series complete in %s (%u already there), %u failed; %s "
+                         "received in %.1f s.\n"),
+               tcia_download_queue_get_n_done (run.queue), run.n_total, self->output,
+               run.n_skipped, tcia_download_queue_get_n_failed (run.queue), size,
+               (g_get_monotonic_time () - run.started_us) / 1e6);
+      fflush (stderr);
+      status = tcia_download_queue_get_n_failed (run.queue) > 0 ? 1 : 0;
+    }
+
+  g_signal_handlers_disconnect_by_data (run.queue, &run);
+  g_clear_object (&run.queue);
+  g_clear_pointer (&run.resolved, tcia_import_result_unref);
+  /* Let the workers' last messages land before the context goes. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  unwatch_interrupts (interrupts);
+  g_main_context_pop_thread_default (context);
+
+  return status;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <stdio.h>
+
+#include "tcia-core.h"
+#include "tcia-records-private.h"
+
+G_BEGIN_DECLS
+
+/* What the listing and the download share, in tcia-cli.c. */
+
+/* The longest text quoted in one message, in characters. */
+#define CLI_MESSAGE_MAX 1000
+
+char     *tcia_cli_one_line                (const char *text);
+gboolean  tcia_cli_get_test_retry_delay    (guint64    *delay_ms);
+void      tcia_cli_apply_test_retry_policy (TciaClient *client);
+
+/* The formats of a listing (--format). */
+typedef enum
+{
+  TCIA_CLI_FORMAT_TSV,
+  TCIA_CLI_FORMAT_CSV,
+  TCIA_CLI_FORMAT_JSON,
+  TCIA_CLI_FORMAT_TCIA,
+  TCIA_CLI_N_FORMATS
+} TciaCliFormat;
+
+/* One column of a listing: a field of the records' table, and its header. */
+typedef struct
+{
+  guint       field;
+  const char *header;
+} TciaCliColumn;
+
+/* The listing's writers, in tcia-cli-list-output.c: @rows are records of
+ * @info's type, @columns TciaCliColumns. Each stops at the first failed
+ * write and returns its errno, 0 when every write went through. */
+int       tcia_cli_write_text              (FILE                 *out,
+                                            TciaCliFormat         format,
+                                            const TciaRecordInfo *info,
+                                            GListModel           *rows,
+                                            GArray               *columns);
+int       tcia_cli_write_json              (FILE                 *out,
+                                            const TciaRecordInfo *info,
+                                            GListModel           *rows,
+                                            GArray               *columns);
+
+G_END_DECLS
