@@ -11,37 +11,14 @@
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
 #include "tcia-html.h"
-#include "tcia-row-model.h"
-#include "tcia-search-model.h"
 #include "tcia-series.h"
 #include "tcia-series-details.h"
+#include "tcia-series-view.h"
 #include "tcia-value.h"
 
 #include "tcia-browse-page-private.h"
 
 #define N_KINDS 3
-
-/* GTK 4.8 keeps about 200 rows of widgets around what is in view, and
- * builds a row's widgets as soon as the row appears. Until that many rows
- * are shown, new rows come in a few per frame, RAMP_STEP at a time for at
- * most RAMP_BUDGET_US, so that building them never holds up a frame. */
-#define RAMP_LIMIT     256
-#define RAMP_STEP      4
-#define RAMP_BUDGET_US (12 * G_TIME_SPAN_MILLISECOND)
-
-typedef enum
-{
-  COLUMN_PATIENT,
-  COLUMN_STUDY_DATE,
-  COLUMN_STUDY_DESCRIPTION,
-  COLUMN_SERIES_NUMBER,
-  COLUMN_SERIES_DESCRIPTION,
-  COLUMN_MODALITY,
-  COLUMN_BODY_PART,
-  COLUMN_MANUFACTURER,
-  COLUMN_IMAGES,
-  COLUMN_SIZE,
-} Column;
 
 struct _TciaBrowsePage
 {
@@ -64,18 +41,7 @@ struct _TciaBrowsePage
   GtkStack            *content_stack;
   AdwStatusPage       *empty_page;
   AdwStatusPage       *error_page;
-  GtkColumnView       *series_view;
-  GtkColumnViewColumn *basket_column;
-  GtkColumnViewColumn *patient_column;
-  GtkColumnViewColumn *study_date_column;
-  GtkColumnViewColumn *study_description_column;
-  GtkColumnViewColumn *series_number_column;
-  GtkColumnViewColumn *series_description_column;
-  GtkColumnViewColumn *modality_column;
-  GtkColumnViewColumn *body_part_column;
-  GtkColumnViewColumn *manufacturer_column;
-  GtkColumnViewColumn *images_column;
-  GtkColumnViewColumn *size_column;
+  TciaSeriesView      *series_view;
   GtkListView         *patients_view;
   GtkStack            *details_stack;
   GtkLabel            *collection_title;
@@ -86,7 +52,6 @@ struct _TciaBrowsePage
   TciaSeriesDetails   *series_details;
   AdwStatusPage       *multiple_page;
   GtkLabel            *status_label;
-  GMenuModel          *row_menu;
 
   /* owned */
   TciaClient          *client;
@@ -96,13 +61,6 @@ struct _TciaBrowsePage
   GtkFilterListModel  *collections_filter;
   GtkSingleSelection  *collections_selection;
   GListStore          *series;            /* the store of the current query, never a stale one */
-  TciaSearchModel     *series_search_model;
-  GtkSortListModel    *series_sort;
-  GtkMultiSelection   *selection;         /* of TciaSeries */
-  TciaRowModel        *rows;              /* what the column view shows: TciaRow over selection */
-  guint                ramp_tick_id;
-  GHashTable          *stale_cells;       /* cells out of sight whose row shows another item */
-  guint                stale_idle_id;
   GListStore          *values[N_KINDS];   /* "All" then TciaValue, shown by the dropdowns */
   char                *collection;
   char                *wanted[N_KINDS];   /* the filter values in effect; NULL for all */
@@ -112,9 +70,7 @@ struct _TciaBrowsePage
   GCancellable        *description_cancellable;
   char                *data_description_uri;
   char                *error_text;
-  GHashTable          *bound_marks;       /* GtkListItem of the basket column → its GtkImage */
   GPtrArray           *licence_rows;
-  GtkWidget           *row_popover;
   GtkSingleSelection  *patients_selection;
   GPtrArray           *last_added;        /* UIDs of the last add, for undo */
   gboolean             patients_dirty;
@@ -218,8 +174,8 @@ format_count (guint n)
 static void
 series_search_changed_cb (TciaBrowsePage *self)
 {
-  tcia_search_model_set_text (self->series_search_model,
-                              gtk_editable_get_text (GTK_EDITABLE (self->series_search)));
+  tcia_series_view_set_search_text (self->series_view,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->series_search)));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
     rebuild_patients (self);
@@ -232,7 +188,7 @@ static void
 update_status (TciaBrowsePage *self)
 {
   guint n_all = self->series != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->series)) : 0;
-  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->series_sort));
+  guint n_shown = g_list_model_get_n_items (tcia_series_view_get_shown (self->series_view));
   g_autofree char *all = format_count (n_all);
   g_autofree char *shown = format_count (n_shown);
   g_autofree char *size = NULL;
@@ -251,8 +207,8 @@ update_status (TciaBrowsePage *self)
     }
   else
     {
-      size = g_format_size (tcia_search_model_get_shown_bytes (self->series_search_model));
-      if (tcia_search_model_get_text (self->series_search_model) != NULL)
+      size = g_format_size (tcia_series_view_get_shown_bytes (self->series_view));
+      if (tcia_series_view_get_search_text (self->series_view) != NULL)
         /* Translators: "12 of 1,234 series · 3.4 GB" */
         text = g_strdup_printf (_("%s of %s series · %s"), shown, all, size);
       else
@@ -438,7 +394,7 @@ start_series_query (TciaBrowsePage  *self,
   self->series = g_list_store_new (TCIA_TYPE_SERIES);
   g_clear_pointer (&self->error_text, g_free);
   /* The search first, so that the status line counts the new rows. */
-  tcia_search_model_set_model (self->series_search_model, G_LIST_MODEL (self->series));
+  tcia_series_view_set_model (self->series_view, G_LIST_MODEL (self->series));
   g_signal_connect (self->series, "items-changed", G_CALLBACK (series_items_changed_cb), self);
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
@@ -1013,32 +969,12 @@ load_collections (TciaBrowsePage *self)
                                       collections_listed_cb, query_new (self, cancellable, 0));
 }
 
-/* A row of the sidebar or of the patients tree: a title that takes the
- * room and ellipsizes, then a dim number (first and last child). */
-static GtkWidget *
-title_and_count_new (int spacing)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, spacing);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *count = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_widget_add_css_class (count, "dim-label");
-  gtk_widget_add_css_class (count, "numeric");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), count);
-
-  return box;
-}
-
 static void
 collection_setup_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item,
                      gpointer                  user_data)
 {
-  gtk_list_item_set_child (item, title_and_count_new (6));
+  gtk_list_item_set_child (item, tcia_title_and_count_new (6));
 }
 
 static void
@@ -1062,336 +998,6 @@ collection_bind_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (box, tooltip);
 }
 
-/* Series cells */
-
-static void
-cell_setup_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
-  /* GtkInscription, unlike GtkLabel, sizes itself without laying out its
-   * text: 2,000 cells of new text cost one frame's layout, not several. */
-  GtkWidget *label = gtk_inscription_new (NULL);
-
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  if (column == COLUMN_IMAGES || column == COLUMN_SIZE || column == COLUMN_SERIES_NUMBER)
-    {
-      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
-      gtk_widget_add_css_class (label, "numeric");
-    }
-  /* The context menu and drags find their row through this; a list item
-   * keeps its child for life, so once is enough. */
-  g_object_set_data (G_OBJECT (label), "tcia-list-item", item);
-  g_object_set_data (G_OBJECT (label), "tcia-column", GUINT_TO_POINTER (column));
-  g_object_set_data (G_OBJECT (label), "tcia-page", user_data);
-  gtk_list_item_set_child (item, label);
-}
-
-/* A row's item changes under its widgets when a search or a sort moves
- * the rows (TciaRowModel): the cells follow it. */
-static void
-cell_update (GtkInscription *label,
-             TciaRow        *row)
-{
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "tcia-column"));
-  TciaSeries *series = tcia_row_get_item (row);
-  g_autofree char *owned = NULL;
-  const char *text = NULL;
-
-  switch (column)
-    {
-    case COLUMN_PATIENT:
-      text = tcia_series_get_patient_id (series);
-      break;
-    case COLUMN_STUDY_DATE:
-      text = tcia_series_get_study_date (series);
-      break;
-    case COLUMN_STUDY_DESCRIPTION:
-      text = tcia_series_get_study_description (series);
-      break;
-    case COLUMN_SERIES_NUMBER:
-      text = tcia_series_get_series_number (series);
-      break;
-    case COLUMN_SERIES_DESCRIPTION:
-      text = tcia_series_get_series_description (series);
-      break;
-    case COLUMN_MODALITY:
-      text = tcia_series_get_modality (series);
-      break;
-    case COLUMN_BODY_PART:
-      text = tcia_series_get_body_part (series);
-      break;
-    case COLUMN_MANUFACTURER:
-      text = tcia_series_get_manufacturer (series);
-      break;
-    case COLUMN_IMAGES:
-      text = owned = format_count (tcia_series_get_image_count (series));
-      break;
-    case COLUMN_SIZE:
-      text = owned = g_format_size (tcia_series_get_file_size (series));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  /* GTK 4.8 gives an inscription's text to no screen reader: its name does. */
-  gtk_inscription_set_text (label, text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  text != NULL ? text : "", -1);
-}
-
-/* GTK keeps about 200 rows of cells, but only some 25 are in sight. When a
- * search moves the rows, cells out of sight take their new text a moment
- * later, from an idle, so that a keystroke pays for what is seen. */
-static gboolean
-cell_in_sight (TciaBrowsePage *self,
-               GtkWidget      *cell)
-{
-  GtkWidget *view = GTK_WIDGET (self->series_view);
-  graphene_rect_t bounds;
-
-  /* GTK unmaps the rows it keeps out of sight. */
-  if (!gtk_widget_get_mapped (cell))
-    return FALSE;
-  if (!gtk_widget_compute_bounds (cell, view, &bounds))
-    return TRUE;
-
-  return bounds.origin.y + bounds.size.height >= 0 &&
-         bounds.origin.y <= gtk_widget_get_height (view);
-}
-
-static void
-update_stale_cells (TciaBrowsePage *self,
-                    guint           max_cells)
-{
-  GHashTableIter iter;
-  gpointer cell;
-
-  g_hash_table_iter_init (&iter, self->stale_cells);
-  while (max_cells-- > 0 && g_hash_table_iter_next (&iter, &cell, NULL))
-    {
-      GtkListItem *item = g_object_get_data (cell, "tcia-list-item");
-
-      if (gtk_list_item_get_item (item) != NULL)
-        cell_update (cell, gtk_list_item_get_item (item));
-      g_hash_table_iter_remove (&iter);
-    }
-}
-
-static gboolean
-stale_cells_idle_cb (gpointer user_data)
-{
-  TciaBrowsePage *self = user_data;
-
-  update_stale_cells (self, 400);
-  if (g_hash_table_size (self->stale_cells) > 0)
-    return G_SOURCE_CONTINUE;
-
-  self->stale_idle_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* A scroll brings cells into sight: they must be right at once. */
-static void
-series_scrolled_cb (TciaBrowsePage *self)
-{
-  update_stale_cells (self, G_MAXUINT);
-}
-
-static void
-cell_row_changed_cb (TciaRow        *row,
-                     GParamSpec     *pspec,
-                     GtkInscription *label)
-{
-  TciaBrowsePage *self = g_object_get_data (G_OBJECT (label), "tcia-page");
-
-  if (cell_in_sight (self, GTK_WIDGET (label)))
-    {
-      g_hash_table_remove (self->stale_cells, label);
-      cell_update (label, row);
-      return;
-    }
-
-  g_hash_table_add (self->stale_cells, label);
-  if (self->stale_idle_id == 0)
-    self->stale_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, stale_cells_idle_cb, self, NULL);
-}
-
-static void
-cell_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  TciaRow *row = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  gulong id;
-
-  g_hash_table_remove (TCIA_BROWSE_PAGE (user_data)->stale_cells, label);
-  cell_update (GTK_INSCRIPTION (label), row);
-  id = g_signal_connect_object (row, "notify::item", G_CALLBACK (cell_row_changed_cb), label, 0);
-  g_object_set_data (G_OBJECT (label), "tcia-handler", GSIZE_TO_POINTER (id));
-}
-
-static void
-cell_unbind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  TciaRow *row = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (label), "tcia-handler"));
-
-  if (id != 0)
-    g_signal_handler_disconnect (row, id);
-  g_object_set_data (G_OBJECT (label), "tcia-handler", NULL);
-  g_hash_table_remove (TCIA_BROWSE_PAGE (user_data)->stale_cells, label);
-}
-
-static GtkListItemFactory *
-cell_factory_new (TciaBrowsePage *self,
-                  Column          column)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  g_object_set_data (G_OBJECT (factory), "tcia-column", GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), self);
-
-  return factory;
-}
-
-static void
-update_mark (TciaBrowsePage *self,
-             GtkListItem    *item,
-             GtkWidget      *image)
-{
-  TciaRow *row = gtk_list_item_get_item (item);
-  TciaSeries *series = row != NULL ? tcia_row_get_item (row) : NULL;
-
-  gtk_widget_set_visible (image, series != NULL && self->basket != NULL &&
-                          tcia_basket_contains (self->basket, tcia_series_get_series_uid (series)));
-}
-
-static void
-mark_setup_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               TciaBrowsePage           *self)
-{
-  GtkWidget *image = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-
-  gtk_widget_set_tooltip_text (image, _("In the basket"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (image),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("In the basket"),
-                                  -1);
-  gtk_widget_add_css_class (image, "accent");
-  gtk_list_item_set_child (item, image);
-}
-
-static void
-mark_row_changed_cb (TciaRow    *row,
-                     GParamSpec *pspec,
-                     GtkWidget  *image)
-{
-  GtkWidget *page = gtk_widget_get_ancestor (image, TCIA_TYPE_BROWSE_PAGE);
-
-  if (page != NULL)
-    update_mark (TCIA_BROWSE_PAGE (page), g_object_get_data (G_OBJECT (image), "tcia-list-item"),
-                 image);
-}
-
-static void
-mark_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              TciaBrowsePage           *self)
-{
-  GtkWidget *image = gtk_list_item_get_child (item);
-  gulong id;
-
-  g_object_set_data (G_OBJECT (image), "tcia-list-item", item);
-  g_hash_table_insert (self->bound_marks, item, image);
-  update_mark (self, item, image);
-  id = g_signal_connect_object (gtk_list_item_get_item (item), "notify::item",
-                                G_CALLBACK (mark_row_changed_cb), image, 0);
-  g_object_set_data (G_OBJECT (image), "tcia-handler", GSIZE_TO_POINTER (id));
-}
-
-static void
-mark_unbind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                TciaBrowsePage           *self)
-{
-  GtkWidget *image = gtk_list_item_get_child (item);
-  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (image), "tcia-handler"));
-
-  if (id != 0)
-    g_signal_handler_disconnect (gtk_list_item_get_item (item), id);
-  g_object_set_data (G_OBJECT (image), "tcia-handler", NULL);
-  g_hash_table_remove (self->bound_marks, item);
-}
-
-static void
-basket_items_changed_cb (TciaBrowsePage *self)
-{
-  GHashTableIter iter;
-  gpointer item, image;
-
-  g_hash_table_iter_init (&iter, self->bound_marks);
-  while (g_hash_table_iter_next (&iter, &item, &image))
-    update_mark (self, item, image);
-}
-
-static gint64
-series_number_value (TciaSeries *series,
-                     const char *number)
-{
-  return number != NULL ? g_ascii_strtoll (number, NULL, 10) : G_MININT64;
-}
-
-/* Unsorted, the sort model has no sorter at all: with one that keeps the
- * order, every batch of rows arriving would re-sort the whole list. */
-static void
-column_sorter_changed_cb (TciaBrowsePage *self)
-{
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->series_view);
-  gboolean sorted = gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
-
-  gtk_sort_list_model_set_sorter (self->series_sort, sorted ? sorter : NULL);
-}
-
-/* The first rows, a few per frame */
-
-static gboolean
-ramp_tick_cb (GtkWidget     *widget,
-              GdkFrameClock *frame_clock,
-              gpointer       user_data)
-{
-  TciaBrowsePage *self = user_data;
-  gint64 start = g_get_monotonic_time ();
-
-  do
-    tcia_row_model_catch_up (self->rows, RAMP_STEP);
-  while (tcia_row_model_get_pending (self->rows) > 0 &&
-         g_get_monotonic_time () - start < RAMP_BUDGET_US);
-  if (tcia_row_model_get_pending (self->rows) > 0)
-    return G_SOURCE_CONTINUE;
-
-  self->ramp_tick_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-rows_pending_cb (TciaBrowsePage *self)
-{
-  if (tcia_row_model_get_pending (self->rows) == 0 || self->ramp_tick_id != 0)
-    return;
-
-  /* Even out of sight, GTK builds a row's widgets as soon as it appears. */
-  self->ramp_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->series_view),
-                                                     ramp_tick_cb, self, NULL);
-}
 
 /* Selection and details */
 
@@ -1437,19 +1043,9 @@ selected_series (TciaBrowsePage *self)
         }
       return array;
     }
-  else
-    {
-      g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-      GtkBitsetIter iter;
-      guint position;
 
-      for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position);
-           ok;
-           ok = gtk_bitset_iter_next (&iter, &position))
-        g_ptr_array_add (array, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
-    }
-
-  return array;
+  g_ptr_array_unref (array);
+  return tcia_series_view_dup_selected (self->series_view);
 }
 
 static void
@@ -1516,7 +1112,7 @@ rebuild_patients (TciaBrowsePage *self)
   g_autoptr(GListStore) roots = g_list_store_new (G_TYPE_LIST_STORE);
   g_autoptr(GHashTable) patients = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) studies = g_hash_table_new (g_str_hash, g_str_equal);
-  GListModel *shown = G_LIST_MODEL (self->series_sort);
+  GListModel *shown = tcia_series_view_get_shown (self->series_view);
   guint n = g_list_model_get_n_items (shown);
   GtkTreeListModel *tree;
   guint n_roots;
@@ -1574,7 +1170,7 @@ patient_setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *expander = gtk_tree_expander_new ();
 
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), title_and_count_new (12));
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), tcia_title_and_count_new (12));
   gtk_list_item_set_child (item, expander);
 }
 
@@ -1623,123 +1219,6 @@ patient_bind_cb (GtkSignalListItemFactory *factory,
     }
 }
 
-/* Finding the row under the pointer */
-
-static guint
-position_at (TciaBrowsePage *self,
-             double          x,
-             double          y)
-{
-  GtkWidget *widget = gtk_widget_pick (GTK_WIDGET (self->series_view), x, y, GTK_PICK_DEFAULT);
-
-  for (; widget != NULL && widget != GTK_WIDGET (self->series_view);
-       widget = gtk_widget_get_parent (widget))
-    {
-      GtkListItem *item = g_object_get_data (G_OBJECT (widget), "tcia-list-item");
-
-      if (item != NULL)
-        return gtk_list_item_get_position (item);
-      /* A cell: its only child carries the item. */
-      if (gtk_widget_get_first_child (widget) != NULL &&
-          (item = g_object_get_data (G_OBJECT (gtk_widget_get_first_child (widget)),
-                                     "tcia-list-item")) != NULL)
-        return gtk_list_item_get_position (item);
-    }
-
-  return GTK_INVALID_LIST_POSITION;
-}
-
-/* A click on a row that is not selected acts on that row alone, as in Files. */
-static void
-select_for_pointer (TciaBrowsePage *self,
-                    guint           position)
-{
-  if (position == GTK_INVALID_LIST_POSITION)
-    return;
-  if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
-    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-}
-
-static void
-popup_menu_at (TciaBrowsePage *self,
-               double          x,
-               double          y)
-{
-  GdkRectangle rect = { (int) x, (int) y, 1, 1 };
-
-  if (self->row_popover == NULL)
-    {
-      self->row_popover = gtk_popover_menu_new_from_model (self->row_menu);
-      gtk_widget_set_parent (self->row_popover, GTK_WIDGET (self->series_view));
-      gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);
-      gtk_widget_set_halign (self->row_popover, GTK_ALIGN_START);
-    }
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_popover), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->row_popover));
-}
-
-static void
-row_pressed_cb (GtkGestureClick *gesture,
-                int              n_press,
-                double           x,
-                double           y,
-                TciaBrowsePage  *self)
-{
-  guint position = position_at (self, x, y);
-
-  if (position == GTK_INVALID_LIST_POSITION)
-    return;
-
-  select_for_pointer (self, position);
-  popup_menu_at (self, x, y);
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-static char *
-selected_uids_text (TciaBrowsePage *self)
-{
-  g_autoptr(GPtrArray) series = selected_series (self);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < series->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, '\n');
-      g_string_append (text, tcia_series_get_series_uid (g_ptr_array_index (series, i)));
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-static GdkContentProvider *
-drag_prepare_cb (GtkDragSource  *source,
-                 double          x,
-                 double          y,
-                 TciaBrowsePage *self)
-{
-  g_autofree char *text = NULL;
-  guint position = position_at (self, x, y);
-
-  if (position == GTK_INVALID_LIST_POSITION)
-    return NULL;
-
-  select_for_pointer (self, position);
-  text = selected_uids_text (self);
-
-  return gdk_content_provider_new_typed (G_TYPE_STRING, text);
-}
-
-static void
-drag_begin_cb (GtkDragSource  *source,
-               GdkDrag        *drag,
-               TciaBrowsePage *self)
-{
-  g_autoptr(GtkIconPaintable) icon = NULL;
-
-  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
-                                     "tcia-basket-symbolic", NULL, 32, 1, GTK_TEXT_DIR_NONE, 0);
-  gtk_drag_source_set_icon (source, GDK_PAINTABLE (icon), 16, 16);
-}
 
 /* Actions */
 
@@ -1817,7 +1296,8 @@ copy_uids_cb (GtkWidget  *widget,
               GVariant   *parameter)
 {
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autofree char *text = selected_uids_text (self);
+  g_autoptr(GPtrArray) series = selected_series (self);
+  g_autofree char *text = tcia_series_uids_text (series);
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   show_toast (self, _("Series UIDs copied"));
@@ -1918,16 +1398,7 @@ context_menu_cb (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  graphene_rect_t bounds;
-
-  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->series_view)) ||
-      !gtk_widget_compute_bounds (focus, GTK_WIDGET (self->series_view), &bounds))
-    return;
-
-  popup_menu_at (self, bounds.origin.x + 24, bounds.origin.y + bounds.size.height);
+  tcia_series_view_popup_menu (TCIA_BROWSE_PAGE (widget)->series_view);
 }
 
 static void
@@ -1979,21 +1450,12 @@ tcia_browse_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->basket, self);
   if (self->series != NULL)
     g_signal_handlers_disconnect_by_data (self->series, self);
-  if (self->selection != NULL)
-    g_signal_handlers_disconnect_by_data (self->selection, self);
-  if (self->rows != NULL)
-    g_signal_handlers_disconnect_by_data (self->rows, self);
-  if (self->ramp_tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->series_view), self->ramp_tick_id);
-  self->ramp_tick_id = 0;
-  g_clear_handle_id (&self->stale_idle_id, g_source_remove);
   if (self->series_view != NULL)
-    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->series_view), self);
+    g_signal_handlers_disconnect_by_data (tcia_series_view_get_selection (self->series_view), self);
   if (self->patients_selection != NULL)
     g_signal_handlers_disconnect_by_data (self->patients_selection, self);
   for (guint k = 0; k < N_KINDS; k++)
     g_signal_handlers_disconnect_by_data (dropdown_for_kind (self, k), self);
-  g_clear_pointer (&self->row_popover, gtk_widget_unparent);
 
 
   g_clear_object (&self->client);
@@ -2003,10 +1465,6 @@ tcia_browse_page_dispose (GObject *object)
   g_clear_object (&self->collections_filter);
   g_clear_object (&self->collections_selection);
   g_clear_object (&self->series);
-  g_clear_object (&self->series_search_model);
-  g_clear_object (&self->series_sort);
-  g_clear_object (&self->rows);
-  g_clear_object (&self->selection);
   g_clear_object (&self->patients_selection);
   for (guint k = 0; k < N_KINDS; k++)
     g_clear_object (&self->values[k]);
@@ -2022,8 +1480,6 @@ tcia_browse_page_finalize (GObject *object)
   g_clear_pointer (&self->collection, g_free);
   g_clear_pointer (&self->data_description_uri, g_free);
   g_clear_pointer (&self->error_text, g_free);
-  g_clear_pointer (&self->bound_marks, g_hash_table_unref);
-  g_clear_pointer (&self->stale_cells, g_hash_table_unref);
   g_clear_pointer (&self->licence_rows, g_ptr_array_unref);
   g_clear_pointer (&self->last_added, g_ptr_array_unref);
   for (guint k = 0; k < N_KINDS; k++)
@@ -2070,6 +1526,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
 
   g_type_ensure (TCIA_TYPE_SERIES);
   g_type_ensure (TCIA_TYPE_SERIES_DETAILS);
+  g_type_ensure (TCIA_TYPE_SERIES_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
@@ -2090,17 +1547,6 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, error_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_view);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, basket_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patient_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, study_date_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, study_description_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_number_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_description_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, modality_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, body_part_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, manufacturer_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, images_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, size_column);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_view);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_stack);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_title);
@@ -2111,14 +1557,12 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_details);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, multiple_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, collection_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, collection_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, collections_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, series_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, description_activate_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, series_number_value);
 
   gtk_widget_class_install_action (widget_class, "browse.add-to-basket", NULL, add_to_basket_cb);
   gtk_widget_class_install_action (widget_class, "browse.undo-add", NULL, undo_add_cb);
@@ -2164,15 +1608,11 @@ tcia_browse_page_init (TciaBrowsePage *self)
 {
   GtkListItemFactory *factory;
   GtkExpression *expression;
-  GtkGesture *click;
-  GtkDragSource *drag;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  tcia_column_view_fit_titles (self->series_view);
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 
-  self->bound_marks = g_hash_table_new (NULL, NULL);
   self->licence_rows = g_ptr_array_new ();
 
   /* Sidebar: collections narrowed by name as you type. */
@@ -2208,60 +1648,10 @@ tcia_browse_page_init (TciaBrowsePage *self)
     }
   reset_values (self);
 
-  /* Series: store → search → column sorter → selection → stable rows. */
-  self->series_search_model = tcia_search_model_new ();
-  self->series_sort = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->series_search_model)),
-                                               NULL);
-  g_signal_connect_swapped (gtk_column_view_get_sorter (self->series_view), "changed",
-                            G_CALLBACK (column_sorter_changed_cb), self);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->series_sort)));
-  self->rows = tcia_row_model_new (GTK_SELECTION_MODEL (self->selection), RAMP_LIMIT);
-  gtk_column_view_set_model (self->series_view, GTK_SELECTION_MODEL (self->rows));
-  self->stale_cells = g_hash_table_new (NULL, NULL);
-  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->series_view)),
-                           "value-changed", G_CALLBACK (series_scrolled_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_swapped (self->rows, "notify::pending", G_CALLBACK (rows_pending_cb), self);
-  g_signal_connect_swapped (self->selection, "selection-changed",
+  g_signal_connect_swapped (tcia_series_view_get_selection (self->series_view), "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
-  g_signal_connect_swapped (self->selection, "items-changed",
+  g_signal_connect_swapped (tcia_series_view_get_selection (self->series_view), "items-changed",
                             G_CALLBACK (selection_changed_cb), self);
-
-  gtk_column_view_column_set_factory (self->patient_column, cell_factory_new (self, COLUMN_PATIENT));
-  gtk_column_view_column_set_factory (self->study_date_column,
-                                      cell_factory_new (self, COLUMN_STUDY_DATE));
-  gtk_column_view_column_set_factory (self->study_description_column,
-                                      cell_factory_new (self, COLUMN_STUDY_DESCRIPTION));
-  gtk_column_view_column_set_factory (self->series_number_column,
-                                      cell_factory_new (self, COLUMN_SERIES_NUMBER));
-  gtk_column_view_column_set_factory (self->series_description_column,
-                                      cell_factory_new (self, COLUMN_SERIES_DESCRIPTION));
-  gtk_column_view_column_set_factory (self->modality_column, cell_factory_new (self, COLUMN_MODALITY));
-  gtk_column_view_column_set_factory (self->body_part_column,
-                                      cell_factory_new (self, COLUMN_BODY_PART));
-  gtk_column_view_column_set_factory (self->manufacturer_column,
-                                      cell_factory_new (self, COLUMN_MANUFACTURER));
-  gtk_column_view_column_set_factory (self->images_column, cell_factory_new (self, COLUMN_IMAGES));
-  gtk_column_view_column_set_factory (self->size_column, cell_factory_new (self, COLUMN_SIZE));
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (mark_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (mark_bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (mark_unbind_cb), self);
-  gtk_column_view_column_set_factory (self->basket_column, factory);
-  g_object_unref (factory);
-
-  /* Right click and long press: the row menu; drags carry the selected UIDs. */
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (row_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->series_view), GTK_EVENT_CONTROLLER (click));
-
-  drag = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
-  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->series_view), GTK_EVENT_CONTROLLER (drag));
 
   /* Patients → studies → series. */
   self->patients_selection = gtk_single_selection_new (NULL);
@@ -2276,7 +1666,8 @@ tcia_browse_page_init (TciaBrowsePage *self)
   gtk_list_view_set_factory (self->patients_view, factory);
   g_object_unref (factory);
 
-  gtk_search_entry_set_key_capture_widget (self->series_search, GTK_WIDGET (self->series_view));
+  gtk_search_entry_set_key_capture_widget (self->series_search,
+                                          GTK_WIDGET (tcia_series_view_get_column_view (self->series_view)));
 
   update_details (self);
   update_content (self);
@@ -2296,8 +1687,8 @@ tcia_browse_page_setup (TciaBrowsePage *self,
 
   g_set_object (&self->client, client);
   g_set_object (&self->settings, settings);
-  if (g_set_object (&self->basket, basket))
-    g_signal_connect_swapped (basket, "items-changed", G_CALLBACK (basket_items_changed_cb), self);
+  g_set_object (&self->basket, basket);
+  tcia_series_view_set_basket (self->series_view, basket);
 
   if (settings != NULL)
     g_settings_bind (settings, "show-details", self->details_toggle, "active",
@@ -2351,7 +1742,7 @@ tcia_browse_page_add_uids (TciaBrowsePage     *self,
 GtkSelectionModel *
 tcia_browse_page_get_selection (TciaBrowsePage *self)
 {
-  return GTK_SELECTION_MODEL (self->selection);
+  return tcia_series_view_get_selection (self->series_view);
 }
 
 GListModel *
@@ -2376,7 +1767,7 @@ tcia_browse_page_get_search_entry (TciaBrowsePage *self)
 GtkColumnView *
 tcia_browse_page_get_series_view (TciaBrowsePage *self)
 {
-  return self->series_view;
+  return tcia_series_view_get_column_view (self->series_view);
 }
 
 const char *
@@ -2427,13 +1818,5 @@ gboolean
 tcia_browse_page_row_is_marked (TciaBrowsePage *self,
                                 guint           position)
 {
-  GHashTableIter iter;
-  gpointer item, image;
-
-  g_hash_table_iter_init (&iter, self->bound_marks);
-  while (g_hash_table_iter_next (&iter, &item, &image))
-    if (gtk_list_item_get_position (item) == position)
-      return gtk_widget_get_visible (image);
-
-  return FALSE;
+  return tcia_series_view_row_is_marked (self->series_view, position);
 }
