@@ -9,6 +9,7 @@
 
 #include "tcia-ui-util.h"
 #include "tcia-import.h"
+#include "tcia-licence-list.h"
 #include "tcia-basket-page-private.h"
 
 /* Lookups of an import go to the server this many UIDs at a time: progress
@@ -37,7 +38,7 @@ struct _TciaBasketPage
   AdwActionRow        *folder_row;
   AdwActionRow        *space_row;
   GtkImage            *space_icon;
-  AdwPreferencesGroup *licences_group;
+  TciaLicenceList     *licences_group;
   GtkButton           *download_button;
 
   /* owned */
@@ -45,7 +46,6 @@ struct _TciaBasketPage
   TciaBasket          *basket;
   GSettings           *settings;
   GtkMultiSelection   *selection;
-  GPtrArray           *licence_rows;      /* AdwActionRow, in the group */
   TciaBasketRemoval   *last_removal;      /* for Undo */
   GQueue               import_queue;      /* GFile to import after the current one */
   GCancellable        *import_cancellable;
@@ -388,70 +388,6 @@ update_totals (TciaBasketPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.checkout",
                                  self->checkout_available && n_series > 0);
   update_space (self);
-}
-
-static void
-update_licences (TciaBasketPage *self)
-{
-  GListModel *licences = tcia_basket_get_licences (self->basket);
-  guint n = g_list_model_get_n_items (licences);
-
-  for (guint i = 0; i < self->licence_rows->len; i++)
-    adw_preferences_group_remove (self->licences_group, g_ptr_array_index (self->licence_rows, i));
-  g_ptr_array_set_size (self->licence_rows, 0);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaBasketLicence) licence = g_list_model_get_item (licences, i);
-      const char *name = tcia_basket_licence_get_name (licence);
-      const char *uri = tcia_basket_licence_get_uri (licence);
-      guint n_series = tcia_basket_licence_get_n_series (licence);
-      g_autofree char *subtitle = NULL;
-      GtkWidget *row = adw_action_row_new ();
-
-      if (name == NULL || *name == '\0')
-        name = _("No licence given");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      if (tcia_basket_licence_get_non_commercial (licence))
-        {
-          GtkWidget *tag = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-          /* TRANSLATORS: a licence row's subtitle: "9 series · Non-commercial use only" */
-          subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                   "%u series · Non-commercial use only",
-                                                   "%u series · Non-commercial use only",
-                                                   n_series), n_series);
-          gtk_widget_add_css_class (tag, "warning");
-          gtk_widget_set_tooltip_text (tag, _("Non-commercial: this licence does not allow "
-                                              "commercial use"));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (tag), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Non-commercial"), -1);
-          adw_action_row_add_prefix (ADW_ACTION_ROW (row), tag);
-          g_object_set_data (G_OBJECT (row), "tcia-nc", GINT_TO_POINTER (TRUE));
-        }
-      else
-        {
-          subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series",
-                                                   n_series), n_series);
-        }
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-      if (uri != NULL && *uri != '\0')
-        {
-          GtkWidget *link = gtk_link_button_new_with_label (uri, _("Read"));
-          g_autofree char *accessible = g_strdup_printf (_("Read the licence “%s”"), name);
-
-          gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
-          gtk_widget_set_tooltip_text (link, uri);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (link),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
-        }
-
-      adw_preferences_group_add (self->licences_group, row);
-      g_ptr_array_add (self->licence_rows, row);
-    }
 }
 
 static void
@@ -1149,7 +1085,6 @@ tcia_basket_page_finalize (GObject *object)
   g_clear_object (&self->basket);
   g_clear_object (&self->settings);
   g_clear_object (&self->selection);
-  g_clear_pointer (&self->licence_rows, g_ptr_array_unref);
   g_clear_pointer (&self->last_removal, tcia_basket_removal_unref);
   g_clear_pointer (&self->folder_override, g_free);
   g_clear_pointer (&self->estimate_text, g_free);
@@ -1178,6 +1113,8 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
   signals[SIGNAL_CHECKOUT] =
     g_signal_new ("checkout", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TCIA_TYPE_BASKET);
+
+  g_type_ensure (TCIA_TYPE_LICENCE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-basket-page.ui");
@@ -1227,7 +1164,6 @@ tcia_basket_page_init (TciaBasketPage *self)
    * gtk_widget_dispose_template() would do it a second time. */
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
 
-  self->licence_rows = g_ptr_array_new ();
   self->free_bytes = G_MAXUINT64;
   g_queue_init (&self->import_queue);
   /* A labelled button rather than the info bar's own close button, which
@@ -1285,8 +1221,7 @@ tcia_basket_page_setup (TciaBasketPage *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (basket, "notify::total-bytes", G_CALLBACK (basket_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (tcia_basket_get_licences (basket), "items-changed",
-                           G_CALLBACK (update_licences), self, G_CONNECT_SWAPPED);
+  tcia_licence_list_set_model (self->licences_group, tcia_basket_get_licences (basket));
   g_signal_connect_object (basket, "save-failed", G_CALLBACK (save_failed_cb), self, 0);
 
   if (settings != NULL)
@@ -1294,7 +1229,6 @@ tcia_basket_page_setup (TciaBasketPage *self,
                              G_CALLBACK (folder_setting_changed_cb), self, G_CONNECT_SWAPPED);
 
   update_totals (self);
-  update_licences (self);
   update_folder (self);
   update_checkout (self);
 }
@@ -1440,25 +1374,21 @@ tcia_basket_page_get_estimate_text (TciaBasketPage *self)
 guint
 tcia_basket_page_get_n_licence_rows (TciaBasketPage *self)
 {
-  return self->licence_rows->len;
+  return tcia_licence_list_get_n_rows (self->licences_group);
 }
 
 const char *
 tcia_basket_page_get_licence_title (TciaBasketPage *self,
                                     guint           index)
 {
-  g_return_val_if_fail (index < self->licence_rows->len, NULL);
-
-  return adw_preferences_row_get_title (g_ptr_array_index (self->licence_rows, index));
+  return tcia_licence_list_get_row_title (self->licences_group, index);
 }
 
 gboolean
 tcia_basket_page_get_licence_is_nc (TciaBasketPage *self,
                                     guint           index)
 {
-  g_return_val_if_fail (index < self->licence_rows->len, FALSE);
-
-  return g_object_get_data (g_ptr_array_index (self->licence_rows, index), "tcia-nc") != NULL;
+  return tcia_licence_list_get_row_is_nc (self->licences_group, index);
 }
 
 gboolean

@@ -10,7 +10,7 @@
 
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
-#include "tcia-html.h"
+#include "tcia-collection-pane.h"
 #include "tcia-series.h"
 #include "tcia-series-details.h"
 #include "tcia-series-view.h"
@@ -44,11 +44,7 @@ struct _TciaBrowsePage
   TciaSeriesView      *series_view;
   GtkListView         *patients_view;
   GtkStack            *details_stack;
-  GtkLabel            *collection_title;
-  GtkLabel            *collection_summary;
-  GtkLabel            *collection_description;
-  GtkButton           *data_description_button;
-  AdwPreferencesGroup *licences_group;
+  TciaCollectionPane  *collection_pane;
   TciaSeriesDetails   *series_details;
   AdwStatusPage       *multiple_page;
   GtkLabel            *status_label;
@@ -67,10 +63,7 @@ struct _TciaBrowsePage
   GCancellable        *collections_cancellable;
   GCancellable        *series_cancellable;
   GCancellable        *values_cancellable[N_KINDS];
-  GCancellable        *description_cancellable;
-  char                *data_description_uri;
   char                *error_text;
-  GPtrArray           *licence_rows;
   GtkSingleSelection  *patients_selection;
   GPtrArray           *last_added;        /* UIDs of the last add, for undo */
   gboolean             patients_dirty;
@@ -253,69 +246,6 @@ show_error (TciaBrowsePage *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->error_page));
 }
 
-/* Licences of the listing, with how many series have each. */
-static void
-update_licences (TciaBrowsePage *self)
-{
-  g_autoptr(GHashTable) by_pointer = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) uris = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GList) names = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-  guint n = self->series != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->series)) : 0;
-
-  for (guint i = 0; i < self->licence_rows->len; i++)
-    adw_preferences_group_remove (self->licences_group, g_ptr_array_index (self->licence_rows, i));
-  g_ptr_array_set_size (self->licence_rows, 0);
-
-  /* A listing keeps one copy of each string, so 100,000 rows are counted
-   * by pointer first and only the few distinct pointers by text. */
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaSeries) series = g_list_model_get_item (G_LIST_MODEL (self->series), i);
-      const char *name = tcia_series_get_license_name (series);
-
-      if (name == NULL)
-        continue;
-      g_hash_table_insert (by_pointer, (char *) name,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (by_pointer, name)) + 1));
-      if (tcia_series_get_license_uri (series) != NULL)
-        g_hash_table_insert (uris, (char *) name, (char *) tcia_series_get_license_uri (series));
-    }
-  g_hash_table_iter_init (&iter, by_pointer);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (counts, key,
-                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) +
-                                           GPOINTER_TO_UINT (value)));
-
-  names = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) g_strcmp0);
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, l->data));
-      const char *uri = g_hash_table_lookup (uris, l->data);
-      g_autofree char *escaped = g_markup_escape_text (l->data, -1);
-      g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series",
-                                                                "%u series", count), count);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      if (uri != NULL)
-        {
-          GtkWidget *button = gtk_link_button_new_with_label (uri, _("Terms"));
-
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_widget_set_tooltip_text (button, uri);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-        }
-      adw_preferences_group_add (self->licences_group, row);
-      g_ptr_array_add (self->licence_rows, row);
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->licences_group), self->licence_rows->len > 0);
-}
-
 /* Series list */
 
 static void
@@ -355,7 +285,7 @@ series_listed_cb (GObject      *object,
     }
 
   set_loading (self, FALSE);
-  update_licences (self);
+  tcia_collection_pane_set_series (self->collection_pane, G_LIST_MODEL (self->series));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
     rebuild_patients (self);
@@ -703,84 +633,6 @@ reset_values (TciaBrowsePage *self)
   update_filters_spinner (self);
 }
 
-/* Collection description */
-
-static void
-descriptions_listed_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
-  g_autoptr(GListModel) model = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TciaCollection) collection = NULL;
-  g_autofree char *markup = NULL;
-
-  model = tcia_client_list_descriptions_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->description_cancellable ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (error != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("The description could not be loaded: %s"),
-                                               error->message);
-
-      gtk_label_set_text (self->collection_description, text);
-      return;
-    }
-
-  if (g_list_model_get_n_items (model) > 0)
-    collection = g_list_model_get_item (model, 0);
-
-  if (collection != NULL && tcia_collection_get_description (collection) != NULL)
-    markup = tcia_html_to_pango_markup (tcia_collection_get_description (collection));
-  if (markup == NULL || *markup == '\0')
-    {
-      g_autofree char *none = g_markup_printf_escaped ("<i>%s</i>",
-                                                       _("The archive has no description of this collection."));
-
-      g_free (markup);
-      markup = g_steal_pointer (&none);
-    }
-  gtk_label_set_markup (self->collection_description, markup);
-
-  g_clear_pointer (&self->data_description_uri, g_free);
-  if (collection != NULL && tcia_collection_get_description_uri (collection) != NULL)
-    self->data_description_uri = g_strdup (tcia_collection_get_description_uri (collection));
-  gtk_widget_set_visible (GTK_WIDGET (self->data_description_button),
-                          self->data_description_uri != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->data_description_button),
-                               self->data_description_uri);
-}
-
-static void
-reload_description (TciaBrowsePage *self)
-{
-  GCancellable *cancellable;
-
-  if (self->client == NULL || self->collection == NULL)
-    return;
-
-  cancellable = restart (&self->description_cancellable);
-  gtk_label_set_text (self->collection_description, _("Loading the description…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->data_description_button), FALSE);
-  tcia_client_list_descriptions_async (self->client, self->collection, NULL, cancellable,
-                                       descriptions_listed_cb, query_new (self, cancellable, 0));
-}
-
-static gboolean
-description_activate_link_cb (TciaBrowsePage *self,
-                              const char     *uri,
-                              GtkLabel       *label)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
-  return TRUE;
-}
-
 /* Collections */
 
 static void
@@ -789,8 +641,6 @@ choose (TciaBrowsePage *self,
         gboolean        keep_filters)
 {
   const char *name = tcia_collection_get_name (collection);
-  int count = tcia_collection_get_patient_count (collection);
-  g_autofree char *summary = NULL;
 
   if (!keep_filters)
     {
@@ -805,18 +655,11 @@ choose (TciaBrowsePage *self,
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "last-collection", name);
 
-  gtk_label_set_text (self->collection_title, name);
-  if (count >= 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d patient", "%d patients", count),
-                               count);
-  gtk_label_set_text (self->collection_summary, summary != NULL ? summary : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->collection_summary), summary != NULL);
-  update_licences (self);
+  tcia_collection_pane_set_collection (self->collection_pane, collection);
 
   reset_values (self);
   for (guint k = 0; k < N_KINDS; k++)
     reload_values (self, k);
-  reload_description (self);
   reload_series (self);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -1362,7 +1205,7 @@ reload_cb (GtkWidget  *widget,
   g_clear_pointer (&self->error_text, g_free);
   for (guint k = 0; k < N_KINDS; k++)
     reload_values (self, k);
-  reload_description (self);
+  tcia_collection_pane_reload (self->collection_pane);
   reload_series (self);
 }
 
@@ -1402,19 +1245,6 @@ context_menu_cb (GtkWidget  *widget,
 }
 
 static void
-open_data_description_cb (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (self->data_description_uri != NULL)
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                  self->data_description_uri, GDK_CURRENT_TIME);
-}
-
-static void
 show_toast_cb (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1435,7 +1265,7 @@ tcia_browse_page_dispose (GObject *object)
 {
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (object);
   GCancellable **cancellables[] = {
-    &self->collections_cancellable, &self->series_cancellable, &self->description_cancellable,
+    &self->collections_cancellable, &self->series_cancellable,
     &self->values_cancellable[0], &self->values_cancellable[1], &self->values_cancellable[2],
   };
 
@@ -1478,9 +1308,7 @@ tcia_browse_page_finalize (GObject *object)
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (object);
 
   g_clear_pointer (&self->collection, g_free);
-  g_clear_pointer (&self->data_description_uri, g_free);
   g_clear_pointer (&self->error_text, g_free);
-  g_clear_pointer (&self->licence_rows, g_ptr_array_unref);
   g_clear_pointer (&self->last_added, g_ptr_array_unref);
   for (guint k = 0; k < N_KINDS; k++)
     g_clear_pointer (&self->wanted[k], g_free);
@@ -1527,6 +1355,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   g_type_ensure (TCIA_TYPE_SERIES);
   g_type_ensure (TCIA_TYPE_SERIES_DETAILS);
   g_type_ensure (TCIA_TYPE_SERIES_VIEW);
+  g_type_ensure (TCIA_TYPE_COLLECTION_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
@@ -1549,11 +1378,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_view);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_view);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_stack);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_title);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_summary);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_description);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, data_description_button);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, licences_group);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_pane);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_details);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, multiple_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, status_label);
@@ -1561,7 +1386,6 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, collection_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, collections_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, series_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, description_activate_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "browse.add-to-basket", NULL, add_to_basket_cb);
@@ -1575,8 +1399,6 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_install_action (widget_class, "browse.show-patients", NULL, show_patients_cb);
   gtk_widget_class_install_action (widget_class, "browse.context-menu", NULL, context_menu_cb);
   gtk_widget_class_install_action (widget_class, "browse.toggle-details", NULL, toggle_details_cb);
-  gtk_widget_class_install_action (widget_class, "browse.open-data-description", NULL,
-                                   open_data_description_cb);
   gtk_widget_class_install_action (widget_class, "browse.show-toast", "s", show_toast_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
@@ -1613,7 +1435,6 @@ tcia_browse_page_init (TciaBrowsePage *self)
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 
-  self->licence_rows = g_ptr_array_new ();
 
   /* Sidebar: collections narrowed by name as you type. */
   expression = gtk_property_expression_new (TCIA_TYPE_COLLECTION, NULL, "name");
@@ -1686,6 +1507,7 @@ tcia_browse_page_setup (TciaBrowsePage *self,
   g_return_if_fail (self->client == NULL);
 
   g_set_object (&self->client, client);
+  tcia_collection_pane_set_client (self->collection_pane, client);
   g_set_object (&self->settings, settings);
   g_set_object (&self->basket, basket);
   tcia_series_view_set_basket (self->series_view, basket);
