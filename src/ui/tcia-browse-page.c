@@ -11,6 +11,7 @@
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
 #include "tcia-collection-pane.h"
+#include "tcia-patients-view.h"
 #include "tcia-series.h"
 #include "tcia-series-details.h"
 #include "tcia-series-view.h"
@@ -42,7 +43,7 @@ struct _TciaBrowsePage
   AdwStatusPage       *empty_page;
   AdwStatusPage       *error_page;
   TciaSeriesView      *series_view;
-  GtkListView         *patients_view;
+  TciaPatientsView    *patients_view;
   GtkStack            *details_stack;
   TciaCollectionPane  *collection_pane;
   TciaSeriesDetails   *series_details;
@@ -64,7 +65,6 @@ struct _TciaBrowsePage
   GCancellable        *series_cancellable;
   GCancellable        *values_cancellable[N_KINDS];
   char                *error_text;
-  GtkSingleSelection  *patients_selection;
   GPtrArray           *last_added;        /* UIDs of the last add, for undo */
   gboolean             patients_dirty;
   gboolean             loading;
@@ -847,47 +847,9 @@ collection_bind_cb (GtkSignalListItemFactory *factory,
 static GPtrArray *
 selected_series (TciaBrowsePage *self)
 {
-  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
-
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    {
-      GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->patients_selection);
-      GObject *item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
-      g_autoptr(GObject) owned = item;
+    return tcia_patients_view_dup_selected (self->patients_view);
 
-      if (TCIA_IS_SERIES (item))
-        {
-          g_ptr_array_add (array, g_object_ref (item));
-        }
-      else if (G_IS_LIST_MODEL (item))
-        {
-          /* A patient or a study: every series under it. */
-          g_autoptr(GPtrArray) stack = g_ptr_array_new ();
-
-          g_ptr_array_add (stack, item);
-          while (stack->len > 0)
-            {
-              GListModel *model = g_ptr_array_steal_index (stack, stack->len - 1);
-              guint n = g_list_model_get_n_items (model);
-
-              for (guint i = 0; i < n; i++)
-                {
-                  GObject *child = g_list_model_get_item (model, i);
-
-                  if (TCIA_IS_SERIES (child))
-                    g_ptr_array_add (array, child);
-                  else
-                    {
-                      g_ptr_array_add (stack, child);
-                      g_object_unref (child);
-                    }
-                }
-            }
-        }
-      return array;
-    }
-
-  g_ptr_array_unref (array);
   return tcia_series_view_dup_selected (self->series_view);
 }
 
@@ -933,135 +895,12 @@ selection_changed_cb (TciaBrowsePage *self)
   update_details (self);
 }
 
-/* Patients → studies → series: built from the rows shown. Patients and
- * studies are GListStores (labelled with object data); series are leaves. */
-
-static const char *
-node_label (GObject *node)
-{
-  return g_object_get_data (node, "tcia-label");
-}
-
-static GListModel *
-patients_create_model_cb (gpointer item,
-                          gpointer user_data)
-{
-  return G_IS_LIST_STORE (item) ? g_object_ref (G_LIST_MODEL (item)) : NULL;
-}
-
 static void
 rebuild_patients (TciaBrowsePage *self)
 {
-  g_autoptr(GListStore) roots = g_list_store_new (G_TYPE_LIST_STORE);
-  g_autoptr(GHashTable) patients = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) studies = g_hash_table_new (g_str_hash, g_str_equal);
-  GListModel *shown = tcia_series_view_get_shown (self->series_view);
-  guint n = g_list_model_get_n_items (shown);
-  GtkTreeListModel *tree;
-  guint n_roots;
-
   self->patients_dirty = FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaSeries) series = g_list_model_get_item (shown, i);
-      const char *patient_id = tcia_series_get_patient_id (series);
-      const char *study_uid = tcia_series_get_study_uid (series);
-      GListStore *patient, *study;
-
-      patient_id = patient_id != NULL ? patient_id : "";
-      study_uid = study_uid != NULL ? study_uid : "";
-
-      patient = g_hash_table_lookup (patients, patient_id);
-      if (patient == NULL)
-        {
-          patient = g_list_store_new (G_TYPE_LIST_STORE);
-          g_object_set_data_full (G_OBJECT (patient), "tcia-label", g_strdup (patient_id), g_free);
-          g_hash_table_insert (patients, (char *) patient_id, patient);
-          g_list_store_append (roots, patient);
-          g_object_unref (patient);
-        }
-      study = g_hash_table_lookup (studies, study_uid);
-      if (study == NULL)
-        {
-          const char *date = tcia_series_get_study_date (series);
-          const char *description = tcia_series_get_study_description (series);
-
-          study = g_list_store_new (TCIA_TYPE_SERIES);
-          g_object_set_data_full (G_OBJECT (study), "tcia-label",
-                                  g_strdup_printf ("%s  %s", date != NULL ? date : "",
-                                                   description != NULL ? description : _("Study")),
-                                  g_free);
-          g_hash_table_insert (studies, (char *) study_uid, study);
-          g_list_store_append (patient, study);
-          g_object_unref (study);
-        }
-      g_list_store_append (study, series);
-    }
-
-  n_roots = g_list_model_get_n_items (G_LIST_MODEL (roots));
-  tree = gtk_tree_list_model_new (G_LIST_MODEL (g_steal_pointer (&roots)), FALSE, n_roots == 1,
-                                  patients_create_model_cb, NULL, NULL);
-  gtk_single_selection_set_model (self->patients_selection, G_LIST_MODEL (tree));
-  g_object_unref (tree);
+  tcia_patients_view_rebuild (self->patients_view, tcia_series_view_get_shown (self->series_view));
 }
-
-static void
-patient_setup_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
-{
-  GtkWidget *expander = gtk_tree_expander_new ();
-
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), tcia_title_and_count_new (12));
-  gtk_list_item_set_child (item, expander);
-}
-
-static void
-patient_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
-{
-  GtkTreeListRow *row = gtk_list_item_get_item (item);
-  GtkWidget *expander = gtk_list_item_get_child (item);
-  GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
-  GtkLabel *title = GTK_LABEL (gtk_widget_get_first_child (box));
-  GtkLabel *detail = GTK_LABEL (gtk_widget_get_last_child (box));
-  g_autoptr(GObject) node = gtk_tree_list_row_get_item (row);
-  g_autofree char *text = NULL;
-
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-
-  if (TCIA_IS_SERIES (node))
-    {
-      TciaSeries *series = TCIA_SERIES (node);
-      g_autofree char *size = g_format_size (tcia_series_get_file_size (series));
-      const char *description = tcia_series_get_series_description (series);
-
-      text = g_strdup_printf ("%s  %s", tcia_series_get_modality (series) != NULL
-                                        ? tcia_series_get_modality (series) : "",
-                              description != NULL ? description : _("Series"));
-      gtk_label_set_text (title, text);
-      g_free (text);
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image · %s", "%u images · %s",
-                                           tcia_series_get_image_count (series)),
-                              tcia_series_get_image_count (series), size);
-      gtk_label_set_text (detail, text);
-    }
-  else
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (node));
-      gboolean is_study = g_list_model_get_item_type (G_LIST_MODEL (node)) == TCIA_TYPE_SERIES;
-
-      gtk_label_set_text (title, node_label (node));
-      if (is_study)
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series", n), n);
-      else
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u study", "%u studies", n), n);
-      gtk_label_set_text (detail, text);
-    }
-}
-
 
 /* Actions */
 
@@ -1282,8 +1121,6 @@ tcia_browse_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->series, self);
   if (self->series_view != NULL)
     g_signal_handlers_disconnect_by_data (tcia_series_view_get_selection (self->series_view), self);
-  if (self->patients_selection != NULL)
-    g_signal_handlers_disconnect_by_data (self->patients_selection, self);
   for (guint k = 0; k < N_KINDS; k++)
     g_signal_handlers_disconnect_by_data (dropdown_for_kind (self, k), self);
 
@@ -1295,7 +1132,6 @@ tcia_browse_page_dispose (GObject *object)
   g_clear_object (&self->collections_filter);
   g_clear_object (&self->collections_selection);
   g_clear_object (&self->series);
-  g_clear_object (&self->patients_selection);
   for (guint k = 0; k < N_KINDS; k++)
     g_clear_object (&self->values[k]);
 
@@ -1356,6 +1192,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   g_type_ensure (TCIA_TYPE_SERIES_DETAILS);
   g_type_ensure (TCIA_TYPE_SERIES_VIEW);
   g_type_ensure (TCIA_TYPE_COLLECTION_PANE);
+  g_type_ensure (TCIA_TYPE_PATIENTS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
@@ -1474,18 +1311,8 @@ tcia_browse_page_init (TciaBrowsePage *self)
   g_signal_connect_swapped (tcia_series_view_get_selection (self->series_view), "items-changed",
                             G_CALLBACK (selection_changed_cb), self);
 
-  /* Patients → studies → series. */
-  self->patients_selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->patients_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->patients_selection, TRUE);
-  g_signal_connect_swapped (self->patients_selection, "selection-changed",
+  g_signal_connect_swapped (self->patients_view, "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
-  gtk_list_view_set_model (self->patients_view, GTK_SELECTION_MODEL (self->patients_selection));
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (patient_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (patient_bind_cb), self);
-  gtk_list_view_set_factory (self->patients_view, factory);
-  g_object_unref (factory);
 
   gtk_search_entry_set_key_capture_widget (self->series_search,
                                           GTK_WIDGET (tcia_series_view_get_column_view (self->series_view)));
