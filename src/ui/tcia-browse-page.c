@@ -11,6 +11,7 @@
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
 #include "tcia-collection-pane.h"
+#include "tcia-filter-bar.h"
 #include "tcia-patients-view.h"
 #include "tcia-series.h"
 #include "tcia-series-details.h"
@@ -18,8 +19,6 @@
 #include "tcia-value.h"
 
 #include "tcia-browse-page-private.h"
-
-#define N_KINDS 3
 
 struct _TciaBrowsePage
 {
@@ -32,10 +31,7 @@ struct _TciaBrowsePage
   AdwLeaflet          *leaflet;
   GtkSearchEntry      *collection_search;
   GtkListView         *collections_view;
-  GtkDropDown         *modality_dropdown;
-  GtkDropDown         *body_part_dropdown;
-  GtkDropDown         *manufacturer_dropdown;
-  GtkSpinner          *filters_spinner;
+  TciaFilterBar       *filter_bar;
   GtkToggleButton     *patients_toggle;
   GtkToggleButton     *details_toggle;
   GtkSearchEntry      *series_search;
@@ -58,17 +54,13 @@ struct _TciaBrowsePage
   GtkFilterListModel  *collections_filter;
   GtkSingleSelection  *collections_selection;
   GListStore          *series;            /* the store of the current query, never a stale one */
-  GListStore          *values[N_KINDS];   /* "All" then TciaValue, shown by the dropdowns */
   char                *collection;
-  char                *wanted[N_KINDS];   /* the filter values in effect; NULL for all */
   GCancellable        *collections_cancellable;
   GCancellable        *series_cancellable;
-  GCancellable        *values_cancellable[N_KINDS];
   char                *error_text;
   GPtrArray           *last_added;        /* UIDs of the last add, for undo */
   gboolean             patients_dirty;
   gboolean             loading;
-  gboolean             syncing_filters;
   gboolean             restore_pending;   /* choose the last collection once the list is in */
 };
 
@@ -82,61 +74,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *setting_keys[N_KINDS] = {
-  "last-modality", "last-body-part", "last-manufacturer",
-};
 
 
-typedef struct
-{
-  TciaBrowsePage *self;
-  GCancellable   *cancellable;
-  guint           kind;
-} Query;
 
 static void reload_series        (TciaBrowsePage *self);
-static void reload_values        (TciaBrowsePage *self,
-                                  guint           kind);
 static void update_status        (TciaBrowsePage *self);
 static void update_details       (TciaBrowsePage *self);
 static void rebuild_patients     (TciaBrowsePage *self);
-
-static Query *
-query_new (TciaBrowsePage *self,
-           GCancellable   *cancellable,
-           guint           kind)
-{
-  Query *query = g_new0 (Query, 1);
-
-  query->self = g_object_ref (self);
-  query->cancellable = g_object_ref (cancellable);
-  query->kind = kind;
-
-  return query;
-}
-
-static void
-query_free (Query *query)
-{
-  g_object_unref (query->self);
-  g_object_unref (query->cancellable);
-  g_free (query);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Query, query_free)
-
-/* A fresh cancellable for one kind of query, cancelling the one in flight:
- * its answer is stale from now on. */
-static GCancellable *
-restart (GCancellable **cancellable)
-{
-  if (*cancellable != NULL)
-    g_cancellable_cancel (*cancellable);
-  g_clear_object (cancellable);
-  *cancellable = g_cancellable_new ();
-
-  return *cancellable;
-}
 
 static void
 set_loading (TciaBrowsePage *self,
@@ -268,8 +212,8 @@ series_listed_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
+  g_autoptr(TciaTicket) query = user_data;
+  TciaBrowsePage *self = query->owner;
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -293,28 +237,11 @@ series_listed_cb (GObject      *object,
   update_status (self);
 }
 
-static TciaQuery *
-build_query (TciaBrowsePage *self,
-             int             except_kind)
-{
-  TciaQuery *query = tcia_query_new ();
-
-  tcia_query_set (query, &query->collection, self->collection);
-  if (except_kind != TCIA_VALUE_MODALITY)
-    tcia_query_set (query, &query->modality, self->wanted[TCIA_VALUE_MODALITY]);
-  if (except_kind != TCIA_VALUE_BODY_PART)
-    tcia_query_set (query, &query->body_part, self->wanted[TCIA_VALUE_BODY_PART]);
-  if (except_kind != TCIA_VALUE_MANUFACTURER)
-    tcia_query_set (query, &query->manufacturer, self->wanted[TCIA_VALUE_MANUFACTURER]);
-
-  return query;
-}
-
 static void
 start_series_query (TciaBrowsePage  *self,
                     const TciaQuery *query)
 {
-  GCancellable *cancellable = restart (&self->series_cancellable);
+  GCancellable *cancellable = tcia_cancellable_restart (&self->series_cancellable);
 
   if (self->series != NULL)
     g_signal_handlers_disconnect_by_func (self->series, series_items_changed_cb, self);
@@ -336,7 +263,7 @@ start_series_query (TciaBrowsePage  *self,
   update_details (self);
 
   tcia_client_list_series_async (self->client, query, self->series, cancellable,
-                                 series_listed_cb, query_new (self, cancellable, 0));
+                                 series_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
 
 static void
@@ -347,290 +274,8 @@ reload_series (TciaBrowsePage *self)
   if (self->client == NULL || self->collection == NULL)
     return;
 
-  query = build_query (self, -1);
+  query = tcia_filter_bar_build_query (self->filter_bar);
   start_series_query (self, query);
-}
-
-/* Filters */
-
-static GtkDropDown *
-dropdown_for_kind (TciaBrowsePage *self,
-                   guint           kind)
-{
-  GtkDropDown *dropdowns[N_KINDS] = {
-    self->modality_dropdown, self->body_part_dropdown, self->manufacturer_dropdown,
-  };
-
-  return dropdowns[kind];
-}
-
-static const char *
-all_label (guint kind)
-{
-  switch (kind)
-    {
-    case TCIA_VALUE_MODALITY:
-      return _("All Modalities");
-    case TCIA_VALUE_BODY_PART:
-      return _("All Body Parts");
-    default:
-      return _("All Manufacturers");
-    }
-}
-
-static void
-update_filters_spinner (TciaBrowsePage *self)
-{
-  gboolean busy = FALSE;
-
-  for (guint k = 0; k < N_KINDS; k++)
-    busy |= self->values_cancellable[k] != NULL;
-  gtk_spinner_set_spinning (self->filters_spinner, busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->filters_spinner), busy);
-}
-
-/* Shows @kind's choices, with the value in effect selected. */
-static void
-sync_dropdown (TciaBrowsePage *self,
-               guint           kind)
-{
-  GListModel *model = G_LIST_MODEL (self->values[kind]);
-  guint n = g_list_model_get_n_items (model);
-  guint selected = 0;
-
-  for (guint i = 1; i < n && self->wanted[kind] != NULL; i++)
-    {
-      g_autoptr(TciaValue) value = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (tcia_value_get_value (value), self->wanted[kind]) == 0)
-        {
-          selected = i;
-          break;
-        }
-    }
-
-  self->syncing_filters = TRUE;
-  gtk_drop_down_set_selected (dropdown_for_kind (self, kind), selected);
-  self->syncing_filters = FALSE;
-}
-
-static void
-set_wanted (TciaBrowsePage *self,
-            guint           kind,
-            const char     *value)
-{
-  g_free (self->wanted[kind]);
-  self->wanted[kind] = value != NULL && *value != '\0' ? g_strdup (value) : NULL;
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, setting_keys[kind],
-                           self->wanted[kind] != NULL ? self->wanted[kind] : "");
-}
-
-/* The filters narrow each other: a change of one reloads the choices of
- * the others that depend on it, and the series. */
-static void
-filter_changed (TciaBrowsePage *self,
-                guint           kind)
-{
-  if (kind != TCIA_VALUE_MODALITY)
-    reload_values (self, TCIA_VALUE_MODALITY);
-  if (kind != TCIA_VALUE_BODY_PART)
-    reload_values (self, TCIA_VALUE_BODY_PART);
-  if (kind != TCIA_VALUE_MANUFACTURER)
-    reload_values (self, TCIA_VALUE_MANUFACTURER);
-  reload_series (self);
-}
-
-static void
-values_listed_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
-  guint kind = query->kind;
-  g_autoptr(GListModel) model = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n;
-  gboolean found = self->wanted[kind] == NULL;
-
-  model = tcia_client_list_values_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->values_cancellable[kind] ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_clear_object (&self->values_cancellable[kind]);
-  update_filters_spinner (self);
-
-  if (error != NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      TciaValue *value = g_list_model_get_item (model, i);
-
-      if (tcia_value_get_value (value) == NULL || *tcia_value_get_value (value) == '\0')
-        {
-          g_object_unref (value);
-          continue;
-        }
-      found |= g_strcmp0 (tcia_value_get_value (value), self->wanted[kind]) == 0;
-      g_ptr_array_add (items, value);
-    }
-
-  self->syncing_filters = TRUE;
-  g_list_store_splice (self->values[kind], 1,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->values[kind])) - 1,
-                       items->pdata, items->len);
-  self->syncing_filters = FALSE;
-
-  /* The value in effect is no longer a choice (the other filters changed
-   * under it): back to all rather than an empty list nobody asked for. */
-  if (!found)
-    {
-      set_wanted (self, kind, NULL);
-      sync_dropdown (self, kind);
-      filter_changed (self, kind);
-      return;
-    }
-
-  sync_dropdown (self, kind);
-}
-
-static void
-reload_values (TciaBrowsePage *self,
-               guint           kind)
-{
-  g_autoptr(TciaQuery) query = NULL;
-  GCancellable *cancellable;
-
-  if (self->client == NULL || self->collection == NULL)
-    return;
-
-  cancellable = restart (&self->values_cancellable[kind]);
-  query = build_query (self, kind);
-  update_filters_spinner (self);
-  tcia_client_list_values_async (self->client, kind, query, TRUE, NULL, cancellable,
-                                 values_listed_cb, query_new (self, cancellable, kind));
-}
-
-static void
-dropdown_selected_cb (GtkDropDown    *dropdown,
-                      GParamSpec     *pspec,
-                      TciaBrowsePage *self)
-{
-  guint kind;
-  g_autoptr(GObject) item = NULL;
-  const char *value = NULL;
-
-  if (self->syncing_filters)
-    return;
-
-  for (kind = 0; kind < N_KINDS; kind++)
-    if (dropdown_for_kind (self, kind) == dropdown)
-      break;
-  g_assert (kind < N_KINDS);
-
-  item = g_list_model_get_item (G_LIST_MODEL (self->values[kind]),
-                                gtk_drop_down_get_selected (dropdown));
-  if (TCIA_IS_VALUE (item))
-    value = tcia_value_get_value (TCIA_VALUE (item));
-
-  if (g_strcmp0 (value, self->wanted[kind]) == 0)
-    return;
-
-  set_wanted (self, kind, value);
-  filter_changed (self, kind);
-}
-
-static void
-value_setup_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-value_bind_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  GObject *object = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-
-  if (TCIA_IS_VALUE (object))
-    {
-      TciaValue *value = TCIA_VALUE (object);
-      g_autofree char *text = NULL;
-
-      if (tcia_value_get_count (value) >= 0)
-        /* Translators: a filter choice and its number of patients, "CT (123)" */
-        text = g_strdup_printf (_("%s (%d)"), tcia_value_get_value (value),
-                                tcia_value_get_count (value));
-      else
-        text = g_strdup (tcia_value_get_value (value));
-      gtk_label_set_text (label, text);
-    }
-  else
-    {
-      gtk_label_set_text (label, gtk_string_object_get_string (GTK_STRING_OBJECT (object)));
-    }
-}
-
-/* GTK 4.8 leaves the button inside a GtkDropDown without a name, so a
- * screen reader announces a bare "button": give it the dropdown's label. */
-static void
-label_dropdown_button (GtkDropDown *dropdown)
-{
-  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
-  const char *label = NULL;
-
-  switch (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dropdown), "tcia-kind")))
-    {
-    case TCIA_VALUE_MODALITY:
-      label = _("Modality filter");
-      break;
-    case TCIA_VALUE_BODY_PART:
-      label = _("Body part filter");
-      break;
-    default:
-      label = _("Manufacturer filter");
-      break;
-    }
-
-  if (GTK_IS_TOGGLE_BUTTON (button))
-    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                    -1);
-}
-
-static void
-reset_values (TciaBrowsePage *self)
-{
-  for (guint k = 0; k < N_KINDS; k++)
-    {
-      g_autoptr(GtkStringObject) all = gtk_string_object_new (all_label (k));
-
-      if (self->values_cancellable[k] != NULL)
-        g_cancellable_cancel (self->values_cancellable[k]);
-      g_clear_object (&self->values_cancellable[k]);
-
-      self->syncing_filters = TRUE;
-      g_list_store_remove_all (self->values[k]);
-      g_list_store_append (self->values[k], all);
-      gtk_drop_down_set_selected (dropdown_for_kind (self, k), 0);
-      self->syncing_filters = FALSE;
-    }
-  update_filters_spinner (self);
 }
 
 /* Collections */
@@ -646,8 +291,6 @@ choose (TciaBrowsePage *self,
     {
       if (g_strcmp0 (name, self->collection) == 0 && self->error_text == NULL)
         return;
-      for (guint k = 0; k < N_KINDS; k++)
-        set_wanted (self, k, NULL);
     }
 
   g_free (self->collection);
@@ -657,9 +300,7 @@ choose (TciaBrowsePage *self,
 
   tcia_collection_pane_set_collection (self->collection_pane, collection);
 
-  reset_values (self);
-  for (guint k = 0; k < N_KINDS; k++)
-    reload_values (self, k);
+  tcia_filter_bar_set_collection (self->filter_bar, name, keep_filters);
   reload_series (self);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -745,8 +386,8 @@ collections_listed_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
+  g_autoptr(TciaTicket) query = user_data;
+  TciaBrowsePage *self = query->owner;
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -779,13 +420,7 @@ collections_listed_cb (GObject      *object,
       collection = find_collection (self, last, NULL);
       if (collection != NULL)
         {
-          for (guint k = 0; k < N_KINDS; k++)
-            {
-              g_autofree char *value = g_settings_get_string (self->settings, setting_keys[k]);
-
-              g_free (self->wanted[k]);
-              self->wanted[k] = *value != '\0' ? g_steal_pointer (&value) : NULL;
-            }
+          tcia_filter_bar_restore (self->filter_bar);
           select_in_sidebar (self, last);
           choose (self, collection, TRUE);
           return;
@@ -804,12 +439,12 @@ load_collections (TciaBrowsePage *self)
   if (self->client == NULL)
     return;
 
-  cancellable = restart (&self->collections_cancellable);
+  cancellable = tcia_cancellable_restart (&self->collections_cancellable);
   g_set_object (&self->collections, store);
   gtk_filter_list_model_set_model (self->collections_filter, G_LIST_MODEL (store));
   gtk_stack_set_visible_child_name (self->page_stack, "connecting");
   tcia_client_list_collections_async (self->client, TRUE, self->collections, cancellable,
-                                      collections_listed_cb, query_new (self, cancellable, 0));
+                                      collections_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
 
 static void
@@ -1042,8 +677,7 @@ reload_cb (GtkWidget  *widget,
     }
 
   g_clear_pointer (&self->error_text, g_free);
-  for (guint k = 0; k < N_KINDS; k++)
-    reload_values (self, k);
+  tcia_filter_bar_reload (self->filter_bar);
   tcia_collection_pane_reload (self->collection_pane);
   reload_series (self);
 }
@@ -1105,7 +739,6 @@ tcia_browse_page_dispose (GObject *object)
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (object);
   GCancellable **cancellables[] = {
     &self->collections_cancellable, &self->series_cancellable,
-    &self->values_cancellable[0], &self->values_cancellable[1], &self->values_cancellable[2],
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cancellables); i++)
@@ -1121,8 +754,8 @@ tcia_browse_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->series, self);
   if (self->series_view != NULL)
     g_signal_handlers_disconnect_by_data (tcia_series_view_get_selection (self->series_view), self);
-  for (guint k = 0; k < N_KINDS; k++)
-    g_signal_handlers_disconnect_by_data (dropdown_for_kind (self, k), self);
+  if (self->filter_bar != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_bar, self);
 
 
   g_clear_object (&self->client);
@@ -1132,8 +765,6 @@ tcia_browse_page_dispose (GObject *object)
   g_clear_object (&self->collections_filter);
   g_clear_object (&self->collections_selection);
   g_clear_object (&self->series);
-  for (guint k = 0; k < N_KINDS; k++)
-    g_clear_object (&self->values[k]);
 
   G_OBJECT_CLASS (tcia_browse_page_parent_class)->dispose (object);
 }
@@ -1146,8 +777,6 @@ tcia_browse_page_finalize (GObject *object)
   g_clear_pointer (&self->collection, g_free);
   g_clear_pointer (&self->error_text, g_free);
   g_clear_pointer (&self->last_added, g_ptr_array_unref);
-  for (guint k = 0; k < N_KINDS; k++)
-    g_clear_pointer (&self->wanted[k], g_free);
 
   G_OBJECT_CLASS (tcia_browse_page_parent_class)->finalize (object);
 }
@@ -1193,6 +822,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   g_type_ensure (TCIA_TYPE_SERIES_VIEW);
   g_type_ensure (TCIA_TYPE_COLLECTION_PANE);
   g_type_ensure (TCIA_TYPE_PATIENTS_VIEW);
+  g_type_ensure (TCIA_TYPE_FILTER_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
@@ -1202,10 +832,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_search);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collections_view);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, modality_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, body_part_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, manufacturer_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, filters_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_search);
@@ -1287,24 +914,8 @@ tcia_browse_page_init (TciaBrowsePage *self)
   gtk_list_view_set_factory (self->collections_view, factory);
   g_object_unref (factory);
 
-  /* Filters: "All" first, then the values with their patient counts. */
-  for (guint k = 0; k < N_KINDS; k++)
-    {
-      GtkDropDown *dropdown = dropdown_for_kind (self, k);
-
-      g_object_set_data (G_OBJECT (dropdown), "tcia-kind", GUINT_TO_POINTER (k));
-
-      self->values[k] = g_list_store_new (G_TYPE_OBJECT);
-      factory = gtk_signal_list_item_factory_new ();
-      g_signal_connect (factory, "setup", G_CALLBACK (value_setup_cb), self);
-      g_signal_connect (factory, "bind", G_CALLBACK (value_bind_cb), self);
-      gtk_drop_down_set_factory (dropdown, factory);
-      g_object_unref (factory);
-      gtk_drop_down_set_model (dropdown, G_LIST_MODEL (self->values[k]));
-      g_signal_connect (dropdown, "notify::selected", G_CALLBACK (dropdown_selected_cb), self);
-      label_dropdown_button (dropdown);
-    }
-  reset_values (self);
+  g_signal_connect_swapped (self->filter_bar, "changed", G_CALLBACK (reload_series), self);
+  g_signal_connect_swapped (self->filter_bar, "failed", G_CALLBACK (show_error), self);
 
   g_signal_connect_swapped (tcia_series_view_get_selection (self->series_view), "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
@@ -1335,6 +946,7 @@ tcia_browse_page_setup (TciaBrowsePage *self,
 
   g_set_object (&self->client, client);
   tcia_collection_pane_set_client (self->collection_pane, client);
+  tcia_filter_bar_setup (self->filter_bar, client, settings);
   g_set_object (&self->settings, settings);
   g_set_object (&self->basket, basket);
   tcia_series_view_set_basket (self->series_view, basket);
@@ -1404,7 +1016,7 @@ GtkDropDown *
 tcia_browse_page_get_dropdown (TciaBrowsePage *self,
                                TciaValueKind   kind)
 {
-  return dropdown_for_kind (self, kind);
+  return tcia_filter_bar_get_dropdown (self->filter_bar, kind);
 }
 
 GtkEditable *

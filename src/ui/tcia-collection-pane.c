@@ -8,6 +8,7 @@
 #include "tcia-basket-licence.h"
 #include "tcia-html.h"
 #include "tcia-licence-list.h"
+#include "tcia-ui-util.h"
 
 #include "tcia-collection-pane.h"
 
@@ -31,41 +32,13 @@ struct _TciaCollectionPane
 
 G_DEFINE_FINAL_TYPE (TciaCollectionPane, tcia_collection_pane, ADW_TYPE_BIN)
 
-typedef struct
-{
-  TciaCollectionPane *self;
-  GCancellable       *cancellable;
-} Query;
-
-static Query *
-query_new (TciaCollectionPane *self,
-           GCancellable       *cancellable)
-{
-  Query *query = g_new0 (Query, 1);
-
-  query->self = g_object_ref (self);
-  query->cancellable = g_object_ref (cancellable);
-
-  return query;
-}
-
-static void
-query_free (Query *query)
-{
-  g_object_unref (query->self);
-  g_object_unref (query->cancellable);
-  g_free (query);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Query, query_free)
-
 static void
 descriptions_listed_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autoptr(Query) query = user_data;
-  TciaCollectionPane *self = query->self;
+  g_autoptr(TciaTicket) query = user_data;
+  TciaCollectionPane *self = query->owner;
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TciaCollection) collection = NULL;
@@ -117,14 +90,11 @@ reload_description (TciaCollectionPane *self)
   if (self->client == NULL || self->collection == NULL)
     return;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = cancellable = g_cancellable_new ();
+  cancellable = tcia_cancellable_restart (&self->cancellable);
   gtk_label_set_text (self->collection_description, _("Loading the description…"));
   gtk_widget_set_visible (GTK_WIDGET (self->data_description_button), FALSE);
   tcia_client_list_descriptions_async (self->client, self->collection, NULL, cancellable,
-                                       descriptions_listed_cb, query_new (self, cancellable));
+                                       descriptions_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
 
 static gboolean

@@ -137,3 +137,41 @@ tcia_series_uids_text (GPtrArray *series)
 
   return g_string_free (text, FALSE);
 }
+
+TciaTicket *
+tcia_ticket_new (gpointer      owner,
+                 GCancellable *cancellable,
+                 guint         kind)
+{
+  TciaTicket *ticket = g_new0 (TciaTicket, 1);
+
+  g_return_val_if_fail (G_IS_OBJECT (owner), ticket);
+  g_return_val_if_fail (G_IS_CANCELLABLE (cancellable), ticket);
+
+  ticket->owner = g_object_ref (owner);
+  ticket->cancellable = g_object_ref (cancellable);
+  ticket->kind = kind;
+
+  return ticket;
+}
+
+void
+tcia_ticket_free (TciaTicket *ticket)
+{
+  g_clear_object (&ticket->owner);
+  g_clear_object (&ticket->cancellable);
+  g_free (ticket);
+}
+
+GCancellable *
+tcia_cancellable_restart (GCancellable **cancellable)
+{
+  g_return_val_if_fail (cancellable != NULL, NULL);
+
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+  *cancellable = g_cancellable_new ();
+
+  return *cancellable;
+}

@@ -13,4 +13,23 @@ GtkWidget *tcia_title_and_count_new           (int            spacing);
 /* The series UIDs of @series (TciaSeries), one a line. */
 char      *tcia_series_uids_text              (GPtrArray     *series);
 
+/* What an async call's callback needs to know whether its answer is still
+ * wanted: its owner (a reference) and the cancellable it was started with. */
+typedef struct
+{
+  gpointer      owner;
+  GCancellable *cancellable;
+  guint         kind;
+} TciaTicket;
+
+TciaTicket   *tcia_ticket_new          (gpointer       owner,
+                                        GCancellable  *cancellable,
+                                        guint          kind);
+void          tcia_ticket_free         (TciaTicket    *ticket);
+/* A fresh cancellable in *@cancellable, cancelling the one in flight: its
+ * answer is stale from now on. */
+GCancellable *tcia_cancellable_restart (GCancellable **cancellable);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaTicket, tcia_ticket_free)
+
 G_END_DECLS
