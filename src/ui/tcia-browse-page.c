@@ -11,6 +11,7 @@
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
 #include "tcia-collection-pane.h"
+#include "tcia-collection-sidebar.h"
 #include "tcia-filter-bar.h"
 #include "tcia-patients-view.h"
 #include "tcia-series.h"
@@ -29,8 +30,7 @@ struct _TciaBrowsePage
   GtkStack            *page_stack;
   AdwStatusPage       *unreachable_page;
   AdwLeaflet          *leaflet;
-  GtkSearchEntry      *collection_search;
-  GtkListView         *collections_view;
+  TciaCollectionSidebar *sidebar;
   TciaFilterBar       *filter_bar;
   GtkToggleButton     *patients_toggle;
   GtkToggleButton     *details_toggle;
@@ -51,8 +51,6 @@ struct _TciaBrowsePage
   TciaBasket          *basket;
   GSettings           *settings;
   GListStore          *collections;
-  GtkFilterListModel  *collections_filter;
-  GtkSingleSelection  *collections_selection;
   GListStore          *series;            /* the store of the current query, never a stale one */
   char                *collection;
   GCancellable        *collections_cancellable;
@@ -100,12 +98,6 @@ show_toast (TciaBrowsePage *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
-static char *
-format_count (guint n)
-{
-  return g_strdup_printf ("%'u", n);
-}
-
 /* Search */
 
 static void
@@ -126,8 +118,8 @@ update_status (TciaBrowsePage *self)
 {
   guint n_all = self->series != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->series)) : 0;
   guint n_shown = g_list_model_get_n_items (tcia_series_view_get_shown (self->series_view));
-  g_autofree char *all = format_count (n_all);
-  g_autofree char *shown = format_count (n_shown);
+  g_autofree char *all = tcia_format_count (n_all);
+  g_autofree char *shown = tcia_format_count (n_shown);
   g_autofree char *size = NULL;
   g_autofree char *text = NULL;
 
@@ -306,6 +298,13 @@ choose (TciaBrowsePage *self,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+static void
+collection_activated_cb (TciaBrowsePage *self,
+                         TciaCollection *collection)
+{
+  choose (self, collection, FALSE);
+}
+
 static TciaCollection *
 find_collection (TciaBrowsePage *self,
                  const char     *name,
@@ -326,59 +325,6 @@ find_collection (TciaBrowsePage *self,
     }
 
   return NULL;
-}
-
-static void
-select_in_sidebar (TciaBrowsePage *self,
-                   const char     *name)
-{
-  GListModel *model = G_LIST_MODEL (self->collections_selection);
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaCollection) collection = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (tcia_collection_get_name (collection), name) == 0)
-        {
-          gtk_single_selection_set_selected (self->collections_selection, i);
-          return;
-        }
-    }
-}
-
-static void
-collections_view_activate_cb (TciaBrowsePage *self,
-                              guint           position)
-{
-  g_autoptr(TciaCollection) collection =
-    g_list_model_get_item (G_LIST_MODEL (self->collections_selection), position);
-
-  if (collection != NULL)
-    choose (self, collection, FALSE);
-}
-
-static void
-collection_search_changed_cb (TciaBrowsePage *self)
-{
-  GtkFilter *filter = gtk_filter_list_model_get_filter (self->collections_filter);
-
-  gtk_string_filter_set_search (GTK_STRING_FILTER (filter),
-                                gtk_editable_get_text (GTK_EDITABLE (self->collection_search)));
-}
-
-static void
-collection_search_activate_cb (TciaBrowsePage *self)
-{
-  /* The entry's own search-changed comes a moment after typing: Enter
-   * right away must pick from the list as typed. */
-  collection_search_changed_cb (self);
-  /* Enter picks the first match, as in a file chooser. */
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->collections_selection)) > 0)
-    {
-      gtk_single_selection_set_selected (self->collections_selection, 0);
-      collections_view_activate_cb (self, 0);
-    }
 }
 
 static void
@@ -421,13 +367,13 @@ collections_listed_cb (GObject      *object,
       if (collection != NULL)
         {
           tcia_filter_bar_restore (self->filter_bar);
-          select_in_sidebar (self, last);
+          tcia_collection_sidebar_select (self->sidebar, last);
           choose (self, collection, TRUE);
           return;
         }
     }
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->collection_search));
+  tcia_collection_sidebar_focus_search (self->sidebar);
 }
 
 static void
@@ -441,41 +387,11 @@ load_collections (TciaBrowsePage *self)
 
   cancellable = tcia_cancellable_restart (&self->collections_cancellable);
   g_set_object (&self->collections, store);
-  gtk_filter_list_model_set_model (self->collections_filter, G_LIST_MODEL (store));
+  tcia_collection_sidebar_set_model (self->sidebar, G_LIST_MODEL (store));
   gtk_stack_set_visible_child_name (self->page_stack, "connecting");
   tcia_client_list_collections_async (self->client, TRUE, self->collections, cancellable,
                                       collections_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
-
-static void
-collection_setup_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item,
-                     gpointer                  user_data)
-{
-  gtk_list_item_set_child (item, tcia_title_and_count_new (6));
-}
-
-static void
-collection_bind_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
-{
-  TciaCollection *collection = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *name = gtk_widget_get_first_child (box);
-  GtkWidget *count = gtk_widget_get_last_child (box);
-  int n = tcia_collection_get_patient_count (collection);
-  g_autofree char *text = n >= 0 ? format_count ((guint) n) : g_strdup ("");
-  g_autofree char *tooltip = n >= 0
-    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %d patient", "%s: %d patients", n),
-                       tcia_collection_get_name (collection), n)
-    : g_strdup (tcia_collection_get_name (collection));
-
-  gtk_label_set_text (GTK_LABEL (name), tcia_collection_get_name (collection));
-  gtk_label_set_text (GTK_LABEL (count), text);
-  gtk_widget_set_tooltip_text (box, tooltip);
-}
-
 
 /* Selection and details */
 
@@ -659,7 +575,7 @@ focus_collections_cb (GtkWidget  *widget,
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
     return;
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-  gtk_widget_grab_focus (GTK_WIDGET (self->collection_search));
+  tcia_collection_sidebar_focus_search (self->sidebar);
 }
 
 static void
@@ -762,8 +678,6 @@ tcia_browse_page_dispose (GObject *object)
   g_clear_object (&self->basket);
   g_clear_object (&self->settings);
   g_clear_object (&self->collections);
-  g_clear_object (&self->collections_filter);
-  g_clear_object (&self->collections_selection);
   g_clear_object (&self->series);
 
   G_OBJECT_CLASS (tcia_browse_page_parent_class)->dispose (object);
@@ -823,6 +737,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   g_type_ensure (TCIA_TYPE_COLLECTION_PANE);
   g_type_ensure (TCIA_TYPE_PATIENTS_VIEW);
   g_type_ensure (TCIA_TYPE_FILTER_BAR);
+  g_type_ensure (TCIA_TYPE_COLLECTION_SIDEBAR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
@@ -830,8 +745,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, page_stack);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, leaflet);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_search);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collections_view);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, sidebar);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_toggle);
@@ -846,9 +760,6 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_details);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, multiple_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, status_label);
-  gtk_widget_class_bind_template_callback (widget_class, collection_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, collection_search_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, collections_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, series_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 
@@ -892,28 +803,14 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
 static void
 tcia_browse_page_init (TciaBrowsePage *self)
 {
-  GtkListItemFactory *factory;
-  GtkExpression *expression;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 
 
-  /* Sidebar: collections narrowed by name as you type. */
-  expression = gtk_property_expression_new (TCIA_TYPE_COLLECTION, NULL, "name");
-  self->collections_filter = gtk_filter_list_model_new (NULL,
-                                                        GTK_FILTER (gtk_string_filter_new (expression)));
-  self->collections_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->collections_filter)));
-  gtk_single_selection_set_autoselect (self->collections_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->collections_selection, TRUE);
-  gtk_list_view_set_model (self->collections_view, GTK_SELECTION_MODEL (self->collections_selection));
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (collection_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (collection_bind_cb), self);
-  gtk_list_view_set_factory (self->collections_view, factory);
-  g_object_unref (factory);
-
+  g_signal_connect_swapped (self->sidebar, "collection-activated", G_CALLBACK (collection_activated_cb),
+                            self);
   g_signal_connect_swapped (self->filter_bar, "changed", G_CALLBACK (reload_series), self);
   g_signal_connect_swapped (self->filter_bar, "failed", G_CALLBACK (show_error), self);
 
@@ -1009,7 +906,7 @@ tcia_browse_page_get_selection (TciaBrowsePage *self)
 GListModel *
 tcia_browse_page_get_collections (TciaBrowsePage *self)
 {
-  return G_LIST_MODEL (self->collections_selection);
+  return tcia_collection_sidebar_get_selection (self->sidebar);
 }
 
 GtkDropDown *
@@ -1062,7 +959,7 @@ tcia_browse_page_choose_collection (TciaBrowsePage *self,
 
   g_return_if_fail (found != NULL);
 
-  select_in_sidebar (self, collection);
+  tcia_collection_sidebar_select (self->sidebar, collection);
   choose (self, found, FALSE);
 }
 

@@ -68,12 +68,6 @@ struct _TciaSeriesView
 
 G_DEFINE_FINAL_TYPE (TciaSeriesView, tcia_series_view, ADW_TYPE_BIN)
 
-static char *
-format_count (guint n)
-{
-  return g_strdup_printf ("%'u", n);
-}
-
 /* Series cells */
 
 static void
@@ -139,7 +133,7 @@ cell_update (GtkInscription *label,
       text = tcia_series_get_manufacturer (series);
       break;
     case COLUMN_IMAGES:
-      text = owned = format_count (tcia_series_get_image_count (series));
+      text = owned = tcia_format_count (tcia_series_get_image_count (series));
       break;
     case COLUMN_SIZE:
       text = owned = g_format_size (tcia_series_get_file_size (series));

@@ -175,3 +175,9 @@ tcia_cancellable_restart (GCancellable **cancellable)
 
   return *cancellable;
 }
+
+char *
+tcia_format_count (guint n)
+{
+  return g_strdup_printf ("%'u", n);
+}

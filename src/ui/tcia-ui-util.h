@@ -10,6 +10,8 @@ void       tcia_widget_name_mnemonic_buttons  (GtkWidget     *root);
 /* A row of a list: a title that takes the room and ellipsizes, then a dim
  * number (the box's first and last child). */
 GtkWidget *tcia_title_and_count_new           (int            spacing);
+/* "1,234": a count with the locale's digit grouping. */
+char      *tcia_format_count                  (guint          n);
 /* The series UIDs of @series (TciaSeries), one a line. */
 char      *tcia_series_uids_text              (GPtrArray     *series);
 
