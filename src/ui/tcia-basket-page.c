@@ -10,6 +10,7 @@
 #include "tcia-ui-util.h"
 #include "tcia-import.h"
 #include "tcia-licence-list.h"
+#include "tcia-series-cell.h"
 #include "tcia-basket-page-private.h"
 
 /* Lookups of an import go to the server this many UIDs at a time: progress
@@ -73,17 +74,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-typedef enum
-{
-  COLUMN_COLLECTION,
-  COLUMN_PATIENT,
-  COLUMN_STUDY_DATE,
-  COLUMN_DESCRIPTION,
-  COLUMN_MODALITY,
-  COLUMN_IMAGES,
-  COLUMN_SIZE,
-} Column;
 
 static void import_next (TciaBasketPage *self);
 
@@ -160,11 +150,11 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
+  TciaSeriesField column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (column == COLUMN_IMAGES || column == COLUMN_SIZE)
+  if (tcia_series_field_is_number (column))
     {
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "numeric");
@@ -181,47 +171,20 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
+  TciaSeriesField column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
   TciaSeries *series = gtk_list_item_get_item (item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   g_autofree char *owned = NULL;
-  const char *text = NULL;
-
-  switch (column)
-    {
-    case COLUMN_COLLECTION:
-      text = tcia_series_get_collection (series);
-      break;
-    case COLUMN_PATIENT:
-      text = tcia_series_get_patient_id (series);
-      break;
-    case COLUMN_STUDY_DATE:
-      text = tcia_series_get_study_date (series);
-      break;
-    case COLUMN_DESCRIPTION:
-      text = tcia_series_get_series_description (series);
-      break;
-    case COLUMN_MODALITY:
-      text = tcia_series_get_modality (series);
-      break;
-    case COLUMN_IMAGES:
-      text = owned = g_strdup_printf ("%u", tcia_series_get_image_count (series));
-      break;
-    case COLUMN_SIZE:
-      text = owned = g_format_size (tcia_series_get_file_size (series));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  const char *text = tcia_series_cell_text (series, column, TCIA_COUNT_PLAIN, &owned);
 
   gtk_label_set_text (label, text != NULL ? text : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (label),
-                               column == COLUMN_DESCRIPTION ? text : NULL);
+                               column == TCIA_SERIES_FIELD_SERIES_DESCRIPTION ? text : NULL);
 }
 
 static void
 add_column (TciaBasketPage *self,
-            Column          column,
+            TciaSeriesField column,
             const char     *title,
             const char     *property,
             gboolean        numeric,
@@ -1171,14 +1134,14 @@ tcia_basket_page_init (TciaBasketPage *self)
   gtk_info_bar_add_button (self->save_bar, _("_Dismiss"), GTK_RESPONSE_CLOSE);
   g_signal_connect (self->save_bar, "response", G_CALLBACK (save_bar_response_cb), self);
 
-  add_column (self, COLUMN_COLLECTION, _("Collection"), "collection", FALSE, 150, FALSE);
-  add_column (self, COLUMN_PATIENT, _("Patient ID"), "patient-id", FALSE, 130, FALSE);
-  add_column (self, COLUMN_STUDY_DATE, _("Study Date"), "study-date", FALSE, 96, FALSE);
-  add_column (self, COLUMN_DESCRIPTION, _("Series Description"), "series-description", FALSE,
-              160, TRUE);
-  add_column (self, COLUMN_MODALITY, _("Modality"), "modality", FALSE, 76, FALSE);
-  add_column (self, COLUMN_IMAGES, _("Images"), "image-count", TRUE, 64, FALSE);
-  add_column (self, COLUMN_SIZE, _("Size"), "file-size", TRUE, 80, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_COLLECTION, _("Collection"), "collection", FALSE, 150, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_PATIENT, _("Patient ID"), "patient-id", FALSE, 130, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_STUDY_DATE, _("Study Date"), "study-date", FALSE, 96, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_SERIES_DESCRIPTION, _("Series Description"),
+              "series-description", FALSE, 160, TRUE);
+  add_column (self, TCIA_SERIES_FIELD_MODALITY, _("Modality"), "modality", FALSE, 76, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_IMAGES, _("Images"), "image-count", TRUE, 64, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_SIZE, _("Size"), "file-size", TRUE, 80, FALSE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.remove-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", FALSE);

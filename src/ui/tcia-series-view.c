@@ -8,6 +8,7 @@
 #include "tcia-row-model.h"
 #include "tcia-search-model.h"
 #include "tcia-series.h"
+#include "tcia-series-cell.h"
 #include "tcia-ui-util.h"
 
 #include "tcia-series-view.h"
@@ -19,20 +20,6 @@
 #define RAMP_LIMIT     256
 #define RAMP_STEP      4
 #define RAMP_BUDGET_US (12 * G_TIME_SPAN_MILLISECOND)
-
-typedef enum
-{
-  COLUMN_PATIENT,
-  COLUMN_STUDY_DATE,
-  COLUMN_STUDY_DESCRIPTION,
-  COLUMN_SERIES_NUMBER,
-  COLUMN_SERIES_DESCRIPTION,
-  COLUMN_MODALITY,
-  COLUMN_BODY_PART,
-  COLUMN_MANUFACTURER,
-  COLUMN_IMAGES,
-  COLUMN_SIZE,
-} Column;
 
 struct _TciaSeriesView
 {
@@ -75,14 +62,14 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
+  TciaSeriesField column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
   /* GtkInscription, unlike GtkLabel, sizes itself without laying out its
    * text: 2,000 cells of new text cost one frame's layout, not several. */
   GtkWidget *label = gtk_inscription_new (NULL);
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  if (column == COLUMN_IMAGES || column == COLUMN_SIZE || column == COLUMN_SERIES_NUMBER)
+  if (tcia_series_field_is_number (column))
     {
       gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
       gtk_widget_add_css_class (label, "numeric");
@@ -101,46 +88,12 @@ static void
 cell_update (GtkInscription *label,
              TciaRow        *row)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "tcia-column"));
+  TciaSeriesField column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "tcia-column"));
   TciaSeries *series = tcia_row_get_item (row);
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
-  switch (column)
-    {
-    case COLUMN_PATIENT:
-      text = tcia_series_get_patient_id (series);
-      break;
-    case COLUMN_STUDY_DATE:
-      text = tcia_series_get_study_date (series);
-      break;
-    case COLUMN_STUDY_DESCRIPTION:
-      text = tcia_series_get_study_description (series);
-      break;
-    case COLUMN_SERIES_NUMBER:
-      text = tcia_series_get_series_number (series);
-      break;
-    case COLUMN_SERIES_DESCRIPTION:
-      text = tcia_series_get_series_description (series);
-      break;
-    case COLUMN_MODALITY:
-      text = tcia_series_get_modality (series);
-      break;
-    case COLUMN_BODY_PART:
-      text = tcia_series_get_body_part (series);
-      break;
-    case COLUMN_MANUFACTURER:
-      text = tcia_series_get_manufacturer (series);
-      break;
-    case COLUMN_IMAGES:
-      text = owned = tcia_format_count (tcia_series_get_image_count (series));
-      break;
-    case COLUMN_SIZE:
-      text = owned = g_format_size (tcia_series_get_file_size (series));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  text = tcia_series_cell_text (series, column, TCIA_COUNT_GROUPED, &owned);
 
   /* GTK 4.8 gives an inscription's text to no screen reader: its name does. */
   gtk_inscription_set_text (label, text);
@@ -257,7 +210,7 @@ cell_unbind_cb (GtkSignalListItemFactory *factory,
 
 static GtkListItemFactory *
 cell_factory_new (TciaSeriesView *self,
-                  Column          column)
+                  TciaSeriesField column)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
@@ -601,18 +554,18 @@ tcia_series_view_init (TciaSeriesView *self)
   {
     struct {
       GtkColumnViewColumn *column;
-      Column               kind;
+      TciaSeriesField kind;
     } columns[] = {
-      { self->patient_column, COLUMN_PATIENT },
-      { self->study_date_column, COLUMN_STUDY_DATE },
-      { self->study_description_column, COLUMN_STUDY_DESCRIPTION },
-      { self->series_number_column, COLUMN_SERIES_NUMBER },
-      { self->series_description_column, COLUMN_SERIES_DESCRIPTION },
-      { self->modality_column, COLUMN_MODALITY },
-      { self->body_part_column, COLUMN_BODY_PART },
-      { self->manufacturer_column, COLUMN_MANUFACTURER },
-      { self->images_column, COLUMN_IMAGES },
-      { self->size_column, COLUMN_SIZE },
+      { self->patient_column, TCIA_SERIES_FIELD_PATIENT },
+      { self->study_date_column, TCIA_SERIES_FIELD_STUDY_DATE },
+      { self->study_description_column, TCIA_SERIES_FIELD_STUDY_DESCRIPTION },
+      { self->series_number_column, TCIA_SERIES_FIELD_SERIES_NUMBER },
+      { self->series_description_column, TCIA_SERIES_FIELD_SERIES_DESCRIPTION },
+      { self->modality_column, TCIA_SERIES_FIELD_MODALITY },
+      { self->body_part_column, TCIA_SERIES_FIELD_BODY_PART },
+      { self->manufacturer_column, TCIA_SERIES_FIELD_MANUFACTURER },
+      { self->images_column, TCIA_SERIES_FIELD_IMAGES },
+      { self->size_column, TCIA_SERIES_FIELD_SIZE },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
