@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tcia-ui-util.h"
+#include "tcia-folder-chooser.h"
 #include "tcia-import.h"
 #include "tcia-licence-list.h"
 #include "tcia-series-cell.h"
@@ -477,25 +478,21 @@ undo_cb (GtkWidget  *widget,
 
 static void
 folder_chosen_cb (GtkNativeDialog *chooser,
-                  int              response,
-                  TciaBasketPage  *self)
+                  const char      *path,
+                  gpointer         user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+  TciaBasketPage *self = user_data;
 
-      if (path != NULL)
+  if (path != NULL)
+    {
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "download-folder", path);
+      else
         {
-          if (self->settings != NULL)
-            g_settings_set_string (self->settings, "download-folder", path);
-          else
-            {
-              g_free (self->folder_override);
-              self->folder_override = g_steal_pointer (&path);
-            }
-          update_folder (self);
+          g_free (self->folder_override);
+          self->folder_override = g_strdup (path);
         }
+      update_folder (self);
     }
 
   if (self->chooser == chooser)
@@ -521,14 +518,10 @@ change_folder_cb (GtkWidget  *widget,
   TciaBasketPage *self = TCIA_BASKET_PAGE (widget);
   g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self);
 
-  set_chooser (self, gtk_file_chooser_native_new (_("Choose the Download Folder"),
-                                                  get_window (self),
-                                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                                  _("_Select"), _("_Cancel")));
-  if (g_file_query_exists (folder, NULL))
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (folder_chosen_cb), self);
-  gtk_native_dialog_show (self->chooser);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  self->chooser = tcia_folder_chooser_show (get_window (self), folder, folder_chosen_cb, self);
 }
 
 static void
