@@ -221,10 +221,10 @@ licence_key_equal (gconstpointer a,
   return ka->name == kb->name && ka->uri == kb->uri;
 }
 
-static int
-compare_by_name (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
+int
+tcia_basket_licence_compare (gconstpointer a,
+                             gconstpointer b,
+                             gpointer      user_data)
 {
   TciaBasketLicence *la = (TciaBasketLicence *) a;
   TciaBasketLicence *lb = (TciaBasketLicence *) b;
@@ -282,7 +282,7 @@ tcia_licence_tally_new (GListModel *series)
 
   g_hash_table_iter_init (&iter, by_text);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_list_store_insert_sorted (store, value, compare_by_name, NULL);
+    g_list_store_insert_sorted (store, value, tcia_basket_licence_compare, NULL);
 
   return G_LIST_MODEL (store);
 }
