@@ -10,57 +10,10 @@
 
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
-#include "tcia-collection-pane.h"
-#include "tcia-collection-sidebar.h"
-#include "tcia-filter-bar.h"
-#include "tcia-patients-view.h"
 #include "tcia-series.h"
-#include "tcia-series-details.h"
-#include "tcia-series-view.h"
 #include "tcia-value.h"
 
 #include "tcia-browse-page-private.h"
-
-struct _TciaBrowsePage
-{
-  AdwBin               parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay     *toast_overlay;
-  GtkStack            *page_stack;
-  AdwStatusPage       *unreachable_page;
-  AdwLeaflet          *leaflet;
-  TciaCollectionSidebar *sidebar;
-  TciaFilterBar       *filter_bar;
-  GtkToggleButton     *patients_toggle;
-  GtkToggleButton     *details_toggle;
-  GtkSearchEntry      *series_search;
-  GtkStack            *content_stack;
-  AdwStatusPage       *empty_page;
-  AdwStatusPage       *error_page;
-  TciaSeriesView      *series_view;
-  TciaPatientsView    *patients_view;
-  GtkStack            *details_stack;
-  TciaCollectionPane  *collection_pane;
-  TciaSeriesDetails   *series_details;
-  AdwStatusPage       *multiple_page;
-  GtkLabel            *status_label;
-
-  /* owned */
-  TciaClient          *client;
-  TciaBasket          *basket;
-  GSettings           *settings;
-  GListStore          *collections;
-  GListStore          *series;            /* the store of the current query, never a stale one */
-  char                *collection;
-  GCancellable        *collections_cancellable;
-  GCancellable        *series_cancellable;
-  char                *error_text;
-  GPtrArray           *last_added;        /* UIDs of the last add, for undo */
-  gboolean             patients_dirty;
-  gboolean             loading;
-  gboolean             restore_pending;   /* choose the last collection once the list is in */
-};
 
 G_DEFINE_FINAL_TYPE (TciaBrowsePage, tcia_browse_page, ADW_TYPE_BIN)
 
@@ -72,13 +25,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-
-
-
-static void reload_series        (TciaBrowsePage *self);
-static void update_status        (TciaBrowsePage *self);
-static void update_details       (TciaBrowsePage *self);
-static void rebuild_patients     (TciaBrowsePage *self);
+static void update_status (TciaBrowsePage *self);
 
 static void
 set_loading (TciaBrowsePage *self,
@@ -91,9 +38,9 @@ set_loading (TciaBrowsePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static void
-show_toast (TciaBrowsePage *self,
-            const char     *title)
+void
+_tcia_browse_page_show_toast (TciaBrowsePage *self,
+                              const char     *title)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
@@ -107,7 +54,7 @@ series_search_changed_cb (TciaBrowsePage *self)
                                     gtk_editable_get_text (GTK_EDITABLE (self->series_search)));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    rebuild_patients (self);
+    _tcia_browse_page_rebuild_patients (self);
   update_status (self);
 }
 
@@ -148,8 +95,8 @@ update_status (TciaBrowsePage *self)
   gtk_label_set_text (self->status_label, text);
 }
 
-static void
-update_content (TciaBrowsePage *self)
+void
+_tcia_browse_page_update_content (TciaBrowsePage *self)
 {
   const char *list_page = gtk_toggle_button_get_active (self->patients_toggle)
                           ? "patients" : "series";
@@ -177,7 +124,7 @@ show_error (TciaBrowsePage *self,
   self->error_text = g_strdup (error->message);
   adw_status_page_set_description (self->error_page, self->error_text);
   set_loading (self, FALSE);
-  update_content (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->error_page));
 }
@@ -195,7 +142,7 @@ series_items_changed_cb (GListModel     *model,
     return;
 
   self->patients_dirty = TRUE;
-  update_content (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
 }
 
@@ -224,8 +171,8 @@ series_listed_cb (GObject      *object,
   tcia_collection_pane_set_series (self->collection_pane, G_LIST_MODEL (self->series));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    rebuild_patients (self);
-  update_content (self);
+    _tcia_browse_page_rebuild_patients (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
 }
 
@@ -247,19 +194,19 @@ start_series_query (TciaBrowsePage  *self,
   g_signal_connect (self->series, "items-changed", G_CALLBACK (series_items_changed_cb), self);
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    rebuild_patients (self);
+    _tcia_browse_page_rebuild_patients (self);
 
   set_loading (self, TRUE);
-  update_content (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
-  update_details (self);
+  _tcia_browse_page_update_details (self);
 
   tcia_client_list_series_async (self->client, query, self->series, cancellable,
                                  series_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
 
-static void
-reload_series (TciaBrowsePage *self)
+void
+_tcia_browse_page_reload_series (TciaBrowsePage *self)
 {
   g_autoptr(TciaQuery) query = NULL;
 
@@ -293,7 +240,7 @@ choose (TciaBrowsePage *self,
   tcia_collection_pane_set_collection (self->collection_pane, collection);
 
   tcia_filter_bar_set_collection (self->filter_bar, name, keep_filters);
-  reload_series (self);
+  _tcia_browse_page_reload_series (self);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -376,8 +323,8 @@ collections_listed_cb (GObject      *object,
   tcia_collection_sidebar_focus_search (self->sidebar);
 }
 
-static void
-load_collections (TciaBrowsePage *self)
+void
+_tcia_browse_page_load_collections (TciaBrowsePage *self)
 {
   GCancellable *cancellable;
   g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_COLLECTION);
@@ -395,8 +342,8 @@ load_collections (TciaBrowsePage *self)
 
 /* Selection and details */
 
-static GPtrArray *
-selected_series (TciaBrowsePage *self)
+GPtrArray *
+_tcia_browse_page_selected_series (TciaBrowsePage *self)
 {
   if (gtk_toggle_button_get_active (self->patients_toggle))
     return tcia_patients_view_dup_selected (self->patients_view);
@@ -404,10 +351,10 @@ selected_series (TciaBrowsePage *self)
   return tcia_series_view_dup_selected (self->series_view);
 }
 
-static void
-update_details (TciaBrowsePage *self)
+void
+_tcia_browse_page_update_details (TciaBrowsePage *self)
 {
-  g_autoptr(GPtrArray) series = selected_series (self);
+  g_autoptr(GPtrArray) series = _tcia_browse_page_selected_series (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "browse.add-to-basket", series->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "browse.copy-uids", series->len > 0);
@@ -443,208 +390,14 @@ update_details (TciaBrowsePage *self)
 static void
 selection_changed_cb (TciaBrowsePage *self)
 {
-  update_details (self);
+  _tcia_browse_page_update_details (self);
 }
 
-static void
-rebuild_patients (TciaBrowsePage *self)
+void
+_tcia_browse_page_rebuild_patients (TciaBrowsePage *self)
 {
   self->patients_dirty = FALSE;
   tcia_patients_view_rebuild (self->patients_view, tcia_series_view_get_shown (self->series_view));
-}
-
-/* Actions */
-
-static void
-undo_add_cb (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autoptr(TciaBasketRemoval) removal = NULL;
-
-  if (self->last_added == NULL || self->basket == NULL)
-    return;
-
-  g_ptr_array_add (self->last_added, NULL);
-  removal = tcia_basket_remove_many (self->basket, (const char * const *) self->last_added->pdata);
-  g_clear_pointer (&self->last_added, g_ptr_array_unref);
-}
-
-static guint
-add_series_to_basket (TciaBrowsePage *self,
-                      GPtrArray      *series)
-{
-  g_autoptr(GPtrArray) new_uids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *title = NULL;
-  AdwToast *toast;
-  guint added;
-
-  if (self->basket == NULL || series->len == 0)
-    return 0;
-
-  for (guint i = 0; i < series->len; i++)
-    {
-      const char *uid = tcia_series_get_series_uid (g_ptr_array_index (series, i));
-
-      if (!tcia_basket_contains (self->basket, uid))
-        g_ptr_array_add (new_uids, g_strdup (uid));
-    }
-
-  added = tcia_basket_add_many (self->basket, (TciaSeries * const *) series->pdata, series->len);
-  if (added == 0)
-    title = g_strdup (series->len == 1 ? _("The series is in the basket already")
-                                       : _("These series are in the basket already"));
-  else
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series added to the basket",
-                                          "%u series added to the basket", added), added);
-
-  toast = adw_toast_new (title);
-  if (added > 0)
-    {
-      g_clear_pointer (&self->last_added, g_ptr_array_unref);
-      self->last_added = g_steal_pointer (&new_uids);
-      adw_toast_set_button_label (toast, _("_Undo"));
-      adw_toast_set_action_name (toast, "browse.undo-add");
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-
-  return added;
-}
-
-static void
-add_to_basket_cb (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autoptr(GPtrArray) series = selected_series (self);
-
-  add_series_to_basket (self, series);
-}
-
-static void
-copy_uids_cb (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autoptr(GPtrArray) series = selected_series (self);
-  g_autofree char *text = tcia_series_uids_text (series);
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  show_toast (self, _("Series UIDs copied"));
-}
-
-static void
-show_patient_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autoptr(GPtrArray) series = selected_series (self);
-  const char *patient_id;
-
-  if (series->len == 0)
-    return;
-  patient_id = tcia_series_get_patient_id (g_ptr_array_index (series, 0));
-  if (patient_id != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->series_search), patient_id);
-}
-
-static void
-focus_search_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
-    return;
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  gtk_widget_grab_focus (GTK_WIDGET (self->series_search));
-}
-
-static void
-focus_collections_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
-    return;
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-  tcia_collection_sidebar_focus_search (self->sidebar);
-}
-
-static void
-reload_cb (GtkWidget  *widget,
-           const char *action_name,
-           GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  if (self->collections == NULL ||
-      g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
-    {
-      load_collections (self);
-      return;
-    }
-
-  g_clear_pointer (&self->error_text, g_free);
-  tcia_filter_bar_reload (self->filter_bar);
-  tcia_collection_pane_reload (self->collection_pane);
-  reload_series (self);
-}
-
-static void
-show_patients_cb (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  gboolean active = !gtk_toggle_button_get_active (self->patients_toggle);
-
-  /* The toggle button is the action's widget; it does not toggle itself. */
-  gtk_toggle_button_set_active (self->patients_toggle, active);
-  if (active && self->patients_dirty)
-    rebuild_patients (self);
-  update_content (self);
-  update_details (self);
-}
-
-static void
-toggle_details_cb (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  gtk_toggle_button_set_active (self->details_toggle,
-                                !gtk_toggle_button_get_active (self->details_toggle));
-}
-
-static void
-context_menu_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  tcia_series_view_popup_menu (TCIA_BROWSE_PAGE (widget)->series_view);
-}
-
-static void
-show_toast_cb (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  show_toast (TCIA_BROWSE_PAGE (widget), g_variant_get_string (parameter, NULL));
-}
-
-static void
-back_clicked_cb (TciaBrowsePage *self)
-{
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* GObject */
@@ -672,7 +425,6 @@ tcia_browse_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (tcia_series_view_get_selection (self->series_view), self);
   if (self->filter_bar != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_bar, self);
-
 
   g_clear_object (&self->client);
   g_clear_object (&self->basket);
@@ -730,7 +482,6 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-
   g_type_ensure (TCIA_TYPE_SERIES);
   g_type_ensure (TCIA_TYPE_SERIES_DETAILS);
   g_type_ensure (TCIA_TYPE_SERIES_VIEW);
@@ -761,43 +512,8 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, multiple_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, status_label);
   gtk_widget_class_bind_template_callback (widget_class, series_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 
-  gtk_widget_class_install_action (widget_class, "browse.add-to-basket", NULL, add_to_basket_cb);
-  gtk_widget_class_install_action (widget_class, "browse.undo-add", NULL, undo_add_cb);
-  gtk_widget_class_install_action (widget_class, "browse.copy-uids", NULL, copy_uids_cb);
-  gtk_widget_class_install_action (widget_class, "browse.show-patient", NULL, show_patient_cb);
-  gtk_widget_class_install_action (widget_class, "browse.focus-search", NULL, focus_search_cb);
-  gtk_widget_class_install_action (widget_class, "browse.focus-collections", NULL,
-                                   focus_collections_cb);
-  gtk_widget_class_install_action (widget_class, "browse.reload", NULL, reload_cb);
-  gtk_widget_class_install_action (widget_class, "browse.show-patients", NULL, show_patients_cb);
-  gtk_widget_class_install_action (widget_class, "browse.context-menu", NULL, context_menu_cb);
-  gtk_widget_class_install_action (widget_class, "browse.toggle-details", NULL, toggle_details_cb);
-  gtk_widget_class_install_action (widget_class, "browse.show-toast", "s", show_toast_cb);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
-                                       "browse.add-to-basket", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
-                                       "browse.add-to-basket", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "browse.add-to-basket", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "browse.copy-uids", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "browse.focus-search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
-                                       "browse.focus-collections", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "browse.reload", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "browse.reload", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
-                                       "browse.show-patients", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
-                                       "browse.toggle-details", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
-                                       "browse.context-menu", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "browse.context-menu", NULL);
+  tcia_browse_page_class_add_actions (widget_class);
 }
 
 static void
@@ -808,10 +524,9 @@ tcia_browse_page_init (TciaBrowsePage *self)
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 
-
   g_signal_connect_swapped (self->sidebar, "collection-activated", G_CALLBACK (collection_activated_cb),
                             self);
-  g_signal_connect_swapped (self->filter_bar, "changed", G_CALLBACK (reload_series), self);
+  g_signal_connect_swapped (self->filter_bar, "changed", G_CALLBACK (_tcia_browse_page_reload_series), self);
   g_signal_connect_swapped (self->filter_bar, "failed", G_CALLBACK (show_error), self);
 
   g_signal_connect_swapped (tcia_series_view_get_selection (self->series_view), "selection-changed",
@@ -825,8 +540,8 @@ tcia_browse_page_init (TciaBrowsePage *self)
   gtk_search_entry_set_key_capture_widget (self->series_search,
                                           GTK_WIDGET (tcia_series_view_get_column_view (self->series_view)));
 
-  update_details (self);
-  update_content (self);
+  _tcia_browse_page_update_details (self);
+  _tcia_browse_page_update_content (self);
 }
 
 void
@@ -854,7 +569,7 @@ tcia_browse_page_setup (TciaBrowsePage *self,
 
   self->restore_pending = TRUE;
   if (client != NULL)
-    load_collections (self);
+    _tcia_browse_page_load_collections (self);
 }
 
 gboolean
@@ -892,7 +607,7 @@ tcia_browse_page_add_uids (TciaBrowsePage     *self,
         g_object_unref (s);
     }
 
-  return add_series_to_basket (self, series);
+  return _tcia_browse_page_add_series (self, series);
 }
 
 /* Private API */
