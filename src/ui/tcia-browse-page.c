@@ -157,8 +157,7 @@ series_listed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   model = tcia_client_list_series_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->series_cancellable ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tcia_ticket_is_stale (query, self->series_cancellable, error))
     return;
 
   if (error != NULL)
@@ -285,8 +284,7 @@ collections_listed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   model = tcia_client_list_collections_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->collections_cancellable ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tcia_ticket_is_stale (query, self->collections_cancellable, error))
     return;
 
   if (error != NULL)

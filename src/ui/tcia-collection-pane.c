@@ -45,8 +45,7 @@ descriptions_listed_cb (GObject      *object,
   g_autofree char *markup = NULL;
 
   model = tcia_client_list_descriptions_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->cancellable ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tcia_ticket_is_stale (query, self->cancellable, error))
     return;
 
   if (error != NULL)

@@ -169,8 +169,7 @@ values_listed_cb (GObject      *object,
   gboolean found = self->wanted[kind] == NULL;
 
   model = tcia_client_list_values_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->values_cancellable[kind] ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tcia_ticket_is_stale (query, self->values_cancellable[kind], error))
     return;
 
   g_clear_object (&self->values_cancellable[kind]);

@@ -163,6 +163,15 @@ tcia_ticket_free (TciaTicket *ticket)
   g_free (ticket);
 }
 
+gboolean
+tcia_ticket_is_stale (TciaTicket   *ticket,
+                      GCancellable *current,
+                      const GError *error)
+{
+  return ticket->cancellable != current ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 GCancellable *
 tcia_cancellable_restart (GCancellable **cancellable)
 {

@@ -28,6 +28,11 @@ TciaTicket   *tcia_ticket_new          (gpointer       owner,
                                         GCancellable  *cancellable,
                                         guint          kind);
 void          tcia_ticket_free         (TciaTicket    *ticket);
+/* Whether the answer to @ticket is to be dropped: it was cancelled, or a
+ * newer call (with @current) has replaced it. */
+gboolean      tcia_ticket_is_stale     (TciaTicket    *ticket,
+                                        GCancellable  *current,
+                                        const GError  *error);
 /* A fresh cancellable in *@cancellable, cancelling the one in flight: its
  * answer is stale from now on. */
 GCancellable *tcia_cancellable_restart (GCancellable **cancellable);
