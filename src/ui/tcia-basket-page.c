@@ -9,7 +9,10 @@
 
 #include "tcia-free-space.h"
 #include "tcia-ui-util.h"
+#include "tcia-folder-chooser.h"
 #include "tcia-import.h"
+#include "tcia-licence-list.h"
+#include "tcia-series-cell.h"
 #include "tcia-session.h"
 #include "tcia-basket-page-private.h"
 
@@ -39,7 +42,7 @@ struct _TciaBasketPage
   AdwActionRow        *folder_row;
   AdwActionRow        *space_row;
   GtkImage            *space_icon;
-  AdwPreferencesGroup *licences_group;
+  TciaLicenceList     *licences_group;
   GtkButton           *download_button;
 
   /* owned */
@@ -47,7 +50,6 @@ struct _TciaBasketPage
   TciaBasket          *basket;
   GSettings           *settings;
   GtkMultiSelection   *selection;
-  GPtrArray           *licence_rows;      /* AdwActionRow, in the group */
   TciaBasketRemoval   *last_removal;      /* for Undo */
   GQueue               import_queue;      /* GFile to import after the current one */
   GCancellable        *import_cancellable;
@@ -75,17 +77,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-typedef enum
-{
-  COLUMN_COLLECTION,
-  COLUMN_PATIENT,
-  COLUMN_STUDY_DATE,
-  COLUMN_DESCRIPTION,
-  COLUMN_MODALITY,
-  COLUMN_IMAGES,
-  COLUMN_SIZE,
-} Column;
 
 static void import_next (TciaBasketPage *self);
 
@@ -162,11 +153,11 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
+  TciaSeriesField column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (column == COLUMN_IMAGES || column == COLUMN_SIZE)
+  if (tcia_series_field_is_number (column))
     {
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "numeric");
@@ -183,47 +174,20 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
+  TciaSeriesField column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
   TciaSeries *series = gtk_list_item_get_item (item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   g_autofree char *owned = NULL;
-  const char *text = NULL;
-
-  switch (column)
-    {
-    case COLUMN_COLLECTION:
-      text = tcia_series_get_collection (series);
-      break;
-    case COLUMN_PATIENT:
-      text = tcia_series_get_patient_id (series);
-      break;
-    case COLUMN_STUDY_DATE:
-      text = tcia_series_get_study_date (series);
-      break;
-    case COLUMN_DESCRIPTION:
-      text = tcia_series_get_series_description (series);
-      break;
-    case COLUMN_MODALITY:
-      text = tcia_series_get_modality (series);
-      break;
-    case COLUMN_IMAGES:
-      text = owned = g_strdup_printf ("%u", tcia_series_get_image_count (series));
-      break;
-    case COLUMN_SIZE:
-      text = owned = g_format_size (tcia_series_get_file_size (series));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  const char *text = tcia_series_cell_text (series, column, TCIA_COUNT_PLAIN, &owned);
 
   gtk_label_set_text (label, text != NULL ? text : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (label),
-                               column == COLUMN_DESCRIPTION ? text : NULL);
+                               column == TCIA_SERIES_FIELD_SERIES_DESCRIPTION ? text : NULL);
 }
 
 static void
 add_column (TciaBasketPage *self,
-            Column          column,
+            TciaSeriesField column,
             const char     *title,
             const char     *property,
             gboolean        numeric,
@@ -371,70 +335,6 @@ update_totals (TciaBasketPage *self)
 }
 
 static void
-update_licences (TciaBasketPage *self)
-{
-  GListModel *licences = tcia_basket_get_licences (self->basket);
-  guint n = g_list_model_get_n_items (licences);
-
-  for (guint i = 0; i < self->licence_rows->len; i++)
-    adw_preferences_group_remove (self->licences_group, g_ptr_array_index (self->licence_rows, i));
-  g_ptr_array_set_size (self->licence_rows, 0);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaBasketLicence) licence = g_list_model_get_item (licences, i);
-      const char *name = tcia_basket_licence_get_name (licence);
-      const char *uri = tcia_basket_licence_get_uri (licence);
-      guint n_series = tcia_basket_licence_get_n_series (licence);
-      g_autofree char *subtitle = NULL;
-      GtkWidget *row = adw_action_row_new ();
-
-      if (name == NULL || *name == '\0')
-        name = _("No licence given");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      if (tcia_basket_licence_get_non_commercial (licence))
-        {
-          GtkWidget *tag = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-          /* TRANSLATORS: a licence row's subtitle: "9 series · Non-commercial use only" */
-          subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                   "%u series · Non-commercial use only",
-                                                   "%u series · Non-commercial use only",
-                                                   n_series), n_series);
-          gtk_widget_add_css_class (tag, "warning");
-          gtk_widget_set_tooltip_text (tag, _("Non-commercial: this licence does not allow "
-                                              "commercial use"));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (tag), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Non-commercial"), -1);
-          adw_action_row_add_prefix (ADW_ACTION_ROW (row), tag);
-          g_object_set_data (G_OBJECT (row), "tcia-nc", GINT_TO_POINTER (TRUE));
-        }
-      else
-        {
-          subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series",
-                                                   n_series), n_series);
-        }
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-      if (uri != NULL && *uri != '\0')
-        {
-          GtkWidget *link = gtk_link_button_new_with_label (uri, _("Read"));
-          g_autofree char *accessible = g_strdup_printf (_("Read the licence “%s”"), name);
-
-          gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
-          gtk_widget_set_tooltip_text (link, uri);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (link),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
-        }
-
-      adw_preferences_group_add (self->licences_group, row);
-      g_ptr_array_add (self->licence_rows, row);
-    }
-}
-
-static void
 basket_changed_cb (TciaBasketPage *self)
 {
   update_totals (self);
@@ -558,25 +458,21 @@ undo_cb (GtkWidget  *widget,
 
 static void
 folder_chosen_cb (GtkNativeDialog *chooser,
-                  int              response,
-                  TciaBasketPage  *self)
+                  const char      *path,
+                  gpointer         user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+  TciaBasketPage *self = user_data;
 
-      if (path != NULL)
+  if (path != NULL)
+    {
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "download-folder", path);
+      else
         {
-          if (self->settings != NULL)
-            g_settings_set_string (self->settings, "download-folder", path);
-          else
-            {
-              g_free (self->folder_override);
-              self->folder_override = g_steal_pointer (&path);
-            }
-          update_folder (self);
+          g_free (self->folder_override);
+          self->folder_override = g_strdup (path);
         }
+      update_folder (self);
     }
 
   if (self->chooser == chooser)
@@ -602,14 +498,10 @@ change_folder_cb (GtkWidget  *widget,
   TciaBasketPage *self = TCIA_BASKET_PAGE (widget);
   g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self);
 
-  set_chooser (self, gtk_file_chooser_native_new (_("Choose the Download Folder"),
-                                                  get_window (self),
-                                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                                  _("_Select"), _("_Cancel")));
-  if (g_file_query_exists (folder, NULL))
-    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (folder_chosen_cb), self);
-  gtk_native_dialog_show (self->chooser);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  self->chooser = tcia_folder_chooser_show (get_window (self), folder, folder_chosen_cb, self);
 }
 
 static void
@@ -1129,7 +1021,6 @@ tcia_basket_page_finalize (GObject *object)
   g_clear_object (&self->basket);
   g_clear_object (&self->settings);
   g_clear_object (&self->selection);
-  g_clear_pointer (&self->licence_rows, g_ptr_array_unref);
   g_clear_pointer (&self->last_removal, tcia_basket_removal_unref);
   g_clear_pointer (&self->folder_override, g_free);
   g_clear_pointer (&self->estimate_text, g_free);
@@ -1158,6 +1049,8 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
   signals[SIGNAL_CHECKOUT] =
     g_signal_new ("checkout", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TCIA_TYPE_BASKET);
+
+  g_type_ensure (TCIA_TYPE_LICENCE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-basket-page.ui");
@@ -1207,7 +1100,6 @@ tcia_basket_page_init (TciaBasketPage *self)
    * gtk_widget_dispose_template() would do it a second time. */
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
 
-  self->licence_rows = g_ptr_array_new ();
   self->free_bytes = G_MAXUINT64;
   g_queue_init (&self->import_queue);
   /* A labelled button rather than the info bar's own close button, which
@@ -1215,14 +1107,14 @@ tcia_basket_page_init (TciaBasketPage *self)
   gtk_info_bar_add_button (self->save_bar, _("_Dismiss"), GTK_RESPONSE_CLOSE);
   g_signal_connect (self->save_bar, "response", G_CALLBACK (save_bar_response_cb), self);
 
-  add_column (self, COLUMN_COLLECTION, _("Collection"), "collection", FALSE, 150, FALSE);
-  add_column (self, COLUMN_PATIENT, _("Patient ID"), "patient-id", FALSE, 130, FALSE);
-  add_column (self, COLUMN_STUDY_DATE, _("Study Date"), "study-date", FALSE, 96, FALSE);
-  add_column (self, COLUMN_DESCRIPTION, _("Series Description"), "series-description", FALSE,
-              160, TRUE);
-  add_column (self, COLUMN_MODALITY, _("Modality"), "modality", FALSE, 76, FALSE);
-  add_column (self, COLUMN_IMAGES, _("Images"), "image-count", TRUE, 64, FALSE);
-  add_column (self, COLUMN_SIZE, _("Size"), "file-size", TRUE, 80, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_COLLECTION, _("Collection"), "collection", FALSE, 150, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_PATIENT, _("Patient ID"), "patient-id", FALSE, 130, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_STUDY_DATE, _("Study Date"), "study-date", FALSE, 96, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_SERIES_DESCRIPTION, _("Series Description"),
+              "series-description", FALSE, 160, TRUE);
+  add_column (self, TCIA_SERIES_FIELD_MODALITY, _("Modality"), "modality", FALSE, 76, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_IMAGES, _("Images"), "image-count", TRUE, 64, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_SIZE, _("Size"), "file-size", TRUE, 80, FALSE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.remove-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", FALSE);
@@ -1265,8 +1157,7 @@ tcia_basket_page_setup (TciaBasketPage *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (basket, "notify::total-bytes", G_CALLBACK (basket_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (tcia_basket_get_licences (basket), "items-changed",
-                           G_CALLBACK (update_licences), self, G_CONNECT_SWAPPED);
+  tcia_licence_list_set_model (self->licences_group, tcia_basket_get_licences (basket));
   g_signal_connect_object (basket, "save-failed", G_CALLBACK (save_failed_cb), self, 0);
 
   if (settings != NULL)
@@ -1274,7 +1165,6 @@ tcia_basket_page_setup (TciaBasketPage *self,
                              G_CALLBACK (folder_setting_changed_cb), self, G_CONNECT_SWAPPED);
 
   update_totals (self);
-  update_licences (self);
   update_folder (self);
   update_checkout (self);
 }
@@ -1417,25 +1307,21 @@ tcia_basket_page_get_estimate_text (TciaBasketPage *self)
 guint
 tcia_basket_page_get_n_licence_rows (TciaBasketPage *self)
 {
-  return self->licence_rows->len;
+  return tcia_licence_list_get_n_rows (self->licences_group);
 }
 
 const char *
 tcia_basket_page_get_licence_title (TciaBasketPage *self,
                                     guint           index)
 {
-  g_return_val_if_fail (index < self->licence_rows->len, NULL);
-
-  return adw_preferences_row_get_title (g_ptr_array_index (self->licence_rows, index));
+  return tcia_licence_list_get_row_title (self->licences_group, index);
 }
 
 gboolean
 tcia_basket_page_get_licence_is_nc (TciaBasketPage *self,
                                     guint           index)
 {
-  g_return_val_if_fail (index < self->licence_rows->len, FALSE);
-
-  return g_object_get_data (g_ptr_array_index (self->licence_rows, index), "tcia-nc") != NULL;
+  return tcia_licence_list_get_row_is_nc (self->licences_group, index);
 }
 
 gboolean

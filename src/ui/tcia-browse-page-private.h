@@ -2,6 +2,12 @@
 #pragma once
 
 #include "tcia-browse-page.h"
+#include "tcia-collection-pane.h"
+#include "tcia-collection-sidebar.h"
+#include "tcia-filter-bar.h"
+#include "tcia-patients-view.h"
+#include "tcia-series-details.h"
+#include "tcia-series-view.h"
 
 G_BEGIN_DECLS
 
@@ -29,5 +35,63 @@ void               tcia_browse_page_load_query          (TciaBrowsePage  *self,
 /* Whether the given row of the series list shows the in-basket mark. */
 gboolean           tcia_browse_page_row_is_marked       (TciaBrowsePage *self,
                                                          guint           position);
+
+/* For tcia-browse-page.c and tcia-browse-page-actions.c: the page's parts
+ * and state, and what its actions ask of it. */
+
+struct _TciaBrowsePage
+{
+  AdwBin                 parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay       *toast_overlay;
+  GtkStack              *page_stack;
+  AdwStatusPage         *unreachable_page;
+  AdwLeaflet            *leaflet;
+  TciaCollectionSidebar *sidebar;
+  TciaFilterBar         *filter_bar;
+  GtkToggleButton       *patients_toggle;
+  GtkToggleButton       *details_toggle;
+  GtkSearchEntry        *series_search;
+  GtkStack              *content_stack;
+  AdwStatusPage         *empty_page;
+  AdwStatusPage         *error_page;
+  TciaSeriesView        *series_view;
+  TciaPatientsView      *patients_view;
+  GtkStack              *details_stack;
+  TciaCollectionPane    *collection_pane;
+  TciaSeriesDetails     *series_details;
+  AdwStatusPage         *multiple_page;
+  GtkLabel              *status_label;
+
+  /* owned */
+  TciaClient            *client;
+  TciaBasket            *basket;
+  GSettings             *settings;
+  GListStore            *collections;
+  GListStore            *series;            /* the store of the current query, never a stale one */
+  char                  *collection;
+  GCancellable          *collections_cancellable;
+  GCancellable          *series_cancellable;
+  char                  *error_text;
+  GPtrArray             *last_added;        /* UIDs of the last add, for undo */
+  gboolean              patients_dirty;
+  gboolean              loading;
+  gboolean              restore_pending;   /* choose the last collection once the list is in */
+};
+
+void       tcia_browse_page_class_add_actions   (GtkWidgetClass *widget_class);
+void       _tcia_browse_page_show_toast         (TciaBrowsePage *self,
+                                                 const char     *title);
+void       _tcia_browse_page_update_content     (TciaBrowsePage *self);
+void       _tcia_browse_page_update_details     (TciaBrowsePage *self);
+void       _tcia_browse_page_reload_series      (TciaBrowsePage *self);
+void       _tcia_browse_page_load_collections   (TciaBrowsePage *self);
+void       _tcia_browse_page_rebuild_patients   (TciaBrowsePage *self);
+/* The series selected in the list or the patients tree shown. */
+GPtrArray *_tcia_browse_page_selected_series    (TciaBrowsePage *self);
+/* Adds @series, with a toast that can undo it; returns how many were new. */
+guint      _tcia_browse_page_add_series         (TciaBrowsePage *self,
+                                                 GPtrArray      *series);
 
 G_END_DECLS

@@ -10,118 +10,10 @@
 
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
-#include "tcia-html.h"
-#include "tcia-row-model.h"
-#include "tcia-search-model.h"
 #include "tcia-series.h"
-#include "tcia-series-details.h"
 #include "tcia-value.h"
 
 #include "tcia-browse-page-private.h"
-
-#define N_KINDS 3
-
-/* GTK 4.8 keeps about 200 rows of widgets around what is in view, and
- * builds a row's widgets as soon as the row appears. Until that many rows
- * are shown, new rows come in a few per frame, RAMP_STEP at a time for at
- * most RAMP_BUDGET_US, so that building them never holds up a frame. */
-#define RAMP_LIMIT     256
-#define RAMP_STEP      4
-#define RAMP_BUDGET_US (12 * G_TIME_SPAN_MILLISECOND)
-
-typedef enum
-{
-  COLUMN_PATIENT,
-  COLUMN_STUDY_DATE,
-  COLUMN_STUDY_DESCRIPTION,
-  COLUMN_SERIES_NUMBER,
-  COLUMN_SERIES_DESCRIPTION,
-  COLUMN_MODALITY,
-  COLUMN_BODY_PART,
-  COLUMN_MANUFACTURER,
-  COLUMN_IMAGES,
-  COLUMN_SIZE,
-} Column;
-
-struct _TciaBrowsePage
-{
-  AdwBin               parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay     *toast_overlay;
-  GtkStack            *page_stack;
-  AdwStatusPage       *unreachable_page;
-  AdwLeaflet          *leaflet;
-  GtkSearchEntry      *collection_search;
-  GtkListView         *collections_view;
-  GtkDropDown         *modality_dropdown;
-  GtkDropDown         *body_part_dropdown;
-  GtkDropDown         *manufacturer_dropdown;
-  GtkSpinner          *filters_spinner;
-  GtkToggleButton     *patients_toggle;
-  GtkToggleButton     *details_toggle;
-  GtkSearchEntry      *series_search;
-  GtkStack            *content_stack;
-  AdwStatusPage       *empty_page;
-  AdwStatusPage       *error_page;
-  GtkColumnView       *series_view;
-  GtkColumnViewColumn *basket_column;
-  GtkColumnViewColumn *patient_column;
-  GtkColumnViewColumn *study_date_column;
-  GtkColumnViewColumn *study_description_column;
-  GtkColumnViewColumn *series_number_column;
-  GtkColumnViewColumn *series_description_column;
-  GtkColumnViewColumn *modality_column;
-  GtkColumnViewColumn *body_part_column;
-  GtkColumnViewColumn *manufacturer_column;
-  GtkColumnViewColumn *images_column;
-  GtkColumnViewColumn *size_column;
-  GtkListView         *patients_view;
-  GtkStack            *details_stack;
-  GtkLabel            *collection_title;
-  GtkLabel            *collection_summary;
-  GtkLabel            *collection_description;
-  GtkButton           *data_description_button;
-  AdwPreferencesGroup *licences_group;
-  TciaSeriesDetails   *series_details;
-  AdwStatusPage       *multiple_page;
-  GtkLabel            *status_label;
-  GMenuModel          *row_menu;
-
-  /* owned */
-  TciaClient          *client;
-  TciaBasket          *basket;
-  GSettings           *settings;
-  GListStore          *collections;
-  GtkFilterListModel  *collections_filter;
-  GtkSingleSelection  *collections_selection;
-  GListStore          *series;            /* the store of the current query, never a stale one */
-  TciaSearchModel     *series_search_model;
-  GtkSortListModel    *series_sort;
-  GtkMultiSelection   *selection;         /* of TciaSeries */
-  TciaRowModel        *rows;              /* what the column view shows: TciaRow over selection */
-  guint                ramp_tick_id;
-  GHashTable          *stale_cells;       /* cells out of sight whose row shows another item */
-  guint                stale_idle_id;
-  GListStore          *values[N_KINDS];   /* "All" then TciaValue, shown by the dropdowns */
-  char                *collection;
-  char                *wanted[N_KINDS];   /* the filter values in effect; NULL for all */
-  GCancellable        *collections_cancellable;
-  GCancellable        *series_cancellable;
-  GCancellable        *values_cancellable[N_KINDS];
-  GCancellable        *description_cancellable;
-  char                *data_description_uri;
-  char                *error_text;
-  GHashTable          *bound_marks;       /* GtkListItem of the basket column → its GtkImage */
-  GPtrArray           *licence_rows;
-  GtkWidget           *row_popover;
-  GtkSingleSelection  *patients_selection;
-  GPtrArray           *last_added;        /* UIDs of the last add, for undo */
-  gboolean             patients_dirty;
-  gboolean             loading;
-  gboolean             syncing_filters;
-  gboolean             restore_pending;   /* choose the last collection once the list is in */
-};
 
 G_DEFINE_FINAL_TYPE (TciaBrowsePage, tcia_browse_page, ADW_TYPE_BIN)
 
@@ -133,61 +25,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *setting_keys[N_KINDS] = {
-  "last-modality", "last-body-part", "last-manufacturer",
-};
-
-
-typedef struct
-{
-  TciaBrowsePage *self;
-  GCancellable   *cancellable;
-  guint           kind;
-} Query;
-
-static void reload_series        (TciaBrowsePage *self);
-static void reload_values        (TciaBrowsePage *self,
-                                  guint           kind);
-static void update_status        (TciaBrowsePage *self);
-static void update_details       (TciaBrowsePage *self);
-static void rebuild_patients     (TciaBrowsePage *self);
-
-static Query *
-query_new (TciaBrowsePage *self,
-           GCancellable   *cancellable,
-           guint           kind)
-{
-  Query *query = g_new0 (Query, 1);
-
-  query->self = g_object_ref (self);
-  query->cancellable = g_object_ref (cancellable);
-  query->kind = kind;
-
-  return query;
-}
-
-static void
-query_free (Query *query)
-{
-  g_object_unref (query->self);
-  g_object_unref (query->cancellable);
-  g_free (query);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Query, query_free)
-
-/* A fresh cancellable for one kind of query, cancelling the one in flight:
- * its answer is stale from now on. */
-static GCancellable *
-restart (GCancellable **cancellable)
-{
-  if (*cancellable != NULL)
-    g_cancellable_cancel (*cancellable);
-  g_clear_object (cancellable);
-  *cancellable = g_cancellable_new ();
-
-  return *cancellable;
-}
+static void update_status (TciaBrowsePage *self);
 
 static void
 set_loading (TciaBrowsePage *self,
@@ -200,17 +38,11 @@ set_loading (TciaBrowsePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static void
-show_toast (TciaBrowsePage *self,
-            const char     *title)
+void
+_tcia_browse_page_show_toast (TciaBrowsePage *self,
+                              const char     *title)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
-}
-
-static char *
-format_count (guint n)
-{
-  return g_strdup_printf ("%'u", n);
 }
 
 /* Search */
@@ -218,11 +50,11 @@ format_count (guint n)
 static void
 series_search_changed_cb (TciaBrowsePage *self)
 {
-  tcia_search_model_set_text (self->series_search_model,
-                              gtk_editable_get_text (GTK_EDITABLE (self->series_search)));
+  tcia_series_view_set_search_text (self->series_view,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->series_search)));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    rebuild_patients (self);
+    _tcia_browse_page_rebuild_patients (self);
   update_status (self);
 }
 
@@ -232,9 +64,9 @@ static void
 update_status (TciaBrowsePage *self)
 {
   guint n_all = self->series != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->series)) : 0;
-  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->series_sort));
-  g_autofree char *all = format_count (n_all);
-  g_autofree char *shown = format_count (n_shown);
+  guint n_shown = g_list_model_get_n_items (tcia_series_view_get_shown (self->series_view));
+  g_autofree char *all = tcia_format_count (n_all);
+  g_autofree char *shown = tcia_format_count (n_shown);
   g_autofree char *size = NULL;
   g_autofree char *text = NULL;
 
@@ -251,8 +83,8 @@ update_status (TciaBrowsePage *self)
     }
   else
     {
-      size = g_format_size (tcia_search_model_get_shown_bytes (self->series_search_model));
-      if (tcia_search_model_get_text (self->series_search_model) != NULL)
+      size = g_format_size (tcia_series_view_get_shown_bytes (self->series_view));
+      if (tcia_series_view_get_search_text (self->series_view) != NULL)
         /* Translators: "12 of 1,234 series · 3.4 GB" */
         text = g_strdup_printf (_("%s of %s series · %s"), shown, all, size);
       else
@@ -263,8 +95,8 @@ update_status (TciaBrowsePage *self)
   gtk_label_set_text (self->status_label, text);
 }
 
-static void
-update_content (TciaBrowsePage *self)
+void
+_tcia_browse_page_update_content (TciaBrowsePage *self)
 {
   const char *list_page = gtk_toggle_button_get_active (self->patients_toggle)
                           ? "patients" : "series";
@@ -292,72 +124,9 @@ show_error (TciaBrowsePage *self,
   self->error_text = g_strdup (error->message);
   adw_status_page_set_description (self->error_page, self->error_text);
   set_loading (self, FALSE);
-  update_content (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->error_page));
-}
-
-/* Licences of the listing, with how many series have each. */
-static void
-update_licences (TciaBrowsePage *self)
-{
-  g_autoptr(GHashTable) by_pointer = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) uris = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GList) names = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-  guint n = self->series != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->series)) : 0;
-
-  for (guint i = 0; i < self->licence_rows->len; i++)
-    adw_preferences_group_remove (self->licences_group, g_ptr_array_index (self->licence_rows, i));
-  g_ptr_array_set_size (self->licence_rows, 0);
-
-  /* A listing keeps one copy of each string, so 100,000 rows are counted
-   * by pointer first and only the few distinct pointers by text. */
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaSeries) series = g_list_model_get_item (G_LIST_MODEL (self->series), i);
-      const char *name = tcia_series_get_license_name (series);
-
-      if (name == NULL)
-        continue;
-      g_hash_table_insert (by_pointer, (char *) name,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (by_pointer, name)) + 1));
-      if (tcia_series_get_license_uri (series) != NULL)
-        g_hash_table_insert (uris, (char *) name, (char *) tcia_series_get_license_uri (series));
-    }
-  g_hash_table_iter_init (&iter, by_pointer);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (counts, key,
-                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) +
-                                           GPOINTER_TO_UINT (value)));
-
-  names = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) g_strcmp0);
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, l->data));
-      const char *uri = g_hash_table_lookup (uris, l->data);
-      g_autofree char *escaped = g_markup_escape_text (l->data, -1);
-      g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series",
-                                                                "%u series", count), count);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      if (uri != NULL)
-        {
-          GtkWidget *button = gtk_link_button_new_with_label (uri, _("Terms"));
-
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_widget_set_tooltip_text (button, uri);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-        }
-      adw_preferences_group_add (self->licences_group, row);
-      g_ptr_array_add (self->licence_rows, row);
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->licences_group), self->licence_rows->len > 0);
 }
 
 /* Series list */
@@ -373,7 +142,7 @@ series_items_changed_cb (GListModel     *model,
     return;
 
   self->patients_dirty = TRUE;
-  update_content (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
 }
 
@@ -382,14 +151,13 @@ series_listed_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
+  g_autoptr(TciaTicket) query = user_data;
+  TciaBrowsePage *self = query->owner;
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
 
   model = tcia_client_list_series_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->series_cancellable ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tcia_ticket_is_stale (query, self->series_cancellable, error))
     return;
 
   if (error != NULL)
@@ -399,36 +167,19 @@ series_listed_cb (GObject      *object,
     }
 
   set_loading (self, FALSE);
-  update_licences (self);
+  tcia_collection_pane_set_series (self->collection_pane, G_LIST_MODEL (self->series));
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    rebuild_patients (self);
-  update_content (self);
+    _tcia_browse_page_rebuild_patients (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
-}
-
-static TciaQuery *
-build_query (TciaBrowsePage *self,
-             int             except_kind)
-{
-  TciaQuery *query = tcia_query_new ();
-
-  tcia_query_set (query, &query->collection, self->collection);
-  if (except_kind != TCIA_VALUE_MODALITY)
-    tcia_query_set (query, &query->modality, self->wanted[TCIA_VALUE_MODALITY]);
-  if (except_kind != TCIA_VALUE_BODY_PART)
-    tcia_query_set (query, &query->body_part, self->wanted[TCIA_VALUE_BODY_PART]);
-  if (except_kind != TCIA_VALUE_MANUFACTURER)
-    tcia_query_set (query, &query->manufacturer, self->wanted[TCIA_VALUE_MANUFACTURER]);
-
-  return query;
 }
 
 static void
 start_series_query (TciaBrowsePage  *self,
                     const TciaQuery *query)
 {
-  GCancellable *cancellable = restart (&self->series_cancellable);
+  GCancellable *cancellable = tcia_cancellable_restart (&self->series_cancellable);
 
   if (self->series != NULL)
     g_signal_handlers_disconnect_by_func (self->series, series_items_changed_cb, self);
@@ -438,391 +189,31 @@ start_series_query (TciaBrowsePage  *self,
   self->series = g_list_store_new (TCIA_TYPE_SERIES);
   g_clear_pointer (&self->error_text, g_free);
   /* The search first, so that the status line counts the new rows. */
-  tcia_search_model_set_model (self->series_search_model, G_LIST_MODEL (self->series));
+  tcia_series_view_set_model (self->series_view, G_LIST_MODEL (self->series));
   g_signal_connect (self->series, "items-changed", G_CALLBACK (series_items_changed_cb), self);
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    rebuild_patients (self);
+    _tcia_browse_page_rebuild_patients (self);
 
   set_loading (self, TRUE);
-  update_content (self);
+  _tcia_browse_page_update_content (self);
   update_status (self);
-  update_details (self);
+  _tcia_browse_page_update_details (self);
 
   tcia_client_list_series_async (self->client, query, self->series, cancellable,
-                                 series_listed_cb, query_new (self, cancellable, 0));
+                                 series_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
 
-static void
-reload_series (TciaBrowsePage *self)
+void
+_tcia_browse_page_reload_series (TciaBrowsePage *self)
 {
   g_autoptr(TciaQuery) query = NULL;
 
   if (self->client == NULL || self->collection == NULL)
     return;
 
-  query = build_query (self, -1);
+  query = tcia_filter_bar_build_query (self->filter_bar);
   start_series_query (self, query);
-}
-
-/* Filters */
-
-static GtkDropDown *
-dropdown_for_kind (TciaBrowsePage *self,
-                   guint           kind)
-{
-  GtkDropDown *dropdowns[N_KINDS] = {
-    self->modality_dropdown, self->body_part_dropdown, self->manufacturer_dropdown,
-  };
-
-  return dropdowns[kind];
-}
-
-static const char *
-all_label (guint kind)
-{
-  switch (kind)
-    {
-    case TCIA_VALUE_MODALITY:
-      return _("All Modalities");
-    case TCIA_VALUE_BODY_PART:
-      return _("All Body Parts");
-    default:
-      return _("All Manufacturers");
-    }
-}
-
-static void
-update_filters_spinner (TciaBrowsePage *self)
-{
-  gboolean busy = FALSE;
-
-  for (guint k = 0; k < N_KINDS; k++)
-    busy |= self->values_cancellable[k] != NULL;
-  gtk_spinner_set_spinning (self->filters_spinner, busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->filters_spinner), busy);
-}
-
-/* Shows @kind's choices, with the value in effect selected. */
-static void
-sync_dropdown (TciaBrowsePage *self,
-               guint           kind)
-{
-  GListModel *model = G_LIST_MODEL (self->values[kind]);
-  guint n = g_list_model_get_n_items (model);
-  guint selected = 0;
-
-  for (guint i = 1; i < n && self->wanted[kind] != NULL; i++)
-    {
-      g_autoptr(TciaValue) value = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (tcia_value_get_value (value), self->wanted[kind]) == 0)
-        {
-          selected = i;
-          break;
-        }
-    }
-
-  self->syncing_filters = TRUE;
-  gtk_drop_down_set_selected (dropdown_for_kind (self, kind), selected);
-  self->syncing_filters = FALSE;
-}
-
-static void
-set_wanted (TciaBrowsePage *self,
-            guint           kind,
-            const char     *value)
-{
-  g_free (self->wanted[kind]);
-  self->wanted[kind] = value != NULL && *value != '\0' ? g_strdup (value) : NULL;
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, setting_keys[kind],
-                           self->wanted[kind] != NULL ? self->wanted[kind] : "");
-}
-
-/* The filters narrow each other: a change of one reloads the choices of
- * the others that depend on it, and the series. */
-static void
-filter_changed (TciaBrowsePage *self,
-                guint           kind)
-{
-  if (kind != TCIA_VALUE_MODALITY)
-    reload_values (self, TCIA_VALUE_MODALITY);
-  if (kind != TCIA_VALUE_BODY_PART)
-    reload_values (self, TCIA_VALUE_BODY_PART);
-  if (kind != TCIA_VALUE_MANUFACTURER)
-    reload_values (self, TCIA_VALUE_MANUFACTURER);
-  reload_series (self);
-}
-
-static void
-values_listed_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
-  guint kind = query->kind;
-  g_autoptr(GListModel) model = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n;
-  gboolean found = self->wanted[kind] == NULL;
-
-  model = tcia_client_list_values_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->values_cancellable[kind] ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_clear_object (&self->values_cancellable[kind]);
-  update_filters_spinner (self);
-
-  if (error != NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      TciaValue *value = g_list_model_get_item (model, i);
-
-      if (tcia_value_get_value (value) == NULL || *tcia_value_get_value (value) == '\0')
-        {
-          g_object_unref (value);
-          continue;
-        }
-      found |= g_strcmp0 (tcia_value_get_value (value), self->wanted[kind]) == 0;
-      g_ptr_array_add (items, value);
-    }
-
-  self->syncing_filters = TRUE;
-  g_list_store_splice (self->values[kind], 1,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->values[kind])) - 1,
-                       items->pdata, items->len);
-  self->syncing_filters = FALSE;
-
-  /* The value in effect is no longer a choice (the other filters changed
-   * under it): back to all rather than an empty list nobody asked for. */
-  if (!found)
-    {
-      set_wanted (self, kind, NULL);
-      sync_dropdown (self, kind);
-      filter_changed (self, kind);
-      return;
-    }
-
-  sync_dropdown (self, kind);
-}
-
-static void
-reload_values (TciaBrowsePage *self,
-               guint           kind)
-{
-  g_autoptr(TciaQuery) query = NULL;
-  GCancellable *cancellable;
-
-  if (self->client == NULL || self->collection == NULL)
-    return;
-
-  cancellable = restart (&self->values_cancellable[kind]);
-  query = build_query (self, kind);
-  update_filters_spinner (self);
-  tcia_client_list_values_async (self->client, kind, query, TRUE, NULL, cancellable,
-                                 values_listed_cb, query_new (self, cancellable, kind));
-}
-
-static void
-dropdown_selected_cb (GtkDropDown    *dropdown,
-                      GParamSpec     *pspec,
-                      TciaBrowsePage *self)
-{
-  guint kind;
-  g_autoptr(GObject) item = NULL;
-  const char *value = NULL;
-
-  if (self->syncing_filters)
-    return;
-
-  for (kind = 0; kind < N_KINDS; kind++)
-    if (dropdown_for_kind (self, kind) == dropdown)
-      break;
-  g_assert (kind < N_KINDS);
-
-  item = g_list_model_get_item (G_LIST_MODEL (self->values[kind]),
-                                gtk_drop_down_get_selected (dropdown));
-  if (TCIA_IS_VALUE (item))
-    value = tcia_value_get_value (TCIA_VALUE (item));
-
-  if (g_strcmp0 (value, self->wanted[kind]) == 0)
-    return;
-
-  set_wanted (self, kind, value);
-  filter_changed (self, kind);
-}
-
-static void
-value_setup_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-value_bind_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  GObject *object = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-
-  if (TCIA_IS_VALUE (object))
-    {
-      TciaValue *value = TCIA_VALUE (object);
-      g_autofree char *text = NULL;
-
-      if (tcia_value_get_count (value) >= 0)
-        /* Translators: a filter choice and its number of patients, "CT (123)" */
-        text = g_strdup_printf (_("%s (%d)"), tcia_value_get_value (value),
-                                tcia_value_get_count (value));
-      else
-        text = g_strdup (tcia_value_get_value (value));
-      gtk_label_set_text (label, text);
-    }
-  else
-    {
-      gtk_label_set_text (label, gtk_string_object_get_string (GTK_STRING_OBJECT (object)));
-    }
-}
-
-/* GTK 4.8 leaves the button inside a GtkDropDown without a name, so a
- * screen reader announces a bare "button": give it the dropdown's label. */
-static void
-label_dropdown_button (GtkDropDown *dropdown)
-{
-  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
-  const char *label = NULL;
-
-  switch (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dropdown), "tcia-kind")))
-    {
-    case TCIA_VALUE_MODALITY:
-      label = _("Modality filter");
-      break;
-    case TCIA_VALUE_BODY_PART:
-      label = _("Body part filter");
-      break;
-    default:
-      label = _("Manufacturer filter");
-      break;
-    }
-
-  if (GTK_IS_TOGGLE_BUTTON (button))
-    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                    -1);
-}
-
-static void
-reset_values (TciaBrowsePage *self)
-{
-  for (guint k = 0; k < N_KINDS; k++)
-    {
-      g_autoptr(GtkStringObject) all = gtk_string_object_new (all_label (k));
-
-      if (self->values_cancellable[k] != NULL)
-        g_cancellable_cancel (self->values_cancellable[k]);
-      g_clear_object (&self->values_cancellable[k]);
-
-      self->syncing_filters = TRUE;
-      g_list_store_remove_all (self->values[k]);
-      g_list_store_append (self->values[k], all);
-      gtk_drop_down_set_selected (dropdown_for_kind (self, k), 0);
-      self->syncing_filters = FALSE;
-    }
-  update_filters_spinner (self);
-}
-
-/* Collection description */
-
-static void
-descriptions_listed_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
-  g_autoptr(GListModel) model = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TciaCollection) collection = NULL;
-  g_autofree char *markup = NULL;
-
-  model = tcia_client_list_descriptions_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->description_cancellable ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (error != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("The description could not be loaded: %s"),
-                                               error->message);
-
-      gtk_label_set_text (self->collection_description, text);
-      return;
-    }
-
-  if (g_list_model_get_n_items (model) > 0)
-    collection = g_list_model_get_item (model, 0);
-
-  if (collection != NULL && tcia_collection_get_description (collection) != NULL)
-    markup = tcia_html_to_pango_markup (tcia_collection_get_description (collection));
-  if (markup == NULL || *markup == '\0')
-    {
-      g_autofree char *none = g_markup_printf_escaped ("<i>%s</i>",
-                                                       _("The archive has no description of this collection."));
-
-      g_free (markup);
-      markup = g_steal_pointer (&none);
-    }
-  gtk_label_set_markup (self->collection_description, markup);
-
-  g_clear_pointer (&self->data_description_uri, g_free);
-  if (collection != NULL && tcia_collection_get_description_uri (collection) != NULL)
-    self->data_description_uri = g_strdup (tcia_collection_get_description_uri (collection));
-  gtk_widget_set_visible (GTK_WIDGET (self->data_description_button),
-                          self->data_description_uri != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->data_description_button),
-                               self->data_description_uri);
-}
-
-static void
-reload_description (TciaBrowsePage *self)
-{
-  GCancellable *cancellable;
-
-  if (self->client == NULL || self->collection == NULL)
-    return;
-
-  cancellable = restart (&self->description_cancellable);
-  gtk_label_set_text (self->collection_description, _("Loading the description…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->data_description_button), FALSE);
-  tcia_client_list_descriptions_async (self->client, self->collection, NULL, cancellable,
-                                       descriptions_listed_cb, query_new (self, cancellable, 0));
-}
-
-static gboolean
-description_activate_link_cb (TciaBrowsePage *self,
-                              const char     *uri,
-                              GtkLabel       *label)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
-  return TRUE;
 }
 
 /* Collections */
@@ -833,15 +224,11 @@ choose (TciaBrowsePage *self,
         gboolean        keep_filters)
 {
   const char *name = tcia_collection_get_name (collection);
-  int count = tcia_collection_get_patient_count (collection);
-  g_autofree char *summary = NULL;
 
   if (!keep_filters)
     {
       if (g_strcmp0 (name, self->collection) == 0 && self->error_text == NULL)
         return;
-      for (guint k = 0; k < N_KINDS; k++)
-        set_wanted (self, k, NULL);
     }
 
   g_free (self->collection);
@@ -849,21 +236,19 @@ choose (TciaBrowsePage *self,
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "last-collection", name);
 
-  gtk_label_set_text (self->collection_title, name);
-  if (count >= 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d patient", "%d patients", count),
-                               count);
-  gtk_label_set_text (self->collection_summary, summary != NULL ? summary : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->collection_summary), summary != NULL);
-  update_licences (self);
+  tcia_collection_pane_set_collection (self->collection_pane, collection);
 
-  reset_values (self);
-  for (guint k = 0; k < N_KINDS; k++)
-    reload_values (self, k);
-  reload_description (self);
-  reload_series (self);
+  tcia_filter_bar_set_collection (self->filter_bar, name, keep_filters);
+  _tcia_browse_page_reload_series (self);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+collection_activated_cb (TciaBrowsePage *self,
+                         TciaCollection *collection)
+{
+  choose (self, collection, FALSE);
 }
 
 static TciaCollection *
@@ -889,71 +274,17 @@ find_collection (TciaBrowsePage *self,
 }
 
 static void
-select_in_sidebar (TciaBrowsePage *self,
-                   const char     *name)
-{
-  GListModel *model = G_LIST_MODEL (self->collections_selection);
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaCollection) collection = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (tcia_collection_get_name (collection), name) == 0)
-        {
-          gtk_single_selection_set_selected (self->collections_selection, i);
-          return;
-        }
-    }
-}
-
-static void
-collections_view_activate_cb (TciaBrowsePage *self,
-                              guint           position)
-{
-  g_autoptr(TciaCollection) collection =
-    g_list_model_get_item (G_LIST_MODEL (self->collections_selection), position);
-
-  if (collection != NULL)
-    choose (self, collection, FALSE);
-}
-
-static void
-collection_search_changed_cb (TciaBrowsePage *self)
-{
-  GtkFilter *filter = gtk_filter_list_model_get_filter (self->collections_filter);
-
-  gtk_string_filter_set_search (GTK_STRING_FILTER (filter),
-                                gtk_editable_get_text (GTK_EDITABLE (self->collection_search)));
-}
-
-static void
-collection_search_activate_cb (TciaBrowsePage *self)
-{
-  /* The entry's own search-changed comes a moment after typing: Enter
-   * right away must pick from the list as typed. */
-  collection_search_changed_cb (self);
-  /* Enter picks the first match, as in a file chooser. */
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->collections_selection)) > 0)
-    {
-      gtk_single_selection_set_selected (self->collections_selection, 0);
-      collections_view_activate_cb (self, 0);
-    }
-}
-
-static void
 collections_listed_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(Query) query = user_data;
-  TciaBrowsePage *self = query->self;
+  g_autoptr(TciaTicket) query = user_data;
+  TciaBrowsePage *self = query->owner;
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
 
   model = tcia_client_list_collections_finish (TCIA_CLIENT (object), result, &error);
-  if (query->cancellable != self->collections_cancellable ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tcia_ticket_is_stale (query, self->collections_cancellable, error))
     return;
 
   if (error != NULL)
@@ -980,24 +311,18 @@ collections_listed_cb (GObject      *object,
       collection = find_collection (self, last, NULL);
       if (collection != NULL)
         {
-          for (guint k = 0; k < N_KINDS; k++)
-            {
-              g_autofree char *value = g_settings_get_string (self->settings, setting_keys[k]);
-
-              g_free (self->wanted[k]);
-              self->wanted[k] = *value != '\0' ? g_steal_pointer (&value) : NULL;
-            }
-          select_in_sidebar (self, last);
+          tcia_filter_bar_restore (self->filter_bar);
+          tcia_collection_sidebar_select (self->sidebar, last);
           choose (self, collection, TRUE);
           return;
         }
     }
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->collection_search));
+  tcia_collection_sidebar_focus_search (self->sidebar);
 }
 
-static void
-load_collections (TciaBrowsePage *self)
+void
+_tcia_browse_page_load_collections (TciaBrowsePage *self)
 {
   GCancellable *cancellable;
   g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_COLLECTION);
@@ -1005,457 +330,29 @@ load_collections (TciaBrowsePage *self)
   if (self->client == NULL)
     return;
 
-  cancellable = restart (&self->collections_cancellable);
+  cancellable = tcia_cancellable_restart (&self->collections_cancellable);
   g_set_object (&self->collections, store);
-  gtk_filter_list_model_set_model (self->collections_filter, G_LIST_MODEL (store));
+  tcia_collection_sidebar_set_model (self->sidebar, G_LIST_MODEL (store));
   gtk_stack_set_visible_child_name (self->page_stack, "connecting");
   tcia_client_list_collections_async (self->client, TRUE, self->collections, cancellable,
-                                      collections_listed_cb, query_new (self, cancellable, 0));
-}
-
-/* A row of the sidebar or of the patients tree: a title that takes the
- * room and ellipsizes, then a dim number (first and last child). */
-static GtkWidget *
-title_and_count_new (int spacing)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, spacing);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *count = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_widget_add_css_class (count, "dim-label");
-  gtk_widget_add_css_class (count, "numeric");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), count);
-
-  return box;
-}
-
-static void
-collection_setup_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item,
-                     gpointer                  user_data)
-{
-  gtk_list_item_set_child (item, title_and_count_new (6));
-}
-
-static void
-collection_bind_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
-{
-  TciaCollection *collection = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *name = gtk_widget_get_first_child (box);
-  GtkWidget *count = gtk_widget_get_last_child (box);
-  int n = tcia_collection_get_patient_count (collection);
-  g_autofree char *text = n >= 0 ? format_count ((guint) n) : g_strdup ("");
-  g_autofree char *tooltip = n >= 0
-    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %d patient", "%s: %d patients", n),
-                       tcia_collection_get_name (collection), n)
-    : g_strdup (tcia_collection_get_name (collection));
-
-  gtk_label_set_text (GTK_LABEL (name), tcia_collection_get_name (collection));
-  gtk_label_set_text (GTK_LABEL (count), text);
-  gtk_widget_set_tooltip_text (box, tooltip);
-}
-
-/* Series cells */
-
-static void
-cell_setup_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
-  /* GtkInscription, unlike GtkLabel, sizes itself without laying out its
-   * text: 2,000 cells of new text cost one frame's layout, not several. */
-  GtkWidget *label = gtk_inscription_new (NULL);
-
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  if (column == COLUMN_IMAGES || column == COLUMN_SIZE || column == COLUMN_SERIES_NUMBER)
-    {
-      gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
-      gtk_widget_add_css_class (label, "numeric");
-    }
-  /* The context menu and drags find their row through this; a list item
-   * keeps its child for life, so once is enough. */
-  g_object_set_data (G_OBJECT (label), "tcia-list-item", item);
-  g_object_set_data (G_OBJECT (label), "tcia-column", GUINT_TO_POINTER (column));
-  g_object_set_data (G_OBJECT (label), "tcia-page", user_data);
-  gtk_list_item_set_child (item, label);
-}
-
-/* A row's item changes under its widgets when a search or a sort moves
- * the rows (TciaRowModel): the cells follow it. */
-static void
-cell_update (GtkInscription *label,
-             TciaRow        *row)
-{
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "tcia-column"));
-  TciaSeries *series = tcia_row_get_item (row);
-  g_autofree char *owned = NULL;
-  const char *text = NULL;
-
-  switch (column)
-    {
-    case COLUMN_PATIENT:
-      text = tcia_series_get_patient_id (series);
-      break;
-    case COLUMN_STUDY_DATE:
-      text = tcia_series_get_study_date (series);
-      break;
-    case COLUMN_STUDY_DESCRIPTION:
-      text = tcia_series_get_study_description (series);
-      break;
-    case COLUMN_SERIES_NUMBER:
-      text = tcia_series_get_series_number (series);
-      break;
-    case COLUMN_SERIES_DESCRIPTION:
-      text = tcia_series_get_series_description (series);
-      break;
-    case COLUMN_MODALITY:
-      text = tcia_series_get_modality (series);
-      break;
-    case COLUMN_BODY_PART:
-      text = tcia_series_get_body_part (series);
-      break;
-    case COLUMN_MANUFACTURER:
-      text = tcia_series_get_manufacturer (series);
-      break;
-    case COLUMN_IMAGES:
-      text = owned = format_count (tcia_series_get_image_count (series));
-      break;
-    case COLUMN_SIZE:
-      text = owned = g_format_size (tcia_series_get_file_size (series));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  /* GTK 4.8 gives an inscription's text to no screen reader: its name does. */
-  gtk_inscription_set_text (label, text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  text != NULL ? text : "", -1);
-}
-
-/* GTK keeps about 200 rows of cells, but only some 25 are in sight. When a
- * search moves the rows, cells out of sight take their new text a moment
- * later, from an idle, so that a keystroke pays for what is seen. */
-static gboolean
-cell_in_sight (TciaBrowsePage *self,
-               GtkWidget      *cell)
-{
-  GtkWidget *view = GTK_WIDGET (self->series_view);
-  graphene_rect_t bounds;
-
-  /* GTK unmaps the rows it keeps out of sight. */
-  if (!gtk_widget_get_mapped (cell))
-    return FALSE;
-  if (!gtk_widget_compute_bounds (cell, view, &bounds))
-    return TRUE;
-
-  return bounds.origin.y + bounds.size.height >= 0 &&
-         bounds.origin.y <= gtk_widget_get_height (view);
-}
-
-static void
-update_stale_cells (TciaBrowsePage *self,
-                    guint           max_cells)
-{
-  GHashTableIter iter;
-  gpointer cell;
-
-  g_hash_table_iter_init (&iter, self->stale_cells);
-  while (max_cells-- > 0 && g_hash_table_iter_next (&iter, &cell, NULL))
-    {
-      GtkListItem *item = g_object_get_data (cell, "tcia-list-item");
-
-      if (gtk_list_item_get_item (item) != NULL)
-        cell_update (cell, gtk_list_item_get_item (item));
-      g_hash_table_iter_remove (&iter);
-    }
-}
-
-static gboolean
-stale_cells_idle_cb (gpointer user_data)
-{
-  TciaBrowsePage *self = user_data;
-
-  update_stale_cells (self, 400);
-  if (g_hash_table_size (self->stale_cells) > 0)
-    return G_SOURCE_CONTINUE;
-
-  self->stale_idle_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* A scroll brings cells into sight: they must be right at once. */
-static void
-series_scrolled_cb (TciaBrowsePage *self)
-{
-  update_stale_cells (self, G_MAXUINT);
-}
-
-static void
-cell_row_changed_cb (TciaRow        *row,
-                     GParamSpec     *pspec,
-                     GtkInscription *label)
-{
-  TciaBrowsePage *self = g_object_get_data (G_OBJECT (label), "tcia-page");
-
-  if (cell_in_sight (self, GTK_WIDGET (label)))
-    {
-      g_hash_table_remove (self->stale_cells, label);
-      cell_update (label, row);
-      return;
-    }
-
-  g_hash_table_add (self->stale_cells, label);
-  if (self->stale_idle_id == 0)
-    self->stale_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, stale_cells_idle_cb, self, NULL);
-}
-
-static void
-cell_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  TciaRow *row = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  gulong id;
-
-  g_hash_table_remove (TCIA_BROWSE_PAGE (user_data)->stale_cells, label);
-  cell_update (GTK_INSCRIPTION (label), row);
-  id = g_signal_connect_object (row, "notify::item", G_CALLBACK (cell_row_changed_cb), label, 0);
-  g_object_set_data (G_OBJECT (label), "tcia-handler", GSIZE_TO_POINTER (id));
-}
-
-static void
-cell_unbind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  TciaRow *row = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (label), "tcia-handler"));
-
-  if (id != 0)
-    g_signal_handler_disconnect (row, id);
-  g_object_set_data (G_OBJECT (label), "tcia-handler", NULL);
-  g_hash_table_remove (TCIA_BROWSE_PAGE (user_data)->stale_cells, label);
-}
-
-static GtkListItemFactory *
-cell_factory_new (TciaBrowsePage *self,
-                  Column          column)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  g_object_set_data (G_OBJECT (factory), "tcia-column", GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), self);
-
-  return factory;
-}
-
-static void
-update_mark (TciaBrowsePage *self,
-             GtkListItem    *item,
-             GtkWidget      *image)
-{
-  TciaRow *row = gtk_list_item_get_item (item);
-  TciaSeries *series = row != NULL ? tcia_row_get_item (row) : NULL;
-
-  gtk_widget_set_visible (image, series != NULL && self->basket != NULL &&
-                          tcia_basket_contains (self->basket, tcia_series_get_series_uid (series)));
-}
-
-static void
-mark_setup_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               TciaBrowsePage           *self)
-{
-  GtkWidget *image = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-
-  gtk_widget_set_tooltip_text (image, _("In the basket"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (image),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("In the basket"),
-                                  -1);
-  gtk_widget_add_css_class (image, "accent");
-  gtk_list_item_set_child (item, image);
-}
-
-static void
-mark_row_changed_cb (TciaRow    *row,
-                     GParamSpec *pspec,
-                     GtkWidget  *image)
-{
-  GtkWidget *page = gtk_widget_get_ancestor (image, TCIA_TYPE_BROWSE_PAGE);
-
-  if (page != NULL)
-    update_mark (TCIA_BROWSE_PAGE (page), g_object_get_data (G_OBJECT (image), "tcia-list-item"),
-                 image);
-}
-
-static void
-mark_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              TciaBrowsePage           *self)
-{
-  GtkWidget *image = gtk_list_item_get_child (item);
-  gulong id;
-
-  g_object_set_data (G_OBJECT (image), "tcia-list-item", item);
-  g_hash_table_insert (self->bound_marks, item, image);
-  update_mark (self, item, image);
-  id = g_signal_connect_object (gtk_list_item_get_item (item), "notify::item",
-                                G_CALLBACK (mark_row_changed_cb), image, 0);
-  g_object_set_data (G_OBJECT (image), "tcia-handler", GSIZE_TO_POINTER (id));
-}
-
-static void
-mark_unbind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                TciaBrowsePage           *self)
-{
-  GtkWidget *image = gtk_list_item_get_child (item);
-  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (image), "tcia-handler"));
-
-  if (id != 0)
-    g_signal_handler_disconnect (gtk_list_item_get_item (item), id);
-  g_object_set_data (G_OBJECT (image), "tcia-handler", NULL);
-  g_hash_table_remove (self->bound_marks, item);
-}
-
-static void
-basket_items_changed_cb (TciaBrowsePage *self)
-{
-  GHashTableIter iter;
-  gpointer item, image;
-
-  g_hash_table_iter_init (&iter, self->bound_marks);
-  while (g_hash_table_iter_next (&iter, &item, &image))
-    update_mark (self, item, image);
-}
-
-static gint64
-series_number_value (TciaSeries *series,
-                     const char *number)
-{
-  return number != NULL ? g_ascii_strtoll (number, NULL, 10) : G_MININT64;
-}
-
-/* Unsorted, the sort model has no sorter at all: with one that keeps the
- * order, every batch of rows arriving would re-sort the whole list. */
-static void
-column_sorter_changed_cb (TciaBrowsePage *self)
-{
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->series_view);
-  gboolean sorted = gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
-
-  gtk_sort_list_model_set_sorter (self->series_sort, sorted ? sorter : NULL);
-}
-
-/* The first rows, a few per frame */
-
-static gboolean
-ramp_tick_cb (GtkWidget     *widget,
-              GdkFrameClock *frame_clock,
-              gpointer       user_data)
-{
-  TciaBrowsePage *self = user_data;
-  gint64 start = g_get_monotonic_time ();
-
-  do
-    tcia_row_model_catch_up (self->rows, RAMP_STEP);
-  while (tcia_row_model_get_pending (self->rows) > 0 &&
-         g_get_monotonic_time () - start < RAMP_BUDGET_US);
-  if (tcia_row_model_get_pending (self->rows) > 0)
-    return G_SOURCE_CONTINUE;
-
-  self->ramp_tick_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-rows_pending_cb (TciaBrowsePage *self)
-{
-  if (tcia_row_model_get_pending (self->rows) == 0 || self->ramp_tick_id != 0)
-    return;
-
-  /* Even out of sight, GTK builds a row's widgets as soon as it appears. */
-  self->ramp_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->series_view),
-                                                     ramp_tick_cb, self, NULL);
+                                      collections_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
 
 /* Selection and details */
 
-static GPtrArray *
-selected_series (TciaBrowsePage *self)
+GPtrArray *
+_tcia_browse_page_selected_series (TciaBrowsePage *self)
 {
-  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
-
   if (gtk_toggle_button_get_active (self->patients_toggle))
-    {
-      GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->patients_selection);
-      GObject *item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
-      g_autoptr(GObject) owned = item;
+    return tcia_patients_view_dup_selected (self->patients_view);
 
-      if (TCIA_IS_SERIES (item))
-        {
-          g_ptr_array_add (array, g_object_ref (item));
-        }
-      else if (G_IS_LIST_MODEL (item))
-        {
-          /* A patient or a study: every series under it. */
-          g_autoptr(GPtrArray) stack = g_ptr_array_new ();
-
-          g_ptr_array_add (stack, item);
-          while (stack->len > 0)
-            {
-              GListModel *model = g_ptr_array_steal_index (stack, stack->len - 1);
-              guint n = g_list_model_get_n_items (model);
-
-              for (guint i = 0; i < n; i++)
-                {
-                  GObject *child = g_list_model_get_item (model, i);
-
-                  if (TCIA_IS_SERIES (child))
-                    g_ptr_array_add (array, child);
-                  else
-                    {
-                      g_ptr_array_add (stack, child);
-                      g_object_unref (child);
-                    }
-                }
-            }
-        }
-      return array;
-    }
-  else
-    {
-      g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-      GtkBitsetIter iter;
-      guint position;
-
-      for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position);
-           ok;
-           ok = gtk_bitset_iter_next (&iter, &position))
-        g_ptr_array_add (array, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
-    }
-
-  return array;
+  return tcia_series_view_dup_selected (self->series_view);
 }
 
-static void
-update_details (TciaBrowsePage *self)
+void
+_tcia_browse_page_update_details (TciaBrowsePage *self)
 {
-  g_autoptr(GPtrArray) series = selected_series (self);
+  g_autoptr(GPtrArray) series = _tcia_browse_page_selected_series (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "browse.add-to-basket", series->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "browse.copy-uids", series->len > 0);
@@ -1491,470 +388,14 @@ update_details (TciaBrowsePage *self)
 static void
 selection_changed_cb (TciaBrowsePage *self)
 {
-  update_details (self);
+  _tcia_browse_page_update_details (self);
 }
 
-/* Patients → studies → series: built from the rows shown. Patients and
- * studies are GListStores (labelled with object data); series are leaves. */
-
-static const char *
-node_label (GObject *node)
+void
+_tcia_browse_page_rebuild_patients (TciaBrowsePage *self)
 {
-  return g_object_get_data (node, "tcia-label");
-}
-
-static GListModel *
-patients_create_model_cb (gpointer item,
-                          gpointer user_data)
-{
-  return G_IS_LIST_STORE (item) ? g_object_ref (G_LIST_MODEL (item)) : NULL;
-}
-
-static void
-rebuild_patients (TciaBrowsePage *self)
-{
-  g_autoptr(GListStore) roots = g_list_store_new (G_TYPE_LIST_STORE);
-  g_autoptr(GHashTable) patients = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) studies = g_hash_table_new (g_str_hash, g_str_equal);
-  GListModel *shown = G_LIST_MODEL (self->series_sort);
-  guint n = g_list_model_get_n_items (shown);
-  GtkTreeListModel *tree;
-  guint n_roots;
-
   self->patients_dirty = FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TciaSeries) series = g_list_model_get_item (shown, i);
-      const char *patient_id = tcia_series_get_patient_id (series);
-      const char *study_uid = tcia_series_get_study_uid (series);
-      GListStore *patient, *study;
-
-      patient_id = patient_id != NULL ? patient_id : "";
-      study_uid = study_uid != NULL ? study_uid : "";
-
-      patient = g_hash_table_lookup (patients, patient_id);
-      if (patient == NULL)
-        {
-          patient = g_list_store_new (G_TYPE_LIST_STORE);
-          g_object_set_data_full (G_OBJECT (patient), "tcia-label", g_strdup (patient_id), g_free);
-          g_hash_table_insert (patients, (char *) patient_id, patient);
-          g_list_store_append (roots, patient);
-          g_object_unref (patient);
-        }
-      study = g_hash_table_lookup (studies, study_uid);
-      if (study == NULL)
-        {
-          const char *date = tcia_series_get_study_date (series);
-          const char *description = tcia_series_get_study_description (series);
-
-          study = g_list_store_new (TCIA_TYPE_SERIES);
-          g_object_set_data_full (G_OBJECT (study), "tcia-label",
-                                  g_strdup_printf ("%s  %s", date != NULL ? date : "",
-                                                   description != NULL ? description : _("Study")),
-                                  g_free);
-          g_hash_table_insert (studies, (char *) study_uid, study);
-          g_list_store_append (patient, study);
-          g_object_unref (study);
-        }
-      g_list_store_append (study, series);
-    }
-
-  n_roots = g_list_model_get_n_items (G_LIST_MODEL (roots));
-  tree = gtk_tree_list_model_new (G_LIST_MODEL (g_steal_pointer (&roots)), FALSE, n_roots == 1,
-                                  patients_create_model_cb, NULL, NULL);
-  gtk_single_selection_set_model (self->patients_selection, G_LIST_MODEL (tree));
-  g_object_unref (tree);
-}
-
-static void
-patient_setup_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
-{
-  GtkWidget *expander = gtk_tree_expander_new ();
-
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), title_and_count_new (12));
-  gtk_list_item_set_child (item, expander);
-}
-
-static void
-patient_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
-{
-  GtkTreeListRow *row = gtk_list_item_get_item (item);
-  GtkWidget *expander = gtk_list_item_get_child (item);
-  GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
-  GtkLabel *title = GTK_LABEL (gtk_widget_get_first_child (box));
-  GtkLabel *detail = GTK_LABEL (gtk_widget_get_last_child (box));
-  g_autoptr(GObject) node = gtk_tree_list_row_get_item (row);
-  g_autofree char *text = NULL;
-
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-
-  if (TCIA_IS_SERIES (node))
-    {
-      TciaSeries *series = TCIA_SERIES (node);
-      g_autofree char *size = g_format_size (tcia_series_get_file_size (series));
-      const char *description = tcia_series_get_series_description (series);
-
-      text = g_strdup_printf ("%s  %s", tcia_series_get_modality (series) != NULL
-                                        ? tcia_series_get_modality (series) : "",
-                              description != NULL ? description : _("Series"));
-      gtk_label_set_text (title, text);
-      g_free (text);
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image · %s", "%u images · %s",
-                                           tcia_series_get_image_count (series)),
-                              tcia_series_get_image_count (series), size);
-      gtk_label_set_text (detail, text);
-    }
-  else
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (node));
-      gboolean is_study = g_list_model_get_item_type (G_LIST_MODEL (node)) == TCIA_TYPE_SERIES;
-
-      gtk_label_set_text (title, node_label (node));
-      if (is_study)
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series", n), n);
-      else
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u study", "%u studies", n), n);
-      gtk_label_set_text (detail, text);
-    }
-}
-
-/* Finding the row under the pointer */
-
-static guint
-position_at (TciaBrowsePage *self,
-             double          x,
-             double          y)
-{
-  GtkWidget *widget = gtk_widget_pick (GTK_WIDGET (self->series_view), x, y, GTK_PICK_DEFAULT);
-
-  for (; widget != NULL && widget != GTK_WIDGET (self->series_view);
-       widget = gtk_widget_get_parent (widget))
-    {
-      GtkListItem *item = g_object_get_data (G_OBJECT (widget), "tcia-list-item");
-
-      if (item != NULL)
-        return gtk_list_item_get_position (item);
-      /* A cell: its only child carries the item. */
-      if (gtk_widget_get_first_child (widget) != NULL &&
-          (item = g_object_get_data (G_OBJECT (gtk_widget_get_first_child (widget)),
-                                     "tcia-list-item")) != NULL)
-        return gtk_list_item_get_position (item);
-    }
-
-  return GTK_INVALID_LIST_POSITION;
-}
-
-/* A click on a row that is not selected acts on that row alone, as in Files. */
-static void
-select_for_pointer (TciaBrowsePage *self,
-                    guint           position)
-{
-  if (position == GTK_INVALID_LIST_POSITION)
-    return;
-  if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
-    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-}
-
-static void
-popup_menu_at (TciaBrowsePage *self,
-               double          x,
-               double          y)
-{
-  GdkRectangle rect = { (int) x, (int) y, 1, 1 };
-
-  if (self->row_popover == NULL)
-    {
-      self->row_popover = gtk_popover_menu_new_from_model (self->row_menu);
-      gtk_widget_set_parent (self->row_popover, GTK_WIDGET (self->series_view));
-      gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);
-      gtk_widget_set_halign (self->row_popover, GTK_ALIGN_START);
-    }
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_popover), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->row_popover));
-}
-
-static void
-row_pressed_cb (GtkGestureClick *gesture,
-                int              n_press,
-                double           x,
-                double           y,
-                TciaBrowsePage  *self)
-{
-  guint position = position_at (self, x, y);
-
-  if (position == GTK_INVALID_LIST_POSITION)
-    return;
-
-  select_for_pointer (self, position);
-  popup_menu_at (self, x, y);
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-static char *
-selected_uids_text (TciaBrowsePage *self)
-{
-  g_autoptr(GPtrArray) series = selected_series (self);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < series->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, '\n');
-      g_string_append (text, tcia_series_get_series_uid (g_ptr_array_index (series, i)));
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-static GdkContentProvider *
-drag_prepare_cb (GtkDragSource  *source,
-                 double          x,
-                 double          y,
-                 TciaBrowsePage *self)
-{
-  g_autofree char *text = NULL;
-  guint position = position_at (self, x, y);
-
-  if (position == GTK_INVALID_LIST_POSITION)
-    return NULL;
-
-  select_for_pointer (self, position);
-  text = selected_uids_text (self);
-
-  return gdk_content_provider_new_typed (G_TYPE_STRING, text);
-}
-
-static void
-drag_begin_cb (GtkDragSource  *source,
-               GdkDrag        *drag,
-               TciaBrowsePage *self)
-{
-  g_autoptr(GtkIconPaintable) icon = NULL;
-
-  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
-                                     "tcia-basket-symbolic", NULL, 32, 1, GTK_TEXT_DIR_NONE, 0);
-  gtk_drag_source_set_icon (source, GDK_PAINTABLE (icon), 16, 16);
-}
-
-/* Actions */
-
-static void
-undo_add_cb (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autoptr(TciaBasketRemoval) removal = NULL;
-
-  if (self->last_added == NULL || self->basket == NULL)
-    return;
-
-  g_ptr_array_add (self->last_added, NULL);
-  removal = tcia_basket_remove_many (self->basket, (const char * const *) self->last_added->pdata);
-  g_clear_pointer (&self->last_added, g_ptr_array_unref);
-}
-
-static guint
-add_series_to_basket (TciaBrowsePage *self,
-                      GPtrArray      *series)
-{
-  g_autoptr(GPtrArray) new_uids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *title = NULL;
-  AdwToast *toast;
-  guint added;
-
-  if (self->basket == NULL || series->len == 0)
-    return 0;
-
-  for (guint i = 0; i < series->len; i++)
-    {
-      const char *uid = tcia_series_get_series_uid (g_ptr_array_index (series, i));
-
-      if (!tcia_basket_contains (self->basket, uid))
-        g_ptr_array_add (new_uids, g_strdup (uid));
-    }
-
-  added = tcia_basket_add_many (self->basket, (TciaSeries * const *) series->pdata, series->len);
-  if (added == 0)
-    title = g_strdup (series->len == 1 ? _("The series is in the basket already")
-                                       : _("These series are in the basket already"));
-  else
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series added to the basket",
-                                          "%u series added to the basket", added), added);
-
-  toast = adw_toast_new (title);
-  if (added > 0)
-    {
-      g_clear_pointer (&self->last_added, g_ptr_array_unref);
-      self->last_added = g_steal_pointer (&new_uids);
-      adw_toast_set_button_label (toast, _("_Undo"));
-      adw_toast_set_action_name (toast, "browse.undo-add");
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-
-  return added;
-}
-
-static void
-add_to_basket_cb (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autoptr(GPtrArray) series = selected_series (self);
-
-  add_series_to_basket (self, series);
-}
-
-static void
-copy_uids_cb (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autofree char *text = selected_uids_text (self);
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  show_toast (self, _("Series UIDs copied"));
-}
-
-static void
-show_patient_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  g_autoptr(GPtrArray) series = selected_series (self);
-  const char *patient_id;
-
-  if (series->len == 0)
-    return;
-  patient_id = tcia_series_get_patient_id (g_ptr_array_index (series, 0));
-  if (patient_id != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->series_search), patient_id);
-}
-
-static void
-focus_search_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
-    return;
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  gtk_widget_grab_focus (GTK_WIDGET (self->series_search));
-}
-
-static void
-focus_collections_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
-    return;
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-  gtk_widget_grab_focus (GTK_WIDGET (self->collection_search));
-}
-
-static void
-reload_cb (GtkWidget  *widget,
-           const char *action_name,
-           GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  if (self->collections == NULL ||
-      g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
-    {
-      load_collections (self);
-      return;
-    }
-
-  g_clear_pointer (&self->error_text, g_free);
-  for (guint k = 0; k < N_KINDS; k++)
-    reload_values (self, k);
-  reload_description (self);
-  reload_series (self);
-}
-
-static void
-show_patients_cb (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  gboolean active = !gtk_toggle_button_get_active (self->patients_toggle);
-
-  /* The toggle button is the action's widget; it does not toggle itself. */
-  gtk_toggle_button_set_active (self->patients_toggle, active);
-  if (active && self->patients_dirty)
-    rebuild_patients (self);
-  update_content (self);
-  update_details (self);
-}
-
-static void
-toggle_details_cb (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-
-  gtk_toggle_button_set_active (self->details_toggle,
-                                !gtk_toggle_button_get_active (self->details_toggle));
-}
-
-static void
-context_menu_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  graphene_rect_t bounds;
-
-  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->series_view)) ||
-      !gtk_widget_compute_bounds (focus, GTK_WIDGET (self->series_view), &bounds))
-    return;
-
-  popup_menu_at (self, bounds.origin.x + 24, bounds.origin.y + bounds.size.height);
-}
-
-static void
-open_data_description_cb (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (self->data_description_uri != NULL)
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                  self->data_description_uri, GDK_CURRENT_TIME);
-}
-
-static void
-show_toast_cb (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  show_toast (TCIA_BROWSE_PAGE (widget), g_variant_get_string (parameter, NULL));
-}
-
-static void
-back_clicked_cb (TciaBrowsePage *self)
-{
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  tcia_patients_view_rebuild (self->patients_view, tcia_series_view_get_shown (self->series_view));
 }
 
 /* GObject */
@@ -1964,8 +405,7 @@ tcia_browse_page_dispose (GObject *object)
 {
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (object);
   GCancellable **cancellables[] = {
-    &self->collections_cancellable, &self->series_cancellable, &self->description_cancellable,
-    &self->values_cancellable[0], &self->values_cancellable[1], &self->values_cancellable[2],
+    &self->collections_cancellable, &self->series_cancellable,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cancellables); i++)
@@ -1979,37 +419,16 @@ tcia_browse_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->basket, self);
   if (self->series != NULL)
     g_signal_handlers_disconnect_by_data (self->series, self);
-  if (self->selection != NULL)
-    g_signal_handlers_disconnect_by_data (self->selection, self);
-  if (self->rows != NULL)
-    g_signal_handlers_disconnect_by_data (self->rows, self);
-  if (self->ramp_tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->series_view), self->ramp_tick_id);
-  self->ramp_tick_id = 0;
-  g_clear_handle_id (&self->stale_idle_id, g_source_remove);
   if (self->series_view != NULL)
-    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->series_view), self);
-  if (self->patients_selection != NULL)
-    g_signal_handlers_disconnect_by_data (self->patients_selection, self);
-  for (guint k = 0; k < N_KINDS; k++)
-    g_signal_handlers_disconnect_by_data (dropdown_for_kind (self, k), self);
-  g_clear_pointer (&self->row_popover, gtk_widget_unparent);
-
+    g_signal_handlers_disconnect_by_data (tcia_series_view_get_selection (self->series_view), self);
+  if (self->filter_bar != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_bar, self);
 
   g_clear_object (&self->client);
   g_clear_object (&self->basket);
   g_clear_object (&self->settings);
   g_clear_object (&self->collections);
-  g_clear_object (&self->collections_filter);
-  g_clear_object (&self->collections_selection);
   g_clear_object (&self->series);
-  g_clear_object (&self->series_search_model);
-  g_clear_object (&self->series_sort);
-  g_clear_object (&self->rows);
-  g_clear_object (&self->selection);
-  g_clear_object (&self->patients_selection);
-  for (guint k = 0; k < N_KINDS; k++)
-    g_clear_object (&self->values[k]);
 
   G_OBJECT_CLASS (tcia_browse_page_parent_class)->dispose (object);
 }
@@ -2020,14 +439,8 @@ tcia_browse_page_finalize (GObject *object)
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (object);
 
   g_clear_pointer (&self->collection, g_free);
-  g_clear_pointer (&self->data_description_uri, g_free);
   g_clear_pointer (&self->error_text, g_free);
-  g_clear_pointer (&self->bound_marks, g_hash_table_unref);
-  g_clear_pointer (&self->stale_cells, g_hash_table_unref);
-  g_clear_pointer (&self->licence_rows, g_ptr_array_unref);
   g_clear_pointer (&self->last_added, g_ptr_array_unref);
-  for (guint k = 0; k < N_KINDS; k++)
-    g_clear_pointer (&self->wanted[k], g_free);
 
   G_OBJECT_CLASS (tcia_browse_page_parent_class)->finalize (object);
 }
@@ -2067,9 +480,13 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-
   g_type_ensure (TCIA_TYPE_SERIES);
   g_type_ensure (TCIA_TYPE_SERIES_DETAILS);
+  g_type_ensure (TCIA_TYPE_SERIES_VIEW);
+  g_type_ensure (TCIA_TYPE_COLLECTION_PANE);
+  g_type_ensure (TCIA_TYPE_PATIENTS_VIEW);
+  g_type_ensure (TCIA_TYPE_FILTER_BAR);
+  g_type_ensure (TCIA_TYPE_COLLECTION_SIDEBAR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
@@ -2077,12 +494,8 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, page_stack);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, leaflet);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_search);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collections_view);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, modality_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, body_part_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, manufacturer_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, filters_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_search);
@@ -2090,196 +503,43 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, error_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_view);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, basket_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patient_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, study_date_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, study_description_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_number_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_description_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, modality_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, body_part_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, manufacturer_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, images_column);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, size_column);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_view);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_stack);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_title);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_summary);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_description);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, data_description_button);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, licences_group);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, collection_pane);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_details);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, multiple_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, row_menu);
-  gtk_widget_class_bind_template_callback (widget_class, collection_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, collection_search_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, collections_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, series_search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, description_activate_link_cb);
-  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, series_number_value);
 
-  gtk_widget_class_install_action (widget_class, "browse.add-to-basket", NULL, add_to_basket_cb);
-  gtk_widget_class_install_action (widget_class, "browse.undo-add", NULL, undo_add_cb);
-  gtk_widget_class_install_action (widget_class, "browse.copy-uids", NULL, copy_uids_cb);
-  gtk_widget_class_install_action (widget_class, "browse.show-patient", NULL, show_patient_cb);
-  gtk_widget_class_install_action (widget_class, "browse.focus-search", NULL, focus_search_cb);
-  gtk_widget_class_install_action (widget_class, "browse.focus-collections", NULL,
-                                   focus_collections_cb);
-  gtk_widget_class_install_action (widget_class, "browse.reload", NULL, reload_cb);
-  gtk_widget_class_install_action (widget_class, "browse.show-patients", NULL, show_patients_cb);
-  gtk_widget_class_install_action (widget_class, "browse.context-menu", NULL, context_menu_cb);
-  gtk_widget_class_install_action (widget_class, "browse.toggle-details", NULL, toggle_details_cb);
-  gtk_widget_class_install_action (widget_class, "browse.open-data-description", NULL,
-                                   open_data_description_cb);
-  gtk_widget_class_install_action (widget_class, "browse.show-toast", "s", show_toast_cb);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
-                                       "browse.add-to-basket", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
-                                       "browse.add-to-basket", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "browse.add-to-basket", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "browse.copy-uids", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "browse.focus-search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
-                                       "browse.focus-collections", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "browse.reload", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "browse.reload", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
-                                       "browse.show-patients", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
-                                       "browse.toggle-details", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
-                                       "browse.context-menu", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "browse.context-menu", NULL);
+  tcia_browse_page_class_add_actions (widget_class);
 }
 
 static void
 tcia_browse_page_init (TciaBrowsePage *self)
 {
-  GtkListItemFactory *factory;
-  GtkExpression *expression;
-  GtkGesture *click;
-  GtkDragSource *drag;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  tcia_column_view_fit_titles (self->series_view);
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 
-  self->bound_marks = g_hash_table_new (NULL, NULL);
-  self->licence_rows = g_ptr_array_new ();
+  g_signal_connect_swapped (self->sidebar, "collection-activated", G_CALLBACK (collection_activated_cb),
+                            self);
+  g_signal_connect_swapped (self->filter_bar, "changed", G_CALLBACK (_tcia_browse_page_reload_series), self);
+  g_signal_connect_swapped (self->filter_bar, "failed", G_CALLBACK (show_error), self);
 
-  /* Sidebar: collections narrowed by name as you type. */
-  expression = gtk_property_expression_new (TCIA_TYPE_COLLECTION, NULL, "name");
-  self->collections_filter = gtk_filter_list_model_new (NULL,
-                                                        GTK_FILTER (gtk_string_filter_new (expression)));
-  self->collections_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->collections_filter)));
-  gtk_single_selection_set_autoselect (self->collections_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->collections_selection, TRUE);
-  gtk_list_view_set_model (self->collections_view, GTK_SELECTION_MODEL (self->collections_selection));
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (collection_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (collection_bind_cb), self);
-  gtk_list_view_set_factory (self->collections_view, factory);
-  g_object_unref (factory);
-
-  /* Filters: "All" first, then the values with their patient counts. */
-  for (guint k = 0; k < N_KINDS; k++)
-    {
-      GtkDropDown *dropdown = dropdown_for_kind (self, k);
-
-      g_object_set_data (G_OBJECT (dropdown), "tcia-kind", GUINT_TO_POINTER (k));
-
-      self->values[k] = g_list_store_new (G_TYPE_OBJECT);
-      factory = gtk_signal_list_item_factory_new ();
-      g_signal_connect (factory, "setup", G_CALLBACK (value_setup_cb), self);
-      g_signal_connect (factory, "bind", G_CALLBACK (value_bind_cb), self);
-      gtk_drop_down_set_factory (dropdown, factory);
-      g_object_unref (factory);
-      gtk_drop_down_set_model (dropdown, G_LIST_MODEL (self->values[k]));
-      g_signal_connect (dropdown, "notify::selected", G_CALLBACK (dropdown_selected_cb), self);
-      label_dropdown_button (dropdown);
-    }
-  reset_values (self);
-
-  /* Series: store → search → column sorter → selection → stable rows. */
-  self->series_search_model = tcia_search_model_new ();
-  self->series_sort = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->series_search_model)),
-                                               NULL);
-  g_signal_connect_swapped (gtk_column_view_get_sorter (self->series_view), "changed",
-                            G_CALLBACK (column_sorter_changed_cb), self);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->series_sort)));
-  self->rows = tcia_row_model_new (GTK_SELECTION_MODEL (self->selection), RAMP_LIMIT);
-  gtk_column_view_set_model (self->series_view, GTK_SELECTION_MODEL (self->rows));
-  self->stale_cells = g_hash_table_new (NULL, NULL);
-  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->series_view)),
-                           "value-changed", G_CALLBACK (series_scrolled_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_swapped (self->rows, "notify::pending", G_CALLBACK (rows_pending_cb), self);
-  g_signal_connect_swapped (self->selection, "selection-changed",
+  g_signal_connect_swapped (tcia_series_view_get_selection (self->series_view), "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
-  g_signal_connect_swapped (self->selection, "items-changed",
+  g_signal_connect_swapped (tcia_series_view_get_selection (self->series_view), "items-changed",
                             G_CALLBACK (selection_changed_cb), self);
 
-  gtk_column_view_column_set_factory (self->patient_column, cell_factory_new (self, COLUMN_PATIENT));
-  gtk_column_view_column_set_factory (self->study_date_column,
-                                      cell_factory_new (self, COLUMN_STUDY_DATE));
-  gtk_column_view_column_set_factory (self->study_description_column,
-                                      cell_factory_new (self, COLUMN_STUDY_DESCRIPTION));
-  gtk_column_view_column_set_factory (self->series_number_column,
-                                      cell_factory_new (self, COLUMN_SERIES_NUMBER));
-  gtk_column_view_column_set_factory (self->series_description_column,
-                                      cell_factory_new (self, COLUMN_SERIES_DESCRIPTION));
-  gtk_column_view_column_set_factory (self->modality_column, cell_factory_new (self, COLUMN_MODALITY));
-  gtk_column_view_column_set_factory (self->body_part_column,
-                                      cell_factory_new (self, COLUMN_BODY_PART));
-  gtk_column_view_column_set_factory (self->manufacturer_column,
-                                      cell_factory_new (self, COLUMN_MANUFACTURER));
-  gtk_column_view_column_set_factory (self->images_column, cell_factory_new (self, COLUMN_IMAGES));
-  gtk_column_view_column_set_factory (self->size_column, cell_factory_new (self, COLUMN_SIZE));
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (mark_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (mark_bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (mark_unbind_cb), self);
-  gtk_column_view_column_set_factory (self->basket_column, factory);
-  g_object_unref (factory);
-
-  /* Right click and long press: the row menu; drags carry the selected UIDs. */
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (row_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->series_view), GTK_EVENT_CONTROLLER (click));
-
-  drag = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
-  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->series_view), GTK_EVENT_CONTROLLER (drag));
-
-  /* Patients → studies → series. */
-  self->patients_selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->patients_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->patients_selection, TRUE);
-  g_signal_connect_swapped (self->patients_selection, "selection-changed",
+  g_signal_connect_swapped (self->patients_view, "selection-changed",
                             G_CALLBACK (selection_changed_cb), self);
-  gtk_list_view_set_model (self->patients_view, GTK_SELECTION_MODEL (self->patients_selection));
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (patient_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (patient_bind_cb), self);
-  gtk_list_view_set_factory (self->patients_view, factory);
-  g_object_unref (factory);
 
-  gtk_search_entry_set_key_capture_widget (self->series_search, GTK_WIDGET (self->series_view));
+  gtk_search_entry_set_key_capture_widget (self->series_search,
+                                          GTK_WIDGET (tcia_series_view_get_column_view (self->series_view)));
 
-  update_details (self);
-  update_content (self);
+  _tcia_browse_page_update_details (self);
+  _tcia_browse_page_update_content (self);
 }
 
 void
@@ -2295,9 +555,11 @@ tcia_browse_page_setup (TciaBrowsePage *self,
   g_return_if_fail (self->client == NULL);
 
   g_set_object (&self->client, client);
+  tcia_collection_pane_set_client (self->collection_pane, client);
+  tcia_filter_bar_setup (self->filter_bar, client, settings);
   g_set_object (&self->settings, settings);
-  if (g_set_object (&self->basket, basket))
-    g_signal_connect_swapped (basket, "items-changed", G_CALLBACK (basket_items_changed_cb), self);
+  g_set_object (&self->basket, basket);
+  tcia_series_view_set_basket (self->series_view, basket);
 
   if (settings != NULL)
     g_settings_bind (settings, "show-details", self->details_toggle, "active",
@@ -2305,7 +567,7 @@ tcia_browse_page_setup (TciaBrowsePage *self,
 
   self->restore_pending = TRUE;
   if (client != NULL)
-    load_collections (self);
+    _tcia_browse_page_load_collections (self);
 }
 
 gboolean
@@ -2343,7 +605,7 @@ tcia_browse_page_add_uids (TciaBrowsePage     *self,
         g_object_unref (s);
     }
 
-  return add_series_to_basket (self, series);
+  return _tcia_browse_page_add_series (self, series);
 }
 
 /* Private API */
@@ -2351,20 +613,20 @@ tcia_browse_page_add_uids (TciaBrowsePage     *self,
 GtkSelectionModel *
 tcia_browse_page_get_selection (TciaBrowsePage *self)
 {
-  return GTK_SELECTION_MODEL (self->selection);
+  return tcia_series_view_get_selection (self->series_view);
 }
 
 GListModel *
 tcia_browse_page_get_collections (TciaBrowsePage *self)
 {
-  return G_LIST_MODEL (self->collections_selection);
+  return tcia_collection_sidebar_get_selection (self->sidebar);
 }
 
 GtkDropDown *
 tcia_browse_page_get_dropdown (TciaBrowsePage *self,
                                TciaValueKind   kind)
 {
-  return dropdown_for_kind (self, kind);
+  return tcia_filter_bar_get_dropdown (self->filter_bar, kind);
 }
 
 GtkEditable *
@@ -2376,7 +638,7 @@ tcia_browse_page_get_search_entry (TciaBrowsePage *self)
 GtkColumnView *
 tcia_browse_page_get_series_view (TciaBrowsePage *self)
 {
-  return self->series_view;
+  return tcia_series_view_get_column_view (self->series_view);
 }
 
 const char *
@@ -2410,7 +672,7 @@ tcia_browse_page_choose_collection (TciaBrowsePage *self,
 
   g_return_if_fail (found != NULL);
 
-  select_in_sidebar (self, collection);
+  tcia_collection_sidebar_select (self->sidebar, collection);
   choose (self, found, FALSE);
 }
 
@@ -2427,13 +689,5 @@ gboolean
 tcia_browse_page_row_is_marked (TciaBrowsePage *self,
                                 guint           position)
 {
-  GHashTableIter iter;
-  gpointer item, image;
-
-  g_hash_table_iter_init (&iter, self->bound_marks);
-  while (g_hash_table_iter_next (&iter, &item, &image))
-    if (gtk_list_item_get_position (item) == position)
-      return gtk_widget_get_visible (image);
-
-  return FALSE;
+  return tcia_series_view_row_is_marked (self->series_view, position);
 }

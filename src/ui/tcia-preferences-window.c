@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-folder-chooser.h"
 #include "tcia-ui-util.h"
 #include "tcia-core.h"
 
@@ -34,7 +35,7 @@ struct _TciaPreferencesWindow
   char                 *active_api_url;
   TciaClient           *check_client;     /* the server being checked; NULL when idle */
   GCancellable         *check_cancellable;
-  GtkFileChooserNative *chooser;
+  GtkNativeDialog      *chooser;
 
   gboolean              syncing_entry;
 };
@@ -272,20 +273,16 @@ tcia_preferences_window_sync_folder (TciaPreferencesWindow *self)
 }
 
 static void
-chooser_response_cb (TciaPreferencesWindow *self,
-                     int                    response,
-                     GtkFileChooserNative  *chooser)
+folder_chosen_cb (GtkNativeDialog *chooser,
+                  const char      *path,
+                  gpointer         user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  TciaPreferencesWindow *self = user_data;
 
-      if (path != NULL)
-        g_settings_set_string (self->settings, "download-folder", path);
-    }
+  if (path != NULL)
+    g_settings_set_string (self->settings, "download-folder", path);
 
-  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  gtk_native_dialog_destroy (chooser);
   g_clear_object (&self->chooser);
 }
 
@@ -293,25 +290,12 @@ static void
 choose_clicked_cb (TciaPreferencesWindow *self)
 {
   g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
+  g_autoptr(GFile) current = *folder != '\0' ? g_file_new_for_path (folder) : NULL;
 
   if (self->chooser != NULL)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (_("Choose Download Folder"),
-                                               GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                               _("_Select"),
-                                               _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  if (*folder != '\0')
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (folder);
-
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), file, NULL);
-    }
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  self->chooser = tcia_folder_chooser_show (GTK_WINDOW (self), current, folder_chosen_cb, self);
 }
 
 static void
@@ -370,7 +354,7 @@ tcia_preferences_window_dispose (GObject *object)
 
   tcia_preferences_window_stop_check (self);
   if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+    gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "tcia-series.h"
+
 #include "tcia-ui-util.h"
 
 /* Room beside a title's text for the header's padding, and most of the sort arrow. */
@@ -99,4 +101,92 @@ tcia_widget_name_mnemonic_buttons (GtkWidget *root)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     tcia_widget_name_mnemonic_buttons (child);
+}
+
+GtkWidget *
+tcia_title_and_count_new (int spacing)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, spacing);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *count = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), count);
+
+  return box;
+}
+
+char *
+tcia_series_uids_text (GPtrArray *series)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (series != NULL, NULL);
+
+  for (guint i = 0; i < series->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, tcia_series_get_series_uid (g_ptr_array_index (series, i)));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+TciaTicket *
+tcia_ticket_new (gpointer      owner,
+                 GCancellable *cancellable,
+                 guint         kind)
+{
+  TciaTicket *ticket = g_new0 (TciaTicket, 1);
+
+  g_return_val_if_fail (G_IS_OBJECT (owner), ticket);
+  g_return_val_if_fail (G_IS_CANCELLABLE (cancellable), ticket);
+
+  ticket->owner = g_object_ref (owner);
+  ticket->cancellable = g_object_ref (cancellable);
+  ticket->kind = kind;
+
+  return ticket;
+}
+
+void
+tcia_ticket_free (TciaTicket *ticket)
+{
+  g_clear_object (&ticket->owner);
+  g_clear_object (&ticket->cancellable);
+  g_free (ticket);
+}
+
+gboolean
+tcia_ticket_is_stale (TciaTicket   *ticket,
+                      GCancellable *current,
+                      const GError *error)
+{
+  return ticket->cancellable != current ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+GCancellable *
+tcia_cancellable_restart (GCancellable **cancellable)
+{
+  g_return_val_if_fail (cancellable != NULL, NULL);
+
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+  *cancellable = g_cancellable_new ();
+
+  return *cancellable;
+}
+
+char *
+tcia_format_count (guint n)
+{
+  return g_strdup_printf ("%'u", n);
 }

@@ -195,3 +195,94 @@ tcia_basket_licence_get_n_series (TciaBasketLicence *self)
 
   return self->n_series;
 }
+
+/* A listing keeps one copy of each string, so 100,000 series are counted
+ * by pointer first and only the few distinct pointers by text. */
+typedef struct
+{
+  const char *name;
+  const char *uri;
+} LicenceKey;
+
+static guint
+licence_key_hash (gconstpointer data)
+{
+  const LicenceKey *key = data;
+
+  return g_direct_hash (key->name) * 31 + g_direct_hash (key->uri);
+}
+
+static gboolean
+licence_key_equal (gconstpointer a,
+                   gconstpointer b)
+{
+  const LicenceKey *ka = a, *kb = b;
+
+  return ka->name == kb->name && ka->uri == kb->uri;
+}
+
+int
+tcia_basket_licence_compare (gconstpointer a,
+                             gconstpointer b,
+                             gpointer      user_data)
+{
+  TciaBasketLicence *la = (TciaBasketLicence *) a;
+  TciaBasketLicence *lb = (TciaBasketLicence *) b;
+  int cmp = g_strcmp0 (la->name, lb->name);
+
+  return cmp != 0 ? cmp : g_strcmp0 (la->uri, lb->uri);
+}
+
+GListModel *
+tcia_licence_tally_new (GListModel *series)
+{
+  g_autoptr(GHashTable) by_pointer = g_hash_table_new_full (licence_key_hash, licence_key_equal,
+                                                            g_free, NULL);
+  g_autoptr(GHashTable) by_text = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                         g_free, g_object_unref);
+  GListStore *store = g_list_store_new (TCIA_TYPE_BASKET_LICENCE);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n;
+
+  g_return_val_if_fail (series == NULL || G_IS_LIST_MODEL (series), G_LIST_MODEL (store));
+
+  n = series != NULL ? g_list_model_get_n_items (series) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TciaSeries) s = g_list_model_get_item (series, i);
+      LicenceKey lookup = { tcia_series_get_license_name (s), tcia_series_get_license_uri (s) };
+      gpointer count;
+
+      if (lookup.name == NULL && lookup.uri == NULL)
+        continue;
+      count = g_hash_table_lookup (by_pointer, &lookup);
+      if (count == NULL)
+        g_hash_table_insert (by_pointer, g_memdup2 (&lookup, sizeof lookup), GUINT_TO_POINTER (1));
+      else
+        g_hash_table_insert (by_pointer, g_memdup2 (&lookup, sizeof lookup),
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+    }
+
+  g_hash_table_iter_init (&iter, by_pointer);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      LicenceKey *k = key;
+      g_autofree char *text = g_strconcat (k->name != NULL ? k->name : "", "\x1f",
+                                           k->uri != NULL ? k->uri : "", NULL);
+      TciaBasketLicence *licence = g_hash_table_lookup (by_text, text);
+
+      if (licence == NULL)
+        {
+          licence = tcia_basket_licence_new (k->name, k->uri);
+          g_hash_table_insert (by_text, g_steal_pointer (&text), licence);
+        }
+      licence->n_series += GPOINTER_TO_UINT (value);
+    }
+
+  g_hash_table_iter_init (&iter, by_text);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_list_store_insert_sorted (store, value, tcia_basket_licence_compare, NULL);
+
+  return G_LIST_MODEL (store);
+}

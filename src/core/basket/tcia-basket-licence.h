@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -23,5 +23,9 @@ guint       tcia_basket_licence_get_n_series       (TciaBasketLicence *self);
  * "NonCommercial", "Non-Commercial" or "Non Commercial". */
 gboolean    tcia_licence_is_non_commercial         (const char        *name,
                                                     const char        *uri);
+
+/* The licences of @series (a GListModel of TciaSeries), counted as a basket
+ * counts them: a new GListModel of TciaBasketLicence sorted by name. */
+GListModel *tcia_licence_tally_new                 (GListModel        *series);
 
 G_END_DECLS

@@ -11,6 +11,10 @@ TciaBasketLicence *tcia_basket_licence_new          (const char        *name,
                                                      const char        *uri);
 void               tcia_basket_licence_set_n_series (TciaBasketLicence *self,
                                                      guint              n_series);
+/* By name, then URI: the order of a licence list. */
+int                tcia_basket_licence_compare      (gconstpointer      a,
+                                                     gconstpointer      b,
+                                                     gpointer           user_data);
 
 /* (transfer full) A reference on each series, in basket order. */
 GPtrArray         *tcia_basket_snapshot             (TciaBasket        *self);

@@ -26,22 +26,6 @@ tcia_basket_licence_entry_free (gpointer data)
   g_free (entry);
 }
 
-static int
-compare_licences (gconstpointer a,
-                  gconstpointer b,
-                  gpointer      user_data)
-{
-  TciaBasketLicence *la = (TciaBasketLicence *) a;
-  TciaBasketLicence *lb = (TciaBasketLicence *) b;
-  int cmp;
-
-  cmp = g_strcmp0 (tcia_basket_licence_get_name (la), tcia_basket_licence_get_name (lb));
-  if (cmp == 0)
-    cmp = g_strcmp0 (tcia_basket_licence_get_uri (la), tcia_basket_licence_get_uri (lb));
-
-  return cmp;
-}
-
 /* Adds (@sign 1) or removes (-1) @series from the totals and the licence
  * counts. The licence list itself is brought up to date by tcia_basket_sync_licences(),
  * once per batch. */
@@ -109,7 +93,8 @@ tcia_basket_sync_licences (TciaBasket *self)
         }
       else if (!listed)
         {
-          g_list_store_insert_sorted (self->licences, entry->licence, compare_licences, NULL);
+          g_list_store_insert_sorted (self->licences, entry->licence,
+                                      tcia_basket_licence_compare, NULL);
         }
     }
 }

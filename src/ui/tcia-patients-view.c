@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tcia-patients-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tcia-series.h"
+#include "tcia-ui-util.h"
+
+#include "tcia-patients-view.h"
+
+struct _TciaPatientsView
+{
+  AdwBin              parent_instance;
+
+  /* template widgets */
+  GtkListView        *list_view;
+
+  /* owned */
+  GtkSingleSelection *selection;
+};
+
+G_DEFINE_FINAL_TYPE (TciaPatientsView, tcia_patients_view, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Patients → studies → series: built from the rows shown. Patients and
+ * studies are GListStores (labelled with object data); series are leaves. */
+
+static const char *
+node_label (GObject *node)
+{
+  return g_object_get_data (node, "tcia-label");
+}
+
+static GListModel *
+patients_create_model_cb (gpointer item,
+                          gpointer user_data)
+{
+  return G_IS_LIST_STORE (item) ? g_object_ref (G_LIST_MODEL (item)) : NULL;
+}
+
+static void
+rebuild (TciaPatientsView *self,
+         GListModel       *shown)
+{
+  g_autoptr(GListStore) roots = g_list_store_new (G_TYPE_LIST_STORE);
+  g_autoptr(GHashTable) patients = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) studies = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = g_list_model_get_n_items (shown);
+  GtkTreeListModel *tree;
+  guint n_roots;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (shown, i);
+      const char *patient_id = tcia_series_get_patient_id (series);
+      const char *study_uid = tcia_series_get_study_uid (series);
+      GListStore *patient, *study;
+
+      patient_id = patient_id != NULL ? patient_id : "";
+      study_uid = study_uid != NULL ? study_uid : "";
+
+      patient = g_hash_table_lookup (patients, patient_id);
+      if (patient == NULL)
+        {
+          patient = g_list_store_new (G_TYPE_LIST_STORE);
+          g_object_set_data_full (G_OBJECT (patient), "tcia-label", g_strdup (patient_id), g_free);
+          g_hash_table_insert (patients, (char *) patient_id, patient);
+          g_list_store_append (roots, patient);
+          g_object_unref (patient);
+        }
+      study = g_hash_table_lookup (studies, study_uid);
+      if (study == NULL)
+        {
+          const char *date = tcia_series_get_study_date (series);
+          const char *description = tcia_series_get_study_description (series);
+
+          study = g_list_store_new (TCIA_TYPE_SERIES);
+          g_object_set_data_full (G_OBJECT (study), "tcia-label",
+                                  g_strdup_printf ("%s  %s", date != NULL ? date : "",
+                                                   description != NULL ? description : _("Study")),
+                                  g_free);
+          g_hash_table_insert (studies, (char *) study_uid, study);
+          g_list_store_append (patient, study);
+          g_object_unref (study);
+        }
+      g_list_store_append (study, series);
+    }
+
+  n_roots = g_list_model_get_n_items (G_LIST_MODEL (roots));
+  tree = gtk_tree_list_model_new (G_LIST_MODEL (g_steal_pointer (&roots)), FALSE, n_roots == 1,
+                                  patients_create_model_cb, NULL, NULL);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
+  g_object_unref (tree);
+}
+
+static void
+patient_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), tcia_title_and_count_new (12));
+  gtk_list_item_set_child (item, expander);
+}
+
+static void
+patient_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GtkWidget *expander = gtk_list_item_get_child (item);
+  GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
+  GtkLabel *title = GTK_LABEL (gtk_widget_get_first_child (box));
+  GtkLabel *detail = GTK_LABEL (gtk_widget_get_last_child (box));
+  g_autoptr(GObject) node = gtk_tree_list_row_get_item (row);
+  g_autofree char *text = NULL;
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+
+  if (TCIA_IS_SERIES (node))
+    {
+      TciaSeries *series = TCIA_SERIES (node);
+      g_autofree char *size = g_format_size (tcia_series_get_file_size (series));
+      const char *description = tcia_series_get_series_description (series);
+
+      text = g_strdup_printf ("%s  %s", tcia_series_get_modality (series) != NULL
+                                        ? tcia_series_get_modality (series) : "",
+                              description != NULL ? description : _("Series"));
+      gtk_label_set_text (title, text);
+      g_free (text);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image · %s", "%u images · %s",
+                                           tcia_series_get_image_count (series)),
+                              tcia_series_get_image_count (series), size);
+      gtk_label_set_text (detail, text);
+    }
+  else
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (node));
+      gboolean is_study = g_list_model_get_item_type (G_LIST_MODEL (node)) == TCIA_TYPE_SERIES;
+
+      gtk_label_set_text (title, node_label (node));
+      if (is_study)
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series", n), n);
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u study", "%u studies", n), n);
+      gtk_label_set_text (detail, text);
+    }
+}
+
+static void
+selection_changed_cb (TciaPatientsView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
+}
+
+static void
+tcia_patients_view_dispose (GObject *object)
+{
+  TciaPatientsView *self = TCIA_PATIENTS_VIEW (object);
+
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
+
+  G_OBJECT_CLASS (tcia_patients_view_parent_class)->dispose (object);
+}
+
+static void
+tcia_patients_view_class_init (TciaPatientsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tcia_patients_view_dispose;
+
+  signals[SIGNAL_SELECTION_CHANGED] =
+    g_signal_new ("selection-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tciabasket/TciaBasket/tcia-patients-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TciaPatientsView, list_view);
+}
+
+static void
+tcia_patients_view_init (TciaPatientsView *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "selection-changed",
+                            G_CALLBACK (selection_changed_cb), self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (patient_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (patient_bind_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+}
+
+void
+tcia_patients_view_rebuild (TciaPatientsView *self,
+                            GListModel       *shown)
+{
+  g_return_if_fail (TCIA_IS_PATIENTS_VIEW (self));
+  g_return_if_fail (G_IS_LIST_MODEL (shown));
+
+  rebuild (self, shown);
+}
+
+GPtrArray *
+tcia_patients_view_dup_selected (TciaPatientsView *self)
+{
+  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkTreeListRow *row;
+  g_autoptr(GObject) item = NULL;
+
+  g_return_val_if_fail (TCIA_IS_PATIENTS_VIEW (self), array);
+
+  row = gtk_single_selection_get_selected_item (self->selection);
+  item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+
+  if (TCIA_IS_SERIES (item))
+    {
+      g_ptr_array_add (array, g_object_ref (item));
+    }
+  else if (G_IS_LIST_MODEL (item))
+    {
+      /* A patient or a study: every series under it. */
+      g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+      g_ptr_array_add (stack, item);
+      while (stack->len > 0)
+        {
+          GListModel *model = g_ptr_array_steal_index (stack, stack->len - 1);
+          guint n = g_list_model_get_n_items (model);
+
+          for (guint i = 0; i < n; i++)
+            {
+              GObject *child = g_list_model_get_item (model, i);
+
+              if (TCIA_IS_SERIES (child))
+                g_ptr_array_add (array, child);
+              else
+                {
+                  g_ptr_array_add (stack, child);
+                  g_object_unref (child);
+                }
+            }
+        }
+    }
+
+  return array;
+}

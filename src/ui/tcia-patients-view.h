@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define TCIA_TYPE_PATIENTS_VIEW (tcia_patients_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (TciaPatientsView, tcia_patients_view, TCIA, PATIENTS_VIEW, AdwBin)
+
+/* Patients → studies → series, built from a list of TciaSeries. Emits
+ * "selection-changed" when another row is selected. */
+void       tcia_patients_view_rebuild      (TciaPatientsView *self,
+                                            GListModel       *shown);
+/* The selected series, or every series under the selected patient or study. */
+GPtrArray *tcia_patients_view_dup_selected (TciaPatientsView *self);
+
+G_END_DECLS
