@@ -16,6 +16,7 @@
 #include "tcia-dest.h"
 #include "tcia-download-private.h"
 #include "tcia-download-queue.h"
+#include "tcia-http.h"
 #include "tcia-download-work.h"
 #include "tcia-metadata-csv.h"
 #include "tcia-records-private.h"
@@ -181,9 +182,7 @@ worker_thread (gpointer user_data)
   SoupSession *session;
 
   g_main_context_push_thread_default (context);
-  session = soup_session_new_with_options ("user-agent", "tcia-basket/" PACKAGE_VERSION,
-                                           "timeout", w->timeout_s,
-                                           NULL);
+  session = tcia_http_session_new (w->timeout_s, 0, FALSE);
   w->ok = tcia_download_work_run (w, session);
   if (w->ok && !w->skipped && w->read_sop_class)
     {

@@ -13,11 +13,11 @@
 #include <glib/gi18n.h>
 
 #include "tcia-dest.h"
+#include "tcia-http.h"
 #include "tcia-download-private.h"
 #include "tcia-download-work.h"
 #include "tcia-text.h"
 
-#define ERROR_BODY_MAX 4096
 #define MD5_CSV_NAME   "md5hashes.csv"
 #define LICENSE_NAME   "LICENSE"
 
@@ -46,20 +46,6 @@ progress_cb (guint64  bytes,
   tcia_download_job_store_progress (w->job, bytes, w->attempt);
 }
 
-static char *
-read_error_body (GInputStream *stream,
-                 GCancellable *cancellable)
-{
-  char buf[ERROR_BODY_MAX + 1];
-  gsize n = 0;
-
-  g_input_stream_read_all (stream, buf, ERROR_BODY_MAX, &n, cancellable, NULL);
-  buf[n] = '\0';
-  /* One line, no terminal escapes: the server's words may be an HTML page,
-   * a stack trace or worse. */
-  return tcia_text_sanitize (buf, TCIA_TEXT_MESSAGE_MAX);
-}
-
 /* One request and its archive into @part_fd. @congested when the server pushed back. */
 static gboolean
 fetch_once (TciaDownloadWork   *w,
@@ -73,8 +59,8 @@ fetch_once (TciaDownloadWork   *w,
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, w->url);
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GError) local = NULL;
-  const char *type;
-  guint status;
+  g_autofree char *host = NULL;
+  TciaHttpFailure failure = { 0, };
   gboolean ok;
 
   if (msg == NULL)
@@ -87,37 +73,24 @@ fetch_once (TciaDownloadWork   *w,
     }
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "*/*");
 
-  stream = soup_session_send (session, msg, w->cancellable, &local);
+  host = g_strdup (g_uri_get_host (soup_message_get_uri (msg)));
+  stream = tcia_http_send (session, msg, "getImage", host, w->cancellable, &failure, &local);
   if (stream == NULL)
     {
+      *congested = failure.congested;
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local));
+      else if (failure.status == 0)
+        g_set_error_literal (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK,
+                             local->message);
+      else if (tcia_http_error_is_transient (local))
         {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-      *congested = TRUE;
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK,
-                   _("Could not reach the server: %s"), local->message);
-      return FALSE;
-    }
-
-  status = soup_message_get_status (msg);
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-  if (status != SOUP_STATUS_OK)
-    {
-      g_autofree char *text = read_error_body (stream, w->cancellable);
-      const char *after = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                        "Retry-After");
-
-      g_input_stream_close (stream, NULL, NULL);
-      if (status == 429 || status >= 500)
-        {
-          *congested = status == 429 || status == 503;
-          *retry_after = g_strdup (after);
+          *retry_after = g_steal_pointer (&failure.retry_after);
           g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_SERVER,
-                       status == 429 ? _("The server asked to slow down (HTTP %u).")
-                                     : _("The server failed (HTTP %u)."),
-                       status);
+                       failure.status == TCIA_HTTP_STATUS_TOO_MANY_REQUESTS
+                       ? _("The server asked to slow down (HTTP %u).")
+                       : _("The server failed (HTTP %u)."),
+                       failure.status);
         }
       else
         {
@@ -125,15 +98,16 @@ fetch_once (TciaDownloadWork   *w,
                                                         TCIA_TEXT_MESSAGE_MAX);
 
           g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_REFUSED,
-                       _("The server refused the series (HTTP %u): %s"), status,
-                       *text != '\0' ? text : reason);
+                       _("The server refused the series (HTTP %u): %s"), failure.status,
+                       failure.text[0] != '\0' ? failure.text : reason);
         }
+      tcia_http_failure_clear (&failure);
       return FALSE;
     }
-  if (type != NULL && (g_ascii_strcasecmp (type, "text/html") == 0 ||
-                       g_ascii_strcasecmp (type, "application/xhtml+xml") == 0))
+
+  if (tcia_http_is_web_page (msg))
     {
-      g_autofree char *text = read_error_body (stream, w->cancellable);
+      g_autofree char *text = tcia_http_read_error_text (stream, w->cancellable);
 
       g_input_stream_close (stream, NULL, NULL);
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NOT_ARCHIVE,

@@ -16,6 +16,7 @@
 
 #include "tcia-dest.h"
 #include "tcia-extract.h"
+#include "tcia-http.h"
 #include "tcia-md5-list.h"
 #include "tcia-text.h"
 
@@ -60,7 +61,7 @@ tcia_download_error_is_transient (const GError *error)
            error->code == TCIA_DOWNLOAD_ERROR_INCOMPLETE ||
            error->code == TCIA_DOWNLOAD_ERROR_CHECKSUM ||
            error->code == TCIA_DOWNLOAD_ERROR_INVALID_ARCHIVE;
-  return FALSE;
+  return tcia_http_error_is_transient (error);
 }
 
 void
