@@ -14,6 +14,7 @@
 #include "tcia-client-operation.h"
 #include "tcia-collection.h"
 #include "tcia-json-rows.h"
+#include "tcia-nbia-catalogue.h"
 #include "tcia-patient.h"
 #include "tcia-records-private.h"
 #include "tcia-retry.h"
@@ -58,7 +59,9 @@ struct _TciaClient
   gsize            progress_min_bytes;
 };
 
-G_DEFINE_FINAL_TYPE (TciaClient, tcia_client, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE_WITH_CODE (TciaClient, tcia_client, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TCIA_TYPE_CATALOGUE,
+                                                      tcia_nbia_catalogue_iface_init))
 
 enum {
   SIGNAL_RETRYING,
