@@ -189,16 +189,8 @@ tcia_extract_zip (GInputStream      *stream,
         name = archive_entry_pathname (entry);
       n_entries++;
 
-      if (!tcia_series_writer_name_is_safe (name))
-        {
-          g_autofree char *shown = tcia_text_sanitize (name, TCIA_TEXT_MESSAGE_MAX);
-
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY,
-                       _("The archive holds a file named “%s”, which would be written outside "
-                         "its folder; nothing of it was written."),
-                       shown);
-          goto out;
-        }
+      if (!tcia_series_writer_check_name (name, error))
+        goto out;
       if (type == AE_IFDIR)
         continue;
       if (type != AE_IFREG || archive_entry_symlink (entry) != NULL ||

@@ -84,6 +84,23 @@ tcia_series_writer_name_is_safe (const char *name)
   return TRUE;
 }
 
+gboolean
+tcia_series_writer_check_name (const char  *name,
+                               GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (tcia_series_writer_name_is_safe (name))
+    return TRUE;
+
+  shown = tcia_text_sanitize (name, TCIA_TEXT_MESSAGE_MAX);
+  g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY,
+               _("The archive holds a file named “%s”, which would be written outside "
+                 "its folder; nothing of it was written."),
+               shown);
+  return FALSE;
+}
+
 void
 tcia_series_writer_set_write_error (GError    **error,
                                     int          errsv,
@@ -478,16 +495,9 @@ tcia_series_writer_open_file (TciaSeriesWriter  *w,
   g_return_val_if_fail (w->part_fd >= 0, FALSE);
   g_return_val_if_fail (w->fd < 0, FALSE);
 
-  if (!tcia_series_writer_name_is_safe (name) || g_str_has_suffix (name, "/"))
-    {
-      g_autofree char *shown = tcia_text_sanitize (name, TCIA_TEXT_MESSAGE_MAX);
-
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY,
-                   _("The archive holds a file named “%s”, which would be written outside "
-                     "its folder; nothing of it was written."),
-                   shown);
-      return FALSE;
-    }
+  /* A trailing "/" names a folder, not a file. */
+  if (!tcia_series_writer_check_name (g_str_has_suffix (name, "/") ? "" : name, error))
+    return FALSE;
   w->fd = open_entry (w->part_fd, name, error);
   if (w->fd < 0)
     return FALSE;

@@ -67,6 +67,10 @@ gboolean          tcia_series_writer_close_file    (TciaSeriesWriter        *sel
 void              tcia_series_writer_set_write_error (GError               **error,
                                                     int                      errsv,
                                                     const char              *name);
+/* Whether @name is fit to be written (see open_file); when it is not,
+ * TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY. */
+gboolean          tcia_series_writer_check_name    (const char              *name,
+                                                    GError                 **error);
 /* Whether @name is fit to be written (see open_file). */
 gboolean          tcia_series_writer_name_is_safe  (const char              *name);
 
