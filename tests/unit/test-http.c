@@ -300,7 +300,7 @@ test_not_found (Fixture       *f,
   Run run = { 0, };
 
   run_request (&run, f, f->base, "nothing-here");
-  g_assert_error (run.error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_REFUSED);
+  g_assert_error (run.error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_NOT_FOUND);
   g_assert_false (tcia_http_error_is_transient (run.error));
   g_assert_cmpuint (f->n_requests, ==, 1);
   run_clear (&run);

@@ -38,7 +38,6 @@ struct _TciaDownloadQueue
   GObject          parent_instance;
 
   /* owned */
-  TciaClient      *client;
   TciaFetcher     *fetcher;       /* of every series, for now */
   GFile           *destination;
   char            *dest_path;
@@ -676,7 +675,6 @@ tcia_download_queue_finalize (GObject *object)
 {
   TciaDownloadQueue *self = TCIA_DOWNLOAD_QUEUE (object);
 
-  g_clear_object (&self->client);
   g_clear_object (&self->fetcher);
   g_clear_object (&self->destination);
   g_clear_pointer (&self->dest_path, g_free);
@@ -780,7 +778,6 @@ tcia_download_queue_new (TciaClient *client,
   g_return_val_if_fail (g_file_get_path (destination) != NULL, NULL);
 
   self = g_object_new (TCIA_TYPE_DOWNLOAD_QUEUE, NULL);
-  self->client = g_object_ref (client);
   self->fetcher = tcia_nbia_fetcher_new (client);
   self->destination = g_object_ref (destination);
   self->dest_path = g_file_get_path (destination);

@@ -694,9 +694,8 @@ static const TciaHttpBodyFuncs body_funcs = {
 
 /* The HTTP layer's codes as the client's. */
 static void
-set_client_error (GError  **error,
-                  Request  *request,
-                  const char *host)
+set_client_error (GError     **error,
+                  const char  *host)
 {
   GError *e = *error;
 
@@ -718,16 +717,15 @@ set_client_error (GError  **error,
     case TCIA_HTTP_ERROR_INVALID_URL:
       e->code = TCIA_CLIENT_ERROR_INVALID_URL;
       break;
-    case TCIA_HTTP_ERROR_REFUSED:
-      if (g_strrstr (e->message, " 404 ") != NULL)
-        {
-          char *hinted = g_strdup_printf (_("%s: check that %s is an NBIA API address"),
-                                          e->message, host);
+    case TCIA_HTTP_ERROR_NOT_FOUND:
+      {
+        char *hinted = g_strdup_printf (_("%s: check that %s is an NBIA API address"),
+                                        e->message, host);
 
-          g_free (e->message);
-          e->message = hinted;
-        }
-      e->code = TCIA_CLIENT_ERROR_SERVER;
+        g_free (e->message);
+        e->message = hinted;
+        e->code = TCIA_CLIENT_ERROR_SERVER;
+      }
       break;
     case TCIA_HTTP_ERROR_SERVER:
     default:
@@ -750,7 +748,7 @@ run_request (Operation    *op,
   if (!tcia_http_run (op->session, &http, &op->limits, &body_funcs, op, op->rand,
                       cancellable, error))
     {
-      set_client_error (error, request, op->host);
+      set_client_error (error, op->host);
       return FALSE;
     }
   operation_flush (op);

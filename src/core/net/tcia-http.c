@@ -228,7 +228,9 @@ tcia_http_send (SoupSession      *session,
     g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_BAD_REQUEST,
                  _("The server refused the request %s (400 Bad Request)"), name);
   else
-    g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_REFUSED,
+    g_set_error (error, TCIA_HTTP_ERROR,
+                 status == SOUP_STATUS_NOT_FOUND ? TCIA_HTTP_ERROR_NOT_FOUND
+                                                 : TCIA_HTTP_ERROR_REFUSED,
                  _("The server answered %u %s to %s"),
                  status, soup_status_get_phrase (status), name);
 

@@ -25,6 +25,8 @@ typedef enum
   TCIA_HTTP_ERROR_SERVER,
   /* The server answered 400; the message is its own text when it sent one. */
   TCIA_HTTP_ERROR_BAD_REQUEST,
+  /* The server does not know the address (404): a wrong server, or a gone item. */
+  TCIA_HTTP_ERROR_NOT_FOUND,
   /* Any other answer that is not a success (3xx, 4xx): trying again won't help. */
   TCIA_HTTP_ERROR_REFUSED,
   /* Past the overall deadline, or a body that stopped making progress. */
