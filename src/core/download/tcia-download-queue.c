@@ -16,6 +16,9 @@
 #include "tcia-dest.h"
 #include "tcia-download-private.h"
 #include "tcia-download-queue.h"
+#include "tcia-download-queue-private.h"
+#include "tcia-http.h"
+#include "tcia-nbia-fetcher.h"
 #include "tcia-download-work.h"
 #include "tcia-metadata-csv.h"
 #include "tcia-records-private.h"
@@ -35,7 +38,7 @@ struct _TciaDownloadQueue
   GObject          parent_instance;
 
   /* owned */
-  TciaClient      *client;
+  TciaFetcher     *fetcher;       /* of every series, for now */
   GFile           *destination;
   char            *dest_path;
   char            *metadata_path;
@@ -187,9 +190,7 @@ worker_thread (gpointer user_data)
   SoupSession *session;
 
   g_main_context_push_thread_default (context);
-  session = soup_session_new_with_options ("user-agent", "tcia-basket/" PACKAGE_VERSION,
-                                           "timeout", w->timeout_s,
-                                           NULL);
+  session = tcia_http_session_new (w->timeout_s, 0, FALSE);
   w->ok = tcia_download_work_run (w, session);
   if (w->ok && !w->skipped && w->read_sop_class)
     {
@@ -405,13 +406,15 @@ start_job (TciaDownloadQueue *self,
   TciaSeries *series = tcia_download_job_get_series (job);
   const char *uid = tcia_download_job_get_series_uid (job);
   const char *row = g_hash_table_lookup (self->rows, uid);
-  guint64 declared = tcia_series_get_file_size (series);
+  guint64 declared = 0;
 
   w->job = g_object_ref (job);
   w->cancellable = g_cancellable_new ();
   w->root_fd = fcntl (self->root_fd, F_DUPFD_CLOEXEC, 3);
   w->dest_path = g_strdup (self->dest_path);
-  w->url = tcia_client_build_image_url (self->client, uid, self->verify_checksums);
+  tcia_fetcher_can_fetch (self->fetcher, series, &declared);
+  w->fetcher = g_object_ref (self->fetcher);
+  w->series = g_object_ref (series);
   w->rel = g_strdup (tcia_download_job_get_relative_path (job));
   w->license_text = license_text (self, series);
   w->expected_images = tcia_series_get_image_count (series);
@@ -419,12 +422,7 @@ start_job (TciaDownloadQueue *self,
   w->verify_existing = self->verify_existing || g_hash_table_remove (self->deep_check, job);
   w->read_sop_class = tcia_series_get_sop_class_uid (series) == NULL ||
                       *tcia_series_get_sop_class_uid (series) == '\0';
-  /* Only v4 can be asked for md5hashes.csv (tcia-api.md §3.13). */
-  w->extract_flags = TCIA_EXTRACT_FLAGS_NONE;
-  if (self->verify_checksums)
-    w->extract_flags |= TCIA_EXTRACT_VERIFY_MD5;
-  if (self->verify_checksums && tcia_client_get_api_version (self->client) == TCIA_API_V4)
-    w->extract_flags |= TCIA_EXTRACT_REQUIRE_MD5;
+  w->extract_flags = self->verify_checksums ? TCIA_EXTRACT_VERIFY_MD5 : TCIA_EXTRACT_FLAGS_NONE;
   tcia_extract_limits_init (&w->limits, declared);
   if (self->min_bytes > 0)
     {
@@ -785,7 +783,7 @@ tcia_download_queue_finalize (GObject *object)
 {
   TciaDownloadQueue *self = TCIA_DOWNLOAD_QUEUE (object);
 
-  g_clear_object (&self->client);
+  g_clear_object (&self->fetcher);
   g_clear_object (&self->destination);
   g_clear_pointer (&self->dest_path, g_free);
   g_clear_pointer (&self->metadata_path, g_free);
@@ -914,7 +912,7 @@ tcia_download_queue_new (TciaClient *client,
   g_return_val_if_fail (g_file_get_path (destination) != NULL, NULL);
 
   self = g_object_new (TCIA_TYPE_DOWNLOAD_QUEUE, NULL);
-  self->client = g_object_ref (client);
+  self->fetcher = tcia_nbia_fetcher_new (client);
   self->destination = g_object_ref (destination);
   self->dest_path = g_file_get_path (destination);
   self->metadata_path = g_build_filename (self->dest_path, TCIA_METADATA_CSV_NAME, NULL);
@@ -1421,4 +1419,14 @@ tcia_download_queue_is_finished (TciaDownloadQueue *self)
 {
   g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), FALSE);
   return self->finished;
+}
+
+void
+tcia_download_queue_set_fetcher (TciaDownloadQueue *self,
+                                 TciaFetcher       *fetcher)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+  g_return_if_fail (TCIA_IS_FETCHER (fetcher));
+
+  g_set_object (&self->fetcher, fetcher);
 }

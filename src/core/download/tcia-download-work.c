@@ -13,11 +13,12 @@
 #include <glib/gi18n.h>
 
 #include "tcia-dest.h"
+#include "tcia-http.h"
+#include "tcia-series-writer.h"
 #include "tcia-download-private.h"
 #include "tcia-download-work.h"
 #include "tcia-text.h"
 
-#define ERROR_BODY_MAX 4096
 #define MD5_CSV_NAME   "md5hashes.csv"
 #define LICENSE_NAME   "LICENSE"
 
@@ -29,7 +30,8 @@ tcia_download_work_free (TciaDownloadWork *w)
   if (w->root_fd >= 0)
     close (w->root_fd);
   g_free (w->dest_path);
-  g_free (w->url);
+  g_clear_object (&w->fetcher);
+  g_clear_object (&w->series);
   g_free (w->rel);
   g_free (w->license_text);
   g_free (w->sop_class_uid);
@@ -47,112 +49,6 @@ progress_cb (guint64  bytes,
 }
 
 static char *
-read_error_body (GInputStream *stream,
-                 GCancellable *cancellable)
-{
-  char buf[ERROR_BODY_MAX + 1];
-  gsize n = 0;
-
-  g_input_stream_read_all (stream, buf, ERROR_BODY_MAX, &n, cancellable, NULL);
-  buf[n] = '\0';
-  /* One line, no terminal escapes: the server's words may be an HTML page,
-   * a stack trace or worse. */
-  return tcia_text_sanitize (buf, TCIA_TEXT_MESSAGE_MAX);
-}
-
-/* One request and its archive into @part_fd. @congested when the server pushed back. */
-static gboolean
-fetch_once (TciaDownloadWork   *w,
-            SoupSession        *session,
-            int                 part_fd,
-            TciaExtractResult  *result,
-            char              **retry_after,
-            gboolean           *congested,
-            GError            **error)
-{
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, w->url);
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GError) local = NULL;
-  const char *type;
-  guint status;
-  gboolean ok;
-
-  if (msg == NULL)
-    {
-      g_autofree char *shown = tcia_text_sanitize (w->url, TCIA_TEXT_MESSAGE_MAX);
-
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_REFUSED,
-                   _("The download address “%s” is not valid."), shown);
-      return FALSE;
-    }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "*/*");
-
-  stream = soup_session_send (session, msg, w->cancellable, &local);
-  if (stream == NULL)
-    {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-      *congested = TRUE;
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK,
-                   _("Could not reach the server: %s"), local->message);
-      return FALSE;
-    }
-
-  status = soup_message_get_status (msg);
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-  if (status != SOUP_STATUS_OK)
-    {
-      g_autofree char *text = read_error_body (stream, w->cancellable);
-      const char *after = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                        "Retry-After");
-
-      g_input_stream_close (stream, NULL, NULL);
-      if (status == 429 || status >= 500)
-        {
-          *congested = status == 429 || status == 503;
-          *retry_after = g_strdup (after);
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_SERVER,
-                       status == 429 ? _("The server asked to slow down (HTTP %u).")
-                                     : _("The server failed (HTTP %u)."),
-                       status);
-        }
-      else
-        {
-          g_autofree char *reason = tcia_text_sanitize (soup_message_get_reason_phrase (msg),
-                                                        TCIA_TEXT_MESSAGE_MAX);
-
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_REFUSED,
-                       _("The server refused the series (HTTP %u): %s"), status,
-                       *text != '\0' ? text : reason);
-        }
-      return FALSE;
-    }
-  if (type != NULL && (g_ascii_strcasecmp (type, "text/html") == 0 ||
-                       g_ascii_strcasecmp (type, "application/xhtml+xml") == 0))
-    {
-      g_autofree char *text = read_error_body (stream, w->cancellable);
-
-      g_input_stream_close (stream, NULL, NULL);
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NOT_ARCHIVE,
-                   _("The server sent a web page instead of the series’ archive (“%s”). It "
-                     "may be down for maintenance: try again later."),
-                   text);
-      return FALSE;
-    }
-
-  ok = tcia_extract_zip (stream, part_fd, w->expected_images, w->extract_flags, &w->limits,
-                         progress_cb, w, result, w->cancellable, error);
-  g_input_stream_close (stream, NULL, NULL);
-  if (!ok && error != NULL && *error != NULL &&
-      g_error_matches (*error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK))
-    *congested = TRUE;
-  return ok;
-}
-
-static char *
 shown_path (const char *dest_path,
             const char *rel)
 {
@@ -163,11 +59,9 @@ shown_path (const char *dest_path,
 
 typedef enum
 {
-  WRITE_MOVE,
   WRITE_LICENSE,
   WRITE_LICENSE_IN_THE_WAY,
   WRITE_OPEN,
-  WRITE_CREATE,
 } WriteStep;
 
 /* Says which step failed where; FALSE, for the caller to return. */
@@ -183,10 +77,6 @@ set_write_error (GError     **error,
 
   switch (step)
     {
-    case WRITE_MOVE:
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                   _("Could not move the series into “%s”: %s."), shown, why);
-      break;
     case WRITE_LICENSE:
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
                    _("Could not write the collection’s licence “%s”: %s."), shown, why);
@@ -201,89 +91,8 @@ set_write_error (GError     **error,
       g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
                    _("Could not open the folder “%s”: %s."), shown, why);
       break;
-    case WRITE_CREATE:
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-                   _("Could not create the folder “%s”: %s."), shown, why);
-      break;
     }
   return FALSE;
-}
-
-/* Removes from the old folder of a damaged series the files the program
- * wrote there (by the old list, else the old md5hashes.csv, and the names
- * of the new download), then the folder when nothing else is left in it. */
-static void
-remove_written (int         folder_fd,
-                GPtrArray  *old_files,
-                GPtrArray  *new_files)
-{
-  GPtrArray *lists[] = { old_files, new_files };
-
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
-      {
-        TciaDestFile *file = g_ptr_array_index (lists[l], i);
-
-        if (strchr (file->name, '/') == NULL)
-          unlinkat (folder_fd, file->name, 0);
-      }
-  unlinkat (folder_fd, MD5_CSV_NAME, 0);
-}
-
-/* Puts the checked files of @part into @leaf: a rename of the whole folder,
- * or, when @leaf is still there (it holds files the program did not write,
- * which stay), a rename of each file into it. */
-static gboolean
-install (TciaDownloadWork  *w,
-         int                parent_fd,
-         const char        *part,
-         const char        *leaf,
-         GPtrArray         *files,
-         GError           **error)
-{
-  int part_fd;
-  int leaf_fd;
-
-  if (renameat (parent_fd, part, parent_fd, leaf) == 0)
-    return TRUE;
-  if (errno != ENOTEMPTY && errno != EEXIST)
-    return set_write_error (error, errno, WRITE_MOVE, w->dest_path, w->rel);
-
-  part_fd = openat (parent_fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  leaf_fd = openat (parent_fd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  for (guint i = 0; part_fd >= 0 && leaf_fd >= 0 && i < files->len; i++)
-    {
-      TciaDestFile *file = g_ptr_array_index (files, i);
-      g_autofree char *folder = g_path_get_dirname (file->name);
-      int to_fd = strcmp (folder, ".") == 0
-                  ? fcntl (leaf_fd, F_DUPFD_CLOEXEC, 3)
-                  : tcia_dest_open_dir (leaf_fd, folder, TRUE, w->dest_path, error);
-      int from_fd = strcmp (folder, ".") == 0
-                    ? fcntl (part_fd, F_DUPFD_CLOEXEC, 3)
-                    : tcia_dest_open_dir (part_fd, folder, FALSE, w->dest_path, NULL);
-      g_autofree char *base = g_path_get_basename (file->name);
-      int errsv = 0;
-
-      if (to_fd < 0 || from_fd < 0 || renameat (from_fd, base, to_fd, base) < 0)
-        errsv = errno != 0 ? errno : EIO;
-      if (to_fd >= 0)
-        close (to_fd);
-      if (from_fd >= 0)
-        close (from_fd);
-      if (errsv != 0)
-        {
-          close (part_fd);
-          close (leaf_fd);
-          if (error != NULL && *error != NULL)
-            return FALSE;
-          return set_write_error (error, errsv, WRITE_MOVE, w->dest_path, w->rel);
-        }
-    }
-  if (part_fd >= 0)
-    close (part_fd);
-  if (leaf_fd >= 0)
-    close (leaf_fd);
-  return tcia_dest_remove_tree (parent_fd, part, error);
 }
 
 /* The collection's LICENSE, once, beside its patients' folders. */
@@ -446,6 +255,7 @@ tcia_download_work_run (TciaDownloadWork *w,
   g_autofree char *parent_rel = g_path_get_dirname (w->rel);
   g_autofree char *leaf = g_path_get_basename (w->rel);
   g_autofree char *part = g_strconcat (leaf, ".part", NULL);
+  g_autoptr(TciaSeriesWriter) writer = NULL;
   const char *uid = tcia_download_job_get_series_uid (w->job);
   gboolean replace = FALSE;
   int parent_fd = -1;
@@ -488,77 +298,49 @@ tcia_download_work_run (TciaDownloadWork *w,
   if (error != NULL)
     goto failed;
 
+  writer = tcia_series_writer_new (w->root_fd, parent_fd, w->dest_path, w->rel, uid,
+                                   w->expected_images, w->extract_flags, &w->limits);
+  tcia_series_writer_set_progress (writer, progress_cb, w);
   for (attempt = 1; ; attempt++)
     {
+      TciaHttpFailure failure = { 0, };
       g_autofree char *retry_after = NULL;
-      TciaExtractResult result = { 0 };
-      gboolean congested = FALSE;
-      int part_fd;
 
       g_clear_error (&error);
       w->attempt = attempt;
       tcia_download_job_store_progress (w->job, 0, attempt);
 
-      /* A ".part" folder is the program's own, left by a stop. */
-      if (!tcia_dest_remove_tree (parent_fd, part, &error))
+      if (!tcia_series_writer_begin (writer, &error))
         goto failed;
-      if (mkdirat (parent_fd, part, 0755) < 0 ||
-          (part_fd = openat (parent_fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                             O_CLOEXEC)) < 0)
+
+      if (tcia_fetcher_fetch (w->fetcher, w->series, writer, session, &failure, w->cancellable,
+                              &error))
         {
-          g_autofree char *rel = g_strconcat (w->rel, ".part", NULL);
-
-          set_write_error (&error, errno, WRITE_CREATE, w->dest_path, rel);
-          goto failed;
-        }
-
-      if (fetch_once (w, session, part_fd, &result, &retry_after, &congested, &error))
-        {
-          gboolean installed;
-
-          close (part_fd);
-          if (!tcia_dest_uid_is_safe (uid) ||
-              !tcia_dest_write_file_list (w->root_fd, uid, result.files, &error))
-            {
-              if (error == NULL)
-                g_set_error (&error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES,
-                             _("The series’ UID is not a DICOM UID."));
-              tcia_extract_result_clear (&result);
-              goto failed;
-            }
-          if (replace)
-            {
-              int leaf_fd = openat (parent_fd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                    O_CLOEXEC);
-
-              if (leaf_fd >= 0)
-                {
-                  remove_written (leaf_fd, old_files, result.files);
-                  close (leaf_fd);
-                  unlinkat (parent_fd, leaf, AT_REMOVEDIR);
-                }
-            }
-          installed = install (w, parent_fd, part, leaf, result.files, &error);
-          w->n_images = result.n_images;
-          w->bytes = result.bytes_written;
-          tcia_extract_result_clear (&result);
-          if (!installed || !write_license (w, &error))
+          tcia_http_failure_clear (&failure);
+          if (!tcia_series_writer_commit (writer, replace, old_files, &error))
+            goto failed;
+          w->n_images = tcia_series_writer_get_n_images (writer);
+          w->bytes = tcia_series_writer_get_bytes (writer);
+          if (!write_license (w, &error))
             goto failed;
           close (parent_fd);
           return TRUE;
         }
-      close (part_fd);
-      tcia_extract_result_clear (&result);
+      tcia_series_writer_abort (writer);
+      retry_after = g_steal_pointer (&failure.retry_after);
 
-      tcia_dest_remove_tree (parent_fd, part, NULL);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
           !tcia_download_error_is_transient (error) ||
           attempt >= w->policy.max_attempts)
-        break;
+        {
+          tcia_http_failure_clear (&failure);
+          break;
+        }
 
       g_debug ("%s, attempt %u: %s", uid, attempt, error->message);
-      if (congested && w->congested != NULL)
+      if (failure.congested && w->congested != NULL)
         w->congested (w->congested_data);
+      tcia_http_failure_clear (&failure);
       if (!wait_to_retry (w, attempt, retry_after, rand, &error))
         break;
     }

@@ -6,14 +6,14 @@
 
 #include "tcia-download-job.h"
 #include "tcia-extract.h"
+#include "tcia-fetcher.h"
 #include "tcia-retry.h"
 
 G_BEGIN_DECLS
 
-/* One series' download, run in a worker thread of TciaDownloadQueue: the
- * request, the archive into a ".part" folder beside the series' folder,
- * the checks, the list of files written, the move into place and the
- * collection's LICENSE. Everything is done relative to directory handles
+/* One series' download, run in a worker thread of TciaDownloadQueue: what
+ * is already in place, the attempts of the fetcher into a series writer
+ * and the waits between them, and the collection's LICENSE. Everything is done relative to directory handles
  * opened below the destination without following links. */
 typedef struct
 {
@@ -22,7 +22,8 @@ typedef struct
   GCancellable      *cancellable;
   int                root_fd;       /* the destination, owned */
   char              *dest_path;     /* to name folders in messages */
-  char              *url;
+  TciaFetcher       *fetcher;       /* a reference */
+  TciaSeries        *series;        /* a reference */
   char              *rel;           /* the series' folder, relative */
   char              *license_text;  /* the collection's LICENSE, NULL for none */
   guint              expected_images;

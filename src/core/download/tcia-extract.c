@@ -16,7 +16,9 @@
 
 #include "tcia-dest.h"
 #include "tcia-extract.h"
+#include "tcia-http.h"
 #include "tcia-md5-list.h"
+#include "tcia-series-writer.h"
 #include "tcia-text.h"
 
 #define READ_SIZE        (128 * 1024)
@@ -43,8 +45,7 @@ typedef struct
   const TciaExtractLimits *limits;
   gint64                   window_start_us;
   guint64                  window_start_total;
-  TciaExtractProgressFunc  progress;
-  gpointer                 progress_data;
+  TciaSeriesWriter        *writer;
 } Reader;
 
 #define HEAD_MAX 512
@@ -60,7 +61,7 @@ tcia_download_error_is_transient (const GError *error)
            error->code == TCIA_DOWNLOAD_ERROR_INCOMPLETE ||
            error->code == TCIA_DOWNLOAD_ERROR_CHECKSUM ||
            error->code == TCIA_DOWNLOAD_ERROR_INVALID_ARCHIVE;
-  return FALSE;
+  return tcia_http_error_is_transient (error);
 }
 
 void
@@ -72,14 +73,6 @@ tcia_extract_limits_init (TciaExtractLimits *limits,
     limits->size_bound = declared_size + MAX (declared_size / 2, TCIA_EXTRACT_SLACK_BYTES);
   limits->min_bytes = 1024;
   limits->window_ms = 60 * 1000;
-}
-
-void
-tcia_extract_result_clear (TciaExtractResult *result)
-{
-  g_clear_pointer (&result->license_text, g_free);
-  g_clear_pointer (&result->files, g_ptr_array_unref);
-  memset (result, 0, sizeof *result);
 }
 
 /* Whether the body has stopped keeping its pace, or the series its time. */
@@ -147,229 +140,21 @@ read_cb (struct archive *a,
       return -1;
     }
   r->eof = n == 0;
-  if (r->progress != NULL && n > 0)
-    r->progress (r->total, r->progress_data);
+  if (n > 0)
+    tcia_series_writer_received (r->writer, r->total);
   *buffer = r->buffer;
   return n;
 }
 
-/* A relative name of plain components: no absolute path, no drive letter or
- * backslash (a Windows-made ZIP's separator), no "." or "..", no control
- * characters. */
-static gboolean
-entry_name_is_safe (const char *name)
-{
-  g_auto(GStrv) parts = NULL;
-
-  if (name == NULL || *name == '\0' || name[0] == '/' || strchr (name, '\\') != NULL ||
-      strchr (name, ':') != NULL || strlen (name) > TCIA_EXTRACT_NAME_MAX ||
-      !g_utf8_validate (name, -1, NULL))
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if ((guchar) *p < 0x20)
-      return FALSE;
-
-  parts = g_strsplit (name, "/", -1);
-  if (g_strv_length (parts) > TCIA_EXTRACT_DEPTH_MAX)
-    return FALSE;
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      /* A trailing "/" (a folder entry) leaves one empty last part. */
-      if (*parts[i] == '\0' && parts[i + 1] == NULL && i > 0)
-        continue;
-      if (*parts[i] == '\0' || strcmp (parts[i], ".") == 0 || strcmp (parts[i], "..") == 0)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-set_write_error (GError    **error,
-                 int          errsv,
-                 const char  *name)
-{
-  const char *hint = "";
-
-  if (errsv == ENOSPC || errsv == EDQUOT || errsv == EFBIG)
-    hint = _(" The disk is full or the file is larger than allowed: free some space and try again.");
-  else if (errsv == EROFS || errsv == EACCES || errsv == EPERM)
-    hint = _(" The destination cannot be written to: choose another folder.");
-
-  g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_WRITE,
-               _("Could not write “%s”: %s.%s"), name, g_strerror (errsv), hint);
-}
-
-/* Opens @name below @dirfd for writing, creating its folders, refusing links. */
-static int
-open_entry (int          dirfd,
-            const char  *name,
-            GError     **error)
-{
-  g_auto(GStrv) parts = g_strsplit (name, "/", -1);
-  guint n = g_strv_length (parts);
-  int fd = dup (dirfd);
-  int file;
-
-  for (guint i = 0; i + 1 < n; i++)
-    {
-      int next;
-
-      if (mkdirat (fd, parts[i], 0755) < 0 && errno != EEXIST)
-        {
-          int errsv = errno;
-          close (fd);
-          set_write_error (error, errsv, name);
-          return -1;
-        }
-      next = openat (fd, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      close (fd);
-      if (next < 0)
-        {
-          set_write_error (error, errno, name);
-          return -1;
-        }
-      fd = next;
-    }
-
-  file = openat (fd, parts[n - 1], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (file < 0)
-    {
-      int errsv = errno;
-
-      if (errsv == EEXIST)
-        g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY,
-                     _("The archive holds “%s” twice."), name);
-      else
-        set_write_error (error, errsv, name);
-    }
-  close (fd);
-  return file;
-}
-
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         len,
-           const char   *name,
-           GError      **error)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          set_write_error (error, errno, name);
-          return FALSE;
-        }
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_md5s (GHashTable  *expected,
-            GHashTable  *written,
-            GError     **error)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, written);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *want = g_hash_table_lookup (expected, key);
-
-      if (want == NULL)
-        {
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_CHECKSUM,
-                       _("The server sent “%s” without its checksum."), (const char *) key);
-          return FALSE;
-        }
-      if (strcmp (want, value) != 0)
-        {
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_CHECKSUM,
-                       _("“%s” arrived damaged: its MD5 checksum does not match the server’s."),
-                       (const char *) key);
-          return FALSE;
-        }
-    }
-  g_hash_table_iter_init (&iter, expected);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (!g_hash_table_contains (written, key))
-        {
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
-                       _("The archive ended without “%s”."), (const char *) key);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static void
-add_file (TciaExtractResult *result,
-          const char        *name,
-          guint64            size,
-          GChecksum         *md5)
-{
-  TciaDestFile *file = g_new0 (TciaDestFile, 1);
-
-  file->name = g_strdup (name);
-  file->size = size;
-  file->md5 = g_strdup (md5 != NULL ? g_checksum_get_string (md5) : "");
-  g_ptr_array_add (result->files, file);
-}
-
-/* The most the images may add up to, so far. */
-static gboolean
-within_bound (const TciaExtractLimits *limits,
-              const Reader            *reader,
-              guint64                  written,
-              GError                 **error)
-{
-  guint64 bound = limits->size_bound;
-
-  if (bound == 0)
-    bound = reader->total * TCIA_EXTRACT_MAX_RATIO + TCIA_EXTRACT_SLACK_BYTES;
-  if (written <= bound)
-    return TRUE;
-
-  {
-    g_autofree char *shown = g_format_size (bound);
-
-    g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_TOO_LARGE,
-                 limits->size_bound > 0
-                 ? _("The archive unpacks to more than %s, far more than the server says the "
-                     "series holds: it is damaged or not what it claims to be.")
-                 : _("The archive unpacks to more than %s, far more than its size can hold: "
-                     "it is damaged or not what it claims to be."),
-                 shown);
-  }
-  return FALSE;
-}
-
 gboolean
-tcia_extract_zip (GInputStream             *stream,
-                  int                       dir_fd,
-                  guint                     expected_images,
-                  TciaExtractFlags          flags,
-                  const TciaExtractLimits  *limits,
-                  TciaExtractProgressFunc   progress,
-                  gpointer                  progress_data,
-                  TciaExtractResult        *result,
-                  GCancellable             *cancellable,
-                  GError                  **error)
+tcia_extract_zip (GInputStream      *stream,
+                  TciaSeriesWriter  *writer,
+                  GCancellable      *cancellable,
+                  GError           **error)
 {
   g_autoptr(Archive) a = archive_read_new ();
-  g_autoptr(GHashTable) written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) expected = NULL;
   g_autoptr(GString) md5_csv = NULL;
   g_autofree guint8 *data = g_malloc (READ_SIZE);
-  TciaExtractLimits no_limits;
   Reader reader = { 0 };
   struct archive_entry *entry;
   guint n_entries = 0;
@@ -377,25 +162,15 @@ tcia_extract_zip (GInputStream             *stream,
   gboolean ok = FALSE;
 
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
-  g_return_val_if_fail (dir_fd >= 0, FALSE);
-  g_return_val_if_fail (result != NULL, FALSE);
-
-  memset (result, 0, sizeof *result);
-  result->files = g_ptr_array_new_with_free_func ((GDestroyNotify) tcia_dest_file_free);
-  if (limits == NULL)
-    {
-      tcia_extract_limits_init (&no_limits, 0);
-      limits = &no_limits;
-    }
+  g_return_val_if_fail (writer != NULL, FALSE);
 
   reader.stream = stream;
   reader.cancellable = cancellable;
   reader.buffer = g_malloc (READ_SIZE);
   reader.head = g_string_new (NULL);
-  reader.limits = limits;
+  reader.limits = tcia_series_writer_get_limits (writer);
   reader.window_start_us = g_get_monotonic_time ();
-  reader.progress = progress;
-  reader.progress_data = progress_data;
+  reader.writer = writer;
 
   archive_read_support_format_zip_streamable (a);
   if (archive_read_open (a, &reader, NULL, read_cb, NULL) != ARCHIVE_OK)
@@ -405,28 +180,17 @@ tcia_extract_zip (GInputStream             *stream,
     {
       const char *name = archive_entry_pathname_utf8 (entry);
       mode_t type = archive_entry_filetype (entry);
-      g_autoptr(GChecksum) md5 = NULL;
-      gboolean is_image = FALSE;
       GString *keep = NULL;
       gsize keep_max = 0;
-      guint64 file_size = 0;
-      int fd = -1;
+      gboolean open = FALSE;
       la_ssize_t n;
 
       if (name == NULL)
         name = archive_entry_pathname (entry);
       n_entries++;
 
-      if (!entry_name_is_safe (name))
-        {
-          g_autofree char *shown = tcia_text_sanitize (name, TCIA_TEXT_MESSAGE_MAX);
-
-          g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY,
-                       _("The archive holds a file named “%s”, which would be written outside "
-                         "its folder; nothing of it was written."),
-                       shown);
-          goto out;
-        }
+      if (!tcia_series_writer_check_name (name, error))
+        goto out;
       if (type == AE_IFDIR)
         continue;
       if (type != AE_IFREG || archive_entry_symlink (entry) != NULL ||
@@ -448,97 +212,48 @@ tcia_extract_zip (GInputStream             *stream,
         }
       else
         {
-          if (strcmp (name, MD5_CSV_NAME) == 0)
+          gboolean is_image = strcmp (name, MD5_CSV_NAME) != 0;
+
+          if (!is_image)
             {
               md5_csv = g_string_new (NULL);
               keep = md5_csv;
               keep_max = MD5_CSV_MAX;
             }
-          else
-            {
-              is_image = TRUE;
-              if (flags & TCIA_EXTRACT_VERIFY_MD5)
-                md5 = g_checksum_new (G_CHECKSUM_MD5);
-            }
-          fd = open_entry (dir_fd, name, error);
-          if (fd < 0)
+          if (!tcia_series_writer_open_file (writer, name, is_image, error))
             goto out;
+          open = TRUE;
         }
 
       while ((n = archive_read_data (a, data, READ_SIZE)) > 0)
         {
-          if (md5 != NULL)
-            g_checksum_update (md5, data, n);
           if (keep != NULL && keep->len + n <= keep_max)
             g_string_append_len (keep, (const char *) data, n);
-          file_size += n;
-          if (is_image)
-            result->bytes_written += n;
-          if ((is_image && !within_bound (limits, &reader, result->bytes_written, error)) ||
-              (fd >= 0 && !write_all (fd, data, n, name, error)))
-            {
-              if (fd >= 0)
-                close (fd);
-              goto out;
-            }
+          if (open && !tcia_series_writer_write (writer, data, n, error))
+            goto out;
         }
-      if (fd >= 0 && close (fd) < 0)
-        {
-          set_write_error (error, errno, name);
-          goto out;
-        }
+      if (open && !tcia_series_writer_close_file (writer, error))
+        goto out;
       if (n < 0)
         goto archive_failed;
 
-      if (fd >= 0)
-        add_file (result, name, file_size, md5);
-      if (is_image)
-        {
-          if (md5 != NULL)
-            g_hash_table_replace (written, g_strdup (name),
-                                  g_strdup (g_checksum_get_string (md5)));
-          result->n_images++;
-        }
-      else if (keep != NULL && keep != md5_csv)
-        {
-          result->license_text = g_string_free (keep, FALSE);
-        }
+      if (keep != NULL && keep != md5_csv)
+        tcia_series_writer_set_license (writer, g_string_free (keep, FALSE));
     }
   if (r != ARCHIVE_EOF)
     goto archive_failed;
 
-  if (result->n_images == 0 && expected_images == 0)
+  if ((tcia_series_writer_get_n_images (writer) > 0 ||
+       tcia_series_writer_get_expected_images (writer) > 0) &&
+      (tcia_series_writer_get_flags (writer) & TCIA_EXTRACT_VERIFY_MD5) && md5_csv != NULL)
     {
-      /* An empty archive (or one with only an empty md5hashes.csv) is what
-       * a server that lost the series sends: never a complete series. With
-       * a count from the server, it is a body cut short (below). */
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NO_IMAGES,
-                   _("The server sent no images for this series."));
-      goto out;
-    }
-  if ((flags & TCIA_EXTRACT_VERIFY_MD5) && md5_csv != NULL)
-    {
-      expected = tcia_md5_list_parse (md5_csv->str, md5_csv->len, error);
-      if (expected == NULL || !check_md5s (expected, written, error))
+      GHashTable *expected = tcia_md5_list_parse (md5_csv->str, md5_csv->len, error);
+
+      if (expected == NULL)
         goto out;
+      tcia_series_writer_promise_md5s (writer, expected);
     }
-  else if ((flags & TCIA_EXTRACT_VERIFY_MD5) && (flags & TCIA_EXTRACT_REQUIRE_MD5))
-    {
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
-                   _("The archive ended early (%u of %u images, no checksums)."),
-                   result->n_images, expected_images);
-      goto out;
-    }
-
-  if (expected_images > 0 && result->n_images < expected_images)
-    {
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
-                   _("The archive ended early: %u of %u images."),
-                   result->n_images, expected_images);
-      goto out;
-    }
-
-  ok = TRUE;
+  ok = tcia_series_writer_finish (writer, error);
   goto out;
 
 archive_failed:
@@ -590,8 +305,6 @@ archive_failed:
                  _("The server did not send a ZIP archive (%s)."), archive_error_string (a));
 
 out:
-  if (!ok)
-    tcia_extract_result_clear (result);
   g_clear_error (&reader.error);
   g_string_free (reader.head, TRUE);
   g_free (reader.buffer);
@@ -728,7 +441,7 @@ tcia_extract_check_dir (int            dir_fd,
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return FALSE;
-          if (!entry_name_is_safe (file->name))
+          if (!tcia_series_writer_name_is_safe (file->name))
             return set_damaged (error, file->name, _("is not a name the program writes."));
           if (want == NULL && from_csv != NULL)
             want = g_hash_table_lookup (from_csv, file->name);
@@ -756,7 +469,7 @@ tcia_extract_check_dir (int            dir_fd,
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return FALSE;
-          if (!entry_name_is_safe (key))
+          if (!tcia_series_writer_name_is_safe (key))
             return set_damaged (error, key, _("is not a name the program writes."));
           got = file_md5 (dir_fd, key, deep, &size, buffer, cancellable);
           if (got == NULL)
@@ -791,7 +504,7 @@ tcia_extract_remove_tree (const char  *path,
     {
       if (errno == ENOENT)
         return TRUE;
-      set_write_error (error, errno, path);
+      tcia_series_writer_set_write_error (error, errno, path);
       return FALSE;
     }
   ok = tcia_dest_remove_tree (fd, name, error);
@@ -810,7 +523,7 @@ tcia_extract_verify_dir (const char    *dir_path,
 
   if (fd < 0)
     {
-      set_write_error (error, errno, dir_path);
+      tcia_series_writer_set_write_error (error, errno, dir_path);
       return FALSE;
     }
   ok = tcia_extract_check_dir (fd, NULL, expected_images, TRUE, cancellable, error);

@@ -89,36 +89,20 @@ typedef struct
 void     tcia_extract_limits_init (TciaExtractLimits *limits,
                                    guint64            declared_size);
 
-typedef struct
-{
-  guint      n_images;      /* files other than LICENSE and md5hashes.csv */
-  guint64    bytes_written; /* of those files */
-  char      *license_text;  /* the LICENSE entry, NULL when absent */
-  GPtrArray *files;         /* TciaDestFile: every file written, md5hashes.csv included */
-} TciaExtractResult;
-
-void     tcia_extract_result_clear  (TciaExtractResult *result);
+typedef struct _TciaSeriesWriter TciaSeriesWriter;
 
 /* Reads the ZIP from @stream (blocking; call it in the thread that owns the
- * stream) into the existing, empty folder @dir_fd: each file is created
- * there (never following a link, never outside it), its MD5 computed while
- * written. Entries with absolute names, "..", backslashes, links or devices,
- * or names too long or too deep, fail the whole archive with
+ * stream) into @writer, whose attempt has begun: each entry becomes a file
+ * of the series. Entries with absolute names, "..", backslashes, links or
+ * devices, or names too long or too deep, fail the whole archive with
  * TCIA_DOWNLOAD_ERROR_UNSAFE_ENTRY before anything is written for them.
- * md5hashes.csv is kept and, with TCIA_EXTRACT_VERIFY_MD5 in @flags, every
- * file is checked against it (see TciaExtractFlags). Fewer images than
- * @expected_images is incomplete; none at all is TCIA_DOWNLOAD_ERROR_NO_IMAGES.
- * @limits bound the size, the time and the pace. @progress is called from
- * this thread with the compressed bytes read so far. The folder is left as
- * it is on failure; the caller removes it. */
+ * md5hashes.csv is kept and promised to the writer, which checks every
+ * image against it (with TCIA_EXTRACT_VERIFY_MD5); LICENSE goes to the
+ * writer as text. The writer's limits bound the time and the pace; it is
+ * told the compressed bytes read so far. The ".part" folder is left as it
+ * is on failure; the caller aborts the writer. */
 gboolean tcia_extract_zip           (GInputStream             *stream,
-                                     int                       dir_fd,
-                                     guint                     expected_images,
-                                     TciaExtractFlags          flags,
-                                     const TciaExtractLimits  *limits,
-                                     TciaExtractProgressFunc   progress,
-                                     gpointer                  progress_data,
-                                     TciaExtractResult        *result,
+                                     TciaSeriesWriter         *writer,
                                      GCancellable             *cancellable,
                                      GError                  **error);
 

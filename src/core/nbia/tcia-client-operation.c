@@ -1,0 +1,942 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "tcia-core"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "tcia-client-operation.h"
+#include "tcia-collection.h"
+#include "tcia-json-rows.h"
+#include "tcia-records-private.h"
+#include "tcia-text.h"
+#include "tcia-value.h"
+
+/* Every request, small or large, takes one path: a GTask worker thread sends
+ * it synchronously through the HTTP layer, reads the body in chunks into the
+ * streaming JSON reader, turns rows into records there, and hands them to the
+ * caller's main context in batches while the body is still arriving. The
+ * response stream is read and released in the thread that sent it, as
+ * libsoup requires. */
+
+#define READ_CHUNK_SIZE        (64 * 1024)
+#define BATCH_ROWS             2000
+#define BATCH_INTERVAL_US      (50 * G_TIME_SPAN_MILLISECOND)
+/* After each batch of rows, the caller's main loop gets this long for
+ * whatever else is due, a frame above all (see post_batch()). */
+#define DELIVERY_YIELD_US      (2 * G_TIME_SPAN_MILLISECOND)
+#define POOL_BLOCK_SIZE        (16 * 1024)
+
+typedef TciaClientOperation Operation;
+
+
+typedef struct
+{
+  char   *endpoint;   /* for messages: "getSeries" */
+  char   *url;
+  GBytes *form;       /* a form-encoded POST body, or NULL for GET */
+} Request;
+
+/* The caller's side of a listing with `into`. Which rows of `into` are
+ * ours: [start, start + n_items); those fields are touched only in the
+ * caller's main context. The worker queues batches under the mutex; one
+ * source takes one batch per main-loop iteration, so that a backlog of
+ * batches never becomes one long iteration. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GListStore      *into;
+  GCancellable    *cancellable;
+  guint            start;
+  guint            n_items;
+  gboolean         started;
+  gboolean         closed;
+
+  GMutex           mutex;
+  GCond            cond;          /* signalled when the queue runs empty */
+  GQueue           queue;         /* of Batch, oldest first */
+  gboolean         scheduled;     /* the source will take the queue */
+  GSource         *source;        /* attached to the caller's context at the first batch */
+} Delivery;
+
+struct _TciaClientOperation
+{
+  /* Set up before the thread starts, then read-only. */
+  SoupSession        *session;
+  char               *host;
+  TciaHttpLimits      limits;
+  Request            *current;        /* the request running, in the worker */
+  gsize               max_value_bytes;
+  guint64             max_body_bytes;
+  TciaClient         *client;         /* for its signals, emitted in `context` */
+  GPtrArray          *requests;
+  TciaClientResultKind          result_kind;
+  GType               record_type;
+  int                 value_kind;     /* -1 unless a TciaValue listing */
+  Delivery           *delivery;       /* NULL without `into` */
+  GMainContext       *context;        /* the task's */
+
+  /* The worker's. */
+  TciaRecordBuilder  *builder;
+  GPtrArray          *records;        /* everything, when there is no delivery */
+  guint               records_mark;
+  guint               n_posted;       /* rows of the current attempt handed on */
+  gint64              last_flush_us;
+  GRand              *rand;
+  guint64             total_bytes;
+  guint               object_count;
+  GPtrArray          *uids;
+  guint               uids_mark;
+};
+
+typedef struct
+{
+  GPtrArray *items;        /* NULL for a pure removal */
+  guint      remove_last;  /* rows of ours to remove from the end first */
+} Batch;
+
+static void
+request_free (gpointer data)
+{
+  Request *request = data;
+
+  g_free (request->endpoint);
+  g_free (request->url);
+  g_clear_pointer (&request->form, g_bytes_unref);
+  g_free (request);
+}
+
+static void batch_free (gpointer data);
+
+static Delivery *
+delivery_new (GListStore   *into,
+              GCancellable *cancellable)
+{
+  Delivery *delivery = g_new0 (Delivery, 1);
+
+  g_atomic_ref_count_init (&delivery->ref_count);
+  g_mutex_init (&delivery->mutex);
+  g_cond_init (&delivery->cond);
+  g_queue_init (&delivery->queue);
+  delivery->into = g_object_ref (into);
+  delivery->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+
+  return delivery;
+}
+
+static Delivery *
+delivery_ref (Delivery *delivery)
+{
+  g_atomic_ref_count_inc (&delivery->ref_count);
+
+  return delivery;
+}
+
+static void
+delivery_unref (Delivery *delivery)
+{
+  if (g_atomic_ref_count_dec (&delivery->ref_count))
+    {
+      g_queue_clear_full (&delivery->queue, batch_free);
+      g_mutex_clear (&delivery->mutex);
+      g_cond_clear (&delivery->cond);
+      g_object_unref (delivery->into);
+      g_clear_object (&delivery->cancellable);
+      g_free (delivery);
+    }
+}
+
+/* Keeps our range inside the store even if its owner changed it meanwhile. */
+static void
+delivery_clamp (Delivery *delivery)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (delivery->into));
+
+  if (!delivery->started)
+    {
+      delivery->start = n;
+      delivery->started = TRUE;
+    }
+  delivery->start = MIN (delivery->start, n);
+  delivery->n_items = MIN (delivery->n_items, n - delivery->start);
+}
+
+static void
+delivery_close (Delivery *delivery,
+                gboolean  remove_rows)
+{
+  if (delivery->closed)
+    return;
+
+  delivery->closed = TRUE;
+  if (remove_rows && delivery->started)
+    {
+      delivery_clamp (delivery);
+      if (delivery->n_items > 0)
+        g_list_store_splice (delivery->into, delivery->start, delivery->n_items, NULL, 0);
+      delivery->n_items = 0;
+    }
+}
+
+static void
+batch_free (gpointer data)
+{
+  Batch *batch = data;
+
+  g_clear_pointer (&batch->items, g_ptr_array_unref);
+  g_free (batch);
+}
+
+static void
+deliver_batch (Delivery *delivery,
+               Batch    *batch)
+{
+  if (delivery->closed || g_cancellable_is_cancelled (delivery->cancellable))
+    return;
+
+  delivery_clamp (delivery);
+
+  if (batch->remove_last > 0)
+    {
+      guint n = MIN (batch->remove_last, delivery->n_items);
+
+      g_list_store_splice (delivery->into, delivery->start + delivery->n_items - n, n, NULL, 0);
+      delivery->n_items -= n;
+    }
+
+  if (batch->items != NULL && batch->items->len > 0)
+    {
+      g_list_store_splice (delivery->into, delivery->start + delivery->n_items, 0,
+                           batch->items->pdata, batch->items->len);
+      delivery->n_items += batch->items->len;
+    }
+}
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  Delivery *delivery = data;
+  Batch *batch;
+
+  g_mutex_lock (&delivery->mutex);
+  batch = g_queue_pop_head (&delivery->queue);
+  g_mutex_unlock (&delivery->mutex);
+
+  if (batch != NULL)
+    {
+      deliver_batch (delivery, batch);
+      batch_free (batch);
+    }
+
+  g_mutex_lock (&delivery->mutex);
+  if (g_queue_is_empty (&delivery->queue))
+    {
+      delivery->scheduled = FALSE;
+      if (delivery->source != NULL)
+        g_source_set_ready_time (delivery->source, -1);
+      g_cond_broadcast (&delivery->cond);
+    }
+  else if (delivery->source != NULL)
+    {
+      g_source_set_ready_time (delivery->source, g_get_monotonic_time () + DELIVERY_YIELD_US);
+    }
+  g_mutex_unlock (&delivery->mutex);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+delivery_source_dispatch (GSource     *source,
+                          GSourceFunc  callback,
+                          gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs delivery_source_funcs = {
+  .dispatch = delivery_source_dispatch,
+};
+
+/* Ends the source's hold on the delivery; rows not taken yet are dropped. */
+static void
+delivery_stop (Delivery *delivery)
+{
+  GSource *source;
+
+  g_mutex_lock (&delivery->mutex);
+  source = g_steal_pointer (&delivery->source);
+  g_mutex_unlock (&delivery->mutex);
+
+  if (source != NULL)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+}
+
+/* The task's completion must come after the last row: the worker returns
+ * only once the caller's context has taken every batch (or gave up). */
+static void
+delivery_wait_empty (Delivery     *delivery,
+                     GCancellable *cancellable)
+{
+  g_mutex_lock (&delivery->mutex);
+  while (delivery->scheduled && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait_until (&delivery->cond, &delivery->mutex,
+                       g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND);
+  g_mutex_unlock (&delivery->mutex);
+}
+
+static void
+operation_free (gpointer data)
+{
+  Operation *op = data;
+
+  g_clear_object (&op->session);
+  g_clear_object (&op->client);
+  g_free (op->host);
+  g_ptr_array_unref (op->requests);
+  g_clear_pointer (&op->delivery, delivery_unref);
+  g_clear_pointer (&op->context, g_main_context_unref);
+  g_clear_pointer (&op->builder, tcia_record_builder_free);
+  g_clear_pointer (&op->records, g_ptr_array_unref);
+  g_clear_pointer (&op->rand, g_rand_free);
+  g_clear_pointer (&op->uids, g_ptr_array_unref);
+  g_free (op);
+}
+
+/* Hands rows on to the caller's main context, through a source of our own
+ * attached explicitly (rather than g_main_context_invoke()) so that rows
+ * are never spliced from this thread even when it could acquire the
+ * caller's context. It runs at the default priority, so a busy window
+ * cannot starve it, but takes one batch at a time and then waits
+ * DELIVERY_YIELD_US, so a window still draws its frames while 100,000 rows
+ * arrive instead of once they are all in. */
+static void
+post_batch (Operation *op,
+            GPtrArray *items,
+            guint      remove_last)
+{
+  Delivery *delivery = op->delivery;
+  Batch *batch;
+
+  batch = g_new0 (Batch, 1);
+  batch->items = items;
+  batch->remove_last = remove_last;
+
+  g_mutex_lock (&delivery->mutex);
+  g_queue_push_tail (&delivery->queue, batch);
+  if (delivery->source == NULL)
+    {
+      delivery->source = g_source_new (&delivery_source_funcs, sizeof (GSource));
+      g_source_set_callback (delivery->source, deliver_cb, delivery_ref (delivery),
+                             (GDestroyNotify) delivery_unref);
+      g_source_set_static_name (delivery->source, "[tcia-core] deliver rows");
+      g_source_set_ready_time (delivery->source, 0);
+      g_source_attach (delivery->source, op->context);
+    }
+  else if (!delivery->scheduled)
+    {
+      g_source_set_ready_time (delivery->source, 0);
+    }
+  delivery->scheduled = TRUE;
+  g_mutex_unlock (&delivery->mutex);
+}
+
+static void
+operation_flush (Operation *op)
+{
+  g_autoptr(GPtrArray) pending = NULL;
+  guint n;
+
+  op->last_flush_us = g_get_monotonic_time ();
+
+  if (op->builder == NULL || tcia_record_builder_get_records (op->builder)->len == 0)
+    return;
+
+  pending = tcia_record_builder_steal_records (op->builder);
+  n = pending->len;
+
+  if (op->delivery != NULL)
+    post_batch (op, g_steal_pointer (&pending), 0);
+  else if (op->records == NULL)
+    op->records = g_steal_pointer (&pending);
+  else
+    g_ptr_array_extend_and_steal (op->records, g_steal_pointer (&pending));
+
+  op->n_posted += n;
+}
+
+static void
+operation_maybe_flush (Operation *op)
+{
+  guint pending;
+
+  /* Without `into`, everything is handed over at the end. */
+  if (op->builder == NULL || op->delivery == NULL)
+    return;
+
+  pending = tcia_record_builder_get_records (op->builder)->len;
+  if (pending >= BATCH_ROWS ||
+      (pending > 0 && g_get_monotonic_time () - op->last_flush_us >= BATCH_INTERVAL_US))
+    operation_flush (op);
+}
+
+static void
+operation_begin_attempt (Operation *op)
+{
+  op->n_posted = 0;
+  op->records_mark = op->records != NULL ? op->records->len : 0;
+  op->uids_mark = op->uids->len;
+  op->last_flush_us = g_get_monotonic_time ();
+}
+
+/* Forgets every row of a failed attempt, including those already in `into`. */
+static void
+operation_discard_attempt (Operation *op)
+{
+  if (op->builder != NULL)
+    g_ptr_array_set_size (tcia_record_builder_get_records (op->builder), 0);
+
+  if (op->delivery != NULL && op->n_posted > 0)
+    post_batch (op, NULL, op->n_posted);
+  else if (op->records != NULL)
+    g_ptr_array_set_size (op->records, op->records_mark);
+
+  g_ptr_array_set_size (op->uids, op->uids_mark);
+  op->total_bytes = 0;
+  op->object_count = 0;
+  op->n_posted = 0;
+}
+
+/* ---- Sinks for the non-record answers ------------------------------------ */
+
+static GHashTable *
+size_keys (void)
+{
+  static GHashTable *keys;
+
+  if (g_once_init_enter (&keys))
+    {
+      GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
+
+      g_hash_table_insert (table, (gpointer) "TotalSizeInBytes", GUINT_TO_POINTER (1));
+      g_hash_table_insert (table, (gpointer) "ObjectCount", GUINT_TO_POINTER (2));
+      g_once_init_leave (&keys, table);
+    }
+
+  return keys;
+}
+
+static GHashTable *
+sop_keys (void)
+{
+  static GHashTable *keys;
+
+  if (g_once_init_enter (&keys))
+    {
+      GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
+
+      g_hash_table_insert (table, (gpointer) "SOPInstanceUID", GUINT_TO_POINTER (1));
+      g_once_init_leave (&keys, table);
+    }
+
+  return keys;
+}
+
+static void
+ignore_row_cb (gpointer user_data)
+{
+}
+
+static void
+size_field_cb (gpointer      user_data,
+               guint         id,
+               TciaJsonKind  kind,
+               const char   *value,
+               gsize         len)
+{
+  Operation *op = user_data;
+  guint64 number = 0;
+
+  if (kind == TCIA_JSON_BOOLEAN || !tcia_records_parse_uint64 (value, len, &number))
+    number = 0;
+
+  if (id == 0)
+    op->total_bytes = number;
+  else
+    op->object_count = (guint) MIN (number, G_MAXUINT);
+}
+
+static void
+sop_field_cb (gpointer      user_data,
+              guint         id,
+              TciaJsonKind  kind,
+              const char   *value,
+              gsize         len)
+{
+  Operation *op = user_data;
+
+  if (len > 0)
+    g_ptr_array_add (op->uids, g_utf8_make_valid (value, (gssize) len));
+}
+
+static const TciaJsonRowsSink size_sink = { ignore_row_cb, size_field_cb, ignore_row_cb };
+static const TciaJsonRowsSink sop_sink = { ignore_row_cb, sop_field_cb, ignore_row_cb };
+
+/* ---- Telling the caller about retries ---------------------------------------- */
+
+typedef struct
+{
+  TciaClient *client;
+  guint       attempt;
+  guint       max_attempts;
+  guint       delay_ms;
+  char       *reason;
+} Retrying;
+
+static void
+retrying_free (gpointer data)
+{
+  Retrying *retrying = data;
+
+  g_object_unref (retrying->client);
+  g_free (retrying->reason);
+  g_free (retrying);
+}
+
+static gboolean
+emit_retrying_cb (gpointer data)
+{
+  Retrying *retrying = data;
+
+  g_signal_emit_by_name (retrying->client, "retrying",
+                         retrying->attempt, retrying->max_attempts, retrying->delay_ms,
+                         retrying->reason);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Through a source attached to the caller's context rather than
+ * g_main_context_invoke(), which would emit right here in the worker
+ * whenever it could acquire that context. */
+static void
+post_retrying (guint       attempt,
+               guint       max_attempts,
+               guint       delay_ms,
+               const char *reason,
+               gpointer    user_data)
+{
+  Operation *op = user_data;
+  g_autoptr(GSource) source = g_idle_source_new ();
+  Retrying *retrying = g_new0 (Retrying, 1);
+
+  retrying->client = g_object_ref (op->client);
+  retrying->attempt = attempt;
+  retrying->max_attempts = max_attempts;
+  retrying->delay_ms = delay_ms;
+  retrying->reason = tcia_text_sanitize (reason, TCIA_TEXT_MESSAGE_MAX);
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_retrying_cb, retrying, retrying_free);
+  g_source_set_static_name (source, "[tcia-core] retrying");
+  g_source_attach (source, op->context);
+}
+
+static void
+set_web_page_error (GError     **error,
+                    const char  *endpoint)
+{
+  g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+               _("The server sent a web page instead of data for %s; "
+                 "it may be down for maintenance"),
+               endpoint);
+}
+
+static TciaHttpBodyOutcome
+read_body (SoupMessage   *message,
+           GInputStream  *stream,
+           TciaHttpWatch *watch,
+           gpointer       user_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  Operation *op = user_data;
+  Request *request = op->current;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(TciaJsonRows) rows = NULL;
+  g_autofree char *buffer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint64 body_bytes = 0;
+  gboolean parsed;
+
+  if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/html") == 0)
+    {
+      set_web_page_error (error, request->endpoint);
+      g_input_stream_close (stream, NULL, NULL);
+      return TCIA_HTTP_BODY_FATAL;
+    }
+
+  switch (op->result_kind)
+    {
+    case TCIA_CLIENT_RESULT_RECORDS:
+      rows = tcia_json_rows_new (tcia_record_builder_get_keys (op->builder),
+                                 tcia_record_builder_get_sink (), op->builder);
+      break;
+    case TCIA_CLIENT_RESULT_SERIES_SIZE:
+      rows = tcia_json_rows_new (size_keys (), &size_sink, op);
+      break;
+    case TCIA_CLIENT_RESULT_SOP_UIDS:
+      rows = tcia_json_rows_new (sop_keys (), &sop_sink, op);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  tcia_json_rows_set_max_value (rows, op->max_value_bytes);
+
+  buffer = g_malloc (READ_CHUNK_SIZE);
+  for (;;)
+    {
+      gssize n = g_input_stream_read (stream, buffer, READ_CHUNK_SIZE, cancellable, &local_error);
+
+      if (n < 0)
+        {
+          gboolean transient = tcia_http_error_is_transient (local_error);
+
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return transient ? TCIA_HTTP_BODY_RETRY : TCIA_HTTP_BODY_FATAL;
+        }
+      if (n == 0)
+        break;
+
+      body_bytes += (guint64) n;
+      tcia_http_watch_body_bytes (watch, (gsize) n);
+      if (body_bytes > op->max_body_bytes)
+        {
+          g_autofree char *size = g_format_size_full (op->max_body_bytes,
+                                                      G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+                       _("The server sent more than %s in answer to %s; "
+                         "no listing is that large"),
+                       size, request->endpoint);
+          g_input_stream_close (stream, NULL, NULL);
+          return TCIA_HTTP_BODY_FATAL;
+        }
+
+      if (!tcia_json_rows_feed (rows, buffer, (gsize) n, &local_error))
+        break;
+
+      operation_maybe_flush (op);
+    }
+
+  parsed = local_error == NULL && tcia_json_rows_finish (rows, &local_error);
+  if (!parsed)
+    {
+      /* A body delimited by the end of the connection that stops in the
+       * middle of the JSON was cut, not malformed. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
+          soup_message_headers_get_encoding (headers) == SOUP_ENCODING_EOF)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_input_stream_close (stream, NULL, NULL);
+          return TCIA_HTTP_BODY_RETRY;
+        }
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        {
+          g_autofree char *size = g_format_size_full (op->max_value_bytes,
+                                                      G_FORMAT_SIZE_IEC_UNITS);
+
+          g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+                       _("The server sent a value larger than %s in %s"),
+                       size, request->endpoint);
+        }
+      else if (tcia_json_rows_get_first_char (rows) == '<')
+        set_web_page_error (error, request->endpoint);
+      else
+        g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
+                     _("The server sent malformed data for %s (%s)"),
+                     request->endpoint, local_error->message);
+      g_input_stream_close (stream, NULL, NULL);
+      return TCIA_HTTP_BODY_FATAL;
+    }
+
+  g_input_stream_close (stream, cancellable, NULL);
+
+  return TCIA_HTTP_BODY_OK;
+}
+
+
+static void
+begin_attempt_cb (gpointer user_data)
+{
+  operation_begin_attempt (user_data);
+}
+
+static void
+discard_attempt_cb (gpointer user_data)
+{
+  operation_discard_attempt (user_data);
+}
+
+static const TciaHttpBodyFuncs body_funcs = {
+  read_body,
+  begin_attempt_cb,
+  discard_attempt_cb,
+  post_retrying,
+};
+
+/* The HTTP layer's codes as the client's. */
+static void
+set_client_error (GError     **error,
+                  const char  *host)
+{
+  GError *e = *error;
+
+  if (e == NULL || e->domain != TCIA_HTTP_ERROR)
+    return;
+
+  switch (e->code)
+    {
+    case TCIA_HTTP_ERROR_NETWORK:
+    case TCIA_HTTP_ERROR_UNREACHABLE:
+      e->code = TCIA_CLIENT_ERROR_NETWORK;
+      break;
+    case TCIA_HTTP_ERROR_BAD_REQUEST:
+      e->code = TCIA_CLIENT_ERROR_BAD_REQUEST;
+      break;
+    case TCIA_HTTP_ERROR_TIMED_OUT:
+      e->code = TCIA_CLIENT_ERROR_TIMED_OUT;
+      break;
+    case TCIA_HTTP_ERROR_INVALID_URL:
+      e->code = TCIA_CLIENT_ERROR_INVALID_URL;
+      break;
+    case TCIA_HTTP_ERROR_NOT_FOUND:
+      {
+        char *hinted = g_strdup_printf (_("%s: check that %s is an NBIA API address"),
+                                        e->message, host);
+
+        g_free (e->message);
+        e->message = hinted;
+        e->code = TCIA_CLIENT_ERROR_SERVER;
+      }
+      break;
+    case TCIA_HTTP_ERROR_SERVER:
+    default:
+      e->code = TCIA_CLIENT_ERROR_SERVER;
+      break;
+    }
+  e->domain = TCIA_CLIENT_ERROR;
+}
+
+/* One request, its retries and the waits between them, under one deadline. */
+static gboolean
+run_request (Operation    *op,
+             Request      *request,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  TciaHttpRequest http = { request->endpoint, op->host, request->url, request->form };
+
+  op->current = request;
+  if (!tcia_http_run (op->session, &http, &op->limits, &body_funcs, op, op->rand,
+                      cancellable, error))
+    {
+      set_client_error (error, op->host);
+      return FALSE;
+    }
+  operation_flush (op);
+
+  return TRUE;
+}
+
+static void
+operation_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Operation *op = task_data;
+  GMainContext *context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  /* libsoup attaches its per-connection sources to the thread-default
+   * context of the thread that uses the connection; a context of our own
+   * keeps them off the caller's. */
+  g_main_context_push_thread_default (context);
+
+  op->rand = g_rand_new ();
+  op->uids = g_ptr_array_new_with_free_func (g_free);
+  if (op->result_kind == TCIA_CLIENT_RESULT_RECORDS)
+    {
+      op->builder = tcia_record_builder_new (op->record_type, POOL_BLOCK_SIZE);
+      if (op->value_kind >= 0)
+        tcia_record_builder_set_preset (op->builder, tcia_value_get_kind_field (), op->value_kind);
+    }
+
+  for (i = 0; i < op->requests->len && error == NULL; i++)
+    run_request (op, g_ptr_array_index (op->requests, i), cancellable, &error);
+  op->current = NULL;
+
+  g_main_context_pop_thread_default (context);
+  /* Gone before the caller can start another request on the same
+   * connections. */
+  g_main_context_unref (context);
+
+  if (op->delivery != NULL)
+    {
+      delivery_wait_empty (op->delivery, cancellable);
+      delivery_stop (op->delivery);
+    }
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  switch (op->result_kind)
+    {
+    case TCIA_CLIENT_RESULT_RECORDS:
+      if (op->records == NULL)
+        op->records = g_ptr_array_new_with_free_func (g_object_unref);
+      g_task_return_pointer (task, g_steal_pointer (&op->records),
+                             (GDestroyNotify) g_ptr_array_unref);
+      break;
+
+    case TCIA_CLIENT_RESULT_SERIES_SIZE:
+      g_task_return_boolean (task, TRUE);
+      break;
+
+    case TCIA_CLIENT_RESULT_SOP_UIDS:
+      g_ptr_array_add (op->uids, NULL);
+      g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&op->uids), FALSE),
+                             (GDestroyNotify) g_strfreev);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+TciaClientOperation *
+tcia_client_operation_new (TciaClient               *client,
+                           const TciaClientSettings *settings,
+                           TciaClientResultKind      result_kind,
+                           GType                     record_type,
+                           GListStore               *into,
+                           GCancellable             *cancellable)
+{
+  Operation *op = g_new0 (Operation, 1);
+
+  op->session = g_object_ref (settings->session);
+  op->host = g_strdup (settings->host);
+  op->limits = settings->limits;
+  op->max_value_bytes = settings->max_value_bytes;
+  op->max_body_bytes = settings->max_body_bytes;
+  op->client = g_object_ref (client);
+  op->requests = g_ptr_array_new_with_free_func (request_free);
+  op->result_kind = result_kind;
+  op->record_type = record_type;
+  op->value_kind = -1;
+  if (into != NULL)
+    op->delivery = delivery_new (into, cancellable);
+
+  return op;
+}
+
+void
+tcia_client_operation_set_value_kind (TciaClientOperation *op,
+                                      int                  kind)
+{
+  op->value_kind = kind;
+}
+
+void
+tcia_client_operation_add_request (TciaClientOperation *op,
+                                   const char          *endpoint,
+                                   char                *url,
+                                   GBytes              *form)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->endpoint = g_strdup (endpoint);
+  request->url = url;
+  request->form = form;
+  g_ptr_array_add (op->requests, request);
+}
+
+void
+tcia_client_operation_get_size (TciaClientOperation *op,
+                                guint64             *total_bytes,
+                                guint               *object_count)
+{
+  if (total_bytes != NULL)
+    *total_bytes = op->total_bytes;
+  if (object_count != NULL)
+    *object_count = op->object_count;
+}
+
+void
+tcia_client_operation_start (TciaClientOperation *op,
+                             gpointer             source_tag,
+                             const char          *name,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (op->client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  op->context = g_main_context_ref (g_task_get_context (task));
+  g_task_set_task_data (task, op, operation_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, operation_thread);
+}
+
+GListModel *
+tcia_client_operation_listing_finish (TciaClient    *self,
+                                      GAsyncResult  *result,
+                                      gpointer       source_tag,
+                                      GError       **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  GListStore *store;
+  Operation *op;
+
+  g_return_val_if_fail (TCIA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  op = g_task_get_task_data (G_TASK (result));
+  records = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (records == NULL)
+    {
+      /* Failed or cancelled: take back the rows this request delivered. */
+      if (op != NULL && op->delivery != NULL)
+        delivery_close (op->delivery, TRUE);
+      return NULL;
+    }
+
+  if (op->delivery != NULL)
+    {
+      delivery_close (op->delivery, FALSE);
+      return G_LIST_MODEL (g_object_ref (op->delivery->into));
+    }
+
+  store = g_list_store_new (op->record_type);
+  g_list_store_splice (store, 0, 0, records->pdata, records->len);
+
+  return G_LIST_MODEL (store);
+}
+

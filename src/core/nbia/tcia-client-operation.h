@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "tcia-client.h"
+#include "tcia-http.h"
+
+G_BEGIN_DECLS
+
+/* One look-up of TciaClient, run in a GTask worker thread: its requests
+ * sent through the HTTP layer, each body parsed as a stream into records
+ * that reach the caller's main context in batches while it arrives. */
+
+typedef enum
+{
+  TCIA_CLIENT_RESULT_RECORDS,
+  TCIA_CLIENT_RESULT_SERIES_SIZE,
+  TCIA_CLIENT_RESULT_SOP_UIDS,
+} TciaClientResultKind;
+
+/* What a look-up takes from its client when it starts. */
+typedef struct
+{
+  SoupSession    *session;
+  const char     *host;
+  TciaHttpLimits  limits;
+  gsize           max_value_bytes;
+  guint64         max_body_bytes;
+} TciaClientSettings;
+
+typedef struct _TciaClientOperation TciaClientOperation;
+
+TciaClientOperation *tcia_client_operation_new        (TciaClient                *client,
+                                                        const TciaClientSettings  *settings,
+                                                        TciaClientResultKind       result_kind,
+                                                        GType                      record_type,
+                                                        GListStore                *into,
+                                                        GCancellable              *cancellable);
+/* A TciaValue listing of @kind. */
+void        tcia_client_operation_set_value_kind        (TciaClientOperation       *op,
+                                                        int                        kind);
+/* Takes @url and @form. */
+void        tcia_client_operation_add_request          (TciaClientOperation       *op,
+                                                        const char                *endpoint,
+                                                        char                      *url,
+                                                        GBytes                    *form);
+/* Takes @op. */
+void        tcia_client_operation_start                (TciaClientOperation       *op,
+                                                        gpointer                   source_tag,
+                                                        const char                *name,
+                                                        GCancellable              *cancellable,
+                                                        GAsyncReadyCallback        callback,
+                                                        gpointer                   user_data);
+GListModel *tcia_client_operation_listing_finish       (TciaClient                *client,
+                                                        GAsyncResult              *result,
+                                                        gpointer                   source_tag,
+                                                        GError                   **error);
+/* The answer of a getSeriesSize look-up. */
+void        tcia_client_operation_get_size             (TciaClientOperation       *op,
+                                                        guint64                   *total_bytes,
+                                                        guint                     *object_count);
+
+G_END_DECLS
