@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "tcia-dest.h"
+#include "tcia-download-folders.h"
 #include "tcia-download-private.h"
 #include "tcia-download-queue.h"
 #include "tcia-download-queue-private.h"
@@ -41,16 +42,12 @@ struct _TciaDownloadQueue
   TciaFetcher     *fetcher;       /* of every series, for now */
   GFile           *destination;
   char            *dest_path;
-  char            *metadata_path;
+  TciaDownloadFolders *folders;   /* the destination: its handle, lock, rows and claims */
   GMainContext    *context;
   GPtrArray       *jobs;          /* TciaDownloadJob */
   GHashTable      *by_uid;        /* series UID -> job (borrowed) */
   GHashTable      *works;         /* job -> Work, while a worker runs for it */
-  GHashTable      *rows;          /* UID -> File Location of metadata.csv's rows; NULL until ready */
-  GHashTable      *claims;        /* folder -> the UID it is for (rows and jobs) */
   GHashTable      *deep_check;    /* jobs to check by MD5 before they are skipped */
-  int              root_fd;       /* the destination, while the queue works */
-  int              lock_fd;       /* its lock, likewise */
   GSource         *progress_source;
   GSource         *finished_source;   /* a check for "finished" after jobs were added */
 
@@ -108,11 +105,7 @@ static guint signals[N_SIGNALS];
 
 static void     schedule            (TciaDownloadQueue *self);
 static void     update_bytes        (TciaDownloadQueue *self);
-static void     release_destination (TciaDownloadQueue *self);
-static void     assign_path         (TciaDownloadQueue *self,
-                                     TciaDownloadJob   *job);
-static gboolean take_other_folder   (TciaDownloadQueue *self,
-                                     TciaDownloadJob   *job);
+
 
 static GType
 list_get_item_type (GListModel *model)
@@ -247,11 +240,8 @@ append_row (TciaDownloadQueue  *self,
   row = tcia_metadata_csv_format_row (series, n_images, bytes,
                                       tcia_download_job_get_relative_path (job),
                                       sop_class_uid, now);
-  if (!tcia_metadata_csv_append_at (self->root_fd, self->metadata_path, row, error))
-    return FALSE;
-  g_hash_table_replace (self->rows, g_strdup (tcia_download_job_get_series_uid (job)),
-                        g_strdup (tcia_download_job_get_relative_path (job)));
-  return TRUE;
+  return tcia_download_folders_append_row (self->folders, tcia_download_job_get_series_uid (job),
+                                           tcia_download_job_get_relative_path (job), row, error);
 }
 
 static void
@@ -267,7 +257,7 @@ check_finished (TciaDownloadQueue *self)
     {
       self->finished = TRUE;
       g_clear_pointer (&self->progress_source, g_source_destroy);
-      release_destination (self);
+      tcia_download_folders_release (self->folders);
       g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
     }
 }
@@ -345,7 +335,8 @@ work_done_cb (gpointer user_data)
       else
         finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
     }
-  else if (state == TCIA_DOWNLOAD_JOB_RUNNING && w->in_the_way && take_other_folder (self, job))
+  else if (state == TCIA_DOWNLOAD_JOB_RUNNING && w->in_the_way &&
+           tcia_download_folders_take_other (self->folders, job, self->layout))
     {
       /* Left as it is; the series goes beside it, under a name of its own. */
       tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
@@ -405,12 +396,12 @@ start_job (TciaDownloadQueue *self,
   Worker *worker = g_new0 (Worker, 1);
   TciaSeries *series = tcia_download_job_get_series (job);
   const char *uid = tcia_download_job_get_series_uid (job);
-  const char *row = g_hash_table_lookup (self->rows, uid);
+  const char *row = tcia_download_folders_get_row (self->folders, uid);
   guint64 declared = 0;
 
   w->job = g_object_ref (job);
   w->cancellable = g_cancellable_new ();
-  w->root_fd = fcntl (self->root_fd, F_DUPFD_CLOEXEC, 3);
+  w->root_fd = fcntl (tcia_download_folders_get_root_fd (self->folders), F_DUPFD_CLOEXEC, 3);
   w->dest_path = g_strdup (self->dest_path);
   tcia_fetcher_can_fetch (self->fetcher, series, &declared);
   w->fetcher = g_object_ref (self->fetcher);
@@ -457,162 +448,6 @@ start_job (TciaDownloadQueue *self,
   g_thread_unref (g_thread_new ("tcia-download", worker_thread, worker));
 }
 
-/* A folder name of its own for a series whose folder would be another's:
- * the same on every run, so that a resumed download finds it again. */
-static char *
-tie_broken_path (const char *path,
-                 const char *series_uid)
-{
-  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, series_uid, -1);
-
-  return g_strdup_printf ("%s-%.8s", path, digest);
-}
-
-static gboolean
-is_safe_relative_path (const char *path)
-{
-  g_auto(GStrv) parts = NULL;
-
-  if (path == NULL || *path == '\0' || path[0] == '/' || strchr (path, '\\') != NULL)
-    return FALSE;
-  parts = g_strsplit (path, "/", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (*parts[i] == '\0' || strcmp (parts[i], ".") == 0 || strcmp (parts[i], "..") == 0 ||
-        g_str_has_suffix (parts[i], ".part"))
-      return FALSE;
-  return TRUE;
-}
-
-/* Gives @job its folder: the one metadata.csv already has for it, else the
- * layout's, else, when that is another series' (by a row or a job), the
- * layout's with a tie-breaker from its UID. */
-static void
-assign_path (TciaDownloadQueue *self,
-             TciaDownloadJob   *job)
-{
-  const char *uid = tcia_download_job_get_series_uid (job);
-  const char *row = g_hash_table_lookup (self->rows, uid);
-  g_autofree char *path = NULL;
-  const char *owner;
-
-  if (row != NULL && is_safe_relative_path (row))
-    path = g_strdup (row);
-  else
-    {
-      path = tcia_layout_build_path (self->layout, tcia_download_job_get_series (job));
-      owner = g_hash_table_lookup (self->claims, path);
-      if (owner != NULL && strcmp (owner, uid) != 0)
-        {
-          char *other = tie_broken_path (path, uid);
-
-          g_free (path);
-          path = other;
-        }
-    }
-  owner = g_hash_table_lookup (self->claims, path);
-  if (owner == NULL || strcmp (owner, uid) != 0)
-    g_hash_table_replace (self->claims, g_strdup (path), g_strdup (uid));
-  tcia_download_job_set_relative_path (job, path);
-}
-
-/* The place of @job is held by a folder the program did not write: the
- * tie-broken name instead, once. */
-static gboolean
-take_other_folder (TciaDownloadQueue *self,
-                   TciaDownloadJob   *job)
-{
-  const char *uid = tcia_download_job_get_series_uid (job);
-  g_autofree char *base = tcia_layout_build_path (self->layout, tcia_download_job_get_series (job));
-  g_autofree char *other = tie_broken_path (base, uid);
-  const char *owner = g_hash_table_lookup (self->claims, other);
-
-  if (strcmp (tcia_download_job_get_relative_path (job), other) == 0 ||
-      (owner != NULL && strcmp (owner, uid) != 0))
-    return FALSE;
-  g_hash_table_replace (self->claims, g_strdup (other), g_strdup (uid));
-  tcia_download_job_set_relative_path (job, other);
-  return TRUE;
-}
-
-static int
-compare_jobs_by_uid (gconstpointer a,
-                     gconstpointer b)
-{
-  TciaDownloadJob *ja = *(TciaDownloadJob **) a;
-  TciaDownloadJob *jb = *(TciaDownloadJob **) b;
-
-  return g_strcmp0 (tcia_download_job_get_series_uid (ja), tcia_download_job_get_series_uid (jb));
-}
-
-static void
-release_destination (TciaDownloadQueue *self)
-{
-  if (self->lock_fd >= 0)
-    close (self->lock_fd);
-  if (self->root_fd >= 0)
-    close (self->root_fd);
-  self->lock_fd = self->root_fd = -1;
-}
-
-/* Before the first job starts: the destination opened and locked, its
- * metadata.csv read, and every queued series given a folder of its own, in
- * the order of their UIDs so that the same series win on every run. */
-static gboolean
-prepare_destination (TciaDownloadQueue  *self,
-                     GError            **error)
-{
-  g_autoptr(GPtrArray) queued = g_ptr_array_new ();
-  g_autoptr(GHashTable) rows = NULL;
-  GHashTableIter iter;
-  gpointer uid, location;
-
-  if (self->lock_fd >= 0)
-    return TRUE;
-
-  /* The folder the user chose may not be there yet (a first download into
-   * Downloads/TCIA): making it is making what was asked for. */
-  if (g_mkdir_with_parents (self->dest_path, 0755) < 0 && errno != EEXIST)
-    g_debug ("Could not create %s: %s", self->dest_path, g_strerror (errno));
-  self->root_fd = tcia_dest_open_root (self->dest_path, error);
-  if (self->root_fd < 0)
-    return FALSE;
-  self->lock_fd = tcia_dest_lock (self->root_fd, self->dest_path, error);
-  if (self->lock_fd < 0)
-    {
-      release_destination (self);
-      return FALSE;
-    }
-  rows = tcia_metadata_csv_read_locations (self->root_fd, self->metadata_path, error);
-  if (rows == NULL)
-    {
-      release_destination (self);
-      return FALSE;
-    }
-
-  g_clear_pointer (&self->rows, g_hash_table_unref);
-  self->rows = g_steal_pointer (&rows);
-  g_hash_table_remove_all (self->claims);
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, &uid, &location))
-    if (*(const char *) location != '\0')
-      g_hash_table_replace (self->claims, g_strdup (location), g_strdup (uid));
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_QUEUED)
-        g_ptr_array_add (queued, job);
-      else
-        g_hash_table_replace (self->claims, g_strdup (tcia_download_job_get_relative_path (job)),
-                              g_strdup (tcia_download_job_get_series_uid (job)));
-    }
-  g_ptr_array_sort (queued, compare_jobs_by_uid);
-  for (guint i = 0; i < queued->len; i++)
-    assign_path (self, g_ptr_array_index (queued, i));
-  return TRUE;
-}
-
 static void
 schedule (TciaDownloadQueue *self)
 {
@@ -628,7 +463,7 @@ schedule (TciaDownloadQueue *self)
   if (!any_queued)
     return;
 
-  if (!prepare_destination (self, &error))
+  if (!tcia_download_folders_prepare (self->folders, self->jobs, self->layout, &error))
     {
       /* Nothing can be written there: every series waiting says why. */
       for (guint i = 0; i < self->jobs->len; i++)
@@ -786,16 +621,12 @@ tcia_download_queue_finalize (GObject *object)
   g_clear_object (&self->fetcher);
   g_clear_object (&self->destination);
   g_clear_pointer (&self->dest_path, g_free);
-  g_clear_pointer (&self->metadata_path, g_free);
+  g_clear_pointer (&self->folders, tcia_download_folders_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
   g_clear_pointer (&self->by_uid, g_hash_table_unref);
   g_clear_pointer (&self->works, g_hash_table_unref);
-  g_clear_pointer (&self->rows, g_hash_table_unref);
-  g_clear_pointer (&self->claims, g_hash_table_unref);
   g_clear_pointer (&self->deep_check, g_hash_table_unref);
-  release_destination (self);
-
   G_OBJECT_CLASS (tcia_download_queue_parent_class)->finalize (object);
 }
 
@@ -888,9 +719,7 @@ tcia_download_queue_init (TciaDownloadQueue *self)
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_uid = g_hash_table_new (g_str_hash, g_str_equal);
   self->works = g_hash_table_new (NULL, NULL);
-  self->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->deep_check = g_hash_table_new (NULL, NULL);
-  self->root_fd = self->lock_fd = -1;
   self->max_jobs = self->allowed_jobs = TCIA_DOWNLOAD_QUEUE_DEFAULT_JOBS;
   self->verify_checksums = TRUE;
   self->timeout_s = 60;
@@ -915,7 +744,7 @@ tcia_download_queue_new (TciaClient *client,
   self->fetcher = tcia_nbia_fetcher_new (client);
   self->destination = g_object_ref (destination);
   self->dest_path = g_file_get_path (destination);
-  self->metadata_path = g_build_filename (self->dest_path, TCIA_METADATA_CSV_NAME, NULL);
+  self->folders = tcia_download_folders_new (self->dest_path);
   self->layout = layout;
   return self;
 }
@@ -1051,8 +880,8 @@ tcia_download_queue_add (TciaDownloadQueue *self,
   path = tcia_layout_build_path (self->layout, series);
   append_job (self, tcia_download_job_new (series, path));
   job = g_ptr_array_index (self->jobs, self->jobs->len - 1);
-  if (self->lock_fd >= 0)
-    assign_path (self, job);
+  if (tcia_download_folders_is_ready (self->folders))
+    tcia_download_folders_assign (self->folders, job, self->layout);
   schedule (self);
   check_finished_later (self);
   return job;
