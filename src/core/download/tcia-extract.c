@@ -16,7 +16,6 @@
 
 #include "tcia-dest.h"
 #include "tcia-extract.h"
-#include "tcia-http.h"
 #include "tcia-md5-list.h"
 #include "tcia-series-writer.h"
 #include "tcia-text.h"
@@ -26,8 +25,6 @@
 #define MD5_CSV_NAME     "md5hashes.csv"
 #define MD5_CSV_MAX      (64 * 1024 * 1024)
 #define LICENSE_NAME     "LICENSE"
-
-G_DEFINE_QUARK (tcia-download-error-quark, tcia_download_error)
 
 typedef struct archive Archive;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Archive, archive_read_free)
@@ -49,31 +46,6 @@ typedef struct
 } Reader;
 
 #define HEAD_MAX 512
-
-gboolean
-tcia_download_error_is_transient (const GError *error)
-{
-  if (error == NULL)
-    return FALSE;
-  if (error->domain == TCIA_DOWNLOAD_ERROR)
-    return error->code == TCIA_DOWNLOAD_ERROR_NETWORK ||
-           error->code == TCIA_DOWNLOAD_ERROR_SERVER ||
-           error->code == TCIA_DOWNLOAD_ERROR_INCOMPLETE ||
-           error->code == TCIA_DOWNLOAD_ERROR_CHECKSUM ||
-           error->code == TCIA_DOWNLOAD_ERROR_INVALID_ARCHIVE;
-  return tcia_http_error_is_transient (error);
-}
-
-void
-tcia_extract_limits_init (TciaExtractLimits *limits,
-                          guint64            declared_size)
-{
-  memset (limits, 0, sizeof *limits);
-  if (declared_size > 0)
-    limits->size_bound = declared_size + MAX (declared_size / 2, TCIA_EXTRACT_SLACK_BYTES);
-  limits->min_bytes = 1024;
-  limits->window_ms = 60 * 1000;
-}
 
 /* Whether the body has stopped keeping its pace, or the series its time. */
 static gboolean
