@@ -561,7 +561,9 @@ tcia_http_retry (const TciaRetryPolicy  *policy,
       if (outcome == TCIA_HTTP_BODY_OK)
         return TCIA_HTTP_RETRY_DONE;
 
-      g_assert (local_error != NULL);
+      if (local_error == NULL)
+        local_error = g_error_new_literal (TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_REFUSED,
+                                           "The attempt failed without saying why");
       if (outcome == TCIA_HTTP_BODY_FATAL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
