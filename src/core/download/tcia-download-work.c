@@ -13,10 +13,10 @@
 #include <glib/gi18n.h>
 
 #include "tcia-dest.h"
-#include "tcia-http.h"
-#include "tcia-series-writer.h"
 #include "tcia-download-private.h"
 #include "tcia-download-work.h"
+#include "tcia-http.h"
+#include "tcia-series-writer.h"
 #include "tcia-text.h"
 
 #define MD5_CSV_NAME   "md5hashes.csv"
