@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "tcia-catalogue.h"
 #include "tcia-client.h"
 #include "tcia-collection.h"
+#include "tcia-fetcher.h"
 #include "tcia-patient.h"
 #include "tcia-query.h"
 #include "tcia-series.h"

@@ -41,10 +41,21 @@ tcia_fetcher_fetch (TciaFetcher       *self,
                     GCancellable      *cancellable,
                     GError           **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (TCIA_IS_FETCHER (self), FALSE);
   g_return_val_if_fail (TCIA_IS_SERIES (series), FALSE);
   g_return_val_if_fail (writer != NULL && failure != NULL, FALSE);
 
-  return TCIA_FETCHER_GET_IFACE (self)->fetch (self, series, writer, session, failure,
-                                               cancellable, error);
+  if (!TCIA_FETCHER_GET_IFACE (self)->fetch (self, series, writer, session, failure,
+                                             cancellable, &local_error))
+    {
+      /* A fetcher that fails must say why: the worker decides on it. */
+      if (local_error == NULL)
+        local_error = g_error_new (TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
+                                   "%s failed without saying why", tcia_fetcher_get_name (self));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -18,10 +18,10 @@
 #include "tcia-download-private.h"
 #include "tcia-download-queue.h"
 #include "tcia-download-queue-private.h"
-#include "tcia-http.h"
-#include "tcia-nbia-fetcher.h"
 #include "tcia-download-work.h"
+#include "tcia-http.h"
 #include "tcia-metadata-csv.h"
+#include "tcia-nbia-fetcher.h"
 #include "tcia-records-private.h"
 #include "tcia-retry.h"
 

@@ -13,10 +13,10 @@
 #include <glib/gi18n.h>
 
 #include "tcia-dest.h"
-#include "tcia-http.h"
-#include "tcia-series-writer.h"
 #include "tcia-download-private.h"
 #include "tcia-download-work.h"
+#include "tcia-http.h"
+#include "tcia-series-writer.h"
 #include "tcia-text.h"
 
 #define MD5_CSV_NAME   "md5hashes.csv"
@@ -140,39 +140,109 @@ write_license (TciaDownloadWork  *w,
   return TRUE;
 }
 
-/* Waits before the next try, within the series' deadline. */
-static gboolean
-wait_to_retry (TciaDownloadWork  *w,
-               guint              attempt,
-               const char        *retry_after,
-               GRand             *rand,
-               GError           **error)
+/* One try of the series: the fetcher into a fresh ".part" folder. */
+typedef struct
 {
-  guint delay = tcia_retry_next_delay_ms (&w->policy, attempt, retry_after, rand);
-  gint64 now = g_get_monotonic_time ();
+  TciaDownloadWork *w;
+  TciaSeriesWriter *writer;
+  SoupSession      *session;
+  gboolean          waiting;   /* between a failed attempt and the next */
+} Attempt;
 
-  if (w->limits.deadline_us > 0 && now + (gint64) delay * 1000 > w->limits.deadline_us)
-    {
-      g_autofree char *why = g_strdup ((*error)->message);
+static TciaHttpBodyOutcome
+attempt_cb (guint             attempt,
+            TciaHttpFailure  *failure,
+            GCancellable     *cancellable,
+            gpointer          user_data,
+            GError          **error)
+{
+  Attempt *a = user_data;
+  TciaDownloadWork *w = a->w;
 
-      g_clear_error (error);
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_TIMEOUT,
-                   _("%s Waiting %u s more would pass the series’ time limit: try again "
-                     "later."),
-                   why, (delay + 999) / 1000);
-      return FALSE;
-    }
-
-  tcia_download_job_store_waiting (w->job, delay);
-  if (!tcia_retry_sleep (delay, w->cancellable, NULL))
-    {
-      tcia_download_job_store_waiting (w->job, 0);
-      g_clear_error (error);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-      return FALSE;
-    }
+  a->waiting = FALSE;
+  w->attempt = attempt;
   tcia_download_job_store_waiting (w->job, 0);
-  return TRUE;
+  tcia_download_job_store_progress (w->job, 0, attempt);
+
+  if (!tcia_series_writer_begin (a->writer, error))
+    return TCIA_HTTP_BODY_FATAL;
+  if (tcia_fetcher_fetch (w->fetcher, w->series, a->writer, a->session, failure, cancellable,
+                          error))
+    return TCIA_HTTP_BODY_OK;
+
+  tcia_series_writer_abort (a->writer);
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      !tcia_download_error_is_transient (*error))
+    return TCIA_HTTP_BODY_FATAL;
+  return TCIA_HTTP_BODY_RETRY;
+}
+
+static void
+waiting_cb (guint                  attempt,
+            guint                  delay_ms,
+            const TciaHttpFailure *failure,
+            const GError          *last,
+            gpointer               user_data)
+{
+  Attempt *a = user_data;
+  TciaDownloadWork *w = a->w;
+
+  g_debug ("%s, attempt %u: %s", tcia_download_job_get_series_uid (w->job), attempt - 1,
+           last->message);
+  if (failure->congested && w->congested != NULL)
+    w->congested (w->congested_data);
+  a->waiting = TRUE;
+  tcia_download_job_store_waiting (w->job, delay_ms);
+}
+
+/* The attempts, under the series' deadline; TRUE when one succeeded. */
+static gboolean
+fetch_with_retries (TciaDownloadWork  *w,
+                    TciaSeriesWriter  *writer,
+                    SoupSession       *session,
+                    GError           **error)
+{
+  g_autoptr(GRand) rand = g_rand_new ();
+  Attempt a = { w, writer, session, FALSE };
+  TciaHttpRetryState state;
+  TciaHttpRetryResult result;
+
+  result = tcia_http_retry (&w->policy, w->limits.deadline_us, rand, attempt_cb, waiting_cb, &a,
+                            w->cancellable, &state, error);
+  tcia_download_job_store_waiting (w->job, 0);
+  tcia_http_retry_state_clear (&state);
+
+  switch (result)
+    {
+    case TCIA_HTTP_RETRY_DONE:
+      return TRUE;
+
+    case TCIA_HTTP_RETRY_NO_TIME:
+      {
+        g_autofree char *why = g_strdup ((*error)->message);
+
+        g_clear_error (error);
+        g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_TIMEOUT,
+                     _("%s Waiting %u s more would pass the series’ time limit: try again "
+                       "later."),
+                     why, (state.delay_ms + 999) / 1000);
+      }
+      return FALSE;
+
+    case TCIA_HTTP_RETRY_EXHAUSTED:
+      if (state.n_attempts > 1)
+        g_prefix_error (error, _("Gave up after %u tries. "), state.n_attempts);
+      return FALSE;
+
+    case TCIA_HTTP_RETRY_FAILED:
+    default:
+      if (a.waiting && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (error);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+        }
+      return FALSE;
+    }
 }
 
 /* What is already at the series' place. TRUE when the series is complete
@@ -249,7 +319,6 @@ gboolean
 tcia_download_work_run (TciaDownloadWork *w,
                         SoupSession      *session)
 {
-  g_autoptr(GRand) rand = g_rand_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) old_files = NULL;
   g_autofree char *parent_rel = g_path_get_dirname (w->rel);
@@ -259,7 +328,6 @@ tcia_download_work_run (TciaDownloadWork *w,
   const char *uid = tcia_download_job_get_series_uid (w->job);
   gboolean replace = FALSE;
   int parent_fd = -1;
-  guint attempt;
 
   if (w->deadline_s > 0)
     w->limits.deadline_us = g_get_monotonic_time () + (gint64) w->deadline_s * G_USEC_PER_SEC;
@@ -301,52 +369,15 @@ tcia_download_work_run (TciaDownloadWork *w,
   writer = tcia_series_writer_new (w->root_fd, parent_fd, w->dest_path, w->rel, uid,
                                    w->expected_images, w->extract_flags, &w->limits);
   tcia_series_writer_set_progress (writer, progress_cb, w);
-  for (attempt = 1; ; attempt++)
-    {
-      TciaHttpFailure failure = { 0, };
-      g_autofree char *retry_after = NULL;
-
-      g_clear_error (&error);
-      w->attempt = attempt;
-      tcia_download_job_store_progress (w->job, 0, attempt);
-
-      if (!tcia_series_writer_begin (writer, &error))
-        goto failed;
-
-      if (tcia_fetcher_fetch (w->fetcher, w->series, writer, session, &failure, w->cancellable,
-                              &error))
-        {
-          tcia_http_failure_clear (&failure);
-          if (!tcia_series_writer_commit (writer, replace, old_files, &error))
-            goto failed;
-          w->n_images = tcia_series_writer_get_n_images (writer);
-          w->bytes = tcia_series_writer_get_bytes (writer);
-          if (!write_license (w, &error))
-            goto failed;
-          close (parent_fd);
-          return TRUE;
-        }
-      tcia_series_writer_abort (writer);
-      retry_after = g_steal_pointer (&failure.retry_after);
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          !tcia_download_error_is_transient (error) ||
-          attempt >= w->policy.max_attempts)
-        {
-          tcia_http_failure_clear (&failure);
-          break;
-        }
-
-      g_debug ("%s, attempt %u: %s", uid, attempt, error->message);
-      if (failure.congested && w->congested != NULL)
-        w->congested (w->congested_data);
-      tcia_http_failure_clear (&failure);
-      if (!wait_to_retry (w, attempt, retry_after, rand, &error))
-        break;
-    }
-
-  if (attempt > 1 && tcia_download_error_is_transient (error))
-    g_prefix_error (&error, _("Gave up after %u tries. "), attempt);
+  if (!fetch_with_retries (w, writer, session, &error) ||
+      !tcia_series_writer_commit (writer, replace, old_files, &error))
+    goto failed;
+  w->n_images = tcia_series_writer_get_n_images (writer);
+  w->bytes = tcia_series_writer_get_bytes (writer);
+  if (!write_license (w, &error))
+    goto failed;
+  close (parent_fd);
+  return TRUE;
 
 failed:
   if (parent_fd >= 0)

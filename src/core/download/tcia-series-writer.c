@@ -13,10 +13,13 @@
 #include <glib/gi18n.h>
 
 #include "tcia-dest.h"
+#include "tcia-http.h"
 #include "tcia-series-writer.h"
 #include "tcia-text.h"
 
 #define MD5_CSV_NAME "md5hashes.csv"
+
+G_DEFINE_QUARK (tcia-download-error-quark, tcia_download_error)
 
 struct _TciaSeriesWriter
 {
@@ -369,6 +372,31 @@ reset_attempt (TciaSeriesWriter *w)
   g_clear_pointer (&w->license_text, g_free);
   w->n_images = 0;
   w->bytes_written = 0;
+}
+
+gboolean
+tcia_download_error_is_transient (const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  if (error->domain == TCIA_DOWNLOAD_ERROR)
+    return error->code == TCIA_DOWNLOAD_ERROR_NETWORK ||
+           error->code == TCIA_DOWNLOAD_ERROR_SERVER ||
+           error->code == TCIA_DOWNLOAD_ERROR_INCOMPLETE ||
+           error->code == TCIA_DOWNLOAD_ERROR_CHECKSUM ||
+           error->code == TCIA_DOWNLOAD_ERROR_INVALID_ARCHIVE;
+  return tcia_http_error_is_transient (error);
+}
+
+void
+tcia_extract_limits_init (TciaExtractLimits *limits,
+                          guint64            declared_size)
+{
+  memset (limits, 0, sizeof *limits);
+  if (declared_size > 0)
+    limits->size_bound = declared_size + MAX (declared_size / 2, TCIA_EXTRACT_SLACK_BYTES);
+  limits->min_bytes = 1024;
+  limits->window_ms = 60 * 1000;
 }
 
 TciaSeriesWriter *

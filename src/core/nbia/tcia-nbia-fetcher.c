@@ -6,8 +6,8 @@
 
 #include <glib/gi18n.h>
 
-#include "tcia-extract.h"
 #include "tcia-nbia-fetcher.h"
+#include "tcia-nbia-zip.h"
 #include "tcia-text.h"
 
 struct _TciaNbiaFetcher
@@ -122,7 +122,7 @@ fetch (TciaFetcher       *fetcher,
       return FALSE;
     }
 
-  ok = tcia_extract_zip (stream, writer, cancellable, error);
+  ok = tcia_nbia_zip_extract (stream, writer, cancellable, error);
   g_input_stream_close (stream, NULL, NULL);
   if (!ok && error != NULL && *error != NULL &&
       g_error_matches (*error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK))

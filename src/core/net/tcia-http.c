@@ -394,12 +394,6 @@ watch_get_reason (TciaHttpWatch *w)
   return reason;
 }
 
-static gint64
-watch_remaining_ms (TciaHttpWatch *w)
-{
-  return MAX (0, (w->deadline_us - g_get_monotonic_time ()) / 1000);
-}
-
 static void
 cancel_attempt_cb (GCancellable *cancellable,
                    gpointer      user_data)
@@ -541,104 +535,160 @@ set_given_up_error (const TciaHttpRequest *request,
     g_set_error_literal (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_NETWORK, last->message);
 }
 
-static gboolean
-run_attempts (SoupSession             *session,
-              const TciaHttpRequest   *request,
-              const TciaHttpLimits    *limits,
-              const TciaHttpBodyFuncs *funcs,
-              gpointer                 user_data,
-              GRand                   *rand,
-              TciaHttpWatch           *watch,
-              GCancellable            *cancellable,
-              GError                 **error)
+TciaHttpRetryResult
+tcia_http_retry (const TciaRetryPolicy  *policy,
+                 gint64                  deadline_us,
+                 GRand                  *rand,
+                 TciaHttpAttemptFunc     attempt_func,
+                 TciaHttpWaitingFunc     waiting_func,
+                 gpointer                user_data,
+                 GCancellable           *cancellable,
+                 TciaHttpRetryState     *state,
+                 GError                **error)
 {
+  g_return_val_if_fail (policy != NULL && attempt_func != NULL && state != NULL,
+                        TCIA_HTTP_RETRY_FAILED);
+
+  memset (state, 0, sizeof *state);
   for (guint attempt = 1; ; attempt++)
     {
-      g_autoptr(GCancellable) attempt_cancellable = g_cancellable_new ();
       g_autoptr(GError) local_error = NULL;
-      g_autofree char *reason = NULL;
-      TciaHttpFailure failure = { 0, };
       TciaHttpBodyOutcome outcome;
-      gulong handler = 0;
-      gint64 server_ms;
-      guint delay_ms;
 
-      /* The caller's cancellable ends the attempt as before; the watch
-       * cancels only the attempt's own. */
-      if (cancellable != NULL)
-        handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_attempt_cb),
-                                         attempt_cancellable, NULL);
-      watch_begin_attempt (watch, attempt_cancellable);
-      if (funcs->begin_attempt != NULL)
-        funcs->begin_attempt (user_data);
-      outcome = attempt_request (session, request, funcs, user_data, watch, attempt_cancellable,
-                                 &failure, &local_error);
-      watch_end_attempt (watch);
-      if (handler != 0)
-        g_cancellable_disconnect (cancellable, handler);
-
-      if (outcome != TCIA_HTTP_BODY_OK && !g_cancellable_is_cancelled (cancellable) &&
-          watch_get_reason (watch) != STOP_NONE)
-        {
-          g_clear_error (&local_error);
-          set_stopped_error (request, limits, watch_get_reason (watch), &local_error);
-          outcome = TCIA_HTTP_BODY_FATAL;
-        }
-
+      tcia_http_failure_clear (&state->failure);
+      state->n_attempts = attempt;
+      outcome = attempt_func (attempt, &state->failure, cancellable, user_data, &local_error);
       if (outcome == TCIA_HTTP_BODY_OK)
-        {
-          tcia_http_failure_clear (&failure);
-          return TRUE;
-        }
+        return TCIA_HTTP_RETRY_DONE;
 
-      if (funcs->discard_attempt != NULL)
-        funcs->discard_attempt (user_data);
-
+      if (local_error == NULL)
+        local_error = g_error_new_literal (TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_REFUSED,
+                                           "The attempt failed without saying why");
       if (outcome == TCIA_HTTP_BODY_FATAL)
         {
-          tcia_http_failure_clear (&failure);
           g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          return TCIA_HTTP_RETRY_FAILED;
         }
-
-      if (attempt >= limits->policy.max_attempts)
+      if (attempt >= policy->max_attempts)
         {
-          set_given_up_error (request, &failure, attempt, local_error, error);
-          tcia_http_failure_clear (&failure);
-          return FALSE;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return TCIA_HTTP_RETRY_EXHAUSTED;
         }
 
-      reason = describe_failure (&failure, local_error);
-      server_ms = tcia_retry_parse_retry_after (failure.retry_after, NULL);
-      delay_ms = tcia_retry_next_delay_ms (&limits->policy, attempt, failure.retry_after, rand);
-      tcia_http_failure_clear (&failure);
-
+      state->server_delay_ms = tcia_retry_parse_retry_after (state->failure.retry_after, NULL);
+      state->delay_ms = tcia_retry_next_delay_ms (policy, attempt, state->failure.retry_after,
+                                                  rand);
       /* Waiting past the deadline only to fail then helps nobody. */
-      if ((gint64) delay_ms >= watch_remaining_ms (watch))
+      if (deadline_us > 0 &&
+          (gint64) state->delay_ms * 1000 >= deadline_us - g_get_monotonic_time ())
         {
-          g_autofree char *deadline = format_duration_ms (limits->deadline_s * 1000);
-          g_autofree char *wait = format_duration_ms ((delay_ms + 999) / 1000 * 1000);
-
-          if (server_ms >= 0)
-            g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
-                         _("The server did not answer in time: it asked to wait %s before "
-                           "%s is tried again, and the look-up gives up after %s (%s)"),
-                         wait, request->name, deadline, reason);
-          else
-            g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
-                         _("The server did not answer in time: %s still failed after %s (%s)"),
-                         request->name, deadline, reason);
-          return FALSE;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return TCIA_HTTP_RETRY_NO_TIME;
         }
 
-      g_debug ("%s failed (attempt %u of %u: %s); trying again in %u ms",
-               request->name, attempt, limits->policy.max_attempts, reason, delay_ms);
-      if (funcs->retrying != NULL)
-        funcs->retrying (attempt + 1, limits->policy.max_attempts, delay_ms, reason, user_data);
-
-      if (!tcia_retry_sleep (delay_ms, cancellable, error))
-        return FALSE;
+      if (waiting_func != NULL)
+        waiting_func (attempt + 1, state->delay_ms, &state->failure, local_error, user_data);
+      if (!tcia_retry_sleep (state->delay_ms, cancellable, error))
+        return TCIA_HTTP_RETRY_FAILED;
     }
+}
+
+void
+tcia_http_retry_state_clear (TciaHttpRetryState *state)
+{
+  tcia_http_failure_clear (&state->failure);
+}
+
+/* tcia_http_run()'s attempt: the request under the watch. */
+typedef struct
+{
+  SoupSession             *session;
+  const TciaHttpRequest   *request;
+  const TciaHttpLimits    *limits;
+  const TciaHttpBodyFuncs *funcs;
+  gpointer                 user_data;
+  TciaHttpWatch           *watch;
+  GCancellable            *cancellable;
+} Run;
+
+static TciaHttpBodyOutcome
+run_attempt_cb (guint             attempt,
+                TciaHttpFailure  *failure,
+                GCancellable     *cancellable,
+                gpointer          user_data,
+                GError          **error)
+{
+  Run *run = user_data;
+  g_autoptr(GCancellable) attempt_cancellable = g_cancellable_new ();
+  gulong handler = 0;
+  TciaHttpBodyOutcome outcome;
+
+  /* The caller's cancellable ends the attempt as before; the watch
+   * cancels only the attempt's own. */
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_attempt_cb),
+                                     attempt_cancellable, NULL);
+  watch_begin_attempt (run->watch, attempt_cancellable);
+  if (run->funcs->begin_attempt != NULL)
+    run->funcs->begin_attempt (run->user_data);
+  outcome = attempt_request (run->session, run->request, run->funcs, run->user_data, run->watch,
+                             attempt_cancellable, failure, error);
+  watch_end_attempt (run->watch);
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+
+  if (outcome != TCIA_HTTP_BODY_OK && !g_cancellable_is_cancelled (cancellable) &&
+      watch_get_reason (run->watch) != STOP_NONE)
+    {
+      g_clear_error (error);
+      set_stopped_error (run->request, run->limits, watch_get_reason (run->watch), error);
+      outcome = TCIA_HTTP_BODY_FATAL;
+    }
+  if (outcome != TCIA_HTTP_BODY_OK && run->funcs->discard_attempt != NULL)
+    run->funcs->discard_attempt (run->user_data);
+
+  return outcome;
+}
+
+static void
+run_waiting_cb (guint                  attempt,
+                guint                  delay_ms,
+                const TciaHttpFailure *failure,
+                const GError          *last,
+                gpointer               user_data)
+{
+  Run *run = user_data;
+  g_autofree char *reason = NULL;
+
+  reason = describe_failure (failure, last);
+  g_debug ("%s failed (attempt %u of %u: %s); trying again in %u ms",
+           run->request->name, attempt - 1, run->limits->policy.max_attempts, reason, delay_ms);
+  if (run->funcs->retrying != NULL)
+    run->funcs->retrying (attempt, run->limits->policy.max_attempts, delay_ms, reason,
+                        run->user_data);
+}
+
+/* What a request that ran out of time while waiting to try again says. */
+static void
+set_no_time_error (const TciaHttpRequest    *request,
+                   const TciaHttpLimits     *limits,
+                   const TciaHttpRetryState *state,
+                   GError                  **error)
+{
+  g_autofree char *reason = describe_failure (&state->failure, *error);
+  g_autofree char *deadline = format_duration_ms (limits->deadline_s * 1000);
+  g_autofree char *wait = format_duration_ms ((state->delay_ms + 999) / 1000 * 1000);
+
+  g_clear_error (error);
+  if (state->server_delay_ms >= 0)
+    g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
+                 _("The server did not answer in time: it asked to wait %s before "
+                   "%s is tried again, and the look-up gives up after %s (%s)"),
+                 wait, request->name, deadline, reason);
+  else
+    g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
+                 _("The server did not answer in time: %s still failed after %s (%s)"),
+                 request->name, deadline, reason);
 }
 
 gboolean
@@ -652,16 +702,37 @@ tcia_http_run (SoupSession             *session,
                GError                 **error)
 {
   TciaHttpWatch watch = { 0, };
-  gboolean ok;
+  Run run = { session, request, limits, funcs, user_data, &watch, cancellable };
+  TciaHttpRetryState state;
+  TciaHttpRetryResult result;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (SOUP_IS_SESSION (session), FALSE);
   g_return_val_if_fail (request != NULL && limits != NULL && funcs != NULL, FALSE);
   g_return_val_if_fail (funcs->read_body != NULL, FALSE);
 
   watch_start (&watch, limits);
-  ok = run_attempts (session, request, limits, funcs, user_data, rand, &watch, cancellable,
-                     error);
+  result = tcia_http_retry (&limits->policy, watch.deadline_us, rand, run_attempt_cb,
+                            run_waiting_cb, &run, cancellable, &state, &local_error);
   watch_stop (&watch);
 
-  return ok;
+  switch (result)
+    {
+    case TCIA_HTTP_RETRY_DONE:
+      tcia_http_retry_state_clear (&state);
+      return TRUE;
+    case TCIA_HTTP_RETRY_EXHAUSTED:
+      set_given_up_error (request, &state.failure, state.n_attempts, local_error, error);
+      break;
+    case TCIA_HTTP_RETRY_NO_TIME:
+      set_no_time_error (request, limits, &state, &local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      break;
+    case TCIA_HTTP_RETRY_FAILED:
+    default:
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      break;
+    }
+  tcia_http_retry_state_clear (&state);
+  return FALSE;
 }

@@ -117,6 +117,53 @@ typedef enum
   TCIA_HTTP_BODY_FATAL,
 } TciaHttpBodyOutcome;
 
+/* One attempt of whatever is retried: RETRY for a transient failure (with
+ * @failure filled in as far as known), FATAL for a permanent one; @error
+ * set either way. */
+typedef TciaHttpBodyOutcome (*TciaHttpAttemptFunc) (guint             attempt,
+                                                    TciaHttpFailure  *failure,
+                                                    GCancellable     *cancellable,
+                                                    gpointer          user_data,
+                                                    GError          **error);
+/* Attempt @attempt follows after @delay_ms, because of @failure and @last. */
+typedef void                (*TciaHttpWaitingFunc) (guint                  attempt,
+                                                    guint                  delay_ms,
+                                                    const TciaHttpFailure *failure,
+                                                    const GError          *last,
+                                                    gpointer               user_data);
+
+typedef enum
+{
+  TCIA_HTTP_RETRY_DONE,       /* an attempt succeeded */
+  TCIA_HTTP_RETRY_FAILED,     /* a permanent failure, or cancelled */
+  TCIA_HTTP_RETRY_EXHAUSTED,  /* every attempt failed; the error is the last one's */
+  TCIA_HTTP_RETRY_NO_TIME,    /* the next wait would pass the deadline; the last error */
+} TciaHttpRetryResult;
+
+typedef struct
+{
+  guint            n_attempts;       /* made */
+  guint            delay_ms;         /* the last wait decided */
+  gint64           server_delay_ms;  /* what Retry-After asked for, -1 when nothing */
+  TciaHttpFailure  failure;          /* of the last attempt */
+} TciaHttpRetryState;
+
+/* The retry rules every request follows (tcia-retry.h): attempts until
+ * one succeeds, one fails for good or @policy's attempts run out; between
+ * them the server's Retry-After within the cap, else exponential backoff
+ * with full jitter; no wait that would end past @deadline_us (0: none).
+ * The caller words the outcome; clear @state after. */
+TciaHttpRetryResult tcia_http_retry               (const TciaRetryPolicy    *policy,
+                                                   gint64                    deadline_us,
+                                                   GRand                    *rand,
+                                                   TciaHttpAttemptFunc       attempt_func,
+                                                   TciaHttpWaitingFunc       waiting_func,
+                                                   gpointer                  user_data,
+                                                   GCancellable             *cancellable,
+                                                   TciaHttpRetryState       *state,
+                                                   GError                  **error);
+void          tcia_http_retry_state_clear         (TciaHttpRetryState       *state);
+
 typedef struct
 {
   const char *name;      /* for messages: "getSeries" */
