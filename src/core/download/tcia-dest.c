@@ -508,19 +508,41 @@ tcia_dest_write_file_list (int          root_fd,
   return TRUE;
 }
 
+char *
+tcia_dest_read_small_file (int          dir_fd,
+                           const char  *name,
+                           gsize        max)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buf[65536];
+  struct stat st;
+  ssize_t n;
+  int fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > max)
+    {
+      close (fd);
+      return NULL;
+    }
+  while ((n = read (fd, buf, sizeof buf)) > 0 && text->len <= max)
+    g_string_append_len (text, buf, n);
+  close (fd);
+  if (n < 0 || text->len > max)
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 GPtrArray *
 tcia_dest_read_file_list (int         root_fd,
                           const char *series_uid)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) tcia_dest_file_free);
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *rel = NULL;
-  struct stat st;
-  char buf[65536];
-  ssize_t n;
   int dir_fd;
-  int fd;
 
   if (!tcia_dest_uid_is_safe (series_uid))
     return NULL;
@@ -528,23 +550,13 @@ tcia_dest_read_file_list (int         root_fd,
   dir_fd = tcia_dest_open_dir (root_fd, rel, FALSE, "", NULL);
   if (dir_fd < 0)
     return NULL;
-  fd = openat (dir_fd, series_uid, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  text = tcia_dest_read_small_file (dir_fd, series_uid, FILE_LIST_MAX);
   close (dir_fd);
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_size > FILE_LIST_MAX)
-    {
-      close (fd);
-      return NULL;
-    }
-  while ((n = read (fd, buf, sizeof buf)) > 0 && text->len <= FILE_LIST_MAX)
-    g_string_append_len (text, buf, n);
-  close (fd);
-  if (n < 0 || text->len > FILE_LIST_MAX || !g_str_has_prefix (text->str, "# tcia-basket file list 1\n") ||
-      text->str[text->len - 1] != '\n')
+  if (text == NULL || !g_str_has_prefix (text, "# tcia-basket file list 1\n") ||
+      !g_str_has_suffix (text, "\n"))
     return NULL;
 
-  lines = g_strsplit (text->str, "\n", -1);
+  lines = g_strsplit (text, "\n", -1);
   for (guint i = 1; lines[i] != NULL && lines[i + 1] != NULL; i++)
     {
       g_auto(GStrv) fields = g_strsplit (lines[i], " ", 3);

@@ -71,6 +71,12 @@ gboolean   tcia_dest_write_file_list (int           root_fd,
 GPtrArray *tcia_dest_read_file_list  (int           root_fd,
                                       const char   *series_uid);
 
+/* The plain file @name in @dir_fd, read whole: NULL when it is missing, a
+ * link, not a plain file (a FIFO does not block) or larger than @max. */
+char      *tcia_dest_read_small_file (int           dir_fd,
+                                      const char   *name,
+                                      gsize         max);
+
 /* Whether @series_uid is fit to be a file name (a DICOM UID: digits and dots). */
 gboolean   tcia_dest_uid_is_safe     (const char   *series_uid);
 

@@ -25,34 +25,6 @@
 #define MD5_CSV_NAME     "md5hashes.csv"
 #define MD5_CSV_MAX      (64 * 1024 * 1024)
 
-/* Reads a small file of the series folder, refusing links and anything
- * that is not a plain file; NULL when it is not there or not fit. */
-static char *
-read_small_file (int          dir_fd,
-                 const char  *name,
-                 gsize        max)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  char buf[65536];
-  struct stat st;
-  ssize_t n;
-  int fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > max)
-    {
-      close (fd);
-      return NULL;
-    }
-  while ((n = read (fd, buf, sizeof buf)) > 0 && text->len <= max)
-    g_string_append_len (text, buf, n);
-  close (fd);
-  if (n < 0 || text->len > max)
-    return NULL;
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 /* The MD5 of the plain file @name below @dir_fd (never through a link), its
  * size in @size; NULL when it is not there or not a plain file. */
 static char *
@@ -120,7 +92,7 @@ tcia_extract_check_dir (int            dir_fd,
 
   if (files == NULL)
     {
-      g_autofree char *csv = read_small_file (dir_fd, MD5_CSV_NAME, MD5_CSV_MAX);
+      g_autofree char *csv = tcia_dest_read_small_file (dir_fd, MD5_CSV_NAME, MD5_CSV_MAX);
 
       if (csv == NULL)
         {
@@ -138,7 +110,7 @@ tcia_extract_check_dir (int            dir_fd,
   else if (deep)
     {
       /* The list has the MD5s only when they were computed while writing. */
-      g_autofree char *csv = read_small_file (dir_fd, MD5_CSV_NAME, MD5_CSV_MAX);
+      g_autofree char *csv = tcia_dest_read_small_file (dir_fd, MD5_CSV_NAME, MD5_CSV_MAX);
 
       if (csv != NULL)
         from_csv = tcia_md5_list_parse (csv, strlen (csv), NULL);
