@@ -27,9 +27,14 @@ tcia_fetcher_can_fetch (TciaFetcher *self,
   g_return_val_if_fail (TCIA_IS_FETCHER (self), FALSE);
   g_return_val_if_fail (TCIA_IS_SERIES (series), FALSE);
 
+  guint64 local_size = 0;
+  gboolean can;
+
+  /* Implementations may always write the size. */
+  can = TCIA_FETCHER_GET_IFACE (self)->can_fetch (self, series, &local_size);
   if (size != NULL)
-    *size = 0;
-  return TCIA_FETCHER_GET_IFACE (self)->can_fetch (self, series, size);
+    *size = can ? local_size : 0;
+  return can;
 }
 
 gboolean
@@ -58,4 +63,37 @@ tcia_fetcher_fetch (TciaFetcher       *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+tcia_fetcher_prepare (TciaFetcher   *self,
+                      GPtrArray     *series,
+                      SoupSession   *session,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  TciaFetcherInterface *iface;
+
+  g_return_val_if_fail (TCIA_IS_FETCHER (self), FALSE);
+  g_return_val_if_fail (series != NULL, FALSE);
+
+  iface = TCIA_FETCHER_GET_IFACE (self);
+  if (iface->prepare == NULL || series->len == 0)
+    return TRUE;
+  return iface->prepare (self, series, session, cancellable, error);
+}
+
+guint
+tcia_fetcher_get_image_count (TciaFetcher *self,
+                              TciaSeries  *series)
+{
+  TciaFetcherInterface *iface;
+
+  g_return_val_if_fail (TCIA_IS_FETCHER (self), 0);
+  g_return_val_if_fail (TCIA_IS_SERIES (series), 0);
+
+  iface = TCIA_FETCHER_GET_IFACE (self);
+  if (iface->get_image_count == NULL)
+    return tcia_series_get_image_count (series);
+  return iface->get_image_count (self, series);
 }

@@ -36,6 +36,15 @@ struct _TciaFetcherInterface
                             TciaHttpFailure   *failure,
                             GCancellable      *cancellable,
                             GError           **error);
+
+  /* Optional. */
+  gboolean    (*prepare)   (TciaFetcher       *self,
+                            GPtrArray         *series,
+                            SoupSession       *session,
+                            GCancellable      *cancellable,
+                            GError           **error);
+  guint       (*get_image_count) (TciaFetcher *self,
+                            TciaSeries        *series);
 };
 
 /* The source's name for a person ("NBIA"). */
@@ -58,5 +67,20 @@ gboolean    tcia_fetcher_fetch     (TciaFetcher       *self,
                                     TciaHttpFailure   *failure,
                                     GCancellable      *cancellable,
                                     GError           **error);
+
+/* Blocking, in a worker thread (as fetch): learns which of @series (an
+ * array of TciaSeries) the source has, so can_fetch can answer for them;
+ * one request per batch where the source allows. A source that knows from
+ * the record alone does not implement it (TRUE). On failure can_fetch
+ * stays FALSE for them and @error says why (the source is unreachable). */
+gboolean    tcia_fetcher_prepare   (TciaFetcher       *self,
+                                    GPtrArray         *series,
+                                    SoupSession       *session,
+                                    GCancellable      *cancellable,
+                                    GError           **error);
+/* How many images the source will send for @series (its own count, which
+ * may differ from another source's); by default the record's. 0: unknown. */
+guint       tcia_fetcher_get_image_count (TciaFetcher *self,
+                                    TciaSeries        *series);
 
 G_END_DECLS

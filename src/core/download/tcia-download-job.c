@@ -20,9 +20,17 @@ struct _TciaDownloadJob
   guint                 attempts;         /* atomic */
   guint                 retry_at_s;       /* atomic; monotonic seconds, 0: not waiting */
 
+  /* Written by the worker thread under @lock; notified by sync. */
+  GMutex                lock;
+  char                 *stored_source;
+  char                 *stored_source_note;
+  gboolean              source_changed;
+
   /* What was last notified. */
   guint64               notified_bytes;
   guint                 notified_attempts;
+  char                 *source;
+  char                 *source_note;
 };
 
 G_DEFINE_FINAL_TYPE (TciaDownloadJob, tcia_download_job, G_TYPE_OBJECT)
@@ -34,6 +42,8 @@ enum
   PROP_BYTES_RECEIVED,
   PROP_ATTEMPTS,
   PROP_ERROR_MESSAGE,
+  PROP_SOURCE,
+  PROP_SOURCE_NOTE,
   N_PROPS
 };
 
@@ -47,6 +57,11 @@ tcia_download_job_finalize (GObject *object)
   g_clear_object (&self->series);
   g_clear_pointer (&self->relative_path, g_free);
   g_clear_error (&self->error);
+  g_clear_pointer (&self->stored_source, g_free);
+  g_clear_pointer (&self->stored_source_note, g_free);
+  g_clear_pointer (&self->source, g_free);
+  g_clear_pointer (&self->source_note, g_free);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (tcia_download_job_parent_class)->finalize (object);
 }
@@ -72,6 +87,12 @@ tcia_download_job_get_property (GObject    *object,
       break;
     case PROP_ERROR_MESSAGE:
       g_value_set_string (value, self->error != NULL ? self->error->message : NULL);
+      break;
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
+      break;
+    case PROP_SOURCE_NOTE:
+      g_value_set_string (value, self->source_note);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -100,12 +121,61 @@ tcia_download_job_class_init (TciaDownloadJobClass *klass)
     g_param_spec_string ("error-message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  properties[PROP_SOURCE] =
+    g_param_spec_string ("source", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SOURCE_NOTE] =
+    g_param_spec_string ("source-note", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 tcia_download_job_init (TciaDownloadJob *self)
 {
+  g_mutex_init (&self->lock);
+}
+
+const char *
+tcia_download_job_get_source (TciaDownloadJob *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_JOB (self), NULL);
+
+  return self->source;
+}
+
+const char *
+tcia_download_job_get_source_note (TciaDownloadJob *self)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_JOB (self), NULL);
+
+  return self->source_note;
+}
+
+void
+tcia_download_job_store_source (TciaDownloadJob *self,
+                                const char      *source,
+                                const char      *note)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_JOB (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->stored_source);
+  self->stored_source = g_strdup (source);
+  g_free (self->stored_source_note);
+  self->stored_source_note = g_strdup (note);
+  self->source_changed = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+tcia_download_job_set_source (TciaDownloadJob *self,
+                              const char      *source,
+                              const char      *note)
+{
+  tcia_download_job_store_source (self, source, note);
+  tcia_download_job_sync (self);
 }
 
 TciaDownloadJob *
@@ -272,4 +342,24 @@ tcia_download_job_sync (TciaDownloadJob *self)
       self->notified_attempts = attempts;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPTS]);
     }
+
+  g_mutex_lock (&self->lock);
+  if (self->source_changed)
+    {
+      gboolean source_differs = g_strcmp0 (self->source, self->stored_source) != 0;
+      gboolean note_differs = g_strcmp0 (self->source_note, self->stored_source_note) != 0;
+
+      self->source_changed = FALSE;
+      g_free (self->source);
+      self->source = g_strdup (self->stored_source);
+      g_free (self->source_note);
+      self->source_note = g_strdup (self->stored_source_note);
+      g_mutex_unlock (&self->lock);
+      if (source_differs)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
+      if (note_differs)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_NOTE]);
+      return;
+    }
+  g_mutex_unlock (&self->lock);
 }

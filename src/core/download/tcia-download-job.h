@@ -27,7 +27,7 @@ G_DECLARE_FINAL_TYPE (TciaDownloadJob, tcia_download_job, TCIA, DOWNLOAD_JOB, GO
 
 /* One series of a TciaDownloadQueue. Properties (notified on the queue's
  * main context only): "state", "bytes-received" (compressed bytes of the
- * current attempt), "attempts", "error-message". */
+ * current attempt), "attempts", "error-message", "source", "source-note". */
 TciaSeries           *tcia_download_job_get_series         (TciaDownloadJob *self);
 const char           *tcia_download_job_get_series_uid     (TciaDownloadJob *self);
 TciaDownloadJobState  tcia_download_job_get_state          (TciaDownloadJob *self);
@@ -42,5 +42,12 @@ gboolean              tcia_download_job_is_finished        (TciaDownloadJob *sel
 /* While running: the seconds until the next try when the worker waits for
  * the server (busy, or the connection failed); 0 when it does not wait. */
 guint                 tcia_download_job_get_retry_in       (TciaDownloadJob *self);
+
+/* The source that serves the series ("IDC", "NBIA"; NULL before one is
+ * chosen) and, when it is not the one the policy prefers, why ("IDC does
+ * not have this series"; NULL otherwise). Properties "source" and
+ * "source-note"; kept across runs by the download state. */
+const char           *tcia_download_job_get_source         (TciaDownloadJob *self);
+const char           *tcia_download_job_get_source_note    (TciaDownloadJob *self);
 
 G_END_DECLS

@@ -6,9 +6,8 @@
 
 G_BEGIN_DECLS
 
-/* The fetcher every series is asked of (the NBIA one by default); before
- * tcia_download_queue_start(). For tests, until a source policy chooses
- * one per series. */
+/* One fetcher for every series, before tcia_download_queue_start(): for
+ * tests with a source of their own. */
 void tcia_download_queue_set_fetcher (TciaDownloadQueue *self,
                                       TciaFetcher       *fetcher);
 

@@ -29,8 +29,6 @@
 #define CREEP_UP_AFTER 2
 #define PROGRESS_INTERVAL_MS 250
 /* Every series gets this long, plus a second for each 64 KiB it holds. */
-#define DEADLINE_BASE_S (30 * 60)
-#define DEADLINE_BYTES_PER_S (64 * 1024)
 
 typedef TciaDownloadWork Work;
 
@@ -39,7 +37,7 @@ struct _TciaDownloadQueue
   GObject          parent_instance;
 
   /* owned */
-  TciaFetcher     *fetcher;       /* of every series, for now */
+  TciaSources     *sources;       /* which fetchers serve a series */
   GFile           *destination;
   char            *dest_path;
   TciaDownloadFolders *folders;   /* the destination: its handle, lock, rows and claims */
@@ -397,14 +395,11 @@ start_job (TciaDownloadQueue *self,
   TciaSeries *series = tcia_download_job_get_series (job);
   const char *uid = tcia_download_job_get_series_uid (job);
   const char *row = tcia_download_folders_get_row (self->folders, uid);
-  guint64 declared = 0;
-
   w->job = g_object_ref (job);
   w->cancellable = g_cancellable_new ();
   w->root_fd = fcntl (tcia_download_folders_get_root_fd (self->folders), F_DUPFD_CLOEXEC, 3);
   w->dest_path = g_strdup (self->dest_path);
-  tcia_fetcher_can_fetch (self->fetcher, series, &declared);
-  w->fetcher = g_object_ref (self->fetcher);
+  w->sources = g_object_ref (self->sources);
   w->series = g_object_ref (series);
   w->rel = g_strdup (tcia_download_job_get_relative_path (job));
   w->license_text = license_text (self, series);
@@ -414,15 +409,13 @@ start_job (TciaDownloadQueue *self,
   w->read_sop_class = tcia_series_get_sop_class_uid (series) == NULL ||
                       *tcia_series_get_sop_class_uid (series) == '\0';
   w->extract_flags = self->verify_checksums ? TCIA_EXTRACT_VERIFY_MD5 : TCIA_EXTRACT_FLAGS_NONE;
-  tcia_extract_limits_init (&w->limits, declared);
+  tcia_extract_limits_init (&w->limits, 0);
   if (self->min_bytes > 0)
     {
       w->limits.min_bytes = self->min_bytes;
       w->limits.window_ms = self->window_ms;
     }
-  w->deadline_s = self->deadline_s > 0
-                  ? self->deadline_s
-                  : DEADLINE_BASE_S + (guint) MIN (declared / DEADLINE_BYTES_PER_S, G_MAXUINT / 2);
+  w->deadline_s = self->deadline_s;
   w->policy = self->policy;
   w->timeout_s = self->timeout_s;
   w->congested = congested_cb;
@@ -618,7 +611,7 @@ tcia_download_queue_finalize (GObject *object)
 {
   TciaDownloadQueue *self = TCIA_DOWNLOAD_QUEUE (object);
 
-  g_clear_object (&self->fetcher);
+  g_clear_object (&self->sources);
   g_clear_object (&self->destination);
   g_clear_pointer (&self->dest_path, g_free);
   g_clear_pointer (&self->folders, tcia_download_folders_free);
@@ -741,7 +734,11 @@ tcia_download_queue_new (TciaClient *client,
   g_return_val_if_fail (g_file_get_path (destination) != NULL, NULL);
 
   self = g_object_new (TCIA_TYPE_DOWNLOAD_QUEUE, NULL);
-  self->fetcher = tcia_nbia_fetcher_new (client);
+  {
+    g_autoptr(TciaFetcher) nbia = tcia_nbia_fetcher_new (client);
+
+    self->sources = tcia_sources_new_single (nbia);
+  }
   self->destination = g_object_ref (destination);
   self->dest_path = g_file_get_path (destination);
   self->folders = tcia_download_folders_new (self->dest_path);
@@ -855,6 +852,7 @@ append_job (TciaDownloadQueue *self,
 {
   g_ptr_array_add (self->jobs, job);
   g_hash_table_insert (self->by_uid, (gpointer) tcia_download_job_get_series_uid (job), job);
+  tcia_sources_want (self->sources, tcia_download_job_get_series (job));
   attach_job (self, job);
   self->finished = FALSE;
   g_list_model_items_changed (G_LIST_MODEL (self), self->jobs->len - 1, 0, 1);
@@ -949,6 +947,7 @@ tcia_download_queue_resume (TciaDownloadQueue *self,
 
   if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_PAUSED)
     return;
+  tcia_sources_want (self->sources, tcia_download_job_get_series (job));
   tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
   self->finished = FALSE;
   schedule (self);
@@ -1080,6 +1079,7 @@ tcia_download_queue_retry (TciaDownloadQueue *self,
                        TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES) ||
       g_hash_table_contains (self->works, job))
     return;
+  tcia_sources_want (self->sources, tcia_download_job_get_series (job));
   tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
   self->finished = FALSE;
   schedule (self);
@@ -1098,6 +1098,7 @@ tcia_download_queue_retry_failed (TciaDownloadQueue *self)
       if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_FAILED ||
           g_error_matches (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES))
         continue;
+      tcia_sources_want (self->sources, tcia_download_job_get_series (job));
       tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
       self->finished = FALSE;
     }
@@ -1257,5 +1258,23 @@ tcia_download_queue_set_fetcher (TciaDownloadQueue *self,
   g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
   g_return_if_fail (TCIA_IS_FETCHER (fetcher));
 
-  g_set_object (&self->fetcher, fetcher);
+  g_clear_object (&self->sources);
+  self->sources = tcia_sources_new_single (fetcher);
+}
+
+void
+tcia_download_queue_set_sources (TciaDownloadQueue *self,
+                                 TciaSources       *sources)
+{
+  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+  g_return_if_fail (TCIA_IS_SOURCES (sources));
+
+  g_set_object (&self->sources, sources);
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_QUEUED)
+        tcia_sources_want (sources, tcia_download_job_get_series (job));
+    }
 }

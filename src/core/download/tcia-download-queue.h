@@ -5,6 +5,7 @@
 
 #include "tcia-client.h"
 #include "tcia-download-job.h"
+#include "tcia-sources.h"
 #include "tcia-extract.h"
 #include "tcia-layout.h"
 
@@ -128,5 +129,11 @@ guint64            tcia_download_queue_get_bytes_total  (TciaDownloadQueue *self
 gboolean           tcia_download_queue_has_work         (TciaDownloadQueue *self);
 guint64            tcia_download_queue_get_bytes_received (TciaDownloadQueue *self);
 gboolean           tcia_download_queue_is_finished      (TciaDownloadQueue *self);
+
+/* The sources the series are fetched from and the policy choosing among
+ * them (NBIA alone by default); before tcia_download_queue_start(), or
+ * between runs. */
+void               tcia_download_queue_set_sources      (TciaDownloadQueue *self,
+                                                         TciaSources       *sources);
 
 G_END_DECLS

@@ -22,6 +22,11 @@
 #define MD5_CSV_NAME   "md5hashes.csv"
 #define LICENSE_NAME   "LICENSE"
 
+/* A series' overall time limit, unless the queue sets one: half an hour,
+ * and a second more for every 64 KiB the source says it holds. */
+#define DEADLINE_BASE_S      (30 * 60)
+#define DEADLINE_BYTES_PER_S (64 * 1024)
+
 void
 tcia_download_work_free (TciaDownloadWork *w)
 {
@@ -30,7 +35,7 @@ tcia_download_work_free (TciaDownloadWork *w)
   if (w->root_fd >= 0)
     close (w->root_fd);
   g_free (w->dest_path);
-  g_clear_object (&w->fetcher);
+  g_clear_object (&w->sources);
   g_clear_object (&w->series);
   g_free (w->rel);
   g_free (w->license_text);
@@ -207,8 +212,8 @@ fetch_with_retries (TciaDownloadWork  *w,
   TciaHttpRetryState state;
   TciaHttpRetryResult result;
 
-  result = tcia_http_retry (&w->policy, w->limits.deadline_us, rand, attempt_cb, waiting_cb, &a,
-                            w->cancellable, &state, error);
+  result = tcia_http_retry (&w->policy, tcia_series_writer_get_limits (writer)->deadline_us,
+                            rand, attempt_cb, waiting_cb, &a, w->cancellable, &state, error);
   tcia_download_job_store_waiting (w->job, 0);
   tcia_http_retry_state_clear (&state);
 
@@ -315,6 +320,93 @@ look_at_place (TciaDownloadWork  *w,
   return FALSE;
 }
 
+/* The limits of one source's try: the size bound from what it declares,
+ * and the deadline, from the series' size unless the queue set one. */
+static void
+limits_for (TciaDownloadWork  *w,
+            guint64            declared,
+            TciaExtractLimits *limits)
+{
+  guint deadline_s = w->deadline_s;
+
+  tcia_extract_limits_init (limits, declared);
+  limits->min_bytes = w->limits.min_bytes;
+  limits->window_ms = w->limits.window_ms;
+  if (deadline_s == 0)
+    deadline_s = DEADLINE_BASE_S + (guint) MIN (declared / DEADLINE_BYTES_PER_S, G_MAXUINT / 2);
+  limits->deadline_us = g_get_monotonic_time () + (gint64) deadline_s * G_USEC_PER_SEC;
+}
+
+/* Each source the policy offers, in turn, until one writes the series
+ * whole; a source that fails for good hands over to the next. The writer
+ * of the one that succeeded is in @writer_out, committed. */
+static gboolean
+fetch_from_sources (TciaDownloadWork  *w,
+                    int                parent_fd,
+                    SoupSession       *session,
+                    gboolean           replace,
+                    GPtrArray         *old_files,
+                    TciaSeriesWriter **writer_out,
+                    GError           **error)
+{
+  const char *uid = tcia_download_job_get_series_uid (w->job);
+  g_autofree char *why = NULL;
+  g_autoptr(GPtrArray) fetchers = NULL;
+  g_autoptr(GError) last = NULL;
+  gboolean unreachable = FALSE;
+
+  fetchers = tcia_sources_choose (w->sources, w->series, session, w->cancellable, &why,
+                                  &unreachable);
+  if (g_cancellable_set_error_if_cancelled (w->cancellable, error))
+    return FALSE;
+  if (fetchers->len == 0)
+    {
+      /* A source that could not be asked may answer later (Retry); one
+       * that does not have the series will not. */
+      g_set_error (error, TCIA_DOWNLOAD_ERROR,
+                   unreachable ? TCIA_DOWNLOAD_ERROR_NETWORK : TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES,
+                   /* Translators: %s says why, e.g. "IDC does not have this series". */
+                   _("No source can serve this series: %s."),
+                   why != NULL ? why : _("no source is set up"));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < fetchers->len; i++)
+    {
+      g_autoptr(TciaSeriesWriter) writer = NULL;
+      TciaExtractLimits limits;
+      guint64 declared = 0;
+
+      w->fetcher = g_ptr_array_index (fetchers, i);
+      tcia_download_job_store_source (w->job, tcia_fetcher_get_name (w->fetcher), why);
+      tcia_fetcher_can_fetch (w->fetcher, w->series, &declared);
+      limits_for (w, declared, &limits);
+      writer = tcia_series_writer_new (w->root_fd, parent_fd, w->dest_path, w->rel, uid,
+                                       tcia_fetcher_get_image_count (w->fetcher, w->series),
+                                       w->extract_flags, &limits);
+      tcia_series_writer_set_progress (writer, progress_cb, w);
+      g_clear_error (&last);
+      if (fetch_with_retries (w, writer, session, &last))
+        {
+          if (!tcia_series_writer_commit (writer, replace, old_files, error))
+            return FALSE;
+          *writer_out = g_steal_pointer (&writer);
+          return TRUE;
+        }
+      if (i + 1 == fetchers->len || !tcia_sources_should_fall_back (last))
+        break;
+
+      g_debug ("%s: %s failed, trying %s: %s", uid, tcia_fetcher_get_name (w->fetcher),
+               tcia_fetcher_get_name (g_ptr_array_index (fetchers, i + 1)), last->message);
+      g_free (why);
+      /* Translators: the first %s is a source ("IDC"), the second its error. */
+      why = g_strdup_printf (_("%s failed: %s"), tcia_fetcher_get_name (w->fetcher),
+                             last->message);
+    }
+  g_propagate_error (error, g_steal_pointer (&last));
+  return FALSE;
+}
+
 gboolean
 tcia_download_work_run (TciaDownloadWork *w,
                         SoupSession      *session)
@@ -328,9 +420,6 @@ tcia_download_work_run (TciaDownloadWork *w,
   const char *uid = tcia_download_job_get_series_uid (w->job);
   gboolean replace = FALSE;
   int parent_fd = -1;
-
-  if (w->deadline_s > 0)
-    w->limits.deadline_us = g_get_monotonic_time () + (gint64) w->deadline_s * G_USEC_PER_SEC;
 
   parent_fd = strcmp (parent_rel, ".") == 0
               ? fcntl (w->root_fd, F_DUPFD_CLOEXEC, 3)
@@ -366,11 +455,7 @@ tcia_download_work_run (TciaDownloadWork *w,
   if (error != NULL)
     goto failed;
 
-  writer = tcia_series_writer_new (w->root_fd, parent_fd, w->dest_path, w->rel, uid,
-                                   w->expected_images, w->extract_flags, &w->limits);
-  tcia_series_writer_set_progress (writer, progress_cb, w);
-  if (!fetch_with_retries (w, writer, session, &error) ||
-      !tcia_series_writer_commit (writer, replace, old_files, &error))
+  if (!fetch_from_sources (w, parent_fd, session, replace, old_files, &writer, &error))
     goto failed;
   w->n_images = tcia_series_writer_get_n_images (writer);
   w->bytes = tcia_series_writer_get_bytes (writer);
