@@ -106,7 +106,7 @@ tcia_cli_add_option_entries (GApplication       *application,
   names = g_object_get_data (G_OBJECT (application), OPTION_NAMES_KEY);
   if (names == NULL)
     {
-      static const char * const builtin[] = { "help", "help-all" };
+      static const char * const builtin[] = { "help", "help-all", "help-gapplication" };
 
       names = g_ptr_array_new_with_free_func (g_free);
       for (guint i = 0; i < G_N_ELEMENTS (builtin); i++)
