@@ -263,11 +263,17 @@ tcia_application_local_command_line (GApplication   *app,
   TciaApplication *self = TCIA_APPLICATION (app);
   g_autoptr(TciaCliListing) listing = NULL;
   g_autoptr(TciaCliDownload) download = NULL;
+  g_auto(GStrv) given = g_strdupv (*arguments);
+  gboolean handled;
 
   self->options_handled = FALSE;
 
-  if (!G_APPLICATION_CLASS (tcia_application_parent_class)->local_command_line (app, arguments,
-                                                                                exit_status))
+  tcia_cli_options_begin ();
+  handled = G_APPLICATION_CLASS (tcia_application_parent_class)->local_command_line (app,
+                                                                                   arguments,
+                                                                                   exit_status);
+  tcia_cli_options_end (app, (const char * const *) given, self->options_handled);
+  if (!handled)
     return FALSE;
 
   /* GLib has printed why it could not parse the command line; bad usage
@@ -321,6 +327,8 @@ tcia_application_handle_local_options (GApplication *app,
   g_autoptr(GError) error = NULL;
 
   self->options_handled = TRUE;
+  /* Parsed: what GLib says from here on (a window's start-up) is its own. */
+  tcia_cli_options_end (app, NULL, TRUE);
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -553,7 +561,7 @@ tcia_application_init (TciaApplication *self)
 {
   GApplication *app = G_APPLICATION (self);
 
-  g_application_add_main_option_entries (app, main_entries);
+  tcia_cli_add_option_entries (app, main_entries);
   tcia_cli_add_main_options (app);
 
   g_application_set_option_context_parameter_string (app, _("[FILE…]"));

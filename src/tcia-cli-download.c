@@ -174,45 +174,13 @@ lookup_retrying_cb (TciaClient *client,
   run->retry_shown = TRUE;
 }
 
+/* Progress is for a person at a terminal; a log or a pipe gets the
+ * failures and the summary only. */
 static void
 print_live_line (DownloadRun *run)
 {
-  guint done = tcia_download_queue_get_n_done (run->queue);
-  guint failed = tcia_download_queue_get_n_failed (run->queue);
-  guint64 bytes = tcia_download_queue_get_bytes_received (run->queue);
-  double seconds = (g_get_monotonic_time () - run->started_us) / 1e6;
-  g_autofree char *size = g_format_size (bytes);
-  g_autofree char *speed = g_format_size (seconds > 0.5 ? (guint64) (bytes / seconds) : 0);
-
-  if (!run->live)
-    return;
-  fprintf (stderr, "\r\033[K");
-  fprintf (stderr, _("%u of %u series done, %u failed, %u running · %s received · %s/s"),
-           done, run->n_total, failed, tcia_download_queue_get_n_running (run->queue),
-           size, speed);
-  {
-    guint waiting = 0;
-    guint retry_in = G_MAXUINT;
-
-    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (run->queue)); i++)
-      {
-        g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (run->queue), i);
-        guint in = tcia_download_job_get_retry_in (job);
-
-        if (in > 0)
-          {
-            waiting++;
-            retry_in = MIN (retry_in, in);
-          }
-      }
-    /* A slot that waits for the server is said, not left to look stuck. */
-    if (waiting > 0)
-      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
-                                    " · %u waits for the server, next try in %u s",
-                                    " · %u wait for the server, next try in %u s", waiting),
-               waiting, retry_in);
-  }
-  fflush (stderr);
+  if (run->live)
+    tcia_cli_print_progress (run->queue, run->n_total, run->started_us);
 }
 
 static gboolean
@@ -236,33 +204,24 @@ job_finished_cb (TciaDownloadQueue *queue,
                  gpointer           user_data)
 {
   DownloadRun *run = user_data;
-  guint n = tcia_download_queue_get_n_done (queue) + tcia_download_queue_get_n_failed (queue);
   const GError *error = tcia_download_job_get_error (job);
-
-  if (run->live)
-    fprintf (stderr, "\r\033[K");
 
   switch (tcia_download_job_get_state (job))
     {
-    case TCIA_DOWNLOAD_JOB_DONE:
-      if (!run->live)
-        fprintf (stderr, _("[%u/%u] done %s → %s\n"), n, run->n_total,
-                 tcia_download_job_get_series_uid (job), tcia_download_job_get_relative_path (job));
-      break;
     case TCIA_DOWNLOAD_JOB_SKIPPED:
       run->n_skipped++;
-      if (!run->live)
-        fprintf (stderr, _("[%u/%u] already complete %s\n"), n, run->n_total,
-                 tcia_download_job_get_series_uid (job));
       break;
     case TCIA_DOWNLOAD_JOB_FAILED:
       {
         g_autofree char *reason = tcia_cli_one_line (error != NULL ? error->message : "");
 
+        if (run->live)
+          fprintf (stderr, "\r\033[K");
         fprintf (stderr, _("tcia-basket: series %s failed: %s\n"),
                  tcia_download_job_get_series_uid (job), reason);
       }
       break;
+    case TCIA_DOWNLOAD_JOB_DONE:
     case TCIA_DOWNLOAD_JOB_QUEUED:
     case TCIA_DOWNLOAD_JOB_RUNNING:
     case TCIA_DOWNLOAD_JOB_PAUSED:
@@ -362,6 +321,31 @@ interrupted (DownloadRun     *run,
   return 128 + run->signum;
 }
 
+/* Bad lines of a manifest, each on a line of its own with the file and
+ * the line (the message has one a line), not run together. */
+static void
+print_manifest_error (const GError *error)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_error_matches (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_INVALID_LINE))
+    {
+      g_autofree char *reason = tcia_cli_one_line (error->message);
+
+      tcia_cli_print_error (_("could not read the manifest: %s"), reason);
+      return;
+    }
+
+  lines = g_strsplit (error->message, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = tcia_cli_one_line (lines[i]);
+
+      if (*line != '\0')
+        tcia_cli_print_error ("%s", line);
+    }
+}
+
 int
 tcia_cli_download_run (TciaCliDownload *self,
                        const char      *api_url)
@@ -403,8 +387,7 @@ tcia_cli_download_run (TciaCliDownload *self,
                                      TCIA_IMPORT_FLAGS_NONE, NULL, &error);
   if (manifest == NULL)
     {
-      reason = tcia_cli_one_line (error->message);
-      tcia_cli_print_error (_("could not read the manifest: %s"), reason);
+      print_manifest_error (error);
       return TCIA_CLI_EXIT_FAILURE;
     }
 
@@ -428,8 +411,12 @@ tcia_cli_download_run (TciaCliDownload *self,
   run.live = isatty (STDERR_FILENO);
   interrupts = watch_interrupts (&run, context);
 
-  fprintf (stderr, _("Looking up %u series…\n"),
-           tcia_import_file_get_n_uids (manifest));
+  if (run.live)
+    {
+      fprintf (stderr, _("Looking up %u series…"), tcia_import_file_get_n_uids (manifest));
+      fflush (stderr);
+      run.retry_shown = TRUE;
+    }
   retrying_handler = g_signal_connect (client, "retrying", G_CALLBACK (lookup_retrying_cb), &run);
   tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
                              NULL, NULL, NULL, cancellable, resolve_cb, &run);

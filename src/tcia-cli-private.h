@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "tcia-core.h"
+#include "tcia-download-queue.h"
 #include "tcia-records-private.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,30 @@ G_BEGIN_DECLS
 char     *tcia_cli_one_line                (const char *text);
 gboolean  tcia_cli_get_test_retry_delay    (guint64    *delay_ms);
 void      tcia_cli_apply_test_retry_policy (TciaClient *client);
+
+/* Of @candidates, the one closest to @word (case-insensitive edit
+ * distance), or NULL when none is close enough to be what was meant. */
+const char *tcia_cli_closest               (const char         *word,
+                                            const char * const *candidates,
+                                            guint               n_candidates);
+
+/* Ends the program as a write to a closed pipe (EPIPE) would have, had
+ * SIGPIPE not been ignored: quietly, killed by SIGPIPE. */
+void      tcia_cli_exit_on_closed_pipe     (void) G_GNUC_NORETURN;
+
+/* The live progress line of a download, in tcia-cli-progress.c. */
+char     *tcia_cli_format_time_left        (double      seconds);
+/* "12 of 31 series · 4.2 MB of 15.6 MB · 27 % · about 1 minute left";
+ * without the time when @seconds_left is negative. */
+char     *tcia_cli_format_progress         (guint       n_done,
+                                            guint       n_total,
+                                            guint64     bytes_done,
+                                            guint64     bytes_total,
+                                            double      seconds_left);
+/* Rewrites the line on stderr, a terminal, with the state of @queue. */
+void      tcia_cli_print_progress          (TciaDownloadQueue *queue,
+                                            guint              n_total,
+                                            gint64             started_us);
 
 /* The formats of a listing (--format). */
 typedef enum

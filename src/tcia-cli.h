@@ -36,6 +36,20 @@ typedef struct _TciaCliListing TciaCliListing;
 
 /* Adds --list, its filters and --format to the main options of @application. */
 void            tcia_cli_add_main_options         (GApplication    *application);
+/* Adds @entries to the main options of @application, and remembers their
+ * names so that a mistyped option can be told the closest. */
+void            tcia_cli_add_option_entries       (GApplication       *application,
+                                                   const GOptionEntry *entries);
+
+/* Around GApplication's parsing of the command line: between the two, what
+ * GLib would print about a command line it cannot parse is held back. When
+ * @parsed is FALSE, _end() says it as "tcia-basket: <why>", with the option
+ * meant when one was mistyped, and a line that points to --help. @argv is
+ * the command line as given. */
+void            tcia_cli_options_begin            (void);
+void            tcia_cli_options_end              (GApplication       *application,
+                                                   const char * const *argv,
+                                                   gboolean            parsed);
 
 /* The listing that the parsed main @options ask for. NULL without an error
  * when they ask for none; NULL with @error (G_OPTION_ERROR) when they are bad

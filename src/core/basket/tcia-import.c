@@ -398,10 +398,10 @@ bad_lines_message (Parser *p)
     {
       BadLine *bad = &g_array_index (p->bad, BadLine, i);
 
-      if (i == 0)
-        g_string_append_printf (message, _("%s, line %u: %s"), p->name, bad->line, bad->reason);
-      else
-        g_string_append_printf (message, _("\nline %u: %s"), bad->line, bad->reason);
+      /* Each line names the file: a command line prints one a line. */
+      if (i > 0)
+        g_string_append_c (message, '\n');
+      g_string_append_printf (message, _("%s, line %u: %s"), p->name, bad->line, bad->reason);
     }
 
   if (p->n_bad > p->bad->len)
