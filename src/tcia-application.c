@@ -28,6 +28,8 @@ struct _TciaApplication
   guint           inhibit_cookie;   /* suspend is inhibited while downloading */
   GError         *basket_error;     /* why the basket file could not be read, until shown */
   char           *api_url_option;   /* --api-url */
+  char           *idc_api_url_option;    /* --idc-api-url */
+  char           *idc_bucket_url_option; /* --idc-bucket-url */
   TciaCliListing *listing;          /* what --list asked for */
   TciaCliDownload *download;        /* what --download asked for */
   gboolean        settings_loaded;
@@ -39,6 +41,10 @@ G_DEFINE_FINAL_TYPE (TciaApplication, tcia_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "api-url", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Use the NBIA server at URL, ending in /v4/ or /v1/"), N_("URL") },
+  { "idc-api-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Use IDC’s API at URL, ending in /v3/"), N_("URL") },
+  { "idc-bucket-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Read IDC’s buckets from the S3 endpoint URL (objects are URL/BUCKET/KEY)"), N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -297,8 +303,12 @@ tcia_application_local_command_line (GApplication   *app,
           *exit_status = TCIA_CLI_EXIT_FAILURE;
           return TRUE;
         }
+      g_autofree char *idc_api_url = NULL;
+      g_autofree char *idc_bucket_url = NULL;
+
       api_url = tcia_application_dup_api_url (self);
-      *exit_status = tcia_cli_download_run (download, api_url);
+      tcia_application_dup_idc_urls (self, &idc_api_url, &idc_bucket_url);
+      *exit_status = tcia_cli_download_run (download, api_url, idc_api_url, idc_bucket_url);
       return TRUE;
     }
 
@@ -338,6 +348,10 @@ tcia_application_handle_local_options (GApplication *app,
 
   g_clear_pointer (&self->api_url_option, g_free);
   g_variant_dict_lookup (options, "api-url", "s", &self->api_url_option);
+  g_clear_pointer (&self->idc_api_url_option, g_free);
+  g_variant_dict_lookup (options, "idc-api-url", "s", &self->idc_api_url_option);
+  g_clear_pointer (&self->idc_bucket_url_option, g_free);
+  g_variant_dict_lookup (options, "idc-bucket-url", "s", &self->idc_bucket_url_option);
 
   g_clear_pointer (&self->download, tcia_cli_download_free);
   self->download = tcia_cli_download_new_from_options (options, &error);
@@ -400,6 +414,17 @@ tcia_application_startup (GApplication *app)
     }
 }
 
+/* The command line and the environment win over Preferences. */
+static void
+idc_urls_changed_cb (TciaApplication *self)
+{
+  g_autofree char *api_url = NULL;
+  g_autofree char *bucket_url = NULL;
+
+  tcia_application_dup_idc_urls (self, &api_url, &bucket_url);
+  tcia_session_set_idc_urls (self->session, api_url, bucket_url);
+}
+
 static void
 tcia_application_ensure_session (TciaApplication *self)
 {
@@ -433,7 +458,14 @@ tcia_application_ensure_session (TciaApplication *self)
   self->session = tcia_session_new (client, basket);
   settings = tcia_application_get_settings (self);
   if (settings != NULL)
-    tcia_session_bind_settings (self->session, settings);
+    {
+      tcia_session_bind_settings (self->session, settings);
+      g_signal_connect_object (settings, "changed::idc-api-url",
+                               G_CALLBACK (idc_urls_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::idc-bucket-url",
+                               G_CALLBACK (idc_urls_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  idc_urls_changed_cb (self);
   g_signal_connect_object (self->session, "notify::queue", G_CALLBACK (session_queue_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -534,6 +566,8 @@ tcia_application_finalize (GObject *object)
   g_clear_object (&self->queue);
   g_clear_error (&self->queue_error);
   g_clear_pointer (&self->api_url_option, g_free);
+  g_clear_pointer (&self->idc_api_url_option, g_free);
+  g_clear_pointer (&self->idc_bucket_url_option, g_free);
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
   g_clear_pointer (&self->download, tcia_cli_download_free);
 
@@ -601,4 +635,27 @@ tcia_application_dup_api_url (TciaApplication *self)
     g_clear_pointer (&settings_url, g_free);
 
   return tcia_client_resolve_api_url (self->api_url_option, settings_url);
+}
+
+void
+tcia_application_dup_idc_urls (TciaApplication  *self,
+                               char            **api_url,
+                               char            **bucket_url)
+{
+  GSettings *settings;
+  g_autofree char *settings_api = NULL;
+  g_autofree char *settings_bucket = NULL;
+
+  g_return_if_fail (TCIA_IS_APPLICATION (self));
+
+  settings = tcia_application_get_settings (self);
+  if (settings != NULL)
+    {
+      settings_api = g_settings_get_string (settings, "idc-api-url");
+      settings_bucket = g_settings_get_string (settings, "idc-bucket-url");
+    }
+  *api_url = tcia_session_resolve_setting (self->idc_api_url_option, "TCIA_IDC_API_URL",
+                                           settings_api);
+  *bucket_url = tcia_session_resolve_setting (self->idc_bucket_url_option,
+                                              "TCIA_IDC_BUCKET_URL", settings_bucket);
 }

@@ -14,4 +14,10 @@ TciaApplication *tcia_application_new         (void);
  * else TCIA's production v4 URL. */
 char            *tcia_application_dup_api_url (TciaApplication *self);
 
+/* IDC's API and bucket endpoint from --idc-api-url/--idc-bucket-url, else
+ * TCIA_IDC_API_URL/TCIA_IDC_BUCKET_URL, else Preferences; NULL: IDC's own. */
+void             tcia_application_dup_idc_urls (TciaApplication  *self,
+                                                char            **api_url,
+                                                char            **bucket_url);
+
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,6 +32,7 @@ struct _TciaCliDownload
   TciaLayout  layout;
   gboolean    verify;
   gboolean    verify_existing;
+  char       *source;       /* the source policy */
 };
 
 typedef struct
@@ -45,6 +48,8 @@ typedef struct
   GCancellable      *cancellable; /* the look-up of the series */
   int                signum;      /* the signal that interrupted the run, or 0 */
   gboolean           retry_shown; /* a "trying again" line is on the terminal */
+  GHashTable        *sources;     /* source name → series it served */
+  GHashTable        *fallbacks;   /* "source: why" → series */
 } DownloadRun;
 
 /* Ctrl-C, kill and a closed terminal: what a person does to stop a download. */
@@ -69,7 +74,7 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
   if (!g_variant_dict_contains (options, "download"))
     {
       static const char * const needs[] = { "output", "jobs", "layout", "no-verify",
-                                            "verify-existing" };
+                                            "verify-existing", "source" };
 
       for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
         {
@@ -126,6 +131,15 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
       return NULL;
     }
 
+  if (!g_variant_dict_lookup (options, "source", "s", &self->source))
+    self->source = g_strdup ("auto");
+  if (!tcia_session_source_policy_is_valid (self->source))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("unknown --source “%s”: choose auto, nbia or idc"), self->source);
+      return NULL;
+    }
+
   return g_steal_pointer (&self);
 }
 
@@ -136,6 +150,7 @@ tcia_cli_download_free (TciaCliDownload *self)
     return;
   g_free (self->manifest);
   g_free (self->output);
+  g_free (self->source);
   g_free (self);
 }
 
@@ -199,6 +214,85 @@ bytes_notify_cb (GObject    *object,
 }
 
 static void
+tally (GHashTable *table,
+       const char *key)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (table, key));
+
+  g_hash_table_replace (table, g_strdup (key), GUINT_TO_POINTER (n + 1));
+}
+
+/* Which source served the series, and why not the preferred one. */
+static void
+tally_source (DownloadRun     *run,
+              TciaDownloadJob *job)
+{
+  const char *source = tcia_download_job_get_source (job);
+  const char *note = tcia_download_job_get_source_note (job);
+
+  if (source == NULL)
+    return;
+  tally (run->sources, source);
+  if (note != NULL)
+    {
+      g_autofree char *line = tcia_cli_one_line (note);
+      g_autofree char *key = g_strdup_printf ("%s\t%s", source, line);
+
+      tally (run->fallbacks, key);
+    }
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+/* Ends the summary line with "; 12 from IDC, 3 from NBIA.", then a line
+ * for each reason a series came from another source than the preferred. */
+static void
+print_sources (DownloadRun *run)
+{
+  g_autofree gpointer *keys = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+  guint n;
+
+  keys = g_hash_table_get_keys_as_array (run->sources, &n);
+  if (n == 0)
+    {
+      fputs (".\n", stderr);
+      return;
+    }
+  qsort (keys, n, sizeof *keys, compare_keys);
+  for (guint i = 0; i < n; i++)
+    {
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (run->sources, keys[i]));
+
+      if (i > 0)
+        g_string_append (line, ", ");
+      /* Translators: "12 from IDC"; %s is a source. */
+      g_string_append_printf (line, ngettext ("%u from %s", "%u from %s", count), count,
+                              (const char *) keys[i]);
+    }
+  fprintf (stderr, "; %s.\n", line->str);
+
+  g_clear_pointer (&keys, g_free);
+  keys = g_hash_table_get_keys_as_array (run->fallbacks, &n);
+  qsort (keys, n, sizeof *keys, compare_keys);
+  for (guint i = 0; i < n; i++)
+    {
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (run->fallbacks, keys[i]));
+      g_auto(GStrv) parts = g_strsplit (keys[i], "\t", 2);
+
+      /* Translators: "3 series from NBIA: IDC does not have this series". */
+      fprintf (stderr, ngettext ("  %u series from %s: %s\n", "  %u series from %s: %s\n",
+                                 count),
+               count, parts[0], parts[1]);
+    }
+}
+
+static void
 job_finished_cb (TciaDownloadQueue *queue,
                  TciaDownloadJob   *job,
                  gpointer           user_data)
@@ -222,6 +316,8 @@ job_finished_cb (TciaDownloadQueue *queue,
       }
       break;
     case TCIA_DOWNLOAD_JOB_DONE:
+      tally_source (run, job);
+      break;
     case TCIA_DOWNLOAD_JOB_QUEUED:
     case TCIA_DOWNLOAD_JOB_RUNNING:
     case TCIA_DOWNLOAD_JOB_PAUSED:
@@ -348,7 +444,9 @@ print_manifest_error (const GError *error)
 
 int
 tcia_cli_download_run (TciaCliDownload *self,
-                       const char      *api_url)
+                       const char      *api_url,
+                       const char      *idc_api_url,
+                       const char      *idc_bucket_url)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(TciaClient) client = NULL;
@@ -409,6 +507,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   g_main_context_push_thread_default (context);
   run.cancellable = cancellable;
   run.live = isatty (STDERR_FILENO);
+
   interrupts = watch_interrupts (&run, context);
 
   if (run.live)
@@ -456,6 +555,9 @@ tcia_cli_download_run (TciaCliDownload *self,
                           "jobs", self->jobs,
                           "verify-checksums", self->verify,
                           "verify-existing", self->verify_existing,
+                          "source-policy", self->source,
+                          "idc-api-url", idc_api_url,
+                          "idc-bucket-url", idc_bucket_url,
                           NULL);
   /* A new session with a client: nothing can be in the way. */
   run.queue = g_object_ref (tcia_session_prepare_queue (session, NULL));
@@ -465,6 +567,8 @@ tcia_cli_download_run (TciaCliDownload *self,
       tcia_download_queue_set_retry_policy (run.queue, 5, delay_ms, delay_ms * 2);
       tcia_download_queue_set_timeout (run.queue, 5);
     }
+  run.sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.fallbacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect (run.queue, "job-finished", G_CALLBACK (job_finished_cb), &run);
   g_signal_connect (run.queue, "finished", G_CALLBACK (queue_finished_cb), &run);
   g_signal_connect (run.queue, "notify::bytes-received", G_CALLBACK (bytes_notify_cb), &run);
@@ -501,10 +605,11 @@ tcia_cli_download_run (TciaCliDownload *self,
         fprintf (stderr, "\r\033[K");
       size = g_format_size (tcia_download_queue_get_bytes_received (run.queue));
       fprintf (stderr, _("%u of %u series complete in %s (%u already there), %u failed; %s "
-                         "received in %.1f s.\n"),
+                         "received in %.1f s"),
                tcia_download_queue_get_n_done (run.queue), run.n_total, self->output,
                run.n_skipped, tcia_download_queue_get_n_failed (run.queue), size,
                (g_get_monotonic_time () - run.started_us) / 1e6);
+      print_sources (&run);
       fflush (stderr);
       status = tcia_download_queue_get_n_failed (run.queue) > 0 ? 1 : 0;
     }
@@ -512,6 +617,8 @@ tcia_cli_download_run (TciaCliDownload *self,
   g_signal_handlers_disconnect_by_data (run.queue, &run);
   g_clear_object (&run.queue);
   g_clear_pointer (&run.resolved, tcia_import_result_unref);
+  g_clear_pointer (&run.sources, g_hash_table_unref);
+  g_clear_pointer (&run.fallbacks, g_hash_table_unref);
   /* Let the workers' last messages land before the context goes. */
   while (g_main_context_iteration (context, FALSE))
     ;

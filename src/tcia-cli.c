@@ -55,6 +55,10 @@ static const GOptionEntry main_entries[] = {
     N_("Do not check the downloaded files against the server’s MD5 checksums (faster); "
        "the number of images is still checked"),
     NULL },
+  { "source", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Download from auto (the default: IDC for the series it has, NBIA for the rest, each "
+       "falling back to the other), nbia or idc"),
+    N_("SOURCE") },
   { "verify-existing", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Check the series already in the output folder by the MD5 of every file, not only "
        "by their names and sizes, and fetch again what is damaged"),

@@ -88,8 +88,11 @@ typedef struct _TciaCliDownload TciaCliDownload;
 TciaCliDownload *tcia_cli_download_new_from_options (GVariantDict     *options,
                                                      GError          **error);
 void             tcia_cli_download_free             (TciaCliDownload  *self);
+/* @idc_api_url and @idc_bucket_url NULL: IDC's own. */
 int              tcia_cli_download_run              (TciaCliDownload  *self,
-                                                     const char       *api_url);
+                                                     const char       *api_url,
+                                                     const char       *idc_api_url,
+                                                     const char       *idc_bucket_url);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaCliDownload, tcia_cli_download_free)
 

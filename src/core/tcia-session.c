@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "tcia-download-state.h"
+#include "tcia-nbia-fetcher.h"
 #include "tcia-session.h"
+#include "tcia-sources.h"
 
 struct _TciaSession
 {
@@ -19,6 +21,8 @@ struct _TciaSession
   GFile             *destination;
   GFile             *state_file;
   char              *source_policy;
+  char              *idc_api_url;
+  char              *idc_bucket_url;
 
   TciaLayout         layout;
   guint              jobs;
@@ -42,18 +46,42 @@ enum
   PROP_LAYOUT,
   PROP_DESTINATION,
   PROP_SOURCE_POLICY,
+  PROP_IDC_API_URL,
+  PROP_IDC_BUCKET_URL,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const source_policies[] = { "auto", "nbia", "idc", NULL };
+/* IDC's fetcher for the endpoints set, or NULL when IDC cannot be used. */
+static TciaFetcher *
+make_idc_fetcher (TciaSession *self)
+{
+  return NULL;
+}
+
+/* The sources of the policy: NBIA's (through the client) and IDC's. */
+static TciaSources *
+make_sources (TciaSession *self)
+{
+  g_autoptr(TciaFetcher) nbia = tcia_nbia_fetcher_new (self->client);
+  g_autoptr(TciaFetcher) idc = NULL;
+  TciaSourcePolicy policy = TCIA_SOURCE_POLICY_AUTO;
+
+  tcia_source_policy_from_string (self->source_policy, &policy);
+  if (policy != TCIA_SOURCE_POLICY_NBIA)
+    idc = make_idc_fetcher (self);
+  return tcia_sources_new (nbia, idc, policy);
+}
 
 /* The settings reach a queue however it came: made here or restored. */
 static void
 configure_queue (TciaSession       *self,
                  TciaDownloadQueue *queue)
 {
+  g_autoptr(TciaSources) sources = make_sources (self);
+
+  tcia_download_queue_set_sources (queue, sources);
   tcia_download_queue_set_max_jobs (queue, self->jobs);
   tcia_download_queue_set_verify_checksums (queue, self->verify_checksums);
   tcia_download_queue_set_verify_existing (queue, self->verify_existing);
@@ -104,6 +132,8 @@ tcia_session_finalize (GObject *object)
   g_clear_object (&self->destination);
   g_clear_object (&self->state_file);
   g_clear_pointer (&self->source_policy, g_free);
+  g_clear_pointer (&self->idc_api_url, g_free);
+  g_clear_pointer (&self->idc_bucket_url, g_free);
 
   G_OBJECT_CLASS (tcia_session_parent_class)->finalize (object);
 }
@@ -145,6 +175,12 @@ tcia_session_get_property (GObject    *object,
     case PROP_SOURCE_POLICY:
       g_value_set_string (value, self->source_policy);
       break;
+    case PROP_IDC_API_URL:
+      g_value_set_string (value, self->idc_api_url);
+      break;
+    case PROP_IDC_BUCKET_URL:
+      g_value_set_string (value, self->idc_bucket_url);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -183,6 +219,12 @@ tcia_session_set_property (GObject      *object,
       break;
     case PROP_SOURCE_POLICY:
       tcia_session_set_source_policy (self, g_value_get_string (value));
+      break;
+    case PROP_IDC_API_URL:
+      tcia_session_set_idc_urls (self, g_value_get_string (value), self->idc_bucket_url);
+      break;
+    case PROP_IDC_BUCKET_URL:
+      tcia_session_set_idc_urls (self, self->idc_api_url, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -235,6 +277,10 @@ tcia_session_class_init (TciaSessionClass *klass)
     g_param_spec_object ("destination", NULL, NULL, G_TYPE_FILE, flags);
   properties[PROP_SOURCE_POLICY] =
     g_param_spec_string ("source-policy", NULL, NULL, "auto", flags);
+  properties[PROP_IDC_API_URL] =
+    g_param_spec_string ("idc-api-url", NULL, NULL, NULL, flags);
+  properties[PROP_IDC_BUCKET_URL] =
+    g_param_spec_string ("idc-bucket-url", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -404,7 +450,7 @@ tcia_session_set_destination (TciaSession *self,
 gboolean
 tcia_session_source_policy_is_valid (const char *policy)
 {
-  return policy != NULL && g_strv_contains (source_policies, policy);
+  return tcia_source_policy_from_string (policy, NULL);
 }
 
 const char *
@@ -414,7 +460,18 @@ tcia_session_get_source_policy (TciaSession *self)
   return self->source_policy;
 }
 
-/* Only NBIA serves series yet: the policy is kept for the IDC fetcher. */
+/* The queue's series not yet started follow the new sources. */
+static void
+sources_changed (TciaSession *self)
+{
+  g_autoptr(TciaSources) sources = NULL;
+
+  if (self->queue == NULL)
+    return;
+  sources = make_sources (self);
+  tcia_download_queue_set_sources (self->queue, sources);
+}
+
 void
 tcia_session_set_source_policy (TciaSession *self,
                                 const char  *policy)
@@ -426,7 +483,60 @@ tcia_session_set_source_policy (TciaSession *self,
     return;
   g_free (self->source_policy);
   self->source_policy = g_strdup (policy);
+  sources_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_POLICY]);
+}
+
+const char *
+tcia_session_get_idc_api_url (TciaSession *self)
+{
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+  return self->idc_api_url;
+}
+
+const char *
+tcia_session_get_idc_bucket_url (TciaSession *self)
+{
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+  return self->idc_bucket_url;
+}
+
+void
+tcia_session_set_idc_urls (TciaSession *self,
+                           const char  *api_url,
+                           const char  *bucket_url)
+{
+  gboolean api_changed, bucket_changed;
+
+  g_return_if_fail (TCIA_IS_SESSION (self));
+
+  if (api_url != NULL && *api_url == '\0')
+    api_url = NULL;
+  if (bucket_url != NULL && *bucket_url == '\0')
+    bucket_url = NULL;
+  api_changed = g_strcmp0 (self->idc_api_url, api_url) != 0;
+  bucket_changed = g_strcmp0 (self->idc_bucket_url, bucket_url) != 0;
+  if (!api_changed && !bucket_changed)
+    return;
+  if (api_changed)
+    {
+      char *copy = g_strdup (api_url);
+
+      g_free (self->idc_api_url);
+      self->idc_api_url = copy;
+    }
+  if (bucket_changed)
+    {
+      char *copy = g_strdup (bucket_url);
+
+      g_free (self->idc_bucket_url);
+      self->idc_bucket_url = copy;
+    }
+  sources_changed (self);
+  if (api_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDC_API_URL]);
+  if (bucket_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDC_BUCKET_URL]);
 }
 
 void
@@ -440,9 +550,26 @@ tcia_session_bind_settings (TciaSession *self,
   g_settings_bind (settings, "verify-checksums", self, "verify-checksums",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "layout", self, "layout", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "source-policy", self, "source-policy", G_SETTINGS_BIND_DEFAULT);
   /* Read only: '' (the Downloads folder, wherever it is) stays ''. */
   g_settings_bind_with_mapping (settings, "download-folder", self, "destination",
                                 G_SETTINGS_BIND_GET, folder_from_setting, NULL, NULL, NULL);
+}
+
+char *
+tcia_session_resolve_setting (const char *option,
+                              const char *env_var,
+                              const char *setting)
+{
+  const char *env = env_var != NULL ? g_getenv (env_var) : NULL;
+
+  if (option != NULL && *option != '\0')
+    return g_strdup (option);
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (setting != NULL && *setting != '\0')
+    return g_strdup (setting);
+  return NULL;
 }
 
 TciaDownloadQueue *

@@ -31,7 +31,9 @@ G_DECLARE_FINAL_TYPE (TciaSession, tcia_session, TCIA, SESSION, GObject)
  * NULL until the first checkout or a restore), "jobs" (1..16),
  * "verify-checksums", "verify-existing" (these three reach the live queue
  * at once), "layout" (TCIA_TYPE_LAYOUT), "destination" (a GFile; both are
- * for the next queue), "source-policy" ("auto", "nbia" or "idc"). */
+ * for the next queue), "source-policy" ("auto", "nbia" or "idc"),
+ * "idc-api-url" and "idc-bucket-url" (NULL: IDC's own; these two reach
+ * the live queue's series not yet started). */
 
 GQuark             tcia_session_error_quark           (void);
 
@@ -64,9 +66,22 @@ const char        *tcia_session_get_source_policy     (TciaSession   *self);
 void               tcia_session_set_source_policy     (TciaSession   *self,
                                                        const char    *policy);
 gboolean           tcia_session_source_policy_is_valid (const char   *policy);
+/* IDC's API (…/v3/) and bucket endpoint; NULL for IDC's own. */
+const char        *tcia_session_get_idc_api_url       (TciaSession   *self);
+const char        *tcia_session_get_idc_bucket_url    (TciaSession   *self);
+void               tcia_session_set_idc_urls          (TciaSession   *self,
+                                                       const char    *api_url,
+                                                       const char    *bucket_url);
 
-/* Binds the schema's parallel-downloads, verify-checksums, layout and
- * download-folder keys ('' for the default) to the properties above. */
+/* What a setting is: the command line's @option, else the environment's
+ * @env_var, else the settings' @setting (empty counts as unset); NULL when
+ * none says (the default applies). */
+char              *tcia_session_resolve_setting       (const char    *option,
+                                                       const char    *env_var,
+                                                       const char    *setting);
+
+/* Binds the schema's parallel-downloads, verify-checksums, layout,
+ * source-policy and download-folder keys ('' for the default) to the properties above. */
 void               tcia_session_bind_settings         (TciaSession   *self,
                                                        GSettings     *settings);
 
