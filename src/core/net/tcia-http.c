@@ -480,8 +480,13 @@ attempt_request (SoupSession             *session,
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "*/*");
   if (request->form != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded",
+    soup_message_set_request_body_from_bytes (message,
+                                              request->content_type != NULL
+                                              ? request->content_type
+                                              : "application/x-www-form-urlencoded",
                                               request->form);
+  if (funcs->prepare != NULL)
+    funcs->prepare (message, user_data);
 
   stream = tcia_http_send (session, message, request->name, request->host, cancellable,
                            failure, &local_error);
@@ -489,6 +494,8 @@ attempt_request (SoupSession             *session,
     {
       gboolean transient = tcia_http_error_is_transient (local_error);
 
+      if (funcs->failed != NULL)
+        funcs->failed (message, failure, user_data);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return transient ? TCIA_HTTP_BODY_RETRY : TCIA_HTTP_BODY_FATAL;
     }
