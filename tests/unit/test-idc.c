@@ -12,6 +12,7 @@
 #include "tcia-idc-client.h"
 #include "tcia-idc-fetcher.h"
 #include "tcia-idc-resolution-private.h"
+#include "fake-idc.h"
 #include "tcia-series-writer.h"
 #include "test-util.h"
 
@@ -440,8 +441,218 @@ test_writer_files (void)
   writer_teardown (&f);
 }
 
-/* The cases against the fake IDC (test-idc-fake.h). */
-#include "test-idc-fake.h"
+/* ---- The client against the fake IDC API ------------------------------------------ */
+
+typedef struct
+{
+  FakeIdc       *fake;
+  TciaIdcClient *client;
+} ApiFixture;
+
+static void
+api_setup (ApiFixture    *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  FakeIdcOptions options;
+
+  fake_idc_options_init (&options);
+  options.retry_after_s = 0;
+  f->fake = fake_idc_new (&options);
+  g_assert_true (fake_idc_start_in_thread (f->fake, 0, 0, &error));
+  g_assert_no_error (error);
+  url = fake_idc_get_api_url (f->fake);
+  f->client = tcia_idc_client_new (url, &error);
+  g_assert_no_error (error);
+  tcia_idc_client_set_retry_policy (f->client, 3, 1, 10);
+}
+
+static void
+api_teardown (ApiFixture    *f,
+              gconstpointer  data)
+{
+  g_clear_object (&f->client);
+  fake_idc_free (f->fake);
+}
+
+static TciaIdcResolution *
+resolve (TciaIdcClient       *client,
+         const char * const  *uids,
+         GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tcia_idc_client_resolve_async (client, uids, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return tcia_idc_client_resolve_finish (client, result, error);
+}
+
+/* Every series of the fake NBIA archive, plus what is not a UID. */
+static GPtrArray *
+all_uids (FakeIdc *fake)
+{
+  FakeIdcArchive *archive = fake_idc_get_archive (fake);
+  GPtrArray *uids = g_ptr_array_new ();
+
+  for (guint i = 0; i < fake_idc_archive_get_n_series (archive); i++)
+    g_ptr_array_add (uids, (gpointer) fake_idc_archive_get_series (archive, i)->series_uid);
+  for (guint i = 0; i < fake_idc_archive_get_n_prior (archive); i++)
+    g_ptr_array_add (uids, (gpointer) fake_idc_archive_get_prior (archive, i)->series_uid);
+  g_ptr_array_add (uids, (gpointer) "1.2.3.4.5.6.7.8.999");  /* never in IDC */
+  g_ptr_array_add (uids, (gpointer) "1.2.3') OR 1=1 --");
+  g_ptr_array_add (uids, NULL);
+  return uids;
+}
+
+static void
+test_resolve (ApiFixture    *f,
+              gconstpointer  data)
+{
+  FakeIdcArchive *archive = fake_idc_get_archive (f->fake);
+  g_autoptr(GPtrArray) uids = all_uids (f->fake);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+  const char *prior_only = fake_idc_archive_get_prior_only_uid (archive);
+  const char *revised = fake_idc_archive_get_revised_uid (archive);
+  guint n_current = fake_idc_archive_get_n_series (archive);
+
+  resolution = resolve (f->client, (const char * const *) uids->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (prior_only);
+  g_assert_nonnull (revised);
+
+  /* One query for "index", one for what it lacks. */
+  g_assert_cmpuint (fake_idc_get_request_count (f->fake, "sql"), ==, 2);
+  g_assert_cmpuint (tcia_idc_resolution_count (resolution, TCIA_IDC_STATUS_CURRENT), ==,
+                    n_current);
+  g_assert_cmpuint (tcia_idc_resolution_count (resolution, TCIA_IDC_STATUS_PRIOR_VERSION), ==,
+                    1);
+  g_assert_cmpuint (tcia_idc_resolution_count (resolution, TCIA_IDC_STATUS_NOT_IN_IDC), ==, 1);
+  g_assert_cmpuint (tcia_idc_resolution_count (resolution, TCIA_IDC_STATUS_INVALID_UID), ==, 1);
+
+  for (guint i = 0; i < n_current; i++)
+    {
+      const FakeIdcSeries *want = fake_idc_archive_get_series (archive, i);
+      TciaIdcLocation *location = tcia_idc_resolution_get_location (resolution,
+                                                                    want->series_uid);
+      TciaSeries *series = tcia_idc_resolution_get_series (resolution, want->series_uid);
+
+      g_assert_nonnull (location);
+      g_assert_cmpstr (location->crdc_series_uuid, ==, want->series_uuid);
+      g_assert_cmpstr (location->bucket, ==, want->bucket);
+      g_assert_cmpuint (location->instance_count, ==, want->n_objects);
+      g_assert_false (location->prior_version);
+      /* series_size_MB is bytes / 1e6, rounded by the float. */
+      g_assert_cmpint (ABS ((gint64) location->size_bytes - (gint64) want->size), <=, 1);
+      g_assert_cmpstr (tcia_series_get_collection (series), ==, want->collection_name);
+      g_assert_cmpuint (tcia_series_get_image_count (series), ==, want->n_objects);
+    }
+
+  /* The revised series is its current folder, not an older one. */
+  g_assert_cmpstr (tcia_idc_resolution_get_location (resolution, revised)->crdc_series_uuid, ==,
+                   fake_idc_archive_lookup (archive, revised)->series_uuid);
+  g_assert_cmpint (tcia_idc_resolution_get_status (resolution, prior_only), ==,
+                   TCIA_IDC_STATUS_PRIOR_VERSION);
+  g_assert_true (tcia_idc_resolution_get_location (resolution, prior_only)->prior_version);
+}
+
+static void
+test_resolve_batches (ApiFixture    *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+
+  for (guint i = 0; i < 1500; i++)
+    g_ptr_array_add (uids, g_strdup_printf ("1.2.826.0.1.%u", i));
+  g_ptr_array_add (uids, NULL);
+  resolution = resolve (f->client, (const char * const *) uids->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tcia_idc_resolution_count (resolution, TCIA_IDC_STATUS_NOT_IN_IDC), ==,
+                    1500);
+  /* 1000 + 500 for "index", the same for prior versions. */
+  g_assert_cmpuint (fake_idc_get_request_count (f->fake, "sql"), ==, 4);
+}
+
+static void
+test_resolve_invalid_only (ApiFixture    *f,
+                           gconstpointer  data)
+{
+  const char *uids[] = { "x", "1..2", "1.2'; SELECT 1", NULL };
+  const char *none[] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+
+  /* Nothing valid to ask: nothing sent, never an empty list. */
+  resolution = resolve (f->client, uids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tcia_idc_resolution_count (resolution, TCIA_IDC_STATUS_INVALID_UID), ==, 3);
+  g_clear_object (&resolution);
+  resolution = resolve (f->client, none, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_idc_get_request_count (f->fake, "sql"), ==, 0);
+}
+
+static void
+test_resolve_busy_once (ApiFixture    *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uids = all_uids (f->fake);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+
+  /* A cold start's 503 page, then the answer. */
+  fake_idc_set_fault (f->fake, FAKE_IDC_FAULT_API_503, 1, "sql");
+  resolution = resolve (f->client, (const char * const *) uids->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_idc_get_request_count (f->fake, "sql"), ==, 3);
+  g_assert_cmpuint (tcia_idc_resolution_count (resolution, TCIA_IDC_STATUS_PRIOR_VERSION), ==,
+                    1);
+}
+
+static void
+test_resolve_api_down (ApiFixture    *f,
+                       gconstpointer  data)
+{
+  const FakeIdcFault faults[] = { FAKE_IDC_FAULT_API_503, FAKE_IDC_FAULT_QUERY_TIMEOUT,
+                                  FAKE_IDC_FAULT_API_500, FAKE_IDC_FAULT_API_CLOSE };
+  const char *words[] = { "busy or down", "took too long", "busy or down", "" };
+  g_autoptr(GPtrArray) uids = all_uids (f->fake);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TciaIdcResolution) resolution = NULL;
+
+      fake_idc_clear_faults (f->fake);
+      fake_idc_set_fault (f->fake, faults[i], 0, "sql");
+      resolution = resolve (f->client, (const char * const *) uids->pdata, &error);
+      g_assert_null (resolution);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == TCIA_IDC_ERROR);
+      /* Worth trying later; a person reads what happened and where. */
+      g_assert_true (tcia_idc_error_is_transient (error));
+      g_assert_nonnull (strstr (error->message, words[i]));
+      g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+    }
+}
+
+static void
+test_resolve_unreachable (void)
+{
+  const char *uids[] = { "1.2.3", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaIdcClient) client = tcia_idc_client_new ("http://127.0.0.1:9/v3/", &error);
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+
+  tcia_idc_client_set_retry_policy (client, 2, 1, 1);
+  resolution = resolve (client, uids, &error);
+  g_assert_null (resolution);
+  g_assert_error (error, TCIA_IDC_ERROR, TCIA_IDC_ERROR_NETWORK);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1:9"));
+}
 
 int
 main (int    argc,
@@ -458,7 +669,15 @@ main (int    argc,
   g_test_add_func ("/idc/parse-s3-error", test_parse_s3_error);
   g_test_add_func ("/idc/resolution-rows", test_resolution_rows);
   g_test_add_func ("/idc/writer-files", test_writer_files);
-  add_fake_tests ();
+  g_test_add_func ("/idc/resolve-unreachable", test_resolve_unreachable);
+#define ADD(path, func) \
+  g_test_add ("/idc/" path, ApiFixture, NULL, api_setup, func, api_teardown)
+  ADD ("resolve", test_resolve);
+  ADD ("resolve-batches", test_resolve_batches);
+  ADD ("resolve-invalid-only", test_resolve_invalid_only);
+  ADD ("resolve-busy-once", test_resolve_busy_once);
+  ADD ("resolve-api-down", test_resolve_api_down);
+#undef ADD
 
   return g_test_run ();
 }

@@ -424,6 +424,9 @@ set_bucket_error (TciaIdcBucket  *self,
 typedef struct
 {
   GByteArray *body;
+  GPtrArray  *objects;    /* of every page so far */
+  gboolean    truncated;
+  char       *token;
   Failed      failed;
 } Page;
 
@@ -471,8 +474,22 @@ page_read_body (SoupMessage   *message,
                 GError       **error)
 {
   Page *page = user_data;
+  g_autoptr(GPtrArray) objects = NULL;
+  TciaHttpBodyOutcome outcome;
 
-  return read_all (stream, watch, page->body, LISTING_MAX_BYTES, cancellable, error);
+  outcome = read_all (stream, watch, page->body, LISTING_MAX_BYTES, cancellable, error);
+  if (outcome != TCIA_HTTP_BODY_OK)
+    return outcome;
+
+  /* "A 200 OK response can contain valid or invalid XML": the latter is
+   * tried again like a broken connection. */
+  objects = g_ptr_array_new_with_free_func ((GDestroyNotify) tcia_idc_object_free);
+  g_clear_pointer (&page->token, g_free);
+  if (!tcia_idc_parse_listing ((const char *) page->body->data, page->body->len, objects,
+                               &page->truncated, &page->token, error))
+    return TCIA_HTTP_BODY_RETRY;
+  g_ptr_array_extend_and_steal (page->objects, g_steal_pointer (&objects));
+  return TCIA_HTTP_BODY_OK;
 }
 
 static void
@@ -513,9 +530,8 @@ tcia_idc_bucket_list (TciaIdcBucket         *self,
   g_autoptr(GPtrArray) kept = NULL;
   g_autofree char *escaped_bucket = NULL;
   g_autofree char *escaped_prefix = NULL;
-  g_autofree char *token = NULL;
   g_autofree char *what = NULL;
-  Page page = { g_byte_array_new (), { 0, } };
+  Page page = { g_byte_array_new (), objects, FALSE, NULL, { 0, } };
   gboolean ok = TRUE;
 
   g_return_val_if_fail (TCIA_IS_IDC_BUCKET (self), NULL);
@@ -526,14 +542,13 @@ tcia_idc_bucket_list (TciaIdcBucket         *self,
 
   for (guint n_pages = 0; ok; n_pages++)
     {
-      g_autofree char *escaped_token = token != NULL ? g_uri_escape_string (token, NULL, FALSE)
-                                                     : NULL;
+      g_autofree char *escaped_token = page.token != NULL
+                                       ? g_uri_escape_string (page.token, NULL, FALSE) : NULL;
       g_autofree char *url = g_strdup_printf ("%s/%s?list-type=2&prefix=%s&max-keys=1000%s%s",
                                               self->endpoint, escaped_bucket, escaped_prefix,
-                                              token != NULL ? "&continuation-token=" : "",
-                                              token != NULL ? escaped_token : "");
+                                              page.token != NULL ? "&continuation-token=" : "",
+                                              page.token != NULL ? escaped_token : "");
       TciaHttpRequest request = { "ListObjectsV2", self->host, url, NULL, NULL };
-      gboolean truncated = FALSE;
 
       if (n_pages >= LISTING_MAX_PAGES)
         {
@@ -543,20 +558,18 @@ tcia_idc_bucket_list (TciaIdcBucket         *self,
           ok = FALSE;
           break;
         }
-      g_clear_pointer (&token, g_free);
+      page.truncated = FALSE;
       if (!tcia_http_run (session, &request, limits, &page_funcs, &page, rand, cancellable,
                           error))
         {
           set_bucket_error (self, &page.failed, bucket, what, error);
           ok = FALSE;
         }
-      else if (!tcia_idc_parse_listing ((const char *) page.body->data, page.body->len, objects,
-                                        &truncated, &token, error))
-        ok = FALSE;
-      if (!truncated)
+      if (!page.truncated)
         break;
     }
   g_byte_array_unref (page.body);
+  g_free (page.token);
   failed_clear (&page.failed);
   if (!ok)
     return NULL;
@@ -596,6 +609,7 @@ get_prepare (SoupMessage *message,
 
   if (!get->resume || offset == 0)
     return;
+  g_debug ("%s: resuming at byte %" G_GUINT64_FORMAT, get->object->key, offset);
   soup_message_headers_set_range (headers, (goffset) offset, -1);
   /* The rest of the same object, or nothing (412). */
   if (*get->object->etag != '\0')

@@ -26,7 +26,6 @@
 #define IO_TIMEOUT_S        60
 /* idc-api.md §1: keep to about 16 connections in all. */
 #define MAX_CONNS_PER_HOST  16
-#define MAX_CONNS           32
 /* Per request, when the series has no deadline. */
 #define NO_DEADLINE_S       (24 * 60 * 60)
 /* idc-api.md §4.7: base 250 ms, cap 20 s, at most 6 attempts per request. */
@@ -468,7 +467,6 @@ tcia_idc_fetcher_new (const char *bucket_url)
   /* Configured here, in the thread that made it, before any request: the
    * rule for a session shared by threads. */
   self->session = tcia_http_session_new (IO_TIMEOUT_S, MAX_CONNS_PER_HOST, FALSE);
-  g_object_set (self->session, "max-conns", MAX_CONNS, NULL);
   return TCIA_FETCHER (self);
 }
 

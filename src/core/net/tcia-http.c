@@ -15,6 +15,7 @@
 #define DRAIN_MAX_BYTES      (64 * 1024)
 /* libsoup 3's own default of "max-conns-per-host". */
 #define LIBSOUP_MAX_CONNS_PER_HOST 2
+#define LIBSOUP_MAX_CONNS          10
 
 G_DEFINE_QUARK (tcia-http-error-quark, tcia_http_error)
 
@@ -26,15 +27,16 @@ tcia_http_session_new (guint    timeout_s,
                        gboolean no_proxy)
 {
   SoupSession *session;
+  guint per_host = max_conns_per_host > 0 ? max_conns_per_host : LIBSOUP_MAX_CONNS_PER_HOST;
 
   /* TLS verification stays on (the default); no Authorization header is
-   * ever set. */
+   * ever set. The total is never below what one host may have. */
   session = soup_session_new_with_options ("user-agent", "tcia-basket/" PACKAGE_VERSION,
                                            "timeout", timeout_s,
                                            "idle-timeout", timeout_s,
-                                           "max-conns-per-host",
-                                           max_conns_per_host > 0 ? max_conns_per_host
-                                                                  : LIBSOUP_MAX_CONNS_PER_HOST,
+                                           "max-conns-per-host", per_host,
+                                           "max-conns", MAX (per_host * 2,
+                                                             LIBSOUP_MAX_CONNS),
                                            NULL);
   if (no_proxy)
     soup_session_set_proxy_resolver (session, NULL);
