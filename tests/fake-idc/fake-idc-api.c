@@ -315,6 +315,15 @@ sql (FakeIdc           *self,
   set_body (msg, SOUP_STATUS_OK, "application/json", result);
 }
 
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* manifest.txt for a filter of SeriesInstanceUID or collection_id terms. */
 static void
 manifest_txt (FakeIdc           *self,
@@ -337,24 +346,30 @@ manifest_txt (FakeIdc           *self,
     return;
   if (!get_int_member (msg, body, "limit", MANIFEST_DEFAULT_LIMIT, &limit))
     return;
-  source = json_object_has_member (body, "source")
-           ? json_object_get_string_member_with_default (body, "source", "") : "aws";
+  source = json_object_get_string_member_with_default (body, "source", "aws");
+  source = source != NULL ? source : "";
   if (!g_str_equal (source, "aws") && !g_str_equal (source, "gcs"))
     {
       set_body (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
                 g_strdup ("Internal Server Error"));
       return;
     }
-  filters = json_object_get_object_member (body, "filters");
-  terms = filters != NULL ? json_object_get_object_member (filters, "terms") : NULL;
+  filters = object_member (body, "filters");
+  terms = filters != NULL ? object_member (filters, "terms") : NULL;
   for (guint c = 0; terms != NULL && columns[c] != NULL; c++)
     {
-      JsonArray *values = json_object_has_member (terms, columns[c])
-                          ? json_object_get_array_member (terms, columns[c]) : NULL;
+      JsonNode *node = json_object_get_member (terms, columns[c]);
+      JsonArray *values = node != NULL && JSON_NODE_HOLDS_ARRAY (node)
+                          ? json_node_get_array (node) : NULL;
 
       for (guint i = 0; values != NULL && i < json_array_get_length (values); i++)
         {
-          char *quoted = sqlite3_mprintf ("%Q", json_array_get_string_element (values, i));
+          JsonNode *value = json_array_get_element (values, i);
+          char *quoted;
+
+          if (json_node_get_value_type (value) != G_TYPE_STRING)
+            continue;
+          quoted = sqlite3_mprintf ("%Q", json_node_get_string (value));
 
           g_string_append_printf (where, "%s%s = %s", where->len ? " OR " : "", columns[c],
                                   quoted);

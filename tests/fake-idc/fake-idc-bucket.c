@@ -529,6 +529,8 @@ send_body (FakeIdc           *self,
   rate = self->rate_limit;
   g_mutex_unlock (&self->lock);
 
+  if (length == 0)
+    return;
   if (rate == 0 && fault == FAKE_IDC_FAULT_NONE)
     {
       soup_message_body_append_bytes (body, data);
