@@ -631,11 +631,82 @@ test_resolve_api_down (ApiFixture    *f,
       resolution = resolve (f->client, (const char * const *) uids->pdata, &error);
       g_assert_null (resolution);
       g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
       g_assert_true (error->domain == TCIA_IDC_ERROR);
       /* Worth trying later; a person reads what happened and where. */
       g_assert_true (tcia_idc_error_is_transient (error));
       g_assert_nonnull (strstr (error->message, words[i]));
       g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+    }
+}
+
+/* A server answering /v3/sql with what idc-api.md §2.0 lists. */
+typedef struct
+{
+  guint       status;
+  const char *type;
+  const char *body;
+} Answer;
+
+static void
+answer_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  const Answer *answer = user_data;
+
+  soup_server_message_set_status (msg, answer->status, NULL);
+  soup_server_message_set_response (msg, answer->type, SOUP_MEMORY_STATIC, answer->body,
+                                    strlen (answer->body));
+}
+
+static void
+test_resolve_refused (void)
+{
+  const Answer answers[] = {
+    { 400, "application/json",
+      "{\"error\":{\"code\":\"invalid_query\",\"message\":\"Binder Error: no_such_column\"}}" },
+    { 422, "application/json",
+      "{\"detail\":[{\"type\":\"value_error\",\"loc\":[\"body\"],\"msg\":\"Value error, "
+      "the filter object goes under filters\"}]}" },
+    { 404, "application/json", "{\"detail\":\"Not Found\"}" },
+    { 503, "text/html", "<html><body><h1>Service Unavailable</h1>\x1b[31m</body></html>" },
+  };
+  const char *words[] = { "Binder Error: no_such_column (invalid_query)",
+                          "the filter object goes under filters", "/v3/", "web page" };
+  const int codes[] = { TCIA_IDC_ERROR_BAD_REQUEST, TCIA_IDC_ERROR_BAD_REQUEST,
+                        TCIA_IDC_ERROR_REFUSED, TCIA_IDC_ERROR_SERVER };
+  const char *uids[] = { "1.2.3", NULL };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TciaIdcClient) client = NULL;
+      g_autoptr(TciaIdcResolution) resolution = NULL;
+      g_autoptr(GSList) uris = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *url = NULL;
+
+      soup_server_add_handler (server, "/v3/sql", answer_cb, (gpointer) &answers[i], NULL);
+      g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+      uris = soup_server_get_uris (server);
+      base = g_uri_to_string (uris->data);
+      g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+      url = g_strconcat (base, "v3/", NULL);
+      client = tcia_idc_client_new (url, &error);
+      g_assert_no_error (error);
+      tcia_idc_client_set_retry_policy (client, 2, 1, 1);
+
+      resolution = resolve (client, uids, &error);
+      g_assert_null (resolution);
+      g_test_message ("%s", error->message);
+      g_assert_error (error, TCIA_IDC_ERROR, codes[i]);
+      g_assert_nonnull (strstr (error->message, words[i]));
+      /* Server text is shown without control characters. */
+      g_assert_null (strchr (error->message, '\x1b'));
     }
 }
 
@@ -670,6 +741,7 @@ main (int    argc,
   g_test_add_func ("/idc/resolution-rows", test_resolution_rows);
   g_test_add_func ("/idc/writer-files", test_writer_files);
   g_test_add_func ("/idc/resolve-unreachable", test_resolve_unreachable);
+  g_test_add_func ("/idc/resolve-refused", test_resolve_refused);
 #define ADD(path, func) \
   g_test_add ("/idc/" path, ApiFixture, NULL, api_setup, func, api_teardown)
   ADD ("resolve", test_resolve);
