@@ -189,6 +189,25 @@ sink_rewind_cb (gpointer   user_data,
 
 static const TciaIdcSink sink_funcs = { sink_offset_cb, sink_rewind_cb, sink_write };
 
+static void
+limits_from_writer (TciaIdcFetcher   *self,
+                    TciaSeriesWriter *writer,
+                    TciaHttpLimits   *limits)
+{
+  const TciaExtractLimits *w = tcia_series_writer_get_limits (writer);
+  gint64 left_us = w->deadline_us > 0 ? w->deadline_us - g_get_monotonic_time () : 0;
+
+  g_mutex_lock (&self->lock);
+  limits->policy = self->policy;
+  g_mutex_unlock (&self->lock);
+  limits->deadline_s = w->deadline_us > 0
+                       ? (guint) CLAMP ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1,
+                                        NO_DEADLINE_S)
+                       : NO_DEADLINE_S;
+  limits->progress_window_ms = w->window_ms;
+  limits->progress_min_bytes = w->min_bytes;
+}
+
 /* One object into its own file: fetched (retried, resumed by the bucket
  * client), checked on close; fetched once more, whole, when the check
  * fails or a listed object is missing at first. */
@@ -201,7 +220,11 @@ fetch_object (Series              *s,
 {
   const char *name = object->key + strlen (s->prefix);
   Sink sink = { s, NULL };
+  TciaHttpLimits limits;
   gboolean again = FALSE;
+
+  /* What is left of the series' time, not what was left when it began. */
+  limits_from_writer (s->self, s->writer, &limits);
 
   sink.file = tcia_series_writer_file_new (s->writer, name, TRUE, object->size,
                                            tcia_idc_object_get_md5 (object), error);
@@ -213,7 +236,7 @@ fetch_object (Series              *s,
       g_autoptr(GError) local_error = NULL;
 
       if (tcia_idc_bucket_get_object (s->self->bucket, s->self->session, s->location->bucket,
-                                      object, &sink_funcs, &sink, &s->limits, rand,
+                                      object, &sink_funcs, &sink, &limits, rand,
                                       s->cancellable, congested, &local_error) &&
           tcia_series_writer_file_close (sink.file, &local_error))
         return TRUE;
@@ -228,7 +251,7 @@ fetch_object (Series              *s,
           g_debug ("%s: fetching it again (%s)", object->key, local_error->message);
           again = TRUE;
           if (g_error_matches (local_error, TCIA_IDC_ERROR, TCIA_IDC_ERROR_NO_SUCH_KEY) &&
-              !tcia_retry_sleep (tcia_retry_backoff_ms (&s->limits.policy, 1, rand),
+              !tcia_retry_sleep (tcia_retry_backoff_ms (&limits.policy, 1, rand),
                                  s->cancellable, NULL))
             {
               tcia_series_writer_file_discard (sink.file);
@@ -294,25 +317,6 @@ cancel_cb (GCancellable *cancellable,
            gpointer      user_data)
 {
   g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-static void
-limits_from_writer (TciaIdcFetcher   *self,
-                    TciaSeriesWriter *writer,
-                    TciaHttpLimits   *limits)
-{
-  const TciaExtractLimits *w = tcia_series_writer_get_limits (writer);
-  gint64 left_us = w->deadline_us > 0 ? w->deadline_us - g_get_monotonic_time () : 0;
-
-  g_mutex_lock (&self->lock);
-  limits->policy = self->policy;
-  g_mutex_unlock (&self->lock);
-  limits->deadline_s = w->deadline_us > 0
-                       ? (guint) CLAMP ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1,
-                                        NO_DEADLINE_S)
-                       : NO_DEADLINE_S;
-  limits->progress_window_ms = w->window_ms;
-  limits->progress_min_bytes = w->min_bytes;
 }
 
 /* The objects of the series, fetched @parallel at a time. */
