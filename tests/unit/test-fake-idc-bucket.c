@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 
 #include "fake-idc-test-util.h"
+#include "fake-s3rver.h"
+#include "test-util.h"
 
 /* The fake IDC's buckets (idc-api.md §4, §7.2): listings, objects, faults. */
 
@@ -417,16 +419,73 @@ test_export_objects (void)
       g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
       md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) contents, length);
       g_assert_cmpstr (md5, ==, fake_idc_archive_get_md5 (archive, s, o));
-      g_remove (path);
     }
-  {
-    g_autofree char *folder = g_build_filename (dir, s->bucket, s->series_uuid, NULL);
-    g_autofree char *bucket = g_build_filename (dir, s->bucket, NULL);
+  remove_tree (dir);
+}
 
-    g_rmdir (folder);
-    g_rmdir (bucket);
-    g_rmdir (dir);
-  }
+/* s3rver serves the same objects: a listing over several pages (its own
+ * tokens, percent-encoded) and GETs whose ETag is the MD5 of the bytes. */
+static void
+test_s3rver_serves_objects (void)
+{
+  const FakeIdcSeries *s = find_series (4, FALSE);
+  const char *uids[] = { s->series_uid, NULL };
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *token = NULL;
+  GError *error = NULL;
+  FakeS3rver *s3rver;
+  const char *url;
+  guint pages = 0;
+
+  if (!fake_s3rver_require ())
+    return;
+  s3rver = fake_s3rver_start (archive, uids, &error);
+  g_assert_no_error (error);
+  url = fake_s3rver_get_url (s3rver);
+  do
+    {
+      g_autofree char *escaped = token ? g_uri_escape_string (token, NULL, FALSE) : NULL;
+      g_autofree char *list_url = g_strdup_printf ("%s/%s?list-type=2&prefix=%s/&max-keys=2%s%s",
+                                                   url, s->bucket, s->series_uuid,
+                                                   escaped ? "&continuation-token=" : "",
+                                                   escaped ? escaped : "");
+      g_autoptr(Reply) r = request ("GET", list_url, NULL, NULL);
+      xmlDoc *doc;
+      g_autoptr(GPtrArray) page_keys = NULL;
+      g_autofree char *truncated = NULL;
+
+      g_assert_no_error (r->error);
+      g_assert_cmpuint (r->status, ==, 200);
+      doc = reply_xml (r);
+      g_assert_nonnull (doc);
+      page_keys = xml_texts (doc, "Key");
+      for (guint i = 0; i < page_keys->len; i++)
+        g_ptr_array_add (keys, g_strdup (page_keys->pdata[i]));
+      truncated = xml_text (doc, "IsTruncated");
+      g_clear_pointer (&token, g_free);
+      if (g_str_equal (truncated, "true"))
+        token = xml_text (doc, "NextContinuationToken");
+      xmlFreeDoc (doc);
+      pages++;
+    }
+  while (token != NULL);
+
+  g_assert_cmpuint (pages, >=, 2);
+  g_assert_cmpuint (keys->len, ==, s->n_objects);
+  for (guint k = 0; k < s->n_objects; k++)
+    {
+      const FakeIdcObject *o = fake_idc_archive_get_object (archive, s, k);
+      g_autofree char *object_url = g_strdup_printf ("%s/%s/%s", url, s->bucket, o->key);
+      g_autoptr(Reply) r = request ("GET", object_url, NULL, NULL);
+      g_autofree char *md5 = md5_of (r->body);
+      g_autofree char *etag = g_strdup_printf ("\"%s\"", md5);
+
+      g_assert_cmpstr (keys->pdata[k], ==, o->key);
+      g_assert_cmpuint (r->status, ==, 200);
+      g_assert_cmpstr (md5, ==, fake_idc_archive_get_md5 (archive, s, o));
+      g_assert_cmpstr (soup_message_headers_get_one (r->headers, "ETag"), ==, etag);
+    }
+  fake_s3rver_stop (s3rver);
 }
 
 int
@@ -443,6 +502,7 @@ main (int   argc,
   g_test_add_func ("/fake-idc/bucket/faults", test_bucket_faults);
   g_test_add_func ("/fake-idc/bucket/rate-limit", test_bucket_rate_limit);
   g_test_add_func ("/fake-idc/export-objects", test_export_objects);
+  g_test_add_func ("/fake-idc/s3rver/serves-objects", test_s3rver_serves_objects);
 
   fake_idc_test_start ();
   status = g_test_run ();
