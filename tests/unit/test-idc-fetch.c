@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "fake-idc.h"
+#include "fake-s3rver.h"
 #include "tcia-client.h"
 #include "tcia-download-queue.h"
 #include "tcia-download-queue-private.h"
@@ -385,6 +386,50 @@ test_prior_version (Fixture       *f,
   assert_complete (f, want);
 }
 
+/* The same bucket client against a real S3 implementation: s3rver, loaded
+ * with the fake archive's objects (its ETags are the MD5s of single PUTs). */
+static void
+test_s3rver (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) buckets = g_hash_table_new (g_str_hash, g_str_equal);
+  FakeS3rver *s3rver;
+
+  if (!fake_s3rver_require ())
+    return;
+
+  /* A series of each bucket. */
+  for (guint i = 0; i < fake_idc_archive_get_n_series (f->archive); i++)
+    {
+      const FakeIdcSeries *series = fake_idc_archive_get_series (f->archive, i);
+
+      if (g_hash_table_add (buckets, (gpointer) series->bucket))
+        g_ptr_array_add (uids, (gpointer) series->series_uid);
+    }
+  g_ptr_array_add (uids, NULL);
+  g_assert_cmpuint (uids->len, ==, 4);
+
+  s3rver = fake_s3rver_start (f->archive, (const char * const *) uids->pdata, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->fetcher);
+  f->fetcher = tcia_idc_fetcher_new (fake_s3rver_get_url (s3rver));
+  tcia_idc_fetcher_set_retry_policy (TCIA_IDC_FETCHER (f->fetcher), 3, 1, 20);
+  for (guint i = 0; uids->pdata[i] != NULL; i++)
+    {
+      const FakeIdcSeries *want = fake_idc_archive_lookup (f->archive, uids->pdata[i]);
+
+      tcia_idc_fetcher_add_location (TCIA_IDC_FETCHER (f->fetcher),
+                                     tcia_idc_resolution_get_location (f->resolution,
+                                                                       uids->pdata[i]));
+      g_assert_true (fetch (f, want, &error));
+      g_assert_no_error (error);
+      assert_complete (f, want);
+    }
+  fake_s3rver_stop (s3rver);
+}
+
 static void
 finished_cb (TciaDownloadQueue *queue,
              gboolean          *finished)
@@ -449,6 +494,7 @@ main (int    argc,
   ADD ("not-in-idc", test_not_in_idc);
   ADD ("prior-version", test_prior_version);
   ADD ("queue", test_queue);
+  ADD ("s3rver", test_s3rver);
 #undef ADD
 
   return g_test_run ();
