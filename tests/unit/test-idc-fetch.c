@@ -31,6 +31,8 @@ typedef struct
   TciaIdcResolution *resolution;
   TciaFetcher       *fetcher;
   char              *dest;
+  GCancellable      *cancellable;
+  guint              window_ms;    /* of the least pace; 0: the default */
 } Fixture;
 
 static void
@@ -90,6 +92,7 @@ teardown (Fixture       *f,
 {
   g_clear_object (&f->fetcher);
   g_clear_object (&f->resolution);
+  g_clear_object (&f->cancellable);
   fake_idc_free (f->fake);
   remove_tree (f->dest);
   g_free (f->dest);
@@ -127,11 +130,14 @@ fetch (Fixture              *f,
 
   g_assert_cmpint (root_fd, >=, 0);
   tcia_extract_limits_init (&limits, tcia_series_get_file_size (series));
+  if (f->window_ms > 0)
+    limits.window_ms = f->window_ms;
   writer = tcia_series_writer_new (root_fd, root_fd, f->dest, want->series_uid,
                                    want->series_uid, tcia_series_get_image_count (series),
                                    TCIA_EXTRACT_VERIFY_MD5, &limits);
   g_assert_true (tcia_series_writer_begin (writer, NULL));
-  ok = tcia_fetcher_fetch (f->fetcher, series, writer, session, &failure, NULL, error) &&
+  ok = tcia_fetcher_fetch (f->fetcher, series, writer, session, &failure, f->cancellable,
+                           error) &&
        tcia_series_writer_commit (writer, FALSE, NULL, error);
   if (!ok)
     tcia_series_writer_abort (writer);
@@ -352,6 +358,64 @@ test_bad_listing (Fixture       *f,
 }
 
 static void
+test_stall (Fixture       *f,
+            gconstpointer  data)
+{
+  const FakeIdcSeries *want = pick_series (f, 2);
+  const FakeIdcObject *object = fake_idc_archive_get_object (f->archive, want, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *part = g_strconcat (f->dest, "/", want->series_uid, ".part", NULL);
+
+  /* Half an object, then nothing: the writer's least pace gives it up, as
+   * a transient failure the worker tries again. */
+  f->window_ms = 200;
+  fake_idc_set_fault (f->fake, FAKE_IDC_FAULT_STALL, 0, object->key);
+  g_assert_false (fetch (f, want, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK);
+  g_assert_true (tcia_download_error_is_transient (error));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+}
+
+typedef struct
+{
+  Fixture             *f;
+  const FakeIdcSeries *want;
+  GError              *error;
+  gboolean             ok;
+} FetchThread;
+
+static gpointer
+fetch_thread (gpointer data)
+{
+  FetchThread *t = data;
+
+  t->ok = fetch (t->f, t->want, &t->error);
+  return NULL;
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  const FakeIdcSeries *want = pick_series (f, 3);
+  const FakeIdcObject *object = fake_idc_archive_get_object (f->archive, want, 0);
+  FetchThread t = { f, want, NULL, TRUE };
+  GThread *thread;
+
+  /* Stopped while objects are on their way: every thread ends, nothing kept. */
+  f->cancellable = g_cancellable_new ();
+  fake_idc_set_fault (f->fake, FAKE_IDC_FAULT_STALL, 0, object->key);
+  thread = g_thread_new ("fetch", fetch_thread, &t);
+  WAIT_FOR (fake_idc_get_request_count (f->fake, "get") >= want->n_objects);
+  g_cancellable_cancel (f->cancellable);
+  g_thread_join (thread);
+  g_assert_false (t.ok);
+  g_assert_error (t.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&t.error);
+}
+
+static void
 test_not_in_idc (Fixture       *f,
                  gconstpointer  data)
 {
@@ -491,6 +555,8 @@ main (int    argc,
   ADD ("multipart-etag", test_multipart_etag);
   ADD ("access-denied", test_access_denied);
   ADD ("bad-listing", test_bad_listing);
+  ADD ("stall", test_stall);
+  ADD ("cancel", test_cancel);
   ADD ("not-in-idc", test_not_in_idc);
   ADD ("prior-version", test_prior_version);
   ADD ("queue", test_queue);

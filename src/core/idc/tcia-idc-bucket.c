@@ -413,7 +413,9 @@ set_bucket_error (TciaIdcBucket  *self,
     }
   else
     {
-      g_autofree char *prefix = g_strdup_printf (_("The bucket at %s"), self->host);
+      /* TRANSLATORS: "The bucket at host:port, for <uuid>/<uuid>.dcm" */
+      g_autofree char *prefix = g_strdup_printf (_("The bucket at %s, for %s"), self->host,
+                                                 shown);
 
       tcia_idc_set_http_error (error, prefix);
     }
