@@ -96,6 +96,7 @@ main (int   argc,
   gint64 port = 0, series = 40, seed = 1, images_max = 6, image_rows = 16;
   gint64 big_series_bytes = 0, latency = 0, retry_after = 1;
   gint64 bomb_bytes = 256 * 1024 * 1024, trickle_ms = 1000, colliding_pairs = 0;
+  gint64 rate_limit = 0;
   g_auto(GStrv) faults = NULL;
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT64, &port, "Port (0: a free one)", "N" },
@@ -113,6 +114,8 @@ main (int   argc,
       "What zip-bomb's entry inflates to (268435456)", "N" },
     { "trickle-ms", 0, 0, G_OPTION_ARG_INT64, &trickle_ms,
       "Pause between two bytes of the trickle fault (1000)", "MS" },
+    { "rate-limit", 0, 0, G_OPTION_ARG_INT64, &rate_limit,
+      "Bytes/s of a getImage body per connection (0: no limit)", "N" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
       "Inject a fault into the next TIMES (1; 0: all) matching requests", "NAME[:TIMES][@UID]" },
     { NULL }
@@ -179,6 +182,9 @@ main (int   argc,
   if (!parse_uint ("trickle-ms", trickle_ms, 3600000, &value))
     return 2;
   options.trickle_ms = value;
+  if (!parse_uint ("rate-limit", rate_limit, G_GINT64_CONSTANT (1) << 40, &value))
+    return 2;
+  options.rate_limit = value;
   if (!parse_uint ("port", port, 65535, &value))
     return 2;
 

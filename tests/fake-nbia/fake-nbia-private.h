@@ -242,7 +242,15 @@ void         fake_zip_serve            (const FakeArchive *archive,
                                         FakeZipMode        mode,
                                         guint64            bomb_bytes,
                                         guint              trickle_ms,
+                                        guint64            rate_limit,
                                         SoupServerMessage *msg);
+
+/* How long to wait before sending more, when @sent bytes went out since
+ * @start_us (g_get_monotonic_time) and at most @rate bytes/s may (0: no
+ * limit): microseconds, <= 0 for now. */
+gint64       fake_pace_delay_us        (gint64             start_us,
+                                        guint64            sent,
+                                        guint64            rate);
 
 /* Appends what comes next of a body to @out; FALSE once nothing more will. */
 typedef gboolean (*FakeRefillFunc) (gpointer    data,

@@ -2878,7 +2878,8 @@ finish_answer (FakeNbia          *self,
           break;
         }
       fake_zip_serve (self->archive, resp->zip_series, resp->zip_flags, mode,
-                      self->options.bomb_bytes, self->options.trickle_ms, msg);
+                      self->options.bomb_bytes, self->options.trickle_ms,
+                      self->options.rate_limit, msg);
       return;
     }
 

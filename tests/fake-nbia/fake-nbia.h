@@ -48,6 +48,7 @@ typedef struct
   guint   trickle_ms;      /* trickle: the pause between two bytes; default 1000 */
   guint   colliding_pairs; /* pairs of series in one study whose Data Retriever folder
                               names (tcia-api.md §5.3) are the same; default 0 */
+  guint64 rate_limit;      /* bytes/s of a getImage body per connection; 0 (default): none */
 } FakeNbiaOptions;
 
 typedef struct _FakeNbia FakeNbia;

@@ -55,6 +55,10 @@ typedef struct
   gboolean           stopped;
   gboolean           finished;     /* the message is done with, one way or another */
   time_t             mtime;
+  guint64            rate;         /* bytes/s; 0: no limit */
+  guint64            sent;         /* bytes handed to libsoup */
+  gint64             start;
+  GSource           *pace;         /* waits until the rate allows more */
 } ZipStream;
 
 static la_ssize_t
@@ -76,6 +80,11 @@ zip_stream_free (gpointer data)
   ZipStream *z = data;
 
   z->finished = TRUE;
+  if (z->pace != NULL)
+    {
+      g_source_destroy (z->pace);
+      g_clear_pointer (&z->pace, g_source_unref);
+    }
   g_clear_pointer (&z->zip, archive_write_free);
   g_byte_array_unref (z->pending);
   g_string_free (z->md5_csv, TRUE);
@@ -307,11 +316,61 @@ push (ZipStream *z)
   if (z->pending->len > 0)
     {
       soup_message_body_append (body, SOUP_MEMORY_COPY, z->pending->data, z->pending->len);
+      z->sent += z->pending->len;
       g_byte_array_set_size (z->pending, 0);
       z->queued++;
     }
   if (z->step == STEP_DONE)
     soup_message_body_complete (body);
+}
+
+gint64
+fake_pace_delay_us (gint64  start_us,
+                    guint64 sent,
+                    guint64 rate)
+{
+  if (rate == 0)
+    return 0;
+  return start_us + (gint64) (sent * G_USEC_PER_SEC / rate) - g_get_monotonic_time ();
+}
+
+static gboolean pace_cb (gpointer data);
+
+/* Queues chunks up to MAX_QUEUED, or as many as the rate allows now. */
+static void
+fill (ZipStream *z)
+{
+  while (z->queued < MAX_QUEUED && z->step != STEP_DONE && !z->stopped)
+    {
+      gint64 delay = fake_pace_delay_us (z->start, z->sent, z->rate);
+
+      if (delay > 0)
+        {
+          if (z->pace == NULL)
+            {
+              z->pace = g_timeout_source_new (MAX (1, delay / 1000));
+              g_source_set_callback (z->pace, pace_cb, z, NULL);
+              g_source_attach (z->pace, g_main_context_get_thread_default ());
+            }
+          return;
+        }
+      produce (z);
+      push (z);
+    }
+}
+
+static gboolean
+pace_cb (gpointer data)
+{
+  ZipStream *z = data;
+
+  g_clear_pointer (&z->pace, g_source_unref);
+  if (!z->finished)
+    {
+      fill (z);
+      soup_server_message_unpause (z->msg);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -330,11 +389,7 @@ wrote_chunk_cb (SoupServerMessage *msg,
     }
   if (z->step == STEP_DONE)
     return;
-  while (z->queued < MAX_QUEUED && z->step != STEP_DONE && !z->stopped)
-    {
-      produce (z);
-      push (z);
-    }
+  fill (z);
   soup_server_message_unpause (msg);
 }
 
@@ -473,6 +528,7 @@ fake_zip_serve (const FakeArchive *archive,
                 FakeZipMode        mode,
                 guint64            bomb_bytes,
                 guint              trickle_ms,
+                guint64            rate_limit,
                 SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
@@ -489,6 +545,8 @@ fake_zip_serve (const FakeArchive *archive,
   z->flags = flags;
   z->mode = mode;
   z->msg = msg;
+  z->rate = rate_limit;
+  z->start = g_get_monotonic_time ();
   z->pending = g_byte_array_sized_new (CHUNK_SIZE + 64 * 1024);
   z->md5_csv = g_string_new ("Filename,MD5Hash\n");
   z->mtime = (time_t) fake_series_collection (archive, series)->released_day * 86400 + 43200;
@@ -530,9 +588,5 @@ fake_zip_serve (const FakeArchive *archive,
       fake_trickle_serve (msg, trickle_ms, zip_refill, z, NULL);
       return;
     }
-  while (z->queued < MAX_QUEUED && z->step != STEP_DONE && !z->stopped)
-    {
-      produce (z);
-      push (z);
-    }
+  fill (z);
 }

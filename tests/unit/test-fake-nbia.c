@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "fake-nbia.h"
+#include "test-soup-util.h"
 
 /* The fake NBIA server's contract (tcia-api.md §2-§4, §7): what every client
  * test relies on. The server runs in a thread of its own; requests are made
@@ -39,38 +40,6 @@ static FakeNbia *server;          /* default archive, shared */
 static SoupSession *session;
 static char *v4;
 static char *v1;
-
-typedef struct
-{
-  guint               status;
-  GBytes             *body;
-  SoupMessageHeaders *headers;
-  GError             *error;
-} Reply;
-
-static void
-reply_free (Reply *r)
-{
-  g_clear_pointer (&r->body, g_bytes_unref);
-  g_clear_pointer (&r->headers, soup_message_headers_unref);
-  g_clear_error (&r->error);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static Reply *
-send_message (SoupSession *s,
-              SoupMessage *msg)
-{
-  Reply *r = g_new0 (Reply, 1);
-
-  r->body = soup_session_send_and_read (s, msg, NULL, &r->error);
-  r->status = soup_message_get_status (msg);
-  r->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  g_object_unref (msg);
-  return r;
-}
 
 static Reply *
 get (const char *base,

@@ -15,6 +15,7 @@
 #include "tcia-dest.h"
 #include "tcia-http.h"
 #include "tcia-series-writer.h"
+#include "tcia-series-writer-private.h"
 #include "tcia-text.h"
 
 #define MD5_CSV_NAME "md5hashes.csv"
@@ -39,7 +40,9 @@ struct _TciaSeriesWriter
   TciaExtractProgressFunc  progress;
   gpointer                 progress_data;
 
-  /* of the attempt */
+  /* of the attempt; what several files written at once share is under
+   * @lock (tcia-series-writer-file.c) */
+  GMutex                   lock;
   int                      part_fd;
   guint64                  received;
   GPtrArray               *files;        /* TciaDestFile: every file written */
@@ -121,10 +124,10 @@ tcia_series_writer_set_write_error (GError    **error,
 }
 
 /* Opens @name below @dirfd for writing, creating its folders, refusing links. */
-static int
-open_entry (int          dirfd,
-            const char  *name,
-            GError     **error)
+int
+tcia_series_writer_open_entry (int          dirfd,
+                               const char  *name,
+                               GError     **error)
 {
   g_auto(GStrv) parts = g_strsplit (name, "/", -1);
   guint n = g_strv_length (parts);
@@ -167,12 +170,12 @@ open_entry (int          dirfd,
   return file;
 }
 
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         len,
-           const char   *name,
-           GError      **error)
+gboolean
+tcia_series_writer_write_all (int           fd,
+                              const guint8 *data,
+                              gsize         len,
+                              const char   *name,
+                              GError      **error)
 {
   while (len > 0)
     {
@@ -428,6 +431,7 @@ tcia_series_writer_new (int                      root_fd,
     tcia_extract_limits_init (&w->limits, 0);
   w->part_fd = -1;
   w->fd = -1;
+  g_mutex_init (&w->lock);
   return w;
 }
 
@@ -442,6 +446,7 @@ tcia_series_writer_free (TciaSeriesWriter *w)
   g_free (w->leaf);
   g_free (w->part);
   g_free (w->series_uid);
+  g_mutex_clear (&w->lock);
   g_free (w);
 }
 
@@ -509,9 +514,11 @@ void
 tcia_series_writer_received (TciaSeriesWriter *w,
                              guint64           total)
 {
+  g_mutex_lock (&w->lock);
   w->received = total;
   if (w->progress != NULL)
     w->progress (total, w->progress_data);
+  g_mutex_unlock (&w->lock);
 }
 
 gboolean
@@ -526,7 +533,7 @@ tcia_series_writer_open_file (TciaSeriesWriter  *w,
   /* A trailing "/" names a folder, not a file. */
   if (!tcia_series_writer_check_name (g_str_has_suffix (name, "/") ? "" : name, error))
     return FALSE;
-  w->fd = open_entry (w->part_fd, name, error);
+  w->fd = tcia_series_writer_open_entry (w->part_fd, name, error);
   if (w->fd < 0)
     return FALSE;
   w->name = g_strdup (name);
@@ -554,15 +561,13 @@ tcia_series_writer_write (TciaSeriesWriter  *w,
       if (!within_bound (w, error))
         return FALSE;
     }
-  return write_all (w->fd, data, len, w->name, error);
+  return tcia_series_writer_write_all (w->fd, data, len, w->name, error);
 }
 
 gboolean
 tcia_series_writer_close_file (TciaSeriesWriter  *w,
                                GError           **error)
 {
-  TciaDestFile *file;
-
   g_return_val_if_fail (w->fd >= 0, FALSE);
 
   if (close (w->fd) < 0)
@@ -574,20 +579,54 @@ tcia_series_writer_close_file (TciaSeriesWriter  *w,
     }
   w->fd = -1;
 
-  file = g_new0 (TciaDestFile, 1);
-  file->name = g_strdup (w->name);
-  file->size = w->size;
-  file->md5 = g_strdup (w->md5 != NULL ? g_checksum_get_string (w->md5) : "");
-  g_ptr_array_add (w->files, file);
-  if (w->is_image)
-    {
-      if (w->md5 != NULL)
-        g_hash_table_replace (w->written, g_strdup (w->name),
-                              g_strdup (g_checksum_get_string (w->md5)));
-      w->n_images++;
-    }
+  tcia_series_writer_record_file (w, w->name, w->size,
+                                  w->md5 != NULL ? g_checksum_get_string (w->md5) : NULL,
+                                  w->is_image);
   close_open_file (w);
   return TRUE;
+}
+
+int
+tcia_series_writer_get_part_fd (TciaSeriesWriter *w)
+{
+  return w->part_fd;
+}
+
+void
+tcia_series_writer_record_file (TciaSeriesWriter *w,
+                                const char       *name,
+                                guint64           size,
+                                const char       *md5,
+                                gboolean          is_image)
+{
+  TciaDestFile *file = g_new0 (TciaDestFile, 1);
+
+  file->name = g_strdup (name);
+  file->size = size;
+  file->md5 = g_strdup (md5 != NULL ? md5 : "");
+  g_mutex_lock (&w->lock);
+  g_ptr_array_add (w->files, file);
+  if (is_image)
+    {
+      if (md5 != NULL)
+        g_hash_table_replace (w->written, g_strdup (name), g_strdup (md5));
+      w->n_images++;
+    }
+  g_mutex_unlock (&w->lock);
+}
+
+gboolean
+tcia_series_writer_account (TciaSeriesWriter  *w,
+                            gint64             delta,
+                            GError           **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&w->lock);
+  w->bytes_written += delta;
+  ok = delta <= 0 || within_bound (w, error);
+  g_mutex_unlock (&w->lock);
+  return ok;
 }
 
 void

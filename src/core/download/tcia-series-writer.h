@@ -154,6 +154,42 @@ gboolean          tcia_series_writer_check_name    (const char              *nam
 /* Whether @name is fit to be written (see open_file). */
 gboolean          tcia_series_writer_name_is_safe  (const char              *name);
 
+/* ---- Several files at once ------------------------------------------------
+ * A source that fetches several files of a series at once (IDC: one object
+ * per image) writes each through its own TciaSeriesWriterFile, each from
+ * any thread (one thread per file at a time). The file knows what the
+ * source promised for it and checks it when closed. Not to be mixed with
+ * open_file/write/close_file in one attempt. */
+
+typedef struct _TciaSeriesWriterFile TciaSeriesWriterFile;
+
+/* A new image or file @name (as open_file) that should hold @size bytes
+ * (G_MAXUINT64: not known) and, with TCIA_EXTRACT_VERIFY_MD5, have the MD5
+ * @md5 (32 lower-case hex digits; NULL: none promised). */
+TciaSeriesWriterFile *tcia_series_writer_file_new     (TciaSeriesWriter      *self,
+                                                       const char            *name,
+                                                       gboolean               is_image,
+                                                       guint64                size,
+                                                       const char            *md5,
+                                                       GError               **error);
+gboolean          tcia_series_writer_file_write       (TciaSeriesWriterFile  *file,
+                                                       const void            *data,
+                                                       gsize                  len,
+                                                       GError               **error);
+/* The bytes written so far (where a resumed transfer continues). */
+guint64           tcia_series_writer_file_get_size    (TciaSeriesWriterFile  *file);
+/* Empties the file, to write it again from its start. */
+gboolean          tcia_series_writer_file_rewind      (TciaSeriesWriterFile  *file,
+                                                       GError               **error);
+/* Checks the file against its promises and, when it keeps them, closes it
+ * into the series (the handle is freed). Otherwise FALSE with
+ * TCIA_DOWNLOAD_ERROR_INCOMPLETE (size) or _CHECKSUM (MD5), and the file
+ * stays open: rewind and write it again, or discard it. */
+gboolean          tcia_series_writer_file_close       (TciaSeriesWriterFile  *file,
+                                                       GError               **error);
+/* Gives up the file: removed, not counted, the handle freed. */
+void              tcia_series_writer_file_discard     (TciaSeriesWriterFile  *file);
+
 /* What the source promised: the MD5 of each image by name (taken), the
  * collection's licence text (taken). */
 void              tcia_series_writer_promise_md5s  (TciaSeriesWriter        *self,

@@ -15,6 +15,7 @@
 #define DRAIN_MAX_BYTES      (64 * 1024)
 /* libsoup 3's own default of "max-conns-per-host". */
 #define LIBSOUP_MAX_CONNS_PER_HOST 2
+#define LIBSOUP_MAX_CONNS          10
 
 G_DEFINE_QUARK (tcia-http-error-quark, tcia_http_error)
 
@@ -26,15 +27,16 @@ tcia_http_session_new (guint    timeout_s,
                        gboolean no_proxy)
 {
   SoupSession *session;
+  guint per_host = max_conns_per_host > 0 ? max_conns_per_host : LIBSOUP_MAX_CONNS_PER_HOST;
 
   /* TLS verification stays on (the default); no Authorization header is
-   * ever set. */
+   * ever set. The total is never below what one host may have. */
   session = soup_session_new_with_options ("user-agent", "tcia-basket/" PACKAGE_VERSION,
                                            "timeout", timeout_s,
                                            "idle-timeout", timeout_s,
-                                           "max-conns-per-host",
-                                           max_conns_per_host > 0 ? max_conns_per_host
-                                                                  : LIBSOUP_MAX_CONNS_PER_HOST,
+                                           "max-conns-per-host", per_host,
+                                           "max-conns", MAX (per_host * 2,
+                                                             LIBSOUP_MAX_CONNS),
                                            NULL);
   if (no_proxy)
     soup_session_set_proxy_resolver (session, NULL);
@@ -480,8 +482,13 @@ attempt_request (SoupSession             *session,
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "*/*");
   if (request->form != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded",
+    soup_message_set_request_body_from_bytes (message,
+                                              request->content_type != NULL
+                                              ? request->content_type
+                                              : "application/x-www-form-urlencoded",
                                               request->form);
+  if (funcs->prepare != NULL)
+    funcs->prepare (message, user_data);
 
   stream = tcia_http_send (session, message, request->name, request->host, cancellable,
                            failure, &local_error);
@@ -489,6 +496,8 @@ attempt_request (SoupSession             *session,
     {
       gboolean transient = tcia_http_error_is_transient (local_error);
 
+      if (funcs->failed != NULL)
+        funcs->failed (message, failure, user_data);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return transient ? TCIA_HTTP_BODY_RETRY : TCIA_HTTP_BODY_FATAL;
     }

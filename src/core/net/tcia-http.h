@@ -170,6 +170,8 @@ typedef struct
   const char *host;      /* "host:port", for messages */
   const char *url;
   GBytes     *form;      /* a form-encoded POST body, or NULL for a GET */
+  /* The type of @form when it is not form-encoded ("application/json"). */
+  const char *content_type;
 } TciaHttpRequest;
 
 typedef struct
@@ -199,6 +201,14 @@ typedef struct
                                           guint          delay_ms,
                                           const char    *reason,
                                           gpointer       user_data);
+  /* Optional: adds headers to the request of each attempt (Range, If-Match). */
+  void                (*prepare)         (SoupMessage   *message,
+                                          gpointer       user_data);
+  /* Optional: the request of an attempt failed (not its body), as @failure
+   * says; for a caller that words the server's error body itself. */
+  void                (*failed)          (SoupMessage           *message,
+                                          const TciaHttpFailure *failure,
+                                          gpointer               user_data);
 } TciaHttpBodyFuncs;
 
 /* Sends @request until it succeeds, fails for good, runs out of attempts

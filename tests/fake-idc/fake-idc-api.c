@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "fake-idc"
+
+#include <string.h>
+
+#include "fake-idc-private.h"
+#include "fake-nbia-private.h"
+
+/* The fake API v3 (idc-api.md §2, §7.1): version, health, collections,
+ * /v3/sql and cohort/manifest.txt, with IDC's error bodies and headers, and
+ * the API faults. */
+
+#define PREFIX "/v3"
+#define API_VERSION_MINOR 5   /* "3.0.0b5" */
+
+#define API_FAULTS (FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_API_503) | \
+                    FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_API_503_BARE) | \
+                    FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_QUERY_TIMEOUT) | \
+                    FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_API_500) | \
+                    FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_API_STALL) | \
+                    FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_API_CLOSE) | \
+                    FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_VERSION_CHANGE))
+
+#define SQL_DEFAULT_ROWS 5000
+#define SQL_MAX_ROWS 10000
+#define MANIFEST_DEFAULT_LIMIT 100000
+
+static void
+set_body (SoupServerMessage *msg,
+          guint              status,
+          const char        *content_type,
+          char              *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+set_json (SoupServerMessage *msg,
+          guint              status,
+          JsonNode          *node)
+{
+  set_body (msg, status, "application/json", json_to_string (node, FALSE));
+}
+
+/* {"error":{"code":…,"message":…}} */
+static void
+set_error (SoupServerMessage *msg,
+           guint              status,
+           const char        *code,
+           const char        *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  set_json (msg, status, root);
+}
+
+/* FastAPI's own {"detail": "Not Found"}. */
+static void
+set_detail (SoupServerMessage *msg,
+            guint              status,
+            const char        *detail)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "detail");
+  json_builder_add_string_value (b, detail);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  set_json (msg, status, root);
+}
+
+/* pydantic's 422: {"detail":[{"type","loc":["body",…],"msg","input"}]}. */
+static void
+set_unprocessable (SoupServerMessage *msg,
+                   const char        *type,
+                   const char        *member,
+                   const char        *text)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "detail");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, type);
+  json_builder_set_member_name (b, "loc");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, "body");
+  if (member != NULL)
+    json_builder_add_string_value (b, member);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "msg");
+  json_builder_add_string_value (b, text);
+  json_builder_set_member_name (b, "input");
+  json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  set_json (msg, 422, root);
+}
+
+static void
+version (FakeIdc           *self,
+         SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *api_version = NULL;
+  g_autofree char *index_version = NULL;
+  g_autofree char *idc_version = g_strdup_printf ("v%u", FAKE_IDC_VERSION);
+  guint generation;
+
+  g_mutex_lock (&self->lock);
+  generation = self->generation;
+  g_mutex_unlock (&self->lock);
+  api_version = g_strdup_printf ("3.0.0b%u", API_VERSION_MINOR + generation);
+  index_version = g_strdup_printf ("%u.0.%u", FAKE_IDC_VERSION, generation);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "idc_version");
+  json_builder_add_string_value (b, idc_version);
+  json_builder_set_member_name (b, "idc_index_data_version");
+  json_builder_add_string_value (b, index_version);
+  json_builder_set_member_name (b, "api_version");
+  json_builder_add_string_value (b, api_version);
+  json_builder_set_member_name (b, "build");
+  json_builder_add_string_value (b, "a7abd9e");
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  set_json (msg, SOUP_STATUS_OK, root);
+}
+
+static void
+health (SoupServerMessage *msg)
+{
+  set_body (msg, SOUP_STATUS_OK, "application/json", g_strdup ("{\"status\":\"ok\"}"));
+}
+
+#define COLLECTION_COLUMNS \
+  "collection_id, collection_name, cancer_types, tumor_locations, species, subjects, " \
+  "supporting_data, description"
+
+static void
+collections (FakeIdc           *self,
+             SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) rows = fake_idc_db_rows (self->db, "SELECT " COLLECTION_COLUMNS
+                                               " FROM collections_index ORDER BY collection_id");
+
+  set_json (msg, SOUP_STATUS_OK, rows);
+}
+
+static gboolean
+is_collection_id (const char *id)
+{
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return id[0] != '\0';
+}
+
+static void
+collection_detail (FakeIdc           *self,
+                   SoupServerMessage *msg,
+                   const char        *id)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(JsonNode) rows = NULL;
+  g_autofree char *message = NULL;
+  JsonArray *array;
+
+  /* The id goes into the text only once it is known to be harmless. */
+  if (is_collection_id (id))
+    {
+      sql = g_strdup_printf ("SELECT " COLLECTION_COLUMNS ", "
+                             " (SELECT COUNT (DISTINCT PatientID) FROM \"index\" i"
+                             "   WHERE i.collection_id = c.collection_id) AS patients,"
+                             " (SELECT COUNT (DISTINCT StudyInstanceUID) FROM \"index\" i"
+                             "   WHERE i.collection_id = c.collection_id) AS studies,"
+                             " (SELECT COUNT (*) FROM \"index\" i"
+                             "   WHERE i.collection_id = c.collection_id) AS series,"
+                             " (SELECT SUM (instanceCount) FROM \"index\" i"
+                             "   WHERE i.collection_id = c.collection_id) AS instances,"
+                             " (SELECT ROUND (SUM (series_size_MB) / 1e6, 3) FROM \"index\" i"
+                             "   WHERE i.collection_id = c.collection_id) AS size_TB"
+                             " FROM collections_index c WHERE collection_id = '%s'", id);
+      rows = fake_idc_db_rows (self->db, sql);
+    }
+  array = rows != NULL ? json_node_get_array (rows) : NULL;
+  if (array == NULL || json_array_get_length (array) == 0)
+    {
+      message = g_strdup_printf ("Collection not found: '%s'", id);
+      set_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      return;
+    }
+  set_json (msg, SOUP_STATUS_OK, json_array_get_element (array, 0));
+}
+
+/* The body of a POST as a JSON object, or NULL with the 422 set. */
+static JsonObject *
+parse_body (SoupServerMessage *msg,
+            JsonParser        *parser)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  JsonNode *root;
+
+  if (g_strcmp0 (type, "application/json") != 0 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), NULL))
+    {
+      set_unprocessable (msg, "model_attributes_type", NULL,
+                         "Input should be a valid dictionary or object to extract fields from");
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      set_unprocessable (msg, "model_attributes_type", NULL,
+                         "Input should be a valid dictionary or object to extract fields from");
+      return NULL;
+    }
+  return json_node_get_object (root);
+}
+
+/* b3+: extra="forbid" on every body. */
+static gboolean
+only_members (SoupServerMessage  *msg,
+              JsonObject         *object,
+              const char *const  *allowed)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      {
+        set_unprocessable (msg, "extra_forbidden", l->data, "Extra inputs are not permitted");
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+get_int_member (SoupServerMessage *msg,
+                JsonObject        *object,
+                const char        *name,
+                gint64             fallback,
+                gint64            *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = fallback;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      set_unprocessable (msg, "int_type", name, "Input should be a valid integer");
+      return FALSE;
+    }
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static void
+sql (FakeIdc           *self,
+     SoupServerMessage *msg)
+{
+  static const char *const allowed[] = { "sql", "max_rows", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *body = parse_body (msg, parser);
+  JsonNode *text;
+  gint64 max_rows;
+  g_autofree char *error_message = NULL;
+  char *result;
+
+  if (body == NULL || !only_members (msg, body, allowed))
+    return;
+  text = json_object_get_member (body, "sql");
+  if (text == NULL || !JSON_NODE_HOLDS_VALUE (text) ||
+      json_node_get_value_type (text) != G_TYPE_STRING)
+    {
+      set_unprocessable (msg, text == NULL ? "missing" : "string_type", "sql",
+                         text == NULL ? "Field required" : "Input should be a valid string");
+      return;
+    }
+  if (!get_int_member (msg, body, "max_rows", SQL_DEFAULT_ROWS, &max_rows))
+    return;
+  max_rows = MAX (1, MIN (max_rows, SQL_MAX_ROWS));
+
+  result = fake_idc_sql_run (self->db, json_node_get_string (text), max_rows, &error_message);
+  if (result == NULL)
+    {
+      set_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_query", error_message);
+      return;
+    }
+  set_body (msg, SOUP_STATUS_OK, "application/json", result);
+}
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* manifest.txt for a filter of SeriesInstanceUID or collection_id terms. */
+static void
+manifest_txt (FakeIdc           *self,
+              SoupServerMessage *msg)
+{
+  static const char *const allowed[] = { "filters", "source", "limit", NULL };
+  static const char *const columns[] = { "SeriesInstanceUID", "collection_id", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *body = parse_body (msg, parser);
+  JsonObject *filters, *terms;
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *query = NULL;
+  g_autoptr(JsonNode) rows = NULL;
+  const char *source;
+  gint64 limit;
+  JsonArray *array;
+
+  if (body == NULL || !only_members (msg, body, allowed))
+    return;
+  if (!get_int_member (msg, body, "limit", MANIFEST_DEFAULT_LIMIT, &limit))
+    return;
+  source = json_object_get_string_member_with_default (body, "source", "aws");
+  source = source != NULL ? source : "";
+  if (!g_str_equal (source, "aws") && !g_str_equal (source, "gcs"))
+    {
+      set_body (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
+                g_strdup ("Internal Server Error"));
+      return;
+    }
+  filters = object_member (body, "filters");
+  terms = filters != NULL ? object_member (filters, "terms") : NULL;
+  for (guint c = 0; terms != NULL && columns[c] != NULL; c++)
+    {
+      JsonNode *node = json_object_get_member (terms, columns[c]);
+      JsonArray *values = node != NULL && JSON_NODE_HOLDS_ARRAY (node)
+                          ? json_node_get_array (node) : NULL;
+
+      for (guint i = 0; values != NULL && i < json_array_get_length (values); i++)
+        {
+          JsonNode *value = json_array_get_element (values, i);
+          char *quoted;
+
+          if (json_node_get_value_type (value) != G_TYPE_STRING)
+            continue;
+          quoted = sqlite3_mprintf ("%Q", json_node_get_string (value));
+
+          g_string_append_printf (where, "%s%s = %s", where->len ? " OR " : "", columns[c],
+                                  quoted);
+          sqlite3_free (quoted);
+        }
+    }
+  if (where->len == 0)
+    {
+      set_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
+                 "At least one filter predicate is required to build a manifest: unfiltered, "
+                 "that is every series in IDC (100+ TB). Use the stats surface for archive-wide "
+                 "totals, or cohort counts to size a filter first.");
+      return;
+    }
+  query = g_strdup_printf ("SELECT series_aws_url, aws_bucket FROM \"index\" WHERE %s"
+                           " ORDER BY series_aws_url LIMIT %" G_GINT64_FORMAT,
+                           where->str, MAX (0, limit));
+  rows = fake_idc_db_rows (self->db, query);
+  array = json_node_get_array (rows);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *row = json_array_get_object_element (array, i);
+      g_autoptr(GString) url = g_string_new (json_object_get_string_member (row,
+                                                                           "series_aws_url"));
+
+      if (g_str_equal (source, "gcs"))
+        {
+          g_string_replace (url, "s3://" FAKE_IDC_BUCKET_TWO "/", "s3://idc-open-idc1/", 1);
+          g_string_replace (url, "s3://" FAKE_IDC_BUCKET_CR "/", "s3://idc-open-cr/", 1);
+        }
+      g_string_append_printf (text, "%s\n", url->str);
+    }
+  set_body (msg, SOUP_STATUS_OK, "text/plain; charset=utf-8",
+            g_string_free (g_steal_pointer (&text), FALSE));
+}
+
+static gboolean
+apply_fault (FakeIdc           *self,
+             SoupServerMessage *msg,
+             FakeIdcFault       fault)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *retry = g_strdup_printf ("%u", self->options.retry_after_s);
+
+  switch (fault)
+    {
+    case FAKE_IDC_FAULT_API_503:
+    case FAKE_IDC_FAULT_API_503_BARE:
+      set_body (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/html; charset=UTF-8",
+                g_strdup ("<!DOCTYPE html>\n<html lang=en><meta charset=utf-8>"
+                          "<title>Error 503 (Service Unavailable)!!1</title>"
+                          "<p><b>503.</b> <ins>That's an error.</ins>"
+                          "<p>The service you requested is not available yet. Please try again "
+                          "in 30 seconds. <ins>That's all we know.</ins>\n"));
+      if (fault == FAKE_IDC_FAULT_API_503)
+        soup_message_headers_replace (headers, "Retry-After", retry);
+      return TRUE;
+    case FAKE_IDC_FAULT_QUERY_TIMEOUT:
+      set_error (msg, SOUP_STATUS_GATEWAY_TIMEOUT, "query_timeout",
+                 "Query exceeded the 30s statement timeout and was cancelled.");
+      return TRUE;
+    case FAKE_IDC_FAULT_API_500:
+      set_body (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
+                g_strdup ("Internal Server Error"));
+      return TRUE;
+    case FAKE_IDC_FAULT_API_STALL:
+      /* Never unpaused: the client's timeout has to end it. */
+      soup_server_message_pause (msg);
+      return TRUE;
+    case FAKE_IDC_FAULT_API_CLOSE:
+      soup_server_message_pause (msg);
+      fake_close_after_written (msg, NULL);
+      return TRUE;
+    case FAKE_IDC_FAULT_VERSION_CHANGE:
+      g_mutex_lock (&self->lock);
+      self->generation++;
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    case FAKE_IDC_FAULT_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+route (FakeIdc           *self,
+       SoupServerMessage *msg,
+       const char        *route,
+       const char        *method)
+{
+  gboolean get = g_str_equal (method, "GET");
+  gboolean post = g_str_equal (method, "POST");
+
+  if (g_str_equal (route, "version") || g_str_equal (route, "health") ||
+      g_str_equal (route, "collections") || g_str_has_prefix (route, "collections/"))
+    {
+      if (!get)
+        set_detail (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method Not Allowed");
+      else if (g_str_equal (route, "version"))
+        version (self, msg);
+      else if (g_str_equal (route, "health"))
+        health (msg);
+      else if (g_str_equal (route, "collections"))
+        collections (self, msg);
+      else
+        collection_detail (self, msg, route + strlen ("collections/"));
+    }
+  else if (g_str_equal (route, "sql") || g_str_equal (route, "cohort/manifest.txt"))
+    {
+      if (!post)
+        set_detail (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method Not Allowed");
+      else if (g_str_equal (route, "sql"))
+        sql (self, msg);
+      else
+        manifest_txt (self, msg);
+    }
+  else
+    {
+      set_detail (msg, SOUP_STATUS_NOT_FOUND, "Not Found");
+    }
+}
+
+void
+fake_idc_api_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  FakeIdc *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  const char *route_name = g_str_has_prefix (path, PREFIX "/") ? path + strlen (PREFIX "/") : "";
+  const char *last = strrchr (path, '/') != NULL ? strrchr (path, '/') + 1 : path;
+  const char *subjects[] = { path, route_name, last };
+  FakeIdcFault fault;
+
+  fake_idc_count_request (self, *last ? last : path);
+  soup_message_headers_replace (headers, "Strict-Transport-Security",
+                                "max-age=31536000; includeSubDomains");
+  soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
+
+  fault = fake_idc_take_fault (self, API_FAULTS, subjects, G_N_ELEMENTS (subjects));
+  if (apply_fault (self, msg, fault))
+    return;
+
+  if (g_str_equal (path, "/"))
+    {
+      soup_server_message_set_redirect (msg, SOUP_STATUS_TEMPORARY_REDIRECT, PREFIX "/docs");
+      return;
+    }
+  if (!g_str_has_prefix (path, PREFIX "/"))
+    {
+      set_detail (msg, SOUP_STATUS_NOT_FOUND, "Not Found");
+      return;
+    }
+  route (self, msg, route_name, method);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What the files of the fake IDC share: the server object (fake-idc.c), the
+ * API (fake-idc-api.c, fake-idc-sql.c) and the buckets (fake-idc-bucket.c). */
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "fake-idc.h"
+
+G_BEGIN_DECLS
+
+#define FAKE_IDC_FAULT_BIT(f) (G_GUINT64_CONSTANT (1) << (f))
+
+struct _FakeIdc
+{
+  FakeIdcOptions   options;
+  FakeIdcArchive  *archive;
+  sqlite3         *db;        /* server thread only */
+
+  GMutex           lock;      /* guards what follows, up to the servers */
+  GPtrArray       *faults;
+  GHashTable      *counts;
+  guint            total_count;
+  guint            page_size;
+  guint64          rate_limit;
+  guint            generation; /* bumped by version-change */
+
+  SoupServer      *api;
+  SoupServer      *bucket;
+  guint            api_port;
+  guint            bucket_port;
+  GMainContext    *context;   /* where the servers run */
+
+  GThread         *thread;
+  GMainLoop       *loop;
+  GMutex           start_lock;
+  GCond            start_cond;
+  gboolean         start_done;
+  GError          *start_error;
+};
+
+/* fake-idc.c */
+/* Takes one use of the first fault whose kind is in @mask and whose scope
+ * is NULL or one of @subjects (NULL-terminated; NULL members are skipped up
+ * to @n_subjects). */
+FakeIdcFault fake_idc_take_fault    (FakeIdc        *self,
+                                     guint64         mask,
+                                     const char    **subjects,
+                                     guint           n_subjects);
+/* Whether a fault of kind @fault applies to @subjects, without using it. */
+gboolean     fake_idc_has_fault     (FakeIdc        *self,
+                                     FakeIdcFault    fault,
+                                     const char    **subjects,
+                                     guint           n_subjects);
+void         fake_idc_count_request (FakeIdc        *self,
+                                     const char     *what);
+
+/* fake-idc-sql.c: the in-memory database of "index", collections_index and
+ * prior_versions_index, and /v3/sql's guards. */
+sqlite3     *fake_idc_db_new        (FakeIdcArchive *archive,
+                                     GError        **error);
+/* Runs @sql as /v3/sql does; on success a SqlResult JSON object, else NULL
+ * and @error_message (for the 400 invalid_query envelope). */
+char        *fake_idc_sql_run       (sqlite3        *db,
+                                     const char     *sql,
+                                     gint64          max_rows,
+                                     char          **error_message);
+
+/* The rows of @sql as a JSON array of objects (a fixed query of the fake). */
+JsonNode    *fake_idc_db_rows       (sqlite3        *db,
+                                     const char     *sql);
+
+/* fake-idc-api.c */
+void         fake_idc_api_cb        (SoupServer        *server,
+                                     SoupServerMessage *msg,
+                                     const char        *path,
+                                     GHashTable        *query,
+                                     gpointer           user_data);
+
+/* fake-idc-bucket.c */
+void         fake_idc_bucket_cb     (SoupServer        *server,
+                                     SoupServerMessage *msg,
+                                     const char        *path,
+                                     GHashTable        *query,
+                                     gpointer           user_data);
+
+G_END_DECLS
