@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tcia-download-state.h"
+#include "tcia-idc-fetcher.h"
 #include "tcia-nbia-fetcher.h"
 #include "tcia-session.h"
 #include "tcia-sources.h"
@@ -53,11 +54,39 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* IDC's fetcher for the endpoints set, or NULL when IDC cannot be used. */
+/* IDC's fetcher for the endpoints set. An address that cannot be used
+ * leaves IDC out, saying why once: NBIA still serves. */
 static TciaFetcher *
 make_idc_fetcher (TciaSession *self)
 {
-  return NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaIdcClient) client = NULL;
+  const char *api_url = self->idc_api_url;
+  TciaFetcher *fetcher;
+
+  /* A session made without the application's settings still honours the
+   * environment (tests point it at their fakes). */
+  if (api_url == NULL)
+    api_url = g_getenv ("TCIA_IDC_API_URL");
+  client = tcia_idc_client_new (api_url != NULL && *api_url != '\0' ? api_url : NULL, &error);
+  if (client == NULL)
+    {
+      g_message ("IDC cannot be used: %s", error->message);
+      return NULL;
+    }
+  /* Where IDC keeps a series is asked before each batch starts: when the
+   * API does not answer within a few seconds, NBIA serves meanwhile. */
+  tcia_idc_client_set_retry_policy (client, 3, 500, 4000);
+  {
+    const char *bucket_url = self->idc_bucket_url;
+
+    if (bucket_url == NULL)
+      bucket_url = g_getenv ("TCIA_IDC_BUCKET_URL");
+    fetcher = tcia_idc_fetcher_new (bucket_url != NULL && *bucket_url != '\0' ? bucket_url
+                                                                               : NULL);
+  }
+  tcia_idc_fetcher_set_client (TCIA_IDC_FETCHER (fetcher), client);
+  return fetcher;
 }
 
 /* The sources of the policy: NBIA's (through the client) and IDC's. */

@@ -318,7 +318,7 @@ test_short_listing (Fixture       *f,
   /* Fewer objects than instanceCount: given up before any GET. */
   fake_idc_set_fault (f->fake, FAKE_IDC_FAULT_SHORT_LISTING, 0, want->series_uuid);
   g_assert_false (fetch (f, want, &error));
-  g_assert_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE);
+  g_assert_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_SOURCE_INCOMPLETE);
   g_assert_cmpuint (fake_idc_get_request_count (f->fake, "get"), ==, 0);
 }
 

@@ -50,6 +50,10 @@ typedef enum
   TCIA_DOWNLOAD_ERROR_IN_THE_WAY,
   /* Another program is writing into the same destination. */
   TCIA_DOWNLOAD_ERROR_BUSY,
+  /* The source holds fewer of the series' images than it says it has (an
+   * IDC folder short of its instance count): trying it again will not
+   * help, another source may. */
+  TCIA_DOWNLOAD_ERROR_SOURCE_INCOMPLETE,
 } TciaDownloadError;
 
 GQuark   tcia_download_error_quark  (void);

@@ -42,6 +42,8 @@ struct _TciaIdcFetcher
   GError          *bucket_error;
   SoupSession     *session;
 
+  TciaIdcClient   *client;        /* asks where series are; NULL: only added locations */
+
   GMutex           lock;
   GHashTable      *locations;     /* series UID -> TciaIdcLocation */
   guint            parallel;
@@ -402,7 +404,7 @@ fetch (TciaFetcher       *fetcher,
    * will not fill up by trying again now. */
   if (objects->len == 0 || objects->len < location->instance_count)
     {
-      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_INCOMPLETE,
+      g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_SOURCE_INCOMPLETE,
                    _("IDC’s bucket holds %u of the series’ %u images."),
                    objects->len, location->instance_count);
       return FALSE;
@@ -420,12 +422,72 @@ fetch (TciaFetcher       *fetcher,
   return ok && tcia_series_writer_finish (writer, error);
 }
 
+/* One /v3/sql request (or one per thousand series) for the series of
+ * @series whose place is not known yet. */
+static gboolean
+prepare (TciaFetcher   *fetcher,
+         GPtrArray     *series,
+         SoupSession   *session,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  TciaIdcFetcher *self = TCIA_IDC_FETCHER (fetcher);
+  g_autoptr(GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+
+  if (self->client == NULL)
+    {
+      g_set_error_literal (error, TCIA_IDC_ERROR, TCIA_IDC_ERROR_INVALID_URL,
+                           _("IDC’s API address is not set."));
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < series->len; i++)
+    {
+      const char *uid = tcia_series_get_series_uid (g_ptr_array_index (series, i));
+
+      if (uid != NULL && !g_hash_table_contains (self->locations, uid))
+        g_ptr_array_add (uids, (gpointer) uid);
+    }
+  g_mutex_unlock (&self->lock);
+  if (uids->len == 0)
+    return TRUE;
+  g_ptr_array_add (uids, NULL);
+
+  resolution = tcia_idc_client_resolve (self->client, (const char * const *) uids->pdata,
+                                        cancellable, error);
+  if (resolution == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < uids->len; i++)
+    {
+      TciaIdcLocation *location =
+        tcia_idc_resolution_get_location (resolution, g_ptr_array_index (uids, i));
+
+      if (location != NULL)
+        tcia_idc_fetcher_add_location (self, location);
+    }
+  return TRUE;
+}
+
+/* IDC's own count: a folder's objects, which may differ from NBIA's. */
+static guint
+get_image_count (TciaFetcher *fetcher,
+                 TciaSeries  *series)
+{
+  g_autoptr(TciaIdcLocation) location =
+    tcia_idc_fetcher_get_location (TCIA_IDC_FETCHER (fetcher), tcia_series_get_series_uid (series));
+
+  return location != NULL ? location->instance_count : 0;
+}
+
 static void
 fetcher_iface_init (TciaFetcherInterface *iface)
 {
   iface->get_name = get_name;
   iface->can_fetch = can_fetch;
   iface->fetch = fetch;
+  iface->prepare = prepare;
+  iface->get_image_count = get_image_count;
 }
 
 /* ---- The fetcher ------------------------------------------------------------------ */
@@ -438,6 +500,7 @@ tcia_idc_fetcher_finalize (GObject *object)
   g_clear_object (&self->bucket);
   g_clear_error (&self->bucket_error);
   g_clear_object (&self->session);
+  g_clear_object (&self->client);
   g_hash_table_unref (self->locations);
   g_mutex_clear (&self->lock);
 
@@ -521,4 +584,14 @@ tcia_idc_fetcher_set_timeout (TciaIdcFetcher *self,
   g_return_if_fail (TCIA_IS_IDC_FETCHER (self));
 
   g_object_set (self->session, "timeout", timeout_s, "idle-timeout", timeout_s, NULL);
+}
+
+void
+tcia_idc_fetcher_set_client (TciaIdcFetcher *self,
+                             TciaIdcClient  *client)
+{
+  g_return_if_fail (TCIA_IS_IDC_FETCHER (self));
+  g_return_if_fail (client == NULL || TCIA_IS_IDC_CLIENT (client));
+
+  g_set_object (&self->client, client);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tcia-fetcher.h"
+#include "tcia-idc-client.h"
 #include "tcia-idc-location.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,11 @@ void         tcia_idc_fetcher_add_location     (TciaIdcFetcher  *self,
 TciaIdcLocation *
              tcia_idc_fetcher_get_location     (TciaIdcFetcher  *self,
                                                 const char      *series_uid);
+/* The API client that learns where series are (tcia_fetcher_prepare(),
+ * one request per batch); before the first fetch. Without one, only the
+ * locations added are known. */
+void         tcia_idc_fetcher_set_client       (TciaIdcFetcher  *self,
+                                                TciaIdcClient   *client);
 /* Objects fetched at once per series (1 to TCIA_IDC_FETCHER_MAX_PARALLEL). */
 void         tcia_idc_fetcher_set_parallel     (TciaIdcFetcher  *self,
                                                 guint            n);
