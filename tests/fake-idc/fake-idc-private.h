@@ -41,6 +41,14 @@ struct _FakeIdc
   GError          *start_error;
 };
 
+/* A parameter of a request's query string (decoded), or NULL. */
+static inline const char *
+fake_idc_query_get (GHashTable *query,
+                    const char *name)
+{
+  return query != NULL ? g_hash_table_lookup (query, name) : NULL;
+}
+
 /* fake-idc.c */
 /* Takes one use of the first fault whose kind is in @mask and whose scope
  * is NULL or one of @subjects (NULL-terminated; NULL members are skipped up

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-fake-idc"
 
+#include <signal.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -603,6 +604,63 @@ test_api_faults (void)
   g_assert_cmpuint (fake_idc_get_request_count (server, "sql"), >, 0);
 }
 
+/* The fake-idc program: its two URLs, --fault, and the control URLs that
+ * switch faults on while it runs. */
+static void
+test_program (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *program_api = NULL;
+  g_autofree char *program_bucket = NULL;
+  GError *error = NULL;
+  char *saved_api = api;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, FAKE_IDC_PATH,
+                              "--fault=api-500:1@sql", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  program_api = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  program_bucket = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (program_api, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (program_api, "/v3/"));
+  g_assert_true (g_str_has_prefix (program_bucket, "http://127.0.0.1:"));
+
+  api = program_api;
+  {
+    g_autoptr(Reply) failed = post_sql ("SELECT 1 AS a", -1);
+    g_autoptr(Reply) passed = post_sql ("SELECT 1 AS a", -1);
+    g_autoptr(GUri) uri = g_uri_parse (program_api, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *fault_url = g_strdup_printf ("http://127.0.0.1:%d/fake-idc/fault?"
+                                                  "name=slow-down&times=1&scope="
+                                                  FAKE_IDC_BUCKET_CR, g_uri_get_port (uri));
+    g_autofree char *stats_url = g_strdup_printf ("http://127.0.0.1:%d/fake-idc/stats?what=sql",
+                                                  g_uri_get_port (uri));
+    g_autofree char *list_url = g_strdup_printf ("%s/%s?list-type=2&prefix=", program_bucket,
+                                                 FAKE_IDC_BUCKET_CR);
+    g_autoptr(Reply) set = request ("GET", fault_url, NULL, NULL);
+    g_autoptr(Reply) slow = request ("GET", list_url, NULL, NULL);
+    g_autoptr(Reply) fine = request ("GET", list_url, NULL, NULL);
+    g_autoptr(Reply) stats = request ("GET", stats_url, NULL, NULL);
+
+    g_assert_cmpuint (failed->status, ==, 500);
+    g_assert_cmpuint (passed->status, ==, 200);
+    g_assert_cmpuint (set->status, ==, 200);
+    g_assert_cmpuint (slow->status, ==, 503);
+    g_assert_cmpuint (fine->status, ==, 200);
+    g_assert_cmpmem (g_bytes_get_data (stats->body, NULL), g_bytes_get_size (stats->body),
+                     "2\n", 2);
+  }
+  api = saved_api;
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -619,6 +677,7 @@ main (int   argc,
   g_test_add_func ("/fake-idc/api/sql-guards", test_api_sql_guards);
   g_test_add_func ("/fake-idc/api/manifest-txt", test_api_manifest_txt);
   g_test_add_func ("/fake-idc/api/faults", test_api_faults);
+  g_test_add_func ("/fake-idc/program", test_program);
 
   fake_idc_test_start ();
   status = g_test_run ();
