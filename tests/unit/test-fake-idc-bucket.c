@@ -180,6 +180,70 @@ test_bucket_list_limits (void)
   xmlFreeDoc (empty_doc);
 }
 
+/* A series of more than 1000 objects needs a second page even when the
+ * client asks for more; GCS's namespace on request. */
+static void
+test_bucket_list_big_series (void)
+{
+  FakeIdcOptions options;
+  FakeIdc *big;
+  FakeIdcArchive *big_archive;
+  const FakeIdcSeries *s = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *first_url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *truncated = NULL;
+  GError *error = NULL;
+  guint n_keys;
+
+  fake_idc_options_init (&options);
+  /* Small images, and series of up to 2500 of them. */
+  options.archive.n_series = 8;
+  options.archive.images_per_series_max = 2500;
+  options.gcs_namespace = TRUE;
+  big = fake_idc_new (&options);
+  g_assert_true (fake_idc_start_in_thread (big, 0, 0, &error));
+  g_assert_no_error (error);
+  big_archive = fake_idc_get_archive (big);
+  for (guint i = 0; i < fake_idc_archive_get_n_series (big_archive); i++)
+    if (fake_idc_archive_get_series (big_archive, i)->n_objects > 1000)
+      s = fake_idc_archive_get_series (big_archive, i);
+  g_assert_nonnull (s);
+
+  url = fake_idc_get_bucket_url (big);
+  first_url = g_strdup_printf ("%s/%s?list-type=2&prefix=%s/&max-keys=5000", url, s->bucket,
+                               s->series_uuid);
+  {
+    g_autoptr(Reply) r = request ("GET", first_url, NULL, NULL);
+    xmlDoc *doc = reply_xml (r);
+    g_autoptr(GPtrArray) keys = xml_texts (doc, "Key");
+
+    g_assert_cmpstr ((const char *) xmlDocGetRootElement (doc)->ns->href, ==,
+                     "http://doc.s3.amazonaws.com/2006-03-01");
+    g_assert_cmpuint (keys->len, ==, 1000);
+    truncated = xml_text (doc, "IsTruncated");
+    token = xml_text (doc, "NextContinuationToken");
+    xmlFreeDoc (doc);
+  }
+  g_assert_cmpstr (truncated, ==, "true");
+  {
+    g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+    g_autofree char *next_url = g_strdup_printf ("%s&continuation-token=%s", first_url, escaped);
+    g_autoptr(Reply) r = request ("GET", next_url, NULL, NULL);
+    xmlDoc *doc = reply_xml (r);
+    g_autoptr(GPtrArray) keys = xml_texts (doc, "Key");
+    g_autofree char *last = xml_text (doc, "IsTruncated");
+
+    n_keys = 1000 + keys->len;
+    g_assert_cmpstr (last, ==, "false");
+    g_assert_cmpstr (keys->pdata[keys->len - 1], ==,
+                     fake_idc_archive_get_object (big_archive, s, s->n_objects - 1)->key);
+    xmlFreeDoc (doc);
+  }
+  g_assert_cmpuint (n_keys, ==, s->n_objects + (s->has_marker ? 1 : 0));
+  fake_idc_free (big);
+}
+
 static void
 test_bucket_get (void)
 {
@@ -498,6 +562,7 @@ main (int   argc,
 
   g_test_add_func ("/fake-idc/bucket/list-pages", test_bucket_list_pages);
   g_test_add_func ("/fake-idc/bucket/list-limits", test_bucket_list_limits);
+  g_test_add_func ("/fake-idc/bucket/list-big-series", test_bucket_list_big_series);
   g_test_add_func ("/fake-idc/bucket/get", test_bucket_get);
   g_test_add_func ("/fake-idc/bucket/faults", test_bucket_faults);
   g_test_add_func ("/fake-idc/bucket/rate-limit", test_bucket_rate_limit);
