@@ -425,7 +425,8 @@ control (FakeIdc           *self,
           (times != NULL && !g_ascii_string_to_unsigned (times, 10, 0, G_MAXUINT, &value, NULL)))
         {
           fake_idc_reply_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain",
-                               g_strdup_printf ("Unknown fault '%s' or bad times\n", name ? name : ""));
+                               g_strdup_printf ("Unknown fault '%s' or bad times\n",
+                                                name ? name : ""));
           return;
         }
       fake_idc_set_fault (self, fault, times != NULL ? value : 1,
