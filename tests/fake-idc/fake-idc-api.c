@@ -495,6 +495,14 @@ fake_idc_api_cb (SoupServer        *server,
       soup_server_message_set_redirect (msg, SOUP_STATUS_TEMPORARY_REDIRECT, PREFIX "/docs");
       return;
     }
+  if (g_str_equal (path, PREFIX) || g_str_equal (path, PREFIX "/"))
+    {
+      fake_idc_reply_text (msg, SOUP_STATUS_OK, "application/json",
+                           g_strdup ("{\"name\":\"IDC API\",\"server_version\":\"3.0.0b5\","
+                                     "\"docs\":\"/v3/docs\",\"openapi\":\"/v3/openapi.json\","
+                                     "\"version_endpoint\":\"/v3/version\"}"));
+      return;
+    }
   if (!g_str_has_prefix (path, PREFIX "/"))
     {
       set_detail (msg, SOUP_STATUS_NOT_FOUND, "Not Found");

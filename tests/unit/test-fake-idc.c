@@ -224,6 +224,7 @@ test_api_version (void)
 {
   g_autoptr(Reply) r = api_get ("version");
   g_autoptr(Reply) h = api_get ("health");
+  g_autoptr(Reply) root_info = api_get ("");
   g_autoptr(JsonNode) root = NULL;
   JsonObject *o;
 
@@ -240,6 +241,7 @@ test_api_version (void)
   g_assert_cmpstr (json_object_get_string_member (o, "api_version"), ==, "3.0.0b5");
   g_assert_true (json_object_has_member (o, "build"));
 
+  g_assert_cmpuint (root_info->status, ==, 200);
   g_assert_cmpuint (h->status, ==, 200);
   g_assert_cmpmem (g_bytes_get_data (h->body, NULL), g_bytes_get_size (h->body),
                    "{\"status\":\"ok\"}", strlen ("{\"status\":\"ok\"}"));
