@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "fake-idc-test-util.h"
+#include "fake-nbia.h"
 #include "fake-s3rver.h"
 #include "test-util.h"
 
@@ -461,6 +462,55 @@ test_bucket_rate_limit (void)
   g_assert_cmpstr (md5, ==, fake_idc_archive_get_md5 (archive, s, o));
 }
 
+/* fake-nbia's --rate-limit (for the IDC vs NBIA bench) paces getImage but
+ * sends the same bytes. */
+static void
+test_nbia_rate_limit (void)
+{
+  FakeNbiaOptions options;
+  FakeNbia *plain, *limited;
+  FakeNbiaSeriesInfo info;
+  g_autoptr(GBytes) plain_body = NULL;
+  g_autoptr(GBytes) limited_body = NULL;
+  GError *error = NULL;
+
+  fake_nbia_options_init (&options);
+  /* Bodies of several of fake-nbia's 256 KiB chunks, so that pacing comes in. */
+  options.images_per_series_max = 8;
+  options.image_rows = 256;
+  plain = fake_nbia_new (&options);
+  options.rate_limit = 4 * 1024 * 1024;
+  limited = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (plain, 0, &error));
+  g_assert_true (fake_nbia_start_in_thread (limited, 0, &error));
+  g_assert_no_error (error);
+  for (guint index = 0; index < fake_nbia_get_n_series (plain); index++)
+    {
+      fake_nbia_get_series (plain, index, &info);
+      if (info.file_size > 4 * 256 * 1024)
+        break;
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      FakeNbia *nbia = i == 0 ? plain : limited;
+      g_autofree char *base = fake_nbia_get_url (nbia, 4);
+      g_autofree char *url = g_strdup_printf ("%sgetImage?SeriesInstanceUID=%s", base,
+                                              info.series_uid);
+      g_autoptr(Reply) r = request ("GET", url, NULL, NULL);
+
+      g_assert_no_error (r->error);
+      g_assert_cmpuint (r->status, ==, 200);
+      if (i == 0)
+        plain_body = g_bytes_ref (r->body);
+      else
+        limited_body = g_bytes_ref (r->body);
+    }
+  g_assert_cmpuint (g_bytes_get_size (plain_body), >, 256 * 1024);
+  g_assert_true (g_bytes_equal (plain_body, limited_body));
+  fake_nbia_free (plain);
+  fake_nbia_free (limited);
+}
+
 /* What s3rver gets: the objects as files under <bucket>/<key>. */
 static void
 test_export_objects (void)
@@ -566,6 +616,7 @@ main (int   argc,
   g_test_add_func ("/fake-idc/bucket/get", test_bucket_get);
   g_test_add_func ("/fake-idc/bucket/faults", test_bucket_faults);
   g_test_add_func ("/fake-idc/bucket/rate-limit", test_bucket_rate_limit);
+  g_test_add_func ("/fake-idc/nbia-rate-limit", test_nbia_rate_limit);
   g_test_add_func ("/fake-idc/export-objects", test_export_objects);
   g_test_add_func ("/fake-idc/s3rver/serves-objects", test_s3rver_serves_objects);
 
