@@ -11,6 +11,7 @@
  * the API faults. */
 
 #define PREFIX "/v3"
+#define CONTROL_PREFIX "/fake-idc/"
 #define API_VERSION_MINOR 5   /* "3.0.0b5" */
 
 #define API_FAULTS (FAKE_IDC_FAULT_BIT (FAKE_IDC_FAULT_API_503) | \
@@ -23,32 +24,31 @@
 
 #define SQL_DEFAULT_ROWS 5000
 #define SQL_MAX_ROWS 10000
-#define MANIFEST_DEFAULT_LIMIT 100000
 
-static void
-set_body (SoupServerMessage *msg,
-          guint              status,
-          const char        *content_type,
-          char              *body)
+void
+fake_idc_reply_text (SoupServerMessage *msg,
+                     guint              status,
+                     const char        *content_type,
+                     char              *body)
 {
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
 }
 
-static void
-set_json (SoupServerMessage *msg,
-          guint              status,
-          JsonNode          *node)
+void
+fake_idc_reply_json (SoupServerMessage *msg,
+                     guint              status,
+                     JsonNode          *node)
 {
-  set_body (msg, status, "application/json", json_to_string (node, FALSE));
+  fake_idc_reply_text (msg, status, "application/json", json_to_string (node, FALSE));
 }
 
 /* {"error":{"code":…,"message":…}} */
-static void
-set_error (SoupServerMessage *msg,
-           guint              status,
-           const char        *code,
-           const char        *message)
+void
+fake_idc_reply_error (SoupServerMessage *msg,
+                      guint              status,
+                      const char        *code,
+                      const char        *message)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -63,7 +63,7 @@ set_error (SoupServerMessage *msg,
   json_builder_end_object (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  set_json (msg, status, root);
+  fake_idc_reply_json (msg, status, root);
 }
 
 /* FastAPI's own {"detail": "Not Found"}. */
@@ -80,15 +80,15 @@ set_detail (SoupServerMessage *msg,
   json_builder_add_string_value (b, detail);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  set_json (msg, status, root);
+  fake_idc_reply_json (msg, status, root);
 }
 
 /* pydantic's 422: {"detail":[{"type","loc":["body",…],"msg","input"}]}. */
-static void
-set_unprocessable (SoupServerMessage *msg,
-                   const char        *type,
-                   const char        *member,
-                   const char        *text)
+void
+fake_idc_reply_422 (SoupServerMessage *msg,
+                    const char        *type,
+                    const char        *member,
+                    const char        *text)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -113,7 +113,7 @@ set_unprocessable (SoupServerMessage *msg,
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  set_json (msg, 422, root);
+  fake_idc_reply_json (msg, 422, root);
 }
 
 static void
@@ -144,13 +144,13 @@ version (FakeIdc           *self,
   json_builder_add_string_value (b, "a7abd9e");
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  set_json (msg, SOUP_STATUS_OK, root);
+  fake_idc_reply_json (msg, SOUP_STATUS_OK, root);
 }
 
 static void
 health (SoupServerMessage *msg)
 {
-  set_body (msg, SOUP_STATUS_OK, "application/json", g_strdup ("{\"status\":\"ok\"}"));
+  fake_idc_reply_text (msg, SOUP_STATUS_OK, "application/json", g_strdup ("{\"status\":\"ok\"}"));
 }
 
 #define COLLECTION_COLUMNS \
@@ -164,7 +164,7 @@ collections (FakeIdc           *self,
   g_autoptr(JsonNode) rows = fake_idc_db_rows (self->db, "SELECT " COLLECTION_COLUMNS
                                                " FROM collections_index ORDER BY collection_id");
 
-  set_json (msg, SOUP_STATUS_OK, rows);
+  fake_idc_reply_json (msg, SOUP_STATUS_OK, rows);
 }
 
 static gboolean
@@ -207,16 +207,16 @@ collection_detail (FakeIdc           *self,
   if (array == NULL || json_array_get_length (array) == 0)
     {
       message = g_strdup_printf ("Collection not found: '%s'", id);
-      set_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
+      fake_idc_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", message);
       return;
     }
-  set_json (msg, SOUP_STATUS_OK, json_array_get_element (array, 0));
+  fake_idc_reply_json (msg, SOUP_STATUS_OK, json_array_get_element (array, 0));
 }
 
 /* The body of a POST as a JSON object, or NULL with the 422 set. */
-static JsonObject *
-parse_body (SoupServerMessage *msg,
-            JsonParser        *parser)
+JsonObject *
+fake_idc_parse_body (SoupServerMessage *msg,
+                     JsonParser        *parser)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
@@ -228,43 +228,43 @@ parse_body (SoupServerMessage *msg,
       !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
                                    g_bytes_get_size (bytes), NULL))
     {
-      set_unprocessable (msg, "model_attributes_type", NULL,
-                         "Input should be a valid dictionary or object to extract fields from");
+      fake_idc_reply_422 (msg, "model_attributes_type", NULL,
+                          "Input should be a valid dictionary or object to extract fields from");
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      set_unprocessable (msg, "model_attributes_type", NULL,
-                         "Input should be a valid dictionary or object to extract fields from");
+      fake_idc_reply_422 (msg, "model_attributes_type", NULL,
+                          "Input should be a valid dictionary or object to extract fields from");
       return NULL;
     }
   return json_node_get_object (root);
 }
 
 /* b3+: extra="forbid" on every body. */
-static gboolean
-only_members (SoupServerMessage  *msg,
-              JsonObject         *object,
-              const char *const  *allowed)
+gboolean
+fake_idc_only_members (SoupServerMessage  *msg,
+                       JsonObject         *object,
+                       const char *const  *allowed)
 {
   g_autoptr(GList) members = json_object_get_members (object);
 
   for (GList *l = members; l != NULL; l = l->next)
     if (!g_strv_contains (allowed, l->data))
       {
-        set_unprocessable (msg, "extra_forbidden", l->data, "Extra inputs are not permitted");
+        fake_idc_reply_422 (msg, "extra_forbidden", l->data, "Extra inputs are not permitted");
         return FALSE;
       }
   return TRUE;
 }
 
-static gboolean
-get_int_member (SoupServerMessage *msg,
-                JsonObject        *object,
-                const char        *name,
-                gint64             fallback,
-                gint64            *value)
+gboolean
+fake_idc_get_int_member (SoupServerMessage *msg,
+                         JsonObject        *object,
+                         const char        *name,
+                         gint64             fallback,
+                         gint64            *value)
 {
   JsonNode *node = json_object_get_member (object, name);
 
@@ -273,7 +273,7 @@ get_int_member (SoupServerMessage *msg,
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
-      set_unprocessable (msg, "int_type", name, "Input should be a valid integer");
+      fake_idc_reply_422 (msg, "int_type", name, "Input should be a valid integer");
       return FALSE;
     }
   *value = json_node_get_int (node);
@@ -286,124 +286,33 @@ sql (FakeIdc           *self,
 {
   static const char *const allowed[] = { "sql", "max_rows", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *body = parse_body (msg, parser);
+  JsonObject *body = fake_idc_parse_body (msg, parser);
   JsonNode *text;
   gint64 max_rows;
   g_autofree char *error_message = NULL;
   char *result;
 
-  if (body == NULL || !only_members (msg, body, allowed))
+  if (body == NULL || !fake_idc_only_members (msg, body, allowed))
     return;
   text = json_object_get_member (body, "sql");
   if (text == NULL || !JSON_NODE_HOLDS_VALUE (text) ||
       json_node_get_value_type (text) != G_TYPE_STRING)
     {
-      set_unprocessable (msg, text == NULL ? "missing" : "string_type", "sql",
-                         text == NULL ? "Field required" : "Input should be a valid string");
+      fake_idc_reply_422 (msg, text == NULL ? "missing" : "string_type", "sql",
+                          text == NULL ? "Field required" : "Input should be a valid string");
       return;
     }
-  if (!get_int_member (msg, body, "max_rows", SQL_DEFAULT_ROWS, &max_rows))
+  if (!fake_idc_get_int_member (msg, body, "max_rows", SQL_DEFAULT_ROWS, &max_rows))
     return;
   max_rows = MAX (1, MIN (max_rows, SQL_MAX_ROWS));
 
   result = fake_idc_sql_run (self->db, json_node_get_string (text), max_rows, &error_message);
   if (result == NULL)
     {
-      set_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_query", error_message);
+      fake_idc_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_query", error_message);
       return;
     }
-  set_body (msg, SOUP_STATUS_OK, "application/json", result);
-}
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-/* manifest.txt for a filter of SeriesInstanceUID or collection_id terms. */
-static void
-manifest_txt (FakeIdc           *self,
-              SoupServerMessage *msg)
-{
-  static const char *const allowed[] = { "filters", "source", "limit", NULL };
-  static const char *const columns[] = { "SeriesInstanceUID", "collection_id", NULL };
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *body = parse_body (msg, parser);
-  JsonObject *filters, *terms;
-  g_autoptr(GString) where = g_string_new (NULL);
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *query = NULL;
-  g_autoptr(JsonNode) rows = NULL;
-  const char *source;
-  gint64 limit;
-  JsonArray *array;
-
-  if (body == NULL || !only_members (msg, body, allowed))
-    return;
-  if (!get_int_member (msg, body, "limit", MANIFEST_DEFAULT_LIMIT, &limit))
-    return;
-  source = json_object_get_string_member_with_default (body, "source", "aws");
-  source = source != NULL ? source : "";
-  if (!g_str_equal (source, "aws") && !g_str_equal (source, "gcs"))
-    {
-      set_body (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
-                g_strdup ("Internal Server Error"));
-      return;
-    }
-  filters = object_member (body, "filters");
-  terms = filters != NULL ? object_member (filters, "terms") : NULL;
-  for (guint c = 0; terms != NULL && columns[c] != NULL; c++)
-    {
-      JsonNode *node = json_object_get_member (terms, columns[c]);
-      JsonArray *values = node != NULL && JSON_NODE_HOLDS_ARRAY (node)
-                          ? json_node_get_array (node) : NULL;
-
-      for (guint i = 0; values != NULL && i < json_array_get_length (values); i++)
-        {
-          JsonNode *value = json_array_get_element (values, i);
-          char *quoted;
-
-          if (json_node_get_value_type (value) != G_TYPE_STRING)
-            continue;
-          quoted = sqlite3_mprintf ("%Q", json_node_get_string (value));
-
-          g_string_append_printf (where, "%s%s = %s", where->len ? " OR " : "", columns[c],
-                                  quoted);
-          sqlite3_free (quoted);
-        }
-    }
-  if (where->len == 0)
-    {
-      set_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
-                 "At least one filter predicate is required to build a manifest: unfiltered, "
-                 "that is every series in IDC (100+ TB). Use the stats surface for archive-wide "
-                 "totals, or cohort counts to size a filter first.");
-      return;
-    }
-  query = g_strdup_printf ("SELECT series_aws_url, aws_bucket FROM \"index\" WHERE %s"
-                           " ORDER BY series_aws_url LIMIT %" G_GINT64_FORMAT,
-                           where->str, MAX (0, limit));
-  rows = fake_idc_db_rows (self->db, query);
-  array = json_node_get_array (rows);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *row = json_array_get_object_element (array, i);
-      g_autoptr(GString) url = g_string_new (json_object_get_string_member (row,
-                                                                           "series_aws_url"));
-
-      if (g_str_equal (source, "gcs"))
-        {
-          g_string_replace (url, "s3://" FAKE_IDC_BUCKET_TWO "/", "s3://idc-open-idc1/", 1);
-          g_string_replace (url, "s3://" FAKE_IDC_BUCKET_CR "/", "s3://idc-open-cr/", 1);
-        }
-      g_string_append_printf (text, "%s\n", url->str);
-    }
-  set_body (msg, SOUP_STATUS_OK, "text/plain; charset=utf-8",
-            g_string_free (g_steal_pointer (&text), FALSE));
+  fake_idc_reply_text (msg, SOUP_STATUS_OK, "application/json", result);
 }
 
 static gboolean
@@ -418,22 +327,22 @@ apply_fault (FakeIdc           *self,
     {
     case FAKE_IDC_FAULT_API_503:
     case FAKE_IDC_FAULT_API_503_BARE:
-      set_body (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/html; charset=UTF-8",
-                g_strdup ("<!DOCTYPE html>\n<html lang=en><meta charset=utf-8>"
-                          "<title>Error 503 (Service Unavailable)!!1</title>"
-                          "<p><b>503.</b> <ins>That's an error.</ins>"
-                          "<p>The service you requested is not available yet. Please try again "
-                          "in 30 seconds. <ins>That's all we know.</ins>\n"));
+      fake_idc_reply_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/html; charset=UTF-8",
+                           g_strdup ("<!DOCTYPE html>\n<html lang=en><meta charset=utf-8>"
+                           "<title>Error 503 (Service Unavailable)!!1</title>"
+                           "<p><b>503.</b> <ins>That's an error.</ins>"
+                           "<p>The service you requested is not available yet. Please try again "
+                           "in 30 seconds. <ins>That's all we know.</ins>\n"));
       if (fault == FAKE_IDC_FAULT_API_503)
         soup_message_headers_replace (headers, "Retry-After", retry);
       return TRUE;
     case FAKE_IDC_FAULT_QUERY_TIMEOUT:
-      set_error (msg, SOUP_STATUS_GATEWAY_TIMEOUT, "query_timeout",
-                 "Query exceeded the 30s statement timeout and was cancelled.");
+      fake_idc_reply_error (msg, SOUP_STATUS_GATEWAY_TIMEOUT, "query_timeout",
+                            "Query exceeded the 30s statement timeout and was cancelled.");
       return TRUE;
     case FAKE_IDC_FAULT_API_500:
-      set_body (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
-                g_strdup ("Internal Server Error"));
+      fake_idc_reply_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
+                           g_strdup ("Internal Server Error"));
       return TRUE;
     case FAKE_IDC_FAULT_API_STALL:
       /* Never unpaused: the client's timeout has to end it. */
@@ -477,19 +386,79 @@ route (FakeIdc           *self,
       else
         collection_detail (self, msg, route + strlen ("collections/"));
     }
-  else if (g_str_equal (route, "sql") || g_str_equal (route, "cohort/manifest.txt"))
+  else if (g_str_equal (route, "sql") || g_str_equal (route, "cohort/counts") ||
+           g_str_equal (route, "cohort/manifest") || g_str_equal (route, "cohort/manifest.txt"))
     {
       if (!post)
         set_detail (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method Not Allowed");
       else if (g_str_equal (route, "sql"))
         sql (self, msg);
       else
-        manifest_txt (self, msg);
+        fake_idc_cohort (self, msg, route);
     }
   else
     {
       set_detail (msg, SOUP_STATUS_NOT_FOUND, "Not Found");
     }
+}
+
+/* /fake-idc/fault?name=&times=&scope=, /fake-idc/clear,
+ * /fake-idc/page-size?n=, /fake-idc/rate-limit?bytes=, /fake-idc/stats?what=:
+ * for tests and benchmarks that run the fake-idc program. */
+static void
+control (FakeIdc           *self,
+         SoupServerMessage *msg,
+         const char        *what,
+         GHashTable        *query)
+{
+  const char *name = fake_idc_query_get (query, "name");
+  const char *times = fake_idc_query_get (query, "times");
+  const char *number = fake_idc_query_get (query, "n");
+  const char *bytes = fake_idc_query_get (query, "bytes");
+  guint64 value = 0;
+
+  if (g_str_equal (what, "fault"))
+    {
+      FakeIdcFault fault = name != NULL ? fake_idc_fault_from_string (name) : FAKE_IDC_FAULT_NONE;
+
+      if (fault == FAKE_IDC_FAULT_NONE ||
+          (times != NULL && !g_ascii_string_to_unsigned (times, 10, 0, G_MAXUINT, &value, NULL)))
+        {
+          fake_idc_reply_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain",
+                               g_strdup_printf ("Unknown fault '%s' or bad times\n",
+                                                name ? name : ""));
+          return;
+        }
+      fake_idc_set_fault (self, fault, times != NULL ? value : 1,
+                          fake_idc_query_get (query, "scope"));
+    }
+  else if (g_str_equal (what, "clear"))
+    {
+      fake_idc_clear_faults (self);
+    }
+  else if (g_str_equal (what, "page-size") && number != NULL &&
+           g_ascii_string_to_unsigned (number, 10, 1, 1000, &value, NULL))
+    {
+      fake_idc_set_page_size (self, value);
+    }
+  else if (g_str_equal (what, "rate-limit") && bytes != NULL &&
+           g_ascii_string_to_unsigned (bytes, 10, 0, G_MAXUINT64, &value, NULL))
+    {
+      fake_idc_set_rate_limit (self, value);
+    }
+  else if (g_str_equal (what, "stats"))
+    {
+      fake_idc_reply_text (msg, SOUP_STATUS_OK, "text/plain",
+                           g_strdup_printf ("%u\n", fake_idc_get_request_count (
+                           self, fake_idc_query_get (query, "what"))));
+      return;
+    }
+  else
+    {
+      set_detail (msg, SOUP_STATUS_NOT_FOUND, "Not Found");
+      return;
+    }
+  fake_idc_reply_text (msg, SOUP_STATUS_OK, "text/plain", g_strdup ("OK\n"));
 }
 
 void
@@ -507,6 +476,11 @@ fake_idc_api_cb (SoupServer        *server,
   const char *subjects[] = { path, route_name, last };
   FakeIdcFault fault;
 
+  if (g_str_has_prefix (path, CONTROL_PREFIX))
+    {
+      control (self, msg, path + strlen (CONTROL_PREFIX), query);
+      return;
+    }
   fake_idc_count_request (self, *last ? last : path);
   soup_message_headers_replace (headers, "Strict-Transport-Security",
                                 "max-age=31536000; includeSubDomains");
@@ -519,6 +493,14 @@ fake_idc_api_cb (SoupServer        *server,
   if (g_str_equal (path, "/"))
     {
       soup_server_message_set_redirect (msg, SOUP_STATUS_TEMPORARY_REDIRECT, PREFIX "/docs");
+      return;
+    }
+  if (g_str_equal (path, PREFIX) || g_str_equal (path, PREFIX "/"))
+    {
+      fake_idc_reply_text (msg, SOUP_STATUS_OK, "application/json",
+                           g_strdup ("{\"name\":\"IDC API\",\"server_version\":\"3.0.0b5\","
+                                     "\"docs\":\"/v3/docs\",\"openapi\":\"/v3/openapi.json\","
+                                     "\"version_endpoint\":\"/v3/version\"}"));
       return;
     }
   if (!g_str_has_prefix (path, PREFIX "/"))

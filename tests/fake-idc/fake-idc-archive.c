@@ -256,14 +256,12 @@ fake_idc_archive_new (const FakeNbiaOptions *options)
     {
       add_prior (self, revised, 1, 1);
       add_prior (self, revised, 2, 2);
-      self->revised_uid = fake_idc_archive_lookup_uuid (self,
-                                                        fake_idc_archive_get_prior (self, 0)->series_uuid)->series_uid;
+      self->revised_uid = fake_idc_archive_get_prior (self, 0)->series_uid;
     }
   if (prior_only >= 0)
     {
       add_prior (self, prior_only, 4, 20);
-      self->prior_only_uid = ((Folder *) g_ptr_array_index (self->prior,
-                                                            self->prior->len - 1))->series.series_uid;
+      self->prior_only_uid = fake_idc_archive_get_prior (self, self->prior->len - 1)->series_uid;
     }
 
   for (guint32 k = 0; k < a->n_collections; k++)

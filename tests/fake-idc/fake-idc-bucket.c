@@ -290,9 +290,9 @@ list_objects (FakeIdc           *self,
               const char        *bucket,
               GHashTable        *query)
 {
-  const char *prefix = query != NULL ? g_hash_table_lookup (query, "prefix") : NULL;
-  const char *max_keys_text = query != NULL ? g_hash_table_lookup (query, "max-keys") : NULL;
-  const char *start_after = query != NULL ? g_hash_table_lookup (query, "start-after") : NULL;
+  const char *prefix = fake_idc_query_get (query, "prefix");
+  const char *max_keys_text = fake_idc_query_get (query, "max-keys");
+  const char *start_after = fake_idc_query_get (query, "start-after");
   g_autofree char *raw_token = raw_param (msg, "continuation-token");
   g_autofree char *token = NULL;
   g_autofree char *after = NULL;
@@ -739,7 +739,7 @@ fake_idc_bucket_cb (SoupServer        *server,
   const char *rest = path[0] == '/' ? path + 1 : path;
   g_autofree char *bucket = g_strndup (rest, strcspn (rest, "/"));
   g_autofree char *key = NULL;
-  const char *list_type = query != NULL ? g_hash_table_lookup (query, "list-type") : NULL;
+  const char *list_type = fake_idc_query_get (query, "list-type");
 
   if (rest[strlen (bucket)] == '/')
     key = g_uri_unescape_string (rest + strlen (bucket) + 1, NULL);

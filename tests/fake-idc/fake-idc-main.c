@@ -133,7 +133,11 @@ main (int   argc,
                                 "SeriesInstanceUID):\n"
                                 "  slow-down slow-down-bare internal-error drop stall corrupt "
                                 "multipart-etag\n"
-                                "  short-listing missing-object bad-xml access-denied");
+                                "  short-listing missing-object bad-xml access-denied\n"
+                                "Control, on the API port: /fake-idc/fault?name=&times=&scope=, "
+                                "/fake-idc/clear,\n"
+                                "  /fake-idc/page-size?n=, /fake-idc/rate-limit?bytes=, "
+                                "/fake-idc/stats[?what=]");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "fake-idc: %s\n", error->message);

@@ -41,6 +41,14 @@ struct _FakeIdc
   GError          *start_error;
 };
 
+/* A parameter of a request's query string (decoded), or NULL. */
+static inline const char *
+fake_idc_query_get (GHashTable *query,
+                    const char *name)
+{
+  return query != NULL ? g_hash_table_lookup (query, name) : NULL;
+}
+
 /* fake-idc.c */
 /* Takes one use of the first fault whose kind is in @mask and whose scope
  * is NULL or one of @subjects (NULL-terminated; NULL members are skipped up
@@ -72,12 +80,47 @@ char        *fake_idc_sql_run       (sqlite3        *db,
 JsonNode    *fake_idc_db_rows       (sqlite3        *db,
                                      const char     *sql);
 
-/* fake-idc-api.c */
+/* fake-idc-api.c: answers in IDC's shapes (idc-api.md §2.0). */
+void         fake_idc_reply_text    (SoupServerMessage *msg,
+                                     guint              status,
+                                     const char        *content_type,
+                                     char              *body);
+void         fake_idc_reply_json    (SoupServerMessage *msg,
+                                     guint              status,
+                                     JsonNode          *node);
+/* {"error":{"code":@code,"message":@message}} */
+void         fake_idc_reply_error   (SoupServerMessage *msg,
+                                     guint              status,
+                                     const char        *code,
+                                     const char        *message);
+/* pydantic's 422 {"detail":[{"type":@type,"loc":["body",@member],…}]} */
+void         fake_idc_reply_422     (SoupServerMessage *msg,
+                                     const char        *type,
+                                     const char        *member,
+                                     const char        *text);
+/* The body of a POST as a JSON object of @parser, or NULL with the 422 set. */
+JsonObject  *fake_idc_parse_body    (SoupServerMessage *msg,
+                                     JsonParser        *parser);
+/* b3+: extra="forbid"; FALSE with the 422 set. */
+gboolean     fake_idc_only_members  (SoupServerMessage  *msg,
+                                     JsonObject         *object,
+                                     const char *const  *allowed);
+gboolean     fake_idc_get_int_member (SoupServerMessage *msg,
+                                     JsonObject        *object,
+                                     const char        *name,
+                                     gint64             fallback,
+                                     gint64            *value);
 void         fake_idc_api_cb        (SoupServer        *server,
                                      SoupServerMessage *msg,
                                      const char        *path,
                                      GHashTable        *query,
                                      gpointer           user_data);
+
+/* fake-idc-cohort.c: POST /v3/cohort/counts, /v3/cohort/manifest and
+ * /v3/cohort/manifest.txt with the b3+ filter rules (idc-api.md §2.1). */
+void         fake_idc_cohort        (FakeIdc           *self,
+                                     SoupServerMessage *msg,
+                                     const char        *route);
 
 /* fake-idc-bucket.c */
 void         fake_idc_bucket_cb     (SoupServer        *server,

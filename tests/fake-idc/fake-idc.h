@@ -40,7 +40,8 @@ typedef enum
                                       size as listed */
   FAKE_IDC_FAULT_MULTIPART_ETAG,   /* listing, GET, HEAD: ETag "<md5>-3"; a property
                                       of the object: never used up */
-  FAKE_IDC_FAULT_SHORT_LISTING,    /* listing: the series' last object left out */
+  FAKE_IDC_FAULT_SHORT_LISTING,    /* listing: the series' last object left out (one
+                                      fewer than instanceCount); never used up */
   FAKE_IDC_FAULT_MISSING_OBJECT,   /* GET, HEAD: 404 NoSuchKey for a listed object */
   FAKE_IDC_FAULT_BAD_XML,          /* listing: a 200 whose XML is cut short */
   FAKE_IDC_FAULT_ACCESS_DENIED,    /* listing, GET, HEAD: 403 AccessDenied */
@@ -83,7 +84,8 @@ char       *fake_idc_get_bucket_url (FakeIdc        *self);
 
 FakeIdcArchive *fake_idc_get_archive (FakeIdc       *self);
 
-/* The next @times matching requests get @fault (0: every one from now on).
+/* The next @times matching requests get @fault (0: every one from now on;
+ * multipart-etag and short-listing are properties and stay until cleared).
  * @scope limits it (NULL: any request of its server): for the API a route
  * ("/v3/sql", or its last part "sql"), for the buckets a bucket name, an
  * object key, a crdc_series_uuid or a SeriesInstanceUID. Setting a fault

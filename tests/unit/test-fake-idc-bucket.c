@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "fake-idc-test-util.h"
+#include "fake-nbia.h"
 #include "fake-s3rver.h"
 #include "test-util.h"
 
@@ -178,6 +179,70 @@ test_bucket_list_limits (void)
   assert_s3_error (nobucket, 404, "NoSuchBucket");
   xmlFreeDoc (doc);
   xmlFreeDoc (empty_doc);
+}
+
+/* A series of more than 1000 objects needs a second page even when the
+ * client asks for more; GCS's namespace on request. */
+static void
+test_bucket_list_big_series (void)
+{
+  FakeIdcOptions options;
+  FakeIdc *big;
+  FakeIdcArchive *big_archive;
+  const FakeIdcSeries *s = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *first_url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *truncated = NULL;
+  GError *error = NULL;
+  guint n_keys;
+
+  fake_idc_options_init (&options);
+  /* Small images, and series of up to 2500 of them. */
+  options.archive.n_series = 8;
+  options.archive.images_per_series_max = 2500;
+  options.gcs_namespace = TRUE;
+  big = fake_idc_new (&options);
+  g_assert_true (fake_idc_start_in_thread (big, 0, 0, &error));
+  g_assert_no_error (error);
+  big_archive = fake_idc_get_archive (big);
+  for (guint i = 0; i < fake_idc_archive_get_n_series (big_archive); i++)
+    if (fake_idc_archive_get_series (big_archive, i)->n_objects > 1000)
+      s = fake_idc_archive_get_series (big_archive, i);
+  g_assert_nonnull (s);
+
+  url = fake_idc_get_bucket_url (big);
+  first_url = g_strdup_printf ("%s/%s?list-type=2&prefix=%s/&max-keys=5000", url, s->bucket,
+                               s->series_uuid);
+  {
+    g_autoptr(Reply) r = request ("GET", first_url, NULL, NULL);
+    xmlDoc *doc = reply_xml (r);
+    g_autoptr(GPtrArray) keys = xml_texts (doc, "Key");
+
+    g_assert_cmpstr ((const char *) xmlDocGetRootElement (doc)->ns->href, ==,
+                     "http://doc.s3.amazonaws.com/2006-03-01");
+    g_assert_cmpuint (keys->len, ==, 1000);
+    truncated = xml_text (doc, "IsTruncated");
+    token = xml_text (doc, "NextContinuationToken");
+    xmlFreeDoc (doc);
+  }
+  g_assert_cmpstr (truncated, ==, "true");
+  {
+    g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+    g_autofree char *next_url = g_strdup_printf ("%s&continuation-token=%s", first_url, escaped);
+    g_autoptr(Reply) r = request ("GET", next_url, NULL, NULL);
+    xmlDoc *doc = reply_xml (r);
+    g_autoptr(GPtrArray) keys = xml_texts (doc, "Key");
+    g_autofree char *last = xml_text (doc, "IsTruncated");
+
+    n_keys = 1000 + keys->len;
+    g_assert_cmpstr (last, ==, "false");
+    g_assert_cmpstr (keys->pdata[keys->len - 1], ==,
+                     fake_idc_archive_get_object (big_archive, s, s->n_objects - 1)->key);
+    xmlFreeDoc (doc);
+  }
+  g_assert_cmpuint (n_keys, ==, s->n_objects + (s->has_marker ? 1 : 0));
+  fake_idc_free (big);
 }
 
 static void
@@ -397,6 +462,55 @@ test_bucket_rate_limit (void)
   g_assert_cmpstr (md5, ==, fake_idc_archive_get_md5 (archive, s, o));
 }
 
+/* fake-nbia's --rate-limit (for the IDC vs NBIA bench) paces getImage but
+ * sends the same bytes. */
+static void
+test_nbia_rate_limit (void)
+{
+  FakeNbiaOptions options;
+  FakeNbia *plain, *limited;
+  FakeNbiaSeriesInfo info;
+  g_autoptr(GBytes) plain_body = NULL;
+  g_autoptr(GBytes) limited_body = NULL;
+  GError *error = NULL;
+
+  fake_nbia_options_init (&options);
+  /* Bodies of several of fake-nbia's 256 KiB chunks, so that pacing comes in. */
+  options.images_per_series_max = 8;
+  options.image_rows = 256;
+  plain = fake_nbia_new (&options);
+  options.rate_limit = 4 * 1024 * 1024;
+  limited = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (plain, 0, &error));
+  g_assert_true (fake_nbia_start_in_thread (limited, 0, &error));
+  g_assert_no_error (error);
+  for (guint index = 0; index < fake_nbia_get_n_series (plain); index++)
+    {
+      fake_nbia_get_series (plain, index, &info);
+      if (info.file_size > 4 * 256 * 1024)
+        break;
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      FakeNbia *nbia = i == 0 ? plain : limited;
+      g_autofree char *base = fake_nbia_get_url (nbia, 4);
+      g_autofree char *url = g_strdup_printf ("%sgetImage?SeriesInstanceUID=%s", base,
+                                              info.series_uid);
+      g_autoptr(Reply) r = request ("GET", url, NULL, NULL);
+
+      g_assert_no_error (r->error);
+      g_assert_cmpuint (r->status, ==, 200);
+      if (i == 0)
+        plain_body = g_bytes_ref (r->body);
+      else
+        limited_body = g_bytes_ref (r->body);
+    }
+  g_assert_cmpuint (g_bytes_get_size (plain_body), >, 256 * 1024);
+  g_assert_true (g_bytes_equal (plain_body, limited_body));
+  fake_nbia_free (plain);
+  fake_nbia_free (limited);
+}
+
 /* What s3rver gets: the objects as files under <bucket>/<key>. */
 static void
 test_export_objects (void)
@@ -498,9 +612,11 @@ main (int   argc,
 
   g_test_add_func ("/fake-idc/bucket/list-pages", test_bucket_list_pages);
   g_test_add_func ("/fake-idc/bucket/list-limits", test_bucket_list_limits);
+  g_test_add_func ("/fake-idc/bucket/list-big-series", test_bucket_list_big_series);
   g_test_add_func ("/fake-idc/bucket/get", test_bucket_get);
   g_test_add_func ("/fake-idc/bucket/faults", test_bucket_faults);
   g_test_add_func ("/fake-idc/bucket/rate-limit", test_bucket_rate_limit);
+  g_test_add_func ("/fake-idc/nbia-rate-limit", test_nbia_rate_limit);
   g_test_add_func ("/fake-idc/export-objects", test_export_objects);
   g_test_add_func ("/fake-idc/s3rver/serves-objects", test_s3rver_serves_objects);
 

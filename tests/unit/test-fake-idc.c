@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-fake-idc"
 
+#include <signal.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -223,6 +224,7 @@ test_api_version (void)
 {
   g_autoptr(Reply) r = api_get ("version");
   g_autoptr(Reply) h = api_get ("health");
+  g_autoptr(Reply) root_info = api_get ("");
   g_autoptr(JsonNode) root = NULL;
   JsonObject *o;
 
@@ -239,6 +241,7 @@ test_api_version (void)
   g_assert_cmpstr (json_object_get_string_member (o, "api_version"), ==, "3.0.0b5");
   g_assert_true (json_object_has_member (o, "build"));
 
+  g_assert_cmpuint (root_info->status, ==, 200);
   g_assert_cmpuint (h->status, ==, 200);
   g_assert_cmpmem (g_bytes_get_data (h->body, NULL), g_bytes_get_size (h->body),
                    "{\"status\":\"ok\"}", strlen ("{\"status\":\"ok\"}"));
@@ -530,6 +533,87 @@ test_api_manifest_txt (void)
   assert_error (unfiltered, 400, "invalid_query", "At least one filter predicate");
 }
 
+/* cohort/counts and cohort/manifest agree with the archive, page in IDC's
+ * order, and keep b3's rules on the filter. */
+static void
+test_api_cohort (void)
+{
+  const char *collection_id;
+  guint n_series;
+  g_autofree char *filter = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(Reply) counts = NULL;
+  g_autoptr(JsonNode) counts_root = NULL;
+  JsonObject *c;
+
+  fake_idc_archive_get_collection (archive, 0, &collection_id, NULL, NULL, NULL, &n_series);
+  filter = g_strdup_printf ("{\"terms\": {\"collection_id\": [\"%s\"], \"Modality\": []}}",
+                            collection_id);
+  body = g_strdup_printf ("{\"filters\": %s}", filter);
+  counts = api_post ("cohort/counts", "application/json", body);
+  g_assert_cmpuint (counts->status, ==, 200);
+  counts_root = reply_json (counts);
+  c = json_node_get_object (counts_root);
+  g_assert_cmpint (json_object_get_int_member (c, "series"), ==, n_series);
+  /* The empty Modality list is dropped, with a warning, and not echoed. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (c, "warnings")), ==, 1);
+  g_assert_false (json_object_has_member (json_object_get_object_member (
+    json_object_get_object_member (c, "filters_applied"), "terms"), "Modality"));
+
+  for (gint64 page = 0; ; page++)
+    {
+      g_autofree char *request_body = g_strdup_printf ("{\"filters\": %s, \"page\": %"
+                                                       G_GINT64_FORMAT ", \"page_size\": 2}",
+                                                       filter, page);
+      g_autoptr(Reply) r = api_post ("cohort/manifest", "application/json", request_body);
+      g_autoptr(JsonNode) root = reply_json (r);
+      JsonObject *o = json_node_get_object (root);
+      JsonArray *rows = json_object_get_array_member (o, "series");
+
+      g_assert_cmpuint (r->status, ==, 200);
+      g_assert_cmpint (json_object_get_int_member (o, "total_series"), ==, n_series);
+      g_assert_cmpint (json_object_get_int_member (o, "page_size"), ==, 2);
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+          const FakeIdcSeries *s = fake_idc_archive_lookup (
+            archive, json_object_get_string_member (row, "SeriesInstanceUID"));
+          g_autofree char *url = g_strdup_printf ("s3://%s/%s/*", s->bucket, s->series_uuid);
+
+          g_assert_cmpstr (json_object_get_string_member (row, "series_aws_url"), ==, url);
+          g_assert_cmpstr (json_object_get_string_member (row, "collection_id"), ==,
+                           collection_id);
+          g_ptr_array_add (seen, g_strdup (s->series_uid));
+        }
+      if (json_array_get_length (rows) < 2)
+        {
+          JsonObject *download = json_object_get_object_member (o, "download");
+
+          g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                              download, "idc_commands")), ==, 2);
+          break;
+        }
+    }
+  g_assert_cmpuint (seen->len, ==, n_series);
+
+  {
+    g_autoptr(Reply) bare = api_post ("cohort/counts", "application/json", filter);
+    g_autoptr(Reply) unknown = api_post ("cohort/counts", "application/json",
+                                         "{\"filters\": {\"terms\": {\"Colour\": [\"x\"]}}}");
+    g_autoptr(Reply) bound = api_post ("cohort/counts", "application/json",
+                                       "{\"filters\": {\"ranges\": {\"instanceCount\": "
+                                       "{\"min\": 2}}}}");
+    g_autoptr(Reply) unfiltered = api_post ("cohort/manifest", "application/json",
+                                            "{\"filters\": {\"terms\": {\"Modality\": []}}}");
+
+    g_assert_cmpuint (bare->status, ==, 422);
+    assert_error (unknown, 400, "invalid_query", "Unknown or non-term filter attribute: 'Colour'");
+    g_assert_cmpuint (bound->status, ==, 422);
+    assert_error (unfiltered, 400, "invalid_query", "was ignored because its value list is empty");
+  }
+}
+
 static void
 test_api_faults (void)
 {
@@ -603,6 +687,63 @@ test_api_faults (void)
   g_assert_cmpuint (fake_idc_get_request_count (server, "sql"), >, 0);
 }
 
+/* The fake-idc program: its two URLs, --fault, and the control URLs that
+ * switch faults on while it runs. */
+static void
+test_program (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *program_api = NULL;
+  g_autofree char *program_bucket = NULL;
+  GError *error = NULL;
+  char *saved_api = api;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, FAKE_IDC_PATH,
+                              "--fault=api-500:1@sql", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  program_api = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  program_bucket = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (program_api, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (program_api, "/v3/"));
+  g_assert_true (g_str_has_prefix (program_bucket, "http://127.0.0.1:"));
+
+  api = program_api;
+  {
+    g_autoptr(Reply) failed = post_sql ("SELECT 1 AS a", -1);
+    g_autoptr(Reply) passed = post_sql ("SELECT 1 AS a", -1);
+    g_autoptr(GUri) uri = g_uri_parse (program_api, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *fault_url = g_strdup_printf ("http://127.0.0.1:%d/fake-idc/fault?"
+                                                  "name=slow-down&times=1&scope="
+                                                  FAKE_IDC_BUCKET_CR, g_uri_get_port (uri));
+    g_autofree char *stats_url = g_strdup_printf ("http://127.0.0.1:%d/fake-idc/stats?what=sql",
+                                                  g_uri_get_port (uri));
+    g_autofree char *list_url = g_strdup_printf ("%s/%s?list-type=2&prefix=", program_bucket,
+                                                 FAKE_IDC_BUCKET_CR);
+    g_autoptr(Reply) set = request ("GET", fault_url, NULL, NULL);
+    g_autoptr(Reply) slow = request ("GET", list_url, NULL, NULL);
+    g_autoptr(Reply) fine = request ("GET", list_url, NULL, NULL);
+    g_autoptr(Reply) stats = request ("GET", stats_url, NULL, NULL);
+
+    g_assert_cmpuint (failed->status, ==, 500);
+    g_assert_cmpuint (passed->status, ==, 200);
+    g_assert_cmpuint (set->status, ==, 200);
+    g_assert_cmpuint (slow->status, ==, 503);
+    g_assert_cmpuint (fine->status, ==, 200);
+    g_assert_cmpmem (g_bytes_get_data (stats->body, NULL), g_bytes_get_size (stats->body),
+                     "2\n", 2);
+  }
+  api = saved_api;
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -618,7 +759,9 @@ main (int   argc,
   g_test_add_func ("/fake-idc/api/sql-resolve", test_api_sql_resolve);
   g_test_add_func ("/fake-idc/api/sql-guards", test_api_sql_guards);
   g_test_add_func ("/fake-idc/api/manifest-txt", test_api_manifest_txt);
+  g_test_add_func ("/fake-idc/api/cohort", test_api_cohort);
   g_test_add_func ("/fake-idc/api/faults", test_api_faults);
+  g_test_add_func ("/fake-idc/program", test_program);
 
   fake_idc_test_start ();
   status = g_test_run ();
