@@ -10,6 +10,7 @@
 #include "tcia-core.h"
 
 #include "tcia-preferences-window-private.h"
+#include "tcia-sources-group.h"
 
 struct _TciaPreferencesWindow
 {
@@ -28,6 +29,7 @@ struct _TciaPreferencesWindow
   GtkSpinButton        *parallel_spin;
   GtkAdjustment        *parallel_adjustment;
   AdwComboRow          *layout_row;
+  TciaSourcesGroup     *sources_group;
   GtkSwitch            *checksum_switch;
 
   /* owned */
@@ -325,6 +327,7 @@ tcia_preferences_window_constructed (GObject *object)
   g_settings_bind_with_mapping (self->settings, "layout",
                                 self->layout_row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 layout_get_mapping, layout_set_mapping, NULL, NULL);
+  tcia_sources_group_set_settings (self->sources_group, self->settings);
 
   tcia_preferences_window_sync_api_url (self);
   tcia_preferences_window_sync_folder (self);
@@ -441,6 +444,7 @@ tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TCIA_TYPE_SOURCES_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/"
                                                "tcia-preferences-window.ui");
@@ -456,6 +460,7 @@ tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, parallel_spin);
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, parallel_adjustment);
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, layout_row);
+  gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, sources_group);
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, checksum_switch);
   gtk_widget_class_bind_template_callback (widget_class, api_url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, api_url_apply_cb);
