@@ -478,6 +478,213 @@ test_browse_add_to_basket (Fixture       *f,
   g_assert_cmpuint (adw_view_stack_page_get_badge_number (basket_page), ==, 3);
 }
 
+/* Whether a label under @widget reads @text. */
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (has_label (child, text))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The choices of a filter say that they count patients; the button shows
+ * the value chosen alone. */
+static void
+test_browse_filter_counts_patients (Fixture       *f,
+                                    gconstpointer  data)
+{
+  GtkDropDown *modality = tcia_browse_page_get_dropdown (f->page, TCIA_VALUE_MODALITY);
+  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (modality));
+  GtkWidget *popover = gtk_widget_get_next_sibling (button);
+  g_autoptr(TciaValue) value = NULL;
+  g_autofree char *patients = NULL;
+  guint ct;
+
+  choose_and_wait (f, "RIDER Lung CT");
+  WAIT_FOR (values_loaded (modality));
+  ct = find_choice (modality, "CT");
+  value = g_list_model_get_item (gtk_drop_down_get_model (modality), ct);
+  patients = g_strdup_printf (tcia_value_get_count (value) == 1 ? "%d patient" : "%d patients",
+                              tcia_value_get_count (value));
+
+  g_assert_true (GTK_IS_POPOVER (popover));
+  gtk_popover_popup (GTK_POPOVER (popover));
+  spin (100);
+  g_assert_true (has_label (popover, "CT"));
+  g_assert_true (has_label (popover, patients));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  gtk_drop_down_set_selected (modality, ct);
+  spin (50);
+  g_assert_true (has_label (button, "CT"));
+  g_assert_false (has_label (button, patients));
+}
+
+/* The footer counts the selection and its size. */
+static void
+test_browse_selection_status (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkSelectionModel *selection;
+  guint64 bytes = 0;
+  g_autofree char *size = NULL;
+  g_autofree char *expected = NULL;
+  guint n;
+
+  choose_and_wait (f, "RIDER Lung CT");
+  selection = tcia_browse_page_get_selection (f->page);
+  n = g_list_model_get_n_items (G_LIST_MODEL (selection));
+  g_assert_cmpuint (n, >, 3);
+  g_assert_null (strstr (tcia_browse_page_get_status_text (f->page), "selected"));
+
+  gtk_selection_model_select_range (selection, 0, 3, TRUE);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      bytes += tcia_series_get_file_size (series);
+    }
+  size = g_format_size (bytes);
+  expected = g_strdup_printf ("3 of %u series selected · %s", n, size);
+  g_assert_cmpstr (tcia_browse_page_get_status_text (f->page), ==, expected);
+
+  /* Nothing selected: the count of the list again. */
+  gtk_selection_model_unselect_all (selection);
+  g_assert_null (strstr (tcia_browse_page_get_status_text (f->page), "selected"));
+}
+
+static void
+start_series_query (Fixture    *f,
+                    const char *collection)
+{
+  g_autoptr(TciaQuery) query = tcia_query_new ();
+
+  tcia_query_set (query, &query->collection, collection);
+  tcia_browse_page_load_query (f->page, query);
+}
+
+/* While the server is retried the page says so, with the attempt, and can
+ * be cancelled; no API word reaches the person. */
+static void
+test_browse_retrying (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *status;
+
+  choose_and_wait (f, "RIDER Lung CT");
+  /* The fake's Retry-After (1 s) is the wait: long enough to be seen. */
+  tcia_client_set_retry_policy (f->client, 5, 10, 5000);
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_HTTP_503, 0, NULL);
+  start_series_query (f, "RIDER Lung CT");
+
+  WAIT_FOR (strstr (tcia_browse_page_get_status_text (f->page), "(2 of 5)") != NULL);
+  status = tcia_browse_page_get_status_text (f->page);
+  g_test_message ("%s", status);
+  g_assert_cmpstr (status, ==, "Server busy (HTTP 503), trying again (2 of 5)…");
+  g_assert_cmpstr (tcia_browse_page_get_state (f->page), ==, "loading");
+  g_assert_true (tcia_browse_page_get_loading (f->page));
+
+  /* Cancel stops it for good: no rows, no error, a way to try again. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.cancel-loading", NULL);
+  g_assert_false (tcia_browse_page_get_loading (f->page));
+  g_assert_cmpstr (tcia_browse_page_get_state (f->page), ==, "stopped");
+  g_assert_null (tcia_browse_page_get_error_text (f->page));
+  /* Long enough for another attempt and its announcement, were it not cancelled. */
+  spin (1500);
+  g_assert_cmpstr (tcia_browse_page_get_state (f->page), ==, "stopped");
+  g_assert_cmpstr (tcia_browse_page_get_status_text (f->page), ==, "Loading stopped");
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==, 0);
+
+  /* When every attempt fails, the error is a sentence without API words. */
+  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+  start_series_query (f, "RIDER Lung CT");
+  WAIT_FOR (g_strcmp0 (tcia_browse_page_get_state (f->page), "error") == 0);
+  g_test_message ("%s", tcia_browse_page_get_error_text (f->page));
+  g_assert_null (strstr (tcia_browse_page_get_error_text (f->page), "getSeries"));
+  g_assert_true (g_str_has_suffix (tcia_browse_page_get_error_text (f->page), "."));
+
+  /* Server well again: Retry brings the rows. */
+  fake_nbia_clear_faults (f->server);
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.reload", NULL);
+  WAIT_FOR (g_strcmp0 (tcia_browse_page_get_state (f->page), "series") == 0);
+  g_assert_cmpuint (g_list_model_get_n_items (rows (f)), ==,
+                    count_fake (f, "RIDER Lung CT", NULL, NULL));
+}
+
+/* The first GtkModelButton under @widget whose text is @text. */
+static GtkWidget *
+find_model_button (GtkWidget  *widget,
+                   const char *text)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    {
+      g_autofree char *button_text = NULL;
+
+      g_object_get (widget, "text", &button_text, NULL);
+      if (g_strcmp0 (button_text, text) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_model_button (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A menu shows the main shortcut of an action, not one of its alternatives. */
+static void
+test_browse_menu_accels (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const struct
+  {
+    const char *action;
+    const char *accel;
+  } expected[] = {
+    { "browse.add-to-basket", "<Control>d" },
+    { "browse.reload", "<Control>r" },
+    { "browse.context-menu", "<Shift>F10" },
+  };
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *view = GTK_WIDGET (tcia_browse_page_get_series_view (f->page));
+  GtkWidget *popover;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_menu_append (menu, expected[i].action, expected[i].action);
+  popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, view);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  spin (100);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      GtkWidget *button = find_model_button (popover, expected[i].action);
+      g_autofree char *accel = NULL;
+
+      g_assert_nonnull (button);
+      g_object_get (button, "accel", &accel, NULL);
+      g_assert_cmpstr (accel, ==, expected[i].accel);
+    }
+
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  gtk_widget_unparent (popover);
+}
+
 static void
 test_browse_unreachable (void)
 {
@@ -534,6 +741,14 @@ main (int   argc,
               fixture_set_up, test_browse_server_error_retry, fixture_tear_down);
   g_test_add ("/ui/browse/add-to-basket", Fixture, NULL,
               fixture_set_up, test_browse_add_to_basket, fixture_tear_down);
+  g_test_add ("/ui/browse/filter-counts-patients", Fixture, NULL,
+              fixture_set_up, test_browse_filter_counts_patients, fixture_tear_down);
+  g_test_add ("/ui/browse/selection-status", Fixture, NULL,
+              fixture_set_up, test_browse_selection_status, fixture_tear_down);
+  g_test_add ("/ui/browse/retrying", Fixture, NULL,
+              fixture_set_up, test_browse_retrying, fixture_tear_down);
+  g_test_add ("/ui/browse/menu-accels", Fixture, NULL,
+              fixture_set_up, test_browse_menu_accels, fixture_tear_down);
   g_test_add_func ("/ui/browse/unreachable", test_browse_unreachable);
 
   return g_test_run ();
