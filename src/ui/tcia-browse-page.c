@@ -651,6 +651,7 @@ tcia_browse_page_setup (TciaBrowsePage *self,
   g_set_object (&self->settings, settings);
   g_set_object (&self->basket, basket);
   tcia_series_view_set_basket (self->series_view, basket);
+  tcia_patients_view_set_basket (self->patients_view, basket);
 
   if (settings != NULL)
     g_settings_bind (settings, "show-details", self->details_toggle, "active",

@@ -529,6 +529,96 @@ test_browse_filter_counts_patients (Fixture       *f,
   g_assert_false (has_label (button, patients));
 }
 
+/* The tree row of @title among the rows of @widget shown (a GtkTreeExpander). */
+static GtkWidget *
+find_tree_row (GtkWidget  *widget,
+               const char *title)
+{
+  if (GTK_IS_TREE_EXPANDER (widget) && gtk_widget_get_mapped (widget))
+    {
+      GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (widget));
+
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (box))), title) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_tree_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A patient's row says how many studies and series it has and their size,
+ * and marks what of it is in the basket. */
+static void
+test_browse_patients_tree (Fixture       *f,
+                           gconstpointer  data)
+{
+  GListModel *shown;
+  g_autoptr(TciaSeries) first = NULL;
+  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) studies = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *patient = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *partly = NULL;
+  GtkWidget *row, *box, *detail, *mark;
+  guint64 bytes = 0;
+
+  choose_and_wait (f, "Soft-tissue-Sarcoma");
+  shown = rows (f);
+  first = g_list_model_get_item (shown, 0);
+  patient = g_strdup (tcia_series_get_patient_id (first));
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      TciaSeries *series = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (tcia_series_get_patient_id (series), patient) != 0)
+        {
+          g_object_unref (series);
+          continue;
+        }
+      bytes += tcia_series_get_file_size (series);
+      g_hash_table_add (studies, (char *) g_intern_string (tcia_series_get_study_uid (series)));
+      g_ptr_array_add (own, series);
+    }
+  g_assert_cmpuint (own->len, >, 1);
+  size = g_format_size (bytes);
+  expected = g_strdup_printf ("%u %s · %u series · %s", g_hash_table_size (studies),
+                              g_hash_table_size (studies) == 1 ? "study" : "studies",
+                              own->len, size);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.show-patients", NULL);
+  WAIT_FOR (find_tree_row (GTK_WIDGET (f->page->patients_view), patient) != NULL);
+  row = find_tree_row (GTK_WIDGET (f->page->patients_view), patient);
+  box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row));
+  detail = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
+  mark = gtk_widget_get_last_child (box);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (detail)), ==, expected);
+  g_assert_false (gtk_widget_get_visible (mark));
+
+  /* One of its series in the basket: marked as partly in. */
+  g_assert_true (tcia_basket_add (f->basket, g_ptr_array_index (own, 0)));
+  partly = g_strdup_printf ("1 of %u series in the basket", own->len);
+  g_assert_true (gtk_widget_get_visible (mark));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (mark), ==, partly);
+
+  /* All of them: in the basket. */
+  _tcia_browse_page_add_series (f->page, own);
+  g_assert_true (gtk_widget_get_visible (mark));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (mark), ==, "In the basket");
+
+  /* Emptied: no mark. */
+  tcia_basket_removal_unref (tcia_basket_clear (f->basket));
+  g_assert_false (gtk_widget_get_visible (mark));
+}
+
 /* The footer counts the selection and its size. */
 static void
 test_browse_selection_status (Fixture       *f,
@@ -743,6 +833,8 @@ main (int   argc,
               fixture_set_up, test_browse_add_to_basket, fixture_tear_down);
   g_test_add ("/ui/browse/filter-counts-patients", Fixture, NULL,
               fixture_set_up, test_browse_filter_counts_patients, fixture_tear_down);
+  g_test_add ("/ui/browse/patients-tree", Fixture, NULL,
+              fixture_set_up, test_browse_patients_tree, fixture_tear_down);
   g_test_add ("/ui/browse/selection-status", Fixture, NULL,
               fixture_set_up, test_browse_selection_status, fixture_tear_down);
   g_test_add ("/ui/browse/retrying", Fixture, NULL,
