@@ -478,22 +478,67 @@ test_browse_add_to_basket (Fixture       *f,
   g_assert_cmpuint (adw_view_stack_page_get_badge_number (basket_page), ==, 3);
 }
 
-/* Whether a label under @widget reads @text. */
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
+
+typedef gboolean (*WidgetMatch) (GtkWidget  *widget,
+                                  const char *text);
+
+/* The first widget under @widget, itself included, that @match finds to
+ * show @text. */
+static GtkWidget *
+find_descendant (GtkWidget   *widget,
+                 WidgetMatch  match,
+                 const char  *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
+  if (match (widget, text))
+    return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (has_label (child, text))
-        return TRUE;
+      GtkWidget *found = find_descendant (child, match, text);
+
+      if (found != NULL)
+        return found;
     }
 
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+label_reads (GtkWidget  *widget,
+             const char *text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  return find_descendant (widget, label_reads, text) != NULL;
+}
+
+/* A row of the patients tree shown, titled @text. */
+static gboolean
+tree_row_titled (GtkWidget  *widget,
+                 const char *text)
+{
+  return GTK_IS_TREE_EXPANDER (widget) && gtk_widget_get_mapped (widget) &&
+         label_reads (gtk_widget_get_first_child (gtk_tree_expander_get_child (
+                        GTK_TREE_EXPANDER (widget))), text);
+}
+
+/* A menu item (a GtkModelButton, private to GTK) that reads @text. */
+static gboolean
+menu_item_reads (GtkWidget  *widget,
+                 const char *text)
+{
+  g_autofree char *button_text = NULL;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    return FALSE;
+  g_object_get (widget, "text", &button_text, NULL);
+  return g_strcmp0 (button_text, text) == 0;
 }
 
 /* The choices of a filter say that they count patients; the button shows
@@ -529,30 +574,6 @@ test_browse_filter_counts_patients (Fixture       *f,
   g_assert_false (has_label (button, patients));
 }
 
-/* The tree row of @title among the rows of @widget shown (a GtkTreeExpander). */
-static GtkWidget *
-find_tree_row (GtkWidget  *widget,
-               const char *title)
-{
-  if (GTK_IS_TREE_EXPANDER (widget) && gtk_widget_get_mapped (widget))
-    {
-      GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (widget));
-
-      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (box))), title) == 0)
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_tree_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 /* A patient's row says how many studies and series it has and their size,
  * and marks what of it is in the basket. */
@@ -595,8 +616,8 @@ test_browse_patients_tree (Fixture       *f,
                               own->len, size);
 
   gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.show-patients", NULL);
-  WAIT_FOR (find_tree_row (GTK_WIDGET (f->page->patients_view), patient) != NULL);
-  row = find_tree_row (GTK_WIDGET (f->page->patients_view), patient);
+  WAIT_FOR (find_descendant (GTK_WIDGET (f->page->patients_view), tree_row_titled, patient) != NULL);
+  row = find_descendant (GTK_WIDGET (f->page->patients_view), tree_row_titled, patient);
   box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row));
   detail = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
   mark = gtk_widget_get_last_child (box);
@@ -710,31 +731,6 @@ test_browse_retrying (Fixture       *f,
                     count_fake (f, "RIDER Lung CT", NULL, NULL));
 }
 
-/* The first GtkModelButton under @widget whose text is @text. */
-static GtkWidget *
-find_model_button (GtkWidget  *widget,
-                   const char *text)
-{
-  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
-    {
-      g_autofree char *button_text = NULL;
-
-      g_object_get (widget, "text", &button_text, NULL);
-      if (g_strcmp0 (button_text, text) == 0)
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_model_button (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 /* A menu shows the main shortcut of an action, not one of its alternatives. */
 static void
@@ -763,7 +759,7 @@ test_browse_menu_accels (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
-      GtkWidget *button = find_model_button (popover, expected[i].action);
+      GtkWidget *button = find_descendant (popover, menu_item_reads, expected[i].action);
       g_autofree char *accel = NULL;
 
       g_assert_nonnull (button);
