@@ -589,7 +589,7 @@ test_browse_patients_tree (Fixture       *f,
   g_autofree char *size = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *partly = NULL;
-  GtkWidget *row, *box, *detail, *mark;
+  GtkWidget *tree, *row, *box, *detail, *mark;
   guint64 bytes = 0;
 
   choose_and_wait (f, "Soft-tissue-Sarcoma");
@@ -616,8 +616,8 @@ test_browse_patients_tree (Fixture       *f,
                               own->len, size);
 
   gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.show-patients", NULL);
-  WAIT_FOR (find_descendant (GTK_WIDGET (f->page->patients_view), tree_row_titled, patient) != NULL);
-  row = find_descendant (GTK_WIDGET (f->page->patients_view), tree_row_titled, patient);
+  tree = GTK_WIDGET (f->page->patients_view);
+  WAIT_FOR ((row = find_descendant (tree, tree_row_titled, patient)) != NULL);
   box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (row));
   detail = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
   mark = gtk_widget_get_last_child (box);
