@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-table-a11y.h"
 #include "tcia-ui-util.h"
 
 #include "tcia-collection-sidebar.h"
@@ -137,6 +138,7 @@ tcia_collection_sidebar_init (TciaCollectionSidebar *self)
   GtkExpression *expression;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_list_make_one_tab_stop (GTK_WIDGET (self->collections_view));
 
   /* Collections narrowed by name as you type. */
   expression = gtk_property_expression_new (TCIA_TYPE_COLLECTION, NULL, "name");

@@ -7,6 +7,7 @@
 
 #include "tcia-basket.h"
 #include "tcia-series.h"
+#include "tcia-table-a11y.h"
 #include "tcia-ui-util.h"
 
 #include "tcia-patients-view.h"
@@ -331,6 +332,7 @@ tcia_patients_view_init (TciaPatientsView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bound = g_hash_table_new (NULL, NULL);
+  tcia_list_make_one_tab_stop (GTK_WIDGET (self->list_view));
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

@@ -771,6 +771,53 @@ test_browse_menu_accels (Fixture       *f,
   gtk_widget_unparent (popover);
 }
 
+/* Presses @keyval (with @state) where @widget's own key controllers of the
+ * capture phase see it first: GTK 4.8 offers no way to send a real key. */
+static void
+press_key (GtkWidget       *widget,
+           guint            keyval,
+           GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+    }
+  g_assert_true (handled);
+}
+
+/* The series table is one Tab stop: Tab from a row goes to the control
+ * after the table, Shift+Tab to the one before, not row by row. */
+static void
+test_browse_table_one_tab_stop (Fixture       *f,
+                                gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (tcia_browse_page_get_series_view (f->page));
+  GtkRoot *root = gtk_widget_get_root (view);
+
+  choose_and_wait (f, "RIDER Lung CT");
+  spin (100);
+  g_assert_true (gtk_widget_grab_focus (view));
+  WAIT_FOR (gtk_root_get_focus (root) != NULL &&
+            gtk_widget_is_ancestor (gtk_root_get_focus (root), view));
+
+  press_key (view, GDK_KEY_Tab, 0);
+  g_assert_nonnull (gtk_root_get_focus (root));
+  g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (root), view));
+  g_assert_true (gtk_widget_get_can_focus (view));
+
+  g_assert_true (gtk_widget_grab_focus (view));
+  press_key (view, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK);
+  g_assert_nonnull (gtk_root_get_focus (root));
+  g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (root), view));
+}
+
 static void
 test_browse_unreachable (void)
 {
@@ -831,6 +878,8 @@ main (int   argc,
               fixture_set_up, test_browse_filter_counts_patients, fixture_tear_down);
   g_test_add ("/ui/browse/patients-tree", Fixture, NULL,
               fixture_set_up, test_browse_patients_tree, fixture_tear_down);
+  g_test_add ("/ui/browse/table-one-tab-stop", Fixture, NULL,
+              fixture_set_up, test_browse_table_one_tab_stop, fixture_tear_down);
   g_test_add ("/ui/browse/selection-status", Fixture, NULL,
               fixture_set_up, test_browse_selection_status, fixture_tear_down);
   g_test_add ("/ui/browse/retrying", Fixture, NULL,
