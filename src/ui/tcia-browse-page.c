@@ -468,13 +468,15 @@ _tcia_browse_page_update_details (TciaBrowsePage *self)
       tcia_series_details_set_series (self->series_details, NULL);
       gtk_stack_set_visible_child_name (self->details_stack, "collection");
     }
+
+  /* The footer counts the selection of the list shown. */
+  update_status (self);
 }
 
 static void
 selection_changed_cb (TciaBrowsePage *self)
 {
   _tcia_browse_page_update_details (self);
-  update_status (self);
 }
 
 void

@@ -171,6 +171,8 @@ patient_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *mark = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
 
   gtk_widget_add_css_class (mark, "accent");
+  /* The same room with or without the mark, so that the counts line up. */
+  gtk_widget_set_size_request (mark, 16, -1);
   gtk_box_append (GTK_BOX (box), mark);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   gtk_list_item_set_child (item, expander);
@@ -190,9 +192,13 @@ update_mark (TciaPatientsView *self,
   guint n_all = node == NULL ? 0 : TCIA_IS_SERIES (node) ? 1 : node_totals (node)->n_series;
   g_autofree char *text = NULL;
 
-  gtk_widget_set_visible (mark, n_in > 0);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_STATE_HIDDEN, n_in == 0, -1);
   if (n_in == 0)
-    return;
+    {
+      gtk_image_clear (GTK_IMAGE (mark));
+      gtk_widget_set_tooltip_text (mark, NULL);
+      return;
+    }
 
   if (n_in == n_all)
     text = g_strdup (_("In the basket"));
@@ -201,6 +207,7 @@ update_mark (TciaPatientsView *self,
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u series in the basket",
                                          "%u of %u series in the basket", n_all),
                             n_in, n_all);
+  gtk_image_set_from_icon_name (GTK_IMAGE (mark), "emblem-ok-symbolic");
   gtk_widget_set_opacity (mark, n_in == n_all ? 1.0 : 0.5);
   gtk_widget_set_tooltip_text (mark, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);

@@ -622,22 +622,22 @@ test_browse_patients_tree (Fixture       *f,
   detail = gtk_widget_get_next_sibling (gtk_widget_get_first_child (box));
   mark = gtk_widget_get_last_child (box);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (detail)), ==, expected);
-  g_assert_false (gtk_widget_get_visible (mark));
+  g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (mark)), ==, GTK_IMAGE_EMPTY);
 
   /* One of its series in the basket: marked as partly in. */
   g_assert_true (tcia_basket_add (f->basket, g_ptr_array_index (own, 0)));
   partly = g_strdup_printf ("1 of %u series in the basket", own->len);
-  g_assert_true (gtk_widget_get_visible (mark));
+  g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (mark)), ==, GTK_IMAGE_ICON_NAME);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (mark), ==, partly);
 
   /* All of them: in the basket. */
   _tcia_browse_page_add_series (f->page, own);
-  g_assert_true (gtk_widget_get_visible (mark));
+  g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (mark)), ==, GTK_IMAGE_ICON_NAME);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (mark), ==, "In the basket");
 
   /* Emptied: no mark. */
   tcia_basket_removal_unref (tcia_basket_clear (f->basket));
-  g_assert_false (gtk_widget_get_visible (mark));
+  g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (mark)), ==, GTK_IMAGE_EMPTY);
 }
 
 /* The footer counts the selection and its size. */
@@ -666,6 +666,12 @@ test_browse_selection_status (Fixture       *f,
     }
   size = g_format_size (bytes);
   expected = g_strdup_printf ("3 of %u series selected · %s", n, size);
+  g_assert_cmpstr (tcia_browse_page_get_status_text (f->page), ==, expected);
+
+  /* The patients tree, where nothing is selected, counts its own selection. */
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.show-patients", NULL);
+  g_assert_null (strstr (tcia_browse_page_get_status_text (f->page), "selected"));
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.show-patients", NULL);
   g_assert_cmpstr (tcia_browse_page_get_status_text (f->page), ==, expected);
 
   /* Nothing selected: the count of the list again. */
