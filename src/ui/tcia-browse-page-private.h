@@ -46,6 +46,7 @@ struct _TciaBrowsePage
   /* template widgets */
   AdwToastOverlay       *toast_overlay;
   GtkStack              *page_stack;
+  AdwStatusPage         *connecting_page;
   AdwStatusPage         *unreachable_page;
   AdwLeaflet            *leaflet;
   TciaCollectionSidebar *sidebar;

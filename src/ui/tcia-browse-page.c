@@ -271,6 +271,16 @@ _tcia_browse_page_cancel_loading (TciaBrowsePage *self)
   update_status (self);
 }
 
+static char *
+format_retrying (const char *reason,
+                 guint       attempt,
+                 guint       max_attempts)
+{
+  /* Translators: the %s is why, such as "Server busy (HTTP 503)"; then
+   * "trying again (2 of 5)…", the attempt to come and the attempts in all. */
+  return g_strdup_printf (_("%s, trying again (%u of %u)…"), reason, attempt, max_attempts);
+}
+
 /* The server failed and the client tries again: say so, rather than a
  * spinner that seems to hang for the length of the waits. */
 static void
@@ -286,11 +296,27 @@ series_retrying_cb (TciaClient     *client,
   if (!self->loading)
     return;
 
-  /* Translators: the %s is why, such as "Server busy (HTTP 503)"; then
-   * "trying again (2 of 5)…", the attempt to come and the attempts in all. */
-  text = g_strdup_printf (_("%s, trying again (%u of %u)…"), reason, attempt, max_attempts);
+  text = format_retrying (reason, attempt, max_attempts);
   set_retry_text (self, text);
   update_status (self);
+}
+
+/* The same while the first listing, of the collections, is retried. */
+static void
+collections_retrying_cb (TciaClient     *client,
+                         guint           attempt,
+                         guint           max_attempts,
+                         guint           delay_ms,
+                         const char     *reason,
+                         TciaBrowsePage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "connecting") != 0)
+    return;
+
+  text = format_retrying (reason, attempt, max_attempts);
+  adw_status_page_set_description (self->connecting_page, text);
 }
 
 void
@@ -422,6 +448,7 @@ _tcia_browse_page_load_collections (TciaBrowsePage *self)
   cancellable = tcia_cancellable_restart (&self->collections_cancellable);
   g_set_object (&self->collections, store);
   tcia_collection_sidebar_set_model (self->sidebar, G_LIST_MODEL (store));
+  adw_status_page_set_description (self->connecting_page, NULL);
   gtk_stack_set_visible_child_name (self->page_stack, "connecting");
   tcia_client_list_collections_async (self->client, TRUE, self->collections, cancellable,
                                       collections_listed_cb, tcia_ticket_new (self, cancellable, 0));
@@ -581,6 +608,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, connecting_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, sidebar);
@@ -646,8 +674,12 @@ tcia_browse_page_setup (TciaBrowsePage *self,
 
   g_set_object (&self->client, client);
   if (client != NULL)
-    g_signal_connect_object (client, "retrying::TciaSeries", G_CALLBACK (series_retrying_cb),
-                             self, 0);
+    {
+      g_signal_connect_object (client, "retrying::TciaSeries", G_CALLBACK (series_retrying_cb),
+                               self, 0);
+      g_signal_connect_object (client, "retrying::TciaCollection",
+                               G_CALLBACK (collections_retrying_cb), self, 0);
+    }
   tcia_collection_pane_set_client (self->collection_pane, client);
   tcia_filter_bar_setup (self->filter_bar, client, settings);
   g_set_object (&self->settings, settings);

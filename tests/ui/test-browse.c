@@ -824,6 +824,28 @@ test_browse_table_one_tab_stop (Fixture       *f,
   g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (root), view));
 }
 
+/* The first listing retried says so too, on the "Connecting…" page. */
+static void
+test_browse_connecting_retried (void)
+{
+  Fixture f = { 0 };
+  FakeNbiaOptions options;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  fake_nbia_options_init (&options);
+  f.server = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (f.server, 0, &error));
+  fake_nbia_set_fault (f.server, FAKE_NBIA_FAULT_HTTP_503, 1, NULL);
+  url = fake_nbia_get_url (f.server, 4);
+  fixture_set_up_with_url (&f, url);
+  WAIT_FOR (g_strcmp0 (tcia_browse_page_get_state (f.page), "choose") == 0);
+  g_assert_cmpstr (adw_status_page_get_description (f.page->connecting_page), ==,
+                   "Server busy (HTTP 503), trying again (2 of 2)…");
+
+  fixture_tear_down (&f, NULL);
+}
+
 static void
 test_browse_unreachable (void)
 {
@@ -892,6 +914,7 @@ main (int   argc,
               fixture_set_up, test_browse_retrying, fixture_tear_down);
   g_test_add ("/ui/browse/menu-accels", Fixture, NULL,
               fixture_set_up, test_browse_menu_accels, fixture_tear_down);
+  g_test_add_func ("/ui/browse/connecting-retried", test_browse_connecting_retried);
   g_test_add_func ("/ui/browse/unreachable", test_browse_unreachable);
 
   return g_test_run ();
