@@ -8,6 +8,7 @@
 #include "tcia-folder-chooser.h"
 #include "tcia-ui-util.h"
 #include "tcia-core.h"
+#include "tcia-session.h"
 
 #include "tcia-preferences-window-private.h"
 #include "tcia-sources-group.h"
@@ -262,12 +263,15 @@ tcia_preferences_window_sync_folder (TciaPreferencesWindow *self)
 
   if (*folder == '\0')
     {
-      const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+      g_autoptr(GFile) fallback = tcia_session_dup_default_destination ();
+      g_autofree char *path = g_file_get_path (fallback);
 
-      if (downloads == NULL)
-        downloads = g_get_home_dir ();
-      /* Translators: %s is the path of the Downloads folder. */
-      subtitle = g_strdup_printf (_("%s (the Downloads folder)"), downloads);
+      if (tcia_session_has_downloads_folder ())
+        /* Translators: %s is the path of the Downloads folder. */
+        subtitle = g_strdup_printf (_("%s (the Downloads folder)"), path);
+      else
+        /* Translators: %s is the path of the folder used when none is chosen. */
+        subtitle = g_strdup_printf (_("%s (the default folder)"), path);
     }
 
   adw_action_row_set_subtitle (self->folder_row, subtitle != NULL ? subtitle : folder);
@@ -422,6 +426,21 @@ tcia_preferences_window_set_property (GObject      *object,
     }
 }
 
+/* GTK would focus the first control, "Reset to TCIA", where a stray Enter
+ * or Space throws away the server typed in. Start in the address instead,
+ * without selecting it, so that typing does not replace it either. */
+static void
+tcia_preferences_window_map (GtkWidget *widget)
+{
+  TciaPreferencesWindow *self = TCIA_PREFERENCES_WINDOW (widget);
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (self->api_url_row));
+
+  GTK_WIDGET_CLASS (tcia_preferences_window_parent_class)->map (widget);
+
+  if (GTK_IS_TEXT (text))
+    gtk_text_grab_focus_without_selecting (GTK_TEXT (text));
+}
+
 static void
 tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
 {
@@ -433,6 +452,7 @@ tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
   object_class->finalize = tcia_preferences_window_finalize;
   object_class->get_property = tcia_preferences_window_get_property;
   object_class->set_property = tcia_preferences_window_set_property;
+  widget_class->map = tcia_preferences_window_map;
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
@@ -539,6 +559,13 @@ tcia_preferences_window_get_checksum_switch (TciaPreferencesWindow *self)
 {
   g_return_val_if_fail (TCIA_IS_PREFERENCES_WINDOW (self), NULL);
   return self->checksum_switch;
+}
+
+AdwActionRow *
+tcia_preferences_window_get_folder_row (TciaPreferencesWindow *self)
+{
+  g_return_val_if_fail (TCIA_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->folder_row;
 }
 
 gboolean

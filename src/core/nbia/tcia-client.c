@@ -146,10 +146,13 @@ tcia_client_class_init (TciaClientClass *klass)
    * @reason: why the last attempt failed, for a person ("Server busy (HTTP 503)")
    *
    * A request failed and will be tried again after @delay_ms. Emitted in
-   * the thread-default main context of the caller that started the request.
+   * the thread-default main context of the caller that started the request,
+   * never for a look-up already cancelled. A listing's emission is detailed
+   * by the name of its record type, so "retrying::TciaSeries" follows the
+   * series listings only.
    */
   signals[SIGNAL_RETRYING] =
-    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
 }
@@ -171,7 +174,7 @@ invalid_url (GError     **error,
              const char  *why)
 {
   g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_URL,
-               _("“%s” is not an NBIA API address: %s"), url, why);
+               _("“%s” is not an NBIA API address: %s."), url, why);
   return FALSE;
 }
 
@@ -184,16 +187,26 @@ parse_api_url (const char      *api_url,
 {
   g_autofree char *url = g_strstrip (g_strdup (api_url));
   g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) local_error = NULL;
   const char *scheme;
   const char *host;
   const char *path;
   gsize len;
   int port;
 
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error);
+  if (url[0] == '\0')
+    {
+      g_set_error_literal (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_URL,
+                           _("No NBIA API address was given."));
+      return FALSE;
+    }
+
+  /* GLib's reason ("URI is not absolute, and no base URI was provided")
+   * speaks to programmers: say what a whole address looks like instead. */
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL)
-    return invalid_url (error, url, local_error->message);
+    return invalid_url (error, url,
+                        _("it is not a whole address, such as "
+                          "https://nbia.cancerimagingarchive.net/nbia-api/services/v4/"));
 
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
