@@ -64,6 +64,10 @@ void             tcia_catalogue_db_free            (TciaCatalogueDb   *db);
 
 /* ---- Writing (the sync) ---- */
 
+/* The page cache of this connection, in KiB (SQLite's default is 2 MiB). */
+void      tcia_catalogue_db_set_cache_size         (TciaCatalogueDb   *db,
+                                                    guint              kib);
+
 gboolean  tcia_catalogue_db_begin                  (TciaCatalogueDb   *db,
                                                     GError           **error);
 gboolean  tcia_catalogue_db_commit                 (TciaCatalogueDb   *db,
@@ -103,6 +107,9 @@ gboolean  tcia_catalogue_db_set_description        (TciaCatalogueDb   *db,
                                                     GError           **error);
 /* Rows of patients and studies no series refers to any more. */
 gboolean  tcia_catalogue_db_prune                  (TciaCatalogueDb   *db,
+                                                    GError           **error);
+/* Merges the text index into one segment (after a sync added rows). */
+gboolean  tcia_catalogue_db_optimize               (TciaCatalogueDb   *db,
                                                     GError           **error);
 /* A GPtrArray of TciaCatalogueCollectionState, by name. */
 GPtrArray *tcia_catalogue_db_get_collection_states (TciaCatalogueDb   *db,

@@ -22,6 +22,7 @@ struct _TciaCatalogueSync
   TciaClient         *client;
   GMainContext       *context;
   guint64             relist_age;
+  gboolean            rows_changed;  /* in this run, by the worker */
 
   GMutex              lock;       /* guards the progress below */
   gboolean            running;
@@ -155,6 +156,7 @@ put_batch_cb (GPtrArray  *records,
     }
   listing->n_put += records->len;
   add_series (listing->self, records->len, 0);
+  listing->self->rows_changed = TRUE;
 
   return TRUE;
 }
@@ -318,43 +320,239 @@ add_updated (TciaCatalogueSync  *self,
   return TRUE;
 }
 
-/* Step 3: one collection, whole, in one transaction. */
-static gboolean
-list_collection (TciaCatalogueSync             *self,
-                 TciaCatalogueDb               *db,
-                 TciaCatalogueCollectionState  *state,
-                 GCancellable                  *cancellable,
-                 GError                       **error)
+/* Step 3: the collections to list, whole, one transaction each. A thread
+ * of its own fetches them one after the other (one request at a time) and
+ * hands their batches over a bounded queue, so that the server's answer to
+ * the next batch arrives while this one is stored. */
+
+#define QUEUE_MAX_BATCHES 8
+
+typedef enum
 {
-  g_autoptr(TciaQuery) query = tcia_query_new ();
-  g_autoptr(GHashTable) before = NULL;
-  Listing listing = { self, db, state->name, NULL, 0, 0 };
+  MSG_BEGIN,
+  MSG_BATCH,
+  MSG_RESTART,
+  MSG_END,
+} MsgKind;
 
-  set_current (self, state->name, FALSE);
-  tcia_query_set (query, &query->collection, state->name);
+typedef struct
+{
+  MsgKind    kind;
+  GPtrArray *records;  /* MSG_BATCH */
+  GError    *error;    /* MSG_END of a failed collection */
+} Msg;
 
-  if (!tcia_catalogue_db_begin (db, error))
-    return FALSE;
-  before = tcia_catalogue_db_get_collection_uids (db, state->name, error);
-  listing.before = before;
-  if (before == NULL ||
-      !tcia_catalogue_db_clear_collection (db, state->name, error) ||
-      !tcia_client_stream_series (self->client, query, put_batch_cb, &listing, cancellable,
-                                  error) ||
-      !tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
-                                     g_get_real_time () / G_USEC_PER_SEC, error) ||
-      !tcia_catalogue_db_commit (db, error))
+typedef struct
+{
+  TciaCatalogueSync *self;
+  GPtrArray         *todo;         /* of TciaCatalogueCollectionState */
+  GCancellable      *cancellable;  /* the fetcher's: the run's, or stopped by the writer */
+  GMutex             lock;
+  GCond              cond;
+  GQueue             queue;        /* of Msg */
+  gboolean           stopped;      /* the writer gave up: the fetcher stops */
+} Pipe;
+
+static void
+msg_free (gpointer data)
+{
+  Msg *msg = data;
+
+  g_clear_pointer (&msg->records, g_ptr_array_unref);
+  g_clear_error (&msg->error);
+  g_free (msg);
+}
+
+/* Returns FALSE when the writer stopped listening. */
+static gboolean
+pipe_push (Pipe      *pipe,
+           MsgKind    kind,
+           GPtrArray *records,
+           GError    *error)
+{
+  Msg *msg = g_new0 (Msg, 1);
+  gboolean stopped;
+
+  msg->kind = kind;
+  msg->records = records != NULL ? g_ptr_array_ref (records) : NULL;
+  msg->error = error;
+
+  g_mutex_lock (&pipe->lock);
+  while (kind == MSG_BATCH && !pipe->stopped && pipe->queue.length >= QUEUE_MAX_BATCHES)
+    g_cond_wait (&pipe->cond, &pipe->lock);
+  stopped = pipe->stopped;
+  if (!stopped)
+    g_queue_push_tail (&pipe->queue, msg);
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+
+  if (stopped)
+    msg_free (msg);
+  return !stopped;
+}
+
+static Msg *
+pipe_pop (Pipe *pipe)
+{
+  Msg *msg;
+
+  g_mutex_lock (&pipe->lock);
+  while (g_queue_is_empty (&pipe->queue))
+    g_cond_wait (&pipe->cond, &pipe->lock);
+  msg = g_queue_pop_head (&pipe->queue);
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+
+  return msg;
+}
+
+static void
+pipe_stop (Pipe *pipe)
+{
+  g_mutex_lock (&pipe->lock);
+  pipe->stopped = TRUE;
+  g_queue_clear_full (&pipe->queue, msg_free);
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+  g_cancellable_cancel (pipe->cancellable);
+}
+
+static gboolean
+push_batch_cb (GPtrArray  *records,
+               gboolean    restart,
+               gpointer    user_data,
+               GError    **error)
+{
+  Pipe *pipe = user_data;
+
+  if (!pipe_push (pipe, restart ? MSG_RESTART : MSG_BATCH, records, NULL))
+    return !g_cancellable_set_error_if_cancelled (pipe->cancellable, error);
+  return TRUE;
+}
+
+static gpointer
+fetch_thread (gpointer data)
+{
+  Pipe *pipe = data;
+
+  for (guint i = 0; i < pipe->todo->len; i++)
     {
-      tcia_catalogue_db_rollback (db);
-      add_series (self, -listing.n_put, 0);
-      g_prefix_error (error, _("Could not list the collection %s: "), state->name);
-      return FALSE;
+      TciaCatalogueCollectionState *state = pipe->todo->pdata[i];
+      g_autoptr(TciaQuery) query = tcia_query_new ();
+      GError *error = NULL;
+
+      tcia_query_set (query, &query->collection, state->name);
+      if (!pipe_push (pipe, MSG_BEGIN, NULL, NULL))
+        break;
+      tcia_client_stream_series (pipe->self->client, query, push_batch_cb, pipe,
+                                 pipe->cancellable, &error);
+      if (!pipe_push (pipe, MSG_END, NULL, error) || error != NULL)
+        break;
     }
-  add_series (self, 0, listing.n_added);
-  set_current (self, NULL, TRUE);
-  tcia_local_catalogue_notify_changed (self->catalogue);
+
+  return NULL;
+}
+
+/* Stores what the fetcher hands over, collection by collection. */
+static gboolean
+store_collections (TciaCatalogueSync  *self,
+                   TciaCatalogueDb    *db,
+                   Pipe               *pipe,
+                   GError            **error)
+{
+  for (guint i = 0; i < pipe->todo->len; i++)
+    {
+      TciaCatalogueCollectionState *state = pipe->todo->pdata[i];
+      g_autoptr(GHashTable) before = NULL;
+      Listing listing = { self, db, state->name, NULL, 0, 0 };
+      gboolean ok = TRUE;
+      Msg *msg;
+
+      set_current (self, state->name, FALSE);
+      msg = pipe_pop (pipe);
+      g_assert (msg->kind == MSG_BEGIN);
+      msg_free (msg);
+
+      ok = tcia_catalogue_db_begin (db, error);
+      if (ok)
+        {
+          before = tcia_catalogue_db_get_collection_uids (db, state->name, error);
+          listing.before = before;
+          ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error);
+        }
+      for (;;)
+        {
+          msg = pipe_pop (pipe);
+          if (msg->kind == MSG_END)
+            break;
+          if (ok)
+            ok = put_batch_cb (msg->records, msg->kind == MSG_RESTART, &listing, error);
+          msg_free (msg);
+        }
+      if (ok && msg->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&msg->error));
+          ok = FALSE;
+        }
+      msg_free (msg);
+
+      if (!ok ||
+          !tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
+                                         g_get_real_time () / G_USEC_PER_SEC, error) ||
+          !tcia_catalogue_db_commit (db, error))
+        {
+          tcia_catalogue_db_rollback (db);
+          add_series (self, -listing.n_put, 0);
+          if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_prefix_error (error, _("Could not list the collection %s: "), state->name);
+          return FALSE;
+        }
+      add_series (self, 0, listing.n_added);
+      set_current (self, NULL, TRUE);
+      tcia_local_catalogue_notify_changed (self->catalogue);
+    }
 
   return TRUE;
+}
+
+static void
+pipe_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static gboolean
+list_collections (TciaCatalogueSync  *self,
+                  TciaCatalogueDb    *db,
+                  GPtrArray          *todo,
+                  GCancellable       *cancellable,
+                  GError            **error)
+{
+  Pipe pipe = { self, todo, g_cancellable_new () };
+  GThread *thread;
+  gulong handler = 0;
+  gboolean ok;
+
+  g_mutex_init (&pipe.lock);
+  g_cond_init (&pipe.cond);
+  g_queue_init (&pipe.queue);
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (pipe_cancelled_cb),
+                                     g_object_ref (pipe.cancellable), g_object_unref);
+
+  thread = g_thread_new ("tcia-catalogue-fetch", fetch_thread, &pipe);
+  ok = store_collections (self, db, &pipe, error);
+  pipe_stop (&pipe);
+  g_thread_join (thread);
+
+  g_cancellable_disconnect (cancellable, handler);
+  g_queue_clear_full (&pipe.queue, msg_free);
+  g_mutex_clear (&pipe.lock);
+  g_cond_clear (&pipe.cond);
+  g_object_unref (pipe.cancellable);
+
+  return ok;
 }
 
 static gboolean
@@ -382,9 +580,14 @@ run (TciaCatalogueSync  *self,
   const char *api_url = tcia_client_get_api_url (self->client);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  self->rows_changed = FALSE;
   db = tcia_catalogue_db_open (tcia_local_catalogue_get_path (self->catalogue), FALSE, NULL, error);
   if (db == NULL)
     return FALSE;
+  /* A collection's transaction keeps its pages in memory rather than
+   * spilling them to the WAL page by page (the indexes are touched all
+   * over: UIDs arrive in no order). */
+  tcia_catalogue_db_set_cache_size (db, 64 * 1024);
 
   /* A catalogue of another server is no start for this one. */
   source = tcia_catalogue_db_get_meta (db, "source");
@@ -422,14 +625,14 @@ run (TciaCatalogueSync  *self,
   schedule_notify (self, TRUE);
   g_mutex_unlock (&self->lock);
 
-  for (guint i = 0; i < todo->len; i++)
-    if (!list_collection (self, db, todo->pdata[i], cancellable, error))
-      return FALSE;
+  if (todo->len > 0 && !list_collections (self, db, todo, cancellable, error))
+    return FALSE;
 
   started_text = g_date_time_format_iso8601 (started);
   if (!tcia_catalogue_db_begin (db, error))
     return FALSE;
   if (!tcia_catalogue_db_prune (db, error) ||
+      (self->rows_changed && !tcia_catalogue_db_optimize (db, error)) ||
       !tcia_catalogue_db_set_meta (db, "synced-at", started_text, error) ||
       !tcia_catalogue_db_commit (db, error))
     {
