@@ -601,9 +601,16 @@ tcia_catalogue_db_list_values (TciaCatalogueDb  *db,
   int rc;
 
   conditions_init (&c, query, kind, NULL);
-  sql = g_strdup_printf ("SELECT v.value, count (DISTINCT s.patient) FROM series s"
-                         " JOIN strings v ON v.id = s.%s WHERE 1%s GROUP BY s.%s ORDER BY v.value",
-                         column, c.where->str, column);
+  /* NBIA's getBodyPartValuesAndCounts upper-cases the values (and so
+   * counts "Chest" and "CHEST" as one). */
+  if (kind == TCIA_VALUE_BODY_PART)
+    sql = g_strdup_printf ("SELECT upper (v.value) AS u, count (DISTINCT s.patient) FROM series s"
+                           " JOIN strings v ON v.id = s.%s WHERE 1%s GROUP BY u ORDER BY u",
+                           column, c.where->str);
+  else
+    sql = g_strdup_printf ("SELECT v.value, count (DISTINCT s.patient) FROM series s"
+                           " JOIN strings v ON v.id = s.%s WHERE 1%s GROUP BY s.%s ORDER BY v.value",
+                           column, c.where->str, column);
   stmt = prepare (db, sql, error);
   if (stmt != NULL)
     {
