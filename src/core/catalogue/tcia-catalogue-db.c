@@ -336,10 +336,13 @@ create_sql (void)
     "CREATE INDEX studies_patient ON studies (patient);");
   /* Contentless and without positions: the smallest index that answers
    * "rows with words starting so"; the words come from the rows through
-   * this view, so that a delete gives back exactly what was indexed. */
+   * this view, so that a delete gives back exactly what was indexed. The
+   * prefix indexes make the first keystrokes of a search as fast as the
+   * last (about 26 bytes a series): without them "s" merges the lists of
+   * every word starting with s. */
   g_string_append (sql,
     "CREATE VIRTUAL TABLE search USING fts5 (text, content='', detail=none, columnsize=0,"
-    " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\");"
+    " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\", prefix='1 2 3');"
     "CREATE VIEW series_text (id, text) AS SELECT s.id, p.patient_id"
     " || ' ' || c.name"
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.series_description), '')"
