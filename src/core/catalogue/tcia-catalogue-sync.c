@@ -631,7 +631,8 @@ run (TciaCatalogueSync  *self,
   started_text = g_date_time_format_iso8601 (started);
   if (!tcia_catalogue_db_begin (db, error))
     return FALSE;
-  if (!tcia_catalogue_db_prune (db, error) ||
+  /* A refresh that changed nothing does not scan the tables. */
+  if ((self->rows_changed && !tcia_catalogue_db_prune (db, error)) ||
       (self->rows_changed && !tcia_catalogue_db_optimize (db, error)) ||
       !tcia_catalogue_db_set_meta (db, "synced-at", started_text, error) ||
       !tcia_catalogue_db_commit (db, error))
