@@ -32,6 +32,7 @@ struct _TciaApplication
   char           *idc_bucket_url_option; /* --idc-bucket-url */
   TciaCliListing *listing;          /* what --list asked for */
   TciaCliDownload *download;        /* what --download asked for */
+  TciaCliSync    *sync;             /* --sync */
   gboolean        settings_loaded;
   gboolean        options_handled;
 };
@@ -271,6 +272,7 @@ tcia_application_local_command_line (GApplication   *app,
   g_autoptr(TciaCliDownload) download = NULL;
   g_auto(GStrv) given = g_strdupv (*arguments);
   gboolean handled;
+  g_autoptr(TciaCliSync) sync = NULL;
 
   self->options_handled = FALSE;
 
@@ -309,6 +311,22 @@ tcia_application_local_command_line (GApplication   *app,
       api_url = tcia_application_dup_api_url (self);
       tcia_application_dup_idc_urls (self, &idc_api_url, &idc_bucket_url);
       *exit_status = tcia_cli_download_run (download, api_url, idc_api_url, idc_bucket_url);
+      return TRUE;
+    }
+
+  sync = g_steal_pointer (&self->sync);
+  if (sync != NULL && *exit_status == 0)
+    {
+      g_autofree char *api_url = NULL;
+
+      if (g_strv_length (*arguments) > 1)
+        {
+          tcia_cli_print_error (_("--sync takes no FILE arguments"));
+          *exit_status = TCIA_CLI_EXIT_FAILURE;
+          return TRUE;
+        }
+      api_url = tcia_application_dup_api_url (self);
+      *exit_status = tcia_cli_sync_run (sync, api_url);
       return TRUE;
     }
 
@@ -361,6 +379,16 @@ tcia_application_handle_local_options (GApplication *app,
       return TCIA_CLI_EXIT_FAILURE;
     }
   if (self->download != NULL)
+    return 0;
+
+  g_clear_pointer (&self->sync, tcia_cli_sync_free);
+  self->sync = tcia_cli_sync_new_from_options (options, &error);
+  if (error != NULL)
+    {
+      tcia_cli_print_error ("%s", error->message);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  if (self->sync != NULL)
     return 0;
 
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
@@ -570,6 +598,7 @@ tcia_application_finalize (GObject *object)
   g_clear_pointer (&self->idc_bucket_url_option, g_free);
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
   g_clear_pointer (&self->download, tcia_cli_download_free);
+  g_clear_pointer (&self->sync, tcia_cli_sync_free);
 
   G_OBJECT_CLASS (tcia_application_parent_class)->finalize (object);
 }

@@ -81,6 +81,9 @@ struct _TciaClientOperation
   Delivery           *delivery;       /* NULL without `into` */
   GMainContext       *context;        /* the task's */
   GCancellable       *cancellable;    /* the task's, while its thread runs */
+  TciaClientBatchFunc batch_func;     /* or batches go to this, in the worker */
+  gpointer            batch_data;
+  GError             *batch_error;    /* what batch_func said when it failed */
 
   /* The worker's. */
   TciaRecordBuilder  *builder;
@@ -347,6 +350,7 @@ operation_free (gpointer data)
   g_clear_pointer (&op->records, g_ptr_array_unref);
   g_clear_pointer (&op->rand, g_rand_free);
   g_clear_pointer (&op->uids, g_ptr_array_unref);
+  g_clear_error (&op->batch_error);
   g_free (op);
 }
 
@@ -402,7 +406,13 @@ operation_flush (Operation *op)
   pending = tcia_record_builder_steal_records (op->builder);
   n = pending->len;
 
-  if (op->delivery != NULL)
+  if (op->batch_func != NULL)
+    {
+      if (op->batch_error == NULL &&
+          !op->batch_func (pending, FALSE, op->batch_data, &op->batch_error))
+        g_assert (op->batch_error != NULL);
+    }
+  else if (op->delivery != NULL)
     post_batch (op, g_steal_pointer (&pending), 0);
   else if (op->records == NULL)
     op->records = g_steal_pointer (&pending);
@@ -417,8 +427,8 @@ operation_maybe_flush (Operation *op)
 {
   guint pending;
 
-  /* Without `into`, everything is handed over at the end. */
-  if (op->builder == NULL || op->delivery == NULL)
+  /* Without `into` or a batch function, everything is handed over at the end. */
+  if (op->builder == NULL || (op->delivery == NULL && op->batch_func == NULL))
     return;
 
   pending = tcia_record_builder_get_records (op->builder)->len;
@@ -443,7 +453,9 @@ operation_discard_attempt (Operation *op)
   if (op->builder != NULL)
     g_ptr_array_set_size (tcia_record_builder_get_records (op->builder), 0);
 
-  if (op->delivery != NULL && op->n_posted > 0)
+  if (op->batch_func != NULL && op->n_posted > 0 && op->batch_error == NULL)
+    op->batch_func (NULL, TRUE, op->batch_data, &op->batch_error);
+  else if (op->delivery != NULL && op->n_posted > 0)
     post_batch (op, NULL, op->n_posted);
   else if (op->records != NULL)
     g_ptr_array_set_size (op->records, op->records_mark);
@@ -688,6 +700,13 @@ read_body (SoupMessage   *message,
         break;
 
       operation_maybe_flush (op);
+      if (op->batch_error != NULL)
+        {
+          /* The receiver failed (a full disk): no retry can help. */
+          g_propagate_error (error, g_error_copy (op->batch_error));
+          g_input_stream_close (stream, NULL, NULL);
+          return TCIA_HTTP_BODY_FATAL;
+        }
     }
 
   parsed = local_error == NULL && tcia_json_rows_finish (rows, &local_error);
@@ -818,15 +837,14 @@ run_request (Operation    *op,
   return TRUE;
 }
 
-static void
-operation_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+/* Every request of @op in turn, in the calling thread. */
+static gboolean
+operation_run (Operation     *op,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  Operation *op = task_data;
   GMainContext *context = g_main_context_new ();
-  g_autoptr(GError) error = NULL;
+  GError *local_error = NULL;
   guint i;
 
   /* libsoup attaches its per-connection sources to the thread-default
@@ -844,8 +862,12 @@ operation_thread (GTask        *task,
         tcia_record_builder_set_preset (op->builder, tcia_value_get_kind_field (), op->value_kind);
     }
 
-  for (i = 0; i < op->requests->len && error == NULL; i++)
-    run_request (op, g_ptr_array_index (op->requests, i), cancellable, &error);
+  for (i = 0; i < op->requests->len && local_error == NULL; i++)
+    {
+      run_request (op, g_ptr_array_index (op->requests, i), cancellable, &local_error);
+      if (local_error == NULL && op->batch_error != NULL)
+        local_error = g_error_copy (op->batch_error);
+    }
   op->current = NULL;
 
   g_main_context_pop_thread_default (context);
@@ -853,12 +875,30 @@ operation_thread (GTask        *task,
    * connections. */
   g_main_context_unref (context);
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+operation_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Operation *op = task_data;
+  g_autoptr(GError) error = NULL;
+
+  operation_run (op, cancellable, &error);
+
   if (op->delivery != NULL)
     {
       delivery_wait_empty (op->delivery, cancellable);
       delivery_stop (op->delivery);
     }
-
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1004,3 +1044,21 @@ tcia_client_operation_listing_finish (TciaClient    *self,
   return G_LIST_MODEL (store);
 }
 
+
+gboolean
+tcia_client_operation_run_batches (TciaClientOperation  *op,
+                                   TciaClientBatchFunc   func,
+                                   gpointer              user_data,
+                                   GCancellable         *cancellable,
+                                   GError              **error)
+{
+  gboolean ok;
+
+  g_assert (op->delivery == NULL);
+  op->batch_func = func;
+  op->batch_data = user_data;
+  ok = operation_run (op, cancellable, error);
+  operation_free (op);
+
+  return ok;
+}

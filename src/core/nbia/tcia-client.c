@@ -645,20 +645,11 @@ tcia_client_list_studies_finish (TciaClient    *self,
   return tcia_client_operation_listing_finish (self, result, tcia_client_list_studies_async, error);
 }
 
-void
-tcia_client_list_series_async (TciaClient          *self,
-                               const TciaQuery     *query,
-                               GListStore          *into,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+static char *
+series_url (TciaClient      *self,
+            const TciaQuery *query)
 {
-  const char *endpoint = "getSeries";
   g_autoptr(TciaQuery) empty = NULL;
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
 
   if (query == NULL)
     query = empty = tcia_query_new ();
@@ -675,10 +666,24 @@ tcia_client_list_series_async (TciaClient          *self,
       { "SeriesInstanceUID", query->series_uid },
     };
 
-    start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
-               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
-               endpoint, tcia_client_list_series_async, cancellable, callback, user_data);
+    return build_url (self->api_url, "getSeries", params, G_N_ELEMENTS (params));
   }
+}
+
+void
+tcia_client_list_series_async (TciaClient          *self,
+                               const TciaQuery     *query,
+                               GListStore          *into,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  CHECK_INTO (into, TCIA_TYPE_SERIES);
+
+  start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into, series_url (self, query),
+             "getSeries", tcia_client_list_series_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -689,21 +694,12 @@ tcia_client_list_series_finish (TciaClient    *self,
   return tcia_client_operation_listing_finish (self, result, tcia_client_list_series_async, error);
 }
 
-void
-tcia_client_list_updated_series_async (TciaClient          *self,
-                                       GDateTime           *from_date,
-                                       GListStore          *into,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
+static char *
+updated_series_url (TciaClient *self,
+                    GDateTime  *from_date)
 {
-  const char *endpoint = "getUpdatedSeries";
   g_autofree char *date = NULL;
   Param params[1];
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
 
   /* v4 takes MM-DD-YYYY, v1 DD/MM/YYYY (tcia-api.md §3.16). v4 without a
    * date lists everything; v1 requires one, so "everything" is 1900. */
@@ -713,9 +709,24 @@ tcia_client_list_updated_series_async (TciaClient          *self,
     date = g_strdup ("01/01/1900");
   params[0] = (Param) { "fromDate", date };
 
+  return build_url (self->api_url, "getUpdatedSeries", params, 1);
+}
+
+void
+tcia_client_list_updated_series_async (TciaClient          *self,
+                                       GDateTime           *from_date,
+                                       GListStore          *into,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  CHECK_INTO (into, TCIA_TYPE_SERIES);
+
   start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
-             build_url (self->api_url, endpoint, params, 1),
-             endpoint, tcia_client_list_updated_series_async, cancellable, callback, user_data);
+             updated_series_url (self, from_date), "getUpdatedSeries",
+             tcia_client_list_updated_series_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -724,6 +735,52 @@ tcia_client_list_updated_series_finish (TciaClient    *self,
                                         GError       **error)
 {
   return tcia_client_operation_listing_finish (self, result, tcia_client_list_updated_series_async, error);
+}
+
+static gboolean
+stream_series (TciaClient           *self,
+               char                 *url,
+               const char           *endpoint,
+               TciaClientBatchFunc   func,
+               gpointer              user_data,
+               GCancellable         *cancellable,
+               GError              **error)
+{
+  TciaClientOperation *op = operation_new (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES,
+                                           NULL, cancellable);
+
+  tcia_client_operation_add_request (op, endpoint, url, NULL);
+  return tcia_client_operation_run_batches (op, func, user_data, cancellable, error);
+}
+
+gboolean
+tcia_client_stream_series (TciaClient           *self,
+                           const TciaQuery      *query,
+                           TciaClientBatchFunc   func,
+                           gpointer              user_data,
+                           GCancellable         *cancellable,
+                           GError              **error)
+{
+  g_return_val_if_fail (TCIA_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return stream_series (self, series_url (self, query), "getSeries", func, user_data,
+                        cancellable, error);
+}
+
+gboolean
+tcia_client_stream_updated_series (TciaClient           *self,
+                                   GDateTime            *from_date,
+                                   TciaClientBatchFunc   func,
+                                   gpointer              user_data,
+                                   GCancellable         *cancellable,
+                                   GError              **error)
+{
+  g_return_val_if_fail (TCIA_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return stream_series (self, updated_series_url (self, from_date), "getUpdatedSeries", func,
+                        user_data, cancellable, error);
 }
 
 void
