@@ -862,43 +862,44 @@ append_job (TciaDownloadQueue *self,
   return job;
 }
 
-/* The job of @series: the one in the list, or a new one not listed yet
- * (@is_new), in the layout's folder. */
+/* The job of @series: the one listed, else a new one in the layout's
+ * folder, queued, or done by a previous run (@done: counted, never
+ * scheduled). */
 static TciaDownloadJob *
-lookup_or_make (TciaDownloadQueue *self,
-                TciaSeries        *series,
-                gboolean          *is_new)
+add_job (TciaDownloadQueue *self,
+         TciaSeries        *series,
+         gboolean           done)
 {
   TciaDownloadJob *job = g_hash_table_lookup (self->by_uid, tcia_series_get_series_uid (series));
   g_autofree char *path = NULL;
 
-  *is_new = job == NULL;
   if (job != NULL)
     return job;
   path = tcia_layout_build_path (self->layout, series);
-  return tcia_download_job_new (series, path);
-}
-
-TciaDownloadJob *
-tcia_download_queue_add (TciaDownloadQueue *self,
-                         TciaSeries        *series)
-{
-  TciaDownloadJob *job;
-  gboolean is_new;
-
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
-  g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
-  g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
-
-  job = lookup_or_make (self, series, &is_new);
-  if (!is_new)
-    return job;
+  job = tcia_download_job_new (series, path);
+  if (done)
+    {
+      tcia_download_job_set_n_images (job, tcia_series_get_image_count (series));
+      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_DONE);
+      return append_job (self, job);
+    }
   append_job (self, job);
   if (tcia_download_folders_is_ready (self->folders))
     tcia_download_folders_assign (self->folders, job, self->layout);
   schedule (self);
   check_finished_later (self);
   return job;
+}
+
+TciaDownloadJob *
+tcia_download_queue_add (TciaDownloadQueue *self,
+                         TciaSeries        *series)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
+  g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
+
+  return add_job (self, series, FALSE);
 }
 
 TciaDownloadJob *
@@ -930,20 +931,11 @@ TciaDownloadJob *
 tcia_download_queue_add_done (TciaDownloadQueue *self,
                               TciaSeries        *series)
 {
-  TciaDownloadJob *job;
-  gboolean is_new;
-
   g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
   g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
   g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
 
-  job = lookup_or_make (self, series, &is_new);
-  if (!is_new)
-    return job;
-  tcia_download_job_set_n_images (job, tcia_series_get_image_count (series));
-  /* Done before it is listed: it is counted so and never scheduled. */
-  tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_DONE);
-  return append_job (self, job);
+  return add_job (self, series, TRUE);
 }
 
 void
