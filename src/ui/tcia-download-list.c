@@ -184,8 +184,15 @@ resort_cb (gpointer user_data)
 {
   TciaDownloadList *self = user_data;
 
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  gboolean at_top = adjustment == NULL || gtk_adjustment_get_value (adjustment) < 1;
+
   self->resort_source = 0;
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  /* The list view keeps the row at the top in view as it moves down: a
+   * list looked at from its top stays at its top, where the news is. */
+  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
   schedule_sections (self);
   return G_SOURCE_REMOVE;

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 /* How far a series and the whole queue have come, and the words for it:
  * shared by the Downloads page's totals and its rows. */
 
+/* Bytes a second below which a transfer is as good as stalled: no speed
+ * or time left is shown for it. */
+#define TCIA_SPEED_MIN_SHOWN 1000
+
 /* A moving average of bytes a second. */
 typedef struct
 {

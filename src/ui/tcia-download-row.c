@@ -128,7 +128,7 @@ status_text (TciaDownloadRow      *self,
     {
       status = g_strdup (_("Waiting for the server…"));
     }
-  else if (self->speed.speed > 0)
+  else if (self->speed.speed >= TCIA_SPEED_MIN_SHOWN)
     {
       g_autofree char *speed = g_format_size ((guint64) self->speed.speed);
 
@@ -159,7 +159,6 @@ set_compact (TciaDownloadRow *self,
   self->compact = compact;
   gtk_widget_set_visible (GTK_WIDGET (self->compact_label), compact);
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), !compact);
-  gtk_widget_set_visible (GTK_WIDGET (self->bar), !compact);
   gtk_widget_set_visible (self->status_box, !compact);
   gtk_widget_set_margin_top (self->main_box, compact ? 3 : 8);
   gtk_widget_set_margin_bottom (self->main_box, compact ? 3 : 8);
@@ -187,6 +186,8 @@ update (TciaDownloadRow *self)
     tcia_speed_reset (&self->speed);
 
   set_compact (self, complete || state == TCIA_DOWNLOAD_JOB_CANCELLED);
+  /* Only a running series has progress: an empty bar says nothing. */
+  gtk_widget_set_visible (GTK_WIDGET (self->bar), state == TCIA_DOWNLOAD_JOB_RUNNING);
   gtk_label_set_label (self->status_label, status);
   gtk_label_set_label (self->compact_label, status);
   gtk_progress_bar_set_fraction (self->bar, tcia_download_job_fraction (job));

@@ -98,7 +98,9 @@ detail_text (TciaDownloadsPage *self,
     }
   /* TRANSLATORS: how much is done, "27 %"; use your language's percent format */
   g_string_append_printf (detail, _("%u %%"), (guint) (fraction * 100));
-  if (self->speed.speed > 0)
+  /* Below this the transfer is stalled or waiting for the server: a speed
+   * and time left would say "0 bytes/s · about 596523 hours left". */
+  if (self->speed.speed >= TCIA_SPEED_MIN_SHOWN)
     {
       g_autofree char *speed = g_format_size ((guint64) self->speed.speed);
 
