@@ -169,13 +169,15 @@ tcia_basket_table_init (TciaBasketTable *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  add_column (self, TCIA_SERIES_FIELD_COLLECTION, _("Collection"), "collection", FALSE, 150, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_PATIENT, _("Patient ID"), "patient-id", FALSE, 130, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_STUDY_DATE, _("Study Date"), "study-date", FALSE, 96, FALSE);
+  /* Narrow enough that Images and Size stay in view beside the side panel
+   * at the default window size; the description takes what is left. */
+  add_column (self, TCIA_SERIES_FIELD_COLLECTION, _("Collection"), "collection", FALSE, 120, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_PATIENT, _("Patient ID"), "patient-id", FALSE, 110, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_STUDY_DATE, _("Study Date"), "study-date", FALSE, 90, FALSE);
   add_column (self, TCIA_SERIES_FIELD_SERIES_DESCRIPTION, _("Series Description"),
-              "series-description", FALSE, 160, TRUE);
-  add_column (self, TCIA_SERIES_FIELD_MODALITY, _("Modality"), "modality", FALSE, 76, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_IMAGES, _("Images"), "image-count", TRUE, 64, FALSE);
+              "series-description", FALSE, 120, TRUE);
+  add_column (self, TCIA_SERIES_FIELD_MODALITY, _("Modality"), "modality", FALSE, 70, FALSE);
+  add_column (self, TCIA_SERIES_FIELD_IMAGES, _("Images"), "image-count", TRUE, 60, FALSE);
   add_column (self, TCIA_SERIES_FIELD_SIZE, _("Size"), "file-size", TRUE, 80, FALSE);
   tcia_column_view_fit_titles (self->view);
 
