@@ -126,9 +126,10 @@ tcia_format_size_estimate (guint64 bytes)
       guint step = value >= 100 ? 10 : 1;
       guint rounded = (guint) (value / step + 0.5) * step;
 
-      /* TRANSLATORS: a size and its unit: "360 kB" */
-      return g_strdup_printf (_("%u %s"), rounded, unit);
+      /* TRANSLATORS: a size and its unit, kept together by a no-break
+       * space as GLib's own sizes are: "360 kB" */
+      return g_strdup_printf (_("%u\u00a0%s"), rounded, unit);
     }
-  /* TRANSLATORS: a size and its unit: "4.2 MB" */
-  return g_strdup_printf (_("%.1f %s"), value, unit);
+  /* TRANSLATORS: a size and its unit, kept together by a no-break space: "4.2 MB" */
+  return g_strdup_printf (_("%.1f\u00a0%s"), value, unit);
 }

@@ -76,6 +76,8 @@ update_failed_button (TciaDownloadsPage *self,
   label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Failed", "%u Failed", n_failed),
                            n_failed);
   adw_button_content_set_label (self->failed_content, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->failed_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 /* "4.2 of 15.6 MB · 27 % · 1.2 MB/s · about 2 minutes left · 3 paused" */
@@ -476,8 +478,8 @@ tcia_downloads_page_init (TciaDownloadsPage *self)
    * gtk_widget_dispose_template() would do it a second time. */
   self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 
-  g_signal_connect (tcia_download_list_get_shown (self->download_list), "items-changed",
-                    G_CALLBACK (queue_items_changed_cb), self);
+  g_signal_connect_object (tcia_download_list_get_shown (self->download_list), "items-changed",
+                           G_CALLBACK (queue_items_changed_cb), self, 0);
   g_signal_connect_swapped (self->failed_button, "toggled", G_CALLBACK (failed_toggled_cb), self);
   update_overall (self);
 }

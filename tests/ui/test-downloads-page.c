@@ -9,6 +9,7 @@
 
 #include "fake-nbia.h"
 #include "tcia-download-state.h"
+#include "tcia-download-progress.h"
 #include "tcia-downloads-page-private.h"
 #include "tcia-extract.h"
 #include "tcia-import.h"
@@ -727,6 +728,34 @@ test_counts_after_restart (Fixture       *f,
   tcia_downloads_page_set_queue (f->page, NULL);
 }
 
+/* The words for sizes: a guess without tenths it does not know, progress
+ * with the unit once when both sides share it. */
+static void
+test_size_words (void)
+{
+  const struct { guint64 bytes; const char *text; } estimates[] = {
+    { 512, "512 bytes" },
+    { 4200000, "4.2\u00a0MB" },
+    { 36400000, "36\u00a0MB" },
+    { 364000, "360\u00a0kB" },
+    { 12345678901, "12\u00a0GB" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (estimates); i++)
+    {
+      g_autofree char *text = tcia_format_size_estimate (estimates[i].bytes);
+
+      g_assert_cmpstr (text, ==, estimates[i].text);
+    }
+  {
+    g_autofree char *same = tcia_format_size_of (4200000, 15600000);
+    g_autofree char *other = tcia_format_size_of (900000, 15600000);
+
+    g_assert_cmpstr (same, ==, "4.2 of 15.6\u00a0MB");
+    g_assert_cmpstr (other, ==, "900.0\u00a0kB of 15.6\u00a0MB");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -759,6 +788,7 @@ main (int   argc,
   ADD ("sort-order", test_sort_order);
   ADD ("cancel-remove-one", test_cancel_remove_one);
   ADD ("counts-after-restart", test_counts_after_restart);
+  g_test_add_func ("/ui/downloads/size-words", test_size_words);
 
   {
     int status = g_test_run ();
