@@ -612,6 +612,15 @@ test_sort_order (Fixture       *f,
   g_assert_false (gtk_toggle_button_get_active (failed_button));
   WAIT_FOR (shown_is (f, queue, "2,0,1,3,4") && section_is (f, 2, "Downloading"));
   g_assert_false (tcia_downloads_page_get_row_compact (f->page, 2));
+  /* The page fits a phone-wide window, running rows and all: its buttons
+   * turn to icons. */
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (f->page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                        NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
   fake_nbia_set_latency (f->server, 0);
   WAIT_FOR (tcia_download_job_get_state (job_at (queue, 2)) == TCIA_DOWNLOAD_JOB_DONE);
   WAIT_FOR (shown_is (f, queue, "0,1,2,3,4") && section_is (f, 0, "Done"));
