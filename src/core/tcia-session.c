@@ -735,7 +735,10 @@ tcia_session_restore (TciaSession  *self,
 
   configure_queue (self, queue);
   set_queue (self, queue);
-  tcia_download_queue_start (queue);
+  /* Only series done: nothing to start, and no "finished" to announce
+   * again; a checkout starts the queue. */
+  if (tcia_download_queue_has_work (queue))
+    tcia_download_queue_start (queue);
   return TRUE;
 }
 
