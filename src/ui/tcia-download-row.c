@@ -203,6 +203,25 @@ update (TciaDownloadRow *self)
   gtk_widget_set_visible (self->open_button, complete);
 }
 
+/* "From IDC", and why not the preferred source in its tooltip. */
+static void
+sync_source (TciaDownloadRow *self)
+{
+  const char *source = tcia_download_job_get_source (self->job);
+  const char *note = tcia_download_job_get_source_note (self->job);
+  g_autofree char *text = NULL;
+  g_autofree char *tip = NULL;
+
+  if (source != NULL)
+    /* Translators: %s is a source of series, "IDC" or "NBIA". */
+    text = g_strdup_printf (_("From %s"), source);
+  if (source != NULL && note != NULL)
+    /* Translators: "From NBIA: IDC does not have this series". */
+    tip = g_strdup_printf (_("From %s: %s"), source, note);
+  gtk_label_set_label (self->source_label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), tip != NULL ? tip : text);
+}
+
 static void
 job_notify_cb (TciaDownloadJob *job,
                GParamSpec      *pspec,
@@ -225,24 +244,6 @@ source_label_notify_cb (GtkLabel        *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
 }
 
-/* "From IDC", and why not the preferred source in its tooltip. */
-static void
-sync_source (TciaDownloadRow *self)
-{
-  const char *source = tcia_download_job_get_source (self->job);
-  const char *note = tcia_download_job_get_source_note (self->job);
-  g_autofree char *text = NULL;
-  g_autofree char *tip = NULL;
-
-  if (source != NULL)
-    /* Translators: %s is a source of series, "IDC" or "NBIA". */
-    text = g_strdup_printf (_("From %s"), source);
-  if (source != NULL && note != NULL)
-    /* Translators: "From NBIA: IDC does not have this series". */
-    tip = g_strdup_printf (_("From %s: %s"), source, note);
-  gtk_label_set_label (self->source_label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), tip != NULL ? tip : text);
-}
 
 /* ---- actions ---- */
 
