@@ -52,6 +52,7 @@ struct _TciaCatalogueDb
   gint64        last_study;
   char         *last_study_uid;
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
+  gboolean      has_vocabulary; /* temp.search_vocabulary made */
 };
 
 /* A statement prepared once per connection, reset and with no bindings. */

@@ -306,7 +306,6 @@ create_sql (void)
     }
 
   g_string_append (sql,
-    "PRAGMA journal_mode = WAL;"
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
     "CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);"
     "CREATE INDEX strings_nocase ON strings (value COLLATE NOCASE);"
@@ -531,7 +530,11 @@ tcia_catalogue_db_open (const char  *path,
     {
       g_autofree char *sql = create_sql ();
 
-      if (!tcia_catalogue_db_exec (db, "BEGIN IMMEDIATE", error))
+      /* Pages a sync frees (a collection listed again, the text index
+       * merged) go back to the file system afterwards. Only possible on a
+       * file without tables, outside a transaction. */
+      if (!tcia_catalogue_db_exec (db, "PRAGMA auto_vacuum = INCREMENTAL", error) ||
+          !tcia_catalogue_db_exec (db, "BEGIN IMMEDIATE", error))
         return NULL;
       /* Another connection may have made it meanwhile. */
       if (!has_schema (db) && sqlite3_exec (db->sqlite, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -1089,6 +1092,13 @@ tcia_catalogue_db_optimize (TciaCatalogueDb  *db,
                             GError          **error)
 {
   return tcia_catalogue_db_exec (db, "INSERT INTO search (search) VALUES ('optimize')", error);
+}
+
+gboolean
+tcia_catalogue_db_shrink (TciaCatalogueDb  *db,
+                          GError          **error)
+{
+  return tcia_catalogue_db_exec (db, "PRAGMA incremental_vacuum", error);
 }
 
 void
