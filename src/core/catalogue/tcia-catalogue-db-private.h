@@ -62,6 +62,8 @@ sqlite3_stmt *tcia_catalogue_db_statement  (TciaCatalogueDb  *db,
 gboolean      tcia_catalogue_db_fail       (TciaCatalogueDb  *db,
                                             GError          **error,
                                             const char       *what);
+/* Forgets the ids cached for writing and reading (after a rollback). */
+void          tcia_catalogue_db_clear_caches (TciaCatalogueDb *db);
 gboolean      tcia_catalogue_db_exec       (TciaCatalogueDb  *db,
                                             const char       *sql,
                                             GError          **error);
