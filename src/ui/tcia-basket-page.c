@@ -11,6 +11,7 @@
 #include "tcia-ui-util.h"
 #include "tcia-folder-chooser.h"
 #include "tcia-import.h"
+#include "tcia-citation-list.h"
 #include "tcia-licence-list.h"
 #include "tcia-series-cell.h"
 #include "tcia-session.h"
@@ -43,6 +44,7 @@ struct _TciaBasketPage
   AdwActionRow        *space_row;
   GtkImage            *space_icon;
   TciaLicenceList     *licences_group;
+  TciaCitationList    *citations_group;
   GtkButton           *download_button;
 
   /* owned */
@@ -1051,6 +1053,7 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TCIA_TYPE_BASKET);
 
   g_type_ensure (TCIA_TYPE_LICENCE_LIST);
+  g_type_ensure (TCIA_TYPE_CITATION_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-basket-page.ui");
@@ -1069,6 +1072,7 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, space_row);
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, space_icon);
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, licences_group);
+  gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, citations_group);
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, download_button);
 
   gtk_widget_class_install_action (widget_class, "basket.import", NULL, import_cb);
@@ -1158,6 +1162,7 @@ tcia_basket_page_setup (TciaBasketPage *self,
   g_signal_connect_object (basket, "notify::total-bytes", G_CALLBACK (basket_changed_cb), self,
                            G_CONNECT_SWAPPED);
   tcia_licence_list_set_model (self->licences_group, tcia_basket_get_licences (basket));
+  tcia_citation_list_setup (self->citations_group, G_LIST_MODEL (basket), settings);
   g_signal_connect_object (basket, "save-failed", G_CALLBACK (save_failed_cb), self, 0);
 
   if (settings != NULL)
