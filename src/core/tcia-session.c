@@ -9,6 +9,7 @@
 #include "tcia-idc-fetcher.h"
 #include "tcia-nbia-fetcher.h"
 #include "tcia-session.h"
+#include "tcia-citations-file.h"
 #include "tcia-sources.h"
 
 struct _TciaSession
@@ -124,6 +125,9 @@ set_queue (TciaSession       *self,
     return;
   if (queue != NULL && self->state_file != NULL)
     tcia_download_state_track (queue, self->state_file);
+  /* The window and the command line both write the destination's CITATION files. */
+  if (queue != NULL)
+    tcia_citations_track_queue (queue);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE]);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tcia-basket-page.h"
+#include "tcia-citation-list.h"
 #include "tcia-basket-table.h"
 #include "tcia-licence-list.h"
 
@@ -67,6 +68,7 @@ struct _TciaBasketPage
   AdwActionRow        *space_row;
   GtkImage            *space_icon;
   TciaLicenceList     *licences_group;
+  TciaCitationList    *citations_group;
   GtkButton           *download_button;
 
   /* owned */

@@ -11,6 +11,7 @@
 #include "tcia-free-space.h"
 #include "tcia-ui-util.h"
 #include "tcia-folder-chooser.h"
+#include "tcia-citation-list.h"
 #include "tcia-session.h"
 #include "tcia-basket-page-private.h"
 
@@ -491,6 +492,7 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
 
   g_type_ensure (TCIA_TYPE_LICENCE_LIST);
   g_type_ensure (TCIA_TYPE_BASKET_TABLE);
+  g_type_ensure (TCIA_TYPE_CITATION_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-basket-page.ui");
@@ -509,6 +511,7 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, space_row);
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, space_icon);
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, licences_group);
+  gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, citations_group);
   gtk_widget_class_bind_template_child (widget_class, TciaBasketPage, download_button);
 
   _tcia_basket_page_class_init_import (widget_class);
@@ -580,6 +583,7 @@ tcia_basket_page_setup (TciaBasketPage *self,
   g_signal_connect_object (basket, "notify::total-bytes", G_CALLBACK (basket_changed_cb), self,
                            G_CONNECT_SWAPPED);
   tcia_licence_list_set_model (self->licences_group, tcia_basket_get_licences (basket));
+  tcia_citation_list_setup (self->citations_group, G_LIST_MODEL (basket), settings);
   g_signal_connect_object (basket, "save-failed", G_CALLBACK (save_failed_cb), self, 0);
 
   if (settings != NULL)
