@@ -6,8 +6,9 @@
 G_BEGIN_DECLS
 
 /* What the readers of import files share: tcia-import.c (sniffing, the
- * result, helpers), tcia-import-lines.c (manifests and UID lists) and
- * tcia-import-csv.c (spreadsheets). */
+ * result, helpers), tcia-import-lines.c (manifests and UID lists),
+ * tcia-import-csv.c (spreadsheets) and tcia-import-s5cmd.c (IDC's s5cmd
+ * manifests). */
 
 /* Bad lines named in a message. */
 #define MAX_REPORTED_LINES 5
@@ -25,6 +26,8 @@ struct _TciaImportFile
   guint             n_skipped;
   GPtrArray        *warnings;    /* char *, NULL-terminated */
   GListStore       *hints;       /* TciaSeries */
+  GPtrArray        *idc_uuids;   /* s5cmd: crdc_series_uuid (of strings), NULL-terminated */
+  GPtrArray        *idc_buckets; /* s5cmd: the bucket of each, NULL-terminated */
 };
 
 typedef struct
@@ -109,6 +112,14 @@ void        tcia_import_parse_lines     (Parser      *p,
                                          const char  *data,
                                          gsize        len,
                                          gboolean     with_header);
+
+/* tcia-import-s5cmd.c */
+/* Whether @line (trimmed, not a comment) starts an s5cmd manifest. */
+gboolean    tcia_import_is_s5cmd_line   (const char  *line,
+                                         gsize        len);
+void        tcia_import_parse_s5cmd     (Parser      *p,
+                                         const char  *data,
+                                         gsize        len);
 
 /* tcia-import-csv.c */
 /* Whether a column named @name holds series UIDs. */

@@ -131,6 +131,8 @@ import_file_new (const char *display_name)
   self->header = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   self->hints = g_list_store_new (TCIA_TYPE_SERIES);
+  self->idc_uuids = g_ptr_array_new ();
+  self->idc_buckets = g_ptr_array_new ();
 
   return self;
 }
@@ -160,6 +162,8 @@ tcia_import_file_unref (TciaImportFile *self)
   g_free (self->uid_column);
   g_ptr_array_unref (self->warnings);
   g_object_unref (self->hints);
+  g_ptr_array_unref (self->idc_uuids);
+  g_ptr_array_unref (self->idc_buckets);
   g_free (self);
 }
 
@@ -326,6 +330,8 @@ sniff_format (const char *data,
 
           first = line;
           first_len = line_len;
+          if (tcia_import_is_s5cmd_line (line, line_len))
+            return TCIA_IMPORT_FORMAT_S5CMD;
           if (tcia_import_split_key_value (line, line_len, &key, &key_len, &value, &value_len) &&
               tcia_import_is_manifest_key (key, key_len))
             return TCIA_IMPORT_FORMAT_MANIFEST;
@@ -409,12 +415,20 @@ bad_lines_message (Parser *p)
       guint rest = p->n_bad - p->bad->len;
 
       g_string_append_c (message, '\n');
-      g_string_append_printf (message,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "and %u more line that is not a series UID",
-                                           "and %u more lines that are not series UIDs",
-                                           rest),
-                              rest);
+      if (p->file->format == TCIA_IMPORT_FORMAT_S5CMD)
+        g_string_append_printf (message,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "and %u more line that is not understood",
+                                             "and %u more lines that are not understood",
+                                             rest),
+                                rest);
+      else
+        g_string_append_printf (message,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "and %u more line that is not a series UID",
+                                             "and %u more lines that are not series UIDs",
+                                             rest),
+                                rest);
     }
 
   return g_string_free (message, FALSE);
@@ -434,6 +448,7 @@ parse_text (const char        *data,
   Parser p = { name, flags, file, seen, bad, 0 };
   const char *invalid = NULL;
   char delimiter = ',';
+  guint n_found;
 
   g_array_set_clear_func (bad, bad_line_clear);
 
@@ -480,13 +495,17 @@ parse_text (const char        *data,
         return NULL;
       break;
 
+    case TCIA_IMPORT_FORMAT_S5CMD:
+      tcia_import_parse_s5cmd (&p, data, len);
+      break;
+
     case TCIA_IMPORT_FORMAT_AUTO:
     default:
       g_assert_not_reached ();
     }
 
-  if (p.n_bad > 0 &&
-      ((flags & TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES) == 0 || file->uids->len == 0))
+  n_found = format == TCIA_IMPORT_FORMAT_S5CMD ? file->idc_uuids->len : file->uids->len;
+  if (p.n_bad > 0 && ((flags & TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES) == 0 || n_found == 0))
     {
       g_autofree char *message = bad_lines_message (&p);
 
@@ -494,10 +513,12 @@ parse_text (const char        *data,
       return NULL;
     }
 
-  if (file->uids->len == 0)
+  if (n_found == 0)
     {
       g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_EMPTY,
-                   _("“%s” holds no series UIDs"), name);
+                   format == TCIA_IMPORT_FORMAT_S5CMD ? _("“%s” names no IDC series")
+                                                      : _("“%s” holds no series UIDs"),
+                   name);
       return NULL;
     }
 
@@ -511,6 +532,8 @@ parse_text (const char        *data,
     }
   g_ptr_array_add (file->warnings, NULL);
   g_ptr_array_add (file->uids, NULL);
+  g_ptr_array_add (file->idc_uuids, NULL);
+  g_ptr_array_add (file->idc_buckets, NULL);
 
   return g_steal_pointer (&file);
 }
@@ -806,4 +829,29 @@ tcia_import_file_get_hints (TciaImportFile *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return G_LIST_MODEL (self->hints);
+}
+
+const char * const *
+tcia_import_file_get_idc_series_uuids (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char * const *) self->idc_uuids->pdata;
+}
+
+const char * const *
+tcia_import_file_get_idc_buckets (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char * const *) self->idc_buckets->pdata;
+}
+
+guint
+tcia_import_file_get_n_idc_series (TciaImportFile *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  /* Without the terminating NULL. */
+  return self->idc_uuids->len - 1;
 }

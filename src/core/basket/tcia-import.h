@@ -49,6 +49,9 @@ typedef enum
   TCIA_IMPORT_FORMAT_CSV,
   /* Tab separated, with a header row. */
   TCIA_IMPORT_FORMAT_TSV,
+  /* IDC's s5cmd manifest (idc-api.md §5.1): `cp s3://BUCKET/UUID/(star) .` and
+   * its other line forms. It names IDC series folders, not UIDs. */
+  TCIA_IMPORT_FORMAT_S5CMD,
 } TciaImportFormat;
 
 typedef enum
@@ -113,13 +116,25 @@ void                tcia_import_file_unref               (TciaImportFile        
 const char         *tcia_import_file_get_display_name    (TciaImportFile         *self);
 /* The format found (never _AUTO). */
 TciaImportFormat    tcia_import_file_get_format          (TciaImportFile         *self);
-/* NULL-terminated, in file order, each UID once; owned by @self. */
+/* NULL-terminated, in file order, each UID once; owned by @self. Empty for
+ * TCIA_IMPORT_FORMAT_S5CMD, whose series are known by their IDC folder
+ * only until IDC's API says which UIDs they hold (see below). */
 const char * const *tcia_import_file_get_uids            (TciaImportFile         *self);
 guint               tcia_import_file_get_n_uids          (TciaImportFile         *self);
-/* UIDs that appeared more than once, counted from their second appearance. */
+/* TCIA_IMPORT_FORMAT_S5CMD: the IDC series folders (crdc_series_uuid, lower
+ * case) in file order, each once (a per-instance manifest names a series
+ * on many lines), and the bucket of each as the file names it (parallel,
+ * NULL-terminated); empty for other formats. */
+const char * const *tcia_import_file_get_idc_series_uuids (TciaImportFile        *self);
+const char * const *tcia_import_file_get_idc_buckets     (TciaImportFile         *self);
+guint               tcia_import_file_get_n_idc_series    (TciaImportFile         *self);
+/* UIDs (for s5cmd: series lines, or the same object of a series) that
+ * appeared more than once, counted from their second appearance. */
 guint               tcia_import_file_get_n_duplicates    (TciaImportFile         *self);
 /* A manifest header value ("downloadServerUrl", "includeAnnotation",
- * "noOfrRetry", "databasketId", "manifestVersion", ...), NULL when absent. */
+ * "noOfrRetry", "databasketId", "manifestVersion", ...), NULL when absent.
+ * For s5cmd, "endpoint-url" is the one the header comment's s5cmd command
+ * names (https://s3.amazonaws.com, https://storage.googleapis.com). */
 const char         *tcia_import_file_get_header          (TciaImportFile         *self,
                                                           const char             *key);
 /* The name of the UID column of a CSV/TSV file; NULL for manifests. */
