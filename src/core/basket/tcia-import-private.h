@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tcia-import.h"
+#include "tcia-idc-location.h"
 
 G_BEGIN_DECLS
 
@@ -9,6 +10,23 @@ G_BEGIN_DECLS
  * result, helpers), tcia-import-lines.c (manifests and UID lists),
  * tcia-import-csv.c (spreadsheets) and tcia-import-s5cmd.c (IDC's s5cmd
  * manifests). */
+
+struct _TciaImportResult
+{
+  gatomicrefcount  ref_count;
+
+  guint            n_requested;
+  guint            n_already_present;
+  guint            n_added;
+  GListStore      *series;
+  GPtrArray       *unknown;     /* char *, NULL-terminated */
+  GPtrArray       *idc_locations; /* TciaIdcLocation */
+  GPtrArray       *unknown_idc_uuids; /* char *, NULL-terminated */
+  char            *warning;
+};
+
+/* tcia-import-resolve.c */
+TciaImportResult *tcia_import_result_new (void);
 
 /* Bad lines named in a message. */
 #define MAX_REPORTED_LINES 5

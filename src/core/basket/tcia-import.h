@@ -5,6 +5,7 @@
 
 #include "tcia-basket.h"
 #include "tcia-client.h"
+#include "tcia-idc-client.h"
 
 G_BEGIN_DECLS
 
@@ -185,6 +186,29 @@ void                tcia_import_shared_cart_async        (TciaBasket            
 TciaImportResult   *tcia_import_shared_cart_finish       (GAsyncResult           *result,
                                                           GError                **error);
 
+/* The series of an s5cmd manifest (@file, TCIA_IMPORT_FORMAT_S5CMD): IDC's
+ * API says which series its folders hold and where (one /v3/sql per 1000
+ * folders), then NBIA's getSeriesMetadata (when @client is not NULL)
+ * gives their metadata, so that they are named as any other download.
+ * Series NBIA does not know keep IDC's metadata; when NBIA cannot be
+ * asked, every series keeps IDC's, and the result's warning says so.
+ * With @basket as tcia_import_resolve_async(). The result also holds
+ * where IDC keeps each series found (for the IDC fetcher) and the folders
+ * IDC does not know. */
+void                tcia_import_resolve_idc_async        (TciaBasket             *basket,
+                                                          TciaClient             *client,
+                                                          TciaIdcClient          *idc_client,
+                                                          TciaImportFile         *file,
+                                                          guint                   chunk_size,
+                                                          TciaImportProgressFunc  progress,
+                                                          gpointer                progress_data,
+                                                          GDestroyNotify          progress_destroy,
+                                                          GCancellable           *cancellable,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
+TciaImportResult   *tcia_import_resolve_idc_finish       (GAsyncResult           *result,
+                                                          GError                **error);
+
 TciaImportResult   *tcia_import_result_ref               (TciaImportResult       *self);
 void                tcia_import_result_unref             (TciaImportResult       *self);
 /* Distinct UIDs asked for. */
@@ -198,6 +222,15 @@ GListModel         *tcia_import_result_get_series        (TciaImportResult      
 /* The UIDs the server does not know, in the order asked; NULL-terminated. */
 const char * const *tcia_import_result_get_unknown_uids  (TciaImportResult       *self);
 guint               tcia_import_result_get_n_unknown     (TciaImportResult       *self);
+/* After tcia_import_resolve_idc_async(): where IDC keeps each series found
+ * (TciaIdcLocation; those already in the basket too), in the order of the
+ * file; the folders IDC does not know (NULL-terminated); and a sentence
+ * when something was only partly possible (NULL otherwise). Empty for
+ * other imports. */
+GPtrArray          *tcia_import_result_get_idc_locations (TciaImportResult       *self);
+const char * const *tcia_import_result_get_unknown_idc_uuids (TciaImportResult   *self);
+guint               tcia_import_result_get_n_unknown_idc_uuids (TciaImportResult *self);
+const char         *tcia_import_result_get_warning       (TciaImportResult       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaImportFile, tcia_import_file_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaImportResult, tcia_import_result_unref)
