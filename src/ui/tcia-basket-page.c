@@ -14,6 +14,7 @@
 #include "tcia-licence-list.h"
 #include "tcia-series-cell.h"
 #include "tcia-session.h"
+#include "tcia-basket-page-s5cmd.h"
 #include "tcia-basket-page-private.h"
 
 /* Lookups of an import go to the server this many UIDs at a time: progress
@@ -329,6 +330,7 @@ update_totals (TciaBasketPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", n_series > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-manifest", n_series > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-csv", n_series > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-s5cmd", n_series > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.checkout",
                                  self->checkout_available && n_series > 0);
   update_space (self);
@@ -714,8 +716,12 @@ resolve_done_cb (GObject      *source,
 {
   g_autoptr(TciaBasketPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TciaImportResult) result = tcia_import_resolve_finish (res, &error);
+  g_autoptr(TciaImportResult) result = NULL;
 
+  if (tcia_basket_page_s5cmd_is_import (res))
+    result = tcia_basket_page_s5cmd_import_finish (GTK_WIDGET (self), res, &error);
+  else
+    result = tcia_import_resolve_finish (res, &error);
   import_finished (self, result, error);
 }
 
@@ -757,7 +763,13 @@ parse_done_cb (GObject      *source,
 
   g_object_set_data_full (G_OBJECT (self), "tcia-import-name",
                           g_strdup (tcia_import_file_get_display_name (file)), g_free);
-  resolve (self, tcia_import_file_get_uids (file));
+  /* An s5cmd manifest names IDC folders, which IDC's API turns into series. */
+  if (tcia_import_file_get_format (file) == TCIA_IMPORT_FORMAT_S5CMD && self->client != NULL)
+    tcia_basket_page_s5cmd_import (GTK_WIDGET (self), self->basket, self->client, file,
+                                   IMPORT_CHUNK_SIZE, resolve_progress_cb, self,
+                                   self->import_cancellable, resolve_done_cb, g_object_ref (self));
+  else
+    resolve (self, tcia_import_file_get_uids (file));
 }
 
 static void
@@ -1076,6 +1088,8 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
   gtk_widget_class_install_action (widget_class, "basket.cancel-import", NULL, cancel_import_cb);
   gtk_widget_class_install_action (widget_class, "basket.export-manifest", NULL, export_cb);
   gtk_widget_class_install_action (widget_class, "basket.export-csv", NULL, export_cb);
+  gtk_widget_class_install_action (widget_class, "basket.export-s5cmd", NULL,
+                                   tcia_basket_page_s5cmd_export_cb);
   gtk_widget_class_install_action (widget_class, "basket.remove-selected", NULL,
                                    remove_selected_cb);
   gtk_widget_class_install_action (widget_class, "basket.clear", NULL, clear_cb);
@@ -1121,6 +1135,7 @@ tcia_basket_page_init (TciaBasketPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.cancel-import", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-manifest", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-csv", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-s5cmd", FALSE);
   update_checkout (self);
 }
 
@@ -1184,7 +1199,8 @@ tcia_basket_page_import_files (TciaBasketPage *self,
 void
 tcia_basket_page_choose_import (TciaBasketPage *self)
 {
-  static const char * const all_patterns[] = { "*.tcia", "*.csv", "*.tsv", "*.txt", NULL };
+  static const char * const all_patterns[] = { "*.tcia", "*.s5cmd", "*.csv", "*.tsv", "*.txt",
+                                               NULL };
   static const char * const all_types[] = { "application/x-nbia-manifest-file", "text/csv",
                                             "text/tab-separated-values", "text/plain", NULL };
   static const char * const manifest_patterns[] = { "*.tcia", NULL };
