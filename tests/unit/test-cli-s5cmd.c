@@ -187,6 +187,64 @@ test_unknown_and_prior (Fixture       *f,
   g_assert_nonnull (strstr (run.err, "s5cmd would copy nothing"));
 }
 
+/* The whole archive listed as an s5cmd manifest, then downloaded from it:
+ * every series comes back, from IDC where it has them, from NBIA where
+ * the manifest's comments say IDC lacks them. */
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  FakeIdcArchive *archive = fake_idc_get_archive (f->idc);
+  g_autofree char *api_opt = option ("api-url", f->nbia_url);
+  g_autofree char *idc_opt = option ("idc-api-url", f->api_url);
+  g_autofree char *manifest = NULL;
+  g_autofree char *csv = g_build_filename (f->dest, "metadata.csv", NULL);
+  g_autofree char *summary = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+  g_auto(Run) run = { 0 };
+  guint n = fake_nbia_get_n_series (f->nbia);
+  guint n_lacking = 0;
+
+  run_cli (&run, "--list=series", "--format=s5cmd", api_opt, idc_opt);
+  g_assert_cmpint (run.status, ==, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      FakeNbiaSeriesInfo info;
+      const FakeIdcSeries *s;
+      g_autofree char *line = NULL;
+
+      fake_nbia_get_series (f->nbia, i, &info);
+      s = fake_idc_archive_lookup (archive, info.series_uid);
+      if (s == NULL && g_strcmp0 (info.series_uid,
+                                  fake_idc_archive_get_prior_only_uid (archive)) != 0)
+        {
+          line = g_strdup_printf ("# Not in IDC (download these from TCIA): %s\n",
+                                  info.series_uid);
+          n_lacking++;
+        }
+      else if (s != NULL)
+        {
+          line = g_strdup_printf ("cp s3://%s/%s/* .\n", s->bucket, s->series_uuid);
+        }
+      if (line != NULL)
+        g_assert_nonnull (strstr (run.out, line));
+    }
+  g_assert_cmpuint (n_lacking, >, 0);
+  manifest = write_file (f, "all.s5cmd", run.out);
+
+  run_clear (&run);
+  download (f, manifest, &run);
+  if (run.status != 0)
+    g_error ("tcia-basket failed (%d): %s", run.status, run.err);
+  summary = g_strdup_printf ("%u of %u series complete", n, n);
+  g_assert_nonnull (strstr (run.err, summary));
+  g_clear_pointer (&summary, g_free);
+  summary = g_strdup_printf ("%u from IDC, %u from NBIA", n - n_lacking, n_lacking);
+  g_assert_nonnull (strstr (run.err, summary));
+  rows = read_metadata_rows (csv);
+  g_assert_cmpuint (g_hash_table_size (rows), ==, n);
+}
+
 /* IDC's API down: a manifest of IDC folders cannot be read, and says so. */
 static void
 test_api_down (Fixture       *f,
@@ -214,6 +272,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/cli/s5cmd/" path, Fixture, NULL, setup, func, teardown)
   ADD ("download", test_download);
   ADD ("unknown-and-prior", test_unknown_and_prior);
+  ADD ("round-trip", test_round_trip);
   ADD ("api-down", test_api_down);
 #undef ADD
 

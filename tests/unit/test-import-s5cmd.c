@@ -207,6 +207,44 @@ test_junk (void)
     }
 }
 
+/* What our export lists as not in IDC comes back as UIDs; a comment of
+ * that form without a UID is a bad line, not a silent loss. */
+static void
+test_not_in_idc (void)
+{
+  static const char text[] =
+    "# s5cmd --no-sign-request --endpoint-url https://s3.amazonaws.com run basket.s5cmd\n"
+    "cp s3://idc-open-data/" UUID_A "/* .\n"
+    "#\n"
+    "# Not in IDC (download these from TCIA): 1.2.840.1\n"
+    "# Not in IDC (download these from TCIA): 1.2.840.2\n"
+    "# Not in IDC (download these from TCIA): 1.2.840.1\n";
+  const char *uuids[] = { UUID_A, NULL };
+  const char *buckets[] = { "idc-open-data", NULL };
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(TciaImportFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = NULL;
+
+  file = tcia_import_parse_bytes (bytes, "basket.s5cmd", TCIA_IMPORT_FORMAT_AUTO,
+                                  TCIA_IMPORT_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tcia_import_file_get_n_idc_series (file), ==, 1);
+  g_assert_cmpstr (tcia_import_file_get_idc_series_uuids (file)[0], ==, uuids[0]);
+  g_assert_cmpstr (tcia_import_file_get_idc_buckets (file)[0], ==, buckets[0]);
+  g_assert_cmpuint (tcia_import_file_get_n_uids (file), ==, 2);
+  g_assert_cmpstr (tcia_import_file_get_uids (file)[0], ==, "1.2.840.1");
+  g_assert_cmpstr (tcia_import_file_get_uids (file)[1], ==, "1.2.840.2");
+  g_assert_cmpuint (tcia_import_file_get_n_duplicates (file), ==, 1);
+
+  g_clear_pointer (&file, tcia_import_file_unref);
+  bad = g_strconcat (text, "# Not in IDC (download these from TCIA): (not a series UID)\n", NULL);
+  file = parse (bad, &error);
+  g_assert_null (file);
+  g_assert_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_INVALID_LINE);
+  g_assert_nonnull (strstr (error->message, "line 7:"));
+}
+
 /* Only comments and a header: no series, said so. */
 static void
 test_empty (void)
@@ -246,6 +284,7 @@ main (int   argc,
   g_test_add_func ("/core/import-s5cmd/instances-and-duplicates", test_instances_and_duplicates);
   g_test_add_func ("/core/import-s5cmd/bad-lines", test_bad_lines);
   g_test_add_func ("/core/import-s5cmd/junk", test_junk);
+  g_test_add_func ("/core/import-s5cmd/not-in-idc", test_not_in_idc);
   g_test_add_func ("/core/import-s5cmd/empty", test_empty);
   g_test_add_func ("/core/import-s5cmd/not-s5cmd", test_not_s5cmd);
 

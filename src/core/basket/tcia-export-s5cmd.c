@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tcia-export-s5cmd.h"
+#include "tcia-import.h"
 
 /* The header is IDC's portal's, word for word (idc-api.md §5.1), so that
  * the file reads as one of theirs; it is file content, not translated. */
@@ -47,7 +48,7 @@ tcia_export_s5cmd_to_string (TciaIdcResolution *resolution,
   for (guint i = 0; i < missing->len; i++)
     /* An invalid UID was never asked about: it goes in the file as a
      * comment, and a comment ends at the line. */
-    g_string_append_printf (text, "# Not in IDC (download these from TCIA): %s\n",
+    g_string_append_printf (text, TCIA_S5CMD_NOT_IN_IDC " %s\n",
                             tcia_idc_uid_is_valid (missing->pdata[i])
                             ? (const char *) missing->pdata[i] : "(not a series UID)");
 

@@ -23,6 +23,7 @@ typedef struct
   TciaIdcClient          *idc_client;
   guint                   chunk_size;
   guint                   n_folders;
+  char                  **file_uids;    /* the file's "Not in IDC" series */
   TciaIdcResolution      *resolution;
 
   TciaImportProgressFunc  progress;
@@ -41,6 +42,7 @@ idc_import_free (gpointer data)
   g_clear_object (&import->client);
   g_clear_object (&import->idc_client);
   g_clear_object (&import->resolution);
+  g_strfreev (import->file_uids);
   g_free (import);
 }
 
@@ -74,7 +76,7 @@ complete (GTask            *task,
       g_object_unref (s);
     }
 
-  result->n_requested = import->n_folders;
+  result->n_requested = import->n_folders + g_strv_length (import->file_uids);
   for (guint i = 0; uids[i] != NULL; i++)
     {
       TciaIdcLocation *location = tcia_idc_resolution_get_location (import->resolution, uids[i]);
@@ -87,6 +89,21 @@ complete (GTask            *task,
       if (found == NULL)
         continue;
       if (import->basket != NULL && tcia_basket_contains (import->basket, uids[i]))
+        result->n_already_present++;
+      else
+        g_ptr_array_add (series, found);
+    }
+  /* The series the file says IDC lacks: NBIA's, or unknown. */
+  for (guint i = 0; import->file_uids[i] != NULL; i++)
+    {
+      const char *uid = import->file_uids[i];
+      TciaSeries *found = g_hash_table_lookup (from_nbia, uid);
+
+      if (tcia_idc_resolution_get_status (import->resolution, uid) != TCIA_IDC_STATUS_NOT_ASKED)
+        continue;   /* a folder of the file holds it too */
+      if (found == NULL)
+        g_ptr_array_add (result->unknown, g_strdup (uid));
+      else if (import->basket != NULL && tcia_basket_contains (import->basket, uid))
         result->n_already_present++;
       else
         g_ptr_array_add (series, found);
@@ -123,7 +140,8 @@ nbia_done_cb (GObject      *source_object,
   char *warning = NULL;
 
   if (nbia == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    /* IDC said where the series are: they can be downloaded all the same. */
+    /* IDC said where its series are: they can be downloaded all the same
+     * (and the file's series IDC lacks are reported as unknown). */
     warning = g_strdup_printf (_("NBIA could not be asked about the series (%s): they are "
                                  "named from IDC’s metadata"), error->message);
   complete (task, nbia, warning);
@@ -137,7 +155,7 @@ idc_done_cb (GObject      *source_object,
   GTask *task = user_data;
   IdcImport *import = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  const char * const *uids;
+  g_autoptr(GPtrArray) uids = NULL;
 
   import->resolution = tcia_idc_client_resolve_uuids_finish (TCIA_IDC_CLIENT (source_object),
                                                              res, &error);
@@ -149,15 +167,21 @@ idc_done_cb (GObject      *source_object,
       return;
     }
 
-  uids = tcia_idc_resolution_get_uids (import->resolution);
-  if (import->client == NULL || uids[0] == NULL)
+  /* What IDC placed, and what the file says it lacks, through NBIA. */
+  uids = g_ptr_array_new ();
+  for (const char * const *u = tcia_idc_resolution_get_uids (import->resolution); *u != NULL; u++)
+    g_ptr_array_add (uids, (gpointer) *u);
+  for (guint i = 0; import->file_uids[i] != NULL; i++)
+    g_ptr_array_add (uids, import->file_uids[i]);
+  g_ptr_array_add (uids, NULL);
+  if (import->client == NULL || uids->len == 1)
     {
       complete (task, NULL, NULL);
       return;
     }
   /* The progress goes on as NBIA's look-up reports it. */
-  tcia_import_resolve_async (NULL, import->client, uids, import->chunk_size,
-                             import->progress, import->progress_data, NULL,
+  tcia_import_resolve_async (NULL, import->client, (const char * const *) uids->pdata,
+                             import->chunk_size, import->progress, import->progress_data, NULL,
                              g_task_get_cancellable (task), nbia_done_cb, task);
 }
 
@@ -189,6 +213,7 @@ tcia_import_resolve_idc_async (TciaBasket             *basket,
   import->idc_client = g_object_ref (idc_client);
   import->chunk_size = chunk_size;
   import->n_folders = tcia_import_file_get_n_idc_series (file);
+  import->file_uids = g_strdupv ((char **) tcia_import_file_get_uids (file));
   import->progress = progress;
   import->progress_data = progress_data;
   import->progress_destroy = progress_destroy;

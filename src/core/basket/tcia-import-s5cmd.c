@@ -276,9 +276,12 @@ take_url (Parser     *p,
   add_series (p, uuid, bucket, (gsize) (uuid - 1 - bucket), rest, rest_len);
 }
 
-/* The portal's header says how to run s5cmd: keep the endpoint it names. */
+/* The portal's header says how to run s5cmd: keep the endpoint it names.
+ * Our own export lists the series IDC lacks in comments: they are series
+ * of the file too, for NBIA to serve. */
 static void
 read_comment (Parser     *p,
+              guint       number,
               const char *line,
               gsize       len)
 {
@@ -286,6 +289,16 @@ read_comment (Parser     *p,
   Token tokens[MAX_TOKENS];
   guint n = 0;
 
+  if (len > strlen (TCIA_S5CMD_NOT_IN_IDC) &&
+      memcmp (line, TCIA_S5CMD_NOT_IN_IDC, strlen (TCIA_S5CMD_NOT_IN_IDC)) == 0)
+    {
+      const char *uid = line + strlen (TCIA_S5CMD_NOT_IN_IDC);
+      gsize uid_len = len - strlen (TCIA_S5CMD_NOT_IN_IDC);
+
+      tcia_import_trim (&uid, &uid_len);
+      tcia_import_parser_take_uid (p, number, uid, uid_len);
+      return;
+    }
   if (len < 2 || !tokenize (line + 1, len - 1, tokens, &n))
     return;
   for (guint i = 0; i + 1 < n; i++)
@@ -362,7 +375,7 @@ tcia_import_parse_s5cmd (Parser     *p,
         continue;
       if (line[0] == '#')
         {
-          read_comment (p, line, line_len);
+          read_comment (p, it.line, line, line_len);
           continue;
         }
       /* The BigQuery export's column name, before the first command. */

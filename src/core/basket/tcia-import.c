@@ -504,7 +504,7 @@ parse_text (const char        *data,
       g_assert_not_reached ();
     }
 
-  n_found = format == TCIA_IMPORT_FORMAT_S5CMD ? file->idc_uuids->len : file->uids->len;
+  n_found = file->uids->len + (format == TCIA_IMPORT_FORMAT_S5CMD ? file->idc_uuids->len : 0);
   if (p.n_bad > 0 && ((flags & TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES) == 0 || n_found == 0))
     {
       g_autofree char *message = bad_lines_message (&p);

@@ -117,9 +117,14 @@ void                tcia_import_file_unref               (TciaImportFile        
 const char         *tcia_import_file_get_display_name    (TciaImportFile         *self);
 /* The format found (never _AUTO). */
 TciaImportFormat    tcia_import_file_get_format          (TciaImportFile         *self);
-/* NULL-terminated, in file order, each UID once; owned by @self. Empty for
- * TCIA_IMPORT_FORMAT_S5CMD, whose series are known by their IDC folder
- * only until IDC's API says which UIDs they hold (see below). */
+/* The comment TCIA Basket's s5cmd export writes before each series IDC
+ * lacks; its import reads them back as UIDs. */
+#define TCIA_S5CMD_NOT_IN_IDC "# Not in IDC (download these from TCIA):"
+
+/* NULL-terminated, in file order, each UID once; owned by @self. For
+ * TCIA_IMPORT_FORMAT_S5CMD only the UIDs of TCIA_S5CMD_NOT_IN_IDC comments:
+ * its other series are known by their IDC folder until IDC's API says
+ * which UIDs they hold (see below). */
 const char * const *tcia_import_file_get_uids            (TciaImportFile         *self);
 guint               tcia_import_file_get_n_uids          (TciaImportFile         *self);
 /* TCIA_IMPORT_FORMAT_S5CMD: the IDC series folders (crdc_series_uuid, lower
@@ -192,6 +197,8 @@ TciaImportResult   *tcia_import_shared_cart_finish       (GAsyncResult          
  * gives their metadata, so that they are named as any other download.
  * Series NBIA does not know keep IDC's metadata; when NBIA cannot be
  * asked, every series keeps IDC's, and the result's warning says so.
+ * The file's own UIDs (TCIA_S5CMD_NOT_IN_IDC comments) go to NBIA only;
+ * those it does not know are the result's unknown UIDs.
  * With @basket as tcia_import_resolve_async(). The result also holds
  * where IDC keeps each series found (for the IDC fetcher) and the folders
  * IDC does not know. */
