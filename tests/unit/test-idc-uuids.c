@@ -3,8 +3,12 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "fake-idc.h"
+#include "tcia-export-s5cmd.h"
 #include "tcia-idc-client.h"
+#include "tcia-import.h"
 #include "test-util.h"
 
 /* Resolving the series folders an s5cmd manifest names (crdc_series_uuid)
@@ -189,6 +193,63 @@ test_resolve_batches (Fixture       *f,
   g_assert_cmpuint (fake_idc_get_request_count (f->fake, "sql"), ==, 4);
 }
 
+/* The basket's export: every UID either a cp line of its folder (an older
+ * release's for the series only that has) or a "Not in IDC" comment; read
+ * back, the folders resolve to the same series. */
+static void
+test_export_file (Fixture       *f,
+                  gconstpointer  data)
+{
+  FakeIdcArchive *archive = fake_idc_get_archive (f->fake);
+  g_autoptr(GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-idc-uuids-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "my basket.s5cmd", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(TciaImportFile) parsed = NULL;
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+  g_autofree char *text = NULL;
+  const char *prior_only = fake_idc_archive_get_prior_only_uid (archive);
+  guint n = fake_idc_archive_get_n_series (archive);
+  guint n_series = 0, n_missing = 0;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (uids, (gpointer) fake_idc_archive_get_series (archive, i)->series_uid);
+  g_ptr_array_add (uids, (gpointer) prior_only);
+  g_ptr_array_add (uids, (gpointer) "1.2.3.4.5.6.7.8.999");
+  g_ptr_array_add (uids, NULL);
+
+  tcia_export_s5cmd_async (f->client, (const char * const *) uids->pdata, file, NULL,
+                           store_result_cb, &result);
+  wait_for (&result);
+  g_assert_true (tcia_export_s5cmd_finish (result, &n_series, &n_missing, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_series, ==, n + 1);
+  g_assert_cmpuint (n_missing, ==, 1);
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (text, "# To download the files in this manifest"));
+  g_assert_nonnull (strstr (text, "--endpoint-url https://s3.amazonaws.com run my basket.s5cmd\n"));
+  g_assert_true (g_str_has_suffix (text, "\n#\n# Not in IDC (download these from TCIA): "
+                                         "1.2.3.4.5.6.7.8.999\n"));
+
+  parsed = tcia_import_parse_file (file, TCIA_IMPORT_FORMAT_AUTO, TCIA_IMPORT_FLAGS_NONE, NULL,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tcia_import_file_get_n_idc_series (parsed), ==, n + 1);
+  g_assert_cmpuint (tcia_import_file_get_n_uids (parsed), ==, 1);
+  resolution = resolve (f->client, tcia_import_file_get_idc_series_uuids (parsed), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n + 1; i++)
+    g_assert_cmpstr (tcia_idc_resolution_get_uids (resolution)[i], ==, uids->pdata[i]);
+  g_assert_true (tcia_idc_resolution_get_location (resolution, prior_only)->prior_version);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* IDC down: an error that says so, not an empty answer. */
 static void
 test_resolve_api_down (Fixture       *f,
@@ -216,6 +277,7 @@ main (int   argc,
   ADD ("older-folder", test_resolve_older_folder);
   ADD ("batches", test_resolve_batches);
   ADD ("api-down", test_resolve_api_down);
+  ADD ("export-file", test_export_file);
 #undef ADD
 
   return g_test_run ();
