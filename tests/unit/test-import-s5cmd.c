@@ -237,6 +237,15 @@ test_not_in_idc (void)
   g_assert_cmpstr (tcia_import_file_get_uids (file)[1], ==, "1.2.840.2");
   g_assert_cmpuint (tcia_import_file_get_n_duplicates (file), ==, 1);
 
+  /* A basket IDC has none of: only comments, still an s5cmd manifest. */
+  g_clear_pointer (&file, tcia_import_file_unref);
+  file = parse ("# s5cmd --no-sign-request run b.s5cmd\n"
+                "# Not in IDC (download these from TCIA): 1.2.840.1\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tcia_import_file_get_format (file), ==, TCIA_IMPORT_FORMAT_S5CMD);
+  g_assert_cmpuint (tcia_import_file_get_n_uids (file), ==, 1);
+  g_assert_cmpuint (tcia_import_file_get_n_idc_series (file), ==, 0);
+
   g_clear_pointer (&file, tcia_import_file_unref);
   bad = g_strconcat (text, "# Not in IDC (download these from TCIA): (not a series UID)\n", NULL);
   file = parse (bad, &error);
@@ -271,6 +280,52 @@ test_not_s5cmd (void)
   g_assert_null (tcia_import_file_get_idc_series_uuids (file)[0]);
 }
 
+/* The sample files (they also seed the fuzzing corpus): each line form
+ * of idc-api.md §5.1, and hand-edited lines named by number. */
+static void
+test_data_files (void)
+{
+  static const struct
+  {
+    const char *name;
+    guint       n_series;
+  } files[] = {
+    { "portal-aws.s5cmd", 3 },
+    { "bigquery-gcs.s5cmd", 2 },
+    { "idc-api-manifest.txt", 2 },
+    { "idc-index.s5cmd", 2 },
+    { "per-instance.s5cmd", 1 },
+  };
+  g_autofree char *bad_path = g_build_filename (TCIA_SRCDIR, "tests", "data", "import",
+                                               "bad-lines.s5cmd", NULL);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(TciaImportFile) bad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (TCIA_SRCDIR, "tests", "data", "import",
+                                                files[i].name, NULL);
+      g_autoptr(GFile) gfile = g_file_new_for_path (path);
+      g_autoptr(TciaImportFile) file = NULL;
+
+      file = tcia_import_parse_file (gfile, TCIA_IMPORT_FORMAT_AUTO, TCIA_IMPORT_FLAGS_NONE,
+                                     NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (tcia_import_file_get_format (file), ==, TCIA_IMPORT_FORMAT_S5CMD);
+      g_assert_cmpuint (tcia_import_file_get_n_idc_series (file), ==, files[i].n_series);
+    }
+
+  bad = tcia_import_parse_file (bad_file, TCIA_IMPORT_FORMAT_AUTO, TCIA_IMPORT_FLAGS_NONE, NULL,
+                                &error);
+  g_assert_null (bad);
+  g_assert_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_INVALID_LINE);
+  g_assert_cmpstr (error->message, ==,
+                   "bad-lines.s5cmd, line 3: the series folder “a1e77e5c-299f-49ef-a659-f4484e0cedd2” "
+                   "is named without “/*”: s5cmd would copy nothing\n"
+                   "bad-lines.s5cmd, line 4: “IDC_OPEN” is not a valid bucket name");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -287,6 +342,7 @@ main (int   argc,
   g_test_add_func ("/core/import-s5cmd/not-in-idc", test_not_in_idc);
   g_test_add_func ("/core/import-s5cmd/empty", test_empty);
   g_test_add_func ("/core/import-s5cmd/not-s5cmd", test_not_s5cmd);
+  g_test_add_func ("/core/import-s5cmd/data-files", test_data_files);
 
   return g_test_run ();
 }

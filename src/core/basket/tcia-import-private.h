@@ -135,6 +135,10 @@ void        tcia_import_parse_lines     (Parser      *p,
 /* Whether @line (trimmed, not a comment) starts an s5cmd manifest. */
 gboolean    tcia_import_is_s5cmd_line   (const char  *line,
                                          gsize        len);
+/* Whether the comment @line is one only s5cmd manifests have: the
+ * portal's "# s5cmd …" command, or our export's TCIA_S5CMD_NOT_IN_IDC. */
+gboolean    tcia_import_is_s5cmd_comment (const char *line,
+                                          gsize       len);
 void        tcia_import_parse_s5cmd     (Parser      *p,
                                          const char  *data,
                                          gsize        len);

@@ -73,6 +73,16 @@ tcia_import_is_s5cmd_line (const char *line,
          (len > 5 && memcmp (line, "s3://", 5) == 0) || is_column_header (line, len);
 }
 
+gboolean
+tcia_import_is_s5cmd_comment (const char *line,
+                              gsize       len)
+{
+  gsize n = strlen (TCIA_S5CMD_NOT_IN_IDC);
+
+  return (len >= n && memcmp (line, TCIA_S5CMD_NOT_IN_IDC, n) == 0) ||
+         (len > 8 && memcmp (line, "# s5cmd ", 8) == 0);
+}
+
 /* Splits @line on blanks; "…" and '…' hold blanks (idc-index quotes the
  * destination). FALSE when a quote is not closed or there are too many. */
 static gboolean
@@ -255,8 +265,8 @@ take_url (Parser     *p,
   if (rest_len == 0)
     {
       /* s5cmd copies nothing for "s3://b/uuid/" or "s3://b/uuid". */
-      bad (p, line, _("“%s” names a series folder without “/*”: s5cmd would copy nothing"),
-           url, len);
+      bad (p, line, _("the series folder “%s” is named without “/*”: s5cmd would copy nothing"),
+           uuid, uuid_len);
       return;
     }
   if ((rest_len == 1 && rest[0] == '*') ||

@@ -319,6 +319,9 @@ sniff_format (const char *data,
   while (n < SNIFF_LINES && tcia_import_lines_next (&it, &line, &line_len))
     {
       tcia_import_trim (&line, &line_len);
+      /* An s5cmd manifest whose series IDC all lacks has only comments. */
+      if (line_len > 0 && line[0] == '#' && tcia_import_is_s5cmd_comment (line, line_len))
+        return TCIA_IMPORT_FORMAT_S5CMD;
       if (line_len == 0 || line[0] == '#')
         continue;
       n++;
