@@ -32,6 +32,7 @@ struct _TciaApplication
   char           *idc_bucket_url_option; /* --idc-bucket-url */
   TciaCliListing *listing;          /* what --list asked for */
   TciaCliDownload *download;        /* what --download asked for */
+  TciaCliSync    *sync;             /* --sync */
   gboolean        settings_loaded;
   gboolean        options_handled;
 };
@@ -187,6 +188,41 @@ tcia_application_show_downloads_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "downloads");
 }
 
+/* Pause All, Resume All and Retry Failed from any page: the queue is the
+ * session's, and the Downloads page follows it. */
+static void
+tcia_application_pause_downloads_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+
+  if (self->queue != NULL)
+    tcia_download_queue_pause_all (self->queue);
+}
+
+static void
+tcia_application_resume_downloads_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+
+  if (self->queue != NULL)
+    tcia_download_queue_resume_all (self->queue);
+}
+
+static void
+tcia_application_retry_failed_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+
+  if (self->queue != NULL)
+    tcia_download_queue_retry_failed (self->queue);
+}
+
 static void
 tcia_application_about_action (GSimpleAction *action,
                                GVariant      *parameter,
@@ -263,6 +299,9 @@ static const GActionEntry app_actions[] = {
   { "show-downloads", tcia_application_show_downloads_action },
   { "about", tcia_application_about_action },
   { "preferences", tcia_application_preferences_action },
+  { "pause-downloads", tcia_application_pause_downloads_action },
+  { "resume-downloads", tcia_application_resume_downloads_action },
+  { "retry-failed-downloads", tcia_application_retry_failed_action },
 };
 
 static gboolean
@@ -275,6 +314,7 @@ tcia_application_local_command_line (GApplication   *app,
   g_autoptr(TciaCliDownload) download = NULL;
   g_auto(GStrv) given = g_strdupv (*arguments);
   gboolean handled;
+  g_autoptr(TciaCliSync) sync = NULL;
 
   self->options_handled = FALSE;
 
@@ -313,6 +353,22 @@ tcia_application_local_command_line (GApplication   *app,
       api_url = tcia_application_dup_api_url (self);
       tcia_application_dup_idc_urls (self, &idc_api_url, &idc_bucket_url);
       *exit_status = tcia_cli_download_run (download, api_url, idc_api_url, idc_bucket_url);
+      return TRUE;
+    }
+
+  sync = g_steal_pointer (&self->sync);
+  if (sync != NULL && *exit_status == 0)
+    {
+      g_autofree char *api_url = NULL;
+
+      if (g_strv_length (*arguments) > 1)
+        {
+          tcia_cli_print_error (_("--sync takes no FILE arguments"));
+          *exit_status = TCIA_CLI_EXIT_FAILURE;
+          return TRUE;
+        }
+      api_url = tcia_application_dup_api_url (self);
+      *exit_status = tcia_cli_sync_run (sync, api_url);
       return TRUE;
     }
 
@@ -367,6 +423,16 @@ tcia_application_handle_local_options (GApplication *app,
   if (self->download != NULL)
     return 0;
 
+  g_clear_pointer (&self->sync, tcia_cli_sync_free);
+  self->sync = tcia_cli_sync_new_from_options (options, &error);
+  if (error != NULL)
+    {
+      tcia_cli_print_error ("%s", error->message);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+  if (self->sync != NULL)
+    return 0;
+
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
   self->listing = tcia_cli_listing_new_from_options (options, &error);
   if (error != NULL)
@@ -399,6 +465,9 @@ tcia_application_startup (GApplication *app)
   TciaApplication *self = TCIA_APPLICATION (app);
   static const char *quit_accels[] = { "<primary>q", NULL };
   static const char *preferences_accels[] = { "<primary>comma", NULL };
+  static const char *pause_accels[] = { "<primary><shift>p", NULL };
+  static const char *resume_accels[] = { "<primary><shift>r", NULL };
+  static const char *retry_accels[] = { "<primary><shift>f", NULL };
 
   G_APPLICATION_CLASS (tcia_application_parent_class)->startup (app);
 
@@ -407,6 +476,12 @@ tcia_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.pause-downloads",
+                                         pause_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.resume-downloads",
+                                         resume_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.retry-failed-downloads",
+                                         retry_accels);
 
   if (tcia_application_get_settings (self) == NULL)
     {
@@ -574,6 +649,7 @@ tcia_application_finalize (GObject *object)
   g_clear_pointer (&self->idc_bucket_url_option, g_free);
   g_clear_pointer (&self->listing, tcia_cli_listing_free);
   g_clear_pointer (&self->download, tcia_cli_download_free);
+  g_clear_pointer (&self->sync, tcia_cli_sync_free);
 
   G_OBJECT_CLASS (tcia_application_parent_class)->finalize (object);
 }

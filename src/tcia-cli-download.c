@@ -77,8 +77,14 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
       static const char * const needs[] = { "output", "jobs", "layout", "no-verify",
                                             "verify-existing", "source" };
 
+      const char *list = NULL;
+
+      g_variant_dict_lookup (options, "list", "&s", &list);
       for (guint i = 0; i < G_N_ELEMENTS (needs); i++)
         {
+          /* --list=new --output=DIR names a folder downloaded into. */
+          if (i == 0 && g_strcmp0 (list, "new") == 0)
+            continue;
           if (g_variant_dict_contains (options, needs[i]))
             {
               g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,

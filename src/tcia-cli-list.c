@@ -30,6 +30,7 @@ typedef enum
   LIST_PATIENTS,
   LIST_STUDIES,
   LIST_SERIES,
+  LIST_NEW,
   N_LISTS
 } ListKind;
 
@@ -59,6 +60,7 @@ static const struct
   [LIST_PATIENTS]      = { "patients",      FILTER_COLLECTION | FILTER_PATIENT },
   [LIST_STUDIES]       = { "studies",       FILTER_COLLECTION | FILTER_PATIENT | FILTER_STUDY },
   [LIST_SERIES]        = { "series",        FILTER_ALL },
+  [LIST_NEW]           = { "new",           0 },
 };
 
 static const char * const formats[TCIA_CLI_N_FORMATS] = {
@@ -89,6 +91,9 @@ struct _TciaCliListing
   TciaCliFormat  format;
   char          *idc_api_url;
   TciaQuery     *query;
+  gboolean       offline;   /* from the local catalogue */
+  char          *search;    /* --search=TEXT, or NULL */
+  char          *output;    /* --list=new: the destination folder */
 };
 
 typedef struct
@@ -116,6 +121,50 @@ parse_name (const char         *value,
   return FALSE;
 }
 
+/* --offline, --search and --list=new: listings the local catalogue answers. */
+static gboolean
+parse_catalogue_options (TciaCliListing  *self,
+                         GVariantDict    *options,
+                         GError         **error)
+{
+  const char *search = NULL;
+
+  self->offline = g_variant_dict_contains (options, "offline");
+  if (g_variant_dict_lookup (options, "search", "&s", &search))
+    {
+      if (self->list != LIST_SERIES)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                       _("--search finds series: it cannot be used with --list=%s"),
+                       lists[self->list].name);
+          return FALSE;
+        }
+      self->search = g_strdup (search);
+      self->offline = TRUE;
+    }
+  if (self->list == LIST_NEW)
+    {
+      if (!g_variant_dict_lookup (options, "output", "^ay", &self->output) ||
+          self->output[0] == '\0')
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                               _("--list=new needs --output=DIR, a folder downloaded into"));
+          return FALSE;
+        }
+      self->offline = TRUE;
+    }
+  if (self->offline && (self->list == LIST_PATIENTS || self->list == LIST_STUDIES))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("--list=%s needs the server: the local catalogue lists collections, "
+                     "modalities, body-parts, manufacturers and series"),
+                   lists[self->list].name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 TciaCliListing *
 tcia_cli_listing_new_from_options (GVariantDict  *options,
                                    GError       **error)
@@ -132,8 +181,18 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
   g_variant_dict_lookup (options, "list", "&s", &list_name);
   g_variant_dict_lookup (options, "format", "&s", &format_name);
 
+  /* --search alone lists series, across the archive. */
+  if (list_name == NULL && g_variant_dict_contains (options, "search"))
+    list_name = "series";
+
   if (list_name == NULL)
     {
+      if (g_variant_dict_contains (options, "offline"))
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                               _("--offline needs --list or --search"));
+          return NULL;
+        }
       for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
         {
           if (g_variant_dict_contains (options, filters[i].option))
@@ -161,7 +220,7 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("unknown --list “%s”: choose collections, modalities, body-parts, "
-                     "manufacturers, patients, studies or series"),
+                     "manufacturers, patients, studies, series or new"),
                    list_name);
       return NULL;
     }
@@ -180,13 +239,16 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
       self->format = index;
     }
 
-  if (self->format == TCIA_CLI_FORMAT_S5CMD && self->list != LIST_SERIES)
+  if (!parse_catalogue_options (self, options, error))
+    return NULL;
+
+  if (self->format == TCIA_CLI_FORMAT_S5CMD && self->list != LIST_SERIES && self->list != LIST_NEW)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            _("--format=s5cmd writes a manifest of series: it needs --list=series"));
       return NULL;
     }
-  if (self->format == TCIA_CLI_FORMAT_TCIA && self->list != LIST_SERIES)
+  if (self->format == TCIA_CLI_FORMAT_TCIA && self->list != LIST_SERIES && self->list != LIST_NEW)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("--format=tcia writes a manifest of series: it needs --list=series"));
@@ -232,6 +294,8 @@ tcia_cli_listing_free (TciaCliListing *self)
 
   g_clear_pointer (&self->query, tcia_query_free);
   g_free (self->idc_api_url);
+  g_free (self->search);
+  g_free (self->output);
   g_free (self);
 }
 
@@ -262,6 +326,7 @@ fetch_cb (GObject      *source,
     case LIST_SERIES:
       fetch->rows = tcia_client_list_series_finish (client, result, &fetch->error);
       break;
+    case LIST_NEW:
     case N_LISTS:
     default:
       g_assert_not_reached ();
@@ -308,6 +373,7 @@ fetch_rows (TciaCliListing  *self,
     case LIST_SERIES:
       tcia_client_list_series_async (client, self->query, NULL, NULL, fetch_cb, &fetch);
       break;
+    case LIST_NEW:
     case N_LISTS:
     default:
       g_assert_not_reached ();
@@ -500,6 +566,7 @@ list_columns (ListKind              list,
     case LIST_PATIENTS:
     case LIST_STUDIES:
     case LIST_SERIES:
+    case LIST_NEW:
       for (guint i = 0; i < info->n_fields; i++)
         add_column (columns, info, info->fields[i].name, NULL);
       break;
@@ -527,6 +594,7 @@ list_row_type (ListKind list)
     case LIST_STUDIES:
       return TCIA_TYPE_STUDY;
     case LIST_SERIES:
+    case LIST_NEW:
       return TCIA_TYPE_SERIES;
     case N_LISTS:
     default:
@@ -634,16 +702,31 @@ tcia_cli_listing_run (TciaCliListing *self,
   g_return_val_if_fail (api_url != NULL, TCIA_CLI_EXIT_FAILURE);
   g_return_val_if_fail (out != NULL, TCIA_CLI_EXIT_FAILURE);
 
-  client = tcia_client_new (api_url, &error);
-  if (client == NULL)
+  if (self->offline)
     {
-      reason = tcia_cli_one_line (error->message);
-      tcia_cli_print_error ("%s", reason);
-      return TCIA_CLI_EXIT_FAILURE;
-    }
-  tcia_cli_apply_test_retry_policy (client);
+      int kind = self->list == LIST_MODALITIES ? TCIA_VALUE_MODALITY
+                 : self->list == LIST_BODY_PARTS ? TCIA_VALUE_BODY_PART
+                 : self->list == LIST_MANUFACTURERS ? TCIA_VALUE_MANUFACTURER : -1;
+      TciaCliCatalogueList what = self->list == LIST_COLLECTIONS ? TCIA_CLI_CATALOGUE_COLLECTIONS
+                                  : self->list == LIST_NEW ? TCIA_CLI_CATALOGUE_NEW
+                                  : kind >= 0 ? TCIA_CLI_CATALOGUE_VALUES
+                                  : TCIA_CLI_CATALOGUE_SERIES;
 
-  rows = fetch_rows (self, client, &error);
+      rows = tcia_cli_catalogue_fetch (what, kind, self->query, self->search, self->output,
+                                       &error);
+    }
+  else
+    {
+      client = tcia_client_new (api_url, &error);
+      if (client == NULL)
+        {
+          reason = tcia_cli_one_line (error->message);
+          tcia_cli_print_error ("%s", reason);
+          return TCIA_CLI_EXIT_FAILURE;
+        }
+      tcia_cli_apply_test_retry_policy (client);
+      rows = fetch_rows (self, client, &error);
+    }
   if (rows == NULL)
     {
       reason = tcia_cli_one_line (error->message);

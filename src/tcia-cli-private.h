@@ -73,4 +73,22 @@ int       tcia_cli_write_json              (FILE                 *out,
                                             GListModel           *rows,
                                             GArray               *columns);
 
+/* What the local catalogue answers for a listing, in tcia-cli-catalogue.c:
+ * the default catalogue, which must have been synced (else an error that
+ * says to run --sync). */
+typedef enum
+{
+  TCIA_CLI_CATALOGUE_COLLECTIONS,
+  TCIA_CLI_CATALOGUE_VALUES,      /* of the TciaValueKind given */
+  TCIA_CLI_CATALOGUE_SERIES,      /* under the query, matching the search text */
+  TCIA_CLI_CATALOGUE_NEW,         /* new in the download folder given */
+} TciaCliCatalogueList;
+
+GListModel *tcia_cli_catalogue_fetch       (TciaCliCatalogueList   what,
+                                            int                    value_kind,
+                                            const TciaQuery       *query,
+                                            const char            *search,
+                                            const char            *dest_dir,
+                                            GError               **error);
+
 G_END_DECLS

@@ -21,7 +21,8 @@
 static const GOptionEntry main_entries[] = {
   { "list", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Print a listing instead of opening a window: collections, modalities, body-parts, "
-       "manufacturers, patients, studies or series"),
+       "manufacturers, patients, studies or series; or new, with --output=DIR: the series "
+       "released in the collections of DIR since it was downloaded into"),
     N_("WHAT") },
   { "collection", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("List only rows of the collection NAME"), N_("NAME") },
@@ -38,13 +39,24 @@ static const GOptionEntry main_entries[] = {
   { "format", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Print the listing as tsv (the default), csv, json, tcia (a manifest of series) or s5cmd (a manifest of IDC folders)"),
     N_("FORMAT") },
+  { "search", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("List the series of the whole archive matching every word of TEXT (the start of a "
+       "UID, or of words of IDs, descriptions, collection, modality, body part, manufacturer), "
+       "narrowed by the filters, from the local catalogue"),
+    N_("TEXT") },
+  { "offline", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Answer --list from the local catalogue, without the network (see --sync)"), NULL },
+  { "sync", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Fill the local catalogue of the whole archive, or bring it up to date, then exit; "
+       "Ctrl-C keeps the collections already listed"),
+    NULL },
   { "download", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Download the series of MANIFEST (a .tcia or .s5cmd manifest, or a list of series UIDs) instead "
        "of opening a window; needs --output. Ctrl-C keeps the series already complete, removes "
        "the others and exits with status 130"),
     N_("MANIFEST") },
   { "output", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("Download into the folder DIR"), N_("DIR") },
+    N_("Download into the folder DIR (with --list=new: the folder downloaded into)"), N_("DIR") },
   { "jobs", 0, 0, G_OPTION_ARG_INT, NULL,
     N_("Download N series at a time, 1 to 16 (default 4)"), N_("N") },
   { "layout", 0, 0, G_OPTION_ARG_STRING, NULL,

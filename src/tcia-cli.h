@@ -100,4 +100,21 @@ int              tcia_cli_download_run              (TciaCliDownload  *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaCliDownload, tcia_cli_download_free)
 
+/* The headless sync of the local catalogue: tcia-basket --sync. Progress on
+ * stderr (one live line on a terminal, a line per collection otherwise),
+ * then a summary. Exit status: 0 done, 2 the server failed (the collections
+ * listed by then stay; the next --sync resumes), 128 + the signal for SIGINT
+ * or SIGTERM. Listings with --offline, --search or --list=new are answered
+ * from the catalogue by TciaCliListing. */
+typedef struct _TciaCliSync TciaCliSync;
+
+/* NULL without an error when the options ask for no sync. */
+TciaCliSync     *tcia_cli_sync_new_from_options     (GVariantDict     *options,
+                                                     GError          **error);
+void             tcia_cli_sync_free                 (TciaCliSync      *self);
+int              tcia_cli_sync_run                  (TciaCliSync      *self,
+                                                     const char       *api_url);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaCliSync, tcia_cli_sync_free)
+
 G_END_DECLS

@@ -83,3 +83,44 @@ remove_tree (const char *path)
     }
   g_rmdir (path);
 }
+
+/* Runs the current test again in a child process whose HOME is a new
+ * folder holding @user_dirs (NULL: none) as its XDG user-dirs.dirs, with
+ * @expected in the environment as TCIA_TEST_EXPECTED; fails when the
+ * child fails. GLib reads the user's folders once per process, hence the
+ * child. The child finds itself with g_test_subprocess(). */
+static inline void
+run_in_fake_home (const char *user_dirs,
+                  const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved_home = g_strdup (g_getenv ("HOME"));
+  g_autofree char *saved_config = g_strdup (g_getenv ("XDG_CONFIG_HOME"));
+  g_autofree char *home = g_dir_make_tmp ("test-home-XXXXXX", &error);
+  g_autofree char *config = NULL;
+  g_autofree char *dirs = NULL;
+
+  g_assert_no_error (error);
+  config = g_build_filename (home, ".config", NULL);
+  dirs = g_build_filename (config, "user-dirs.dirs", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (config, 0700), ==, 0);
+  if (user_dirs != NULL)
+    {
+      g_assert_true (g_file_set_contents (dirs, user_dirs, -1, &error));
+      g_assert_no_error (error);
+    }
+
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("TCIA_TEST_EXPECTED", expected, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+
+  g_unsetenv ("TCIA_TEST_EXPECTED");
+  g_setenv ("HOME", saved_home, TRUE);
+  if (saved_config != NULL)
+    g_setenv ("XDG_CONFIG_HOME", saved_config, TRUE);
+  else
+    g_unsetenv ("XDG_CONFIG_HOME");
+  remove_tree (home);
+  g_test_trap_assert_passed ();
+}

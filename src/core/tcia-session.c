@@ -452,12 +452,31 @@ tcia_session_set_layout (TciaSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
 }
 
+gboolean
+tcia_session_has_downloads_folder (void)
+{
+  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) home = NULL;
+
+  if (downloads == NULL || downloads[0] == '\0')
+    return FALSE;
+
+  /* xdg-user-dirs sets a folder it was told to drop to the home folder. */
+  file = g_file_new_for_path (downloads);
+  home = g_file_new_for_path (g_get_home_dir ());
+  return !g_file_equal (file, home);
+}
+
 GFile *
 tcia_session_dup_default_destination (void)
 {
-  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  /* Never the home folder itself: a download writes a folder per
+   * collection and a metadata.csv, which must not land loose in it. */
+  if (!tcia_session_has_downloads_folder ())
+    return g_file_new_build_filename (g_get_home_dir (), "TCIA", NULL);
 
-  return g_file_new_for_path (downloads != NULL ? downloads : g_get_home_dir ());
+  return g_file_new_for_path (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD));
 }
 
 GFile *
@@ -725,7 +744,10 @@ tcia_session_restore (TciaSession  *self,
 
   configure_queue (self, queue);
   set_queue (self, queue);
-  tcia_download_queue_start (queue);
+  /* Only series done: nothing to start, and no "finished" to announce
+   * again; a checkout starts the queue. */
+  if (tcia_download_queue_has_work (queue))
+    tcia_download_queue_start (queue);
   return TRUE;
 }
 

@@ -57,11 +57,15 @@ void               tcia_session_set_verify_existing   (TciaSession   *self,
 TciaLayout         tcia_session_get_layout            (TciaSession   *self);
 void               tcia_session_set_layout            (TciaSession   *self,
                                                        TciaLayout     layout);
-/* The user's Downloads folder (else home) until set. */
+/* tcia_session_dup_default_destination() until set. */
 GFile             *tcia_session_get_destination       (TciaSession   *self);
 void               tcia_session_set_destination       (TciaSession   *self,
                                                        GFile         *destination);
+/* The user's Downloads folder; without one (none set, or the home folder
+ * itself), a TCIA folder in the home folder. */
 GFile             *tcia_session_dup_default_destination (void);
+/* Whether the user has a Downloads folder of its own (not the home folder). */
+gboolean           tcia_session_has_downloads_folder  (void);
 const char        *tcia_session_get_source_policy     (TciaSession   *self);
 /* @policy must be one tcia_session_source_policy_is_valid() accepts. */
 void               tcia_session_set_source_policy     (TciaSession   *self,

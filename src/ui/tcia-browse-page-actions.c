@@ -154,6 +154,14 @@ reload_cb (GtkWidget  *widget,
 }
 
 static void
+cancel_loading_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  _tcia_browse_page_cancel_loading (TCIA_BROWSE_PAGE (widget));
+}
+
+static void
 show_patients_cb (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -215,16 +223,19 @@ tcia_browse_page_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "browse.focus-collections", NULL,
                                    focus_collections_cb);
   gtk_widget_class_install_action (widget_class, "browse.reload", NULL, reload_cb);
+  gtk_widget_class_install_action (widget_class, "browse.cancel-loading", NULL, cancel_loading_cb);
   gtk_widget_class_install_action (widget_class, "browse.show-patients", NULL, show_patients_cb);
   gtk_widget_class_install_action (widget_class, "browse.context-menu", NULL, context_menu_cb);
   gtk_widget_class_install_action (widget_class, "browse.toggle-details", NULL, toggle_details_cb);
   gtk_widget_class_install_action (widget_class, "browse.show-toast", "s", show_toast_cb);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
-                                       "browse.add-to-basket", NULL);
+  /* Menus show the accelerator bound last to an action (GTK 4.8 keeps the
+   * last one as its primary accelerator): the alternatives come first. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "browse.add-to-basket", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "browse.add-to-basket", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "browse.add-to-basket", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "browse.copy-uids", NULL);
@@ -232,14 +243,14 @@ tcia_browse_page_class_add_actions (GtkWidgetClass *widget_class)
                                        "browse.focus-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
                                        "browse.focus-collections", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "browse.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "browse.reload", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "browse.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
                                        "browse.show-patients", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
                                        "browse.toggle-details", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "browse.context-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
                                        "browse.context-menu", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "browse.context-menu", NULL);
 }

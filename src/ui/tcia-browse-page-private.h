@@ -21,7 +21,7 @@ GtkDropDown       *tcia_browse_page_get_dropdown        (TciaBrowsePage *self,
                                                          TciaValueKind   kind);
 GtkEditable       *tcia_browse_page_get_search_entry    (TciaBrowsePage *self);
 GtkColumnView     *tcia_browse_page_get_series_view     (TciaBrowsePage *self);
-/* "choose", "loading", "empty", "error", "series" or "patients"; or the
+/* "choose", "loading", "stopped", "empty", "error", "series" or "patients"; or the
  * whole page's "connecting" / "unreachable". */
 const char        *tcia_browse_page_get_state           (TciaBrowsePage *self);
 const char        *tcia_browse_page_get_error_text      (TciaBrowsePage *self);
@@ -46,6 +46,7 @@ struct _TciaBrowsePage
   /* template widgets */
   AdwToastOverlay       *toast_overlay;
   GtkStack              *page_stack;
+  AdwStatusPage         *connecting_page;
   AdwStatusPage         *unreachable_page;
   AdwLeaflet            *leaflet;
   TciaCollectionSidebar *sidebar;
@@ -54,6 +55,7 @@ struct _TciaBrowsePage
   GtkToggleButton       *details_toggle;
   GtkSearchEntry        *series_search;
   GtkStack              *content_stack;
+  AdwStatusPage         *loading_page;
   AdwStatusPage         *empty_page;
   AdwStatusPage         *error_page;
   TciaSeriesView        *series_view;
@@ -74,9 +76,11 @@ struct _TciaBrowsePage
   GCancellable          *collections_cancellable;
   GCancellable          *series_cancellable;
   char                  *error_text;
+  char                  *retry_text;        /* while the series listing is retried */
   GPtrArray             *last_added;        /* UIDs of the last add, for undo */
   gboolean              patients_dirty;
   gboolean              loading;
+  gboolean              stopped;           /* the person cancelled the series listing */
   gboolean              restore_pending;   /* choose the last collection once the list is in */
 };
 
@@ -86,6 +90,7 @@ void       _tcia_browse_page_show_toast         (TciaBrowsePage *self,
 void       _tcia_browse_page_update_content     (TciaBrowsePage *self);
 void       _tcia_browse_page_update_details     (TciaBrowsePage *self);
 void       _tcia_browse_page_reload_series      (TciaBrowsePage *self);
+void       _tcia_browse_page_cancel_loading     (TciaBrowsePage *self);
 void       _tcia_browse_page_load_collections   (TciaBrowsePage *self);
 void       _tcia_browse_page_rebuild_patients   (TciaBrowsePage *self);
 /* The series selected in the list or the patients tree shown. */

@@ -28,6 +28,18 @@ static GParamSpec *properties[N_PROPS];
 static void update_status (TciaBrowsePage *self);
 
 static void
+set_retry_text (TciaBrowsePage *self,
+                const char     *text)
+{
+  if (g_strcmp0 (self->retry_text, text) == 0)
+    return;
+
+  g_free (self->retry_text);
+  self->retry_text = g_strdup (text);
+  adw_status_page_set_description (self->loading_page, text);
+}
+
+static void
 set_loading (TciaBrowsePage *self,
              gboolean        loading)
 {
@@ -60,6 +72,17 @@ series_search_changed_cb (TciaBrowsePage *self)
 
 /* Status and states */
 
+static guint64
+sum_file_sizes (GPtrArray *series)
+{
+  guint64 bytes = 0;
+
+  for (guint i = 0; i < series->len; i++)
+    bytes += tcia_series_get_file_size (g_ptr_array_index (series, i));
+
+  return bytes;
+}
+
 static void
 update_status (TciaBrowsePage *self)
 {
@@ -69,6 +92,7 @@ update_status (TciaBrowsePage *self)
   g_autofree char *shown = tcia_format_count (n_shown);
   g_autofree char *size = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
 
   if (self->collection == NULL && self->series == NULL)
     {
@@ -76,10 +100,32 @@ update_status (TciaBrowsePage *self)
       return;
     }
 
-  if (self->loading)
+  if (self->loading && self->retry_text != NULL)
+    {
+      text = g_strdup (self->retry_text);
+    }
+  else if (self->loading && n_all == 0)
+    {
+      text = g_strdup (_("Loading series…"));
+    }
+  else if (self->loading)
     {
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Loading %s series…",
                                            "Loading %s series…", n_all), all);
+    }
+  else if (self->stopped)
+    {
+      text = g_strdup (_("Loading stopped"));
+    }
+  else if ((selected = _tcia_browse_page_selected_series (self))->len > 0)
+    {
+      g_autofree char *n_selected = tcia_format_count (selected->len);
+
+      size = g_format_size (sum_file_sizes (selected));
+      /* Translators: "3 of 31 series selected · 1.2 MB", the size of the selected ones */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s series selected · %s",
+                                           "%s of %s series selected · %s", n_shown),
+                              n_selected, shown, size);
     }
   else
     {
@@ -106,6 +152,8 @@ _tcia_browse_page_update_content (TciaBrowsePage *self)
     gtk_stack_set_visible_child_name (self->content_stack, "choose");
   else if (self->error_text != NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "error");
+  else if (self->stopped)
+    gtk_stack_set_visible_child_name (self->content_stack, "stopped");
   else if (n_all > 0)
     gtk_stack_set_visible_child_name (self->content_stack, list_page);
   else if (self->loading)
@@ -123,6 +171,7 @@ show_error (TciaBrowsePage *self,
 
   self->error_text = g_strdup (error->message);
   adw_status_page_set_description (self->error_page, self->error_text);
+  set_retry_text (self, NULL);
   set_loading (self, FALSE);
   _tcia_browse_page_update_content (self);
   update_status (self);
@@ -166,6 +215,7 @@ series_listed_cb (GObject      *object,
       return;
     }
 
+  set_retry_text (self, NULL);
   set_loading (self, FALSE);
   tcia_collection_pane_set_series (self->collection_pane, G_LIST_MODEL (self->series));
   self->patients_dirty = TRUE;
@@ -188,6 +238,8 @@ start_series_query (TciaBrowsePage  *self,
   /* A new store for every query: rows of an older one can never show. */
   self->series = g_list_store_new (TCIA_TYPE_SERIES);
   g_clear_pointer (&self->error_text, g_free);
+  self->stopped = FALSE;
+  set_retry_text (self, NULL);
   /* The search first, so that the status line counts the new rows. */
   tcia_series_view_set_model (self->series_view, G_LIST_MODEL (self->series));
   g_signal_connect (self->series, "items-changed", G_CALLBACK (series_items_changed_cb), self);
@@ -202,6 +254,69 @@ start_series_query (TciaBrowsePage  *self,
 
   tcia_client_list_series_async (self->client, query, self->series, cancellable,
                                  series_listed_cb, tcia_ticket_new (self, cancellable, 0));
+}
+
+void
+_tcia_browse_page_cancel_loading (TciaBrowsePage *self)
+{
+  if (!self->loading)
+    return;
+
+  /* The client takes back the rows it delivered: no partial list shows. */
+  g_cancellable_cancel (self->series_cancellable);
+  self->stopped = TRUE;
+  set_retry_text (self, NULL);
+  set_loading (self, FALSE);
+  _tcia_browse_page_update_content (self);
+  update_status (self);
+}
+
+static char *
+format_retrying (const char *reason,
+                 guint       attempt,
+                 guint       max_attempts)
+{
+  /* Translators: the %s is why, such as "Server busy (HTTP 503)"; then
+   * "trying again (2 of 5)…", the attempt to come and the attempts in all. */
+  return g_strdup_printf (_("%s, trying again (%u of %u)…"), reason, attempt, max_attempts);
+}
+
+/* The server failed and the client tries again: say so, rather than a
+ * spinner that seems to hang for the length of the waits. */
+static void
+series_retrying_cb (TciaClient     *client,
+                    guint           attempt,
+                    guint           max_attempts,
+                    guint           delay_ms,
+                    const char     *reason,
+                    TciaBrowsePage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (!self->loading)
+    return;
+
+  text = format_retrying (reason, attempt, max_attempts);
+  set_retry_text (self, text);
+  update_status (self);
+}
+
+/* The same while the first listing, of the collections, is retried. */
+static void
+collections_retrying_cb (TciaClient     *client,
+                         guint           attempt,
+                         guint           max_attempts,
+                         guint           delay_ms,
+                         const char     *reason,
+                         TciaBrowsePage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "connecting") != 0)
+    return;
+
+  text = format_retrying (reason, attempt, max_attempts);
+  adw_status_page_set_description (self->connecting_page, text);
 }
 
 void
@@ -333,6 +448,7 @@ _tcia_browse_page_load_collections (TciaBrowsePage *self)
   cancellable = tcia_cancellable_restart (&self->collections_cancellable);
   g_set_object (&self->collections, store);
   tcia_collection_sidebar_set_model (self->sidebar, G_LIST_MODEL (store));
+  adw_status_page_set_description (self->connecting_page, NULL);
   gtk_stack_set_visible_child_name (self->page_stack, "connecting");
   tcia_client_list_collections_async (self->client, TRUE, self->collections, cancellable,
                                       collections_listed_cb, tcia_ticket_new (self, cancellable, 0));
@@ -365,13 +481,9 @@ _tcia_browse_page_update_details (TciaBrowsePage *self)
     }
   else if (series->len > 1)
     {
-      guint64 bytes = 0;
       g_autofree char *title = NULL;
-      g_autofree char *size = NULL;
+      g_autofree char *size = g_format_size (sum_file_sizes (series));
 
-      for (guint i = 0; i < series->len; i++)
-        bytes += tcia_series_get_file_size (g_ptr_array_index (series, i));
-      size = g_format_size (bytes);
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Series Selected",
                                             "%u Series Selected", series->len), series->len);
       adw_status_page_set_title (self->multiple_page, title);
@@ -383,6 +495,9 @@ _tcia_browse_page_update_details (TciaBrowsePage *self)
       tcia_series_details_set_series (self->series_details, NULL);
       gtk_stack_set_visible_child_name (self->details_stack, "collection");
     }
+
+  /* The footer counts the selection of the list shown. */
+  update_status (self);
 }
 
 static void
@@ -440,6 +555,7 @@ tcia_browse_page_finalize (GObject *object)
 
   g_clear_pointer (&self->collection, g_free);
   g_clear_pointer (&self->error_text, g_free);
+  g_clear_pointer (&self->retry_text, g_free);
   g_clear_pointer (&self->last_added, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tcia_browse_page_parent_class)->finalize (object);
@@ -492,6 +608,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, connecting_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, unreachable_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, sidebar);
@@ -500,6 +617,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_search);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, loading_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, error_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_view);
@@ -555,11 +673,19 @@ tcia_browse_page_setup (TciaBrowsePage *self,
   g_return_if_fail (self->client == NULL);
 
   g_set_object (&self->client, client);
+  if (client != NULL)
+    {
+      g_signal_connect_object (client, "retrying::TciaSeries", G_CALLBACK (series_retrying_cb),
+                               self, 0);
+      g_signal_connect_object (client, "retrying::TciaCollection",
+                               G_CALLBACK (collections_retrying_cb), self, 0);
+    }
   tcia_collection_pane_set_client (self->collection_pane, client);
   tcia_filter_bar_setup (self->filter_bar, client, settings);
   g_set_object (&self->settings, settings);
   g_set_object (&self->basket, basket);
   tcia_series_view_set_basket (self->series_view, basket);
+  tcia_patients_view_set_basket (self->patients_view, basket);
 
   if (settings != NULL)
     g_settings_bind (settings, "show-details", self->details_toggle, "active",

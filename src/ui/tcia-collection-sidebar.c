@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-table-a11y.h"
 #include "tcia-ui-util.h"
 
 #include "tcia-collection-sidebar.h"
@@ -92,6 +93,16 @@ collection_bind_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (name), tcia_collection_get_name (collection));
   gtk_label_set_text (GTK_LABEL (count), text);
   gtk_widget_set_tooltip_text (box, tooltip);
+  /* Read as "19 patients", not a bare number. */
+  if (n >= 0)
+    {
+      g_autofree char *patients = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s patient",
+                                                                "%s patients", n),
+                                                   text);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (count), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      patients, -1);
+    }
 }
 
 static void
@@ -137,6 +148,7 @@ tcia_collection_sidebar_init (TciaCollectionSidebar *self)
   GtkExpression *expression;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_list_make_one_tab_stop (GTK_WIDGET (self->collections_view));
 
   /* Collections narrowed by name as you type. */
   expression = gtk_property_expression_new (TCIA_TYPE_COLLECTION, NULL, "name");

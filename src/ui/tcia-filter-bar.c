@@ -271,31 +271,52 @@ value_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
 }
 
+/* The list of choices: each value with the number of patients that have
+ * it, in words, since the server counts patients and not series. */
+static void
+choice_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, tcia_title_and_count_new (12));
+}
+
+/* The button shows the value chosen; the list, each with its count. */
 static void
 value_bind_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
   GObject *object = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkLabel *title = GTK_IS_LABEL (child) ? GTK_LABEL (child)
+                                         : GTK_LABEL (gtk_widget_get_first_child (child));
+  GtkLabel *count = GTK_IS_LABEL (child) ? NULL : GTK_LABEL (gtk_widget_get_last_child (child));
+  g_autofree char *patients = NULL;
 
   if (TCIA_IS_VALUE (object))
     {
       TciaValue *value = TCIA_VALUE (object);
-      g_autofree char *text = NULL;
+      int n = tcia_value_get_count (value);
 
-      if (tcia_value_get_count (value) >= 0)
-        /* Translators: a filter choice and its number of patients, "CT (123)" */
-        text = g_strdup_printf (_("%s (%d)"), tcia_value_get_value (value),
-                                tcia_value_get_count (value));
-      else
-        text = g_strdup (tcia_value_get_value (value));
-      gtk_label_set_text (label, text);
+      gtk_label_set_text (title, tcia_value_get_value (value));
+      if (n >= 0)
+        {
+          g_autofree char *number = tcia_format_count ((guint) n);
+
+          /* Translators: how many patients have this modality, body part or manufacturer */
+          patients = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s patient", "%s patients",
+                                                   (gulong) n),
+                                      number);
+        }
     }
   else
     {
-      gtk_label_set_text (label, gtk_string_object_get_string (GTK_STRING_OBJECT (object)));
+      gtk_label_set_text (title, gtk_string_object_get_string (GTK_STRING_OBJECT (object)));
     }
+
+  if (count != NULL)
+    gtk_label_set_text (count, patients != NULL ? patients : "");
 }
 
 /* GTK 4.8 leaves the button inside a GtkDropDown without a name, so a
@@ -430,6 +451,11 @@ tcia_filter_bar_init (TciaFilterBar *self)
       g_signal_connect (factory, "setup", G_CALLBACK (value_setup_cb), self);
       g_signal_connect (factory, "bind", G_CALLBACK (value_bind_cb), self);
       gtk_drop_down_set_factory (dropdown, factory);
+      g_object_unref (factory);
+      factory = gtk_signal_list_item_factory_new ();
+      g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), self);
+      g_signal_connect (factory, "bind", G_CALLBACK (value_bind_cb), self);
+      gtk_drop_down_set_list_factory (dropdown, factory);
       g_object_unref (factory);
       gtk_drop_down_set_model (dropdown, G_LIST_MODEL (self->values[k]));
       g_signal_connect (dropdown, "notify::selected", G_CALLBACK (dropdown_selected_cb), self);

@@ -13,6 +13,7 @@ AdwActionRow *tcia_preferences_window_get_connection_row  (TciaPreferencesWindow
 AdwComboRow  *tcia_preferences_window_get_layout_row      (TciaPreferencesWindow *self);
 GtkSpinButton *tcia_preferences_window_get_parallel_spin  (TciaPreferencesWindow *self);
 GtkSwitch    *tcia_preferences_window_get_checksum_switch (TciaPreferencesWindow *self);
+AdwActionRow *tcia_preferences_window_get_folder_row      (TciaPreferencesWindow *self);
 gboolean      tcia_preferences_window_is_checking         (TciaPreferencesWindow *self);
 
 G_END_DECLS

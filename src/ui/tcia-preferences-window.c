@@ -8,8 +8,10 @@
 #include "tcia-folder-chooser.h"
 #include "tcia-ui-util.h"
 #include "tcia-core.h"
+#include "tcia-session.h"
 
 #include "tcia-preferences-window-private.h"
+#include "tcia-sources-group.h"
 
 struct _TciaPreferencesWindow
 {
@@ -28,6 +30,7 @@ struct _TciaPreferencesWindow
   GtkSpinButton        *parallel_spin;
   GtkAdjustment        *parallel_adjustment;
   AdwComboRow          *layout_row;
+  TciaSourcesGroup     *sources_group;
   GtkSwitch            *checksum_switch;
 
   /* owned */
@@ -260,12 +263,15 @@ tcia_preferences_window_sync_folder (TciaPreferencesWindow *self)
 
   if (*folder == '\0')
     {
-      const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+      g_autoptr(GFile) fallback = tcia_session_dup_default_destination ();
+      g_autofree char *path = g_file_get_path (fallback);
 
-      if (downloads == NULL)
-        downloads = g_get_home_dir ();
-      /* Translators: %s is the path of the Downloads folder. */
-      subtitle = g_strdup_printf (_("%s (the Downloads folder)"), downloads);
+      if (tcia_session_has_downloads_folder ())
+        /* Translators: %s is the path of the Downloads folder. */
+        subtitle = g_strdup_printf (_("%s (the Downloads folder)"), path);
+      else
+        /* Translators: %s is the path of the folder used when none is chosen. */
+        subtitle = g_strdup_printf (_("%s (the default folder)"), path);
     }
 
   adw_action_row_set_subtitle (self->folder_row, subtitle != NULL ? subtitle : folder);
@@ -325,6 +331,7 @@ tcia_preferences_window_constructed (GObject *object)
   g_settings_bind_with_mapping (self->settings, "layout",
                                 self->layout_row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 layout_get_mapping, layout_set_mapping, NULL, NULL);
+  tcia_sources_group_set_settings (self->sources_group, self->settings);
 
   tcia_preferences_window_sync_api_url (self);
   tcia_preferences_window_sync_folder (self);
@@ -419,6 +426,21 @@ tcia_preferences_window_set_property (GObject      *object,
     }
 }
 
+/* GTK would focus the first control, "Reset to TCIA", where a stray Enter
+ * or Space throws away the server typed in. Start in the address instead,
+ * without selecting it, so that typing does not replace it either. */
+static void
+tcia_preferences_window_map (GtkWidget *widget)
+{
+  TciaPreferencesWindow *self = TCIA_PREFERENCES_WINDOW (widget);
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (self->api_url_row));
+
+  GTK_WIDGET_CLASS (tcia_preferences_window_parent_class)->map (widget);
+
+  if (GTK_IS_TEXT (text))
+    gtk_text_grab_focus_without_selecting (GTK_TEXT (text));
+}
+
 static void
 tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
 {
@@ -430,6 +452,7 @@ tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
   object_class->finalize = tcia_preferences_window_finalize;
   object_class->get_property = tcia_preferences_window_get_property;
   object_class->set_property = tcia_preferences_window_set_property;
+  widget_class->map = tcia_preferences_window_map;
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
@@ -441,6 +464,7 @@ tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TCIA_TYPE_SOURCES_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/"
                                                "tcia-preferences-window.ui");
@@ -456,6 +480,7 @@ tcia_preferences_window_class_init (TciaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, parallel_spin);
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, parallel_adjustment);
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, layout_row);
+  gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, sources_group);
   gtk_widget_class_bind_template_child (widget_class, TciaPreferencesWindow, checksum_switch);
   gtk_widget_class_bind_template_callback (widget_class, api_url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, api_url_apply_cb);
@@ -534,6 +559,13 @@ tcia_preferences_window_get_checksum_switch (TciaPreferencesWindow *self)
 {
   g_return_val_if_fail (TCIA_IS_PREFERENCES_WINDOW (self), NULL);
   return self->checksum_switch;
+}
+
+AdwActionRow *
+tcia_preferences_window_get_folder_row (TciaPreferencesWindow *self)
+{
+  g_return_val_if_fail (TCIA_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->folder_row;
 }
 
 gboolean

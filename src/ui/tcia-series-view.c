@@ -9,6 +9,7 @@
 #include "tcia-search-model.h"
 #include "tcia-series.h"
 #include "tcia-series-cell.h"
+#include "tcia-table-a11y.h"
 #include "tcia-ui-util.h"
 
 #include "tcia-series-view.h"
@@ -534,6 +535,8 @@ tcia_series_view_init (TciaSeriesView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   tcia_column_view_fit_titles (self->column_view);
+  tcia_column_view_name_headers (self->column_view, _("In the basket"));
+  tcia_list_make_one_tab_stop (GTK_WIDGET (self->column_view));
 
   self->bound_marks = g_hash_table_new (NULL, NULL);
   self->stale_cells = g_hash_table_new (NULL, NULL);

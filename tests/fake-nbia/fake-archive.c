@@ -834,6 +834,7 @@ fake_archive_new (guint   n_series,
   guint32 cap_patients, cap_studies;
 
   a->seed = seed;
+  a->changes = fake_changes_new ();
   a->n_collections = n_regular + (big ? 1 : 0);
   a->collections = g_new0 (FakeCollection, a->n_collections);
   a->n_series = n_series + (big ? 1 : 0);
@@ -948,6 +949,7 @@ fake_archive_free (FakeArchive *a)
 {
   if (a == NULL)
     return;
+  fake_changes_free (a->changes);
   for (guint k = 0; k < a->n_collections; k++)
     {
       g_free (a->collections[k].name);

@@ -88,6 +88,8 @@ typedef struct
   gint16  submitted_before;  /* days between submission and release */
 } FakeSeries;
 
+typedef struct _FakeChanges FakeChanges;
+
 typedef struct
 {
   guint32         n_collections;
@@ -102,6 +104,7 @@ typedef struct
   const char    **collection_names;  /* NULL-terminated */
   guint32         n_colliding;  /* pairs of series with the same folder name */
   guint32        *colliding;    /* first, second, first, second, ... */
+  FakeChanges    *changes;      /* what changed since (fake-changes.c) */
 } FakeArchive;
 
 /* fake-archive.c */
@@ -195,6 +198,28 @@ void         fake_day_to_date          (gint32             day,
 gint32       fake_date_to_day          (int                year,
                                         int                month,
                                         int                mday);
+
+/* fake-changes.c: withdrawn series, hidden collections, series released
+ * again. Readers may run in any thread. */
+FakeChanges *fake_changes_new          (void);
+void         fake_changes_free         (FakeChanges       *changes);
+guint        fake_changes_generation   (const FakeArchive *a);
+/* Withdrawn, or in a hidden collection. */
+gboolean     fake_changes_series_hidden (const FakeArchive *a,
+                                        guint32            series);
+gboolean     fake_changes_collection_hidden (const FakeArchive *a,
+                                        guint32            collection);
+/* The day the series was (last) released. */
+gint32       fake_changes_released_day (const FakeArchive *a,
+                                        guint32            series);
+void         fake_changes_withdraw     (FakeArchive       *a,
+                                        guint32            series);
+void         fake_changes_set_hidden   (FakeArchive       *a,
+                                        guint32            collection,
+                                        gboolean           hidden);
+void         fake_changes_release      (FakeArchive       *a,
+                                        guint32            series,
+                                        gint32             day);
 
 /* fake-dicom.c */
 gsize        fake_dicom_size           (const FakeArchive *a,

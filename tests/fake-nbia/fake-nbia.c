@@ -449,7 +449,8 @@ series_matches (const FakeArchive *a,
                    f->body_part) &&
          ci_equal (fake_manufacturer_name (s->manufacturer), f->manufacturer) &&
          ci_equal (fake_manufacturer_model (s->manufacturer), f->model) &&
-         released_matches (f, fake_series_patient (a, index)->released_day);
+         !fake_changes_series_hidden (a, index) &&
+         released_matches (f, fake_changes_released_day (a, index));
 }
 
 static gboolean
@@ -509,7 +510,7 @@ foreach_series (const FakeArchive *a,
     {
       const FakeCollection *c = &a->collections[k];
 
-      if (!ci_equal (c->name, f->collection))
+      if (!ci_equal (c->name, f->collection) || fake_changes_collection_hidden (a, k))
         continue;
       for (guint32 p = c->first_patient; p < c->first_patient + c->n_patients; p++)
         {
@@ -575,19 +576,21 @@ series_row (const FakeArchive *a,
   fake_archive_study_uid (a, s->study, study_uid);
   fake_archive_patient_id (a, st->patient, patient_id);
   counts = !counts_hidden (rows->req, series_uid);
+  gint32 released_day = fake_changes_released_day (a, index);
+
   if (v4)
     {
       date_v4 (st->day, series_date);
       date_v4 (st->day, study_date);
-      date_v4 (p->released_day, released);
-      date_v4 (p->released_day - s->submitted_before, submitted);
+      date_v4 (released_day, released);
+      date_v4 (released_day - s->submitted_before, submitted);
     }
   else
     {
       timestamp_v1 (st->day, 0, series_date);
       timestamp_v1 (st->day, 0, study_date);
-      timestamp_v1 (p->released_day, c->released_secs, released);
-      timestamp_v1 (p->released_day - s->submitted_before, c->released_secs, submitted);
+      timestamp_v1 (released_day, c->released_secs, released);
+      timestamp_v1 (released_day - s->submitted_before, c->released_secs, submitted);
     }
   g_snprintf (age, sizeof age, "%03uY", p->age);
 
@@ -896,7 +899,8 @@ get_collection_values (FakeNbia      *self,
     return;
   resp->is_json = table_is_json (req, FORMAT_JSON);
   for (guint k = 0; k < self->archive->n_collections; k++)
-    g_ptr_array_add (names, self->archive->collections[k].name);
+    if (!fake_changes_collection_hidden (self->archive, k))
+      g_ptr_array_add (names, self->archive->collections[k].name);
   g_ptr_array_sort (names, compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
@@ -1029,7 +1033,8 @@ get_collection_values_and_counts (FakeNbia      *self,
 
   resp->is_json = TRUE;
   for (guint k = 0; k < self->archive->n_collections; k++)
-    g_ptr_array_add (order, &self->archive->collections[k]);
+    if (!fake_changes_collection_hidden (self->archive, k))
+      g_ptr_array_add (order, &self->archive->collections[k]);
   g_ptr_array_sort (order, compare_collections);
   for (guint i = 0; i < order->len; i++)
     {
@@ -1828,7 +1833,7 @@ get_collection_descriptions (FakeNbia      *self,
     {
       const FakeCollection *c = &self->archive->collections[k];
 
-      if (!ci_equal (c->name, name))
+      if (!ci_equal (c->name, name) || fake_changes_collection_hidden (self->archive, k))
         continue;
       /* Jackson writes nulls. */
       json_builder_begin_object (builder);
@@ -2734,7 +2739,8 @@ make_malformed (Response *resp)
 /* ---- the cache of big listings ---- */
 
 static char *
-cache_key (const Request *req)
+cache_key (FakeNbia      *self,
+           const Request *req)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   GString *key = g_string_new (NULL);
@@ -2746,7 +2752,8 @@ cache_key (const Request *req)
       g_ptr_array_add (parts, g_strdup_printf ("%s=%s", p->name, p->value));
     }
   g_ptr_array_sort (parts, compare_strings);
-  g_string_append_printf (key, "v%u/%s", req->version, req->endpoint);
+  g_string_append_printf (key, "v%u/%s#%u", req->version, req->endpoint,
+                          fake_changes_generation (self->archive));
   for (guint i = 0; i < parts->len; i++)
     g_string_append_printf (key, "\n%s", (char *) parts->pdata[i]);
   return g_string_free (key, FALSE);
@@ -3049,7 +3056,7 @@ answer (FakeNbia          *self,
   take_no_counts (self, req);
   if (strcmp (ep->method, "GET") == 0 && !req->no_counts)
     {
-      key = cache_key (req);
+      key = cache_key (self, req);
       if (cache_lookup (self, key, &resp))
         goto finish;
     }
@@ -3525,6 +3532,56 @@ fake_nbia_clear_faults (FakeNbia *self)
   g_mutex_lock (&self->lock);
   g_ptr_array_set_size (self->faults, 0);
   g_mutex_unlock (&self->lock);
+}
+
+static gint64
+find_collection (FakeNbia   *self,
+                 const char *name)
+{
+  for (guint k = 0; k < self->archive->n_collections; k++)
+    if (g_strcmp0 (self->archive->collections[k].name, name) == 0)
+      return k;
+  return -1;
+}
+
+gboolean
+fake_nbia_withdraw_series (FakeNbia   *self,
+                           const char *series_uid)
+{
+  gint64 s = fake_archive_find_series (self->archive, series_uid);
+
+  if (s < 0)
+    return FALSE;
+  fake_changes_withdraw (self->archive, (guint32) s);
+  return TRUE;
+}
+
+gboolean
+fake_nbia_set_collection_hidden (FakeNbia   *self,
+                                 const char *collection,
+                                 gboolean    hidden)
+{
+  gint64 k = find_collection (self, collection);
+
+  if (k < 0)
+    return FALSE;
+  fake_changes_set_hidden (self->archive, (guint32) k, hidden);
+  return TRUE;
+}
+
+gboolean
+fake_nbia_release_series_again (FakeNbia   *self,
+                                const char *series_uid,
+                                int         year,
+                                int         month,
+                                int         day)
+{
+  gint64 s = fake_archive_find_series (self->archive, series_uid);
+
+  if (s < 0)
+    return FALSE;
+  fake_changes_release (self->archive, (guint32) s, fake_date_to_day (year, month, day));
+  return TRUE;
 }
 
 void

@@ -96,6 +96,24 @@ void        fake_nbia_set_fault     (FakeNbia        *self,
 void        fake_nbia_clear_faults  (FakeNbia        *self);
 void        fake_nbia_set_latency   (FakeNbia        *self,
                                      guint            latency_ms);
+/* Changes to the archive while the server runs (thread-safe), for clients
+ * that keep a copy: a series withdrawn (gone from every listing); a
+ * collection hidden (gone from every listing, its series included) or
+ * shown again, which to a client is a collection added; a series released
+ * again on a later day (its DateReleased and MaxSubmissionTimestamp move
+ * on, and getUpdatedSeries?fromDate= before that day lists it). Patient
+ * counts stay as generated. FALSE for an unknown UID or name. */
+gboolean    fake_nbia_withdraw_series (FakeNbia      *self,
+                                     const char      *series_uid);
+gboolean    fake_nbia_set_collection_hidden (FakeNbia *self,
+                                     const char      *collection,
+                                     gboolean         hidden);
+gboolean    fake_nbia_release_series_again (FakeNbia *self,
+                                     const char      *series_uid,
+                                     int              year,
+                                     int              month,
+                                     int              day);
+
 /* Requests answered so far whose path ends in @endpoint ("getSeries"), or all for NULL. */
 guint       fake_nbia_get_request_count (FakeNbia    *self,
                                      const char      *endpoint);

@@ -22,6 +22,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sys
 import urllib.parse
 
@@ -287,9 +288,11 @@ def run(flow, collection, modality, all_series, chosen, downloads):
         flow.wait_focus("a choice in the open modality list",
                         lambda f: u.role_of(f) == pyatspi.ROLE_LIST_ITEM and u.is_inside(f, combo))
 
+        # A choice reads as its value and the patients that have it: "CT 2 patients".
         def is_choice(f):
             text = " ".join(u.all_texts(f))
-            return text == modality or text.startswith(modality + " (")
+            return text == modality or re.match(r"^%s [\d,.]+ patients?$" % re.escape(modality),
+                                                text) is not None
 
         choices = []
         for _ in range(30):

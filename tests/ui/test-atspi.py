@@ -56,6 +56,37 @@ def choose_collection(root, item, name):
     u.key("Return")
 
 
+def check_column_headers(root):
+    """Every column header of the series table reads as its column: GTK 4.8
+    reads a header as "GtkColumnViewTitle" and an empty title as "GtkLabel"
+    unless the app names them."""
+    label = u.find(root, lambda o: o.getRole() == pyatspi.ROLE_LABEL and o.name == "Patient ID")
+    assert label is not None, "no Patient ID column header"
+    title = label
+    while title is not None and title.parent is not None and \
+            not any(u.find(c, lambda o: o.name == "Size") for c in title.parent
+                    if c is not title):
+        title = title.parent
+    assert title is not None and title.parent is not None, "no header row around Patient ID"
+    titles = list(title.parent)
+    log("the series table has %d column headers" % len(titles))
+    assert len(titles) > 5, "too few column headers: %d" % len(titles)
+    bad = []
+    for t in titles:
+        for o in [t] + [c for c in walk(t) if c is not t]:
+            # The sort arrow is GTK's own, an icon that says nothing.
+            if o.getRole() == pyatspi.ROLE_FILLER and o.name == "GtkBuiltinIcon":
+                continue
+            if o.getRole() in (pyatspi.ROLE_LABEL, pyatspi.ROLE_FILLER) and \
+                    (not o.name or TYPE_NAME.match(o.name)):
+                bad.append("%s: %r" % (path_of(o), o.name))
+    if bad:
+        for b in bad:
+            log("column header without a name: " + b)
+        raise AssertionError("%d column header part(s) without a name" % len(bad))
+    log("every column header has a name: " + ", ".join(repr(t.name) for t in titles))
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
@@ -132,6 +163,8 @@ def check(session, opener, fake, app):
             log("no rows yet after attempt %d; choosing again" % attempt)
     log("found %d of the server's patient IDs / series UIDs in the window, e.g. %s"
         % (len(hits), sorted(hits)[0]))
+
+    check_column_headers(root)
 
     nameless = []
     garbled = []

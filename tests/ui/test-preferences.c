@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -96,6 +97,11 @@ test_invalid_url_kept_out (Fixture       *f,
                    gtk_widget_get_tooltip_text (GTK_WIDGET (row)));
   check = GTK_WIDGET (tcia_preferences_window_get_check_button (f->window));
   g_assert_false (gtk_widget_get_sensitive (check));
+
+  /* Words of ours, never GLib's "URI is not absolute…". */
+  apply_url (f, "not a url");
+  g_assert_null (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), "URI"));
+  g_assert_true (g_str_has_suffix (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), "."));
 
   /* Typing a good URL again clears the mark. */
   gtk_editable_set_text (GTK_EDITABLE (row), "http://127.0.0.1:9/nbia-api/services/v4/");
@@ -229,6 +235,55 @@ test_check_cancelled_on_close (Fixture       *f,
   fake_nbia_free (server);
 }
 
+/* The window opens in the address, not on "Reset to TCIA" where a stray
+ * Enter would throw the address away, and without selecting it. */
+static void
+test_initial_focus (Fixture       *f,
+                    gconstpointer  data)
+{
+  AdwEntryRow *row = tcia_preferences_window_get_api_url_row (f->window);
+  GtkWidget *focus;
+
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  spin (100);
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (row)));
+  g_assert_false (focus == GTK_WIDGET (tcia_preferences_window_get_reset_button (f->window)));
+  g_assert_false (gtk_editable_get_selection_bounds (GTK_EDITABLE (row), NULL, NULL));
+}
+
+/* Without a Downloads folder of the person's own, the folder row never
+ * calls the home folder "the Downloads folder": downloads go to ~/TCIA.
+ * In a child process, since GLib reads the user's folders once. */
+static void
+test_default_folder (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const struct
+  {
+    const char *user_dirs;   /* user-dirs.dirs, NULL for none */
+    const char *expected;    /* the subtitle, after HOME and "/" */
+  } cases[] = {
+    { NULL, "TCIA (the default folder)" },
+    { "XDG_DOWNLOAD_DIR=\"$HOME/\"\n", "TCIA (the default folder)" },
+    { "XDG_DOWNLOAD_DIR=\"$HOME/Dl\"\n", "Dl (the Downloads folder)" },
+  };
+
+  if (g_test_subprocess ())
+    {
+      AdwActionRow *row = tcia_preferences_window_get_folder_row (f->window);
+      g_autofree char *expected = g_build_filename (g_getenv ("HOME"),
+                                                    g_getenv ("TCIA_TEST_EXPECTED"), NULL);
+
+      g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, expected);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    run_in_fake_home (cases[i].user_dirs, cases[i].expected);
+}
+
 static void
 no_tear_down (Fixture       *f,
               gconstpointer  data)
@@ -261,6 +316,10 @@ main (int   argc,
               fixture_set_up, test_downloads, fixture_tear_down);
   g_test_add ("/ui/preferences/check-connection", Fixture, NULL,
               fixture_set_up, test_check_connection, fixture_tear_down);
+  g_test_add ("/ui/preferences/initial-focus", Fixture, NULL,
+              fixture_set_up, test_initial_focus, fixture_tear_down);
+  g_test_add ("/ui/preferences/default-folder", Fixture, NULL,
+              fixture_set_up, test_default_folder, fixture_tear_down);
   g_test_add ("/ui/preferences/check-cancelled-on-close", Fixture, NULL,
               fixture_set_up, test_check_cancelled_on_close, no_tear_down);
 

@@ -915,8 +915,10 @@ test_retry_exhausted (Fixture       *f,
   g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_SERVER);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "500"));
-  g_assert_nonnull (strstr (error->message, "getSeries"));
-  g_assert_nonnull (strstr (error->message, "4 attempts"));
+  /* In a person's words, as a sentence: no API word such as getSeries. */
+  g_assert_nonnull (strstr (error->message, "the list of series"));
+  g_assert_null (strstr (error->message, "getSeries"));
+  g_assert_true (g_str_has_suffix (error->message, "(4 attempts)."));
   g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
 }
@@ -999,7 +1001,7 @@ test_drop_exhausted (Fixture       *f,
   g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_NETWORK);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, host));
-  g_assert_nonnull (strstr (error->message, "getSeries"));
+  g_assert_nonnull (strstr (error->message, "the list of series"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
   g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, 4);
 }
@@ -1032,7 +1034,7 @@ test_html_page (Fixture       *f,
   g_assert_null (model);
   g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
   g_assert_nonnull (strstr (error->message, "web page"));
-  g_assert_nonnull (strstr (error->message, "getPatient"));
+  g_assert_nonnull (strstr (error->message, "the list of patients"));
   g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getPatient"), ==, 1);
 }
 
@@ -1051,7 +1053,7 @@ test_malformed_json (Fixture       *f,
   g_assert_null (model);
   g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
   g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "getSeries"));
+  g_assert_nonnull (strstr (error->message, "the list of series"));
   g_assert_nonnull (strstr (error->message, "byte"));
   g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, 1);
   /* Rows that arrived before the bad byte are not left behind as if complete. */
@@ -1090,7 +1092,7 @@ test_dead_port (void)
   model = list_collections_sync (client, FALSE, NULL, &error);
   g_assert_null (model);
   g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_NETWORK);
-  expected = g_strdup_printf ("Could not reach 127.0.0.1:%u: Connection refused", port);
+  expected = g_strdup_printf ("Could not reach 127.0.0.1:%u: Connection refused.", port);
   g_assert_cmpstr (error->message, ==, expected);
 }
 
@@ -1171,9 +1173,13 @@ test_retrying_signal (Fixture       *f,
                       gconstpointer  data)
 {
   Retries retries = { g_array_new (FALSE, FALSE, sizeof (guint)), };
-  gulong handler;
+  Retries series_retries = { g_array_new (FALSE, FALSE, sizeof (guint)), };
+  gulong handler, series_handler;
 
   handler = g_signal_connect (f->v4, "retrying", G_CALLBACK (retrying_cb), &retries);
+  /* What a page that lists series follows: its listings' retries only. */
+  series_handler = g_signal_connect (f->v4, "retrying::TciaSeries", G_CALLBACK (retrying_cb),
+                                     &series_retries);
 
   {
     g_autoptr(GListModel) model = NULL;
@@ -1190,6 +1196,7 @@ test_retrying_signal (Fixture       *f,
     g_assert_cmpuint (retries.last_delay_ms, <=, 5);
     g_assert_cmpstr (retries.last_reason, ==, "Server error (HTTP 500)");
     g_assert_true (retries.thread == g_thread_self ());
+    g_assert_cmpuint (series_retries.attempts->len, ==, 2);
   }
 
   /* A Retry-After is what the wait is, and a 429 is the server being busy. */
@@ -1206,11 +1213,16 @@ test_retrying_signal (Fixture       *f,
     g_assert_cmpuint (g_array_index (retries.attempts, guint, 0), ==, 2);
     g_assert_cmpuint (retries.last_delay_ms, ==, 1000);
     g_assert_cmpstr (retries.last_reason, ==, "Server busy (HTTP 429)");
+    /* A collections listing is not a series listing. */
+    g_assert_cmpuint (series_retries.attempts->len, ==, 2);
   }
 
   g_signal_handler_disconnect (f->v4, handler);
+  g_signal_handler_disconnect (f->v4, series_handler);
   g_array_unref (retries.attempts);
+  g_array_unref (series_retries.attempts);
   g_free (retries.last_reason);
+  g_free (series_retries.last_reason);
 }
 
 /* A Retry-After longer than what is left of the look-up's deadline is not
@@ -1243,7 +1255,7 @@ test_retry_after_past_deadline (void)
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, "The server did not answer in time: "));
   g_assert_nonnull (strstr (error->message, "asked to wait 30 s"));
-  g_assert_nonnull (strstr (error->message, "getSeries"));
+  g_assert_nonnull (strstr (error->message, "the list of series"));
   g_assert_nonnull (strstr (error->message, "HTTP 503"));
   g_assert_cmpuint (fake_nbia_get_request_count (fake, "getSeries"), ==, 1);
   drain_main_context ();
@@ -1274,7 +1286,8 @@ test_deadline_during_attempt (Fixture       *f,
   g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT);
   g_test_message ("%s", error->message);
   g_assert_cmpstr (error->message, ==,
-                   "The server did not answer in time: getPatient got no complete answer within 1 s");
+                   "The server did not answer in time: the list of patients did not arrive in full "
+                   "within 1 s.");
 }
 
 /* A body that stops coming fails by the minimum-progress rule, well before
@@ -1296,8 +1309,8 @@ test_slow_body (Fixture       *f,
   g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT);
   g_test_message ("%s", error->message);
   g_assert_cmpstr (error->message, ==,
-                   "The server did not answer in time: the answer to getSeries slowed to "
-                   "less than 1.0\302\240KiB in 0.3 s");
+                   "The server did not answer in time: the list of series slowed to "
+                   "less than 1.0\302\240KiB in 0.3 s.");
   g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
 }
@@ -1492,6 +1505,9 @@ test_urls (void)
       g_assert_null (client);
       g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_URL);
       g_assert_nonnull (strstr (error->message, trimmed));
+      /* A sentence of ours, never GLib's words to programmers. */
+      g_assert_true (g_str_has_suffix (error->message, "."));
+      g_assert_null (strstr (error->message, "URI"));
     }
 }
 
@@ -1887,7 +1903,7 @@ test_wire_statuses (Recorder      *r,
         model = list_patients_sync (r->v4, NULL, NULL, &error);
         g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_SERVER);
         g_assert_nonnull (strstr (error->message, code));
-        g_assert_nonnull (strstr (error->message, "getPatient"));
+        g_assert_nonnull (strstr (error->message, "the list of patients"));
         g_assert_cmpuint (r->n_requests, ==, before + 1);
       }
   }
@@ -1913,7 +1929,8 @@ test_wire_statuses (Recorder      *r,
     model = list_collections_sync (r->v4, FALSE, NULL, &error);
     g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_SERVER);
     g_assert_cmpstr (error->message, ==,
-                     "The server answered 503 Service Unavailable to getCollectionValues after 2 attempts");
+                     "The server answered 503 Service Unavailable when asked for the list of "
+                     "collections (2 attempts).");
     g_assert_cmpuint (r->n_requests, ==, before + 2);
   }
 }
@@ -1941,7 +1958,7 @@ test_wire_size_caps (Recorder      *r,
     g_assert_null (model);
     g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
     g_test_message ("%s", error->message);
-    g_assert_cmpstr (error->message, ==, "The server sent a value larger than 1.0\302\240MiB in getSeries");
+    g_assert_cmpstr (error->message, ==, "The server sent a value larger than 1.0\302\240MiB in the list of series.");
     g_assert_cmpuint (r->n_requests, ==, 1);
   }
 
@@ -1957,7 +1974,7 @@ test_wire_size_caps (Recorder      *r,
     g_assert_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE);
     g_test_message ("%s", error->message);
     g_assert_true (g_str_has_prefix (error->message,
-                                     "The server sent more than 1.0\302\240MiB in answer to getSeries"));
+                                     "The server sent more than 1.0\302\240MiB with the list of series"));
   }
 
   /* Both caps above it: the listing is read. */

@@ -271,7 +271,7 @@ test_gives_up (Fixture       *f,
   g_assert_false (run.ok);
   g_assert_error (run.error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_SERVER);
   g_assert_true (tcia_http_error_is_transient (run.error));
-  g_assert_nonnull (strstr (run.error->message, "after 2 attempts"));
+  g_assert_nonnull (strstr (run.error->message, "(2 attempts)."));
   g_assert_cmpuint (f->n_requests, ==, 2);
   run_clear (&run);
 }
@@ -333,8 +333,8 @@ test_deadline (Fixture       *f,
   run_request (&run, f, f->silent_base, "silent");
   g_assert_error (run.error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT);
   g_assert_cmpstr (run.error->message, ==,
-                   "The server did not answer in time: getThing got no complete answer "
-                   "within 1 s");
+                   "The server did not answer in time: getThing did not arrive in full "
+                   "within 1 s.");
   run_clear (&run);
 }
 
@@ -349,7 +349,7 @@ test_stalled_body (Fixture       *f,
   run_request (&run, f, f->silent_base, "stall");
   g_assert_error (run.error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT);
   g_assert_nonnull (strstr (run.error->message, "slowed to less than 1.0"));
-  g_assert_true (g_str_has_suffix (run.error->message, "KiB in 0.3 s"));
+  g_assert_true (g_str_has_suffix (run.error->message, "KiB in 0.3 s."));
   g_assert_cmpstr (run.body->str, ==, "0123456789");
   run_clear (&run);
 }

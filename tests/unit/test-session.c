@@ -381,6 +381,39 @@ test_bind_settings (void)
   g_assert_cmpint (g_settings_get_enum (settings, "layout"), ==, TCIA_LAYOUT_FLAT);
 }
 
+/* Without a Downloads folder of their own (none, or the home folder),
+ * downloads go into ~/TCIA, never loose into the home folder. Each case in
+ * a child process, since GLib reads the user's folders once. */
+static void
+test_default_destination (void)
+{
+  static const struct
+  {
+    const char *user_dirs;   /* user-dirs.dirs, NULL for none */
+    const char *expected;    /* under HOME */
+  } cases[] = {
+    { NULL, "TCIA" },
+    { "XDG_DOWNLOAD_DIR=\"$HOME/\"\n", "TCIA" },
+    { "XDG_DOWNLOAD_DIR=\"$HOME/Dl\"\n", "Dl" },
+  };
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GFile) destination = tcia_session_dup_default_destination ();
+      g_autofree char *path = g_file_get_path (destination);
+      g_autofree char *expected = g_build_filename (g_getenv ("HOME"),
+                                                    g_getenv ("TCIA_TEST_EXPECTED"), NULL);
+
+      g_assert_cmpstr (path, ==, expected);
+      g_assert_true (tcia_session_has_downloads_folder () ==
+                     g_str_equal (g_getenv ("TCIA_TEST_EXPECTED"), "Dl"));
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    run_in_fake_home (cases[i].user_dirs, cases[i].expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -400,6 +433,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/core/session/no-source", test_no_source);
   g_test_add_func ("/core/session/bind-settings", test_bind_settings);
+  g_test_add_func ("/core/session/default-destination", test_default_destination);
 
   status = g_test_run ();
   fake_nbia_free (fake);

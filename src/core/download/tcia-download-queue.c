@@ -860,29 +860,44 @@ append_job (TciaDownloadQueue *self,
   return job;
 }
 
-TciaDownloadJob *
-tcia_download_queue_add (TciaDownloadQueue *self,
-                         TciaSeries        *series)
+/* The job of @series: the one listed, else a new one in the layout's
+ * folder, queued, or done by a previous run (@done: counted, never
+ * scheduled). */
+static TciaDownloadJob *
+add_job (TciaDownloadQueue *self,
+         TciaSeries        *series,
+         gboolean           done)
 {
-  TciaDownloadJob *job;
+  TciaDownloadJob *job = g_hash_table_lookup (self->by_uid, tcia_series_get_series_uid (series));
   g_autofree char *path = NULL;
 
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
-  g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
-  g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
-
-  job = g_hash_table_lookup (self->by_uid, tcia_series_get_series_uid (series));
   if (job != NULL)
     return job;
-
   path = tcia_layout_build_path (self->layout, series);
-  append_job (self, tcia_download_job_new (series, path));
-  job = g_ptr_array_index (self->jobs, self->jobs->len - 1);
+  job = tcia_download_job_new (series, path);
+  if (done)
+    {
+      tcia_download_job_set_n_images (job, tcia_series_get_image_count (series));
+      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_DONE);
+      return append_job (self, job);
+    }
+  append_job (self, job);
   if (tcia_download_folders_is_ready (self->folders))
     tcia_download_folders_assign (self->folders, job, self->layout);
   schedule (self);
   check_finished_later (self);
   return job;
+}
+
+TciaDownloadJob *
+tcia_download_queue_add (TciaDownloadQueue *self,
+                         TciaSeries        *series)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
+  g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
+
+  return add_job (self, series, FALSE);
 }
 
 TciaDownloadJob *
@@ -908,6 +923,17 @@ tcia_download_queue_add_unknown (TciaDownloadQueue *self,
   finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
   check_finished_later (self);
   return job;
+}
+
+TciaDownloadJob *
+tcia_download_queue_add_done (TciaDownloadQueue *self,
+                              TciaSeries        *series)
+{
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
+  g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
+
+  return add_job (self, series, TRUE);
 }
 
 void

@@ -318,23 +318,20 @@ read_bounded (int          fd,
     }
 }
 
-GHashTable *
-tcia_metadata_csv_read_locations (int          dest_fd,
-                                  const char  *display_path,
-                                  GError     **error)
+/* All of metadata.csv in the folder open as @dest_fd; empty when there is none. */
+static GByteArray *
+read_metadata (int          dest_fd,
+               const char  *display_path,
+               GError     **error)
 {
-  g_autoptr(GByteArray) data = NULL;
+  GByteArray *data;
   struct stat st;
   int fd;
-
-  g_return_val_if_fail (dest_fd >= 0, NULL);
-  g_return_val_if_fail (display_path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* Non-blocking: opening a FIFO to read would wait for a writer. */
   fd = openat (dest_fd, TCIA_METADATA_CSV_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT)
-    return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    return g_byte_array_new ();
   if (fd < 0 || fstat (fd, &st) < 0)
     {
       int errsv = errno;
@@ -362,9 +359,81 @@ tcia_metadata_csv_read_locations (int          dest_fd,
     }
   data = read_bounded (fd, display_path, error);
   close (fd);
+
+  return data;
+}
+
+GHashTable *
+tcia_metadata_csv_read_locations (int          dest_fd,
+                                  const char  *display_path,
+                                  GError     **error)
+{
+  g_autoptr(GByteArray) data = NULL;
+
+  g_return_val_if_fail (dest_fd >= 0, NULL);
+  g_return_val_if_fail (display_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = read_metadata (dest_fd, display_path, error);
   if (data == NULL)
     return NULL;
   return parse_locations ((const char *) data->data, data->len);
+}
+
+GPtrArray *
+tcia_metadata_csv_read_columns (int                 dest_fd,
+                                const char         *display_path,
+                                const char * const *columns,
+                                GError            **error)
+{
+  g_autoptr(GByteArray) data = NULL;
+  g_autoptr(TciaCsvReader) reader = NULL;
+  g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree int *index = NULL;
+  gboolean terminated = FALSE;
+  guint n_columns;
+  GPtrArray *fields;
+
+  g_return_val_if_fail (dest_fd >= 0, NULL);
+  g_return_val_if_fail (display_path != NULL, NULL);
+  g_return_val_if_fail (columns != NULL, NULL);
+
+  data = read_metadata (dest_fd, display_path, error);
+  if (data == NULL)
+    return NULL;
+
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  reader = tcia_csv_reader_new ((const char *) data->data, data->len, ',');
+  if (!tcia_csv_reader_next (reader, &header, &terminated) || !terminated)
+    return g_steal_pointer (&rows);
+
+  n_columns = g_strv_length ((char **) columns);
+  index = g_new (int, n_columns);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      index[c] = -1;
+      for (guint h = 0; h < header->len; h++)
+        if (g_strcmp0 (header->pdata[h], columns[c]) == 0)
+          index[c] = (int) h;
+    }
+
+  while (tcia_csv_reader_next (reader, &fields, &terminated))
+    {
+      g_autoptr(GPtrArray) row = fields;
+      char **values;
+
+      /* A row cut short by a crash has no end: it does not count. */
+      if (!terminated)
+        continue;
+      values = g_new0 (char *, n_columns + 1);
+      for (guint c = 0; c < n_columns; c++)
+        values[c] = g_strdup (index[c] >= 0 && (guint) index[c] < row->len
+                              ? (const char *) row->pdata[index[c]] : "");
+      g_ptr_array_add (rows, values);
+    }
+
+  return g_steal_pointer (&rows);
 }
 
 static void

@@ -48,6 +48,15 @@ char       *tcia_metadata_csv_read_sop_class_uid (const char *dir_path);
 GHashTable *tcia_metadata_csv_read_locations (int          dest_fd,
                                               const char  *display_path,
                                               GError     **error);
+/* Every complete row of metadata.csv in the folder open as @dest_fd, in
+ * file order, as a GStrv of the values of @columns (header names, such as
+ * "Series UID"; "" for a column the file lacks). Empty when the file does
+ * not exist; errors as tcia_metadata_csv_read_locations(). */
+GPtrArray  *tcia_metadata_csv_read_columns  (int                 dest_fd,
+                                             const char         *display_path,
+                                             const char * const *columns,
+                                             GError            **error);
+
 /* Appends @row to metadata.csv in the folder open as @dest_fd with one
  * write(2), creating it with its header first; a short write is taken back.
  * Refuses what is not a regular file, as tcia_metadata_csv_read_locations(). */

@@ -550,7 +550,8 @@ tcia_idc_bucket_list (TciaIdcBucket         *self,
                                               self->endpoint, escaped_bucket, escaped_prefix,
                                               page.token != NULL ? "&continuation-token=" : "",
                                               page.token != NULL ? escaped_token : "");
-      TciaHttpRequest request = { "ListObjectsV2", self->host, url, NULL, NULL };
+      TciaHttpRequest request = { "ListObjectsV2", self->host, url, NULL, NULL,
+                                  _("the list of the series’ files") };
 
       if (n_pages >= LISTING_MAX_PAGES)
         {
@@ -737,7 +738,8 @@ tcia_idc_bucket_get_object (TciaIdcBucket         *self,
 {
   g_autofree char *url = NULL;
   Get get = { object, sink, sink_data, { 0, }, TRUE };
-  TciaHttpRequest request = { "GetObject", NULL, NULL, NULL, NULL };
+  TciaHttpRequest request = { "GetObject", NULL, NULL, NULL, NULL,
+                              _("a file of the series") };
   gboolean ok;
 
   g_return_val_if_fail (TCIA_IS_IDC_BUCKET (self), FALSE);

@@ -517,7 +517,8 @@ run_sql (TciaIdcClient     *self,
   TciaHttpLimits limits = { self->policy, self->deadline_s, PROGRESS_WINDOW_MS,
                             PROGRESS_MIN_BYTES };
   SqlCall call = { g_byte_array_new (), NULL, 0, FALSE, NULL };
-  TciaHttpRequest request = { "/v3/sql", self->host, url, NULL, "application/json" };
+  TciaHttpRequest request = { "/v3/sql", self->host, url, NULL, "application/json",
+                              _("where IDC keeps the series") };
   JsonArray *rows;
   gboolean ok;
   gsize len;

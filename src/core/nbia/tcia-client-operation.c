@@ -36,8 +36,9 @@ typedef TciaClientOperation Operation;
 
 typedef struct
 {
-  char   *endpoint;   /* for messages: "getSeries" */
-  char   *url;
+  char       *endpoint;   /* for logs: "getSeries" */
+  const char *what;       /* for messages: "the list of series" */
+  char       *url;
   GBytes *form;       /* a form-encoded POST body, or NULL for GET */
 } Request;
 
@@ -79,6 +80,10 @@ struct _TciaClientOperation
   int                 value_kind;     /* -1 unless a TciaValue listing */
   Delivery           *delivery;       /* NULL without `into` */
   GMainContext       *context;        /* the task's */
+  GCancellable       *cancellable;    /* the task's, while its thread runs */
+  TciaClientBatchFunc batch_func;     /* or batches go to this, in the worker */
+  gpointer            batch_data;
+  GError             *batch_error;    /* what batch_func said when it failed */
 
   /* The worker's. */
   TciaRecordBuilder  *builder;
@@ -98,6 +103,45 @@ typedef struct
   GPtrArray *items;        /* NULL for a pure removal */
   guint      remove_last;  /* rows of ours to remove from the end first */
 } Batch;
+
+/* What a person asked for, in words: API names such as "getSeries" mean
+ * nothing to them. */
+static const char *
+describe_endpoint (const char *endpoint)
+{
+  static const struct
+  {
+    const char *endpoint;
+    const char *what;
+  } words[] = {
+    { "getCollectionValues", N_("the list of collections") },
+    { "getCollectionValuesAndCounts", N_("the list of collections") },
+    { "getModalityValues", N_("the list of modalities") },
+    { "getModalityValuesAndCounts", N_("the list of modalities") },
+    { "getBodyPartValues", N_("the list of body parts") },
+    { "getBodyPartValuesAndCounts", N_("the list of body parts") },
+    { "getManufacturerValues", N_("the list of manufacturers") },
+    { "getManufacturerValuesAndCounts", N_("the list of manufacturers") },
+    { "getCollectionDescriptions", N_("the description of the collection") },
+    { "getPatient", N_("the list of patients") },
+    { "getPatientStudy", N_("the list of studies") },
+    { "getSeries", N_("the list of series") },
+    { "getUpdatedSeries", N_("the list of new series") },
+    { "getSeriesMetadata", N_("the details of the series") },
+    { "getSeriesMetaData", N_("the details of the series") },
+    { "getSeriesSize", N_("the size of the series") },
+    { "getSOPInstanceUIDs", N_("the list of images of the series") },
+    { "getContentsByName", N_("the shared basket") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      if (g_str_equal (endpoint, words[i].endpoint))
+        return _(words[i].what);
+    }
+
+  return _("an answer from the server");
+}
 
 static void
 request_free (gpointer data)
@@ -306,6 +350,7 @@ operation_free (gpointer data)
   g_clear_pointer (&op->records, g_ptr_array_unref);
   g_clear_pointer (&op->rand, g_rand_free);
   g_clear_pointer (&op->uids, g_ptr_array_unref);
+  g_clear_error (&op->batch_error);
   g_free (op);
 }
 
@@ -361,7 +406,13 @@ operation_flush (Operation *op)
   pending = tcia_record_builder_steal_records (op->builder);
   n = pending->len;
 
-  if (op->delivery != NULL)
+  if (op->batch_func != NULL)
+    {
+      if (op->batch_error == NULL &&
+          !op->batch_func (pending, FALSE, op->batch_data, &op->batch_error))
+        g_assert (op->batch_error != NULL);
+    }
+  else if (op->delivery != NULL)
     post_batch (op, g_steal_pointer (&pending), 0);
   else if (op->records == NULL)
     op->records = g_steal_pointer (&pending);
@@ -376,8 +427,8 @@ operation_maybe_flush (Operation *op)
 {
   guint pending;
 
-  /* Without `into`, everything is handed over at the end. */
-  if (op->builder == NULL || op->delivery == NULL)
+  /* Without `into` or a batch function, everything is handed over at the end. */
+  if (op->builder == NULL || (op->delivery == NULL && op->batch_func == NULL))
     return;
 
   pending = tcia_record_builder_get_records (op->builder)->len;
@@ -402,7 +453,9 @@ operation_discard_attempt (Operation *op)
   if (op->builder != NULL)
     g_ptr_array_set_size (tcia_record_builder_get_records (op->builder), 0);
 
-  if (op->delivery != NULL && op->n_posted > 0)
+  if (op->batch_func != NULL && op->n_posted > 0 && op->batch_error == NULL)
+    op->batch_func (NULL, TRUE, op->batch_data, &op->batch_error);
+  else if (op->delivery != NULL && op->n_posted > 0)
     post_batch (op, NULL, op->n_posted);
   else if (op->records != NULL)
     g_ptr_array_set_size (op->records, op->records_mark);
@@ -492,11 +545,13 @@ static const TciaJsonRowsSink sop_sink = { ignore_row_cb, sop_field_cb, ignore_r
 
 typedef struct
 {
-  TciaClient *client;
-  guint       attempt;
-  guint       max_attempts;
-  guint       delay_ms;
-  char       *reason;
+  TciaClient   *client;
+  char         *signal;        /* "retrying::TciaSeries" */
+  GCancellable *cancellable;   /* the look-up's */
+  guint         attempt;
+  guint         max_attempts;
+  guint         delay_ms;
+  char         *reason;
 } Retrying;
 
 static void
@@ -505,6 +560,8 @@ retrying_free (gpointer data)
   Retrying *retrying = data;
 
   g_object_unref (retrying->client);
+  g_clear_object (&retrying->cancellable);
+  g_free (retrying->signal);
   g_free (retrying->reason);
   g_free (retrying);
 }
@@ -514,7 +571,12 @@ emit_retrying_cb (gpointer data)
 {
   Retrying *retrying = data;
 
-  g_signal_emit_by_name (retrying->client, "retrying",
+  /* A look-up given up must not say that it goes on; a newer one may be
+   * running for the same listener. */
+  if (g_cancellable_is_cancelled (retrying->cancellable))
+    return G_SOURCE_REMOVE;
+
+  g_signal_emit_by_name (retrying->client, retrying->signal,
                          retrying->attempt, retrying->max_attempts, retrying->delay_ms,
                          retrying->reason);
 
@@ -536,6 +598,11 @@ post_retrying (guint       attempt,
   Retrying *retrying = g_new0 (Retrying, 1);
 
   retrying->client = g_object_ref (op->client);
+  /* Detailed by what the look-up lists, so that a page can follow its own. */
+  retrying->signal = op->record_type != G_TYPE_NONE
+                     ? g_strconcat ("retrying::", g_type_name (op->record_type), NULL)
+                     : g_strdup ("retrying");
+  retrying->cancellable = op->cancellable != NULL ? g_object_ref (op->cancellable) : NULL;
   retrying->attempt = attempt;
   retrying->max_attempts = max_attempts;
   retrying->delay_ms = delay_ms;
@@ -549,12 +616,12 @@ post_retrying (guint       attempt,
 
 static void
 set_web_page_error (GError     **error,
-                    const char  *endpoint)
+                    const char  *what)
 {
   g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
-               _("The server sent a web page instead of data for %s; "
-                 "it may be down for maintenance"),
-               endpoint);
+               _("The server sent a web page instead of %s; "
+                 "it may be down for maintenance."),
+               what);
 }
 
 static TciaHttpBodyOutcome
@@ -577,7 +644,7 @@ read_body (SoupMessage   *message,
 
   if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/html") == 0)
     {
-      set_web_page_error (error, request->endpoint);
+      set_web_page_error (error, request->what);
       g_input_stream_close (stream, NULL, NULL);
       return TCIA_HTTP_BODY_FATAL;
     }
@@ -622,9 +689,9 @@ read_body (SoupMessage   *message,
                                                       G_FORMAT_SIZE_IEC_UNITS);
 
           g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
-                       _("The server sent more than %s in answer to %s; "
-                         "no listing is that large"),
-                       size, request->endpoint);
+                       _("The server sent more than %s with %s; "
+                         "no listing is that large."),
+                       size, request->what);
           g_input_stream_close (stream, NULL, NULL);
           return TCIA_HTTP_BODY_FATAL;
         }
@@ -633,6 +700,13 @@ read_body (SoupMessage   *message,
         break;
 
       operation_maybe_flush (op);
+      if (op->batch_error != NULL)
+        {
+          /* The receiver failed (a full disk): no retry can help. */
+          g_propagate_error (error, g_error_copy (op->batch_error));
+          g_input_stream_close (stream, NULL, NULL);
+          return TCIA_HTTP_BODY_FATAL;
+        }
     }
 
   parsed = local_error == NULL && tcia_json_rows_finish (rows, &local_error);
@@ -654,15 +728,15 @@ read_body (SoupMessage   *message,
                                                       G_FORMAT_SIZE_IEC_UNITS);
 
           g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
-                       _("The server sent a value larger than %s in %s"),
-                       size, request->endpoint);
+                       _("The server sent a value larger than %s in %s."),
+                       size, request->what);
         }
       else if (tcia_json_rows_get_first_char (rows) == '<')
-        set_web_page_error (error, request->endpoint);
+        set_web_page_error (error, request->what);
       else
         g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
-                     _("The server sent malformed data for %s (%s)"),
-                     request->endpoint, local_error->message);
+                     _("The server sent malformed data for %s (%s)."),
+                     request->what, local_error->message);
       g_input_stream_close (stream, NULL, NULL);
       return TCIA_HTTP_BODY_FATAL;
     }
@@ -719,8 +793,14 @@ set_client_error (GError     **error,
       break;
     case TCIA_HTTP_ERROR_NOT_FOUND:
       {
-        char *hinted = g_strdup_printf (_("%s: check that %s is an NBIA API address"),
-                                        e->message, host);
+        g_autofree char *sentence = g_strdup (e->message);
+        char *hinted;
+
+        /* Two sentences: what the server said, then the hint. */
+        if (g_str_has_suffix (sentence, "."))
+          sentence[strlen (sentence) - 1] = '\0';
+        hinted = g_strdup_printf (_("%s. Check that %s is an NBIA API address."),
+                                  sentence, host);
 
         g_free (e->message);
         e->message = hinted;
@@ -742,7 +822,8 @@ run_request (Operation    *op,
              GCancellable *cancellable,
              GError      **error)
 {
-  TciaHttpRequest http = { request->endpoint, op->host, request->url, request->form };
+  TciaHttpRequest http = { request->endpoint, op->host, request->url, request->form, NULL,
+                           request->what };
 
   op->current = request;
   if (!tcia_http_run (op->session, &http, &op->limits, &body_funcs, op, op->rand,
@@ -756,15 +837,14 @@ run_request (Operation    *op,
   return TRUE;
 }
 
-static void
-operation_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+/* Every request of @op in turn, in the calling thread. */
+static gboolean
+operation_run (Operation     *op,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  Operation *op = task_data;
   GMainContext *context = g_main_context_new ();
-  g_autoptr(GError) error = NULL;
+  GError *local_error = NULL;
   guint i;
 
   /* libsoup attaches its per-connection sources to the thread-default
@@ -772,6 +852,7 @@ operation_thread (GTask        *task,
    * keeps them off the caller's. */
   g_main_context_push_thread_default (context);
 
+  op->cancellable = cancellable;
   op->rand = g_rand_new ();
   op->uids = g_ptr_array_new_with_free_func (g_free);
   if (op->result_kind == TCIA_CLIENT_RESULT_RECORDS)
@@ -781,8 +862,12 @@ operation_thread (GTask        *task,
         tcia_record_builder_set_preset (op->builder, tcia_value_get_kind_field (), op->value_kind);
     }
 
-  for (i = 0; i < op->requests->len && error == NULL; i++)
-    run_request (op, g_ptr_array_index (op->requests, i), cancellable, &error);
+  for (i = 0; i < op->requests->len && local_error == NULL; i++)
+    {
+      run_request (op, g_ptr_array_index (op->requests, i), cancellable, &local_error);
+      if (local_error == NULL && op->batch_error != NULL)
+        local_error = g_error_copy (op->batch_error);
+    }
   op->current = NULL;
 
   g_main_context_pop_thread_default (context);
@@ -790,12 +875,30 @@ operation_thread (GTask        *task,
    * connections. */
   g_main_context_unref (context);
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+operation_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Operation *op = task_data;
+  g_autoptr(GError) error = NULL;
+
+  operation_run (op, cancellable, &error);
+
   if (op->delivery != NULL)
     {
       delivery_wait_empty (op->delivery, cancellable);
       delivery_stop (op->delivery);
     }
-
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -868,6 +971,7 @@ tcia_client_operation_add_request (TciaClientOperation *op,
   Request *request = g_new0 (Request, 1);
 
   request->endpoint = g_strdup (endpoint);
+  request->what = describe_endpoint (endpoint);
   request->url = url;
   request->form = form;
   g_ptr_array_add (op->requests, request);
@@ -940,3 +1044,21 @@ tcia_client_operation_listing_finish (TciaClient    *self,
   return G_LIST_MODEL (store);
 }
 
+
+gboolean
+tcia_client_operation_run_batches (TciaClientOperation  *op,
+                                   TciaClientBatchFunc   func,
+                                   gpointer              user_data,
+                                   GCancellable         *cancellable,
+                                   GError              **error)
+{
+  gboolean ok;
+
+  g_assert (op->delivery == NULL);
+  op->batch_func = func;
+  op->batch_data = user_data;
+  ok = operation_run (op, cancellable, error);
+  operation_free (op);
+
+  return ok;
+}

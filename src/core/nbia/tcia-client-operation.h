@@ -56,6 +56,13 @@ GListModel *tcia_client_operation_listing_finish       (TciaClient              
                                                         GAsyncResult              *result,
                                                         gpointer                   source_tag,
                                                         GError                   **error);
+/* Runs every request of @op in the calling thread, handing each batch of
+ * records to @func there; takes @op. */
+gboolean    tcia_client_operation_run_batches          (TciaClientOperation       *op,
+                                                        TciaClientBatchFunc        func,
+                                                        gpointer                   user_data,
+                                                        GCancellable              *cancellable,
+                                                        GError                   **error);
 /* The answer of a getSeriesSize look-up. */
 void        tcia_client_operation_get_size             (TciaClientOperation       *op,
                                                         guint64                   *total_bytes,

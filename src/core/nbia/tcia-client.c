@@ -146,10 +146,13 @@ tcia_client_class_init (TciaClientClass *klass)
    * @reason: why the last attempt failed, for a person ("Server busy (HTTP 503)")
    *
    * A request failed and will be tried again after @delay_ms. Emitted in
-   * the thread-default main context of the caller that started the request.
+   * the thread-default main context of the caller that started the request,
+   * never for a look-up already cancelled. A listing's emission is detailed
+   * by the name of its record type, so "retrying::TciaSeries" follows the
+   * series listings only.
    */
   signals[SIGNAL_RETRYING] =
-    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
 }
@@ -171,7 +174,7 @@ invalid_url (GError     **error,
              const char  *why)
 {
   g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_URL,
-               _("“%s” is not an NBIA API address: %s"), url, why);
+               _("“%s” is not an NBIA API address: %s."), url, why);
   return FALSE;
 }
 
@@ -184,16 +187,26 @@ parse_api_url (const char      *api_url,
 {
   g_autofree char *url = g_strstrip (g_strdup (api_url));
   g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) local_error = NULL;
   const char *scheme;
   const char *host;
   const char *path;
   gsize len;
   int port;
 
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error);
+  if (url[0] == '\0')
+    {
+      g_set_error_literal (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_URL,
+                           _("No NBIA API address was given."));
+      return FALSE;
+    }
+
+  /* GLib's reason ("URI is not absolute, and no base URI was provided")
+   * speaks to programmers: say what a whole address looks like instead. */
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL)
-    return invalid_url (error, url, local_error->message);
+    return invalid_url (error, url,
+                        _("it is not a whole address, such as "
+                          "https://nbia.cancerimagingarchive.net/nbia-api/services/v4/"));
 
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
@@ -632,20 +645,11 @@ tcia_client_list_studies_finish (TciaClient    *self,
   return tcia_client_operation_listing_finish (self, result, tcia_client_list_studies_async, error);
 }
 
-void
-tcia_client_list_series_async (TciaClient          *self,
-                               const TciaQuery     *query,
-                               GListStore          *into,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+static char *
+series_url (TciaClient      *self,
+            const TciaQuery *query)
 {
-  const char *endpoint = "getSeries";
   g_autoptr(TciaQuery) empty = NULL;
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
 
   if (query == NULL)
     query = empty = tcia_query_new ();
@@ -662,10 +666,24 @@ tcia_client_list_series_async (TciaClient          *self,
       { "SeriesInstanceUID", query->series_uid },
     };
 
-    start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
-               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
-               endpoint, tcia_client_list_series_async, cancellable, callback, user_data);
+    return build_url (self->api_url, "getSeries", params, G_N_ELEMENTS (params));
   }
+}
+
+void
+tcia_client_list_series_async (TciaClient          *self,
+                               const TciaQuery     *query,
+                               GListStore          *into,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  CHECK_INTO (into, TCIA_TYPE_SERIES);
+
+  start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into, series_url (self, query),
+             "getSeries", tcia_client_list_series_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -676,21 +694,12 @@ tcia_client_list_series_finish (TciaClient    *self,
   return tcia_client_operation_listing_finish (self, result, tcia_client_list_series_async, error);
 }
 
-void
-tcia_client_list_updated_series_async (TciaClient          *self,
-                                       GDateTime           *from_date,
-                                       GListStore          *into,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
+static char *
+updated_series_url (TciaClient *self,
+                    GDateTime  *from_date)
 {
-  const char *endpoint = "getUpdatedSeries";
   g_autofree char *date = NULL;
   Param params[1];
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
 
   /* v4 takes MM-DD-YYYY, v1 DD/MM/YYYY (tcia-api.md §3.16). v4 without a
    * date lists everything; v1 requires one, so "everything" is 1900. */
@@ -700,9 +709,24 @@ tcia_client_list_updated_series_async (TciaClient          *self,
     date = g_strdup ("01/01/1900");
   params[0] = (Param) { "fromDate", date };
 
+  return build_url (self->api_url, "getUpdatedSeries", params, 1);
+}
+
+void
+tcia_client_list_updated_series_async (TciaClient          *self,
+                                       GDateTime           *from_date,
+                                       GListStore          *into,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  CHECK_INTO (into, TCIA_TYPE_SERIES);
+
   start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
-             build_url (self->api_url, endpoint, params, 1),
-             endpoint, tcia_client_list_updated_series_async, cancellable, callback, user_data);
+             updated_series_url (self, from_date), "getUpdatedSeries",
+             tcia_client_list_updated_series_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -711,6 +735,52 @@ tcia_client_list_updated_series_finish (TciaClient    *self,
                                         GError       **error)
 {
   return tcia_client_operation_listing_finish (self, result, tcia_client_list_updated_series_async, error);
+}
+
+static gboolean
+stream_series (TciaClient           *self,
+               char                 *url,
+               const char           *endpoint,
+               TciaClientBatchFunc   func,
+               gpointer              user_data,
+               GCancellable         *cancellable,
+               GError              **error)
+{
+  TciaClientOperation *op = operation_new (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES,
+                                           NULL, cancellable);
+
+  tcia_client_operation_add_request (op, endpoint, url, NULL);
+  return tcia_client_operation_run_batches (op, func, user_data, cancellable, error);
+}
+
+gboolean
+tcia_client_stream_series (TciaClient           *self,
+                           const TciaQuery      *query,
+                           TciaClientBatchFunc   func,
+                           gpointer              user_data,
+                           GCancellable         *cancellable,
+                           GError              **error)
+{
+  g_return_val_if_fail (TCIA_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return stream_series (self, series_url (self, query), "getSeries", func, user_data,
+                        cancellable, error);
+}
+
+gboolean
+tcia_client_stream_updated_series (TciaClient           *self,
+                                   GDateTime            *from_date,
+                                   TciaClientBatchFunc   func,
+                                   gpointer              user_data,
+                                   GCancellable         *cancellable,
+                                   GError              **error)
+{
+  g_return_val_if_fail (TCIA_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return stream_series (self, updated_series_url (self, from_date), "getUpdatedSeries", func,
+                        user_data, cancellable, error);
 }
 
 void

@@ -165,6 +165,33 @@ GListModel *tcia_client_list_updated_series_finish     (TciaClient           *se
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+/* For a caller that runs in a worker thread of its own (the local
+ * catalogue's sync): getSeries with every filter of @query, and
+ * getUpdatedSeries as above, run synchronously in the calling thread. Each
+ * batch of TciaSeries (a few thousand, or what arrived in 50 ms) is handed
+ * to @func in this thread while the body is still arriving; @func may take
+ * references. When an attempt fails after batches were handed on and will
+ * be retried, @func is called with @restart TRUE and NULL @records: forget
+ * what this call handed on so far. When @func returns FALSE (setting
+ * @error) the request stops and fails with that error. */
+typedef gboolean (*TciaClientBatchFunc) (GPtrArray  *records,
+                                         gboolean    restart,
+                                         gpointer    user_data,
+                                         GError    **error);
+
+gboolean    tcia_client_stream_series                  (TciaClient           *self,
+                                                        const TciaQuery      *query,
+                                                        TciaClientBatchFunc   func,
+                                                        gpointer              user_data,
+                                                        GCancellable         *cancellable,
+                                                        GError              **error);
+gboolean    tcia_client_stream_updated_series          (TciaClient           *self,
+                                                        GDateTime            *from_date,
+                                                        TciaClientBatchFunc   func,
+                                                        gpointer              user_data,
+                                                        GCancellable         *cancellable,
+                                                        GError              **error);
+
 /* Full metadata of the series named by @series_uids: v4 POST getSeriesMetadata
  * (format=json, in chunks of at most @chunk_size UIDs, 0 for the default 1000),
  * or one v1 getSeriesMetaData per UID. UIDs the server does not know are

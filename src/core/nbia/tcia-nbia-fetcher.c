@@ -103,7 +103,8 @@ fetch (TciaFetcher       *fetcher,
     tcia_series_writer_add_flags (writer, TCIA_EXTRACT_REQUIRE_MD5);
 
   host = g_strdup (g_uri_get_host (soup_message_get_uri (msg)));
-  stream = tcia_http_send (session, msg, "getImage", host, cancellable, failure, &local);
+  stream = tcia_http_send (session, msg, _("the images of the series"), host, cancellable,
+                           failure, &local);
   if (stream == NULL)
     {
       set_send_error (msg, local, failure, error);

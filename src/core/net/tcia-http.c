@@ -170,7 +170,7 @@ tcia_http_failure_clear (TciaHttpFailure *failure)
 GInputStream *
 tcia_http_send (SoupSession      *session,
                 SoupMessage      *message,
-                const char       *name,
+                const char       *what,
                 const char       *host,
                 GCancellable     *cancellable,
                 TciaHttpFailure  *failure,
@@ -197,7 +197,7 @@ tcia_http_send (SoupSession      *session,
       g_set_error (error, TCIA_HTTP_ERROR,
                    is_transient_transport_error (local_error) ? TCIA_HTTP_ERROR_NETWORK
                                                               : TCIA_HTTP_ERROR_UNREACHABLE,
-                   _("Could not reach %s: %s"), host,
+                   _("Could not reach %s: %s."), host,
                    tcia_http_describe_transport_error (local_error));
       return NULL;
     }
@@ -221,20 +221,20 @@ tcia_http_send (SoupSession      *session,
       failure->congested = status == TCIA_HTTP_STATUS_TOO_MANY_REQUESTS ||
                            status == SOUP_STATUS_SERVICE_UNAVAILABLE;
       g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_SERVER,
-                   _("The server answered %u %s to %s"),
-                   status, soup_status_get_phrase (status), name);
+                   _("The server answered %u %s when asked for %s."),
+                   status, soup_status_get_phrase (status), what);
     }
   else if (status == SOUP_STATUS_BAD_REQUEST && failure->text[0] != '\0')
     g_set_error_literal (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_BAD_REQUEST, failure->text);
   else if (status == SOUP_STATUS_BAD_REQUEST)
     g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_BAD_REQUEST,
-                 _("The server refused the request %s (400 Bad Request)"), name);
+                 _("The server refused the request for %s (400 Bad Request)."), what);
   else
     g_set_error (error, TCIA_HTTP_ERROR,
                  status == SOUP_STATUS_NOT_FOUND ? TCIA_HTTP_ERROR_NOT_FOUND
                                                  : TCIA_HTTP_ERROR_REFUSED,
-                 _("The server answered %u %s to %s"),
-                 status, soup_status_get_phrase (status), name);
+                 _("The server answered %u %s when asked for %s."),
+                 status, soup_status_get_phrase (status), what);
 
   return NULL;
 }
@@ -405,6 +405,13 @@ cancel_attempt_cb (GCancellable *cancellable,
 
 /* ---- Retries ------------------------------------------------------------------ */
 
+/* The request in a person's words, for messages: its name is an API word. */
+static const char *
+request_what (const TciaHttpRequest *request)
+{
+  return request->what != NULL ? request->what : request->name;
+}
+
 /* What the caller is told while waiting to try again. */
 static char *
 describe_failure (const TciaHttpFailure *failure,
@@ -444,14 +451,13 @@ set_stopped_error (const TciaHttpRequest *request,
       g_autofree char *window = format_duration_ms (limits->progress_window_ms);
 
       g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
-                   _("The server did not answer in time: the answer to %s slowed to less "
-                     "than %s in %s"),
-                   request->name, size, window);
+                   _("The server did not answer in time: %s slowed to less than %s in %s."),
+                   request_what (request), size, window);
     }
   else
     g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
-                 _("The server did not answer in time: %s got no complete answer within %s"),
-                 request->name, deadline);
+                 _("The server did not answer in time: %s did not arrive in full within %s."),
+                 request_what (request), deadline);
 }
 
 /* One attempt: OK, RETRY with @failure and @error filled in, or FATAL. */
@@ -475,8 +481,8 @@ attempt_request (SoupSession             *session,
   if (message == NULL)
     {
       g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_INVALID_URL,
-                   _("Could not make a request to %s from “%s”"),
-                   request->name, request->url);
+                   _("Could not ask for %s: “%s” is not a valid address."),
+                   request_what (request), request->url);
       return TCIA_HTTP_BODY_FATAL;
     }
 
@@ -490,7 +496,7 @@ attempt_request (SoupSession             *session,
   if (funcs->prepare != NULL)
     funcs->prepare (message, user_data);
 
-  stream = tcia_http_send (session, message, request->name, request->host, cancellable,
+  stream = tcia_http_send (session, message, request_what (request), request->host, cancellable,
                            failure, &local_error);
   if (stream == NULL)
     {
@@ -531,15 +537,15 @@ set_given_up_error (const TciaHttpRequest *request,
   if (failure->status != 0)
     g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_SERVER,
                  g_dngettext (GETTEXT_PACKAGE,
-                              "The server answered %u %s to %s after %u attempt",
-                              "The server answered %u %s to %s after %u attempts",
+                              "The server answered %u %s when asked for %s (%u attempt).",
+                              "The server answered %u %s when asked for %s (%u attempts).",
                               attempt),
                  failure->status, soup_status_get_phrase (failure->status),
-                 request->name, attempt);
+                 request_what (request), attempt);
   else if (failure->in_body)
     g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_NETWORK,
-                 _("The connection to %s broke while receiving %s: %s"),
-                 request->host, request->name, tcia_http_describe_transport_error (last));
+                 _("The connection to %s broke while receiving %s: %s."),
+                 request->host, request_what (request), tcia_http_describe_transport_error (last));
   else
     g_set_error_literal (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_NETWORK, last->message);
 }
@@ -692,12 +698,12 @@ set_no_time_error (const TciaHttpRequest    *request,
   if (state->server_delay_ms >= 0)
     g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
                  _("The server did not answer in time: it asked to wait %s before "
-                   "%s is tried again, and the look-up gives up after %s (%s)"),
-                 wait, request->name, deadline, reason);
+                   "%s is asked for again, and the look-up gives up after %s (%s)."),
+                 wait, request_what (request), deadline, reason);
   else
     g_set_error (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT,
-                 _("The server did not answer in time: %s still failed after %s (%s)"),
-                 request->name, deadline, reason);
+                 _("The server did not answer in time: asking for %s still failed after %s (%s)."),
+                 request_what (request), deadline, reason);
 }
 
 gboolean

@@ -91,11 +91,13 @@ void          tcia_http_failure_clear             (TciaHttpFailure *failure);
 /* Sends @message once and classifies the answer. A success (2xx) returns
  * the body stream, to be read and closed in this thread. Otherwise NULL,
  * @failure filled in and @error set: G_IO_ERROR_CANCELLED, or
- * TCIA_HTTP_ERROR with the code that says what a caller may do. @name
- * names the request in messages ("getSeries"), @host the server. */
+ * TCIA_HTTP_ERROR with the code that says what a caller may do. @what
+ * names what was asked for in a person's words, for messages ("the list
+ * of series"; never an API word such as "getSeries"), @host the server.
+ * Every message is a sentence that ends with a full stop. */
 GInputStream *tcia_http_send                      (SoupSession      *session,
                                                    SoupMessage      *message,
-                                                   const char       *name,
+                                                   const char       *what,
                                                    const char       *host,
                                                    GCancellable     *cancellable,
                                                    TciaHttpFailure  *failure,
@@ -166,12 +168,14 @@ void          tcia_http_retry_state_clear         (TciaHttpRetryState       *sta
 
 typedef struct
 {
-  const char *name;      /* for messages: "getSeries" */
+  const char *name;      /* for logs: "getSeries" */
   const char *host;      /* "host:port", for messages */
   const char *url;
   GBytes     *form;      /* a form-encoded POST body, or NULL for a GET */
   /* The type of @form when it is not form-encoded ("application/json"). */
   const char *content_type;
+  const char *what;      /* for messages, in a person's words: "the list of series";
+                          * NULL: @name */
 } TciaHttpRequest;
 
 typedef struct

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "tcia-catalogue-db.h"
+#include "tcia-records-private.h"
+
+G_BEGIN_DECLS
+
+/* What tcia-catalogue-db.c (schema, writing) and tcia-catalogue-read.c
+ * (reading) share. */
+
+typedef enum
+{
+  TABLE_SERIES,
+  TABLE_STUDY,
+  TABLE_PATIENT,
+} TableKind;
+
+typedef enum
+{
+  STORE_UID,        /* packed BLOB (see tcia_catalogue_pack_uid), TEXT when not a UID */
+  STORE_TEXT,       /* as is */
+  STORE_INTERNED,   /* an id of the strings table */
+  STORE_DATE,       /* INTEGER yyyymmdd, TEXT when not an ISO date */
+  STORE_INT,
+  STORE_COLLECTION, /* the collections table */
+  STORE_PATIENT_ID, /* patients.patient_id */
+  STORE_PATIENT_NAME, /* TEXT, or 1 for "the same as the patient ID" */
+} StoreKind;
+
+typedef struct
+{
+  TableKind  table;
+  StoreKind  store;
+  char      *column;     /* "series_description" */
+} Placement;
+
+/* The placements of TciaSeries' fields, in field order. */
+const Placement *tcia_catalogue_placements (void);
+guint            tcia_catalogue_n_placements (void);
+
+struct _TciaCatalogueDb
+{
+  sqlite3      *sqlite;
+  GHashTable   *string_ids;    /* interned string -> id, while writing */
+  GHashTable   *id_strings;    /* id -> string, while reading */
+  GHashTable   *collection_ids; /* name -> id */
+  gint64        last_patient;  /* the patient of the last series put */
+  char         *last_patient_key;
+  gint64        last_study;
+  char         *last_study_uid;
+  GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
+  gboolean      has_vocabulary; /* temp.search_vocabulary made */
+};
+
+/* A statement prepared once per connection, reset and with no bindings. */
+sqlite3_stmt *tcia_catalogue_db_statement  (TciaCatalogueDb  *db,
+                                            const char       *sql,
+                                            GError          **error);
+gboolean      tcia_catalogue_db_fail       (TciaCatalogueDb  *db,
+                                            GError          **error,
+                                            const char       *what);
+/* Forgets the ids cached for writing and reading (after a rollback). */
+void          tcia_catalogue_db_clear_caches (TciaCatalogueDb *db);
+gboolean      tcia_catalogue_db_exec       (TciaCatalogueDb  *db,
+                                            const char       *sql,
+                                            GError          **error);
+
+/* A UID ("1.2.840...") four bits a character, so that it takes half the
+ * room in the table and its index and sorts as the text would: '.' is 1,
+ * '0'..'9' are 2..11, 0 pads. NULL when @uid is not digits and dots. */
+GBytes       *tcia_catalogue_pack_uid      (const char       *uid,
+                                            gsize             len);
+char         *tcia_catalogue_unpack_uid    (const guint8     *data,
+                                            gsize             len);
+/* The BLOB range [*lo, *hi) of the packed UIDs that start with @prefix. */
+gboolean      tcia_catalogue_uid_range     (const char       *prefix,
+                                            GBytes          **lo,
+                                            GBytes          **hi);
+
+void          tcia_catalogue_bind_uid      (sqlite3_stmt     *stmt,
+                                            int               index,
+                                            const char       *uid);
+
+G_END_DECLS
