@@ -54,7 +54,7 @@ sources_for ()
 {
   case $1 in
     import|import-s5cmd)
-                 echo "tcia-import.c tcia-import-lines.c tcia-import-csv.c tcia-import-s5cmd.c tcia-manifest.c $records" ;;
+                 echo "tcia-import.c tcia-import-file.c tcia-import-lines.c tcia-import-csv.c tcia-import-s5cmd.c tcia-manifest.c $records" ;;
     basket-file) echo "tcia-basket.c tcia-basket-export.c tcia-basket-licence.c tcia-csv.c tcia-manifest.c $records" ;;
     metadata-csv) echo "tcia-metadata-csv.c tcia-csv.c tcia-extract.c tcia-dest.c tcia-md5-list.c tcia-text.c $records" ;;
     md5-list)    echo "tcia-md5-list.c tcia-text.c tcia-extract.c tcia-dest.c" ;;

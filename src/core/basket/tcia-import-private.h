@@ -7,9 +7,9 @@
 G_BEGIN_DECLS
 
 /* What the readers of import files share: tcia-import.c (sniffing, the
- * result, helpers), tcia-import-lines.c (manifests and UID lists),
- * tcia-import-csv.c (spreadsheets) and tcia-import-s5cmd.c (IDC's s5cmd
- * manifests). */
+ * helpers), tcia-import-file.c (the result), tcia-import-lines.c (manifests
+ * and UID lists), tcia-import-csv.c (spreadsheets) and tcia-import-s5cmd.c
+ * (IDC's s5cmd manifests). */
 
 struct _TciaImportResult
 {
@@ -85,6 +85,9 @@ is_blank (char c)
 {
   return c == ' ' || c == '\t' || c == '\f' || c == '\v';
 }
+
+/* tcia-import-file.c */
+TciaImportFile *tcia_import_file_new    (const char  *display_name);
 
 /* tcia-import.c */
 void        tcia_import_trim            (const char **s,
