@@ -77,7 +77,11 @@ tcia_application_run_listing (TciaApplication *self,
                               TciaCliListing  *listing)
 {
   g_autofree char *api_url = tcia_application_dup_api_url (self);
+  g_autofree char *idc_api_url = NULL;
+  g_autofree char *idc_bucket_url = NULL;
 
+  tcia_application_dup_idc_urls (self, &idc_api_url, &idc_bucket_url);
+  tcia_cli_listing_set_idc_api_url (listing, idc_api_url);
   return tcia_cli_listing_run (listing, api_url, stdout);
 }
 

@@ -25,6 +25,8 @@ struct _TciaSession
   char              *source_policy;
   char              *idc_api_url;
   char              *idc_bucket_url;
+  GHashTable        *idc_locations; /* series UID -> TciaIdcLocation, from manifests */
+  TciaFetcher       *idc_fetcher;   /* IDC's fetcher of the queue's sources, or NULL */
 
   TciaLayout         layout;
   guint              jobs;
@@ -62,14 +64,11 @@ make_idc_fetcher (TciaSession *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TciaIdcClient) client = NULL;
-  const char *api_url = self->idc_api_url;
   TciaFetcher *fetcher;
+  GHashTableIter iter;
+  gpointer location;
 
-  /* A session made without the application's settings still honours the
-   * environment (tests point it at their fakes). */
-  if (api_url == NULL)
-    api_url = g_getenv ("TCIA_IDC_API_URL");
-  client = tcia_idc_client_new (api_url != NULL && *api_url != '\0' ? api_url : NULL, &error);
+  client = tcia_session_dup_idc_client (self, &error);
   if (client == NULL)
     {
       g_message ("IDC cannot be used: %s", error->message);
@@ -87,6 +86,11 @@ make_idc_fetcher (TciaSession *self)
                                                                                : NULL);
   }
   tcia_idc_fetcher_set_client (TCIA_IDC_FETCHER (fetcher), client);
+  /* Where manifests said series are: not asked again, and an older
+   * release's folder a manifest names stays the one fetched. */
+  g_hash_table_iter_init (&iter, self->idc_locations);
+  while (g_hash_table_iter_next (&iter, NULL, &location))
+    tcia_idc_fetcher_add_location (TCIA_IDC_FETCHER (fetcher), location);
   return fetcher;
 }
 
@@ -101,6 +105,7 @@ make_sources (TciaSession *self)
   tcia_source_policy_from_string (self->source_policy, &policy);
   if (policy != TCIA_SOURCE_POLICY_NBIA)
     idc = make_idc_fetcher (self);
+  g_set_object (&self->idc_fetcher, idc);
   return tcia_sources_new (nbia, idc, policy);
 }
 
@@ -167,6 +172,8 @@ tcia_session_finalize (GObject *object)
   g_clear_pointer (&self->source_policy, g_free);
   g_clear_pointer (&self->idc_api_url, g_free);
   g_clear_pointer (&self->idc_bucket_url, g_free);
+  g_clear_pointer (&self->idc_locations, g_hash_table_unref);
+  g_clear_object (&self->idc_fetcher);
 
   G_OBJECT_CLASS (tcia_session_parent_class)->finalize (object);
 }
@@ -325,6 +332,8 @@ tcia_session_init (TciaSession *self)
   self->verify_checksums = TRUE;
   self->layout = TCIA_LAYOUT_DESCRIPTIVE;
   self->source_policy = g_strdup ("auto");
+  self->idc_locations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                               (GDestroyNotify) tcia_idc_location_unref);
 }
 
 TciaSession *
@@ -756,4 +765,39 @@ tcia_session_save (TciaSession  *self,
     return TRUE;
   tcia_download_state_flush (self->queue, NULL);
   return tcia_download_state_save (self->queue, self->state_file, error);
+}
+
+TciaIdcClient *
+tcia_session_dup_idc_client (TciaSession  *self,
+                             GError      **error)
+{
+  const char *api_url;
+
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+
+  /* A session made without the application's settings still honours the
+   * environment (tests point it at their fakes). */
+  api_url = self->idc_api_url;
+  if (api_url == NULL)
+    api_url = g_getenv ("TCIA_IDC_API_URL");
+  return tcia_idc_client_new (api_url != NULL && *api_url != '\0' ? api_url : NULL, error);
+}
+
+void
+tcia_session_add_idc_locations (TciaSession *self,
+                                GPtrArray   *locations)
+{
+  g_return_if_fail (TCIA_IS_SESSION (self));
+  g_return_if_fail (locations != NULL);
+
+  for (guint i = 0; i < locations->len; i++)
+    {
+      TciaIdcLocation *location = g_ptr_array_index (locations, i);
+
+      /* The key lives in the location, which the table holds. */
+      g_hash_table_replace (self->idc_locations, location->series_uid,
+                            tcia_idc_location_ref (location));
+      if (self->idc_fetcher != NULL)
+        tcia_idc_fetcher_add_location (TCIA_IDC_FETCHER (self->idc_fetcher), location);
+    }
 }

@@ -8,6 +8,7 @@
 #include "tcia-import.h"
 
 #include "tcia-basket-page-private.h"
+#include "tcia-basket-page-s5cmd.h"
 
 /* Importing lists of series into the basket and exporting it: the Basket
  * page's file chooser, progress, reports and shared-cart dialog. */
@@ -203,8 +204,12 @@ resolve_done_cb (GObject      *source,
 {
   g_autoptr(TciaBasketPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TciaImportResult) result = tcia_import_resolve_finish (res, &error);
+  g_autoptr(TciaImportResult) result = NULL;
 
+  if (_tcia_basket_page_s5cmd_is_import (res))
+    result = _tcia_basket_page_s5cmd_import_finish (self, res, &error);
+  else
+    result = tcia_import_resolve_finish (res, &error);
   import_finished (self, result, error);
 }
 
@@ -246,7 +251,12 @@ parse_done_cb (GObject      *source,
 
   g_object_set_data_full (G_OBJECT (self), "tcia-import-name",
                           g_strdup (tcia_import_file_get_display_name (file)), g_free);
-  resolve (self, tcia_import_file_get_uids (file));
+  /* An s5cmd manifest names IDC folders, which IDC's API turns into series. */
+  if (tcia_import_file_get_format (file) == TCIA_IMPORT_FORMAT_S5CMD && self->client != NULL)
+    _tcia_basket_page_s5cmd_import (self, file, IMPORT_CHUNK_SIZE, resolve_progress_cb,
+                                    resolve_done_cb);
+  else
+    resolve (self, tcia_import_file_get_uids (file));
 }
 
 static void
@@ -479,6 +489,8 @@ _tcia_basket_page_class_init_import (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "basket.cancel-import", NULL, cancel_import_cb);
   gtk_widget_class_install_action (widget_class, "basket.export-manifest", NULL, export_cb);
   gtk_widget_class_install_action (widget_class, "basket.export-csv", NULL, export_cb);
+  gtk_widget_class_install_action (widget_class, "basket.export-s5cmd", NULL,
+                                   _tcia_basket_page_s5cmd_export_cb);
 }
 
 void
@@ -496,7 +508,8 @@ tcia_basket_page_import_files (TciaBasketPage *self,
 void
 tcia_basket_page_choose_import (TciaBasketPage *self)
 {
-  static const char * const all_patterns[] = { "*.tcia", "*.csv", "*.tsv", "*.txt", NULL };
+  static const char * const all_patterns[] = { "*.tcia", "*.s5cmd", "*.csv", "*.tsv", "*.txt",
+                                               NULL };
   static const char * const all_types[] = { "application/x-nbia-manifest-file", "text/csv",
                                             "text/tab-separated-values", "text/plain", NULL };
   static const char * const manifest_patterns[] = { "*.tcia", NULL };

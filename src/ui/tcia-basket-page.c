@@ -206,6 +206,7 @@ update_totals (TciaBasketPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", n_series > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-manifest", n_series > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-csv", n_series > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-s5cmd", n_series > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.checkout",
                                  self->checkout_available && n_series > 0);
   update_space (self);
@@ -550,6 +551,7 @@ tcia_basket_page_init (TciaBasketPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.cancel-import", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-manifest", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-csv", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.export-s5cmd", FALSE);
   update_checkout (self);
 }
 
