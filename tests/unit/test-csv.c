@@ -235,7 +235,8 @@ test_reader_nul (void)
 }
 
 /* Hostile input stays linear: a million quotes, a million commas, a million
- * "'" before a formula. */
+ * "'" before a formula. No clock is read (tests never assert on time): a
+ * quadratic reader takes hours over these and meets the suite's timeout. */
 static void
 test_reader_linear (void)
 {
@@ -246,7 +247,6 @@ test_reader_linear (void)
     {
       g_autofree char *text = g_malloc (n + 1);
       g_autoptr(TciaCsvReader) reader = NULL;
-      gint64 start = g_get_monotonic_time ();
       GPtrArray *fields;
       guint n_records = 0;
 
@@ -259,7 +259,6 @@ test_reader_linear (void)
           n_records++;
         }
       g_assert_cmpuint (n_records, >, 0);
-      g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
     }
 }
 
