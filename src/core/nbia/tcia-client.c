@@ -11,6 +11,7 @@
 
 #include "tcia-client.h"
 #include "tcia-client-private.h"
+#include "tcia-client-internal.h"
 #include "tcia-client-operation.h"
 #include "tcia-collection.h"
 #include "tcia-json-rows.h"
@@ -26,7 +27,6 @@
 /* The NBIA client: its settings, its URLs and its endpoints. Each look-up
  * runs as a TciaClientOperation (tcia-client-operation.c). */
 
-#define DEFAULT_METADATA_CHUNK 1000
 #define IO_TIMEOUT_S           60
 /* One look-up, retries and waits included, gives up after this long; a
  * Retry-After that would take it past is not waited for. */
@@ -43,21 +43,6 @@
  * much larger than that is a server gone wrong, not data. */
 #define MAX_BODY_BYTES         ((guint64) 1024 * 1024 * 1024)
 
-struct _TciaClient
-{
-  GObject          parent_instance;
-
-  char            *api_url;
-  char            *host;       /* "host:port", for messages */
-  TciaApiVersion   version;
-  TciaRetryPolicy  policy;
-  SoupSession     *session;
-  gsize            max_value_bytes;
-  guint64          max_body_bytes;
-  guint            deadline_s;
-  guint            progress_window_ms;
-  gsize            progress_min_bytes;
-};
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TciaClient, tcia_client, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (TCIA_TYPE_CATALOGUE,
@@ -359,16 +344,10 @@ tcia_client_resolve_api_url (const char *cmdline_url,
 
 /* ---- Building requests ---------------------------------------------------- */
 
-typedef struct
-{
-  const char *name;
-  const char *value;
-} Param;
-
 /* @base ends in '/'. Empty values are left out; values are percent-encoded
  * (a space is %20; '/', '&', '+' and non-ASCII are escaped too). */
-static char *
-build_url (const char  *base,
+char *
+tcia_client_build_url (const char  *base,
            const char  *endpoint,
            const Param *params,
            guint        n_params)
@@ -392,8 +371,8 @@ build_url (const char  *base,
   return g_string_free (url, FALSE);
 }
 
-static TciaClientOperation *
-operation_new (TciaClient           *self,
+TciaClientOperation *
+tcia_client_new_operation (TciaClient           *self,
                TciaClientResultKind  result_kind,
                GType                 record_type,
                GListStore           *into,
@@ -416,8 +395,8 @@ operation_new (TciaClient           *self,
 }
 
 /* The common case: one GET of one endpoint. */
-static void
-start_get (TciaClient          *self,
+void
+tcia_client_start_get (TciaClient          *self,
            TciaClientResultKind result_kind,
            GType                record_type,
            GListStore          *into,
@@ -428,16 +407,11 @@ start_get (TciaClient          *self,
            GAsyncReadyCallback  callback,
            gpointer             user_data)
 {
-  TciaClientOperation *op = operation_new (self, result_kind, record_type, into, cancellable);
+  TciaClientOperation *op = tcia_client_new_operation (self, result_kind, record_type, into, cancellable);
 
   tcia_client_operation_add_request (op, endpoint, url, NULL);
   tcia_client_operation_start (op, source_tag, endpoint, cancellable, callback, user_data);
 }
-
-#define CHECK_INTO(into, type)                                                          \
-  g_return_if_fail ((into) == NULL ||                                                   \
-                    (G_IS_LIST_STORE (into) &&                                          \
-                     g_type_is_a ((type), g_list_model_get_item_type (G_LIST_MODEL (into)))))
 
 /* ---- Listings ------------------------------------------------------------- */
 
@@ -459,8 +433,8 @@ tcia_client_list_collections_async (TciaClient          *self,
   endpoint = (with_counts && self->version == TCIA_API_V4)
              ? "getCollectionValuesAndCounts" : "getCollectionValues";
 
-  start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
-             build_url (self->api_url, endpoint, NULL, 0),
+  tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
+             tcia_client_build_url (self->api_url, endpoint, NULL, 0),
              endpoint, tcia_client_list_collections_async, cancellable, callback, user_data);
 }
 
@@ -515,9 +489,9 @@ tcia_client_list_values_async (TciaClient          *self,
   if (kind != TCIA_VALUE_BODY_PART)
     params[n_params++] = (Param) { "BodyPartExamined", query->body_part };
 
-  op = operation_new (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_VALUE, into, cancellable);
+  op = tcia_client_new_operation (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_VALUE, into, cancellable);
   tcia_client_operation_set_value_kind (op, kind);
-  tcia_client_operation_add_request (op, endpoint, build_url (self->api_url, endpoint, params, n_params), NULL);
+  tcia_client_operation_add_request (op, endpoint, tcia_client_build_url (self->api_url, endpoint, params, n_params), NULL);
   tcia_client_operation_start (op, tcia_client_list_values_async, endpoint,
                    cancellable, callback, user_data);
 }
@@ -554,8 +528,8 @@ tcia_client_list_descriptions_async (TciaClient          *self,
       return;
     }
 
-  start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
-             build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+  tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
+             tcia_client_build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
              endpoint, tcia_client_list_descriptions_async, cancellable, callback, user_data);
 }
 
@@ -592,8 +566,8 @@ tcia_client_list_patients_async (TciaClient          *self,
       { "PatientId", query->patient_id },
     };
 
-    start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_PATIENT, into,
-               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+    tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_PATIENT, into,
+               tcia_client_build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
                endpoint, tcia_client_list_patients_async, cancellable, callback, user_data);
   }
 }
@@ -631,8 +605,8 @@ tcia_client_list_studies_async (TciaClient          *self,
       { "StudyInstanceUID", query->study_uid },
     };
 
-    start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_STUDY, into,
-               build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+    tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_STUDY, into,
+               tcia_client_build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
                endpoint, tcia_client_list_studies_async, cancellable, callback, user_data);
   }
 }
@@ -666,7 +640,7 @@ series_url (TciaClient      *self,
       { "SeriesInstanceUID", query->series_uid },
     };
 
-    return build_url (self->api_url, "getSeries", params, G_N_ELEMENTS (params));
+    return tcia_client_build_url (self->api_url, "getSeries", params, G_N_ELEMENTS (params));
   }
 }
 
@@ -682,7 +656,7 @@ tcia_client_list_series_async (TciaClient          *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   CHECK_INTO (into, TCIA_TYPE_SERIES);
 
-  start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into, series_url (self, query),
+  tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into, series_url (self, query),
              "getSeries", tcia_client_list_series_async, cancellable, callback, user_data);
 }
 
@@ -709,7 +683,7 @@ updated_series_url (TciaClient *self,
     date = g_strdup ("01/01/1900");
   params[0] = (Param) { "fromDate", date };
 
-  return build_url (self->api_url, "getUpdatedSeries", params, 1);
+  return tcia_client_build_url (self->api_url, "getUpdatedSeries", params, 1);
 }
 
 void
@@ -724,7 +698,7 @@ tcia_client_list_updated_series_async (TciaClient          *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   CHECK_INTO (into, TCIA_TYPE_SERIES);
 
-  start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
+  tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
              updated_series_url (self, from_date), "getUpdatedSeries",
              tcia_client_list_updated_series_async, cancellable, callback, user_data);
 }
@@ -746,7 +720,7 @@ stream_series (TciaClient           *self,
                GCancellable         *cancellable,
                GError              **error)
 {
-  TciaClientOperation *op = operation_new (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES,
+  TciaClientOperation *op = tcia_client_new_operation (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES,
                                            NULL, cancellable);
 
   tcia_client_operation_add_request (op, endpoint, url, NULL);
@@ -781,324 +755,4 @@ tcia_client_stream_updated_series (TciaClient           *self,
 
   return stream_series (self, updated_series_url (self, from_date), "getUpdatedSeries", func,
                         user_data, cancellable, error);
-}
-
-void
-tcia_client_get_series_metadata_async (TciaClient          *self,
-                                       const char * const  *series_uids,
-                                       guint                chunk_size,
-                                       GListStore          *into,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autoptr(GPtrArray) uids = NULL;
-  TciaClientOperation *op;
-  guint i;
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (series_uids != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
-
-  if (chunk_size == 0)
-    chunk_size = DEFAULT_METADATA_CHUNK;
-
-  uids = g_ptr_array_new ();
-  for (i = 0; series_uids[i] != NULL; i++)
-    if (series_uids[i][0] != '\0')
-      g_ptr_array_add (uids, (gpointer) series_uids[i]);
-
-  op = operation_new (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into, cancellable);
-
-  if (self->version == TCIA_API_V4)
-    {
-      const char *endpoint = "getSeriesMetadata";
-
-      /* POST list=<uid>,<uid>,...&format=json (the default is CSV). */
-      for (i = 0; i < uids->len; i += chunk_size)
-        {
-          GString *form = g_string_new ("list=");
-          guint j;
-
-          for (j = i; j < uids->len && j < i + chunk_size; j++)
-            {
-              if (j > i)
-                g_string_append_c (form, ',');
-              g_string_append_uri_escaped (form, g_ptr_array_index (uids, j), NULL, FALSE);
-            }
-          g_string_append (form, "&format=json");
-
-          tcia_client_operation_add_request (op, endpoint, build_url (self->api_url, endpoint, NULL, 0),
-                       g_string_free_to_bytes (form));
-        }
-    }
-  else
-    {
-      const char *endpoint = "getSeriesMetaData";
-
-      /* One GET per series; 204 for a UID the server does not know. */
-      for (i = 0; i < uids->len; i++)
-        {
-          Param params[] = { { "SeriesInstanceUID", g_ptr_array_index (uids, i) } };
-
-          tcia_client_operation_add_request (op, endpoint,
-                       build_url (self->api_url, endpoint, params, 1), NULL);
-        }
-    }
-
-  tcia_client_operation_start (op, tcia_client_get_series_metadata_async, "getSeriesMetadata",
-                   cancellable, callback, user_data);
-}
-
-GListModel *
-tcia_client_get_series_metadata_finish (TciaClient    *self,
-                                        GAsyncResult  *result,
-                                        GError       **error)
-{
-  return tcia_client_operation_listing_finish (self, result, tcia_client_get_series_metadata_async, error);
-}
-
-static gboolean
-is_cart_name (const char *name)
-{
-  const char *p;
-
-  if (name == NULL || name[0] == '\0' || strlen (name) > 200)
-    return FALSE;
-
-  for (p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
-      return FALSE;
-
-  return TRUE;
-}
-
-/* "nbia-49121659384603347", or a portal link
- * "https://nbia.cancerimagingarchive.net/nbia-search/?saved-cart=nbia-49121659384603347". */
-static char *
-parse_cart_name (const char  *name_or_url,
-                 GError     **error)
-{
-  g_autofree char *text = g_strstrip (g_strdup (name_or_url));
-  g_autofree char *name = NULL;
-
-  if (g_uri_peek_scheme (text) != NULL)
-    {
-      g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-      const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-      const char *query = uri != NULL ? g_uri_get_query (uri) : NULL;
-
-      if (scheme != NULL && query != NULL &&
-          (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0))
-        {
-          g_autoptr(GHashTable) params = NULL;
-
-          params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-
-          if (params != NULL)
-            name = g_strdup (g_hash_table_lookup (params, "saved-cart"));
-        }
-    }
-  else
-    name = g_strdup (text);
-
-  if (!is_cart_name (name))
-    {
-      g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_URL,
-                   _("“%s” is not a shared cart: give its name (such as nbia-49121659384603347) "
-                     "or its link, which ends in ?saved-cart= and the name"), text);
-      return NULL;
-    }
-
-  return g_steal_pointer (&name);
-}
-
-void
-tcia_client_get_shared_cart_async (TciaClient          *self,
-                                   const char          *name_or_url,
-                                   GListStore          *into,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  const char *endpoint = "getContentsByName";
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *v1_url = NULL;
-  Param params[1];
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (name_or_url != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
-
-  name = parse_cart_name (name_or_url, &error);
-  if (name == NULL)
-    {
-      g_task_report_error (self, callback, user_data, tcia_client_get_shared_cart_async,
-                           g_steal_pointer (&error));
-      return;
-    }
-
-  /* Never ported to v4: ".../services/v4/" -> ".../services/v1/". */
-  if (self->version == TCIA_API_V4)
-    {
-      gsize len = strlen (self->api_url);
-
-      g_assert (len >= 4 && g_str_has_suffix (self->api_url, "v4/"));
-      v1_url = g_strdup (self->api_url);
-      v1_url[len - 2] = '1';
-    }
-  else
-    v1_url = g_strdup (self->api_url);
-
-  params[0] = (Param) { "name", name };
-  start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
-             build_url (v1_url, endpoint, params, 1),
-             endpoint, tcia_client_get_shared_cart_async, cancellable, callback, user_data);
-}
-
-GListModel *
-tcia_client_get_shared_cart_finish (TciaClient    *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  return tcia_client_operation_listing_finish (self, result, tcia_client_get_shared_cart_async, error);
-}
-
-void
-tcia_client_get_series_size_async (TciaClient          *self,
-                                   const char          *series_uid,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  const char *endpoint = "getSeriesSize";
-  Param params[] = { { "SeriesInstanceUID", series_uid } };
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (series_uid != NULL && series_uid[0] != '\0');
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  start_get (self, TCIA_CLIENT_RESULT_SERIES_SIZE, G_TYPE_NONE, NULL,
-             build_url (self->api_url, endpoint, params, 1),
-             endpoint, tcia_client_get_series_size_async, cancellable, callback, user_data);
-}
-
-gboolean
-tcia_client_get_series_size_finish (TciaClient    *self,
-                                    GAsyncResult  *result,
-                                    guint64       *total_bytes,
-                                    guint         *object_count,
-                                    GError       **error)
-{
-  TciaClientOperation *op;
-
-  g_return_val_if_fail (TCIA_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        tcia_client_get_series_size_async, FALSE);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
-  op = g_task_get_task_data (G_TASK (result));
-  tcia_client_operation_get_size (op, total_bytes, object_count);
-
-  return TRUE;
-}
-
-void
-tcia_client_list_sop_instance_uids_async (TciaClient          *self,
-                                          const char          *series_uid,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  const char *endpoint = "getSOPInstanceUIDs";
-  Param params[] = { { "SeriesInstanceUID", series_uid } };
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (series_uid != NULL && series_uid[0] != '\0');
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  start_get (self, TCIA_CLIENT_RESULT_SOP_UIDS, G_TYPE_NONE, NULL,
-             build_url (self->api_url, endpoint, params, 1),
-             endpoint, tcia_client_list_sop_instance_uids_async, cancellable, callback, user_data);
-}
-
-char **
-tcia_client_list_sop_instance_uids_finish (TciaClient    *self,
-                                           GAsyncResult  *result,
-                                           GError       **error)
-{
-  g_return_val_if_fail (TCIA_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        tcia_client_list_sop_instance_uids_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-tcia_client_get_thumbnail_async (TciaClient          *self,
-                                 const char          *series_uid,
-                                 const char          *sop_uid,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  const char *endpoint = "getThumbnail";
-  Param params[] = { { "seriesUID", series_uid }, { "objectUID", sop_uid } };
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (series_uid != NULL && series_uid[0] != '\0');
-  g_return_if_fail (sop_uid != NULL && sop_uid[0] != '\0');
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  if (self->version != TCIA_API_V4)
-    {
-      g_task_report_new_error (self, callback, user_data, tcia_client_get_thumbnail_async,
-                               TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_UNSUPPORTED,
-                               _("Previews are only available from the v4 API; "
-                                 "%s is a v1 address"), self->api_url);
-      return;
-    }
-
-  start_get (self, TCIA_CLIENT_RESULT_IMAGE, G_TYPE_NONE, NULL,
-             build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
-             endpoint, tcia_client_get_thumbnail_async, cancellable, callback, user_data);
-}
-
-GBytes *
-tcia_client_get_thumbnail_finish (TciaClient    *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (TCIA_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        tcia_client_get_thumbnail_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-char *
-tcia_client_build_image_url (TciaClient *self,
-                             const char *series_uid,
-                             gboolean    include_md5)
-{
-  Param params[] = {
-    { "SeriesInstanceUID", series_uid },
-    { "NewFileNames", "Yes" },
-    { "IncludeMD5", include_md5 ? "Yes" : "No" },
-  };
-
-  g_return_val_if_fail (TCIA_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (series_uid != NULL && series_uid[0] != '\0', NULL);
-
-  /* IncludeMD5 is v4 only (and v4 trips over its absence, tcia-api.md §3.13). */
-  return build_url (self->api_url, "getImage", params,
-                    self->version == TCIA_API_V4 ? 3 : 2);
 }
