@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "tcia-client-delivery.h"
 #include "tcia-client-operation.h"
 #include "tcia-collection.h"
 #include "tcia-json-rows.h"
@@ -28,7 +29,6 @@
 #define BATCH_INTERVAL_US      (50 * G_TIME_SPAN_MILLISECOND)
 /* After each batch of rows, the caller's main loop gets this long for
  * whatever else is due, a frame above all (see post_batch()). */
-#define DELIVERY_YIELD_US      (2 * G_TIME_SPAN_MILLISECOND)
 #define POOL_BLOCK_SIZE        (16 * 1024)
 
 typedef TciaClientOperation Operation;
@@ -42,27 +42,6 @@ typedef struct
   GBytes *form;       /* a form-encoded POST body, or NULL for GET */
 } Request;
 
-/* The caller's side of a listing with `into`. Which rows of `into` are
- * ours: [start, start + n_items); those fields are touched only in the
- * caller's main context. The worker queues batches under the mutex; one
- * source takes one batch per main-loop iteration, so that a backlog of
- * batches never becomes one long iteration. */
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  GListStore      *into;
-  GCancellable    *cancellable;
-  guint            start;
-  guint            n_items;
-  gboolean         started;
-  gboolean         closed;
-
-  GMutex           mutex;
-  GCond            cond;          /* signalled when the queue runs empty */
-  GQueue           queue;         /* of Batch, oldest first */
-  gboolean         scheduled;     /* the source will take the queue */
-  GSource         *source;        /* attached to the caller's context at the first batch */
-} Delivery;
 
 struct _TciaClientOperation
 {
@@ -99,11 +78,6 @@ struct _TciaClientOperation
   GByteArray         *image;          /* a TCIA_CLIENT_RESULT_IMAGE body */
 };
 
-typedef struct
-{
-  GPtrArray *items;        /* NULL for a pure removal */
-  guint      remove_last;  /* rows of ours to remove from the end first */
-} Batch;
 
 /* What a person asked for, in words: API names such as "getSeries" mean
  * nothing to them. */
@@ -156,187 +130,6 @@ request_free (gpointer data)
   g_free (request);
 }
 
-static void batch_free (gpointer data);
-
-static Delivery *
-delivery_new (GListStore   *into,
-              GCancellable *cancellable)
-{
-  Delivery *delivery = g_new0 (Delivery, 1);
-
-  g_atomic_ref_count_init (&delivery->ref_count);
-  g_mutex_init (&delivery->mutex);
-  g_cond_init (&delivery->cond);
-  g_queue_init (&delivery->queue);
-  delivery->into = g_object_ref (into);
-  delivery->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-
-  return delivery;
-}
-
-static Delivery *
-delivery_ref (Delivery *delivery)
-{
-  g_atomic_ref_count_inc (&delivery->ref_count);
-
-  return delivery;
-}
-
-static void
-delivery_unref (Delivery *delivery)
-{
-  if (g_atomic_ref_count_dec (&delivery->ref_count))
-    {
-      g_queue_clear_full (&delivery->queue, batch_free);
-      g_mutex_clear (&delivery->mutex);
-      g_cond_clear (&delivery->cond);
-      g_object_unref (delivery->into);
-      g_clear_object (&delivery->cancellable);
-      g_free (delivery);
-    }
-}
-
-/* Keeps our range inside the store even if its owner changed it meanwhile. */
-static void
-delivery_clamp (Delivery *delivery)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (delivery->into));
-
-  if (!delivery->started)
-    {
-      delivery->start = n;
-      delivery->started = TRUE;
-    }
-  delivery->start = MIN (delivery->start, n);
-  delivery->n_items = MIN (delivery->n_items, n - delivery->start);
-}
-
-static void
-delivery_close (Delivery *delivery,
-                gboolean  remove_rows)
-{
-  if (delivery->closed)
-    return;
-
-  delivery->closed = TRUE;
-  if (remove_rows && delivery->started)
-    {
-      delivery_clamp (delivery);
-      if (delivery->n_items > 0)
-        g_list_store_splice (delivery->into, delivery->start, delivery->n_items, NULL, 0);
-      delivery->n_items = 0;
-    }
-}
-
-static void
-batch_free (gpointer data)
-{
-  Batch *batch = data;
-
-  g_clear_pointer (&batch->items, g_ptr_array_unref);
-  g_free (batch);
-}
-
-static void
-deliver_batch (Delivery *delivery,
-               Batch    *batch)
-{
-  if (delivery->closed || g_cancellable_is_cancelled (delivery->cancellable))
-    return;
-
-  delivery_clamp (delivery);
-
-  if (batch->remove_last > 0)
-    {
-      guint n = MIN (batch->remove_last, delivery->n_items);
-
-      g_list_store_splice (delivery->into, delivery->start + delivery->n_items - n, n, NULL, 0);
-      delivery->n_items -= n;
-    }
-
-  if (batch->items != NULL && batch->items->len > 0)
-    {
-      g_list_store_splice (delivery->into, delivery->start + delivery->n_items, 0,
-                           batch->items->pdata, batch->items->len);
-      delivery->n_items += batch->items->len;
-    }
-}
-
-static gboolean
-deliver_cb (gpointer data)
-{
-  Delivery *delivery = data;
-  Batch *batch;
-
-  g_mutex_lock (&delivery->mutex);
-  batch = g_queue_pop_head (&delivery->queue);
-  g_mutex_unlock (&delivery->mutex);
-
-  if (batch != NULL)
-    {
-      deliver_batch (delivery, batch);
-      batch_free (batch);
-    }
-
-  g_mutex_lock (&delivery->mutex);
-  if (g_queue_is_empty (&delivery->queue))
-    {
-      delivery->scheduled = FALSE;
-      if (delivery->source != NULL)
-        g_source_set_ready_time (delivery->source, -1);
-      g_cond_broadcast (&delivery->cond);
-    }
-  else if (delivery->source != NULL)
-    {
-      g_source_set_ready_time (delivery->source, g_get_monotonic_time () + DELIVERY_YIELD_US);
-    }
-  g_mutex_unlock (&delivery->mutex);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-delivery_source_dispatch (GSource     *source,
-                          GSourceFunc  callback,
-                          gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs delivery_source_funcs = {
-  .dispatch = delivery_source_dispatch,
-};
-
-/* Ends the source's hold on the delivery; rows not taken yet are dropped. */
-static void
-delivery_stop (Delivery *delivery)
-{
-  GSource *source;
-
-  g_mutex_lock (&delivery->mutex);
-  source = g_steal_pointer (&delivery->source);
-  g_mutex_unlock (&delivery->mutex);
-
-  if (source != NULL)
-    {
-      g_source_destroy (source);
-      g_source_unref (source);
-    }
-}
-
-/* The task's completion must come after the last row: the worker returns
- * only once the caller's context has taken every batch (or gave up). */
-static void
-delivery_wait_empty (Delivery     *delivery,
-                     GCancellable *cancellable)
-{
-  g_mutex_lock (&delivery->mutex);
-  while (delivery->scheduled && !g_cancellable_is_cancelled (cancellable))
-    g_cond_wait_until (&delivery->cond, &delivery->mutex,
-                       g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND);
-  g_mutex_unlock (&delivery->mutex);
-}
-
 static void
 operation_free (gpointer data)
 {
@@ -346,7 +139,7 @@ operation_free (gpointer data)
   g_clear_object (&op->client);
   g_free (op->host);
   g_ptr_array_unref (op->requests);
-  g_clear_pointer (&op->delivery, delivery_unref);
+  g_clear_pointer (&op->delivery, tcia_client_delivery_unref);
   g_clear_pointer (&op->context, g_main_context_unref);
   g_clear_pointer (&op->builder, tcia_record_builder_free);
   g_clear_pointer (&op->records, g_ptr_array_unref);
@@ -355,44 +148,6 @@ operation_free (gpointer data)
   g_clear_pointer (&op->image, g_byte_array_unref);
   g_clear_error (&op->batch_error);
   g_free (op);
-}
-
-/* Hands rows on to the caller's main context, through a source of our own
- * attached explicitly (rather than g_main_context_invoke()) so that rows
- * are never spliced from this thread even when it could acquire the
- * caller's context. It runs at the default priority, so a busy window
- * cannot starve it, but takes one batch at a time and then waits
- * DELIVERY_YIELD_US, so a window still draws its frames while 100,000 rows
- * arrive instead of once they are all in. */
-static void
-post_batch (Operation *op,
-            GPtrArray *items,
-            guint      remove_last)
-{
-  Delivery *delivery = op->delivery;
-  Batch *batch;
-
-  batch = g_new0 (Batch, 1);
-  batch->items = items;
-  batch->remove_last = remove_last;
-
-  g_mutex_lock (&delivery->mutex);
-  g_queue_push_tail (&delivery->queue, batch);
-  if (delivery->source == NULL)
-    {
-      delivery->source = g_source_new (&delivery_source_funcs, sizeof (GSource));
-      g_source_set_callback (delivery->source, deliver_cb, delivery_ref (delivery),
-                             (GDestroyNotify) delivery_unref);
-      g_source_set_static_name (delivery->source, "[tcia-core] deliver rows");
-      g_source_set_ready_time (delivery->source, 0);
-      g_source_attach (delivery->source, op->context);
-    }
-  else if (!delivery->scheduled)
-    {
-      g_source_set_ready_time (delivery->source, 0);
-    }
-  delivery->scheduled = TRUE;
-  g_mutex_unlock (&delivery->mutex);
 }
 
 static void
@@ -416,7 +171,7 @@ operation_flush (Operation *op)
         g_assert (op->batch_error != NULL);
     }
   else if (op->delivery != NULL)
-    post_batch (op, g_steal_pointer (&pending), 0);
+    tcia_client_delivery_post (op->delivery, op->context, g_steal_pointer (&pending), 0);
   else if (op->records == NULL)
     op->records = g_steal_pointer (&pending);
   else
@@ -459,7 +214,7 @@ operation_discard_attempt (Operation *op)
   if (op->batch_func != NULL && op->n_posted > 0 && op->batch_error == NULL)
     op->batch_func (NULL, TRUE, op->batch_data, &op->batch_error);
   else if (op->delivery != NULL && op->n_posted > 0)
-    post_batch (op, NULL, op->n_posted);
+    tcia_client_delivery_post (op->delivery, op->context, NULL, op->n_posted);
   else if (op->records != NULL)
     g_ptr_array_set_size (op->records, op->records_mark);
 
@@ -904,8 +659,8 @@ operation_thread (GTask        *task,
 
   if (op->delivery != NULL)
     {
-      delivery_wait_empty (op->delivery, cancellable);
-      delivery_stop (op->delivery);
+      tcia_client_delivery_wait_empty (op->delivery, cancellable);
+      tcia_client_delivery_stop (op->delivery);
     }
   if (error != NULL)
     {
@@ -963,7 +718,7 @@ tcia_client_operation_new (TciaClient               *client,
   op->record_type = record_type;
   op->value_kind = -1;
   if (into != NULL)
-    op->delivery = delivery_new (into, cancellable);
+    op->delivery = tcia_client_delivery_new (into, cancellable);
 
   return op;
 }
@@ -1041,13 +796,13 @@ tcia_client_operation_listing_finish (TciaClient    *self,
     {
       /* Failed or cancelled: take back the rows this request delivered. */
       if (op != NULL && op->delivery != NULL)
-        delivery_close (op->delivery, TRUE);
+        tcia_client_delivery_close (op->delivery, TRUE);
       return NULL;
     }
 
   if (op->delivery != NULL)
     {
-      delivery_close (op->delivery, FALSE);
+      tcia_client_delivery_close (op->delivery, FALSE);
       return G_LIST_MODEL (g_object_ref (op->delivery->into));
     }
 
