@@ -368,6 +368,68 @@ test_search (Fixture       *f,
   g_clear_object (&rows);
 }
 
+/* A capped count stops past its cap and says so; under it, it is the
+ * count. Through the text index alone (words), joined with the series (a
+ * word and a facet) and without words (a facet). */
+static void
+test_search_count_cap (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(TciaQuery) facet = tcia_query_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaCatalogueDb) db = NULL;
+  FakeNbiaSeriesInfo info;
+  g_autofree char *word = NULL;
+  struct { const char *text; const TciaQuery *query; } cases[3];
+
+  sync_ok (f);
+  fake_nbia_get_series (f->fake, 7, &info);
+  word = g_utf8_strdown (info.collection, 2);
+  tcia_query_set (facet, &facet->modality, info.modality);
+  cases[0].text = word;
+  cases[0].query = NULL;
+  cases[1].text = word;
+  cases[1].query = facet;
+  cases[2].text = NULL;
+  cases[2].query = facet;
+
+  db = tcia_catalogue_db_open (f->path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autoptr(GListModel) all = NULL;
+      g_autoptr(GListModel) capped = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      guint exact = 0, n = 0;
+      gboolean more = TRUE;
+
+      all = search (f, cases[k].text, cases[k].query, 1, &exact);
+      g_assert_cmpuint (exact, >=, 3);
+
+      for (guint cap = exact - 2; cap <= exact + 1; cap++)
+        {
+          g_autoptr(GPtrArray) rows =
+            tcia_catalogue_db_find_series (db, cases[k].query, cases[k].text, 1, cap, &n, NULL,
+                                           &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (rows->len, ==, 1);
+          g_assert_cmpuint (n, ==, cap < exact ? cap + 1 : exact);
+        }
+
+      /* The search field's call: far below its cap, the exact count. */
+      tcia_local_catalogue_search_capped_async (f->catalogue, cases[k].text, cases[k].query, 1,
+                                                NULL, NULL, store_result_cb, &result);
+      wait_for (&result);
+      capped = tcia_local_catalogue_search_capped_finish (f->catalogue, result, &n, &more,
+                                                          &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, exact);
+      g_assert_false (more);
+      g_assert_cmpuint (g_list_model_get_n_items (capped), ==, 1);
+    }
+}
+
 static GPtrArray *
 collection_states (Fixture *f)
 {
@@ -693,6 +755,7 @@ main (int   argc,
   ADD ("/local-catalogue/sync-mirrors-server", test_sync_mirrors_server);
   ADD ("/local-catalogue/browse-offline", test_browse_offline);
   ADD ("/local-catalogue/search", test_search);
+  ADD ("/local-catalogue/search-count-cap", test_search_count_cap);
   ADD ("/local-catalogue/resume", test_resume);
   ADD ("/local-catalogue/network-failure", test_network_failure);
   ADD ("/local-catalogue/refresh", test_refresh);

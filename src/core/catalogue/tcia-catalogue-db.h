@@ -143,11 +143,14 @@ GPtrArray *tcia_catalogue_db_list_values           (TciaCatalogueDb   *db,
                                                     GError           **error);
 /* Series under @query, and when @text is not NULL or empty, matching every
  * word of it (see tcia-local-catalogue.h), in catalogue order; at most
- * @limit (0: all). *@n_total (when not NULL) gets the number of all matches. */
+ * @limit (0: all). *@n_total (when not NULL) gets the number of all matches,
+ * or when @count_cap is not 0 and there are more than @count_cap of them,
+ * @count_cap + 1 (counting stops there). */
 GPtrArray *tcia_catalogue_db_find_series           (TciaCatalogueDb   *db,
                                                     const TciaQuery   *query,
                                                     const char        *text,
                                                     guint              limit,
+                                                    guint              count_cap,
                                                     guint             *n_total,
                                                     GCancellable      *cancellable,
                                                     GError           **error);
