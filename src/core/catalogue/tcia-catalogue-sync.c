@@ -347,7 +347,8 @@ store_collections (TciaCatalogueSync  *self,
         {
           before = tcia_catalogue_db_get_collection_uids (db, state->name, error);
           listing.before = before;
-          ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error);
+          ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error) &&
+               tcia_catalogue_db_begin_unindexed (db, error);
         }
       for (;;)
         {
@@ -366,6 +367,7 @@ store_collections (TciaCatalogueSync  *self,
       tcia_catalogue_msg_free (msg);
 
       if (!ok ||
+          !tcia_catalogue_db_end_unindexed (db, error) ||
           !tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
                                          g_get_real_time () / G_USEC_PER_SEC, error) ||
           !tcia_catalogue_db_commit (db, error))
