@@ -96,7 +96,7 @@ main (int   argc,
   gint64 port = 0, series = 40, seed = 1, images_max = 6, image_rows = 16;
   gint64 big_series_bytes = 0, latency = 0, retry_after = 1;
   gint64 bomb_bytes = 256 * 1024 * 1024, trickle_ms = 1000, colliding_pairs = 0;
-  gint64 rate_limit = 0;
+  gint64 rate_limit = 0, cache_entries = 2;
   g_auto(GStrv) faults = NULL;
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT64, &port, "Port (0: a free one)", "N" },
@@ -116,6 +116,8 @@ main (int   argc,
       "Pause between two bytes of the trickle fault (1000)", "MS" },
     { "rate-limit", 0, 0, G_OPTION_ARG_INT64, &rate_limit,
       "Bytes/s of a getImage body per connection (0: no limit)", "N" },
+    { "cache-entries", 0, 0, G_OPTION_ARG_INT64, &cache_entries,
+      "Big listings kept once made (2)", "N" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
       "Inject a fault into the next TIMES (1; 0: all) matching requests", "NAME[:TIMES][@UID]" },
     { NULL }
@@ -185,6 +187,9 @@ main (int   argc,
   if (!parse_uint ("rate-limit", rate_limit, G_GINT64_CONSTANT (1) << 40, &value))
     return 2;
   options.rate_limit = value;
+  if (!parse_uint ("cache-entries", cache_entries, 100000, &value))
+    return 2;
+  options.cache_entries = value;
   if (!parse_uint ("port", port, 65535, &value))
     return 2;
 

@@ -2852,7 +2852,7 @@ cache_store (FakeNbia   *self,
   e->content_type = g_strdup (resp->content_type);
   e->disposition = g_strdup (resp->disposition);
   g_queue_push_head (&self->cache, e);
-  while (self->cache.length > CACHE_SIZE)
+  while (self->cache.length > MAX (self->options.cache_entries, 1))
     cache_entry_free (g_queue_pop_tail (&self->cache));
 }
 
@@ -3346,6 +3346,7 @@ fake_nbia_options_init (FakeNbiaOptions *options)
   options->retry_after_s = 1;
   options->bomb_bytes = 256 * 1024 * 1024;
   options->trickle_ms = 1000;
+  options->cache_entries = CACHE_SIZE;
 }
 
 FakeNbia *

@@ -52,6 +52,7 @@ typedef struct
   guint   colliding_pairs; /* pairs of series in one study whose Data Retriever folder
                               names (tcia-api.md §5.3) are the same; default 0 */
   guint64 rate_limit;      /* bytes/s of a getImage body per connection; 0 (default): none */
+  guint   cache_entries;   /* big listings kept made; default 2 */
 } FakeNbiaOptions;
 
 typedef struct _FakeNbia FakeNbia;

@@ -94,8 +94,10 @@ sync_ok (Fixture *f)
   g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->catalogue, f->client);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (run_sync (sync, NULL, &error));
+  gboolean ok = run_sync (sync, NULL, &error);
+
   g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 static GListModel *
@@ -368,6 +370,159 @@ test_search (Fixture       *f,
   g_clear_object (&rows);
 }
 
+/* Every series of the catalogue is in the text index under its words, and
+ * the index has no other rows: a search counted from the index alone (one
+ * row asked for) gives as many as the rows joined with the series. */
+static void
+assert_index_sound (Fixture *f)
+{
+  g_autoptr(GListModel) all = search (f, NULL, NULL, 0, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (all, i);
+      g_autofree char *text = g_strdup_printf ("%s %s", tcia_series_get_patient_id (series),
+                                               tcia_series_get_collection (series));
+      g_autoptr(GListModel) joined = NULL;
+      g_autoptr(GListModel) one = NULL;
+      guint n_joined = 0, n_counted = 0;
+      gboolean found = FALSE;
+
+      joined = search (f, text, NULL, 0, &n_joined);
+      for (guint k = 0; k < n_joined && !found; k++)
+        {
+          g_autoptr(TciaSeries) row = g_list_model_get_item (joined, k);
+
+          found = g_strcmp0 (tcia_series_get_series_uid (row),
+                             tcia_series_get_series_uid (series)) == 0;
+        }
+      g_assert_true (found);
+      one = search (f, text, NULL, 1, &n_counted);
+      g_assert_cmpuint (n_counted, ==, n_joined);
+    }
+}
+
+/* A listing started again half-way, and a series of another collection
+ * replaced meanwhile, leave the text index as sound as a listing in one go. */
+static void
+test_index_after_restart (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(TciaQuery) query = tcia_query_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaCatalogueDb) db = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GListModel) others = NULL;
+  g_autoptr(TciaSeries) other = NULL;
+  const char * const *collections = fake_nbia_get_collections (f->fake);
+  guint n_before = 0, n_after = 0;
+
+  sync_ok (f);
+  assert_index_sound (f);
+  rows = search (f, NULL, NULL, 0, &n_before);
+  g_clear_object (&rows);
+  tcia_query_set (query, &query->collection, collections[0]);
+  rows = search (f, NULL, query, 0, NULL);
+  tcia_query_set (query, &query->collection, collections[1]);
+  others = search (f, NULL, query, 0, NULL);
+  other = g_list_model_get_item (others, g_list_model_get_n_items (others) - 1);
+
+  db = tcia_catalogue_db_open (f->path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tcia_catalogue_db_begin (db, &error));
+  g_assert_true (tcia_catalogue_db_clear_collection (db, collections[0], &error));
+  g_assert_true (tcia_catalogue_db_begin_unindexed (db, &error));
+  for (guint round = 0; round < 2; round++)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+        {
+          g_autoptr(TciaSeries) series = g_list_model_get_item (rows, i);
+
+          g_assert_true (tcia_catalogue_db_put_series (db, series, NULL, &error));
+          if (round == 0 && i == 0)
+            {
+              gboolean replaced = FALSE;
+
+              g_assert_true (tcia_catalogue_db_put_series (db, other, &replaced, &error));
+              g_assert_true (replaced);
+            }
+        }
+      /* A retried body: everything put so far goes again. */
+      if (round == 0)
+        g_assert_true (tcia_catalogue_db_clear_collection (db, collections[0], &error));
+    }
+  g_assert_true (tcia_catalogue_db_end_unindexed (db, &error));
+  g_assert_true (tcia_catalogue_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&db, tcia_catalogue_db_free);
+
+  rows = search (f, NULL, NULL, 0, &n_after);
+  g_assert_cmpuint (n_after, ==, n_before);
+  assert_index_sound (f);
+}
+
+/* A capped count stops past its cap and says so; under it, it is the
+ * count. Through the text index alone (words), joined with the series (a
+ * word and a facet) and without words (a facet). */
+static void
+test_search_count_cap (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(TciaQuery) facet = tcia_query_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaCatalogueDb) db = NULL;
+  FakeNbiaSeriesInfo info;
+  g_autofree char *word = NULL;
+  struct { const char *text; const TciaQuery *query; } cases[3];
+
+  sync_ok (f);
+  fake_nbia_get_series (f->fake, 7, &info);
+  word = g_utf8_strdown (info.collection, 2);
+  tcia_query_set (facet, &facet->modality, info.modality);
+  cases[0].text = word;
+  cases[0].query = NULL;
+  cases[1].text = word;
+  cases[1].query = facet;
+  cases[2].text = NULL;
+  cases[2].query = facet;
+
+  db = tcia_catalogue_db_open (f->path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autoptr(GListModel) all = NULL;
+      g_autoptr(GListModel) capped = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      guint exact = 0, n = 0;
+      gboolean more = TRUE;
+
+      all = search (f, cases[k].text, cases[k].query, 1, &exact);
+      g_assert_cmpuint (exact, >=, 3);
+
+      for (guint cap = exact - 2; cap <= exact + 1; cap++)
+        {
+          g_autoptr(GPtrArray) rows =
+            tcia_catalogue_db_find_series (db, cases[k].query, cases[k].text, 1, cap, &n, NULL,
+                                           &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (rows->len, ==, 1);
+          g_assert_cmpuint (n, ==, cap < exact ? cap + 1 : exact);
+        }
+
+      /* The search field's call: far below its cap, the exact count. */
+      tcia_local_catalogue_search_capped_async (f->catalogue, cases[k].text, cases[k].query, 1,
+                                                NULL, NULL, store_result_cb, &result);
+      wait_for (&result);
+      capped = tcia_local_catalogue_search_capped_finish (f->catalogue, result, &n, &more,
+                                                          &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, exact);
+      g_assert_false (more);
+      g_assert_cmpuint (g_list_model_get_n_items (capped), ==, 1);
+    }
+}
+
 static GPtrArray *
 collection_states (Fixture *f)
 {
@@ -596,6 +751,7 @@ test_refresh (Fixture       *f,
   g_assert_no_error (error);
   rows = search (f, NULL, NULL, 0, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_series_before - 1);
+  assert_index_sound (f);
 }
 
 static void
@@ -693,6 +849,8 @@ main (int   argc,
   ADD ("/local-catalogue/sync-mirrors-server", test_sync_mirrors_server);
   ADD ("/local-catalogue/browse-offline", test_browse_offline);
   ADD ("/local-catalogue/search", test_search);
+  ADD ("/local-catalogue/search-count-cap", test_search_count_cap);
+  ADD ("/local-catalogue/index-after-restart", test_index_after_restart);
   ADD ("/local-catalogue/resume", test_resume);
   ADD ("/local-catalogue/network-failure", test_network_failure);
   ADD ("/local-catalogue/refresh", test_refresh);

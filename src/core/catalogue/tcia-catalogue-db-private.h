@@ -84,4 +84,34 @@ void          tcia_catalogue_bind_uid      (sqlite3_stmt     *stmt,
                                             int               index,
                                             const char       *uid);
 
+/* ---- Conditions (tcia-catalogue-query.c) ---- */
+
+typedef enum
+{
+  BIND_TEXT,
+  BIND_BLOB,   /* GBytes */
+  BIND_UID,    /* text packed as the column is */
+} BindKind;
+
+typedef struct
+{
+  GString   *where;     /* " AND ..." */
+  GPtrArray *texts;     /* bound in order: char * or GBytes * */
+  GArray    *is_blob;   /* of BindKind */
+  char      *match;     /* the FTS5 query, or NULL */
+} Conditions;
+
+/* The filters of @query (but the facet of @skip_kind, or -1) and the words
+ * of @text (NULL: none) as conditions on "series s" and an FTS5 query. */
+void          tcia_catalogue_conditions_init        (Conditions       *c,
+                                                     TciaCatalogueDb  *db,
+                                                     const TciaQuery  *query,
+                                                     int               skip_kind,
+                                                     const char       *text);
+/* Binds the FTS query (first, when there is one) then the conditions. */
+void          tcia_catalogue_conditions_bind        (Conditions       *c,
+                                                     sqlite3_stmt     *stmt);
+void          tcia_catalogue_conditions_free_values (Conditions       *c);
+void          tcia_catalogue_conditions_clear       (Conditions       *c);
+
 G_END_DECLS

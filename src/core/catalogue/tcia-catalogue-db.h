@@ -37,7 +37,7 @@ typedef enum
 GQuark tcia_catalogue_error_quark (void);
 
 /* The schema of this program; a file with another one is rebuilt. */
-#define TCIA_CATALOGUE_SCHEMA_VERSION 1
+#define TCIA_CATALOGUE_SCHEMA_VERSION 2
 
 typedef struct _TciaCatalogueDb TciaCatalogueDb;
 
@@ -78,6 +78,13 @@ void      tcia_catalogue_db_rollback               (TciaCatalogueDb   *db);
 gboolean  tcia_catalogue_db_put_series             (TciaCatalogueDb   *db,
                                                     TciaSeries        *series,
                                                     gboolean          *replaced,
+                                                    GError           **error);
+/* Between these two, series put are added to the text index at the end,
+ * all at once, rather than one at a time (inside one transaction: a
+ * listing of a collection). */
+gboolean  tcia_catalogue_db_begin_unindexed        (TciaCatalogueDb   *db,
+                                                    GError           **error);
+gboolean  tcia_catalogue_db_end_unindexed          (TciaCatalogueDb   *db,
                                                     GError           **error);
 /* Removes every series (patients, studies) of @collection; the collection
  * itself stays, marked as not listed. */
@@ -143,11 +150,14 @@ GPtrArray *tcia_catalogue_db_list_values           (TciaCatalogueDb   *db,
                                                     GError           **error);
 /* Series under @query, and when @text is not NULL or empty, matching every
  * word of it (see tcia-local-catalogue.h), in catalogue order; at most
- * @limit (0: all). *@n_total (when not NULL) gets the number of all matches. */
+ * @limit (0: all). *@n_total (when not NULL) gets the number of all matches,
+ * or when @count_cap is not 0 and there are more than @count_cap of them,
+ * @count_cap + 1 (counting stops there). */
 GPtrArray *tcia_catalogue_db_find_series           (TciaCatalogueDb   *db,
                                                     const TciaQuery   *query,
                                                     const char        *text,
                                                     guint              limit,
+                                                    guint              count_cap,
                                                     guint             *n_total,
                                                     GCancellable      *cancellable,
                                                     GError           **error);

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tcia-catalogue-db.h"
+#include "tcia-catalogue-pipe.h"
 #include "tcia-catalogue-sync.h"
 #include "tcia-collection.h"
 #include "tcia-series.h"
@@ -320,140 +321,8 @@ add_updated (TciaCatalogueSync  *self,
   return TRUE;
 }
 
-/* Step 3: the collections to list, whole, one transaction each. A thread
- * of its own fetches them one after the other (one request at a time) and
- * hands their batches over a bounded queue, so that the server's answer to
- * the next batch arrives while this one is stored. */
-
-#define QUEUE_MAX_BATCHES 8
-
-typedef enum
-{
-  MSG_BEGIN,
-  MSG_BATCH,
-  MSG_RESTART,
-  MSG_END,
-} MsgKind;
-
-typedef struct
-{
-  MsgKind    kind;
-  GPtrArray *records;  /* MSG_BATCH */
-  GError    *error;    /* MSG_END of a failed collection */
-} Msg;
-
-typedef struct
-{
-  TciaCatalogueSync *self;
-  GPtrArray         *todo;         /* of TciaCatalogueCollectionState */
-  GCancellable      *cancellable;  /* the fetcher's: the run's, or stopped by the writer */
-  GMutex             lock;
-  GCond              cond;
-  GQueue             queue;        /* of Msg */
-  gboolean           stopped;      /* the writer gave up: the fetcher stops */
-} Pipe;
-
-static void
-msg_free (gpointer data)
-{
-  Msg *msg = data;
-
-  g_clear_pointer (&msg->records, g_ptr_array_unref);
-  g_clear_error (&msg->error);
-  g_free (msg);
-}
-
-/* Returns FALSE when the writer stopped listening. */
-static gboolean
-pipe_push (Pipe      *pipe,
-           MsgKind    kind,
-           GPtrArray *records,
-           GError    *error)
-{
-  Msg *msg = g_new0 (Msg, 1);
-  gboolean stopped;
-
-  msg->kind = kind;
-  msg->records = records != NULL ? g_ptr_array_ref (records) : NULL;
-  msg->error = error;
-
-  g_mutex_lock (&pipe->lock);
-  while (kind == MSG_BATCH && !pipe->stopped && pipe->queue.length >= QUEUE_MAX_BATCHES)
-    g_cond_wait (&pipe->cond, &pipe->lock);
-  stopped = pipe->stopped;
-  if (!stopped)
-    g_queue_push_tail (&pipe->queue, msg);
-  g_cond_broadcast (&pipe->cond);
-  g_mutex_unlock (&pipe->lock);
-
-  if (stopped)
-    msg_free (msg);
-  return !stopped;
-}
-
-static Msg *
-pipe_pop (Pipe *pipe)
-{
-  Msg *msg;
-
-  g_mutex_lock (&pipe->lock);
-  while (g_queue_is_empty (&pipe->queue))
-    g_cond_wait (&pipe->cond, &pipe->lock);
-  msg = g_queue_pop_head (&pipe->queue);
-  g_cond_broadcast (&pipe->cond);
-  g_mutex_unlock (&pipe->lock);
-
-  return msg;
-}
-
-static void
-pipe_stop (Pipe *pipe)
-{
-  g_mutex_lock (&pipe->lock);
-  pipe->stopped = TRUE;
-  g_queue_clear_full (&pipe->queue, msg_free);
-  g_cond_broadcast (&pipe->cond);
-  g_mutex_unlock (&pipe->lock);
-  g_cancellable_cancel (pipe->cancellable);
-}
-
-static gboolean
-push_batch_cb (GPtrArray  *records,
-               gboolean    restart,
-               gpointer    user_data,
-               GError    **error)
-{
-  Pipe *pipe = user_data;
-
-  if (!pipe_push (pipe, restart ? MSG_RESTART : MSG_BATCH, records, NULL))
-    return !g_cancellable_set_error_if_cancelled (pipe->cancellable, error);
-  return TRUE;
-}
-
-static gpointer
-fetch_thread (gpointer data)
-{
-  Pipe *pipe = data;
-
-  for (guint i = 0; i < pipe->todo->len; i++)
-    {
-      TciaCatalogueCollectionState *state = pipe->todo->pdata[i];
-      g_autoptr(TciaQuery) query = tcia_query_new ();
-      GError *error = NULL;
-
-      tcia_query_set (query, &query->collection, state->name);
-      if (!pipe_push (pipe, MSG_BEGIN, NULL, NULL))
-        break;
-      tcia_client_stream_series (pipe->self->client, query, push_batch_cb, pipe,
-                                 pipe->cancellable, &error);
-      if (!pipe_push (pipe, MSG_END, NULL, error) || error != NULL)
-        break;
-    }
-
-  return NULL;
-}
-
-/* Stores what the fetcher hands over, collection by collection. */
+/* Step 3: the collections to list, whole, one transaction each, stored as
+ * the fetcher (tcia-catalogue-pipe.c) hands them over. */
 static gboolean
 store_collections (TciaCatalogueSync  *self,
                    TciaCatalogueDb    *db,
@@ -469,34 +338,36 @@ store_collections (TciaCatalogueSync  *self,
       Msg *msg;
 
       set_current (self, state->name, FALSE);
-      msg = pipe_pop (pipe);
+      msg = tcia_catalogue_pipe_pop (pipe);
       g_assert (msg->kind == MSG_BEGIN);
-      msg_free (msg);
+      tcia_catalogue_msg_free (msg);
 
       ok = tcia_catalogue_db_begin (db, error);
       if (ok)
         {
           before = tcia_catalogue_db_get_collection_uids (db, state->name, error);
           listing.before = before;
-          ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error);
+          ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error) &&
+               tcia_catalogue_db_begin_unindexed (db, error);
         }
       for (;;)
         {
-          msg = pipe_pop (pipe);
+          msg = tcia_catalogue_pipe_pop (pipe);
           if (msg->kind == MSG_END)
             break;
           if (ok)
             ok = put_batch_cb (msg->records, msg->kind == MSG_RESTART, &listing, error);
-          msg_free (msg);
+          tcia_catalogue_msg_free (msg);
         }
       if (ok && msg->error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&msg->error));
           ok = FALSE;
         }
-      msg_free (msg);
+      tcia_catalogue_msg_free (msg);
 
       if (!ok ||
+          !tcia_catalogue_db_end_unindexed (db, error) ||
           !tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
                                          g_get_real_time () / G_USEC_PER_SEC, error) ||
           !tcia_catalogue_db_commit (db, error))
@@ -515,13 +386,6 @@ store_collections (TciaCatalogueSync  *self,
   return TRUE;
 }
 
-static void
-pipe_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
-{
-  g_cancellable_cancel (user_data);
-}
-
 static gboolean
 list_collections (TciaCatalogueSync  *self,
                   TciaCatalogueDb    *db,
@@ -529,28 +393,12 @@ list_collections (TciaCatalogueSync  *self,
                   GCancellable       *cancellable,
                   GError            **error)
 {
-  Pipe pipe = { self, todo, g_cancellable_new () };
-  GThread *thread;
-  gulong handler = 0;
+  Pipe pipe;
   gboolean ok;
 
-  g_mutex_init (&pipe.lock);
-  g_cond_init (&pipe.cond);
-  g_queue_init (&pipe.queue);
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (pipe_cancelled_cb),
-                                     g_object_ref (pipe.cancellable), g_object_unref);
-
-  thread = g_thread_new ("tcia-catalogue-fetch", fetch_thread, &pipe);
+  tcia_catalogue_pipe_start (&pipe, self->client, todo, cancellable);
   ok = store_collections (self, db, &pipe, error);
-  pipe_stop (&pipe);
-  g_thread_join (thread);
-
-  g_cancellable_disconnect (cancellable, handler);
-  g_queue_clear_full (&pipe.queue, msg_free);
-  g_mutex_clear (&pipe.lock);
-  g_cond_clear (&pipe.cond);
-  g_object_unref (pipe.cancellable);
+  tcia_catalogue_pipe_finish (&pipe);
 
   return ok;
 }

@@ -12,7 +12,8 @@
 
 /* Writing the catalogue: transactions, a series' row with its patient,
  * study and interned strings, collections and their state. The text
- * index follows the series table through its triggers. */
+ * index follows the series table through its triggers, or for a listing
+ * all at once at its end. */
 
 /* ---- Writing ---- */
 
@@ -449,12 +450,34 @@ run_with_name (TciaCatalogueDb  *db,
 }
 
 gboolean
+tcia_catalogue_db_begin_unindexed (TciaCatalogueDb  *db,
+                                   GError          **error)
+{
+  return tcia_catalogue_db_exec (db,
+    "INSERT OR IGNORE INTO meta (key, value)"
+    " SELECT 'unindexed-from', ifnull (max (id), 0) + 1 FROM series", error);
+}
+
+gboolean
+tcia_catalogue_db_end_unindexed (TciaCatalogueDb  *db,
+                                 GError          **error)
+{
+  return tcia_catalogue_db_exec (db,
+    "INSERT INTO search (rowid, text) SELECT id, text FROM series_text"
+    " WHERE id >= (SELECT value FROM meta WHERE key = 'unindexed-from') ORDER BY id;"
+    "DELETE FROM meta WHERE key = 'unindexed-from';", error);
+}
+
+gboolean
 tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
                                     const char       *collection,
                                     GError          **error)
 {
   db->last_patient = 0;
   db->last_study = 0;
+  /* A listing started again deletes the rows it put, and the next row's id
+   * is one past the largest left, which may be below "unindexed-from":
+   * every row from there on is still unindexed. */
   return run_with_name (db, "DELETE FROM series WHERE collection IN"
                         " (SELECT id FROM collections WHERE name = ?1)", collection, error) &&
          run_with_name (db, "DELETE FROM studies WHERE patient IN (SELECT p.id FROM patients p"
@@ -463,7 +486,10 @@ tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
          run_with_name (db, "DELETE FROM patients WHERE collection IN"
                         " (SELECT id FROM collections WHERE name = ?1)", collection, error) &&
          run_with_name (db, "UPDATE collections SET listed_count = -1, listed_at = 0"
-                        " WHERE name = ?1", collection, error);
+                        " WHERE name = ?1", collection, error) &&
+         tcia_catalogue_db_exec (db,
+           "UPDATE meta SET value = min (value, (SELECT ifnull (max (id), 0) + 1 FROM series))"
+           " WHERE key = 'unindexed-from'", error);
 }
 
 gboolean

@@ -348,6 +348,7 @@ typedef struct
   char          *name;    /* a collection; the destination folder */
   char         **uids;
   guint          limit;
+  guint          count_cap;
   guint          n_total;
   GListStore    *into;
   GType          item_type;
@@ -444,7 +445,7 @@ job_thread (GTask        *task,
       break;
     case JOB_SERIES:
       rows = tcia_catalogue_db_find_series (db, job->query, job->text, job->limit,
-                                            &job->n_total, cancellable, &error);
+                                            job->count_cap, &job->n_total, cancellable, &error);
       break;
     case JOB_DETAILS:
       rows = tcia_catalogue_db_get_series (db, (const char * const *) job->uids, &error);
@@ -560,15 +561,17 @@ list_values_finish (TciaCatalogue  *catalogue,
   return finish_job (TCIA_LOCAL_CATALOGUE (catalogue), result, list_values_async, NULL, error);
 }
 
-void
-tcia_local_catalogue_search_async (TciaLocalCatalogue  *self,
-                                   const char          *text,
-                                   const TciaQuery     *query,
-                                   guint                limit,
-                                   GListStore          *into,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+static void
+start_search (TciaLocalCatalogue  *self,
+              const char          *text,
+              const TciaQuery     *query,
+              guint                limit,
+              guint                count_cap,
+              GListStore          *into,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
   Job *job;
 
@@ -580,8 +583,22 @@ tcia_local_catalogue_search_async (TciaLocalCatalogue  *self,
   job->query = query != NULL ? tcia_query_copy (query) : NULL;
   job->text = g_strdup (text);
   job->limit = limit;
-  start_job (self, job, TCIA_TYPE_SERIES, into, tcia_local_catalogue_search_async,
-             cancellable, callback, user_data);
+  job->count_cap = count_cap;
+  start_job (self, job, TCIA_TYPE_SERIES, into, source_tag, cancellable, callback, user_data);
+}
+
+void
+tcia_local_catalogue_search_async (TciaLocalCatalogue  *self,
+                                   const char          *text,
+                                   const TciaQuery     *query,
+                                   guint                limit,
+                                   GListStore          *into,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  start_search (self, text, query, limit, 0, into, tcia_local_catalogue_search_async,
+                cancellable, callback, user_data);
 }
 
 GListModel *
@@ -591,6 +608,39 @@ tcia_local_catalogue_search_finish (TciaLocalCatalogue  *self,
                                     GError             **error)
 {
   return finish_job (self, result, tcia_local_catalogue_search_async, n_total, error);
+}
+
+void
+tcia_local_catalogue_search_capped_async (TciaLocalCatalogue  *self,
+                                          const char          *text,
+                                          const TciaQuery     *query,
+                                          guint                limit,
+                                          GListStore          *into,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  start_search (self, text, query, limit, TCIA_LOCAL_CATALOGUE_COUNT_CAP, into,
+                tcia_local_catalogue_search_capped_async, cancellable, callback, user_data);
+}
+
+GListModel *
+tcia_local_catalogue_search_capped_finish (TciaLocalCatalogue  *self,
+                                           GAsyncResult        *result,
+                                           guint               *n_total,
+                                           gboolean            *more,
+                                           GError             **error)
+{
+  guint n = 0;
+  GListModel *rows = finish_job (self, result, tcia_local_catalogue_search_capped_async, &n,
+                                 error);
+
+  if (more != NULL)
+    *more = n > TCIA_LOCAL_CATALOGUE_COUNT_CAP;
+  if (n_total != NULL)
+    *n_total = MIN (n, TCIA_LOCAL_CATALOGUE_COUNT_CAP);
+
+  return rows;
 }
 
 static void

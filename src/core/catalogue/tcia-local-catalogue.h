@@ -91,6 +91,29 @@ GListModel         *tcia_local_catalogue_search_finish   (TciaLocalCatalogue  *s
                                                           guint               *n_total,
                                                           GError             **error);
 
+/* Past this many matches, a capped search stops counting. */
+#define TCIA_LOCAL_CATALOGUE_COUNT_CAP 10000
+
+/* As tcia_local_catalogue_search_async, for a search field at each
+ * keystroke: it counts the matches up to TCIA_LOCAL_CATALOGUE_COUNT_CAP
+ * only (counting every series a first letter matches in a million takes
+ * longer than finding the rows). _finish gives the count in *@n_total, at
+ * most the cap, and *@more TRUE when there are more matches than that: say
+ * "more than 10,000", never the cap as the number. */
+void                tcia_local_catalogue_search_capped_async  (TciaLocalCatalogue  *self,
+                                                               const char          *text,
+                                                               const TciaQuery     *query,
+                                                               guint                limit,
+                                                               GListStore          *into,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+GListModel         *tcia_local_catalogue_search_capped_finish (TciaLocalCatalogue  *self,
+                                                               GAsyncResult        *result,
+                                                               guint               *n_total,
+                                                               gboolean            *more,
+                                                               GError             **error);
+
 /* "What is new" for a destination folder: reads @dest_dir/metadata.csv
  * (the rows the download wrote) and lists the series of the collections it
  * holds that were released after the folder's first download and are not
