@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-client.h"
 #include "tcia-http.h"
 #include "tcia-local-catalogue.h"
 #include "tcia-ui-util.h"
@@ -71,12 +72,9 @@ progress_cb (TciaCatalogueBanner *self)
 static gboolean
 is_unreachable (const GError *error)
 {
-  if (g_error_matches (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_NETWORK) ||
-      g_error_matches (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_TIMED_OUT) ||
-      g_error_matches (error, TCIA_HTTP_ERROR, TCIA_HTTP_ERROR_UNREACHABLE))
-    return TRUE;
-
-  return error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR;
+  return g_error_matches (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_NETWORK) ||
+         g_error_matches (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_TIMED_OUT) ||
+         error->domain == TCIA_HTTP_ERROR || error->domain == G_RESOLVER_ERROR;
 }
 
 static char *
