@@ -201,6 +201,42 @@ refreshed_collections_cb (GObject      *object,
     tcia_collection_sidebar_select (self->sidebar, self->collection);
 }
 
+/* The search again after the catalogue changed: the rows shown are
+ * replaced only when the answer differs, so that a sync committing
+ * collections does not empty the list under the person reading it. */
+static void
+archive_refreshed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(TciaTicket) query = user_data;
+  TciaBrowsePage *self = query->owner;
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint total = 0;
+  guint n;
+
+  model = tcia_local_catalogue_search_finish (TCIA_LOCAL_CATALOGUE (object), result, &total,
+                                              &error);
+  if (tcia_ticket_is_stale (query, self->refresh_cancellable, error) || model == NULL ||
+      self->archive_text == NULL || self->loading)
+    return;
+  n = g_list_model_get_n_items (model);
+  if (total == self->archive_total && self->series != NULL &&
+      n == g_list_model_get_n_items (G_LIST_MODEL (self->series)))
+    return;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (model, i));
+  _tcia_browse_page_new_series_store (self);
+  g_list_store_splice (self->series, 0, 0, items->pdata, items->len);
+  self->archive_total = total;
+  _tcia_browse_page_set_loading (self, FALSE);
+  _tcia_browse_page_update_content (self);
+  _tcia_browse_page_update_status (self);
+}
+
 static gboolean
 refresh_cb (gpointer user_data)
 {
@@ -227,7 +263,13 @@ refresh_cb (gpointer user_data)
    * not list may now be listed here. A listing shown is left alone: rows
    * do not move under the person reading them. */
   if (self->archive_text != NULL && !self->loading)
-    _tcia_browse_page_search_archive (self);
+    {
+      g_autoptr(TciaQuery) query = tcia_filter_bar_build_query (self->filter_bar);
+
+      tcia_local_catalogue_search_async (self->local, self->archive_text, query, ARCHIVE_LIMIT,
+                                         NULL, cancellable, archive_refreshed_cb,
+                                         tcia_ticket_new (self, cancellable, 0));
+    }
   else if (self->error_text != NULL && self->collection != NULL &&
            TCIA_IS_CATALOGUE_ROUTER (self->catalogue) &&
            tcia_catalogue_router_is_local (TCIA_CATALOGUE_ROUTER (self->catalogue),
