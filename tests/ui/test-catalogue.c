@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "catalogue-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-browse-page-private.h"
 #include "tcia-local-catalogue.h"
@@ -45,16 +46,7 @@ make_client (Fixture *f)
 static void
 sync_catalogue (Fixture *f)
 {
-  g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->catalogue, f->client);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tcia_catalogue_sync_run_async (sync, NULL, store_result_cb, &result);
-  wait_for (&result);
-  g_assert_true (tcia_catalogue_sync_run_finish (sync, result, &error));
-  g_assert_no_error (error);
-  /* ::changed reaches the catalogue's properties through the main context. */
-  WAIT_FOR (!tcia_local_catalogue_get_is_empty (f->catalogue));
+  sync_catalogue_from (f->catalogue, f->client);
 }
 
 static void

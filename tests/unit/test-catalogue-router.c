@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "unit-test-util.h"
+#include "catalogue-test-util.h"
 #include "fake-nbia.h"
 
 #include "tcia-core.h"
@@ -66,16 +67,7 @@ fixture_tear_down (Fixture       *f,
 static void
 sync_local (Fixture *f)
 {
-  g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->local, f->client);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tcia_catalogue_sync_run_async (sync, NULL, store_result_cb, &result);
-  wait_for (&result);
-  g_assert_true (tcia_catalogue_sync_run_finish (sync, result, &error));
-  g_assert_no_error (error);
-  /* The catalogue's state follows through the main context. */
-  WAIT_FOR (tcia_local_catalogue_get_synced_at (f->local) != NULL);
+  sync_catalogue_from (f->local, f->client);
 }
 
 static GListModel *
