@@ -77,7 +77,11 @@ tcia_application_run_listing (TciaApplication *self,
                               TciaCliListing  *listing)
 {
   g_autofree char *api_url = tcia_application_dup_api_url (self);
+  g_autofree char *idc_api_url = NULL;
+  g_autofree char *idc_bucket_url = NULL;
 
+  tcia_application_dup_idc_urls (self, &idc_api_url, &idc_bucket_url);
+  tcia_cli_listing_set_idc_api_url (listing, idc_api_url);
   return tcia_cli_listing_run (listing, api_url, stdout);
 }
 
@@ -184,6 +188,41 @@ tcia_application_show_downloads_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "downloads");
 }
 
+/* Pause All, Resume All and Retry Failed from any page: the queue is the
+ * session's, and the Downloads page follows it. */
+static void
+tcia_application_pause_downloads_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+
+  if (self->queue != NULL)
+    tcia_download_queue_pause_all (self->queue);
+}
+
+static void
+tcia_application_resume_downloads_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+
+  if (self->queue != NULL)
+    tcia_download_queue_resume_all (self->queue);
+}
+
+static void
+tcia_application_retry_failed_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+
+  if (self->queue != NULL)
+    tcia_download_queue_retry_failed (self->queue);
+}
+
 static void
 tcia_application_about_action (GSimpleAction *action,
                                GVariant      *parameter,
@@ -276,6 +315,9 @@ static const GActionEntry app_actions[] = {
   { "show-downloads", tcia_application_show_downloads_action },
   { "about", tcia_application_about_action },
   { "preferences", tcia_application_preferences_action },
+  { "pause-downloads", tcia_application_pause_downloads_action },
+  { "resume-downloads", tcia_application_resume_downloads_action },
+  { "retry-failed-downloads", tcia_application_retry_failed_action },
 };
 
 static gboolean
@@ -439,6 +481,9 @@ tcia_application_startup (GApplication *app)
   TciaApplication *self = TCIA_APPLICATION (app);
   static const char *quit_accels[] = { "<primary>q", NULL };
   static const char *preferences_accels[] = { "<primary>comma", NULL };
+  static const char *pause_accels[] = { "<primary><shift>p", NULL };
+  static const char *resume_accels[] = { "<primary><shift>r", NULL };
+  static const char *retry_accels[] = { "<primary><shift>f", NULL };
 
   G_APPLICATION_CLASS (tcia_application_parent_class)->startup (app);
 
@@ -447,6 +492,12 @@ tcia_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.pause-downloads",
+                                         pause_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.resume-downloads",
+                                         resume_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.retry-failed-downloads",
+                                         retry_accels);
 
   if (tcia_application_get_settings (self) == NULL)
     {

@@ -65,6 +65,40 @@ catalogue_cb (GObject      *source,
   wait->done = TRUE;
 }
 
+static gboolean
+expired_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes our reference to @catalogue and lets what is still queued for it
+ * run (its notifications and the sync's hold it) until it is gone: its
+ * connections close then, which checkpoints and removes the write-ahead
+ * log. A few seconds at most, whatever happens. */
+static void
+release_catalogue (GMainContext        *context,
+                   TciaLocalCatalogue **catalogue)
+{
+  gpointer weak = *catalogue;
+  gboolean expired = FALSE;
+  GSource *timeout;
+
+  if (weak == NULL)
+    return;
+  g_object_add_weak_pointer (G_OBJECT (weak), &weak);
+  g_clear_object (catalogue);
+  timeout = g_timeout_source_new_seconds (5);
+  g_source_set_callback (timeout, expired_cb, &expired, NULL);
+  g_source_attach (timeout, context);
+  while (weak != NULL && !expired)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  if (weak != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (weak), &weak);
+}
+
 GListModel *
 tcia_cli_catalogue_fetch (TciaCliCatalogueList   what,
                           int                    value_kind,
@@ -108,6 +142,7 @@ tcia_cli_catalogue_fetch (TciaCliCatalogueList   what,
 
   while (!wait.done)
     g_main_context_iteration (context, TRUE);
+  release_catalogue (context, &catalogue);
   g_main_context_pop_thread_default (context);
 
   if (wait.rows == NULL)
@@ -319,6 +354,8 @@ tcia_cli_sync_run (TciaCliSync *self,
            tcia_catalogue_sync_get_collections_done (sync),
            tcia_catalogue_sync_get_series_added (sync));
   fflush (stderr);
+  g_clear_object (&sync);
+  release_catalogue (context, &catalogue);
   g_main_context_pop_thread_default (context);
 
   return 0;

@@ -50,6 +50,7 @@ typedef struct
   gboolean           retry_shown; /* a "trying again" line is on the terminal */
   GHashTable        *sources;     /* source name → series it served */
   GHashTable        *fallbacks;   /* "source: why" → series */
+  guint              n_unknown_folders; /* s5cmd folders IDC does not know */
 } DownloadRun;
 
 /* Ctrl-C, kill and a closed terminal: what a person does to stop a download. */
@@ -167,8 +168,69 @@ resolve_cb (GObject      *source,
 {
   DownloadRun *run = user_data;
 
-  run->resolved = tcia_import_resolve_finish (result, &run->error);
+  if (g_task_get_source_tag (G_TASK (result)) == tcia_import_resolve_idc_async)
+    run->resolved = tcia_import_resolve_idc_finish (result, &run->error);
+  else
+    run->resolved = tcia_import_resolve_finish (result, &run->error);
   run->done = TRUE;
+}
+
+/* An s5cmd manifest names IDC folders: IDC says which series they are and
+ * where; the download then fetches them from there without asking again.
+ * Folders IDC does not know are named, never silently left out. */
+static gboolean
+start_idc_lookup (DownloadRun     *run,
+                  TciaSession     *session,
+                  TciaClient      *client,
+                  TciaImportFile  *manifest)
+{
+  g_autoptr(TciaIdcClient) idc_client = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 delay_ms;
+
+  idc_client = tcia_session_dup_idc_client (session, &error);
+  if (idc_client == NULL)
+    {
+      g_autofree char *reason = tcia_cli_one_line (error->message);
+
+      tcia_cli_print_error (_("an s5cmd manifest is looked up in IDC: %s"), reason);
+      return FALSE;
+    }
+  if (tcia_cli_get_test_retry_delay (&delay_ms))
+    tcia_idc_client_set_retry_policy (idc_client, 3, delay_ms, delay_ms * 2);
+  tcia_import_resolve_idc_async (NULL, client, idc_client, manifest, 0, NULL, NULL, NULL,
+                                 run->cancellable, resolve_cb, run);
+  return TRUE;
+}
+
+static void
+report_idc_lookup (DownloadRun     *run,
+                   TciaSession     *session,
+                   TciaImportFile  *manifest)
+{
+  const char * const *unknown = tcia_import_result_get_unknown_idc_uuids (run->resolved);
+  const char *warning = tcia_import_result_get_warning (run->resolved);
+  const char * const *uuids = tcia_import_file_get_idc_series_uuids (manifest);
+  const char * const *buckets = tcia_import_file_get_idc_buckets (manifest);
+
+  tcia_session_add_idc_locations (session, tcia_import_result_get_idc_locations (run->resolved));
+  if (warning != NULL)
+    {
+      g_autofree char *line = tcia_cli_one_line (warning);
+
+      tcia_cli_print_error ("%s", line);
+    }
+  for (guint i = 0; unknown[i] != NULL; i++)
+    {
+      const char *bucket = "";
+
+      for (guint k = 0; uuids[k] != NULL; k++)
+        if (g_str_equal (uuids[k], unknown[i]))
+          bucket = buckets[k];
+      tcia_cli_print_error (_("IDC does not know the series folder s3://%s/%s of the manifest: "
+                              "not downloaded"), bucket, unknown[i]);
+      run->n_unknown_folders++;
+    }
 }
 
 /* The look-up can wait minutes for a busy server: say so rather than
@@ -460,6 +522,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   g_autoptr(TciaImportFile) manifest = NULL;
   g_autoptr(GFile) manifest_file = NULL;
   g_autoptr(GFile) output = NULL;
+  gboolean s5cmd;
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *reason = NULL;
@@ -510,21 +573,40 @@ tcia_cli_download_run (TciaCliDownload *self,
     }
   output = g_file_new_for_commandline_arg (self->output);
 
+  /* The same checkout as the window's, set from the options. */
+  session = g_object_new (TCIA_TYPE_SESSION,
+                          "client", client,
+                          "destination", output,
+                          "layout", self->layout,
+                          "jobs", self->jobs,
+                          "verify-checksums", self->verify,
+                          "verify-existing", self->verify_existing,
+                          "source-policy", self->source,
+                          "idc-api-url", idc_api_url,
+                          "idc-bucket-url", idc_bucket_url,
+                          NULL);
+
   g_main_context_push_thread_default (context);
   run.cancellable = cancellable;
   run.live = isatty (STDERR_FILENO);
 
   interrupts = watch_interrupts (&run, context);
 
+  s5cmd = tcia_import_file_get_format (manifest) == TCIA_IMPORT_FORMAT_S5CMD;
   if (run.live)
     {
-      fprintf (stderr, _("Looking up %u series…"), tcia_import_file_get_n_uids (manifest));
+      fprintf (stderr, _("Looking up %u series…"),
+               s5cmd ? tcia_import_file_get_n_idc_series (manifest)
+                     : tcia_import_file_get_n_uids (manifest));
       fflush (stderr);
       run.retry_shown = TRUE;
     }
   retrying_handler = g_signal_connect (client, "retrying", G_CALLBACK (lookup_retrying_cb), &run);
-  tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
-                             NULL, NULL, NULL, cancellable, resolve_cb, &run);
+  if (!s5cmd)
+    tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
+                               NULL, NULL, NULL, cancellable, resolve_cb, &run);
+  else if (!start_idc_lookup (&run, session, client, manifest))
+    run.done = TRUE;
   while (!run.done)
     g_main_context_iteration (context, TRUE);
   g_clear_signal_handler (&retrying_handler, client);
@@ -534,11 +616,19 @@ tcia_cli_download_run (TciaCliDownload *self,
       fflush (stderr);
       run.retry_shown = FALSE;
     }
+  if (run.resolved == NULL && run.error == NULL && run.signum == 0)
+    {
+      /* The IDC look-up could not start; it said why. */
+      unwatch_interrupts (interrupts);
+      g_main_context_pop_thread_default (context);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
   if (run.resolved == NULL)
     {
       if (run.signum != 0)
         {
-          run.n_total = tcia_import_file_get_n_uids (manifest);
+          run.n_total = s5cmd ? tcia_import_file_get_n_idc_series (manifest)
+                              : tcia_import_file_get_n_uids (manifest);
           status = interrupted (&run, self);
         }
       else
@@ -553,18 +643,6 @@ tcia_cli_download_run (TciaCliDownload *self,
       return status;
     }
 
-  /* The same checkout as the window's, set from the options. */
-  session = g_object_new (TCIA_TYPE_SESSION,
-                          "client", client,
-                          "destination", output,
-                          "layout", self->layout,
-                          "jobs", self->jobs,
-                          "verify-checksums", self->verify,
-                          "verify-existing", self->verify_existing,
-                          "source-policy", self->source,
-                          "idc-api-url", idc_api_url,
-                          "idc-bucket-url", idc_bucket_url,
-                          NULL);
   /* A new session with a client: nothing can be in the way. */
   run.queue = g_object_ref (tcia_session_prepare_queue (session, NULL));
   run.started_us = g_get_monotonic_time ();
@@ -581,13 +659,16 @@ tcia_cli_download_run (TciaCliDownload *self,
 
   series = tcia_import_result_get_series (run.resolved);
   unknown = tcia_import_result_get_unknown_uids (run.resolved);
-  run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved);
+  if (s5cmd)
+    report_idc_lookup (&run, session, manifest);
+  run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved) +
+                run.n_unknown_folders;
   for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
     tcia_download_queue_add_unknown (run.queue, unknown[i]);
 
   /* A signal during the look-up was not seen as one: the look-up had ended. */
   run.done = FALSE;
-  if (run.signum == 0)
+  if (run.signum == 0 && run.n_total > run.n_unknown_folders)
     {
       /* Once a second too, so that a wait for the server counts down. */
       GSource *tick = g_timeout_source_new_seconds (1);
@@ -613,11 +694,12 @@ tcia_cli_download_run (TciaCliDownload *self,
       fprintf (stderr, _("%u of %u series complete in %s (%u already there), %u failed; %s "
                          "received in %.1f s"),
                tcia_download_queue_get_n_done (run.queue), run.n_total, self->output,
-               run.n_skipped, tcia_download_queue_get_n_failed (run.queue), size,
+               run.n_skipped, tcia_download_queue_get_n_failed (run.queue) + run.n_unknown_folders,
+               size,
                (g_get_monotonic_time () - run.started_us) / 1e6);
       print_sources (&run);
       fflush (stderr);
-      status = tcia_download_queue_get_n_failed (run.queue) > 0 ? 1 : 0;
+      status = tcia_download_queue_get_n_failed (run.queue) + run.n_unknown_folders > 0 ? 1 : 0;
     }
 
   g_signal_handlers_disconnect_by_data (run.queue, &run);

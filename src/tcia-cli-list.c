@@ -11,6 +11,7 @@
 
 #include "tcia-core.h"
 #include "tcia-csv.h"
+#include "tcia-export-s5cmd.h"
 #include "tcia-manifest.h"
 #include "tcia-records-private.h"
 #include "tcia-text.h"
@@ -67,6 +68,7 @@ static const char * const formats[TCIA_CLI_N_FORMATS] = {
   [TCIA_CLI_FORMAT_CSV]  = "csv",
   [TCIA_CLI_FORMAT_JSON] = "json",
   [TCIA_CLI_FORMAT_TCIA] = "tcia",
+  [TCIA_CLI_FORMAT_S5CMD] = "s5cmd",
 };
 
 static const struct
@@ -87,6 +89,7 @@ struct _TciaCliListing
 {
   ListKind       list;
   TciaCliFormat  format;
+  char          *idc_api_url;
   TciaQuery     *query;
   gboolean       offline;   /* from the local catalogue */
   char          *search;    /* --search=TEXT, or NULL */
@@ -229,7 +232,7 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
       if (!parse_name (format_name, formats, TCIA_CLI_N_FORMATS, &index))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("unknown --format “%s”: choose tsv, csv, json or tcia"),
+                       _("unknown --format “%s”: choose tsv, csv, json, tcia or s5cmd"),
                        format_name);
           return NULL;
         }
@@ -239,6 +242,12 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
   if (!parse_catalogue_options (self, options, error))
     return NULL;
 
+  if (self->format == TCIA_CLI_FORMAT_S5CMD && self->list != LIST_SERIES && self->list != LIST_NEW)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--format=s5cmd writes a manifest of series: it needs --list=series"));
+      return NULL;
+    }
   if (self->format == TCIA_CLI_FORMAT_TCIA && self->list != LIST_SERIES && self->list != LIST_NEW)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -284,6 +293,7 @@ tcia_cli_listing_free (TciaCliListing *self)
     return;
 
   g_clear_pointer (&self->query, tcia_query_free);
+  g_free (self->idc_api_url);
   g_free (self->search);
   g_free (self->output);
   g_free (self);
@@ -617,6 +627,64 @@ write_manifest (FILE        *out,
   return TRUE;
 }
 
+void
+tcia_cli_listing_set_idc_api_url (TciaCliListing *self,
+                                  const char     *idc_api_url)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->idc_api_url);
+  self->idc_api_url = g_strdup (idc_api_url);
+}
+
+/* The series through IDC's API, then as an s5cmd manifest; the series IDC
+ * lacks are in its last comment block and counted on stderr. */
+static gboolean
+write_s5cmd (TciaCliListing  *self,
+             FILE            *out,
+             GListModel      *rows,
+             GError         **error)
+{
+  guint n_rows = g_list_model_get_n_items (rows);
+  g_autoptr(GPtrArray) uids = g_ptr_array_new_full (n_rows + 1, g_free);
+  g_autoptr(TciaIdcClient) idc = NULL;
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+  g_autofree char *manifest = NULL;
+  const char *api_url = self->idc_api_url;
+  guint64 delay_ms;
+  guint missing = 0;
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (rows, r);
+
+      g_ptr_array_add (uids, g_strdup (tcia_series_get_series_uid (series)));
+    }
+  g_ptr_array_add (uids, NULL);
+
+  if (api_url == NULL || *api_url == '\0')
+    api_url = g_getenv ("TCIA_IDC_API_URL");
+  idc = tcia_idc_client_new (api_url != NULL && *api_url != '\0' ? api_url : NULL, error);
+  if (idc == NULL)
+    return FALSE;
+  if (tcia_cli_get_test_retry_delay (&delay_ms))
+    tcia_idc_client_set_retry_policy (idc, 3, delay_ms, delay_ms * 2);
+  resolution = tcia_idc_client_resolve (idc, (const char * const *) uids->pdata, NULL, error);
+  if (resolution == NULL)
+    return FALSE;
+
+  manifest = tcia_export_s5cmd_to_string (resolution, NULL, &missing);
+  fputs (manifest, out);
+  if (missing > 0)
+    tcia_cli_print_error (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u series is not in IDC: listed at the end of the "
+                                       "manifest, to download from TCIA",
+                                       "%u series are not in IDC: listed at the end of the "
+                                       "manifest, to download from TCIA", missing),
+                          missing);
+  return TRUE;
+}
+
 int
 tcia_cli_listing_run (TciaCliListing *self,
                       const char     *api_url,
@@ -693,6 +761,14 @@ tcia_cli_listing_run (TciaCliListing *self,
         {
           reason = tcia_cli_one_line (error->message);
           tcia_cli_print_error (_("could not write a manifest: %s"), reason);
+          return TCIA_CLI_EXIT_FAILURE;
+        }
+      break;
+    case TCIA_CLI_FORMAT_S5CMD:
+      if (!write_s5cmd (self, out, rows, &error))
+        {
+          reason = tcia_cli_one_line (error->message);
+          tcia_cli_print_error (_("could not write an s5cmd manifest: %s"), reason);
           return TCIA_CLI_EXIT_FAILURE;
         }
       break;

@@ -37,7 +37,7 @@ static const GOptionEntry main_entries[] = {
   { "study", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("List only rows of the study UID"), N_("UID") },
   { "format", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Print the listing as tsv (the default), csv, json, or tcia (a manifest of series)"),
+    N_("Print the listing as tsv (the default), csv, json, tcia (a manifest of series) or s5cmd (a manifest of IDC folders)"),
     N_("FORMAT") },
   { "search", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("List the series of the whole archive matching every word of TEXT (the start of a "
@@ -51,7 +51,7 @@ static const GOptionEntry main_entries[] = {
        "Ctrl-C keeps the collections already listed"),
     NULL },
   { "download", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("Download the series of MANIFEST (a .tcia manifest or a list of series UIDs) instead "
+    N_("Download the series of MANIFEST (a .tcia or .s5cmd manifest, or a list of series UIDs) instead "
        "of opening a window; needs --output. Ctrl-C keeps the series already complete, removes "
        "the others and exits with status 130"),
     N_("MANIFEST") },

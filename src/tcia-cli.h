@@ -66,6 +66,10 @@ int             tcia_cli_listing_run              (TciaCliListing  *self,
                                                    const char      *api_url,
                                                    FILE            *out);
 
+/* IDC's API for --format=s5cmd (NULL: TCIA_IDC_API_URL, else IDC's own). */
+void            tcia_cli_listing_set_idc_api_url  (TciaCliListing  *self,
+                                                   const char      *idc_api_url);
+
 /* Prints "tcia-basket: <message>" as one line on stderr. */
 void            tcia_cli_print_error              (const char      *format,
                                                    ...) G_GNUC_PRINTF (1, 2);

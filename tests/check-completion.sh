@@ -98,7 +98,7 @@ expect "--list=m" modalities manufacturers
 complete_words tcia-basket --list ""
 expect "--list" collections modalities body-parts manufacturers patients studies series new
 complete_words tcia-basket --format =
-expect "--format=" tsv csv json tcia
+expect "--format=" tsv csv json tcia s5cmd
 complete_words tcia-basket --layout = c
 expect "--layout=c" classic
 ((${#COMPREPLY[@]} == 1)) || fail "--layout=c: ${COMPREPLY[*]}"

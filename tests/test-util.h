@@ -7,6 +7,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 
 /* Sets the gboolean at @user_data: a timeout that only says it fired. */
 static inline gboolean
@@ -123,4 +125,19 @@ run_in_fake_home (const char *user_dirs,
     g_unsetenv ("XDG_CONFIG_HOME");
   remove_tree (home);
   g_test_trap_assert_passed ();
+}
+
+/* Makes GIO's defaults that load modules (the settings backend, TLS, the
+ * network monitor, the proxy resolver) on the main thread, before a test
+ * starts worker threads that would ask for them at the same moment:
+ * GLib 2.74 has races in loading them concurrently. */
+static inline void
+test_init_gio_defaults (void)
+{
+  GSettingsBackend *backend = g_settings_backend_get_default ();
+
+  g_object_unref (backend);
+  g_tls_backend_get_default ();
+  g_network_monitor_get_default ();
+  g_proxy_resolver_get_default ();
 }

@@ -10,6 +10,7 @@
 #include "tcia-idc-fetcher.h"
 #include "tcia-nbia-fetcher.h"
 #include "tcia-session.h"
+#include "tcia-citations-file.h"
 #include "tcia-sources.h"
 
 struct _TciaSession
@@ -27,6 +28,8 @@ struct _TciaSession
   char              *source_policy;
   char              *idc_api_url;
   char              *idc_bucket_url;
+  GHashTable        *idc_locations; /* series UID -> TciaIdcLocation, from manifests */
+  TciaFetcher       *idc_fetcher;   /* IDC's fetcher of the queue's sources, or NULL */
 
   TciaLayout         layout;
   guint              jobs;
@@ -65,14 +68,11 @@ make_idc_fetcher (TciaSession *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TciaIdcClient) client = NULL;
-  const char *api_url = self->idc_api_url;
   TciaFetcher *fetcher;
+  GHashTableIter iter;
+  gpointer location;
 
-  /* A session made without the application's settings still honours the
-   * environment (tests point it at their fakes). */
-  if (api_url == NULL)
-    api_url = g_getenv ("TCIA_IDC_API_URL");
-  client = tcia_idc_client_new (api_url != NULL && *api_url != '\0' ? api_url : NULL, &error);
+  client = tcia_session_dup_idc_client (self, &error);
   if (client == NULL)
     {
       g_message ("IDC cannot be used: %s", error->message);
@@ -90,6 +90,11 @@ make_idc_fetcher (TciaSession *self)
                                                                                : NULL);
   }
   tcia_idc_fetcher_set_client (TCIA_IDC_FETCHER (fetcher), client);
+  /* Where manifests said series are: not asked again, and an older
+   * release's folder a manifest names stays the one fetched. */
+  g_hash_table_iter_init (&iter, self->idc_locations);
+  while (g_hash_table_iter_next (&iter, NULL, &location))
+    tcia_idc_fetcher_add_location (TCIA_IDC_FETCHER (fetcher), location);
   return fetcher;
 }
 
@@ -104,6 +109,7 @@ make_sources (TciaSession *self)
   tcia_source_policy_from_string (self->source_policy, &policy);
   if (policy != TCIA_SOURCE_POLICY_NBIA)
     idc = make_idc_fetcher (self);
+  g_set_object (&self->idc_fetcher, idc);
   return tcia_sources_new (nbia, idc, policy);
 }
 
@@ -128,6 +134,9 @@ set_queue (TciaSession       *self,
     return;
   if (queue != NULL && self->state_file != NULL)
     tcia_download_state_track (queue, self->state_file);
+  /* The window and the command line both write the destination's CITATION files. */
+  if (queue != NULL)
+    tcia_citations_track_queue (queue);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE]);
 }
 
@@ -169,6 +178,8 @@ tcia_session_finalize (GObject *object)
   g_clear_pointer (&self->source_policy, g_free);
   g_clear_pointer (&self->idc_api_url, g_free);
   g_clear_pointer (&self->idc_bucket_url, g_free);
+  g_clear_pointer (&self->idc_locations, g_hash_table_unref);
+  g_clear_object (&self->idc_fetcher);
 
   G_OBJECT_CLASS (tcia_session_parent_class)->finalize (object);
 }
@@ -335,6 +346,8 @@ tcia_session_init (TciaSession *self)
   self->verify_checksums = TRUE;
   self->layout = TCIA_LAYOUT_DESCRIPTIVE;
   self->source_policy = g_strdup ("auto");
+  self->idc_locations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                               (GDestroyNotify) tcia_idc_location_unref);
 }
 
 TciaSession *
@@ -749,7 +762,10 @@ tcia_session_restore (TciaSession  *self,
 
   configure_queue (self, queue);
   set_queue (self, queue);
-  tcia_download_queue_start (queue);
+  /* Only series done: nothing to start, and no "finished" to announce
+   * again; a checkout starts the queue. */
+  if (tcia_download_queue_has_work (queue))
+    tcia_download_queue_start (queue);
   return TRUE;
 }
 
@@ -807,4 +823,39 @@ tcia_session_dup_browse_catalogue (TciaSession *self)
                                                       TCIA_CATALOGUE (self->client)));
 
   return self->client != NULL ? g_object_ref (TCIA_CATALOGUE (self->client)) : NULL;
+}
+
+TciaIdcClient *
+tcia_session_dup_idc_client (TciaSession  *self,
+                             GError      **error)
+{
+  const char *api_url;
+
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+
+  /* A session made without the application's settings still honours the
+   * environment (tests point it at their fakes). */
+  api_url = self->idc_api_url;
+  if (api_url == NULL)
+    api_url = g_getenv ("TCIA_IDC_API_URL");
+  return tcia_idc_client_new (api_url != NULL && *api_url != '\0' ? api_url : NULL, error);
+}
+
+void
+tcia_session_add_idc_locations (TciaSession *self,
+                                GPtrArray   *locations)
+{
+  g_return_if_fail (TCIA_IS_SESSION (self));
+  g_return_if_fail (locations != NULL);
+
+  for (guint i = 0; i < locations->len; i++)
+    {
+      TciaIdcLocation *location = g_ptr_array_index (locations, i);
+
+      /* The key lives in the location, which the table holds. */
+      g_hash_table_replace (self->idc_locations, location->series_uid,
+                            tcia_idc_location_ref (location));
+      if (self->idc_fetcher != NULL)
+        tcia_idc_fetcher_add_location (TCIA_IDC_FETCHER (self->idc_fetcher), location);
+    }
 }

@@ -7,6 +7,7 @@
 #include "tcia-catalogue-sync.h"
 #include "tcia-client.h"
 #include "tcia-download-queue.h"
+#include "tcia-idc-client.h"
 #include "tcia-layout.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,17 @@ const char        *tcia_session_get_idc_bucket_url    (TciaSession   *self);
 void               tcia_session_set_idc_urls          (TciaSession   *self,
                                                        const char    *api_url,
                                                        const char    *bucket_url);
+
+/* A client of IDC's API at the address set (else TCIA_IDC_API_URL, else
+ * IDC's own), for look-ups of the session's own: an s5cmd manifest's. */
+TciaIdcClient     *tcia_session_dup_idc_client        (TciaSession   *self,
+                                                       GError       **error);
+/* Where IDC keeps series (TciaIdcLocation), as an s5cmd manifest's import
+ * learned: the IDC source fetches them from there without asking IDC
+ * again, this queue and the next ones. Not kept across runs: a series
+ * restored from the last run is looked up by its UID. */
+void               tcia_session_add_idc_locations     (TciaSession   *self,
+                                                       GPtrArray     *locations);
 
 /* What a setting is: the command line's @option, else the environment's
  * @env_var, else the settings' @setting (empty counts as unset); NULL when

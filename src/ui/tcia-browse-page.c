@@ -720,6 +720,12 @@ tcia_browse_page_setup (TciaBrowsePage *self,
                                G_CALLBACK (collections_retrying_cb), self, 0);
     }
   tcia_collection_pane_set_catalogue (self->collection_pane, self->catalogue);
+  if (client != NULL)
+    {
+      g_autoptr(TciaPreviewCache) previews = tcia_preview_cache_new (client, NULL);
+
+      tcia_series_details_set_preview_cache (self->series_details, previews);
+    }
   tcia_filter_bar_setup (self->filter_bar, self->catalogue, settings);
   g_set_object (&self->settings, settings);
   g_set_object (&self->basket, basket);

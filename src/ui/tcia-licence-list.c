@@ -28,13 +28,33 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The count changes while the licence stays listed (more series of it
+ * added): the row follows it. */
+static void
+update_subtitle (TciaBasketLicence *licence,
+                 GParamSpec        *pspec,
+                 AdwActionRow      *row)
+{
+  guint n_series = tcia_basket_licence_get_n_series (licence);
+  g_autofree char *subtitle = NULL;
+
+  if (tcia_basket_licence_get_non_commercial (licence))
+    /* TRANSLATORS: a licence row's subtitle: "9 series · Non-commercial use only" */
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u series · Non-commercial use only",
+                                             "%u series · Non-commercial use only",
+                                             n_series), n_series);
+  else
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series",
+                                             n_series), n_series);
+  adw_action_row_set_subtitle (row, subtitle);
+}
+
 static GtkWidget *
 licence_row_new (TciaBasketLicence *licence)
 {
   const char *name = tcia_basket_licence_get_name (licence);
   const char *uri = tcia_basket_licence_get_uri (licence);
-  guint n_series = tcia_basket_licence_get_n_series (licence);
-  g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
 
   if (name == NULL || *name == '\0')
@@ -45,11 +65,6 @@ licence_row_new (TciaBasketLicence *licence)
     {
       GtkWidget *tag = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
-      /* TRANSLATORS: a licence row's subtitle: "9 series · Non-commercial use only" */
-      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%u series · Non-commercial use only",
-                                               "%u series · Non-commercial use only",
-                                               n_series), n_series);
       gtk_widget_add_css_class (tag, "warning");
       gtk_widget_set_tooltip_text (tag, _("Non-commercial: this licence does not allow "
                                           "commercial use"));
@@ -58,12 +73,8 @@ licence_row_new (TciaBasketLicence *licence)
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), tag);
       g_object_set_data (G_OBJECT (row), "tcia-nc", GINT_TO_POINTER (TRUE));
     }
-  else
-    {
-      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u series", "%u series",
-                                               n_series), n_series);
-    }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  update_subtitle (licence, NULL, ADW_ACTION_ROW (row));
+  g_signal_connect_object (licence, "notify::n-series", G_CALLBACK (update_subtitle), row, 0);
 
   if (uri != NULL && *uri != '\0')
     {
@@ -225,6 +236,16 @@ tcia_licence_list_get_row_title (TciaLicenceList *self,
   g_return_val_if_fail (index < self->rows->len, NULL);
 
   return adw_preferences_row_get_title (g_ptr_array_index (self->rows, index));
+}
+
+const char *
+tcia_licence_list_get_row_subtitle (TciaLicenceList *self,
+                                    guint            index)
+{
+  g_return_val_if_fail (TCIA_IS_LICENCE_LIST (self), NULL);
+  g_return_val_if_fail (index < self->rows->len, NULL);
+
+  return adw_action_row_get_subtitle (g_ptr_array_index (self->rows, index));
 }
 
 gboolean

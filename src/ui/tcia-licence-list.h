@@ -18,6 +18,9 @@ void        tcia_licence_list_set_model      (TciaLicenceList *self,
 guint       tcia_licence_list_get_n_rows     (TciaLicenceList *self);
 const char *tcia_licence_list_get_row_title  (TciaLicenceList *self,
                                               guint            index);
+/* "9 series", "9 series · Non-commercial use only" */
+const char *tcia_licence_list_get_row_subtitle (TciaLicenceList *self,
+                                              guint            index);
 gboolean    tcia_licence_list_get_row_is_nc  (TciaLicenceList *self,
                                               guint            index);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tcia-series-details.h"
+#include "tcia-series-preview.h"
 
 struct _TciaSeriesDetails
 {
@@ -13,6 +14,8 @@ struct _TciaSeriesDetails
 
   /* template widgets */
   AdwPreferencesPage   *page;
+  AdwPreferencesGroup  *preview_group;
+  TciaSeriesPreview    *preview;
   AdwPreferencesGroup  *series_group;
   AdwPreferencesGroup  *study_group;
   AdwPreferencesGroup  *licence_group;
@@ -281,9 +284,12 @@ tcia_series_details_class_init (TciaSeriesDetailsClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TCIA_TYPE_SERIES_PREVIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-series-details.ui");
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesDetails, page);
+  gtk_widget_class_bind_template_child (widget_class, TciaSeriesDetails, preview_group);
+  gtk_widget_class_bind_template_child (widget_class, TciaSeriesDetails, preview);
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesDetails, series_group);
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesDetails, study_group);
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesDetails, licence_group);
@@ -321,5 +327,24 @@ tcia_series_details_set_series (TciaSeriesDetails *self,
     return;
 
   rebuild (self);
+  tcia_series_preview_set_series (self->preview, series);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIES]);
+}
+
+void
+tcia_series_details_set_preview_cache (TciaSeriesDetails *self,
+                                       TciaPreviewCache  *cache)
+{
+  g_return_if_fail (TCIA_IS_SERIES_DETAILS (self));
+
+  tcia_series_preview_set_cache (self->preview, cache);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_group), cache != NULL);
+}
+
+TciaSeriesPreview *
+tcia_series_details_get_preview (TciaSeriesDetails *self)
+{
+  g_return_val_if_fail (TCIA_IS_SERIES_DETAILS (self), NULL);
+
+  return self->preview;
 }

@@ -139,6 +139,8 @@ show_page_cb (GtkWidget  *widget,
   TciaWindow *self = TCIA_WINDOW (widget);
 
   adw_view_stack_set_visible_child_name (self->stack, g_variant_get_string (parameter, NULL));
+  /* Each page puts the focus where its work is (not its first button). */
+  gtk_widget_grab_focus (adw_view_stack_get_visible_child (self->stack));
 }
 
 static void

@@ -294,4 +294,9 @@ void         fake_trickle_serve        (SoupServerMessage *msg,
 void         fake_close_after_written  (SoupServerMessage *msg,
                                         GBytes            *tail);
 
+/* getThumbnail's answer for one image: a small JPEG (tcia-api.md §3.22)
+ * that differs by series and image (fake-thumbnail.c). */
+GBytes      *fake_thumbnail_build      (guint32            series,
+                                        guint32            image);
+
 G_END_DECLS

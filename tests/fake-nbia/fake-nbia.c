@@ -1387,6 +1387,54 @@ get_single_image (FakeNbia      *self,
   resp->body = g_byte_array_free_to_bytes (g_steal_pointer (&file));
 }
 
+static FakeNbiaFault take_fault (FakeNbia   *self,
+                                 guint       mask,
+                                 const char *uid);
+
+/* v4 getThumbnail: NBIA renders the image as a JPEG; an image that is not
+ * in the series is a NullPointerException there, so a 500. */
+static void
+get_thumbnail (FakeNbia      *self,
+               const Request *req,
+               Response      *resp)
+{
+  static const guint8 corrupt[] = { 0xff, 0xd8, 0xff, 0xe0, 'n', 'o', 't', ' ', 'a', ' ',
+                                    'J', 'P', 'E', 'G' };
+  const char *series_uid = req_get (req, "seriesUID");
+  const char *sop_uid = req_get (req, "objectUID");
+  guint32 series, image;
+
+  if (series_uid == NULL || sop_uid == NULL)
+    {
+      set_bad_request (resp, "A parameter, seriesUID and objectUID, are required "
+                             "for this API call.");
+      return;
+    }
+  switch (take_fault (self, (1u << FAKE_NBIA_FAULT_THUMBNAIL_500) |
+                            (1u << FAKE_NBIA_FAULT_THUMBNAIL_CORRUPT), series_uid))
+    {
+    case FAKE_NBIA_FAULT_THUMBNAIL_500:
+      set_server_error (resp);
+      return;
+    case FAKE_NBIA_FAULT_THUMBNAIL_CORRUPT:
+      resp->status = SOUP_STATUS_OK;
+      resp->content_type = g_strdup ("image/jpeg");
+      resp->body = g_bytes_new_static (corrupt, sizeof corrupt);
+      return;
+    default:
+      break;
+    }
+  if (!fake_archive_find_sop (self->archive, sop_uid, &series, &image) ||
+      fake_archive_find_series (self->archive, series_uid) != series)
+    {
+      set_server_error (resp);
+      return;
+    }
+  resp->status = SOUP_STATUS_OK;
+  resp->content_type = g_strdup ("image/jpeg");
+  resp->body = fake_thumbnail_build (series, image);
+}
+
 static void
 md5_for_image (FakeNbia      *self,
                const Request *req,
@@ -2286,6 +2334,7 @@ static const Endpoint endpoints[] = {
     FALSE, get_image },
   { "getImageWithMD5Hash", V1 | V4, "GET", ALLOWED ("SeriesInstanceUID"),
     FALSE, get_image_with_md5_hash },
+  { "getThumbnail", V4, "GET", ALLOWED ("seriesUID", "objectUID"), FALSE, get_thumbnail },
   { "getMD5HashForImage", V4, "GET", ALLOWED ("SOPInstanceUID"), FALSE, get_md5_hash_for_image },
   { "getM5HashForImage", V1, "GET", NULL, FALSE, get_m5_hash_for_image },
   { "getUpdatedSeries", V1 | V4, "GET", ALLOWED ("fromDate", "format"),
@@ -2381,6 +2430,8 @@ static const char *const fault_names[] = {
   [FAKE_NBIA_FAULT_RETRY_AFTER_LONG] = "retry-after-long",
   [FAKE_NBIA_FAULT_NO_COUNTS] = "no-counts",
   [FAKE_NBIA_FAULT_TRICKLE] = "trickle",
+  [FAKE_NBIA_FAULT_THUMBNAIL_500] = "thumbnail-500",
+  [FAKE_NBIA_FAULT_THUMBNAIL_CORRUPT] = "thumbnail-corrupt",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (fault_names) == FAKE_NBIA_N_FAULTS);
@@ -2501,12 +2552,15 @@ request_series_uid (FakeNbia      *self,
                     const Request *req)
 {
   const char *uid = param_get (req->query, "SeriesInstanceUID");
+  const char *thumbnail_uid = param_get (req->query, "seriesUID");
   const char *sop = param_get (req->query, req->version == 4 ? "SOPInstanceUID"
                                                              : "SOPInstanceUid");
   guint32 series, image;
 
   if (uid != NULL)
     return g_strdup (uid);
+  if (thumbnail_uid != NULL)
+    return g_strdup (thumbnail_uid);
   if (sop != NULL && fake_archive_find_sop (self->archive, sop, &series, &image))
     {
       char buf[FAKE_UID_MAX];

@@ -31,6 +31,9 @@ typedef enum
   FAKE_NBIA_FAULT_RETRY_AFTER_LONG,/* 503 + "Retry-After: 3600" */
   FAKE_NBIA_FAULT_NO_COUNTS,       /* series rows without ImageCount and FileSize */
   FAKE_NBIA_FAULT_TRICKLE,         /* a 200 body sent one byte every trickle_ms */
+  FAKE_NBIA_FAULT_THUMBNAIL_500,   /* getThumbnail: 500, plain text */
+  FAKE_NBIA_FAULT_THUMBNAIL_CORRUPT, /* getThumbnail: a 200 image/jpeg that starts as a JPEG
+                                      and cannot be decoded */
   FAKE_NBIA_N_FAULTS
 } FakeNbiaFault;
 
@@ -83,7 +86,8 @@ char       *fake_nbia_get_url       (FakeNbia        *self,
  * without md5hashes.csv), escaping-entry and absolute-entry (the first DICOM
  * renamed), getImage and getImageWithMD5Hash; wrong-md5, ZIPs that carry
  * md5hashes.csv and the MD5 endpoints; empty-zip (no entries), md5-only-zip (one
- * empty md5hashes.csv) and zip-bomb, getImage and getImageWithMD5Hash. zip-bomb
+ * empty md5hashes.csv) and zip-bomb, getImage and getImageWithMD5Hash;
+ * thumbnail-500 and thumbnail-corrupt, getThumbnail. zip-bomb
  * replaces the first DICOM with an entry of the same name, deflated as it is
  * written, that inflates to bomb_bytes of zeros; the rest of the series follows
  * and md5hashes.csv (if any) lists the original file's MD5, not the bomb's. With @series_uid, only requests whose

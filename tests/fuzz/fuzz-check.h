@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -14,6 +15,17 @@
         g_printerr ("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
         abort ();                                                     \
       }                                                               \
+  } G_STMT_END
+
+/* A parser's failure: an error of @error_domain, in UTF-8, that names the file
+ * @name and is of a length a message can have. */
+#define CHECK_ERROR(error, error_domain, name)                              \
+  G_STMT_START {                                                      \
+    CHECK ((error) != NULL);                                          \
+    CHECK ((error)->domain == (error_domain));                              \
+    CHECK (g_utf8_validate ((error)->message, -1, NULL));             \
+    CHECK (strstr ((error)->message, (name)) != NULL);                \
+    CHECK (strlen ((error)->message) < 4096);                         \
   } G_STMT_END
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,

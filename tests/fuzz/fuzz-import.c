@@ -34,6 +34,13 @@ check_result (TciaImportFile  *file,
   GListModel *hints = tcia_import_file_get_hints (file);
   gsize len;
 
+  /* An s5cmd manifest may name IDC folders only: fuzz-import-s5cmd checks those. */
+  if (tcia_import_file_get_format (file) == TCIA_IMPORT_FORMAT_S5CMD)
+    {
+      CHECK (n + tcia_import_file_get_n_idc_series (file) > 0);
+      if (n == 0)
+        return;
+    }
   CHECK (n > 0);
   CHECK (uids[n] == NULL);
   CHECK (tcia_import_file_get_format (file) != TCIA_IMPORT_FORMAT_AUTO);
@@ -88,11 +95,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   else
     {
-      CHECK (error != NULL);
-      CHECK (error->domain == TCIA_IMPORT_ERROR);
-      CHECK (g_utf8_validate (error->message, -1, NULL));
-      CHECK (strstr (error->message, NAME) != NULL);
-      CHECK (strlen (error->message) < 4096);
+      CHECK_ERROR (error, TCIA_IMPORT_ERROR, NAME);
     }
 
   return 0;

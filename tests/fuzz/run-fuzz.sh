@@ -8,7 +8,7 @@
 #
 #   tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# Defaults: 300 seconds, targets "import basket-file metadata-csv md5-list". Work files go to
+# Defaults: 300 seconds, targets "import import-s5cmd basket-file metadata-csv md5-list". Work files go to
 # $FUZZ_OUT (default build-fuzz/ at the top of the source tree). Needs clang
 # (14 is enough) and its runtimes (Debian: clang, libclang-rt-14-dev).
 
@@ -18,7 +18,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_OUT:-$src/build-fuzz}
 seconds=${1:-300}
 [ $# -gt 0 ] && shift
-targets=${*:-import basket-file metadata-csv md5-list}
+targets=${*:-import import-s5cmd basket-file metadata-csv md5-list}
 cc=${CC:-clang}
 
 mkdir -p "$out"
@@ -36,7 +36,8 @@ cflags="-g -O1 -fno-omit-frame-pointer
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
   -I$out -I$src/src/core -I$src/src/core/model -I$src/src/core/net -I$src/src/core/util
-  -I$src/src/core/nbia -I$src/src/core/basket -I$src/src/core/download $(pkg-config --cflags gio-2.0 yajl)"
+  -I$src/src/core/nbia -I$src/src/core/basket -I$src/src/core/download -I$src/src/core/idc
+  $(pkg-config --cflags gio-2.0 yajl libsoup-3.0)"
 libs="$(pkg-config --libs gio-2.0 yajl)"
 
 # tcia-extract.c (TCIA_DOWNLOAD_ERROR) brings libarchive.
@@ -52,7 +53,8 @@ records="tcia-records.c tcia-series.c tcia-study.c tcia-patient.c tcia-collectio
 sources_for ()
 {
   case $1 in
-    import)      echo "tcia-import.c tcia-manifest.c $records" ;;
+    import|import-s5cmd)
+                 echo "tcia-import.c tcia-import-file.c tcia-import-lines.c tcia-import-csv.c tcia-import-s5cmd.c tcia-manifest.c $records" ;;
     basket-file) echo "tcia-basket.c tcia-basket-export.c tcia-basket-licence.c tcia-csv.c tcia-manifest.c $records" ;;
     metadata-csv) echo "tcia-metadata-csv.c tcia-csv.c tcia-extract.c tcia-dest.c tcia-md5-list.c tcia-text.c $records" ;;
     md5-list)    echo "tcia-md5-list.c tcia-text.c tcia-extract.c tcia-dest.c" ;;
@@ -70,6 +72,14 @@ seed ()
     import)
       for f in "$src"/tests/data/import/*; do
         for b in 00 01 02 03 04 80; do
+          { printf "\\$(printf '%03o' 0x$b)"; cat "$f"; } > "$out/seeds-$1/$b-$(basename "$f")"
+        done
+      done
+      ;;
+    import-s5cmd)
+      # The first byte: bit 0 sniffs instead of forcing s5cmd, bit 7 skips junk.
+      for f in "$src"/tests/data/import/*.s5cmd; do
+        for b in 00 01 80; do
           { printf "\\$(printf '%03o' 0x$b)"; cat "$f"; } > "$out/seeds-$1/$b-$(basename "$f")"
         done
       done

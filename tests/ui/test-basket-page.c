@@ -540,6 +540,138 @@ test_save_failed (Fixture       *f,
   g_assert_nonnull (strstr (tcia_basket_page_get_save_error_text (f->page), "No space"));
 }
 
+/* Adds the series at @indices of the fake archive, as an import does. */
+static void
+add_series (Fixture     *f,
+            GPtrArray   *indices)
+{
+  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
+  TciaImportResult *result = NULL;
+
+  for (guint i = 0; i < indices->len; i++)
+    g_ptr_array_add (uids, fake_uid (f, GPOINTER_TO_UINT (indices->pdata[i])));
+  g_ptr_array_add (uids, NULL);
+  tcia_import_resolve_async (f->basket, f->client, (const char * const *) uids->pdata, 0,
+                             NULL, NULL, NULL, NULL, resolved_cb, &result);
+  WAIT_FOR (result != NULL);
+  tcia_import_result_unref (result);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* More series of a licence already listed: its row counts them (the list
+ * of licences itself does not change, so only the count can say so). */
+static void
+test_licence_count_refresh (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) first = g_ptr_array_new ();
+  g_autoptr(GPtrArray) more = g_ptr_array_new ();
+  g_autofree char *expected = NULL;
+  FakeNbiaSeriesInfo info0;
+
+  fake_nbia_get_series (f->server, 0, &info0);
+  g_ptr_array_add (first, GUINT_TO_POINTER (0));
+  for (guint i = 1; i < fake_nbia_get_n_series (f->server); i++)
+    {
+      FakeNbiaSeriesInfo info;
+
+      fake_nbia_get_series (f->server, i, &info);
+      if (g_str_equal (info.collection, info0.collection))
+        g_ptr_array_add (more, GUINT_TO_POINTER (i));
+    }
+  g_assert_cmpuint (more->len, >, 0);
+
+  add_series (f, first);
+  g_assert_cmpuint (tcia_basket_page_get_n_licence_rows (f->page), ==, 1);
+  g_assert_true (g_str_has_prefix (tcia_basket_page_get_licence_subtitle (f->page, 0),
+                                   "1 series"));
+
+  add_series (f, more);
+  g_assert_cmpuint (tcia_basket_get_n_series (f->basket), ==, more->len + 1);
+  g_assert_cmpuint (tcia_basket_page_get_n_licence_rows (f->page), ==, 1);
+  expected = g_strdup_printf ("%u series", more->len + 1);
+  g_assert_true (g_str_has_prefix (tcia_basket_page_get_licence_subtitle (f->page, 0),
+                                   expected));
+}
+
+/* The estimate claims no tenths it does not know; the free space is not
+ * "83.5 GB free" under a "Free Space" title. */
+static void
+test_sizes_wording (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *estimate;
+  const char *space;
+
+  fill_basket (f, 3);
+  estimate = tcia_basket_page_get_estimate_text (f->page);
+  g_assert_true (g_str_has_prefix (estimate, "about "));
+  /* "about 360 kB to download" or "about 4.2 MB …": a tenth only below 10. */
+  g_assert_null (strstr (estimate, ".0 "));
+  g_assert_true (g_ascii_isdigit (estimate[6]));
+  if (g_ascii_isdigit (estimate[7]))
+    g_assert_true (estimate[7] != '.' && estimate[8] != '.');
+
+  WAIT_FOR (g_strcmp0 (tcia_basket_page_get_free_space_text (f->page), "Unknown") != 0);
+  space = tcia_basket_page_get_free_space_text (f->page);
+  g_assert_null (strstr (space, "free"));
+  g_assert_true (g_ascii_isdigit (space[0]));
+}
+
+static GtkWidget *
+focus_widget (Fixture *f)
+{
+  return gtk_window_get_focus (GTK_WINDOW (f->window));
+}
+
+static gboolean
+press_tab (GtkWidget *view,
+           gboolean   backward)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        continue;
+      g_signal_emit_by_name (controller, "key-pressed",
+                             backward ? GDK_KEY_ISO_Left_Tab : GDK_KEY_Tab, 0,
+                             backward ? GDK_SHIFT_MASK : 0, &handled);
+      if (handled)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Alt+2 puts the focus in the table of series, not on the toolbar's first
+ * icon button; the table is one Tab stop, however many rows it has. */
+static void
+test_focus_and_tab (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *table = GTK_WIDGET (f->page->table);
+  GtkWidget *view = tcia_basket_table_get_view (f->page->table);
+
+  fill_basket (f, 6);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "browse");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "basket");
+  WAIT_FOR (focus_widget (f) != NULL && gtk_widget_is_ancestor (focus_widget (f), table));
+
+  /* Tab leaves the table at once, forward and backward. */
+  g_assert_true (press_tab (view, FALSE));
+  g_assert_nonnull (focus_widget (f));
+  g_assert_false (gtk_widget_is_ancestor (focus_widget (f), table));
+  gtk_widget_grab_focus (table);
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (f), table));
+  g_assert_true (press_tab (view, TRUE));
+  g_assert_nonnull (focus_widget (f));
+  g_assert_false (gtk_widget_is_ancestor (focus_widget (f), table));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -561,6 +693,9 @@ main (int   argc,
   ADD ("remove-undo", test_remove_undo, 0);
   ADD ("clear-undo", test_clear_undo, 0);
   ADD ("licences", test_licences, 0);
+  ADD ("licence-count-refresh", test_licence_count_refresh, 0);
+  ADD ("sizes-wording", test_sizes_wording, 0);
+  ADD ("focus-and-tab", test_focus_and_tab, 0);
   ADD ("import-unknown", test_import_unknown, 0);
   ADD ("import-bad-file", test_import_bad_file, 0);
   ADD ("survives-restart", test_survives_restart, 0);

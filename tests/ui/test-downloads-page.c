@@ -9,6 +9,7 @@
 
 #include "fake-nbia.h"
 #include "tcia-download-state.h"
+#include "tcia-download-progress.h"
 #include "tcia-downloads-page-private.h"
 #include "tcia-extract.h"
 #include "tcia-import.h"
@@ -245,7 +246,8 @@ test_failure_retry (Fixture       *f,
   g_assert_true (tcia_downloads_page_get_row_button (f->page, 1, "retry"));
   g_assert_false (tcia_downloads_page_get_row_button (f->page, 1, "open"));
   g_assert_cmpuint (tcia_downloads_page_get_n_failed (f->page), ==, 1);
-  g_assert_nonnull (strstr (tcia_downloads_page_get_overall_detail (f->page), "1 failed"));
+  /* The count of failures is a button that shows them. */
+  g_assert_true (gtk_widget_get_visible (tcia_downloads_page_get_button (f->page, "failed")));
 
   /* Shown on the switcher while another page is open. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "browse");
@@ -259,6 +261,7 @@ test_failure_retry (Fixture       *f,
   g_assert_true (tcia_downloads_page_get_row_button (f->page, 1, "open"));
   g_assert_cmpuint (tcia_downloads_page_get_n_failed (f->page), ==, 0);
   g_assert_false (adw_view_stack_page_get_needs_attention (stack_page));
+  g_assert_false (gtk_widget_get_visible (tcia_downloads_page_get_button (f->page, "failed")));
 }
 
 static void
@@ -521,6 +524,247 @@ test_cancel_all_asks (Fixture       *f,
   fake_nbia_set_latency (f->server, 0);
 }
 
+static guint
+queue_index (TciaDownloadQueue *queue,
+             TciaDownloadJob   *job)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    if (job_at (queue, i) == job)
+      return i;
+  g_assert_not_reached ();
+}
+
+/* The jobs shown, as queue positions: "1,0,2,3". */
+static char *
+shown_order (Fixture           *f,
+             TciaDownloadQueue *queue)
+{
+  GListModel *shown = tcia_downloads_page_get_shown (f->page);
+  GString *order = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (shown, i);
+
+      g_string_append_printf (order, "%s%u", i > 0 ? "," : "", queue_index (queue, job));
+    }
+  return g_string_free (order, FALSE);
+}
+
+static gboolean
+shown_is (Fixture           *f,
+          TciaDownloadQueue *queue,
+          const char        *expected)
+{
+  g_autofree char *order = shown_order (f, queue);
+
+  return g_str_equal (order, expected);
+}
+
+static gboolean
+section_is (Fixture    *f,
+            guint       position,
+            const char *expected)
+{
+  return g_strcmp0 (tcia_downloads_page_get_row_section (f->page, position), expected) == 0;
+}
+
+/* What matters comes first: the running series, then those waiting, the
+ * failed, and the done last, each group in queue order and opened by a
+ * heading; the done ones compact. The failed toggle shows failures alone. */
+static void
+test_sort_order (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *bad_uid = fake_uid (f, 2);
+  GtkToggleButton *failed_button;
+  TciaDownloadQueue *queue;
+
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
+  fill_basket (f, 5);
+  queue = checkout (f);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpint (tcia_download_job_get_state (job_at (queue, 2)), ==,
+                   TCIA_DOWNLOAD_JOB_FAILED);
+
+  WAIT_FOR (shown_is (f, queue, "2,0,1,3,4"));
+  WAIT_FOR (section_is (f, 2, "Failed") && section_is (f, 0, "Done"));
+  g_assert_null (tcia_downloads_page_get_row_section (f->page, 1));
+  g_assert_null (tcia_downloads_page_get_row_section (f->page, 4));
+  g_assert_true (tcia_downloads_page_get_row_compact (f->page, 0));
+  g_assert_false (tcia_downloads_page_get_row_compact (f->page, 2));
+
+  /* "1 Failed" shows the failed series alone, and the whole list again. */
+  failed_button = GTK_TOGGLE_BUTTON (tcia_downloads_page_get_button (f->page, "failed"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (failed_button)));
+  gtk_toggle_button_set_active (failed_button, TRUE);
+  g_assert_true (shown_is (f, queue, "2"));
+  gtk_toggle_button_set_active (failed_button, FALSE);
+  g_assert_true (shown_is (f, queue, "2,0,1,3,4"));
+
+  /* Retried slowly, it is at the top while it runs, under its heading. */
+  gtk_toggle_button_set_active (failed_button, TRUE);
+  fake_nbia_clear_faults (f->server);
+  fake_nbia_set_latency (f->server, 1500);
+  g_assert_true (tcia_downloads_page_click_row_button (f->page, 2, "retry"));
+  WAIT_FOR (tcia_download_job_get_state (job_at (queue, 2)) == TCIA_DOWNLOAD_JOB_RUNNING);
+  /* No failure left: the toggle is off, and the whole list shown. */
+  g_assert_false (gtk_toggle_button_get_active (failed_button));
+  WAIT_FOR (shown_is (f, queue, "2,0,1,3,4") && section_is (f, 2, "Downloading"));
+  g_assert_false (tcia_downloads_page_get_row_compact (f->page, 2));
+  /* The page fits a phone-wide window, running rows and all: its buttons
+   * turn to icons. */
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (f->page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                        NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+  fake_nbia_set_latency (f->server, 0);
+  WAIT_FOR (tcia_download_job_get_state (job_at (queue, 2)) == TCIA_DOWNLOAD_JOB_DONE);
+  WAIT_FOR (shown_is (f, queue, "0,1,2,3,4") && section_is (f, 0, "Done"));
+  g_assert_null (tcia_downloads_page_get_row_section (f->page, 2));
+}
+
+static TciaDownloadJob *
+job_in_state (TciaDownloadQueue    *queue,
+              TciaDownloadJobState  state)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    if (tcia_download_job_get_state (job_at (queue, i)) == state)
+      return job_at (queue, i);
+  return NULL;
+}
+
+/* One series can be cancelled (running or waiting) and taken out of the
+ * list (any but a running one); the others go on. */
+static void
+test_cancel_remove_one (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TciaDownloadJob) running = NULL;
+  g_autoptr(TciaDownloadJob) waiting = NULL;
+  TciaDownloadQueue *queue;
+  guint i;
+
+  fake_nbia_set_latency (f->server, 800);
+  fill_basket (f, 5);
+  queue = checkout (f);
+  WAIT_FOR (job_in_state (queue, TCIA_DOWNLOAD_JOB_RUNNING) != NULL);
+  running = g_object_ref (job_in_state (queue, TCIA_DOWNLOAD_JOB_RUNNING));
+
+  /* A running series offers Cancel, not Remove. */
+  i = queue_index (queue, running);
+  WAIT_FOR (tcia_downloads_page_get_row_button (f->page, i, "cancel"));
+  g_assert_false (tcia_downloads_page_get_row_button (f->page, i, "remove"));
+  g_assert_true (tcia_downloads_page_click_row_button (f->page, i, "cancel"));
+  WAIT_FOR (tcia_download_job_get_state (running) == TCIA_DOWNLOAD_JOB_CANCELLED);
+  WAIT_FOR (tcia_downloads_page_get_row_button (f->page, queue_index (queue, running), "remove"));
+  g_assert_false (tcia_downloads_page_get_row_button (f->page, queue_index (queue, running),
+                                                      "cancel"));
+  g_assert_true (tcia_downloads_page_click_row_button (f->page, queue_index (queue, running),
+                                                       "remove"));
+  /* Gone once its worker has let go of its folder. */
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (queue)) == 4);
+
+  /* A waiting one goes at once, never fetched. */
+  waiting = g_object_ref (job_in_state (queue, TCIA_DOWNLOAD_JOB_QUEUED));
+  i = queue_index (queue, waiting);
+  /* Its row is on screen already: asked at once, before it could start. */
+  g_assert_true (tcia_downloads_page_get_row_button (f->page, i, "remove"));
+  g_assert_true (tcia_downloads_page_click_row_button (f->page, i, "remove"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 3);
+  g_assert_cmpint (tcia_download_job_get_state (waiting), ==, TCIA_DOWNLOAD_JOB_CANCELLED);
+
+  fake_nbia_set_latency (f->server, 0);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 3);
+  g_assert_cmpstr (tcia_downloads_page_get_overall_title (f->page), ==,
+                   "3 of 3 series downloaded");
+  g_assert_false (has_part_folder (f->dest));
+}
+
+/* Series done before a restart still count after it, and the totals say
+ * the whole size. */
+static void
+test_counts_after_restart (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *state_path = g_build_filename (f->dir, "downloads.json", NULL);
+  g_autoptr(GFile) state_file = g_file_new_for_path (state_path);
+  g_autoptr(TciaDownloadQueue) restored = NULL;
+  g_autoptr(TciaSeries) more = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *whole = NULL;
+  TciaDownloadQueue *queue;
+
+  fill_basket (f, 4);
+  queue = checkout (f);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 4);
+  g_assert_true (g_str_has_prefix (tcia_downloads_page_get_overall_detail (f->page),
+                                   "100 %") ||
+                 strstr (tcia_downloads_page_get_overall_detail (f->page), "· 100 %") != NULL);
+  /* The last series is taken out, to be checked out again after the restart. */
+  more = g_object_ref (tcia_download_job_get_series (job_at (queue, 3)));
+  g_assert_true (tcia_download_queue_remove (queue, job_at (queue, 3)));
+
+  /* The restart: the saved queue, read back, shown. */
+  g_assert_true (tcia_download_state_save (queue, state_file, &error));
+  g_assert_no_error (error);
+  restored = tcia_download_state_load (state_file, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (restored);
+  tcia_downloads_page_set_queue (f->page, restored);
+  g_assert_cmpstr (tcia_downloads_page_get_state (f->page), ==, "jobs");
+  g_assert_cmpstr (tcia_downloads_page_get_overall_title (f->page), ==,
+                   "3 of 3 series downloaded");
+  WAIT_FOR (row_says (f, 0, "Done"));
+
+  /* One more: the three count, and the total is the whole size. */
+  tcia_download_queue_add (restored, more);
+  tcia_download_queue_start (restored);
+  g_assert_cmpstr (tcia_downloads_page_get_overall_title (f->page), ==,
+                   "3 of 4 series downloaded");
+  whole = g_format_size (tcia_download_queue_get_bytes_total (restored));
+  total = g_strdup_printf (" of %s", whole);
+  g_assert_nonnull (strstr (tcia_downloads_page_get_overall_detail (f->page), total));
+  WAIT_FOR (tcia_download_queue_is_finished (restored));
+  g_assert_cmpstr (tcia_downloads_page_get_overall_title (f->page), ==,
+                   "4 of 4 series downloaded");
+  tcia_downloads_page_set_queue (f->page, NULL);
+}
+
+/* The words for sizes: a guess without tenths it does not know, progress
+ * with the unit once when both sides share it. */
+static void
+test_size_words (void)
+{
+  const struct { guint64 bytes; const char *text; } estimates[] = {
+    { 512, "512 bytes" },
+    { 4200000, "4.2\u00a0MB" },
+    { 36400000, "36\u00a0MB" },
+    { 364000, "360\u00a0kB" },
+    { 12345678901, "12\u00a0GB" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (estimates); i++)
+    {
+      g_autofree char *text = tcia_format_size_estimate (estimates[i].bytes);
+
+      g_assert_cmpstr (text, ==, estimates[i].text);
+    }
+  {
+    g_autofree char *same = tcia_format_size_of (4200000, 15600000);
+    g_autofree char *other = tcia_format_size_of (900000, 15600000);
+
+    g_assert_cmpstr (same, ==, "4.2 of 15.6\u00a0MB");
+    g_assert_cmpstr (other, ==, "900.0\u00a0kB of 15.6\u00a0MB");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -550,6 +794,10 @@ main (int   argc,
   ADD ("quit-asks", test_quit_asks);
   ADD ("clear-finished", test_clear_finished);
   ADD ("cancel-all-asks", test_cancel_all_asks);
+  ADD ("sort-order", test_sort_order);
+  ADD ("cancel-remove-one", test_cancel_remove_one);
+  ADD ("counts-after-restart", test_counts_after_restart);
+  g_test_add_func ("/ui/downloads/size-words", test_size_words);
 
   {
     int status = g_test_run ();

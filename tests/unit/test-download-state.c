@@ -140,6 +140,66 @@ test_round_trip (Fixture       *f,
   g_assert_null (again);
 }
 
+/* Series done stay listed and counted across a restart, and are neither
+ * fetched nor checked again when the queue starts. */
+static void
+test_done_kept (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *dest_path = g_build_filename (f->dir, "dest", NULL);
+  g_autoptr(GFile) dest = g_file_new_for_path (dest_path);
+  g_autoptr(TciaDownloadQueue) queue = tcia_download_queue_new (f->client, dest,
+                                                                TCIA_LAYOUT_DESCRIPTIVE);
+  g_autoptr(TciaDownloadQueue) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < N_SERIES; i++)
+    {
+      g_autoptr(TciaSeries) s = g_list_model_get_item (f->series, i);
+
+      if (i < 2)
+        tcia_download_queue_add_done (queue, s);
+      else
+        tcia_download_queue_pause (queue, tcia_download_queue_add (queue, s));
+    }
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 2);
+  g_assert_true (tcia_download_state_save (queue, f->file, &error));
+  g_assert_no_error (error);
+
+  loaded = tcia_download_state_load (f->file, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (loaded)), ==, N_SERIES);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (loaded), ==, 2);
+  g_assert_cmpuint (tcia_download_queue_get_n_paused (loaded), ==, N_SERIES - 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      TciaDownloadJob *job = job_at (loaded, i);
+      TciaSeries *series = tcia_download_job_get_series (job);
+
+      g_assert_cmpint (tcia_download_job_get_state (job), ==, TCIA_DOWNLOAD_JOB_DONE);
+      g_assert_cmpuint (tcia_download_job_get_n_images (job), ==,
+                        tcia_series_get_image_count (series));
+      g_assert_cmpstr (tcia_download_job_get_relative_path (job), ==,
+                       tcia_download_job_get_relative_path (job_at (queue, i)));
+    }
+
+  /* Started, nothing is fetched: the destination is never even made. */
+  tcia_download_queue_start (loaded);
+  g_assert_cmpuint (tcia_download_queue_get_n_running (loaded), ==, 0);
+  g_assert_true (tcia_download_queue_is_finished (loaded));
+  g_assert_false (g_file_test (dest_path, G_FILE_TEST_EXISTS));
+
+  /* Cleared, they are gone from the saved queue too. */
+  g_assert_cmpuint (tcia_download_queue_remove_completed (loaded), ==, 2);
+  g_assert_true (tcia_download_state_save (loaded, f->file, &error));
+  g_clear_object (&queue);
+  queue = tcia_download_state_load (f->file, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, N_SERIES - 2);
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 0);
+}
+
 static void
 test_missing (Fixture       *f,
               gconstpointer  data)
@@ -287,6 +347,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("/core/download-state/round-trip", test_round_trip);
+  ADD ("/core/download-state/done-kept", test_done_kept);
   ADD ("/core/download-state/missing", test_missing);
   ADD ("/core/download-state/corrupt", test_corrupt);
   ADD ("/core/download-state/legacy", test_legacy);

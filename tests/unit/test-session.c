@@ -421,6 +421,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  test_init_gio_defaults ();
   fake = download_test_start_server (&url_v4);
 
 #define ADD(path, func) \

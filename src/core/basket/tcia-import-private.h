@@ -2,12 +2,31 @@
 #pragma once
 
 #include "tcia-import.h"
+#include "tcia-idc-location.h"
 
 G_BEGIN_DECLS
 
 /* What the readers of import files share: tcia-import.c (sniffing, the
- * result, helpers), tcia-import-lines.c (manifests and UID lists) and
- * tcia-import-csv.c (spreadsheets). */
+ * helpers), tcia-import-file.c (the result), tcia-import-lines.c (manifests
+ * and UID lists), tcia-import-csv.c (spreadsheets) and tcia-import-s5cmd.c
+ * (IDC's s5cmd manifests). */
+
+struct _TciaImportResult
+{
+  gatomicrefcount  ref_count;
+
+  guint            n_requested;
+  guint            n_already_present;
+  guint            n_added;
+  GListStore      *series;
+  GPtrArray       *unknown;     /* char *, NULL-terminated */
+  GPtrArray       *idc_locations; /* TciaIdcLocation */
+  GPtrArray       *unknown_idc_uuids; /* char *, NULL-terminated */
+  char            *warning;
+};
+
+/* tcia-import-resolve.c */
+TciaImportResult *tcia_import_result_new (void);
 
 /* Bad lines named in a message. */
 #define MAX_REPORTED_LINES 5
@@ -25,6 +44,8 @@ struct _TciaImportFile
   guint             n_skipped;
   GPtrArray        *warnings;    /* char *, NULL-terminated */
   GListStore       *hints;       /* TciaSeries */
+  GPtrArray        *idc_uuids;   /* s5cmd: crdc_series_uuid (of strings), NULL-terminated */
+  GPtrArray        *idc_buckets; /* s5cmd: the bucket of each, NULL-terminated */
 };
 
 typedef struct
@@ -64,6 +85,9 @@ is_blank (char c)
 {
   return c == ' ' || c == '\t' || c == '\f' || c == '\v';
 }
+
+/* tcia-import-file.c */
+TciaImportFile *tcia_import_file_new    (const char  *display_name);
 
 /* tcia-import.c */
 void        tcia_import_trim            (const char **s,
@@ -109,6 +133,18 @@ void        tcia_import_parse_lines     (Parser      *p,
                                          const char  *data,
                                          gsize        len,
                                          gboolean     with_header);
+
+/* tcia-import-s5cmd.c */
+/* Whether @line (trimmed, not a comment) starts an s5cmd manifest. */
+gboolean    tcia_import_is_s5cmd_line   (const char  *line,
+                                         gsize        len);
+/* Whether the comment @line is one only s5cmd manifests have: the
+ * portal's "# s5cmd …" command, or our export's TCIA_S5CMD_NOT_IN_IDC. */
+gboolean    tcia_import_is_s5cmd_comment (const char *line,
+                                          gsize       len);
+void        tcia_import_parse_s5cmd     (Parser      *p,
+                                         const char  *data,
+                                         gsize        len);
 
 /* tcia-import-csv.c */
 /* Whether a column named @name holds series UIDs. */

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tcia-import.h"
+#include "tcia-import-private.h"
 
 /* Turning series UIDs into series: getSeriesMetadata, one chunk after the
  * other (the client parses each answer off the main thread), progress after
@@ -14,17 +15,6 @@
  * through. */
 
 #define DEFAULT_CHUNK_SIZE 1000
-
-struct _TciaImportResult
-{
-  gatomicrefcount  ref_count;
-
-  guint            n_requested;
-  guint            n_already_present;
-  guint            n_added;
-  GListStore      *series;
-  GPtrArray       *unknown;     /* char *, NULL-terminated */
-};
 
 G_DEFINE_BOXED_TYPE (TciaImportResult, tcia_import_result,
                      tcia_import_result_ref, tcia_import_result_unref)
@@ -64,14 +54,17 @@ resolve_free (gpointer data)
   g_free (resolve);
 }
 
-static TciaImportResult *
-import_result_new (void)
+TciaImportResult *
+tcia_import_result_new (void)
 {
   TciaImportResult *result = g_new0 (TciaImportResult, 1);
 
   g_atomic_ref_count_init (&result->ref_count);
   result->series = g_list_store_new (TCIA_TYPE_SERIES);
   result->unknown = g_ptr_array_new_with_free_func (g_free);
+  result->idc_locations = g_ptr_array_new_with_free_func ((GDestroyNotify) tcia_idc_location_unref);
+  result->unknown_idc_uuids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (result->unknown_idc_uuids, NULL);
 
   return result;
 }
@@ -87,7 +80,7 @@ static void
 resolve_complete (GTask *task)
 {
   Resolve *resolve = g_task_get_task_data (task);
-  g_autoptr(TciaImportResult) result = import_result_new ();
+  g_autoptr(TciaImportResult) result = tcia_import_result_new ();
   g_autoptr(GPtrArray) series = g_ptr_array_new ();
 
   /* Nothing may change once the import is cancelled. */
@@ -395,6 +388,9 @@ tcia_import_result_unref (TciaImportResult *self)
     {
       g_object_unref (self->series);
       g_ptr_array_unref (self->unknown);
+      g_ptr_array_unref (self->idc_locations);
+      g_ptr_array_unref (self->unknown_idc_uuids);
+      g_free (self->warning);
       g_free (self);
     }
 }
@@ -445,4 +441,36 @@ tcia_import_result_get_n_unknown (TciaImportResult *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->unknown->len - 1;
+}
+
+GPtrArray *
+tcia_import_result_get_idc_locations (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->idc_locations;
+}
+
+const char * const *
+tcia_import_result_get_unknown_idc_uuids (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char * const *) self->unknown_idc_uuids->pdata;
+}
+
+guint
+tcia_import_result_get_n_unknown_idc_uuids (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->unknown_idc_uuids->len - 1;
+}
+
+const char *
+tcia_import_result_get_warning (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->warning;
 }

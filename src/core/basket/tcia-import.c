@@ -35,9 +35,6 @@
 #define SNIFF_LINES 64
 G_DEFINE_QUARK (tcia-import-error-quark, tcia_import_error)
 
-G_DEFINE_BOXED_TYPE (TciaImportFile, tcia_import_file,
-                     tcia_import_file_ref, tcia_import_file_unref)
-
 /* ---- Small helpers ---------------------------------------------------------- */
 
 void
@@ -115,52 +112,6 @@ only_digits_and_dots (const char *s,
       return FALSE;
 
   return len > 0;
-}
-
-/* ---- The result --------------------------------------------------------------- */
-
-static TciaImportFile *
-import_file_new (const char *display_name)
-{
-  TciaImportFile *self = g_new0 (TciaImportFile, 1);
-
-  g_atomic_ref_count_init (&self->ref_count);
-  self->display_name = g_strdup (display_name);
-  self->strings = g_string_chunk_new (4096);
-  self->uids = g_ptr_array_new ();
-  self->header = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->warnings = g_ptr_array_new_with_free_func (g_free);
-  self->hints = g_list_store_new (TCIA_TYPE_SERIES);
-
-  return self;
-}
-
-TciaImportFile *
-tcia_import_file_ref (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  g_atomic_ref_count_inc (&self->ref_count);
-
-  return self;
-}
-
-void
-tcia_import_file_unref (TciaImportFile *self)
-{
-  g_return_if_fail (self != NULL);
-
-  if (!g_atomic_ref_count_dec (&self->ref_count))
-    return;
-
-  g_free (self->display_name);
-  g_string_chunk_free (self->strings);
-  g_ptr_array_unref (self->uids);
-  g_hash_table_unref (self->header);
-  g_free (self->uid_column);
-  g_ptr_array_unref (self->warnings);
-  g_object_unref (self->hints);
-  g_free (self);
 }
 
 /* ---- Parser --------------------------------------------------------------------- */
@@ -315,6 +266,9 @@ sniff_format (const char *data,
   while (n < SNIFF_LINES && tcia_import_lines_next (&it, &line, &line_len))
     {
       tcia_import_trim (&line, &line_len);
+      /* An s5cmd manifest whose series IDC all lacks has only comments. */
+      if (line_len > 0 && line[0] == '#' && tcia_import_is_s5cmd_comment (line, line_len))
+        return TCIA_IMPORT_FORMAT_S5CMD;
       if (line_len == 0 || line[0] == '#')
         continue;
       n++;
@@ -326,6 +280,8 @@ sniff_format (const char *data,
 
           first = line;
           first_len = line_len;
+          if (tcia_import_is_s5cmd_line (line, line_len))
+            return TCIA_IMPORT_FORMAT_S5CMD;
           if (tcia_import_split_key_value (line, line_len, &key, &key_len, &value, &value_len) &&
               tcia_import_is_manifest_key (key, key_len))
             return TCIA_IMPORT_FORMAT_MANIFEST;
@@ -409,12 +365,20 @@ bad_lines_message (Parser *p)
       guint rest = p->n_bad - p->bad->len;
 
       g_string_append_c (message, '\n');
-      g_string_append_printf (message,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "and %u more line that is not a series UID",
-                                           "and %u more lines that are not series UIDs",
-                                           rest),
-                              rest);
+      if (p->file->format == TCIA_IMPORT_FORMAT_S5CMD)
+        g_string_append_printf (message,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "and %u more line that is not understood",
+                                             "and %u more lines that are not understood",
+                                             rest),
+                                rest);
+      else
+        g_string_append_printf (message,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "and %u more line that is not a series UID",
+                                             "and %u more lines that are not series UIDs",
+                                             rest),
+                                rest);
     }
 
   return g_string_free (message, FALSE);
@@ -428,12 +392,13 @@ parse_text (const char        *data,
             TciaImportFlags    flags,
             GError           **error)
 {
-  g_autoptr(TciaImportFile) file = import_file_new (name);
+  g_autoptr(TciaImportFile) file = tcia_import_file_new (name);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) bad = g_array_new (FALSE, FALSE, sizeof (BadLine));
   Parser p = { name, flags, file, seen, bad, 0 };
   const char *invalid = NULL;
   char delimiter = ',';
+  guint n_found;
 
   g_array_set_clear_func (bad, bad_line_clear);
 
@@ -480,13 +445,17 @@ parse_text (const char        *data,
         return NULL;
       break;
 
+    case TCIA_IMPORT_FORMAT_S5CMD:
+      tcia_import_parse_s5cmd (&p, data, len);
+      break;
+
     case TCIA_IMPORT_FORMAT_AUTO:
     default:
       g_assert_not_reached ();
     }
 
-  if (p.n_bad > 0 &&
-      ((flags & TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES) == 0 || file->uids->len == 0))
+  n_found = file->uids->len + (format == TCIA_IMPORT_FORMAT_S5CMD ? file->idc_uuids->len : 0);
+  if (p.n_bad > 0 && ((flags & TCIA_IMPORT_FLAGS_SKIP_INVALID_LINES) == 0 || n_found == 0))
     {
       g_autofree char *message = bad_lines_message (&p);
 
@@ -494,10 +463,12 @@ parse_text (const char        *data,
       return NULL;
     }
 
-  if (file->uids->len == 0)
+  if (n_found == 0)
     {
       g_set_error (error, TCIA_IMPORT_ERROR, TCIA_IMPORT_ERROR_EMPTY,
-                   _("“%s” holds no series UIDs"), name);
+                   format == TCIA_IMPORT_FORMAT_S5CMD ? _("“%s” names no IDC series")
+                                                      : _("“%s” holds no series UIDs"),
+                   name);
       return NULL;
     }
 
@@ -511,6 +482,8 @@ parse_text (const char        *data,
     }
   g_ptr_array_add (file->warnings, NULL);
   g_ptr_array_add (file->uids, NULL);
+  g_ptr_array_add (file->idc_uuids, NULL);
+  g_ptr_array_add (file->idc_buckets, NULL);
 
   return g_steal_pointer (&file);
 }
@@ -721,89 +694,4 @@ tcia_import_parse_file_finish (GAsyncResult  *result,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---- Accessors ------------------------------------------------------------------- */
-
-const char *
-tcia_import_file_get_display_name (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return self->display_name;
-}
-
-TciaImportFormat
-tcia_import_file_get_format (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, TCIA_IMPORT_FORMAT_AUTO);
-
-  return self->format;
-}
-
-const char * const *
-tcia_import_file_get_uids (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return (const char * const *) self->uids->pdata;
-}
-
-guint
-tcia_import_file_get_n_uids (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  /* Without the terminating NULL. */
-  return self->uids->len - 1;
-}
-
-guint
-tcia_import_file_get_n_duplicates (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->n_duplicates;
-}
-
-const char *
-tcia_import_file_get_header (TciaImportFile *self,
-                             const char     *key)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (key != NULL, NULL);
-
-  return g_hash_table_lookup (self->header, key);
-}
-
-const char *
-tcia_import_file_get_uid_column (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return self->uid_column;
-}
-
-guint
-tcia_import_file_get_n_skipped_lines (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->n_skipped;
-}
-
-const char * const *
-tcia_import_file_get_warnings (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return (const char * const *) self->warnings->pdata;
-}
-
-GListModel *
-tcia_import_file_get_hints (TciaImportFile *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return G_LIST_MODEL (self->hints);
 }

@@ -5,6 +5,7 @@
 
 #include "tcia-basket.h"
 #include "tcia-client.h"
+#include "tcia-idc-client.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +50,9 @@ typedef enum
   TCIA_IMPORT_FORMAT_CSV,
   /* Tab separated, with a header row. */
   TCIA_IMPORT_FORMAT_TSV,
+  /* IDC's s5cmd manifest (idc-api.md §5.1): `cp s3://BUCKET/UUID/(star) .` and
+   * its other line forms. It names IDC series folders, not UIDs. */
+  TCIA_IMPORT_FORMAT_S5CMD,
 } TciaImportFormat;
 
 typedef enum
@@ -113,13 +117,30 @@ void                tcia_import_file_unref               (TciaImportFile        
 const char         *tcia_import_file_get_display_name    (TciaImportFile         *self);
 /* The format found (never _AUTO). */
 TciaImportFormat    tcia_import_file_get_format          (TciaImportFile         *self);
-/* NULL-terminated, in file order, each UID once; owned by @self. */
+/* The comment TCIA Basket's s5cmd export writes before each series IDC
+ * lacks; its import reads them back as UIDs. */
+#define TCIA_S5CMD_NOT_IN_IDC "# Not in IDC (download these from TCIA):"
+
+/* NULL-terminated, in file order, each UID once; owned by @self. For
+ * TCIA_IMPORT_FORMAT_S5CMD only the UIDs of TCIA_S5CMD_NOT_IN_IDC comments:
+ * its other series are known by their IDC folder until IDC's API says
+ * which UIDs they hold (see below). */
 const char * const *tcia_import_file_get_uids            (TciaImportFile         *self);
 guint               tcia_import_file_get_n_uids          (TciaImportFile         *self);
-/* UIDs that appeared more than once, counted from their second appearance. */
+/* TCIA_IMPORT_FORMAT_S5CMD: the IDC series folders (crdc_series_uuid, lower
+ * case) in file order, each once (a per-instance manifest names a series
+ * on many lines), and the bucket of each as the file names it (parallel,
+ * NULL-terminated); empty for other formats. */
+const char * const *tcia_import_file_get_idc_series_uuids (TciaImportFile        *self);
+const char * const *tcia_import_file_get_idc_buckets     (TciaImportFile         *self);
+guint               tcia_import_file_get_n_idc_series    (TciaImportFile         *self);
+/* UIDs (for s5cmd: series lines, or the same object of a series) that
+ * appeared more than once, counted from their second appearance. */
 guint               tcia_import_file_get_n_duplicates    (TciaImportFile         *self);
 /* A manifest header value ("downloadServerUrl", "includeAnnotation",
- * "noOfrRetry", "databasketId", "manifestVersion", ...), NULL when absent. */
+ * "noOfrRetry", "databasketId", "manifestVersion", ...), NULL when absent.
+ * For s5cmd, "endpoint-url" is the one the header comment's s5cmd command
+ * names (https://s3.amazonaws.com, https://storage.googleapis.com). */
 const char         *tcia_import_file_get_header          (TciaImportFile         *self,
                                                           const char             *key);
 /* The name of the UID column of a CSV/TSV file; NULL for manifests. */
@@ -170,6 +191,31 @@ void                tcia_import_shared_cart_async        (TciaBasket            
 TciaImportResult   *tcia_import_shared_cart_finish       (GAsyncResult           *result,
                                                           GError                **error);
 
+/* The series of an s5cmd manifest (@file, TCIA_IMPORT_FORMAT_S5CMD): IDC's
+ * API says which series its folders hold and where (one /v3/sql per 1000
+ * folders), then NBIA's getSeriesMetadata (when @client is not NULL)
+ * gives their metadata, so that they are named as any other download.
+ * Series NBIA does not know keep IDC's metadata; when NBIA cannot be
+ * asked, every series keeps IDC's, and the result's warning says so.
+ * The file's own UIDs (TCIA_S5CMD_NOT_IN_IDC comments) go to NBIA only;
+ * those it does not know are the result's unknown UIDs.
+ * With @basket as tcia_import_resolve_async(). The result also holds
+ * where IDC keeps each series found (for the IDC fetcher) and the folders
+ * IDC does not know. */
+void                tcia_import_resolve_idc_async        (TciaBasket             *basket,
+                                                          TciaClient             *client,
+                                                          TciaIdcClient          *idc_client,
+                                                          TciaImportFile         *file,
+                                                          guint                   chunk_size,
+                                                          TciaImportProgressFunc  progress,
+                                                          gpointer                progress_data,
+                                                          GDestroyNotify          progress_destroy,
+                                                          GCancellable           *cancellable,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
+TciaImportResult   *tcia_import_resolve_idc_finish       (GAsyncResult           *result,
+                                                          GError                **error);
+
 TciaImportResult   *tcia_import_result_ref               (TciaImportResult       *self);
 void                tcia_import_result_unref             (TciaImportResult       *self);
 /* Distinct UIDs asked for. */
@@ -183,6 +229,15 @@ GListModel         *tcia_import_result_get_series        (TciaImportResult      
 /* The UIDs the server does not know, in the order asked; NULL-terminated. */
 const char * const *tcia_import_result_get_unknown_uids  (TciaImportResult       *self);
 guint               tcia_import_result_get_n_unknown     (TciaImportResult       *self);
+/* After tcia_import_resolve_idc_async(): where IDC keeps each series found
+ * (TciaIdcLocation; those already in the basket too), in the order of the
+ * file; the folders IDC does not know (NULL-terminated); and a sentence
+ * when something was only partly possible (NULL otherwise). Empty for
+ * other imports. */
+GPtrArray          *tcia_import_result_get_idc_locations (TciaImportResult       *self);
+const char * const *tcia_import_result_get_unknown_idc_uuids (TciaImportResult   *self);
+guint               tcia_import_result_get_n_unknown_idc_uuids (TciaImportResult *self);
+const char         *tcia_import_result_get_warning       (TciaImportResult       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaImportFile, tcia_import_file_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaImportResult, tcia_import_result_unref)

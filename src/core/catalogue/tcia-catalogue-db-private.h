@@ -52,6 +52,7 @@ struct _TciaCatalogueDb
   gint64        last_study;
   char         *last_study_uid;
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
+  gboolean      has_vocabulary; /* temp.search_vocabulary made */
 };
 
 /* A statement prepared once per connection, reset and with no bindings. */
@@ -61,6 +62,8 @@ sqlite3_stmt *tcia_catalogue_db_statement  (TciaCatalogueDb  *db,
 gboolean      tcia_catalogue_db_fail       (TciaCatalogueDb  *db,
                                             GError          **error,
                                             const char       *what);
+/* Forgets the ids cached for writing and reading (after a rollback). */
+void          tcia_catalogue_db_clear_caches (TciaCatalogueDb *db);
 gboolean      tcia_catalogue_db_exec       (TciaCatalogueDb  *db,
                                             const char       *sql,
                                             GError          **error);

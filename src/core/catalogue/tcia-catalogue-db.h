@@ -111,6 +111,9 @@ gboolean  tcia_catalogue_db_prune                  (TciaCatalogueDb   *db,
 /* Merges the text index into one segment (after a sync added rows). */
 gboolean  tcia_catalogue_db_optimize               (TciaCatalogueDb   *db,
                                                     GError           **error);
+/* Gives the file's free pages back (outside a transaction). */
+gboolean  tcia_catalogue_db_shrink                 (TciaCatalogueDb   *db,
+                                                    GError           **error);
 /* A GPtrArray of TciaCatalogueCollectionState, by name. */
 GPtrArray *tcia_catalogue_db_get_collection_states (TciaCatalogueDb   *db,
                                                     GError           **error);

@@ -640,6 +640,8 @@ run (TciaCatalogueSync  *self,
       tcia_catalogue_db_rollback (db);
       return FALSE;
     }
+  if (self->rows_changed && !tcia_catalogue_db_shrink (db, error))
+    return FALSE;
   tcia_local_catalogue_notify_changed (self->catalogue);
 
   return TRUE;

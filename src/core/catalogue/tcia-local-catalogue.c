@@ -71,7 +71,13 @@ take_db (TciaLocalCatalogue  *self,
   g_mutex_unlock (&self->lock);
 
   if (db == NULL)
-    db = tcia_catalogue_db_open (self->path, FALSE, NULL, error);
+    {
+      db = tcia_catalogue_db_open (self->path, FALSE, NULL, error);
+      /* A search with a facet looks up every matching row: keep the
+       * series table's pages parsed rather than read again each time. */
+      if (db != NULL)
+        tcia_catalogue_db_set_cache_size (db, 32 * 1024);
+    }
 
   return db;
 }

@@ -456,10 +456,9 @@ tcia_dest_write_file_list (int          root_fd,
                            GError     **error)
 {
   g_autoptr(GString) text = g_string_new ("# tcia-basket file list 1\n");
-  g_autofree char *tmp = NULL;
-  gsize written = 0;
+  gboolean ok;
+  int errsv = 0;
   int dir_fd;
-  int fd;
 
   g_return_val_if_fail (tcia_dest_uid_is_safe (series_uid), FALSE);
 
@@ -476,35 +475,58 @@ tcia_dest_write_file_list (int          root_fd,
   dir_fd = open_state_dir (root_fd, FILES_DIR, "", error);
   if (dir_fd < 0)
     return FALSE;
-  tmp = g_strconcat (series_uid, ".tmp", NULL);
-  fd = openat (dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd >= 0)
-    {
-      while (written < text->len)
-        {
-          ssize_t n = write (fd, text->str + written, text->len - written);
+  ok = tcia_dest_replace_file (dir_fd, series_uid, text->str, text->len, &errsv);
+  close (dir_fd);
+  if (!ok)
+    set_errno_error (error, errsv, _("Could not write “%s”"), TCIA_DEST_STATE_DIR "/" FILES_DIR);
+  return ok;
+}
 
-          if (n < 0 && errno == EINTR)
-            continue;
-          if (n <= 0)
-            break;
-          written += n;
-        }
+gboolean
+tcia_dest_replace_file (int          dir_fd,
+                        const char  *name,
+                        const char  *data,
+                        gsize        len,
+                        int         *errsv)
+{
+  g_autofree char *tmp = NULL;
+  gsize written = 0;
+  int fd = -1;
+
+  /* A name of our own, made with O_EXCL: nothing planted at it is opened. */
+  for (guint i = 0; i < 8 && fd < 0; i++)
+    {
+      g_free (tmp);
+      tmp = g_strdup_printf (".%s.%08x.tmp", name, g_random_int ());
+      fd = openat (dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd < 0 && errno != EEXIST)
+        break;
     }
-  if (fd < 0 || written < text->len || fsync (fd) < 0 || close (fd) < 0 ||
-      renameat (dir_fd, tmp, dir_fd, series_uid) < 0)
+  if (fd < 0)
     {
-      int errsv = fd < 0 || written == text->len ? errno : ENOSPC;
-
-      if (fd >= 0 && written < text->len)
-        close (fd);
-      unlinkat (dir_fd, tmp, 0);
-      close (dir_fd);
-      set_errno_error (error, errsv, _("Could not write “%s”"),
-                       TCIA_DEST_STATE_DIR "/" FILES_DIR);
+      *errsv = errno;
       return FALSE;
     }
-  close (dir_fd);
+
+  while (written < len)
+    {
+      ssize_t n = write (fd, data + written, len - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      written += n;
+    }
+  if (written < len || fsync (fd) < 0 || close (fd) < 0 ||
+      renameat (dir_fd, tmp, dir_fd, name) < 0)
+    {
+      *errsv = written == len ? errno : ENOSPC;
+      if (written < len)
+        close (fd);
+      unlinkat (dir_fd, tmp, 0);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -71,6 +71,16 @@ gboolean   tcia_dest_write_file_list (int           root_fd,
 GPtrArray *tcia_dest_read_file_list  (int           root_fd,
                                       const char   *series_uid);
 
+/* Writes @data to @name in @dir_fd atomically: into a new temporary file
+ * beside it (created, never opened through a link), synced, then renamed
+ * over @name, so that a link at @name is replaced, never followed. FALSE
+ * with @errsv set on failure (the temporary file is gone). */
+gboolean   tcia_dest_replace_file    (int           dir_fd,
+                                      const char   *name,
+                                      const char   *data,
+                                      gsize         len,
+                                      int          *errsv);
+
 /* The plain file @name in @dir_fd, read whole: NULL when it is missing, a
  * link, not a plain file (a FIFO does not block) or larger than @max. */
 char      *tcia_dest_read_small_file (int           dir_fd,

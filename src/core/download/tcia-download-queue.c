@@ -17,6 +17,7 @@
 #include "tcia-download-folders.h"
 #include "tcia-download-private.h"
 #include "tcia-download-queue.h"
+#include "tcia-download-queue-internal.h"
 #include "tcia-download-queue-private.h"
 #include "tcia-download-work.h"
 #include "tcia-http.h"
@@ -25,48 +26,6 @@
 #include "tcia-records-private.h"
 #include "tcia-retry.h"
 
-/* Successful series in a row before one more job is allowed again. */
-#define CREEP_UP_AFTER 2
-#define PROGRESS_INTERVAL_MS 250
-/* Every series gets this long, plus a second for each 64 KiB it holds. */
-
-typedef TciaDownloadWork Work;
-
-struct _TciaDownloadQueue
-{
-  GObject          parent_instance;
-
-  /* owned */
-  TciaSources     *sources;       /* which fetchers serve a series */
-  GFile           *destination;
-  char            *dest_path;
-  TciaDownloadFolders *folders;   /* the destination: its handle, lock, rows and claims */
-  GMainContext    *context;
-  GPtrArray       *jobs;          /* TciaDownloadJob */
-  GHashTable      *by_uid;        /* series UID -> job (borrowed) */
-  GHashTable      *works;         /* job -> Work, while a worker runs for it */
-  GHashTable      *deep_check;    /* jobs to check by MD5 before they are skipped */
-  GSource         *progress_source;
-  GSource         *finished_source;   /* a check for "finished" after jobs were added */
-
-  TciaLayout       layout;
-  TciaRetryPolicy  policy;
-  guint            timeout_s;
-  guint            max_jobs;
-  gboolean         verify_checksums;
-  gboolean         verify_existing;
-  guint            deadline_s;    /* 0: by the series' size */
-  guint            min_bytes;
-  guint            window_ms;
-  guint            allowed_jobs;
-  guint            streak;
-  guint            n_in_state[TCIA_DOWNLOAD_JOB_CANCELLED + 1];
-  guint64          bytes_total;   /* what the server says the series hold */
-  guint64          finished_bytes;
-  guint64          bytes_received;
-  gboolean         started;
-  gboolean         finished;
-};
 
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -101,7 +60,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void     schedule            (TciaDownloadQueue *self);
 static void     update_bytes        (TciaDownloadQueue *self);
 
 
@@ -242,8 +200,8 @@ append_row (TciaDownloadQueue  *self,
                                            tcia_download_job_get_relative_path (job), row, error);
 }
 
-static void
-check_finished (TciaDownloadQueue *self)
+void
+tcia_download_queue_check_finished (TciaDownloadQueue *self)
 {
   gboolean finished = g_hash_table_size (self->works) == 0;
 
@@ -266,7 +224,7 @@ finished_source_cb (gpointer user_data)
   TciaDownloadQueue *self = user_data;
 
   self->finished_source = NULL;
-  check_finished (self);
+  tcia_download_queue_check_finished (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -284,11 +242,11 @@ check_finished_later (TciaDownloadQueue *self)
   g_source_unref (self->finished_source);
 }
 
-static void
-finish_job (TciaDownloadQueue    *self,
-            TciaDownloadJob      *job,
-            TciaDownloadJobState  state,
-            const GError         *error)
+void
+tcia_download_queue_finish_job (TciaDownloadQueue    *self,
+                                TciaDownloadJob      *job,
+                                TciaDownloadJobState  state,
+                                const GError         *error)
 {
   tcia_download_job_set_error (job, error);
   tcia_download_job_set_state (job, state);
@@ -315,14 +273,14 @@ work_done_cb (gpointer user_data)
   if (w->ok && w->skipped)
     {
       tcia_download_job_set_n_images (job, w->n_images);
-      finish_job (self, job, TCIA_DOWNLOAD_JOB_SKIPPED, NULL);
+      tcia_download_queue_finish_job (self, job, TCIA_DOWNLOAD_JOB_SKIPPED, NULL);
     }
   else if (w->ok)
     {
       tcia_download_job_set_n_images (job, w->n_images);
       if (append_row (self, job, w->n_images, w->bytes, w->sop_class_uid, &error))
         {
-          finish_job (self, job, TCIA_DOWNLOAD_JOB_DONE, NULL);
+          tcia_download_queue_finish_job (self, job, TCIA_DOWNLOAD_JOB_DONE, NULL);
           if (++self->streak >= CREEP_UP_AFTER && self->allowed_jobs < self->max_jobs)
             {
               self->streak = 0;
@@ -331,7 +289,7 @@ work_done_cb (gpointer user_data)
             }
         }
       else
-        finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
+        tcia_download_queue_finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
     }
   else if (state == TCIA_DOWNLOAD_JOB_RUNNING && w->in_the_way &&
            tcia_download_folders_take_other (self->folders, job, self->layout))
@@ -341,7 +299,7 @@ work_done_cb (gpointer user_data)
     }
   else if (state == TCIA_DOWNLOAD_JOB_RUNNING)
     {
-      finish_job (self, job,
+      tcia_download_queue_finish_job (self, job,
                   g_error_matches (w->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                   ? TCIA_DOWNLOAD_JOB_CANCELLED : TCIA_DOWNLOAD_JOB_FAILED,
                   w->error);
@@ -354,8 +312,8 @@ work_done_cb (gpointer user_data)
   g_object_unref (worker->queue);
   g_main_context_unref (worker->context);
   g_free (worker);
-  schedule (self);
-  check_finished (self);
+  tcia_download_queue_schedule (self);
+  tcia_download_queue_check_finished (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -441,8 +399,8 @@ start_job (TciaDownloadQueue *self,
   g_thread_unref (g_thread_new ("tcia-download", worker_thread, worker));
 }
 
-static void
-schedule (TciaDownloadQueue *self)
+void
+tcia_download_queue_schedule (TciaDownloadQueue *self)
 {
   g_autoptr(GError) error = NULL;
   gboolean any_queued = FALSE;
@@ -464,7 +422,7 @@ schedule (TciaDownloadQueue *self)
           TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
 
           if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_QUEUED)
-            finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
+            tcia_download_queue_finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
         }
       check_finished_later (self);
       return;
@@ -576,9 +534,9 @@ attach_job (TciaDownloadQueue *self,
 }
 
 /* Before @job leaves the list; the caller says the list changed. */
-static void
-detach_job (TciaDownloadQueue *self,
-            TciaDownloadJob   *job)
+void
+tcia_download_queue_detach_job (TciaDownloadQueue *self,
+                                TciaDownloadJob   *job)
 {
   guint64 bytes = tcia_series_get_file_size (tcia_download_job_get_series (job));
 
@@ -770,7 +728,7 @@ tcia_download_queue_set_max_jobs (TciaDownloadQueue *self,
   self->max_jobs = max_jobs;
   self->allowed_jobs = max_jobs;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOWED_JOBS]);
-  schedule (self);
+  tcia_download_queue_schedule (self);
 }
 
 void
@@ -860,29 +818,44 @@ append_job (TciaDownloadQueue *self,
   return job;
 }
 
+/* The job of @series: the one listed, else a new one in the layout's
+ * folder, queued, or done by a previous run (@done: counted, never
+ * scheduled). */
+static TciaDownloadJob *
+add_job (TciaDownloadQueue *self,
+         TciaSeries        *series,
+         gboolean           done)
+{
+  TciaDownloadJob *job = g_hash_table_lookup (self->by_uid, tcia_series_get_series_uid (series));
+  g_autofree char *path = NULL;
+
+  if (job != NULL)
+    return job;
+  path = tcia_layout_build_path (self->layout, series);
+  job = tcia_download_job_new (series, path);
+  if (done)
+    {
+      tcia_download_job_set_n_images (job, tcia_series_get_image_count (series));
+      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_DONE);
+      return append_job (self, job);
+    }
+  append_job (self, job);
+  if (tcia_download_folders_is_ready (self->folders))
+    tcia_download_folders_assign (self->folders, job, self->layout);
+  tcia_download_queue_schedule (self);
+  check_finished_later (self);
+  return job;
+}
+
 TciaDownloadJob *
 tcia_download_queue_add (TciaDownloadQueue *self,
                          TciaSeries        *series)
 {
-  TciaDownloadJob *job;
-  g_autofree char *path = NULL;
-
   g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
   g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
   g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
 
-  job = g_hash_table_lookup (self->by_uid, tcia_series_get_series_uid (series));
-  if (job != NULL)
-    return job;
-
-  path = tcia_layout_build_path (self->layout, series);
-  append_job (self, tcia_download_job_new (series, path));
-  job = g_ptr_array_index (self->jobs, self->jobs->len - 1);
-  if (tcia_download_folders_is_ready (self->folders))
-    tcia_download_folders_assign (self->folders, job, self->layout);
-  schedule (self);
-  check_finished_later (self);
-  return job;
+  return add_job (self, series, FALSE);
 }
 
 TciaDownloadJob *
@@ -905,376 +878,18 @@ tcia_download_queue_add_unknown (TciaDownloadQueue *self,
   job = append_job (self, tcia_download_job_new (series, series_uid));
   g_set_error (&error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES,
                _("The server does not know this series, or it is not public."));
-  finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
+  tcia_download_queue_finish_job (self, job, TCIA_DOWNLOAD_JOB_FAILED, error);
   check_finished_later (self);
   return job;
 }
 
-void
-tcia_download_queue_start (TciaDownloadQueue *self)
+TciaDownloadJob *
+tcia_download_queue_add_done (TciaDownloadQueue *self,
+                              TciaSeries        *series)
 {
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
+  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (TCIA_IS_SERIES (series), NULL);
+  g_return_val_if_fail (tcia_series_get_series_uid (series) != NULL, NULL);
 
-  self->started = TRUE;
-  schedule (self);
-  check_finished (self);
-}
-
-void
-tcia_download_queue_pause (TciaDownloadQueue *self,
-                           TciaDownloadJob   *job)
-{
-  Work *w;
-
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-
-  if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_QUEUED &&
-      tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_RUNNING)
-    return;
-  tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_PAUSED);
-  w = g_hash_table_lookup (self->works, job);
-  if (w != NULL)
-    g_cancellable_cancel (w->cancellable);
-  schedule (self);
-  check_finished (self);
-}
-
-void
-tcia_download_queue_resume (TciaDownloadQueue *self,
-                            TciaDownloadJob   *job)
-{
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-
-  if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_PAUSED)
-    return;
-  tcia_sources_want (self->sources, tcia_download_job_get_series (job));
-  tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
-  self->finished = FALSE;
-  schedule (self);
-}
-
-void
-tcia_download_queue_cancel_all (TciaDownloadQueue *self)
-{
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-      TciaDownloadJobState state = tcia_download_job_get_state (job);
-      Work *w = g_hash_table_lookup (self->works, job);
-
-      if (state == TCIA_DOWNLOAD_JOB_QUEUED || state == TCIA_DOWNLOAD_JOB_PAUSED)
-        finish_job (self, job, TCIA_DOWNLOAD_JOB_CANCELLED, NULL);
-      else if (state == TCIA_DOWNLOAD_JOB_RUNNING)
-        tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_CANCELLED);
-      if (w != NULL)
-        g_cancellable_cancel (w->cancellable);
-    }
-  check_finished (self);
-}
-
-void
-tcia_download_queue_pause_all (TciaDownloadQueue *self)
-{
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-
-  /* Every one paused before anything is scheduled, so that no queued job
-   * starts in the place of a paused one. */
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-      TciaDownloadJobState state = tcia_download_job_get_state (job);
-      Work *w;
-
-      if (state != TCIA_DOWNLOAD_JOB_QUEUED && state != TCIA_DOWNLOAD_JOB_RUNNING)
-        continue;
-      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_PAUSED);
-      w = g_hash_table_lookup (self->works, job);
-      if (w != NULL)
-        g_cancellable_cancel (w->cancellable);
-    }
-  check_finished (self);
-}
-
-void
-tcia_download_queue_resume_all (TciaDownloadQueue *self)
-{
-  gboolean any = FALSE;
-
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_PAUSED)
-        continue;
-      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
-      any = TRUE;
-    }
-  if (!any)
-    return;
-  self->finished = FALSE;
-  schedule (self);
-}
-
-void
-tcia_download_queue_cancel (TciaDownloadQueue *self,
-                            TciaDownloadJob   *job)
-{
-  TciaDownloadJobState state;
-  Work *w;
-
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-  g_return_if_fail (TCIA_IS_DOWNLOAD_JOB (job));
-
-  state = tcia_download_job_get_state (job);
-  w = g_hash_table_lookup (self->works, job);
-  if (state == TCIA_DOWNLOAD_JOB_QUEUED || state == TCIA_DOWNLOAD_JOB_PAUSED)
-    finish_job (self, job, TCIA_DOWNLOAD_JOB_CANCELLED, NULL);
-  else if (state == TCIA_DOWNLOAD_JOB_RUNNING)
-    tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_CANCELLED);
-  else
-    return;
-  /* Its worker removes the .part folder and says "job-finished" as it ends. */
-  if (w != NULL)
-    g_cancellable_cancel (w->cancellable);
-  schedule (self);
-  check_finished (self);
-}
-
-gboolean
-tcia_download_queue_remove (TciaDownloadQueue *self,
-                            TciaDownloadJob   *job)
-{
-  guint position;
-
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), FALSE);
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_JOB (job), FALSE);
-
-  /* A worker still winding down owns the job's folder for a moment more. */
-  if (!tcia_download_job_is_finished (job) || g_hash_table_contains (self->works, job) ||
-      !g_ptr_array_find (self->jobs, job, &position))
-    return FALSE;
-
-  detach_job (self, job);
-  g_ptr_array_remove_index (self->jobs, position);
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-  return TRUE;
-}
-
-void
-tcia_download_queue_retry (TciaDownloadQueue *self,
-                           TciaDownloadJob   *job)
-{
-  TciaDownloadJobState state;
-
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-  g_return_if_fail (TCIA_IS_DOWNLOAD_JOB (job));
-
-  state = tcia_download_job_get_state (job);
-  if ((state != TCIA_DOWNLOAD_JOB_FAILED && state != TCIA_DOWNLOAD_JOB_CANCELLED) ||
-      g_error_matches (tcia_download_job_get_error (job), TCIA_DOWNLOAD_ERROR,
-                       TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES) ||
-      g_hash_table_contains (self->works, job))
-    return;
-  tcia_sources_want (self->sources, tcia_download_job_get_series (job));
-  tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
-  self->finished = FALSE;
-  schedule (self);
-}
-
-void
-tcia_download_queue_retry_failed (TciaDownloadQueue *self)
-{
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-      const GError *error = tcia_download_job_get_error (job);
-
-      if (tcia_download_job_get_state (job) != TCIA_DOWNLOAD_JOB_FAILED ||
-          g_error_matches (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_UNKNOWN_SERIES))
-        continue;
-      tcia_sources_want (self->sources, tcia_download_job_get_series (job));
-      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
-      self->finished = FALSE;
-    }
-  schedule (self);
-}
-
-static gboolean
-job_is_complete (TciaDownloadJob *job)
-{
-  TciaDownloadJobState state = tcia_download_job_get_state (job);
-
-  return state == TCIA_DOWNLOAD_JOB_DONE || state == TCIA_DOWNLOAD_JOB_SKIPPED;
-}
-
-guint
-tcia_download_queue_check_completed (TciaDownloadQueue *self)
-{
-  guint n = 0;
-
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (!job_is_complete (job) || g_hash_table_contains (self->works, job))
-        continue;
-      g_hash_table_add (self->deep_check, job);
-      tcia_download_job_set_state (job, TCIA_DOWNLOAD_JOB_QUEUED);
-      n++;
-    }
-  if (n > 0)
-    {
-      self->finished = FALSE;
-      schedule (self);
-    }
-  return n;
-}
-
-guint
-tcia_download_queue_remove_completed (TciaDownloadQueue *self)
-{
-  guint removed = 0;
-
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-
-  /* From the end, one run of neighbours at a time, so that a list view
-   * sees as few changes as there are gaps. */
-  for (guint i = self->jobs->len; i > 0; )
-    {
-      guint end = i;
-
-      while (i > 0 && job_is_complete (g_ptr_array_index (self->jobs, i - 1)))
-        i--;
-      if (i == end)
-        {
-          i--;
-          continue;
-        }
-      for (guint j = i; j < end; j++)
-        detach_job (self, g_ptr_array_index (self->jobs, j));
-      g_ptr_array_remove_range (self->jobs, i, end - i);
-      removed += end - i;
-      g_list_model_items_changed (G_LIST_MODEL (self), i, end - i, 0);
-    }
-  return removed;
-}
-
-guint
-tcia_download_queue_get_n_done (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_in_state[TCIA_DOWNLOAD_JOB_DONE] + self->n_in_state[TCIA_DOWNLOAD_JOB_SKIPPED];
-}
-
-guint
-tcia_download_queue_get_n_failed (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_in_state[TCIA_DOWNLOAD_JOB_FAILED];
-}
-
-guint
-tcia_download_queue_get_n_queued (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_in_state[TCIA_DOWNLOAD_JOB_QUEUED];
-}
-
-guint
-tcia_download_queue_get_n_active (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_in_state[TCIA_DOWNLOAD_JOB_QUEUED] + self->n_in_state[TCIA_DOWNLOAD_JOB_RUNNING];
-}
-
-guint
-tcia_download_queue_get_n_paused (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_in_state[TCIA_DOWNLOAD_JOB_PAUSED];
-}
-
-guint
-tcia_download_queue_get_n_cancelled (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->n_in_state[TCIA_DOWNLOAD_JOB_CANCELLED];
-}
-
-guint
-tcia_download_queue_get_n_total (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->jobs->len;
-}
-
-guint64
-tcia_download_queue_get_bytes_total (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->bytes_total;
-}
-
-gboolean
-tcia_download_queue_has_work (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), FALSE);
-  return tcia_download_queue_get_n_active (self) + self->n_in_state[TCIA_DOWNLOAD_JOB_PAUSED] > 0;
-}
-
-guint
-tcia_download_queue_get_n_running (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return g_hash_table_size (self->works);
-}
-
-guint64
-tcia_download_queue_get_bytes_received (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), 0);
-  return self->bytes_received;
-}
-
-gboolean
-tcia_download_queue_is_finished (TciaDownloadQueue *self)
-{
-  g_return_val_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self), FALSE);
-  return self->finished;
-}
-
-void
-tcia_download_queue_set_fetcher (TciaDownloadQueue *self,
-                                 TciaFetcher       *fetcher)
-{
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-  g_return_if_fail (TCIA_IS_FETCHER (fetcher));
-
-  g_clear_object (&self->sources);
-  self->sources = tcia_sources_new_single (fetcher);
-}
-
-void
-tcia_download_queue_set_sources (TciaDownloadQueue *self,
-                                 TciaSources       *sources)
-{
-  g_return_if_fail (TCIA_IS_DOWNLOAD_QUEUE (self));
-  g_return_if_fail (TCIA_IS_SOURCES (sources));
-
-  g_set_object (&self->sources, sources);
-  for (guint i = 0; i < self->jobs->len; i++)
-    {
-      TciaDownloadJob *job = g_ptr_array_index (self->jobs, i);
-
-      if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_QUEUED)
-        tcia_sources_want (sources, tcia_download_job_get_series (job));
-    }
+  return add_job (self, series, TRUE);
 }

@@ -90,6 +90,11 @@ TciaDownloadJob   *tcia_download_queue_add              (TciaDownloadQueue *self
 /* Adds a failed job for a UID the server does not know, so that it is named. */
 TciaDownloadJob   *tcia_download_queue_add_unknown      (TciaDownloadQueue *self,
                                                          const char        *series_uid);
+/* Lists a series a previous run downloaded, as done, so that the counts
+ * carry over a restart; nothing is fetched or checked. Its folder is the
+ * layout's. A series already in the queue is not added twice. */
+TciaDownloadJob   *tcia_download_queue_add_done         (TciaDownloadQueue *self,
+                                                         TciaSeries        *series);
 void               tcia_download_queue_start            (TciaDownloadQueue *self);
 /* Pausing stops a running job and keeps it for tcia_download_queue_resume(). */
 void               tcia_download_queue_pause            (TciaDownloadQueue *self,

@@ -68,6 +68,9 @@ tcia_download_state_serialize (TciaDownloadQueue *queue)
           break;
         case TCIA_DOWNLOAD_JOB_DONE:
         case TCIA_DOWNLOAD_JOB_SKIPPED:
+          /* Listed and counted after a restart, as before it. */
+          state = "done";
+          break;
         case TCIA_DOWNLOAD_JOB_CANCELLED:
         default:
           continue;
@@ -154,9 +157,16 @@ parse_state (const char  *data,
                                                           TCIA_DOWNLOAD_QUEUE_MAX_JOBS));
   for (guint i = 0; i < file->series->len; i++)
     {
-      TciaDownloadJob *job = tcia_download_queue_add (queue, g_ptr_array_index (file->series, i));
+      TciaSeries *series = g_ptr_array_index (file->series, i);
       const char *state = g_ptr_array_index (file->states, i);
+      TciaDownloadJob *job;
 
+      if (g_strcmp0 (state, "done") == 0)
+        {
+          tcia_download_queue_add_done (queue, series);
+          continue;
+        }
+      job = tcia_download_queue_add (queue, series);
       /* A job neither queued nor paused (an unknown state) waits to be asked. */
       if (g_strcmp0 (state, "queued") != 0)
         tcia_download_queue_pause (queue, job);

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 
 /* The download queue kept across runs, so that a quit or a crash resumes it:
  * {"version":1,"destination":URI,"layout":NAME,"max-jobs":N,
- *  "jobs":[{"state":"queued"|"paused","series":{nick:value,...}},...]}
- * Finished jobs are not kept; a failed one comes back paused, so that it is
- * tried again only when asked. */
+ *  "jobs":[{"state":"queued"|"paused"|"done","series":{nick:value,...}},...]}
+ * Series done stay listed (and counted) until cleared; cancelled ones are
+ * not kept; a failed one comes back paused, so that it is tried again only
+ * when asked. */
 
 /* g_get_user_data_dir()/tcia-basket/downloads.json */
 GFile             *tcia_download_state_get_default_file (void);
@@ -21,8 +22,9 @@ GBytes            *tcia_download_state_serialize        (TciaDownloadQueue  *que
 gboolean           tcia_download_state_save             (TciaDownloadQueue  *queue,
                                                          GFile              *file,
                                                          GError            **error);
-/* A queue (not started) with the unfinished jobs of @file: those that were
- * queued or running come back queued, the others paused. NULL without an
+/* A queue (not started) with the jobs of @file: those that were queued or
+ * running come back queued, those done as done (not checked again), the
+ * others paused. NULL without an
  * error when there is no file or nothing to resume. A file that cannot be
  * read is moved aside ("<name>.corrupt-<date>-<time>") and the error says
  * where it went. */

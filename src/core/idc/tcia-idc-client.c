@@ -73,6 +73,26 @@ tcia_idc_uid_is_valid (const char *uid)
   return TRUE;
 }
 
+gboolean
+tcia_idc_series_uuid_is_valid (const char *uuid)
+{
+  if (uuid == NULL || strlen (uuid) != 36)
+    return FALSE;
+  for (guint i = 0; i < 36; i++)
+    {
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (uuid[i] != '-')
+            return FALSE;
+        }
+      else if (!g_ascii_isdigit (uuid[i]) && !(uuid[i] >= 'a' && uuid[i] <= 'f'))
+        {
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* ---- Addresses and errors (shared with the bucket client) -------------------- */
 
 gboolean
@@ -538,7 +558,8 @@ run_sql (TciaIdcClient     *self,
   return ok;
 }
 
-/* 'uid1', 'uid2', ... of valid UIDs only (they hold digits and dots). */
+/* 'uid1', 'uid2', ... of valid UIDs or folder UUIDs only (they hold
+ * digits, dots, a-f and dashes: nothing that ends a literal). */
 static char *
 uid_list (GPtrArray *uids,
           guint      from,
@@ -550,7 +571,7 @@ uid_list (GPtrArray *uids,
     {
       const char *uid = g_ptr_array_index (uids, i);
 
-      g_assert (tcia_idc_uid_is_valid (uid));
+      g_assert (tcia_idc_uid_is_valid (uid) || tcia_idc_series_uuid_is_valid (uid));
       g_string_append_printf (list, "%s'%s'", i > from ? ", " : "", uid);
     }
   return g_string_free (list, FALSE);
@@ -558,7 +579,8 @@ uid_list (GPtrArray *uids,
 
 /* idc-api.md §3, Option A, to the letter. */
 static char *
-index_query (const char *list)
+index_query (const char *column,
+             const char *list)
 {
   return g_strdup_printf (
     "SELECT i.SeriesInstanceUID, i.collection_id, c.collection_name, i.PatientID, "
@@ -567,11 +589,12 @@ index_query (const char *list)
     "i.instanceCount, i.series_size_MB, i.aws_bucket, i.crdc_series_uuid, "
     "i.license_short_name, i.source_DOI, i.analysis_result_id, i.series_revised_idc_version "
     "FROM \"index\" AS i LEFT JOIN collections_index AS c ON c.collection_id = i.collection_id "
-    "WHERE i.SeriesInstanceUID IN (%s) ORDER BY i.SeriesInstanceUID", list);
+    "WHERE i.%s IN (%s) ORDER BY i.SeriesInstanceUID", column, list);
 }
 
 static char *
-prior_query (const char *list)
+prior_query (const char *column,
+             const char *list)
 {
   return g_strdup_printf (
     "SELECT p.SeriesInstanceUID, p.crdc_series_uuid, p.aws_bucket, p.series_size_MB, "
@@ -579,8 +602,8 @@ prior_query (const char *list)
     "p.StudyInstanceUID, p.Modality "
     "FROM prior_versions_index AS p "
     "LEFT JOIN collections_index AS c ON c.collection_id = p.collection_id "
-    "WHERE p.SeriesInstanceUID IN (%s) ORDER BY p.SeriesInstanceUID, p.max_idc_version DESC",
-    list);
+    "WHERE p.%s IN (%s) ORDER BY p.SeriesInstanceUID, p.max_idc_version DESC",
+    column, list);
 }
 
 /* One query per batch of @uids; never one with an empty list. */
@@ -588,6 +611,7 @@ static gboolean
 run_batches (TciaIdcClient     *self,
              GPtrArray         *uids,
              gboolean           prior_version,
+             gboolean           by_uuid,
              TciaIdcResolution *resolution,
              GRand             *rand,
              GCancellable      *cancellable,
@@ -597,7 +621,9 @@ run_batches (TciaIdcClient     *self,
     {
       guint to = MIN (from + BATCH_MAX, uids->len);
       g_autofree char *list = uid_list (uids, from, to);
-      g_autofree char *sql = prior_version ? prior_query (list) : index_query (list);
+      const char *column = by_uuid ? "crdc_series_uuid" : "SeriesInstanceUID";
+      g_autofree char *sql = prior_version ? prior_query (column, list)
+                                           : index_query (column, list);
 
       if (!run_sql (self, sql, resolution, prior_version, rand, cancellable, error))
         return FALSE;
@@ -619,15 +645,43 @@ tcia_idc_client_resolve (TciaIdcClient       *self,
 
   resolution = tcia_idc_resolution_new (series_uids);
   missing = tcia_idc_resolution_get_missing (resolution);
-  if (!run_batches (self, missing, FALSE, resolution, rand, cancellable, error))
+  if (!run_batches (self, missing, FALSE, FALSE, resolution, rand, cancellable, error))
     return NULL;
 
   /* Then what "index" lacks: only in an older release, or never in IDC. */
   g_ptr_array_unref (missing);
   missing = tcia_idc_resolution_get_missing (resolution);
-  if (!run_batches (self, missing, TRUE, resolution, rand, cancellable, error))
+  if (!run_batches (self, missing, TRUE, FALSE, resolution, rand, cancellable, error))
     return NULL;
 
+  return g_steal_pointer (&resolution);
+}
+
+TciaIdcResolution *
+tcia_idc_client_resolve_uuids (TciaIdcClient       *self,
+                               const char * const  *series_uuids,
+                               GCancellable        *cancellable,
+                               GError             **error)
+{
+  g_autoptr(TciaIdcResolution) resolution = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GRand) rand = g_rand_new ();
+
+  g_return_val_if_fail (TCIA_IS_IDC_CLIENT (self), NULL);
+
+  resolution = tcia_idc_resolution_new_for_uuids (series_uuids);
+  missing = tcia_idc_resolution_get_missing (resolution);
+  if (!run_batches (self, missing, FALSE, TRUE, resolution, rand, cancellable, error))
+    return NULL;
+
+  /* A manifest may name an older version's folder on purpose: it is
+   * fetched as named, not replaced by the current one. */
+  g_ptr_array_unref (missing);
+  missing = tcia_idc_resolution_get_missing (resolution);
+  if (!run_batches (self, missing, TRUE, TRUE, resolution, rand, cancellable, error))
+    return NULL;
+
+  tcia_idc_resolution_sort_by_uuids (resolution);
   return g_steal_pointer (&resolution);
 }
 
@@ -644,13 +698,34 @@ resolve_thread (GTask        *task,
   /* libsoup attaches its per-connection sources to the thread-default
    * context of the thread that uses the connection. */
   g_main_context_push_thread_default (context);
-  resolution = tcia_idc_client_resolve (source_object, task_data, cancellable, &error);
+  if (g_task_get_source_tag (task) == tcia_idc_client_resolve_uuids_async)
+    resolution = tcia_idc_client_resolve_uuids (source_object, task_data, cancellable, &error);
+  else
+    resolution = tcia_idc_client_resolve (source_object, task_data, cancellable, &error);
   g_main_context_pop_thread_default (context);
 
   if (resolution == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, resolution, g_object_unref);
+}
+
+/* A resolve of @names (UIDs or folders, by @source_tag) in a worker thread. */
+static void
+resolve_in_thread (TciaIdcClient       *self,
+                   const char * const  *names,
+                   gpointer             source_tag,
+                   const char          *task_name,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, task_name);
+  g_task_set_task_data (task, g_strdupv ((char **) names), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, resolve_thread);
 }
 
 void
@@ -660,21 +735,39 @@ tcia_idc_client_resolve_async (TciaIdcClient       *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (TCIA_IS_IDC_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tcia_idc_client_resolve_async);
-  g_task_set_name (task, "[tcia-basket] IDC resolve");
-  g_task_set_task_data (task, g_strdupv ((char **) series_uids), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, resolve_thread);
+  resolve_in_thread (self, series_uids, tcia_idc_client_resolve_async,
+                     "[tcia-basket] IDC resolve", cancellable, callback, user_data);
 }
 
 TciaIdcResolution *
 tcia_idc_client_resolve_finish (TciaIdcClient  *self,
                                 GAsyncResult   *result,
                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+tcia_idc_client_resolve_uuids_async (TciaIdcClient       *self,
+                                     const char * const  *series_uuids,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (TCIA_IS_IDC_CLIENT (self));
+
+  resolve_in_thread (self, series_uuids, tcia_idc_client_resolve_uuids_async,
+                     "[tcia-basket] IDC resolve folders", cancellable, callback, user_data);
+}
+
+TciaIdcResolution *
+tcia_idc_client_resolve_uuids_finish (TciaIdcClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

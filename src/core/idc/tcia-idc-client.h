@@ -51,6 +51,9 @@ gboolean tcia_idc_error_is_transient (const GError *error);
 /* A DICOM UID as IDC's SQL may hold it: ^[0-9]+(\.[0-9]+)*$, at most 64
  * characters. Only such UIDs are ever put into a query's text. */
 gboolean tcia_idc_uid_is_valid      (const char   *uid);
+/* A series folder name (crdc_series_uuid) as IDC writes it: 8-4-4-4-12
+ * lower-case hexadecimal digits. Only such names go into a query's text. */
+gboolean tcia_idc_series_uuid_is_valid (const char *uuid);
 
 /* ---- The answer of a resolve ----------------------------------------------- */
 
@@ -82,6 +85,22 @@ TciaSeries         *tcia_idc_resolution_get_series   (TciaIdcResolution *self,
 /* How many UIDs have @status. */
 guint               tcia_idc_resolution_count        (TciaIdcResolution *self,
                                                       TciaIdcStatus      status);
+
+/* After tcia_idc_client_resolve_uuids(): the folders asked for, each once,
+ * lower case, in the order given (NULL-terminated); then get_uids() are
+ * the SeriesInstanceUIDs they hold, in the same order. */
+const char * const *tcia_idc_resolution_get_series_uuids   (TciaIdcResolution *self);
+/* CURRENT ("index"), PRIOR_VERSION (an older release's folder),
+ * NOT_IN_IDC, or INVALID_UID for a name that is not a UUID (never sent). */
+TciaIdcStatus       tcia_idc_resolution_get_uuid_status    (TciaIdcResolution *self,
+                                                            const char        *series_uuid);
+/* The SeriesInstanceUID the folder holds, or NULL. Two folders of one
+ * series give the same UID; its location is the first one found
+ * (a current folder before an older one). */
+const char         *tcia_idc_resolution_get_uuid_series_uid (TciaIdcResolution *self,
+                                                            const char        *series_uuid);
+guint               tcia_idc_resolution_count_uuids        (TciaIdcResolution *self,
+                                                            TciaIdcStatus      status);
 
 /* ---- The client ----------------------------------------------------------- */
 
@@ -121,5 +140,23 @@ TciaIdcResolution *tcia_idc_client_resolve          (TciaIdcClient       *self,
                                                      const char * const  *series_uids,
                                                      GCancellable        *cancellable,
                                                      GError             **error);
+
+/* Resolves series folders (crdc_series_uuid, as s5cmd manifests name
+ * them): "index" first, then prior_versions_index for the rest, one
+ * /v3/sql per 1000 folders. A folder of an older release is located as
+ * named (PRIOR_VERSION), not replaced by the current one. Folders IDC does
+ * not know are NOT_IN_IDC in the result, never dropped. */
+void               tcia_idc_client_resolve_uuids_async  (TciaIdcClient       *self,
+                                                         const char * const  *series_uuids,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+TciaIdcResolution *tcia_idc_client_resolve_uuids_finish (TciaIdcClient       *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+TciaIdcResolution *tcia_idc_client_resolve_uuids        (TciaIdcClient       *self,
+                                                         const char * const  *series_uuids,
+                                                         GCancellable        *cancellable,
+                                                         GError             **error);
 
 G_END_DECLS

@@ -24,7 +24,8 @@
  * parallel too. */
 
 #define IO_TIMEOUT_S        60
-/* idc-api.md §1: keep to about 16 connections in all. */
+/* idc-api.md §1: keep to about 16 connections in all. The series being
+ * fetched share them: one alone takes them all, four take four each. */
 #define MAX_CONNS_PER_HOST  16
 /* Per request, when the series has no deadline. */
 #define NO_DEADLINE_S       (24 * 60 * 60)
@@ -46,8 +47,10 @@ struct _TciaIdcFetcher
 
   GMutex           lock;
   GHashTable      *locations;     /* series UID -> TciaIdcLocation */
-  guint            parallel;
+  guint            parallel;      /* the least each series gets */
   TciaRetryPolicy  policy;
+
+  gint             in_flight;     /* atomic: series being fetched */
 };
 
 static void fetcher_iface_init (TciaFetcherInterface *iface);
@@ -102,6 +105,8 @@ typedef struct
   TciaHttpLimits    limits;
   GCancellable     *cancellable;  /* the caller's, or a failure elsewhere */
   gint              next;         /* atomic: the next object to take */
+  guint             parallel;     /* the fetcher's floor, when the series began */
+  gint              workers;      /* atomic: threads fetching, the caller's included */
 
   GMutex            lock;
   guint64           received;
@@ -281,21 +286,63 @@ fetch_object (Series              *s,
     }
 }
 
-static gpointer
-series_thread (gpointer data)
+/* How many threads the series may keep fetching now: its share of the
+ * connections, so that a series alone (the usual large download) is not
+ * held to a few connections, which a server that limits each one would
+ * make the bottleneck, and several at once stay near the cap together. */
+static guint
+series_share (Series *s)
 {
-  Series *s = data;
+  guint in_flight = MAX (g_atomic_int_get (&s->self->in_flight), 1);
+
+  return CLAMP (MAX_CONNS_PER_HOST / in_flight, s->parallel, TCIA_IDC_FETCHER_MAX_PARALLEL);
+}
+
+static gboolean
+objects_left (Series *s)
+{
+  return g_atomic_int_get (&s->next) < (gint) s->objects->len;
+}
+
+typedef struct
+{
+  Series *series;
+  guint   index;
+} Worker;
+
+static gpointer worker_thread (gpointer data);
+
+/* @index: 0 for the caller's thread, which alone starts the others (into
+ * @threads, when not NULL) as the series' share grows. A thread whose index
+ * is past the share stops after its object: another series began. The
+ * threads fetching keep the indexes 0 to workers - 1 that way. */
+static void
+series_work (Series    *s,
+             guint      index,
+             GPtrArray *threads)
+{
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GRand) rand = g_rand_new ();
 
   /* Whatever libsoup attaches while this thread sends stays off others'. */
   g_main_context_push_thread_default (context);
-  while (!g_cancellable_is_cancelled (s->cancellable))
+  while (!g_cancellable_is_cancelled (s->cancellable) && index < series_share (s))
     {
-      gint i = g_atomic_int_add (&s->next, 1);
+      gint i;
       g_autoptr(GError) error = NULL;
       gboolean congested = FALSE;
 
+      while (threads != NULL && (guint) g_atomic_int_get (&s->workers) < series_share (s) &&
+             objects_left (s))
+        {
+          Worker *worker = g_new (Worker, 1);
+
+          worker->series = s;
+          worker->index = (guint) g_atomic_int_add (&s->workers, 1);
+          g_ptr_array_add (threads, g_thread_new ("tcia-idc-object", worker_thread, worker));
+        }
+
+      i = g_atomic_int_add (&s->next, 1);
       if (i >= (gint) s->objects->len)
         break;
       if (fetch_object (s, g_ptr_array_index (s->objects, i), rand, &congested, &error))
@@ -311,6 +358,15 @@ series_thread (gpointer data)
       break;
     }
   g_main_context_pop_thread_default (context);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  g_autofree Worker *worker = data;
+
+  series_work (worker->series, worker->index, NULL);
+  g_atomic_int_add (&worker->series->workers, -1);
   return NULL;
 }
 
@@ -321,25 +377,24 @@ cancel_cb (GCancellable *cancellable,
   g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
-/* The objects of the series, fetched @parallel at a time. */
+/* The objects of the series, fetched by as many threads as its share. */
 static gboolean
 fetch_objects (Series        *s,
-               guint          parallel,
                GCancellable  *cancellable,
                GError       **error)
 {
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   gulong handler = 0;
-  guint n = MIN (parallel, s->objects->len);
 
   s->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_cb), s->cancellable, NULL);
-  for (guint i = 1; i < n; i++)
-    g_ptr_array_add (threads, g_thread_new ("tcia-idc-object", series_thread, s));
-  series_thread (s);
+  s->workers = 1;
+  g_atomic_int_inc (&s->self->in_flight);
+  series_work (s, 0, threads);
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
+  g_atomic_int_add (&s->self->in_flight, -1);
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
   g_clear_object (&s->cancellable);
@@ -370,7 +425,6 @@ fetch (TciaFetcher       *fetcher,
   g_autoptr(GRand) rand = g_rand_new ();
   g_autofree char *prefix = NULL;
   Series s = { self, location, writer, NULL, NULL, { { 0, }, }, NULL, 0 };
-  guint parallel;
   gboolean ok;
 
   if (location == NULL)
@@ -411,11 +465,11 @@ fetch (TciaFetcher       *fetcher,
     }
 
   g_mutex_lock (&self->lock);
-  parallel = self->parallel;
+  s.parallel = self->parallel;
   g_mutex_unlock (&self->lock);
   g_mutex_init (&s.lock);
   s.objects = objects;
-  ok = fetch_objects (&s, parallel, cancellable, error);
+  ok = fetch_objects (&s, cancellable, error);
   failure->congested = s.congested;
   g_mutex_clear (&s.lock);
 

@@ -17,7 +17,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TciaIdcFetcher, tcia_idc_fetcher, TCIA, IDC_FETCHER, GObject)
 
-/* Objects fetched at once per series, by default. */
+/* Objects fetched at once per series, at least (by default). A series
+ * takes more when fewer series share the connections to the bucket: up to
+ * TCIA_IDC_FETCHER_MAX_PARALLEL for one alone. */
 #define TCIA_IDC_FETCHER_DEFAULT_PARALLEL 4
 #define TCIA_IDC_FETCHER_MAX_PARALLEL     16
 
@@ -37,7 +39,8 @@ TciaIdcLocation *
  * locations added are known. */
 void         tcia_idc_fetcher_set_client       (TciaIdcFetcher  *self,
                                                 TciaIdcClient   *client);
-/* Objects fetched at once per series (1 to TCIA_IDC_FETCHER_MAX_PARALLEL). */
+/* The least objects fetched at once per series (1 to
+ * TCIA_IDC_FETCHER_MAX_PARALLEL); more when few series are being fetched. */
 void         tcia_idc_fetcher_set_parallel     (TciaIdcFetcher  *self,
                                                 guint            n);
 /* The retries of each request (listing page, object). */

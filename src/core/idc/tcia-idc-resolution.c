@@ -21,6 +21,13 @@ typedef struct
   TciaSeries      *series;
 } Entry;
 
+/* A series folder asked for, when resolving by crdc_series_uuid. */
+typedef struct
+{
+  TciaIdcStatus  status;
+  char          *series_uid;   /* what IDC says the folder holds, or NULL */
+} UuidEntry;
+
 struct _TciaIdcResolution
 {
   GObject            parent_instance;
@@ -28,6 +35,11 @@ struct _TciaIdcResolution
   GPtrArray         *uids;     /* char *, NULL-terminated */
   GHashTable        *entries;  /* uid -> Entry */
   TciaRecordBuilder *builder;  /* the series share one string pool */
+
+  /* Resolving folders: the UIDs are those the rows name. */
+  gboolean           by_uuid;
+  GPtrArray         *uuids;    /* char *, NULL-terminated: the folders asked for */
+  GHashTable        *uuid_entries; /* uuid -> UuidEntry */
 };
 
 G_DEFINE_FINAL_TYPE (TciaIdcResolution, tcia_idc_resolution, G_TYPE_OBJECT)
@@ -43,11 +55,22 @@ entry_free (gpointer data)
 }
 
 static void
+uuid_entry_free (gpointer data)
+{
+  UuidEntry *entry = data;
+
+  g_free (entry->series_uid);
+  g_free (entry);
+}
+
+static void
 tcia_idc_resolution_finalize (GObject *object)
 {
   TciaIdcResolution *self = TCIA_IDC_RESOLUTION (object);
 
   g_ptr_array_unref (self->uids);
+  g_ptr_array_unref (self->uuids);
+  g_hash_table_unref (self->uuid_entries);
   g_hash_table_unref (self->entries);
   g_clear_pointer (&self->builder, tcia_record_builder_free);
 
@@ -66,6 +89,9 @@ tcia_idc_resolution_init (TciaIdcResolution *self)
   self->uids = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->uids, NULL);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
+  self->uuids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->uuids, NULL);
+  self->uuid_entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, uuid_entry_free);
 }
 
 TciaIdcResolution *
@@ -90,10 +116,74 @@ tcia_idc_resolution_new (const char * const *series_uids)
   return self;
 }
 
+TciaIdcResolution *
+tcia_idc_resolution_new_for_uuids (const char * const *series_uuids)
+{
+  TciaIdcResolution *self = g_object_new (TCIA_TYPE_IDC_RESOLUTION, NULL);
+
+  self->by_uuid = TRUE;
+  for (gsize i = 0; series_uuids != NULL && series_uuids[i] != NULL; i++)
+    {
+      char *uuid = g_ascii_strdown (series_uuids[i], -1);
+      UuidEntry *entry;
+
+      if (g_hash_table_contains (self->uuid_entries, uuid))
+        {
+          g_free (uuid);
+          continue;
+        }
+      g_ptr_array_insert (self->uuids, self->uuids->len - 1, uuid);
+      entry = g_new0 (UuidEntry, 1);
+      entry->status = tcia_idc_series_uuid_is_valid (uuid) ? TCIA_IDC_STATUS_NOT_IN_IDC
+                                                           : TCIA_IDC_STATUS_INVALID_UID;
+      g_hash_table_insert (self->uuid_entries, uuid, entry);
+    }
+  return self;
+}
+
+/* The UIDs in the order of the folders that named them, not of the rows. */
+void
+tcia_idc_resolution_sort_by_uuids (TciaIdcResolution *self)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) moved = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_if_fail (self->by_uuid);
+
+  for (guint i = 0; i + 1 < self->uuids->len; i++)
+    {
+      UuidEntry *entry = g_hash_table_lookup (self->uuid_entries, self->uuids->pdata[i]);
+      gpointer key;
+
+      /* The table's keys are the array's strings: they move, not copied. */
+      if (entry->series_uid != NULL &&
+          g_hash_table_lookup_extended (self->entries, entry->series_uid, &key, NULL) &&
+          g_hash_table_add (moved, key))
+        g_ptr_array_add (sorted, key);
+    }
+  g_assert (sorted->len + 1 == self->uids->len);
+  g_ptr_array_set_free_func (self->uids, NULL);
+  g_ptr_array_unref (self->uids);
+  g_ptr_array_add (sorted, NULL);
+  self->uids = g_steal_pointer (&sorted);
+}
+
 GPtrArray *
 tcia_idc_resolution_get_missing (TciaIdcResolution *self)
 {
   GPtrArray *missing = g_ptr_array_new ();
+
+  if (self->by_uuid)
+    {
+      for (guint i = 0; i + 1 < self->uuids->len; i++)
+        {
+          UuidEntry *entry = g_hash_table_lookup (self->uuid_entries, self->uuids->pdata[i]);
+
+          if (entry->status == TCIA_IDC_STATUS_NOT_IN_IDC)
+            g_ptr_array_add (missing, self->uuids->pdata[i]);
+        }
+      return missing;
+    }
 
   for (guint i = 0; i + 1 < self->uids->len; i++)
     {
@@ -284,6 +374,36 @@ build_series (TciaIdcResolution *self,
   return record != NULL ? TCIA_SERIES (g_object_ref (record)) : NULL;
 }
 
+/* A row of a look-up by folder: the folder asked for now knows its UID,
+ * and the UID is placed at that folder unless another folder of the same
+ * series placed it first (a manifest naming two versions of a series). */
+static Entry *
+place_uuid (TciaIdcResolution *self,
+            const char        *uid,
+            const char        *uuid,
+            gboolean           prior_version)
+{
+  g_autofree char *key = g_ascii_strdown (uuid, -1);
+  UuidEntry *uuid_entry = g_hash_table_lookup (self->uuid_entries, key);
+  Entry *entry;
+  char *copy;
+
+  if (uuid_entry == NULL || uuid_entry->status != TCIA_IDC_STATUS_NOT_IN_IDC ||
+      !tcia_idc_uid_is_valid (uid))
+    return NULL;
+  uuid_entry->status = prior_version ? TCIA_IDC_STATUS_PRIOR_VERSION : TCIA_IDC_STATUS_CURRENT;
+  uuid_entry->series_uid = g_strdup (uid);
+  if (g_hash_table_contains (self->entries, uid))
+    return NULL;
+
+  copy = g_strdup (uid);
+  g_ptr_array_insert (self->uids, self->uids->len - 1, copy);
+  entry = g_new0 (Entry, 1);
+  entry->status = TCIA_IDC_STATUS_NOT_IN_IDC;
+  g_hash_table_insert (self->entries, copy, entry);
+  return entry;
+}
+
 gboolean
 tcia_idc_resolution_add_row (TciaIdcResolution *self,
                              JsonObject        *row,
@@ -298,7 +418,10 @@ tcia_idc_resolution_add_row (TciaIdcResolution *self,
 
   if (uid == NULL || bucket == NULL || uuid == NULL || *bucket == '\0' || *uuid == '\0')
     return FALSE;
-  entry = g_hash_table_lookup (self->entries, uid);
+  if (self->by_uuid)
+    entry = place_uuid (self, uid, uuid, prior_version);
+  else
+    entry = g_hash_table_lookup (self->entries, uid);
   /* Not asked for, or already placed: "index" has one row per UID, and
    * the prior versions come newest first. */
   if (entry == NULL || entry->status != TCIA_IDC_STATUS_NOT_IN_IDC)
@@ -376,6 +499,63 @@ tcia_idc_resolution_count (TciaIdcResolution *self,
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Entry *) value)->status == status)
+      n++;
+  return n;
+}
+
+const char * const *
+tcia_idc_resolution_get_series_uuids (TciaIdcResolution *self)
+{
+  g_return_val_if_fail (TCIA_IS_IDC_RESOLUTION (self), NULL);
+
+  return (const char * const *) self->uuids->pdata;
+}
+
+TciaIdcStatus
+tcia_idc_resolution_get_uuid_status (TciaIdcResolution *self,
+                                     const char        *series_uuid)
+{
+  g_autofree char *key = NULL;
+  UuidEntry *entry;
+
+  g_return_val_if_fail (TCIA_IS_IDC_RESOLUTION (self), TCIA_IDC_STATUS_NOT_ASKED);
+
+  if (series_uuid == NULL)
+    return TCIA_IDC_STATUS_NOT_ASKED;
+  key = g_ascii_strdown (series_uuid, -1);
+  entry = g_hash_table_lookup (self->uuid_entries, key);
+  return entry != NULL ? entry->status : TCIA_IDC_STATUS_NOT_ASKED;
+}
+
+const char *
+tcia_idc_resolution_get_uuid_series_uid (TciaIdcResolution *self,
+                                         const char        *series_uuid)
+{
+  g_autofree char *key = NULL;
+  UuidEntry *entry;
+
+  g_return_val_if_fail (TCIA_IS_IDC_RESOLUTION (self), NULL);
+
+  if (series_uuid == NULL)
+    return NULL;
+  key = g_ascii_strdown (series_uuid, -1);
+  entry = g_hash_table_lookup (self->uuid_entries, key);
+  return entry != NULL ? entry->series_uid : NULL;
+}
+
+guint
+tcia_idc_resolution_count_uuids (TciaIdcResolution *self,
+                                 TciaIdcStatus      status)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_return_val_if_fail (TCIA_IS_IDC_RESOLUTION (self), 0);
+
+  g_hash_table_iter_init (&iter, self->uuid_entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((UuidEntry *) value)->status == status)
       n++;
   return n;
 }

@@ -96,6 +96,7 @@ struct _TciaClientOperation
   guint               object_count;
   GPtrArray          *uids;
   guint               uids_mark;
+  GByteArray         *image;          /* a TCIA_CLIENT_RESULT_IMAGE body */
 };
 
 typedef struct
@@ -132,6 +133,7 @@ describe_endpoint (const char *endpoint)
     { "getSeriesSize", N_("the size of the series") },
     { "getSOPInstanceUIDs", N_("the list of images of the series") },
     { "getContentsByName", N_("the shared basket") },
+    { "getThumbnail", N_("the preview of the series") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
@@ -350,6 +352,7 @@ operation_free (gpointer data)
   g_clear_pointer (&op->records, g_ptr_array_unref);
   g_clear_pointer (&op->rand, g_rand_free);
   g_clear_pointer (&op->uids, g_ptr_array_unref);
+  g_clear_pointer (&op->image, g_byte_array_unref);
   g_clear_error (&op->batch_error);
   g_free (op);
 }
@@ -461,6 +464,7 @@ operation_discard_attempt (Operation *op)
     g_ptr_array_set_size (op->records, op->records_mark);
 
   g_ptr_array_set_size (op->uids, op->uids_mark);
+  g_byte_array_set_size (op->image, 0);
   op->total_bytes = 0;
   op->object_count = 0;
   op->n_posted = 0;
@@ -648,6 +652,9 @@ read_body (SoupMessage   *message,
       g_input_stream_close (stream, NULL, NULL);
       return TCIA_HTTP_BODY_FATAL;
     }
+  if (op->result_kind == TCIA_CLIENT_RESULT_IMAGE)
+    return tcia_client_read_image_body (stream, watch, op->image, request->what,
+                                        cancellable, error);
 
   switch (op->result_kind)
     {
@@ -855,6 +862,7 @@ operation_run (Operation     *op,
   op->cancellable = cancellable;
   op->rand = g_rand_new ();
   op->uids = g_ptr_array_new_with_free_func (g_free);
+  op->image = g_byte_array_new ();
   if (op->result_kind == TCIA_CLIENT_RESULT_RECORDS)
     {
       op->builder = tcia_record_builder_new (op->record_type, POOL_BLOCK_SIZE);
@@ -922,6 +930,11 @@ operation_thread (GTask        *task,
       g_ptr_array_add (op->uids, NULL);
       g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&op->uids), FALSE),
                              (GDestroyNotify) g_strfreev);
+      break;
+
+    case TCIA_CLIENT_RESULT_IMAGE:
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&op->image)),
+                             (GDestroyNotify) g_bytes_unref);
       break;
 
     default:

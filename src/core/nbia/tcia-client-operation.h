@@ -17,6 +17,8 @@ typedef enum
   TCIA_CLIENT_RESULT_RECORDS,
   TCIA_CLIENT_RESULT_SERIES_SIZE,
   TCIA_CLIENT_RESULT_SOP_UIDS,
+  /* An image body, whole, as GBytes (tcia-client-image.c). */
+  TCIA_CLIENT_RESULT_IMAGE,
 } TciaClientResultKind;
 
 /* What a look-up takes from its client when it starts. */
@@ -67,5 +69,14 @@ gboolean    tcia_client_operation_run_batches          (TciaClientOperation     
 void        tcia_client_operation_get_size             (TciaClientOperation       *op,
                                                         guint64                   *total_bytes,
                                                         guint                     *object_count);
+
+/* Reads an image body (at most TCIA_CLIENT_IMAGE_MAX_BYTES) into @into
+ * and closes @stream; @what names it for messages. */
+TciaHttpBodyOutcome tcia_client_read_image_body       (GInputStream              *stream,
+                                                        TciaHttpWatch             *watch,
+                                                        GByteArray                *into,
+                                                        const char                *what,
+                                                        GCancellable              *cancellable,
+                                                        GError                   **error);
 
 G_END_DECLS

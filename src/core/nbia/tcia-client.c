@@ -1041,6 +1041,49 @@ tcia_client_list_sop_instance_uids_finish (TciaClient    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+tcia_client_get_thumbnail_async (TciaClient          *self,
+                                 const char          *series_uid,
+                                 const char          *sop_uid,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  const char *endpoint = "getThumbnail";
+  Param params[] = { { "seriesUID", series_uid }, { "objectUID", sop_uid } };
+
+  g_return_if_fail (TCIA_IS_CLIENT (self));
+  g_return_if_fail (series_uid != NULL && series_uid[0] != '\0');
+  g_return_if_fail (sop_uid != NULL && sop_uid[0] != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (self->version != TCIA_API_V4)
+    {
+      g_task_report_new_error (self, callback, user_data, tcia_client_get_thumbnail_async,
+                               TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_UNSUPPORTED,
+                               _("Previews are only available from the v4 API; "
+                                 "%s is a v1 address"), self->api_url);
+      return;
+    }
+
+  start_get (self, TCIA_CLIENT_RESULT_IMAGE, G_TYPE_NONE, NULL,
+             build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
+             endpoint, tcia_client_get_thumbnail_async, cancellable, callback, user_data);
+}
+
+GBytes *
+tcia_client_get_thumbnail_finish (TciaClient    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (TCIA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        tcia_client_get_thumbnail_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 char *
 tcia_client_build_image_url (TciaClient *self,
                              const char *series_uid,

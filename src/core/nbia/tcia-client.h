@@ -241,6 +241,22 @@ char      **tcia_client_list_sop_instance_uids_finish  (TciaClient           *se
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+/* The largest preview taken from the server. */
+#define TCIA_CLIENT_IMAGE_MAX_BYTES (8 * 1024 * 1024)
+
+/* v4 getThumbnail: the server's preview of one image of a series (JPEG,
+ * tcia-api.md §3.22), whole, at most TCIA_CLIENT_IMAGE_MAX_BYTES; never checked to be an image
+ * (the caller decodes it). v1 has none: TCIA_CLIENT_ERROR_UNSUPPORTED. */
+void        tcia_client_get_thumbnail_async            (TciaClient           *self,
+                                                        const char           *series_uid,
+                                                        const char           *sop_uid,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+GBytes     *tcia_client_get_thumbnail_finish           (TciaClient           *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+
 /* The URL of v4/v1 getImage for one series, with NewFileNames=Yes and, on v4,
  * IncludeMD5=Yes|No. For the download queue, which sends it from its own
  * worker threads and sessions. */
