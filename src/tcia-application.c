@@ -294,7 +294,23 @@ tcia_application_preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* A notification's "what is new" in a download folder (the folder given). */
+static void
+tcia_application_whats_new_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  TciaApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (TCIA_IS_WINDOW (window))
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.whats-new-in", parameter);
+}
+
 static const GActionEntry app_actions[] = {
+  { "whats-new", tcia_application_whats_new_action, "s" },
   { "quit", tcia_application_quit_action },
   { "show-downloads", tcia_application_show_downloads_action },
   { "about", tcia_application_about_action },
@@ -512,6 +528,7 @@ tcia_application_ensure_session (TciaApplication *self)
   g_autoptr(GFile) state_file = NULL;
   g_autoptr(TciaBasket) basket = NULL;
   g_autoptr(TciaClient) client = NULL;
+  g_autoptr(TciaLocalCatalogue) catalogue = NULL;
   g_autofree char *api_url = NULL;
   GSettings *settings;
 
@@ -535,6 +552,15 @@ tcia_application_ensure_session (TciaApplication *self)
   g_clear_error (&error);
 
   self->session = tcia_session_new (client, basket);
+
+  /* The local catalogue Browse answers from (the window runs its sync). A
+   * file that cannot be opened leaves Browse asking the server, as before. */
+  catalogue = tcia_local_catalogue_new (NULL, &error);
+  if (catalogue == NULL)
+    g_message ("The local catalogue cannot be used: %s", error->message);
+  else
+    tcia_session_set_catalogue (self->session, catalogue);
+  g_clear_error (&error);
   settings = tcia_application_get_settings (self);
   if (settings != NULL)
     {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tcia-catalogue.h"
+#include "tcia-catalogue-router.h"
 #include "tcia-catalogue-sync.h"
 #include "tcia-client.h"
 #include "tcia-collection.h"

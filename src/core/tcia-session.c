@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-catalogue-router.h"
 #include "tcia-download-state.h"
 #include "tcia-idc-fetcher.h"
 #include "tcia-nbia-fetcher.h"
@@ -19,6 +20,8 @@ struct _TciaSession
   /* owned */
   TciaBasket        *basket;
   TciaClient        *client;
+  TciaLocalCatalogue *catalogue;
+  TciaCatalogueSync *catalogue_sync;
   TciaDownloadQueue *queue;
   GFile             *destination;
   GFile             *state_file;
@@ -52,6 +55,7 @@ enum
   PROP_SOURCE_POLICY,
   PROP_IDC_API_URL,
   PROP_IDC_BUCKET_URL,
+  PROP_CATALOGUE,
   N_PROPS
 };
 
@@ -156,6 +160,8 @@ tcia_session_dispose (GObject *object)
   TciaSession *self = TCIA_SESSION (object);
 
   g_clear_object (&self->queue);
+  g_clear_object (&self->catalogue_sync);
+  g_clear_object (&self->catalogue);
 
   G_OBJECT_CLASS (tcia_session_parent_class)->dispose (object);
 }
@@ -221,6 +227,9 @@ tcia_session_get_property (GObject    *object,
     case PROP_IDC_BUCKET_URL:
       g_value_set_string (value, self->idc_bucket_url);
       break;
+    case PROP_CATALOGUE:
+      g_value_set_object (value, self->catalogue);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -265,6 +274,9 @@ tcia_session_set_property (GObject      *object,
       break;
     case PROP_IDC_BUCKET_URL:
       tcia_session_set_idc_urls (self, self->idc_api_url, g_value_get_string (value));
+      break;
+    case PROP_CATALOGUE:
+      tcia_session_set_catalogue (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -321,6 +333,8 @@ tcia_session_class_init (TciaSessionClass *klass)
     g_param_spec_string ("idc-api-url", NULL, NULL, NULL, flags);
   properties[PROP_IDC_BUCKET_URL] =
     g_param_spec_string ("idc-bucket-url", NULL, NULL, NULL, flags);
+  properties[PROP_CATALOGUE] =
+    g_param_spec_object ("catalogue", NULL, NULL, TCIA_TYPE_LOCAL_CATALOGUE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -765,6 +779,50 @@ tcia_session_save (TciaSession  *self,
     return TRUE;
   tcia_download_state_flush (self->queue, NULL);
   return tcia_download_state_save (self->queue, self->state_file, error);
+}
+
+void
+tcia_session_set_catalogue (TciaSession        *self,
+                            TciaLocalCatalogue *catalogue)
+{
+  g_return_if_fail (TCIA_IS_SESSION (self));
+  g_return_if_fail (catalogue == NULL || TCIA_IS_LOCAL_CATALOGUE (catalogue));
+
+  if (!g_set_object (&self->catalogue, catalogue))
+    return;
+
+  g_clear_object (&self->catalogue_sync);
+  if (catalogue != NULL && self->client != NULL)
+    self->catalogue_sync = tcia_catalogue_sync_new (catalogue, self->client);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOGUE]);
+}
+
+TciaLocalCatalogue *
+tcia_session_get_catalogue (TciaSession *self)
+{
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+
+  return self->catalogue;
+}
+
+TciaCatalogueSync *
+tcia_session_get_catalogue_sync (TciaSession *self)
+{
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+
+  return self->catalogue_sync;
+}
+
+TciaCatalogue *
+tcia_session_dup_browse_catalogue (TciaSession *self)
+{
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+
+  if (self->catalogue != NULL)
+    return TCIA_CATALOGUE (tcia_catalogue_router_new (self->catalogue,
+                                                      TCIA_CATALOGUE (self->client)));
+
+  return self->client != NULL ? g_object_ref (TCIA_CATALOGUE (self->client)) : NULL;
 }
 
 TciaIdcClient *

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "tcia-basket.h"
+#include "tcia-catalogue-sync.h"
 #include "tcia-client.h"
 #include "tcia-download-queue.h"
 #include "tcia-idc-client.h"
@@ -34,7 +35,8 @@ G_DECLARE_FINAL_TYPE (TciaSession, tcia_session, TCIA, SESSION, GObject)
  * at once), "layout" (TCIA_TYPE_LAYOUT), "destination" (a GFile; both are
  * for the next queue), "source-policy" ("auto", "nbia" or "idc"),
  * "idc-api-url" and "idc-bucket-url" (NULL: IDC's own; these two reach
- * the live queue's series not yet started). */
+ * the live queue's series not yet started), "catalogue" (the local
+ * catalogue, a TciaLocalCatalogue, or NULL: Browse asks the server). */
 
 GQuark             tcia_session_error_quark           (void);
 
@@ -123,5 +125,18 @@ gboolean           tcia_session_restore               (TciaSession   *self,
 /* Writes the queue to the state file now (series running are kept queued). */
 gboolean           tcia_session_save                  (TciaSession   *self,
                                                        GError       **error);
+
+/* The local catalogue, and the sync that fills it from the client (made
+ * with it; NULL without a catalogue or a client). Whoever owns the session
+ * runs the sync (the application in the background, --sync in the
+ * foreground). */
+void               tcia_session_set_catalogue         (TciaSession        *self,
+                                                       TciaLocalCatalogue *catalogue);
+TciaLocalCatalogue *tcia_session_get_catalogue        (TciaSession        *self);
+TciaCatalogueSync *tcia_session_get_catalogue_sync    (TciaSession        *self);
+/* What Browse asks (full): the local catalogue before the server
+ * (tcia-catalogue-router.h) when there is one, else the client; NULL with
+ * neither. */
+TciaCatalogue     *tcia_session_dup_browse_catalogue  (TciaSession        *self);
 
 G_END_DECLS

@@ -114,6 +114,14 @@ focus_search_cb (GtkWidget  *widget,
 {
   TciaBrowsePage *self = TCIA_BROWSE_PAGE (widget);
 
+  /* Ctrl+F searches everything when there is a local catalogue to search. */
+  if (g_strcmp0 (action_name, "browse.focus-search") == 0 &&
+      gtk_widget_get_visible (GTK_WIDGET (self->archive_search)))
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      gtk_widget_grab_focus (GTK_WIDGET (self->archive_search));
+      return;
+    }
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
     return;
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -220,6 +228,8 @@ tcia_browse_page_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "browse.copy-uids", NULL, copy_uids_cb);
   gtk_widget_class_install_action (widget_class, "browse.show-patient", NULL, show_patient_cb);
   gtk_widget_class_install_action (widget_class, "browse.focus-search", NULL, focus_search_cb);
+  gtk_widget_class_install_action (widget_class, "browse.focus-series-search", NULL,
+                                   focus_search_cb);
   gtk_widget_class_install_action (widget_class, "browse.focus-collections", NULL,
                                    focus_collections_cb);
   gtk_widget_class_install_action (widget_class, "browse.reload", NULL, reload_cb);
@@ -241,6 +251,8 @@ tcia_browse_page_class_add_actions (GtkWidgetClass *widget_class)
                                        "browse.copy-uids", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "browse.focus-search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "browse.focus-series-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
                                        "browse.focus-collections", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "browse.reload", NULL);

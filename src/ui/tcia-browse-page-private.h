@@ -5,6 +5,7 @@
 #include "tcia-collection-pane.h"
 #include "tcia-collection-sidebar.h"
 #include "tcia-filter-bar.h"
+#include "tcia-local-catalogue.h"
 #include "tcia-patients-view.h"
 #include "tcia-series-details.h"
 #include "tcia-series-view.h"
@@ -32,6 +33,10 @@ void               tcia_browse_page_choose_collection   (TciaBrowsePage *self,
 /* Benchmarks only: lists the series of @query (any filters, even none). */
 void               tcia_browse_page_load_query          (TciaBrowsePage  *self,
                                                          const TciaQuery *query);
+/* The search of all collections. */
+GtkEditable       *tcia_browse_page_get_archive_entry   (TciaBrowsePage *self);
+/* Whether the series shown are the search of all collections'. */
+gboolean           tcia_browse_page_get_archive_shown   (TciaBrowsePage *self);
 /* Whether the given row of the series list shows the in-basket mark. */
 gboolean           tcia_browse_page_row_is_marked       (TciaBrowsePage *self,
                                                          guint           position);
@@ -65,9 +70,16 @@ struct _TciaBrowsePage
   TciaSeriesDetails     *series_details;
   AdwStatusPage         *multiple_page;
   GtkLabel              *status_label;
+  GtkSearchEntry        *archive_search;
 
   /* owned */
-  TciaClient            *client;
+  TciaClient            *client;            /* for its retries; may be NULL */
+  TciaCatalogue         *catalogue;         /* what is asked: the local catalogue first, or NBIA */
+  TciaLocalCatalogue    *local;             /* the search of all collections; NULL without */
+  char                  *archive_text;      /* that search, while its results are shown */
+  guint                  archive_total;     /* all its matches (more than are shown) */
+  guint                  refresh_source;    /* coalesces the local catalogue's ::changed */
+  GCancellable          *refresh_cancellable;
   TciaBasket            *basket;
   GSettings             *settings;
   GListStore            *collections;
@@ -85,6 +97,22 @@ struct _TciaBrowsePage
 };
 
 void       tcia_browse_page_class_add_actions   (GtkWidgetClass *widget_class);
+void       _tcia_browse_page_update_status      (TciaBrowsePage *self);
+void       _tcia_browse_page_set_loading        (TciaBrowsePage *self,
+                                                 gboolean        loading);
+/* A new empty store for the series list, shown; returns the cancellable
+ * of its query (the previous one's cancelled). */
+GCancellable *_tcia_browse_page_new_series_store (TciaBrowsePage *self);
+
+/* tcia-browse-page-archive.c: the search of all collections, and what
+ * follows the local catalogue's changes. */
+void       _tcia_browse_page_class_add_archive  (GtkWidgetClass *widget_class);
+void       _tcia_browse_page_watch_local        (TciaBrowsePage *self);
+void       _tcia_browse_page_search_archive     (TciaBrowsePage *self);
+/* Back from the search's results (the entry emptied) to a collection's. */
+void       _tcia_browse_page_leave_archive      (TciaBrowsePage *self);
+char      *_tcia_browse_page_archive_status     (TciaBrowsePage *self);
+void       _tcia_browse_page_dispose_archive    (TciaBrowsePage *self);
 void       _tcia_browse_page_show_toast         (TciaBrowsePage *self,
                                                  const char     *title);
 void       _tcia_browse_page_update_content     (TciaBrowsePage *self);

@@ -27,6 +27,12 @@ static GParamSpec *properties[N_PROPS];
 
 static void update_status (TciaBrowsePage *self);
 
+void
+_tcia_browse_page_update_status (TciaBrowsePage *self)
+{
+  update_status (self);
+}
+
 static void
 set_retry_text (TciaBrowsePage *self,
                 const char     *text)
@@ -48,6 +54,13 @@ set_loading (TciaBrowsePage *self,
 
   self->loading = loading;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+void
+_tcia_browse_page_set_loading (TciaBrowsePage *self,
+                               gboolean        loading)
+{
+  set_loading (self, loading);
 }
 
 void
@@ -100,7 +113,12 @@ update_status (TciaBrowsePage *self)
       return;
     }
 
-  if (self->loading && self->retry_text != NULL)
+  selected = _tcia_browse_page_selected_series (self);
+  if (self->archive_text != NULL && !self->loading && selected->len == 0)
+    {
+      text = _tcia_browse_page_archive_status (self);
+    }
+  else if (self->loading && self->retry_text != NULL)
     {
       text = g_strdup (self->retry_text);
     }
@@ -117,7 +135,7 @@ update_status (TciaBrowsePage *self)
     {
       text = g_strdup (_("Loading stopped"));
     }
-  else if ((selected = _tcia_browse_page_selected_series (self))->len > 0)
+  else if (selected->len > 0)
     {
       g_autofree char *n_selected = tcia_format_count (selected->len);
 
@@ -205,7 +223,7 @@ series_listed_cb (GObject      *object,
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
 
-  model = tcia_client_list_series_finish (TCIA_CLIENT (object), result, &error);
+  model = tcia_catalogue_list_series_finish (TCIA_CATALOGUE (object), result, &error);
   if (tcia_ticket_is_stale (query, self->series_cancellable, error))
     return;
 
@@ -225,9 +243,8 @@ series_listed_cb (GObject      *object,
   update_status (self);
 }
 
-static void
-start_series_query (TciaBrowsePage  *self,
-                    const TciaQuery *query)
+GCancellable *
+_tcia_browse_page_new_series_store (TciaBrowsePage *self)
 {
   GCancellable *cancellable = tcia_cancellable_restart (&self->series_cancellable);
 
@@ -252,8 +269,17 @@ start_series_query (TciaBrowsePage  *self,
   update_status (self);
   _tcia_browse_page_update_details (self);
 
-  tcia_client_list_series_async (self->client, query, self->series, cancellable,
-                                 series_listed_cb, tcia_ticket_new (self, cancellable, 0));
+  return cancellable;
+}
+
+static void
+start_series_query (TciaBrowsePage  *self,
+                    const TciaQuery *query)
+{
+  GCancellable *cancellable = _tcia_browse_page_new_series_store (self);
+
+  tcia_catalogue_list_series_async (self->catalogue, query, self->series, cancellable,
+                                    series_listed_cb, tcia_ticket_new (self, cancellable, 0));
 }
 
 void
@@ -324,7 +350,12 @@ _tcia_browse_page_reload_series (TciaBrowsePage *self)
 {
   g_autoptr(TciaQuery) query = NULL;
 
-  if (self->client == NULL || self->collection == NULL)
+  if (self->archive_text != NULL)
+    {
+      _tcia_browse_page_search_archive (self);
+      return;
+    }
+  if (self->catalogue == NULL || self->collection == NULL)
     return;
 
   query = tcia_filter_bar_build_query (self->filter_bar);
@@ -340,11 +371,12 @@ choose (TciaBrowsePage *self,
 {
   const char *name = tcia_collection_get_name (collection);
 
-  if (!keep_filters)
+  if (!keep_filters && self->archive_text == NULL)
     {
       if (g_strcmp0 (name, self->collection) == 0 && self->error_text == NULL)
         return;
     }
+  _tcia_browse_page_leave_archive (self);
 
   g_free (self->collection);
   self->collection = g_strdup (name);
@@ -398,14 +430,15 @@ collections_listed_cb (GObject      *object,
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
 
-  model = tcia_client_list_collections_finish (TCIA_CLIENT (object), result, &error);
+  model = tcia_catalogue_list_collections_finish (TCIA_CATALOGUE (object), result, &error);
   if (tcia_ticket_is_stale (query, self->collections_cancellable, error))
     return;
 
   if (error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("%s\n\nServer: %s"), error->message,
-                                               tcia_client_get_api_url (self->client));
+                                               self->client != NULL
+                                               ? tcia_client_get_api_url (self->client) : "");
 
       g_free (self->error_text);
       self->error_text = g_strdup (error->message);
@@ -442,7 +475,7 @@ _tcia_browse_page_load_collections (TciaBrowsePage *self)
   GCancellable *cancellable;
   g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_COLLECTION);
 
-  if (self->client == NULL)
+  if (self->catalogue == NULL)
     return;
 
   cancellable = tcia_cancellable_restart (&self->collections_cancellable);
@@ -450,8 +483,9 @@ _tcia_browse_page_load_collections (TciaBrowsePage *self)
   tcia_collection_sidebar_set_model (self->sidebar, G_LIST_MODEL (store));
   adw_status_page_set_description (self->connecting_page, NULL);
   gtk_stack_set_visible_child_name (self->page_stack, "connecting");
-  tcia_client_list_collections_async (self->client, TRUE, self->collections, cancellable,
-                                      collections_listed_cb, tcia_ticket_new (self, cancellable, 0));
+  tcia_catalogue_list_collections_async (self->catalogue, self->collections, cancellable,
+                                         collections_listed_cb,
+                                         tcia_ticket_new (self, cancellable, 0));
 }
 
 /* Selection and details */
@@ -539,7 +573,9 @@ tcia_browse_page_dispose (GObject *object)
   if (self->filter_bar != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_bar, self);
 
+  _tcia_browse_page_dispose_archive (self);
   g_clear_object (&self->client);
+  g_clear_object (&self->catalogue);
   g_clear_object (&self->basket);
   g_clear_object (&self->settings);
   g_clear_object (&self->collections);
@@ -628,6 +664,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, multiple_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, status_label);
   gtk_widget_class_bind_template_callback (widget_class, series_search_changed_cb);
+  _tcia_browse_page_class_add_archive (widget_class);
 
   tcia_browse_page_class_add_actions (widget_class);
 }
@@ -673,6 +710,8 @@ tcia_browse_page_setup (TciaBrowsePage *self,
   g_return_if_fail (self->client == NULL);
 
   g_set_object (&self->client, client);
+  if (self->catalogue == NULL && client != NULL)
+    self->catalogue = g_object_ref (TCIA_CATALOGUE (client));
   if (client != NULL)
     {
       g_signal_connect_object (client, "retrying::TciaSeries", G_CALLBACK (series_retrying_cb),
@@ -680,14 +719,14 @@ tcia_browse_page_setup (TciaBrowsePage *self,
       g_signal_connect_object (client, "retrying::TciaCollection",
                                G_CALLBACK (collections_retrying_cb), self, 0);
     }
-  tcia_collection_pane_set_client (self->collection_pane, client);
+  tcia_collection_pane_set_catalogue (self->collection_pane, self->catalogue);
   if (client != NULL)
     {
       g_autoptr(TciaPreviewCache) previews = tcia_preview_cache_new (client, NULL);
 
       tcia_series_details_set_preview_cache (self->series_details, previews);
     }
-  tcia_filter_bar_setup (self->filter_bar, client, settings);
+  tcia_filter_bar_setup (self->filter_bar, self->catalogue, settings);
   g_set_object (&self->settings, settings);
   g_set_object (&self->basket, basket);
   tcia_series_view_set_basket (self->series_view, basket);
@@ -698,7 +737,7 @@ tcia_browse_page_setup (TciaBrowsePage *self,
                      G_SETTINGS_BIND_DEFAULT);
 
   self->restore_pending = TRUE;
-  if (client != NULL)
+  if (self->catalogue != NULL)
     _tcia_browse_page_load_collections (self);
 }
 

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "tcia-basket.h"
+#include "tcia-catalogue.h"
 #include "tcia-client.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,11 @@ void        tcia_browse_page_setup          (TciaBrowsePage     *self,
                                              TciaClient         *client,
                                              TciaBasket         *basket,
                                              GSettings          *settings);
+/* Before setup: what to browse, when not @client itself (the local
+ * catalogue before the server: tcia_session_dup_browse_catalogue()). A
+ * TciaCatalogueRouter also gives the search of all collections. */
+void        tcia_browse_page_set_catalogue  (TciaBrowsePage     *self,
+                                             TciaCatalogue      *catalogue);
 gboolean    tcia_browse_page_get_loading    (TciaBrowsePage     *self);
 /* Adds the series of the current listing whose UIDs are given (a drop of
  * rows, one UID a line); returns how many were added. */

@@ -24,7 +24,7 @@ struct _TciaCollectionPane
   TciaLicenceList *licences_group;
 
   /* owned */
-  TciaClient      *client;
+  TciaCatalogue   *catalogue;
   char            *collection;
   GCancellable    *cancellable;
   char            *data_description_uri;
@@ -44,7 +44,7 @@ descriptions_listed_cb (GObject      *object,
   g_autoptr(TciaCollection) collection = NULL;
   g_autofree char *markup = NULL;
 
-  model = tcia_client_list_descriptions_finish (TCIA_CLIENT (object), result, &error);
+  model = tcia_catalogue_describe_collections_finish (TCIA_CATALOGUE (object), result, &error);
   if (tcia_ticket_is_stale (query, self->cancellable, error))
     return;
 
@@ -86,14 +86,15 @@ reload_description (TciaCollectionPane *self)
 {
   GCancellable *cancellable;
 
-  if (self->client == NULL || self->collection == NULL)
+  if (self->catalogue == NULL || self->collection == NULL)
     return;
 
   cancellable = tcia_cancellable_restart (&self->cancellable);
   gtk_label_set_text (self->collection_description, _("Loading the description…"));
   gtk_widget_set_visible (GTK_WIDGET (self->data_description_button), FALSE);
-  tcia_client_list_descriptions_async (self->client, self->collection, NULL, cancellable,
-                                       descriptions_listed_cb, tcia_ticket_new (self, cancellable, 0));
+  tcia_catalogue_describe_collections_async (self->catalogue, self->collection, NULL, cancellable,
+                                             descriptions_listed_cb,
+                                             tcia_ticket_new (self, cancellable, 0));
 }
 
 static gboolean
@@ -128,7 +129,7 @@ tcia_collection_pane_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->client);
+  g_clear_object (&self->catalogue);
 
   G_OBJECT_CLASS (tcia_collection_pane_parent_class)->dispose (object);
 }
@@ -175,13 +176,13 @@ tcia_collection_pane_init (TciaCollectionPane *self)
 }
 
 void
-tcia_collection_pane_set_client (TciaCollectionPane *self,
-                                 TciaClient         *client)
+tcia_collection_pane_set_catalogue (TciaCollectionPane *self,
+                                    TciaCatalogue      *catalogue)
 {
   g_return_if_fail (TCIA_IS_COLLECTION_PANE (self));
-  g_return_if_fail (client == NULL || TCIA_IS_CLIENT (client));
+  g_return_if_fail (catalogue == NULL || TCIA_IS_CATALOGUE (catalogue));
 
-  g_set_object (&self->client, client);
+  g_set_object (&self->catalogue, catalogue);
 }
 
 void

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "tcia-client.h"
+#include "tcia-catalogue.h"
 #include "tcia-collection.h"
 
 G_BEGIN_DECLS
@@ -15,8 +15,8 @@ G_DECLARE_FINAL_TYPE (TciaCollectionPane, tcia_collection_pane, TCIA, COLLECTION
 /* What the Browse page shows of a collection while no series is selected:
  * its name, patient count, description (fetched), data description link,
  * and the licences of the series listed. */
-void tcia_collection_pane_set_client     (TciaCollectionPane *self,
-                                          TciaClient         *client);
+void tcia_collection_pane_set_catalogue  (TciaCollectionPane *self,
+                                          TciaCatalogue      *catalogue);
 void tcia_collection_pane_set_collection (TciaCollectionPane *self,
                                           TciaCollection     *collection);
 /* Fetches the description again. */

@@ -23,9 +23,10 @@ struct _TciaFilterBar
   GtkSpinner   *filters_spinner;
 
   /* owned */
-  TciaClient   *client;
+  TciaCatalogue *catalogue;
   GSettings    *settings;
   char         *collection;
+  gboolean      whole_archive;                /* no collection: the facets of all */
   GListStore   *values[N_KINDS];              /* "All" then TciaValue, shown by the dropdowns */
   char         *wanted[N_KINDS];              /* the filter values in effect; NULL for all */
   GCancellable *values_cancellable[N_KINDS];
@@ -168,7 +169,7 @@ values_listed_cb (GObject      *object,
   guint n;
   gboolean found = self->wanted[kind] == NULL;
 
-  model = tcia_client_list_values_finish (TCIA_CLIENT (object), result, &error);
+  model = tcia_catalogue_list_values_finish (TCIA_CATALOGUE (object), result, &error);
   if (tcia_ticket_is_stale (query, self->values_cancellable[kind], error))
     return;
 
@@ -221,14 +222,14 @@ reload_values (TciaFilterBar *self,
   g_autoptr(TciaQuery) query = NULL;
   GCancellable *cancellable;
 
-  if (self->client == NULL || self->collection == NULL)
+  if (self->catalogue == NULL || (self->collection == NULL && !self->whole_archive))
     return;
 
   cancellable = tcia_cancellable_restart (&self->values_cancellable[kind]);
   query = build_query (self, kind);
   update_filters_spinner (self);
-  tcia_client_list_values_async (self->client, kind, query, TRUE, NULL, cancellable,
-                                 values_listed_cb, tcia_ticket_new (self, cancellable, kind));
+  tcia_catalogue_list_values_async (self->catalogue, kind, query, NULL, cancellable,
+                                    values_listed_cb, tcia_ticket_new (self, cancellable, kind));
 }
 
 static void
@@ -380,7 +381,7 @@ tcia_filter_bar_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (dropdown_for_kind (self, k), self);
     }
 
-  g_clear_object (&self->client);
+  g_clear_object (&self->catalogue);
   g_clear_object (&self->settings);
   for (guint k = 0; k < N_KINDS; k++)
     g_clear_object (&self->values[k]);
@@ -466,12 +467,13 @@ tcia_filter_bar_init (TciaFilterBar *self)
 
 void
 tcia_filter_bar_setup (TciaFilterBar *self,
-                       TciaClient    *client,
+                       TciaCatalogue *catalogue,
                        GSettings     *settings)
 {
   g_return_if_fail (TCIA_IS_FILTER_BAR (self));
+  g_return_if_fail (catalogue == NULL || TCIA_IS_CATALOGUE (catalogue));
 
-  g_set_object (&self->client, client);
+  g_set_object (&self->catalogue, catalogue);
   g_set_object (&self->settings, settings);
 }
 
@@ -488,6 +490,22 @@ tcia_filter_bar_set_collection (TciaFilterBar *self,
 
   g_free (self->collection);
   self->collection = g_strdup (collection);
+  self->whole_archive = FALSE;
+  reset_values (self);
+  tcia_filter_bar_reload (self);
+}
+
+void
+tcia_filter_bar_set_whole_archive (TciaFilterBar *self)
+{
+  g_return_if_fail (TCIA_IS_FILTER_BAR (self));
+
+  if (self->whole_archive)
+    return;
+
+  /* The filters chosen stay: a search narrows what the person was looking at. */
+  g_clear_pointer (&self->collection, g_free);
+  self->whole_archive = TRUE;
   reset_values (self);
   tcia_filter_bar_reload (self);
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "tcia-client.h"
+#include "tcia-catalogue.h"
 #include "tcia-query.h"
 #include "tcia-value.h"
 
@@ -19,12 +19,15 @@ G_DECLARE_FINAL_TYPE (TciaFilterBar, tcia_filter_bar, TCIA, FILTER_BAR, AdwBin)
  * and "failed" (a GError) when choices cannot be listed. The values in
  * effect are kept in the "last-*" settings. */
 void         tcia_filter_bar_setup          (TciaFilterBar *self,
-                                             TciaClient    *client,
+                                             TciaCatalogue *catalogue,
                                              GSettings     *settings);
 /* Lists the choices of @collection; unless @keep_filters, back to all. */
 void         tcia_filter_bar_set_collection (TciaFilterBar *self,
                                              const char    *collection,
                                              gboolean       keep_filters);
+/* The facets of the whole archive (a search of all collections); the
+ * values in effect stay. */
+void         tcia_filter_bar_set_whole_archive (TciaFilterBar *self);
 /* Takes the values in effect from the settings (the last session's). */
 void         tcia_filter_bar_restore        (TciaFilterBar *self);
 void         tcia_filter_bar_reload         (TciaFilterBar *self);

@@ -3,6 +3,7 @@
 
 #include "tcia-basket-page.h"
 #include "tcia-browse-page.h"
+#include "tcia-catalogue-banner.h"
 #include "tcia-downloads-page.h"
 #include "tcia-window.h"
 
@@ -19,5 +20,6 @@ AdwViewStackPage  *tcia_window_get_downloads_page (TciaWindow *self);
 AdwMessageDialog  *tcia_window_get_dialog         (TciaWindow *self);
 const char        *tcia_window_get_toast_text     (TciaWindow *self);
 gboolean           tcia_window_get_downloads_button_visible (TciaWindow *self);
+TciaCatalogueBanner *tcia_window_get_catalogue_banner (TciaWindow *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "tcia-basket-page.h"
 #include "tcia-browse-page.h"
 #include "tcia-downloads-page.h"
+#include "tcia-whats-new-dialog.h"
 #include "tcia-window-private.h"
 
 struct _TciaWindow
@@ -28,6 +29,7 @@ struct _TciaWindow
   GtkWidget            *downloads_button;
   GtkLabel             *downloads_label;
   GtkProgressBar       *downloads_progress;
+  TciaCatalogueBanner  *catalogue_banner;
 
   /* owned */
   GSettings            *settings;
@@ -352,6 +354,23 @@ close_request_cb (GtkWindow *window)
   return FALSE;
 }
 
+/* "What’s New in a Download Folder…": the folder asked for, or given (a
+ * notification's). */
+static void
+whats_new_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  TciaWindow *self = TCIA_WINDOW (widget);
+
+  if (parameter != NULL)
+    gtk_window_present (GTK_WINDOW (tcia_whats_new_dialog_new (GTK_WINDOW (self), self->session,
+                                                               g_variant_get_string (parameter,
+                                                                                     NULL))));
+  else
+    tcia_whats_new_dialog_choose (GTK_WINDOW (self), self->session);
+}
+
 static void
 tcia_window_constructed (GObject *object)
 {
@@ -407,8 +426,15 @@ tcia_window_constructed (GObject *object)
   g_signal_connect_swapped (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb),
                             self);
 
+  /* Browse asks the local catalogue first (the session's, when it has one). */
   if (self->client != NULL)
-    tcia_browse_page_setup (self->browse_page, self->client, self->basket, self->settings);
+    {
+      g_autoptr(TciaCatalogue) catalogue = tcia_session_dup_browse_catalogue (self->session);
+
+      tcia_browse_page_set_catalogue (self->browse_page, catalogue);
+      tcia_browse_page_setup (self->browse_page, self->client, self->basket, self->settings);
+    }
+  tcia_catalogue_banner_set_session (self->catalogue_banner, self->session);
 
   /* GTK keeps default-width/-height at the unmaximized size, so binding
    * them restores what the user last saw. */
@@ -563,10 +589,13 @@ tcia_window_class_init (TciaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_button);
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_label);
   gtk_widget_class_bind_template_child (widget_class, TciaWindow, downloads_progress);
+  gtk_widget_class_bind_template_child (widget_class, TciaWindow, catalogue_banner);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_cb);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_cb);
   gtk_widget_class_install_action (widget_class, "win.import-cart", NULL, import_cart_cb);
+  gtk_widget_class_install_action (widget_class, "win.whats-new", NULL, whats_new_cb);
+  gtk_widget_class_install_action (widget_class, "win.whats-new-in", "s", whats_new_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
                                        "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
@@ -583,6 +612,7 @@ tcia_window_init (TciaWindow *self)
   g_type_ensure (TCIA_TYPE_BROWSE_PAGE);
   g_type_ensure (TCIA_TYPE_BASKET_PAGE);
   g_type_ensure (TCIA_TYPE_DOWNLOADS_PAGE);
+  g_type_ensure (TCIA_TYPE_CATALOGUE_BANNER);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -767,4 +797,10 @@ gboolean
 tcia_window_get_downloads_button_visible (TciaWindow *self)
 {
   return gtk_widget_get_visible (self->downloads_button);
+}
+
+TciaCatalogueBanner *
+tcia_window_get_catalogue_banner (TciaWindow *self)
+{
+  return self->catalogue_banner;
 }

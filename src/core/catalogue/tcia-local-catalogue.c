@@ -31,6 +31,7 @@ struct _TciaLocalCatalogue
   GPtrArray    *idle;     /* of TciaCatalogueDb */
   GDateTime    *synced_at;
   gboolean      is_empty;
+  GHashTable   *listed;   /* names of the collections listed whole */
 };
 
 static void tcia_local_catalogue_iface_init (TciaCatalogueInterface *iface);
@@ -98,12 +99,20 @@ read_state (TciaLocalCatalogue *self,
   g_autofree char *synced = tcia_catalogue_db_get_meta (db, "synced-at");
   g_autoptr(GPtrArray) states = tcia_catalogue_db_get_collection_states (db, NULL);
   g_autoptr(GDateTime) when = synced != NULL ? g_date_time_new_from_iso8601 (synced, NULL) : NULL;
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean empty = TRUE;
   gboolean changed;
 
   for (guint i = 0; states != NULL && i < states->len; i++)
-    if (((TciaCatalogueCollectionState *) states->pdata[i])->listed_count >= 0)
-      empty = FALSE;
+    {
+      TciaCatalogueCollectionState *state = states->pdata[i];
+
+      if (state->listed_count >= 0)
+        {
+          empty = FALSE;
+          g_hash_table_add (listed, g_strdup (state->name));
+        }
+    }
 
   g_mutex_lock (&self->lock);
   changed = empty != self->is_empty ||
@@ -112,6 +121,8 @@ read_state (TciaLocalCatalogue *self,
   self->is_empty = empty;
   g_clear_pointer (&self->synced_at, g_date_time_unref);
   self->synced_at = g_steal_pointer (&when);
+  g_clear_pointer (&self->listed, g_hash_table_unref);
+  self->listed = g_steal_pointer (&listed);
   g_mutex_unlock (&self->lock);
 
   return changed;
@@ -126,6 +137,7 @@ tcia_local_catalogue_finalize (GObject *object)
 
   g_ptr_array_unref (self->idle);
   g_clear_pointer (&self->synced_at, g_date_time_unref);
+  g_clear_pointer (&self->listed, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->path);
   g_mutex_clear (&self->lock);
@@ -279,6 +291,24 @@ tcia_local_catalogue_get_is_empty (TciaLocalCatalogue *self)
   g_mutex_unlock (&self->lock);
 
   return empty;
+}
+
+gboolean
+tcia_local_catalogue_has_collection (TciaLocalCatalogue *self,
+                                     const char         *collection)
+{
+  gboolean listed;
+
+  g_return_val_if_fail (TCIA_IS_LOCAL_CATALOGUE (self), FALSE);
+
+  if (collection == NULL)
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  listed = self->listed != NULL && g_hash_table_contains (self->listed, collection);
+  g_mutex_unlock (&self->lock);
+
+  return listed;
 }
 
 gboolean

@@ -64,6 +64,10 @@ const char         *tcia_local_catalogue_get_path        (TciaLocalCatalogue  *s
 /* (transfer none) NULL before the first complete sync. */
 GDateTime          *tcia_local_catalogue_get_synced_at   (TciaLocalCatalogue  *self);
 gboolean            tcia_local_catalogue_get_is_empty    (TciaLocalCatalogue  *self);
+/* Whether the rows of @collection are a complete listing (as of the last
+ * ::changed), so that a browser can answer from here without the server. */
+gboolean            tcia_local_catalogue_has_collection  (TciaLocalCatalogue  *self,
+                                                          const char          *collection);
 /* TRUE when opening found the file damaged, foreign or old and rebuilt it. */
 gboolean            tcia_local_catalogue_was_rebuilt     (TciaLocalCatalogue  *self);
 

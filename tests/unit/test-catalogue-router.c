@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "unit-test-util.h"
+#include "catalogue-test-util.h"
+#include "fake-nbia.h"
+
+#include "tcia-core.h"
+#include "tcia-session.h"
+
+/* What Browse asks (TciaCatalogueRouter): the server while the local
+ * catalogue is empty or lacks the collection, the catalogue where it has
+ * it, with the server stopped too. */
+
+#define TIMEOUT_S 60
+
+typedef struct
+{
+  FakeNbia            *fake;
+  char                *dir;
+  TciaClient          *client;
+  TciaLocalCatalogue  *local;
+  TciaCatalogueRouter *router;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  FakeNbiaOptions options;
+
+  fake_nbia_options_init (&options);
+  options.n_series = 300;
+  f->fake = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (f->fake, 0, &error));
+  g_assert_no_error (error);
+  url = fake_nbia_get_url (f->fake, 4);
+  f->client = tcia_client_new (url, &error);
+  g_assert_no_error (error);
+  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+  f->dir = g_dir_make_tmp ("tcia-router-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "catalogue.db", NULL);
+  f->local = tcia_local_catalogue_new (path, &error);
+  g_assert_no_error (error);
+  f->router = tcia_catalogue_router_new (f->local, TCIA_CATALOGUE (f->client));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->router);
+  /* Worker threads hold the catalogue a moment after their answers. */
+  for (guint i = 0; i < TIMEOUT_S * 100 && G_OBJECT (f->local)->ref_count > 1; i++)
+    spin (10);
+  g_assert_finalize_object (f->local);
+  g_clear_object (&f->client);
+  g_clear_pointer (&f->fake, fake_nbia_free);
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static void
+sync_local (Fixture *f)
+{
+  sync_catalogue_from (f->local, f->client);
+}
+
+static GListModel *
+list_series (Fixture     *f,
+             const char  *collection,
+             GError     **error)
+{
+  g_autoptr(TciaQuery) query = tcia_query_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tcia_query_set (query, &query->collection, collection);
+  tcia_catalogue_list_series_async (TCIA_CATALOGUE (f->router), query, NULL, NULL,
+                                    store_result_cb, &result);
+  wait_for (&result);
+
+  return tcia_catalogue_list_series_finish (TCIA_CATALOGUE (f->router), result, error);
+}
+
+static GListModel *
+list_collections (Fixture  *f,
+                  GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tcia_catalogue_list_collections_async (TCIA_CATALOGUE (f->router), NULL, NULL,
+                                         store_result_cb, &result);
+  wait_for (&result);
+
+  return tcia_catalogue_list_collections_finish (TCIA_CATALOGUE (f->router), result, error);
+}
+
+static guint
+count_fake (Fixture    *f,
+            const char *collection)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fake_nbia_get_n_series (f->fake); i++)
+    {
+      FakeNbiaSeriesInfo info;
+
+      fake_nbia_get_series (f->fake, i, &info);
+      n += g_strcmp0 (info.collection, collection) == 0;
+    }
+
+  return n;
+}
+
+static void
+test_empty_asks_server (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *collection = fake_nbia_get_collections (f->fake)[0];
+  g_autoptr(GListModel) collections = NULL;
+  g_autoptr(GListModel) series = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (tcia_catalogue_router_is_local (f->router, collection));
+  collections = list_collections (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (collections), ==,
+                    g_strv_length ((char **) fake_nbia_get_collections (f->fake)));
+  series = list_series (f, collection, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (series), ==, count_fake (f, collection));
+  g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, 1);
+}
+
+static void
+test_synced_answers_offline (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *collection = fake_nbia_get_collections (f->fake)[1];
+  g_autofree char *name = g_strdup (collection);
+  g_autoptr(GListModel) collections = NULL;
+  g_autoptr(GListModel) series = NULL;
+  g_autoptr(GListModel) values = NULL;
+  g_autoptr(GListModel) details = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TciaQuery) query = tcia_query_new ();
+  g_autoptr(TciaSeries) first = NULL;
+  const char *uids[3] = { NULL, "1.2.3.4.5.not.there", NULL };
+  guint n = count_fake (f, collection);
+
+  sync_local (f);
+  g_assert_true (tcia_catalogue_router_is_local (f->router, name));
+  /* The network off. */
+  g_clear_pointer (&f->fake, fake_nbia_free);
+
+  collections = list_collections (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (collections), >, 1);
+  series = list_series (f, name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (series), ==, n);
+
+  tcia_query_set (query, &query->collection, name);
+  tcia_catalogue_list_values_async (TCIA_CATALOGUE (f->router), TCIA_VALUE_MODALITY, query, NULL,
+                                    NULL, store_result_cb, &result);
+  wait_for (&result);
+  values = tcia_catalogue_list_values_finish (TCIA_CATALOGUE (f->router), result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (values), >, 0);
+
+  /* Details: the one the catalogue has; the other one it cannot have, and
+   * the server cannot say: the local answer, not an error. */
+  first = g_list_model_get_item (series, 0);
+  uids[0] = tcia_series_get_series_uid (first);
+  tcia_catalogue_get_series_details_async (TCIA_CATALOGUE (f->router), uids, NULL, NULL,
+                                           store_result_cb, &result2);
+  wait_for (&result2);
+  details = tcia_catalogue_get_series_details_finish (TCIA_CATALOGUE (f->router), result2,
+                                                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (details), ==, 1);
+}
+
+static void
+test_unlisted_collection_asks_server (Fixture       *f,
+                                      gconstpointer  data)
+{
+  const char *hidden = fake_nbia_get_collections (f->fake)[2];
+  const char *other = fake_nbia_get_collections (f->fake)[0];
+  g_autoptr(GListModel) series = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  /* A collection the catalogue has not listed (it came after the sync). */
+  g_assert_true (fake_nbia_set_collection_hidden (f->fake, hidden, TRUE));
+  sync_local (f);
+  g_assert_true (fake_nbia_set_collection_hidden (f->fake, hidden, FALSE));
+  g_assert_false (tcia_catalogue_router_is_local (f->router, hidden));
+  g_assert_true (tcia_catalogue_router_is_local (f->router, other));
+  g_assert_true (tcia_catalogue_router_is_local (f->router, NULL));
+
+  before = fake_nbia_get_request_count (f->fake, "getSeries");
+  series = list_series (f, hidden, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (series), ==, count_fake (f, hidden));
+  g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, before + 1);
+
+  g_clear_object (&series);
+  series = list_series (f, other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (series), ==, count_fake (f, other));
+  g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, before + 1);
+}
+
+static void
+test_session_gives_router (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(TciaSession) session = tcia_session_new (f->client, NULL);
+  g_autoptr(TciaCatalogue) plain = tcia_session_dup_browse_catalogue (session);
+  g_autoptr(TciaCatalogue) routed = NULL;
+
+  g_assert_true (plain == TCIA_CATALOGUE (f->client));
+  g_assert_null (tcia_session_get_catalogue_sync (session));
+  tcia_session_set_catalogue (session, f->local);
+  g_assert_true (tcia_session_get_catalogue (session) == f->local);
+  g_assert_nonnull (tcia_session_get_catalogue_sync (session));
+  routed = tcia_session_dup_browse_catalogue (session);
+  g_assert_true (TCIA_IS_CATALOGUE_ROUTER (routed));
+  g_assert_true (tcia_catalogue_router_get_local (TCIA_CATALOGUE_ROUTER (routed)) == f->local);
+  tcia_session_set_catalogue (session, NULL);
+  g_assert_null (tcia_session_get_catalogue_sync (session));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/core/catalogue-router/empty-asks-server", Fixture, NULL,
+              fixture_set_up, test_empty_asks_server, fixture_tear_down);
+  g_test_add ("/core/catalogue-router/synced-answers-offline", Fixture, NULL,
+              fixture_set_up, test_synced_answers_offline, fixture_tear_down);
+  g_test_add ("/core/catalogue-router/unlisted-collection-asks-server", Fixture, NULL,
+              fixture_set_up, test_unlisted_collection_asks_server, fixture_tear_down);
+  g_test_add ("/core/catalogue-router/session-gives-router", Fixture, NULL,
+              fixture_set_up, test_session_gives_router, fixture_tear_down);
+
+  return g_test_run ();
+}
