@@ -34,9 +34,10 @@ archive_searched_cb (GObject      *object,
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
   guint total = 0;
+  gboolean more = FALSE;
 
-  model = tcia_local_catalogue_search_finish (TCIA_LOCAL_CATALOGUE (object), result, &total,
-                                              &error);
+  model = tcia_local_catalogue_search_capped_finish (TCIA_LOCAL_CATALOGUE (object), result,
+                                                     &total, &more, &error);
   if (tcia_ticket_is_stale (query, self->series_cancellable, error))
     return;
 
@@ -48,6 +49,7 @@ archive_searched_cb (GObject      *object,
       adw_status_page_set_description (self->error_page, self->error_text);
     }
   self->archive_total = total;
+  self->archive_more = more;
   tcia_collection_pane_set_series (self->collection_pane, G_LIST_MODEL (self->series));
   _tcia_browse_page_update_content (self);
   _tcia_browse_page_update_status (self);
@@ -68,9 +70,11 @@ _tcia_browse_page_search_archive (TciaBrowsePage *self)
   query = tcia_filter_bar_build_query (self->filter_bar);
   cancellable = _tcia_browse_page_new_series_store (self);
   self->archive_total = 0;
-  tcia_local_catalogue_search_async (self->local, self->archive_text, query, ARCHIVE_LIMIT,
-                                     self->series, cancellable, archive_searched_cb,
-                                     tcia_ticket_new (self, cancellable, 0));
+  self->archive_more = FALSE;
+  tcia_local_catalogue_search_capped_async (self->local, self->archive_text, query,
+                                            ARCHIVE_LIMIT, self->series, cancellable,
+                                            archive_searched_cb,
+                                            tcia_ticket_new (self, cancellable, 0));
 }
 
 char *
@@ -80,6 +84,11 @@ _tcia_browse_page_archive_status (TciaBrowsePage *self)
   g_autofree char *total = tcia_format_count (self->archive_total);
   g_autofree char *all = tcia_format_count (n_all);
 
+  if (self->archive_more)
+    /* Translators: "the first 5,000 of more than 10,000 series found in all collections";
+     * counting stops there, so that each keystroke answers at once. */
+    return g_strdup_printf (_("The first %s of more than %s series found in all collections"),
+                            all, total);
   if (self->archive_total > n_all)
     /* Translators: "the first 5,000 of 12,345 series found in all collections" */
     return g_strdup_printf (_("The first %s of %s series found in all collections"), all, total);
@@ -215,15 +224,16 @@ archive_refreshed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   guint total = 0;
+  gboolean more = FALSE;
   guint n;
 
-  model = tcia_local_catalogue_search_finish (TCIA_LOCAL_CATALOGUE (object), result, &total,
-                                              &error);
+  model = tcia_local_catalogue_search_capped_finish (TCIA_LOCAL_CATALOGUE (object), result,
+                                                     &total, &more, &error);
   if (tcia_ticket_is_stale (query, self->refresh_cancellable, error) || model == NULL ||
       self->archive_text == NULL || self->loading)
     return;
   n = g_list_model_get_n_items (model);
-  if (total == self->archive_total && self->series != NULL &&
+  if (total == self->archive_total && more == self->archive_more && self->series != NULL &&
       n == g_list_model_get_n_items (G_LIST_MODEL (self->series)))
     return;
 
@@ -232,6 +242,7 @@ archive_refreshed_cb (GObject      *object,
   _tcia_browse_page_new_series_store (self);
   g_list_store_splice (self->series, 0, 0, items->pdata, items->len);
   self->archive_total = total;
+  self->archive_more = more;
   _tcia_browse_page_set_loading (self, FALSE);
   _tcia_browse_page_update_content (self);
   _tcia_browse_page_update_status (self);
@@ -266,9 +277,10 @@ refresh_cb (gpointer user_data)
     {
       g_autoptr(TciaQuery) query = tcia_filter_bar_build_query (self->filter_bar);
 
-      tcia_local_catalogue_search_async (self->local, self->archive_text, query, ARCHIVE_LIMIT,
-                                         NULL, cancellable, archive_refreshed_cb,
-                                         tcia_ticket_new (self, cancellable, 0));
+      tcia_local_catalogue_search_capped_async (self->local, self->archive_text, query,
+                                                ARCHIVE_LIMIT, NULL, cancellable,
+                                                archive_refreshed_cb,
+                                                tcia_ticket_new (self, cancellable, 0));
     }
   else if (self->error_text != NULL && self->collection != NULL &&
            TCIA_IS_CATALOGUE_ROUTER (self->catalogue) &&

@@ -78,6 +78,7 @@ struct _TciaBrowsePage
   TciaLocalCatalogue    *local;             /* the search of all collections; NULL without */
   char                  *archive_text;      /* that search, while its results are shown */
   guint                  archive_total;     /* all its matches (more than are shown) */
+  gboolean               archive_more;      /* counting stopped at the cap: more than that */
   guint                  refresh_source;    /* coalesces the local catalogue's ::changed */
   GCancellable          *refresh_cancellable;
   TciaBasket            *basket;
