@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-free-space.h"
 #include "tcia-ui-util.h"
 #include "tcia-folder-chooser.h"
@@ -50,6 +51,7 @@ struct _TciaBasketPage
   TciaBasket          *basket;
   GSettings           *settings;
   GtkMultiSelection   *selection;
+  TciaColumnSizing    *sizing;
   TciaBasketRemoval   *last_removal;      /* for Undo */
   GQueue               import_queue;      /* GFile to import after the current one */
   GCancellable        *import_cancellable;
@@ -157,6 +159,7 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  tcia_column_sizing_setup_cell (label);
   if (tcia_series_field_is_number (column))
     {
       gtk_label_set_xalign (GTK_LABEL (label), 1);
@@ -181,43 +184,60 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
   const char *text = tcia_series_cell_text (series, column, TCIA_COUNT_PLAIN, &owned);
 
   gtk_label_set_text (label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label),
-                               column == TCIA_SERIES_FIELD_SERIES_DESCRIPTION ? text : NULL);
+}
+
+/* What each column of the .ui shows, by the property its sorter looks up. */
+static const struct
+{
+  const char      *property;
+  TciaSeriesField  field;
+} basket_columns[] = {
+  { "collection", TCIA_SERIES_FIELD_COLLECTION },
+  { "patient-id", TCIA_SERIES_FIELD_PATIENT },
+  { "study-date", TCIA_SERIES_FIELD_STUDY_DATE },
+  { "series-description", TCIA_SERIES_FIELD_SERIES_DESCRIPTION },
+  { "modality", TCIA_SERIES_FIELD_MODALITY },
+  { "image-count", TCIA_SERIES_FIELD_IMAGES },
+  { "file-size", TCIA_SERIES_FIELD_SIZE },
+};
+
+static TciaSeriesField
+column_field (GtkColumnViewColumn *column)
+{
+  GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+  GtkExpression *expression = NULL;
+  const char *property;
+
+  g_object_get (sorter, "expression", &expression, NULL);
+  g_assert (G_TYPE_CHECK_INSTANCE_TYPE (expression, GTK_TYPE_PROPERTY_EXPRESSION));
+  property = gtk_property_expression_get_pspec (expression)->name;
+  gtk_expression_unref (expression);
+
+  for (guint k = 0; k < G_N_ELEMENTS (basket_columns); k++)
+    if (g_str_equal (basket_columns[k].property, property))
+      return basket_columns[k].field;
+
+  g_assert_not_reached ();
 }
 
 static void
-add_column (TciaBasketPage *self,
-            TciaSeriesField column,
-            const char     *title,
-            const char     *property,
-            gboolean        numeric,
-            int             width,
-            gboolean        expand)
+setup_columns (TciaBasketPage *self)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
-  GtkExpression *expression;
-  GtkSorter *sorter;
+  GListModel *columns = gtk_column_view_get_columns (self->series_view);
 
-  g_object_set_data (G_OBJECT (factory), "tcia-column", GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
+  self->sizing = tcia_column_sizing_new (self->series_view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      TciaSeriesField field = column_field (column);
 
-  expression = gtk_property_expression_new (TCIA_TYPE_SERIES, NULL, property);
-  if (numeric)
-    sorter = GTK_SORTER (gtk_numeric_sorter_new (expression));
-  else
-    sorter = GTK_SORTER (gtk_string_sorter_new (expression));
-
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_sorter (view_column, sorter);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_column_set_fixed_width (view_column, width);
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_append_column (self->series_view, view_column);
-
-  g_object_unref (sorter);
-  g_object_unref (view_column);
+      g_object_set_data (G_OBJECT (factory), "tcia-column", GUINT_TO_POINTER (field));
+      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
+      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
+      gtk_column_view_column_set_factory (column, factory);
+      tcia_column_sizing_add (self->sizing, column, field);
+    }
 }
 
 /* Totals, licences, free space */
@@ -338,6 +358,7 @@ static void
 basket_changed_cb (TciaBasketPage *self)
 {
   update_totals (self);
+  tcia_column_sizing_fit (self->sizing, G_LIST_MODEL (self->basket));
 }
 
 static void
@@ -1020,6 +1041,7 @@ tcia_basket_page_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->basket);
   g_clear_object (&self->settings);
+  g_clear_object (&self->sizing);
   g_clear_object (&self->selection);
   g_clear_pointer (&self->last_removal, tcia_basket_removal_unref);
   g_clear_pointer (&self->folder_override, g_free);
@@ -1095,7 +1117,6 @@ static void
 tcia_basket_page_init (TciaBasketPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  tcia_column_view_fit_titles (self->series_view);
   /* Not a bound template child: AdwBin unparents its child itself, and
    * gtk_widget_dispose_template() would do it a second time. */
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
@@ -1107,14 +1128,7 @@ tcia_basket_page_init (TciaBasketPage *self)
   gtk_info_bar_add_button (self->save_bar, _("_Dismiss"), GTK_RESPONSE_CLOSE);
   g_signal_connect (self->save_bar, "response", G_CALLBACK (save_bar_response_cb), self);
 
-  add_column (self, TCIA_SERIES_FIELD_COLLECTION, _("Collection"), "collection", FALSE, 150, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_PATIENT, _("Patient ID"), "patient-id", FALSE, 130, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_STUDY_DATE, _("Study Date"), "study-date", FALSE, 96, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_SERIES_DESCRIPTION, _("Series Description"),
-              "series-description", FALSE, 160, TRUE);
-  add_column (self, TCIA_SERIES_FIELD_MODALITY, _("Modality"), "modality", FALSE, 76, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_IMAGES, _("Images"), "image-count", TRUE, 64, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_SIZE, _("Size"), "file-size", TRUE, 80, FALSE);
+  setup_columns (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.remove-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", FALSE);
@@ -1143,6 +1157,8 @@ tcia_basket_page_setup (TciaBasketPage *self,
   g_set_object (&self->client, client);
   g_set_object (&self->basket, basket);
   g_set_object (&self->settings, settings);
+  if (settings != NULL)
+    tcia_column_sizing_bind (self->sizing, settings, "basket-column-widths");
 
   sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (basket)),
                                     g_object_ref (gtk_column_view_get_sorter (self->series_view)));

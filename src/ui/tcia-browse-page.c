@@ -562,8 +562,11 @@ tcia_browse_page_setup (TciaBrowsePage *self,
   tcia_series_view_set_basket (self->series_view, basket);
 
   if (settings != NULL)
-    g_settings_bind (settings, "show-details", self->details_toggle, "active",
-                     G_SETTINGS_BIND_DEFAULT);
+    {
+      tcia_series_view_set_settings (self->series_view, settings);
+      g_settings_bind (settings, "show-details", self->details_toggle, "active",
+                       G_SETTINGS_BIND_DEFAULT);
+    }
 
   self->restore_pending = TRUE;
   if (client != NULL)
