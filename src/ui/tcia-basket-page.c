@@ -159,7 +159,7 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  tcia_column_sizing_setup_cell (label);
+  tcia_tooltip_when_cut (label);
   if (tcia_series_field_is_number (column))
     {
       gtk_label_set_xalign (GTK_LABEL (label), 1);

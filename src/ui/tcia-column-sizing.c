@@ -149,7 +149,7 @@ fixed_width_changed_cb (GtkColumnViewColumn *column,
 /* Cells */
 
 const char *
-tcia_column_sizing_cut_text (GtkWidget *cell)
+tcia_cut_text (GtkWidget *cell)
 {
   const char *text;
 
@@ -191,7 +191,7 @@ query_tooltip_cb (GtkWidget  *cell,
                   GtkTooltip *tooltip,
                   gpointer    user_data)
 {
-  const char *text = tcia_column_sizing_cut_text (cell);
+  const char *text = tcia_cut_text (cell);
 
   if (text == NULL)
     return FALSE;
@@ -201,7 +201,7 @@ query_tooltip_cb (GtkWidget  *cell,
 }
 
 void
-tcia_column_sizing_setup_cell (GtkWidget *cell)
+tcia_tooltip_when_cut (GtkWidget *cell)
 {
   g_return_if_fail (GTK_IS_LABEL (cell) || GTK_IS_INSCRIPTION (cell));
 
@@ -369,7 +369,7 @@ setup_title (TciaColumnSizing *self,
   if (label != NULL)
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      tcia_column_sizing_setup_cell (label);
+      tcia_tooltip_when_cut (label);
     }
 
   /* The arrow follows the title's label. */

@@ -37,9 +37,9 @@ void              tcia_column_sizing_reset        (TciaColumnSizing    *self);
 
 /* A cell (GtkLabel or GtkInscription) of the table: shows its whole text
  * as a tooltip when the cell cuts it. */
-void              tcia_column_sizing_setup_cell   (GtkWidget           *cell);
+void              tcia_tooltip_when_cut   (GtkWidget           *cell);
 /* The whole text of @cell (a GtkLabel or GtkInscription) when the cell
  * shows only part of it, else NULL. */
-const char       *tcia_column_sizing_cut_text     (GtkWidget           *cell);
+const char       *tcia_cut_text     (GtkWidget           *cell);
 
 G_END_DECLS
