@@ -1129,6 +1129,7 @@ tcia_basket_page_init (TciaBasketPage *self)
   g_signal_connect (self->save_bar, "response", G_CALLBACK (save_bar_response_cb), self);
 
   setup_columns (self);
+  tcia_tooltip_when_cut (GTK_WIDGET (self->totals_label));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.remove-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", FALSE);

@@ -499,6 +499,8 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_search);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, search_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, narrow_search);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, error_page);
@@ -519,6 +521,9 @@ tcia_browse_page_init (TciaBrowsePage *self)
 {
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The entry in the popover of a narrow window is the same search. */
+  g_object_bind_property (self->series_search, "text", self->narrow_search, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-downloads-page-private.h"
 
 /* What a series' ZIP weighs against its unpacked size, for progress before
@@ -795,6 +796,8 @@ tcia_downloads_page_init (TciaDownloadsPage *self)
   /* AdwBin unparents its child itself: bound as a template child,
    * gtk_widget_dispose_template() would do it a second time. */
   self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
+  tcia_tooltip_when_cut (GTK_WIDGET (self->overall_title));
+  tcia_tooltip_when_cut (GTK_WIDGET (self->overall_detail));
 
   self->rows = g_hash_table_new (NULL, NULL);
   factory = gtk_signal_list_item_factory_new ();
