@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
 #include "tcia-series.h"
@@ -521,6 +522,7 @@ tcia_browse_page_init (TciaBrowsePage *self)
 {
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_tooltip_when_cut (GTK_WIDGET (self->status_label));
   /* The entry in the popover of a narrow window is the same search. */
   g_object_bind_property (self->series_search, "text", self->narrow_search, "text",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

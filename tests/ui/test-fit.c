@@ -85,7 +85,9 @@ fixture_set_up (Fixture       *f,
   f->basket = tcia_basket_new (NULL);
 
   f->window = tcia_window_new_full (NULL, f->settings, f->client, f->basket);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  /* Wide first: what the pages build there must not keep the window wide
+   * once it is made narrow. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, HEIGHT);
   gtk_window_present (GTK_WINDOW (f->window));
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
 }
@@ -338,25 +340,35 @@ test_fit_pages (Fixture       *f,
   WAIT_FOR (g_strcmp0 (tcia_browse_page_get_state (browse), "series") == 0);
   rows = tcia_browse_page_get_selection (browse);
   WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (rows)) > 0);
-  check_window (GTK_WINDOW (f->window), f->width, "Browse", problems);
 
   /* Basket: those series. */
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
     g_ptr_array_add (series, g_list_model_get_item (G_LIST_MODEL (rows), i));
   tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
   show_page (f, "basket");
-  check_window (GTK_WINDOW (f->window), f->width, "Basket", problems);
+  settle ();
 
-  /* Downloads: the checkout under way (one series at a time). */
+  /* Downloads: a checkout, paused, so that no row changes while it is
+   * measured. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tcia_window_get_basket_view (f->window)),
                                              "basket.checkout", NULL));
   WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
   show_page (f, "downloads");
-  /* Paused, so that no row changes while it is measured. */
   WAIT_FOR (tcia_download_queue_get_n_running (tcia_window_get_download_queue (f->window)) > 0);
+  settle ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tcia_window_get_downloads_view (f->window)),
                                              "downloads.pause-all", NULL));
   WAIT_FOR (tcia_download_queue_get_n_running (tcia_window_get_download_queue (f->window)) == 0);
+
+  /* Now at the size under test, each page. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  /* The sidebar folds away with an animation. */
+  spin (1000);
+  show_page (f, "browse");
+  check_window (GTK_WINDOW (f->window), f->width, "Browse", problems);
+  show_page (f, "basket");
+  check_window (GTK_WINDOW (f->window), f->width, "Basket", problems);
+  show_page (f, "downloads");
   check_window (GTK_WINDOW (f->window), f->width, "Downloads", problems);
 
   /* Preferences, at the same size. */
