@@ -3,11 +3,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tcia-column-sizing.h"
 
 /* Room beside a value for the cell's padding, with a little to spare for
  * tabular figures. */
-#define CELL_EXTRA_PX  18
+#define CELL_EXTRA_PX  20
 /* A column of free text never gets narrower than this many characters. */
 #define FREE_TEXT_CHARS 7
 /* A short column never grows past this for one odd value: that value is
@@ -29,6 +31,7 @@ typedef struct
   GtkWidget           *sort_arrow;  /* in the column's title */
   int                  title_width; /* without the arrow; 0 for free text */
   int                  fitted;      /* widest value seen so far */
+  gsize                fitted_len;  /* the length of the longest value measured */
   gboolean             user_set;    /* dragged by the user: left alone */
 } Entry;
 
@@ -499,8 +502,12 @@ tcia_column_sizing_fit (TciaColumnSizing *self,
           if (entry->title_width == 0)
             continue;
           text = tcia_series_cell_text (item, entry->field, TCIA_COUNT_GROUPED, &owned);
-          if (text != NULL && *text != '\0')
-            entry->fitted = MAX (entry->fitted, text_width (layout, text) + CELL_EXTRA_PX);
+          /* Only a longer text can be much wider: measuring every value
+           * of the first rows would cost a frame while they stream in. */
+          if (text == NULL || strlen (text) <= entry->fitted_len)
+            continue;
+          entry->fitted_len = strlen (text);
+          entry->fitted = MAX (entry->fitted, text_width (layout, text) + CELL_EXTRA_PX);
         }
     }
   self->n_seen = end;
@@ -520,6 +527,7 @@ tcia_column_sizing_reset (TciaColumnSizing *self)
       Entry *entry = &g_array_index (self->entries, Entry, i);
 
       entry->fitted = 0;
+      entry->fitted_len = 0;
       apply_width (self, entry);
     }
 }
