@@ -23,6 +23,11 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
 #ifdef TCIA_TEST_HOOKS
+  /* Translations from the build tree (build/po), for screenshots and tests
+   * in another language without installing. */
+  if (g_getenv ("TCIA_TEST_LOCALEDIR") != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TCIA_TEST_LOCALEDIR"));
+
   {
     const char *delay = g_getenv (TCIA_CLI_TEST_RETRY_DELAY_ENV);
     guint64 delay_ms;

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-download-progress.h"
 #include "tcia-free-space.h"
 #include "tcia-ui-util.h"
@@ -546,6 +547,8 @@ tcia_basket_page_init (TciaBasketPage *self)
   gtk_info_bar_add_button (self->save_bar, _("_Dismiss"), GTK_RESPONSE_CLOSE);
   g_signal_connect (self->save_bar, "response", G_CALLBACK (save_bar_response_cb), self);
 
+  tcia_tooltip_when_cut (GTK_WIDGET (self->totals_label));
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.remove-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.cancel-import", FALSE);
@@ -574,6 +577,8 @@ tcia_basket_page_setup (TciaBasketPage *self,
   g_set_object (&self->settings, settings);
 
   tcia_basket_table_set_basket (self->table, basket);
+  if (settings != NULL)
+    tcia_basket_table_remember_widths (self->table, settings);
   self->selection = GTK_MULTI_SELECTION (g_object_ref (tcia_basket_table_get_selection (self->table)));
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-series-cell.h"
 #include "tcia-ui-util.h"
 
@@ -18,7 +19,9 @@ struct _TciaBasketTable
   GtkColumnView     *view;
 
   /* owned */
+  TciaBasket        *basket;
   GtkMultiSelection *selection;
+  TciaColumnSizing  *sizing;
 };
 
 G_DEFINE_FINAL_TYPE (TciaBasketTable, tcia_basket_table, ADW_TYPE_BIN)
@@ -32,6 +35,7 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  tcia_tooltip_when_cut (label);
   if (tcia_series_field_is_number (column))
     {
       gtk_label_set_xalign (GTK_LABEL (label), 1);
@@ -56,43 +60,67 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
   const char *text = tcia_series_cell_text (series, column, TCIA_COUNT_PLAIN, &owned);
 
   gtk_label_set_text (label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label),
-                               column == TCIA_SERIES_FIELD_SERIES_DESCRIPTION ? text : NULL);
+}
+
+/* What each column of the .ui shows, by the property its sorter looks up. */
+static const struct
+{
+  const char      *property;
+  TciaSeriesField  field;
+} basket_columns[] = {
+  { "collection", TCIA_SERIES_FIELD_COLLECTION },
+  { "patient-id", TCIA_SERIES_FIELD_PATIENT },
+  { "study-date", TCIA_SERIES_FIELD_STUDY_DATE },
+  { "series-description", TCIA_SERIES_FIELD_SERIES_DESCRIPTION },
+  { "modality", TCIA_SERIES_FIELD_MODALITY },
+  { "image-count", TCIA_SERIES_FIELD_IMAGES },
+  { "file-size", TCIA_SERIES_FIELD_SIZE },
+};
+
+static TciaSeriesField
+column_field (GtkColumnViewColumn *column)
+{
+  GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+  GtkExpression *expression = NULL;
+  const char *property;
+
+  g_object_get (sorter, "expression", &expression, NULL);
+  g_assert (G_TYPE_CHECK_INSTANCE_TYPE (expression, GTK_TYPE_PROPERTY_EXPRESSION));
+  property = gtk_property_expression_get_pspec (expression)->name;
+  gtk_expression_unref (expression);
+
+  for (guint k = 0; k < G_N_ELEMENTS (basket_columns); k++)
+    if (g_str_equal (basket_columns[k].property, property))
+      return basket_columns[k].field;
+
+  g_assert_not_reached ();
 }
 
 static void
-add_column (TciaBasketTable *self,
-            TciaSeriesField  column,
-            const char      *title,
-            const char      *property,
-            gboolean         numeric,
-            int              width,
-            gboolean         expand)
+setup_columns (TciaBasketTable *self)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
-  GtkExpression *expression;
-  GtkSorter *sorter;
+  GListModel *columns = gtk_column_view_get_columns (self->view);
 
-  g_object_set_data (G_OBJECT (factory), "tcia-column", GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
+  self->sizing = tcia_column_sizing_new (self->view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      TciaSeriesField field = column_field (column);
 
-  expression = gtk_property_expression_new (TCIA_TYPE_SERIES, NULL, property);
-  if (numeric)
-    sorter = GTK_SORTER (gtk_numeric_sorter_new (expression));
-  else
-    sorter = GTK_SORTER (gtk_string_sorter_new (expression));
+      g_object_set_data (G_OBJECT (factory), "tcia-column", GUINT_TO_POINTER (field));
+      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), self);
+      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), self);
+      gtk_column_view_column_set_factory (column, factory);
+      tcia_column_sizing_add (self->sizing, column, field);
+    }
+}
 
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_sorter (view_column, sorter);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_column_set_fixed_width (view_column, width);
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_append_column (self->view, view_column);
-
-  g_object_unref (sorter);
-  g_object_unref (view_column);
+/* Series arriving, or sizes learnt, may be wider than those seen so far. */
+static void
+basket_changed_cb (TciaBasketTable *self)
+{
+  tcia_column_sizing_fit (self->sizing, G_LIST_MODEL (self->basket));
 }
 
 /* Tab leaves the table instead of walking its rows (GTK 4.8 lists give
@@ -143,6 +171,8 @@ tcia_basket_table_finalize (GObject *object)
   TciaBasketTable *self = TCIA_BASKET_TABLE (object);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->sizing);
+  g_clear_object (&self->basket);
 
   G_OBJECT_CLASS (tcia_basket_table_parent_class)->finalize (object);
 }
@@ -169,17 +199,7 @@ tcia_basket_table_init (TciaBasketTable *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* Narrow enough that Images and Size stay in view beside the side panel
-   * at the default window size; the description takes what is left. */
-  add_column (self, TCIA_SERIES_FIELD_COLLECTION, _("Collection"), "collection", FALSE, 120, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_PATIENT, _("Patient ID"), "patient-id", FALSE, 110, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_STUDY_DATE, _("Study Date"), "study-date", FALSE, 90, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_SERIES_DESCRIPTION, _("Series Description"),
-              "series-description", FALSE, 120, TRUE);
-  add_column (self, TCIA_SERIES_FIELD_MODALITY, _("Modality"), "modality", FALSE, 70, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_IMAGES, _("Images"), "image-count", TRUE, 60, FALSE);
-  add_column (self, TCIA_SERIES_FIELD_SIZE, _("Size"), "file-size", TRUE, 80, FALSE);
-  tcia_column_view_fit_titles (self->view);
+  setup_columns (self);
 
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
@@ -200,6 +220,23 @@ tcia_basket_table_set_basket (TciaBasketTable *self,
                                     g_object_ref (gtk_column_view_get_sorter (self->view)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));
+
+  self->basket = g_object_ref (basket);
+  g_signal_connect_object (basket, "items-changed", G_CALLBACK (basket_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (basket, "notify::total-bytes", G_CALLBACK (basket_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  basket_changed_cb (self);
+}
+
+void
+tcia_basket_table_remember_widths (TciaBasketTable *self,
+                                   GSettings       *settings)
+{
+  g_return_if_fail (TCIA_IS_BASKET_TABLE (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  tcia_column_sizing_bind (self->sizing, settings, "basket-column-widths");
 }
 
 GtkSelectionModel *

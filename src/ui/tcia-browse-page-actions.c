@@ -125,7 +125,13 @@ focus_search_cb (GtkWidget  *widget,
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "browser") != 0)
     return;
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  gtk_widget_grab_focus (GTK_WIDGET (self->series_search));
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->series_search)))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->series_search));
+      return;
+    }
+  gtk_menu_button_popup (self->search_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->narrow_search));
 }
 
 static void

@@ -59,6 +59,8 @@ struct _TciaBrowsePage
   GtkToggleButton       *patients_toggle;
   GtkToggleButton       *details_toggle;
   GtkSearchEntry        *series_search;
+  GtkMenuButton         *search_button;     /* instead of the entry, when narrow */
+  GtkSearchEntry        *narrow_search;     /* in its popover */
   GtkStack              *content_stack;
   AdwStatusPage         *loading_page;
   AdwStatusPage         *empty_page;

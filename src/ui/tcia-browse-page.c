@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-ui-util.h"
 #include "tcia-collection.h"
 #include "tcia-series.h"
@@ -652,6 +653,8 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, patients_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, details_toggle);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, series_search);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, search_button);
+  gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, narrow_search);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, loading_page);
   gtk_widget_class_bind_template_child (widget_class, TciaBrowsePage, empty_page);
@@ -674,6 +677,10 @@ tcia_browse_page_init (TciaBrowsePage *self)
 {
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_tooltip_when_cut (GTK_WIDGET (self->status_label));
+  /* The entry in the popover of a narrow window is the same search. */
+  g_object_bind_property (self->series_search, "text", self->narrow_search, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   /* Not "connecting" (and its spinner) until there is a server to ask. */
   gtk_stack_set_visible_child_name (self->page_stack, "browser");
 
@@ -733,8 +740,11 @@ tcia_browse_page_setup (TciaBrowsePage *self,
   tcia_patients_view_set_basket (self->patients_view, basket);
 
   if (settings != NULL)
-    g_settings_bind (settings, "show-details", self->details_toggle, "active",
-                     G_SETTINGS_BIND_DEFAULT);
+    {
+      tcia_series_view_set_settings (self->series_view, settings);
+      g_settings_bind (settings, "show-details", self->details_toggle, "active",
+                       G_SETTINGS_BIND_DEFAULT);
+    }
 
   self->restore_pending = TRUE;
   if (self->catalogue != NULL)

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-download-progress.h"
 #include "tcia-download-row.h"
 
@@ -390,6 +391,8 @@ static void
 tcia_download_row_init (TciaDownloadRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_tooltip_when_cut (GTK_WIDGET (self->subtitle_label));
+  tcia_tooltip_when_cut (GTK_WIDGET (self->status_label));
   g_signal_connect (self->source_label, "notify::label", G_CALLBACK (source_label_notify_cb),
                     self);
 }
@@ -411,6 +414,8 @@ tcia_download_row_bind (TciaDownloadRow   *self,
   const char *description;
   const char *patient;
   const char *collection;
+  const char *title;
+  g_autofree char *tooltip = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *size = NULL;
 
@@ -436,10 +441,12 @@ tcia_download_row_bind (TciaDownloadRow   *self,
   description = tcia_series_get_series_description (series);
   patient = tcia_series_get_patient_id (series);
   collection = tcia_series_get_collection (series);
-  gtk_label_set_label (self->title_label, description != NULL && *description != '\0'
-                                          ? description : tcia_download_job_get_series_uid (job));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label),
-                               tcia_download_job_get_relative_path (job));
+  title = description != NULL && *description != '\0' ? description
+                                                      : tcia_download_job_get_series_uid (job);
+  gtk_label_set_label (self->title_label, title);
+  /* The whole title, which a narrow window cuts, and where the files go. */
+  tooltip = g_strdup_printf ("%s\n%s", title, tcia_download_job_get_relative_path (job));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), tooltip);
   /* TRANSLATORS: a series' patient and collection: "LIDC-IDRI-0001 · LIDC-IDRI" */
   subtitle = g_strdup_printf (_("%s · %s"),
                               patient != NULL ? patient : _("Unknown patient"),

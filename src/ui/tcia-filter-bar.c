@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-ui-util.h"
 #include "tcia-value.h"
 
@@ -269,6 +270,11 @@ value_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* A long value chosen ("Varian Imaging Laboratories") must not
+   * hold the window wide: in a narrow one it is cut, with a tooltip. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 6);
+  tcia_tooltip_when_cut (label);
   gtk_list_item_set_child (item, label);
 }
 
@@ -438,6 +444,11 @@ static void
 tcia_filter_bar_init (TciaFilterBar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Tab goes from one filter to the next, not through the flow box's
+   * cells around them. */
+  for (guint kind = 0; kind < N_KINDS; kind++)
+    gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (dropdown_for_kind (self, kind))),
+                              FALSE);
 
   /* "All" first, then the values with their patient counts. */
   for (guint k = 0; k < N_KINDS; k++)

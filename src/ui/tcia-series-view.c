@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-row-model.h"
 #include "tcia-search-model.h"
 #include "tcia-series.h"
@@ -52,6 +53,8 @@ struct _TciaSeriesView
   guint                stale_idle_id;
   GHashTable          *bound_marks;       /* GtkListItem of the basket column → its GtkImage */
   GtkWidget           *row_popover;
+  TciaColumnSizing    *sizing;
+  GListModel          *series;            /* the listing, for the column widths */
 };
 
 G_DEFINE_FINAL_TYPE (TciaSeriesView, tcia_series_view, ADW_TYPE_BIN)
@@ -69,6 +72,7 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_inscription_new (NULL);
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  tcia_tooltip_when_cut (label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
   if (tcia_series_field_is_number (column))
     {
@@ -321,6 +325,17 @@ column_sorter_changed_cb (TciaSeriesView *self)
   gtk_sort_list_model_set_sorter (self->sort, sorted ? sorter : NULL);
 }
 
+/* The short columns take the width of the first rows' values. */
+static void
+series_items_changed_cb (TciaSeriesView *self,
+                         guint           position,
+                         guint           removed,
+                         guint           added)
+{
+  if (added > 0)
+    tcia_column_sizing_fit (self->sizing, self->series);
+}
+
 /* The first rows, a few per frame */
 
 static gboolean
@@ -475,6 +490,10 @@ tcia_series_view_dispose (GObject *object)
   if (self->column_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   g_clear_pointer (&self->row_popover, gtk_widget_unparent);
+  if (self->series != NULL)
+    g_signal_handlers_disconnect_by_data (self->series, self);
+  g_clear_object (&self->series);
+  g_clear_object (&self->sizing);
 
   g_clear_object (&self->basket);
   g_clear_object (&self->search_model);
@@ -534,7 +553,6 @@ tcia_series_view_init (TciaSeriesView *self)
 
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  tcia_column_view_fit_titles (self->column_view);
   tcia_column_view_name_headers (self->column_view, _("In the basket"));
   tcia_list_make_one_tab_stop (GTK_WIDGET (self->column_view));
 
@@ -571,9 +589,13 @@ tcia_series_view_init (TciaSeriesView *self)
       { self->size_column, TCIA_SERIES_FIELD_SIZE },
     };
 
+    self->sizing = tcia_column_sizing_new (self->column_view);
     for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-      gtk_column_view_column_set_factory (columns[i].column,
-                                          cell_factory_new (self, columns[i].kind));
+      {
+        gtk_column_view_column_set_factory (columns[i].column,
+                                            cell_factory_new (self, columns[i].kind));
+        tcia_column_sizing_add (self->sizing, columns[i].column, columns[i].kind);
+      }
   }
 
   factory = gtk_signal_list_item_factory_new ();
@@ -601,8 +623,30 @@ tcia_series_view_set_model (TciaSeriesView *self,
                             GListModel     *series)
 {
   g_return_if_fail (TCIA_IS_SERIES_VIEW (self));
+  g_return_if_fail (series == NULL || G_IS_LIST_MODEL (series));
 
   tcia_search_model_set_model (self->search_model, series);
+
+  if (self->series != NULL)
+    g_signal_handlers_disconnect_by_data (self->series, self);
+  g_set_object (&self->series, series);
+  tcia_column_sizing_reset (self->sizing);
+  if (series != NULL)
+    {
+      g_signal_connect_object (series, "items-changed", G_CALLBACK (series_items_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      tcia_column_sizing_fit (self->sizing, series);
+    }
+}
+
+void
+tcia_series_view_set_settings (TciaSeriesView *self,
+                               GSettings      *settings)
+{
+  g_return_if_fail (TCIA_IS_SERIES_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  tcia_column_sizing_bind (self->sizing, settings, "browse-column-widths");
 }
 
 void

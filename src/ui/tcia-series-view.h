@@ -19,6 +19,9 @@ void               tcia_series_view_set_model        (TciaSeriesView *self,
                                                       GListModel     *series);
 void               tcia_series_view_set_basket       (TciaSeriesView *self,
                                                       TciaBasket     *basket);
+/* Keeps the column widths the user chooses in @settings. */
+void               tcia_series_view_set_settings     (TciaSeriesView *self,
+                                                      GSettings      *settings);
 void               tcia_series_view_set_search_text  (TciaSeriesView *self,
                                                       const char     *text);
 const char        *tcia_series_view_get_search_text  (TciaSeriesView *self);

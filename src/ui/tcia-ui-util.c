@@ -9,43 +9,6 @@
 
 #include "tcia-ui-util.h"
 
-/* Room beside a title's text for the header's padding, and most of the sort arrow. */
-#define TITLE_EXTRA_PX 24
-
-/* The .ui files give columns fixed widths that suit English titles, so
- * that a column never resizes as rows arrive. A translation can be longer
- * ("Studiendatum", "Körperregion"): widen each column whose title would not
- * fit, so that no header is cut off in any language; a list wider than the
- * window scrolls sideways. */
-void
-tcia_column_view_fit_titles (GtkColumnView *view)
-{
-  GListModel *columns;
-  guint n;
-
-  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
-
-  columns = gtk_column_view_get_columns (view);
-  n = g_list_model_get_n_items (columns);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      const char *title = gtk_column_view_column_get_title (column);
-      int fixed = gtk_column_view_column_get_fixed_width (column);
-      g_autoptr(PangoLayout) layout = NULL;
-      int width;
-
-      if (title == NULL || *title == '\0' || fixed < 0)
-        continue;
-
-      layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), title);
-      pango_layout_get_pixel_size (layout, &width, NULL);
-      width += TITLE_EXTRA_PX;
-      if (width > fixed)
-        gtk_column_view_column_set_fixed_width (column, width);
-    }
-}
-
 /* "_Download" → "Download"; "__" stands for one underscore. */
 static char *
 strip_mnemonic (const char *label)

@@ -5,7 +5,6 @@
 
 G_BEGIN_DECLS
 
-void       tcia_column_view_fit_titles        (GtkColumnView *view);
 void       tcia_widget_name_mnemonic_buttons  (GtkWidget     *root);
 /* A row of a list: a title that takes the room and ellipsizes, then a dim
  * number (the box's first and last child). */

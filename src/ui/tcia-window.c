@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tcia-column-sizing.h"
 #include "tcia-free-space.h"
 #include "tcia-ui-util.h"
 #include "tcia-basket-page.h"
@@ -614,6 +615,7 @@ tcia_window_init (TciaWindow *self)
   g_type_ensure (TCIA_TYPE_DOWNLOADS_PAGE);
   g_type_ensure (TCIA_TYPE_CATALOGUE_BANNER);
   gtk_widget_init_template (GTK_WIDGET (self));
+  tcia_tooltip_when_cut (GTK_WIDGET (self->downloads_label));
 }
 
 TciaWindow *

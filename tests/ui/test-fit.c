@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "fake-nbia.h"
+#include "tcia-column-sizing.h"
+#include "tcia-download-queue.h"
+#include "tcia-downloads-page.h"
+#include "tcia-extract.h"
+#include "tcia-browse-page-private.h"
+#include "tcia-preferences-window.h"
+#include "tcia-window-private.h"
+#include "ui-test-util.h"
+
+/* Every page (Browse with rows, Basket with series, Downloads with a
+ * checkout under way, Preferences), in German, at the default size and at
+ * the narrowest the window allows (360 px), is checked for text a person
+ * cannot read:
+ *
+ * - a GtkLabel that ellipsizes its text (pango_layout_is_ellipsized), or a
+ *   GtkInscription whose text is wider than its allocation, must offer the
+ *   whole text as a tooltip (a static tooltip holding the text, or a
+ *   query-tooltip handler that answers with it);
+ * - no mapped widget is allocated less width than its minimum. A widget
+ *   that can shrink (an ellipsizing label, a scrolled window) has a small
+ *   minimum and passes; one that cannot (a label that neither wraps nor
+ *   ellipsizes, a row of buttons) has its natural width as its minimum,
+ *   and GTK draws it cut off, or over its neighbour, when given less;
+ * - the window itself is no wider than asked: a page whose minimum width
+ *   is larger would force the window wider than the screen.
+ *
+ * Hidden and unmapped widgets (other pages, closed popovers) are skipped:
+ * they are checked when shown. So is the title of a toast (see in_toast()). */
+
+#define TIMEOUT_S 60
+#define HEIGHT    720
+
+typedef struct
+{
+  FakeNbia   *server;
+  TciaClient *client;
+  char       *dir;
+  GSettings  *settings;
+  TciaBasket *basket;
+  TciaWindow *window;
+  int         width;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  FakeNbiaOptions options;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dest = NULL;
+
+  f->width = GPOINTER_TO_INT (data);
+  fake_nbia_options_init (&options);
+  options.n_series = 80;
+  options.images_per_series_max = 2;
+  options.retry_after_s = 0;
+  f->server = fake_nbia_new (&options);
+  g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
+  g_assert_no_error (error);
+  url = fake_nbia_get_url (f->server, 4);
+  f->client = tcia_client_new (url, &error);
+  g_assert_no_error (error);
+  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+
+  f->dir = g_dir_make_tmp ("tcia-fit-XXXXXX", &error);
+  g_assert_no_error (error);
+  dest = g_build_filename (f->dir, "Downloads", NULL);
+  f->settings = g_settings_new (APP_ID);
+  g_settings_set_string (f->settings, "download-folder", dest);
+  g_settings_set_uint (f->settings, "parallel-downloads", 1);
+  g_settings_set_int (f->settings, "window-width", f->width);
+  g_settings_set_int (f->settings, "window-height", HEIGHT);
+  f->basket = tcia_basket_new (NULL);
+
+  f->window = tcia_window_new_full (NULL, f->settings, f->client, f->basket);
+  /* Wide first: what the pages build there must not keep the window wide
+   * once it is made narrow. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, HEIGHT);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  TciaDownloadQueue *queue = tcia_window_get_download_queue (f->window);
+
+  if (queue != NULL)
+    {
+      tcia_download_queue_cancel_all (queue);
+      WAIT_FOR (tcia_download_queue_get_n_running (queue) == 0);
+    }
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->basket);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->client);
+  g_clear_pointer (&f->server, fake_nbia_free);
+  tcia_extract_remove_tree (f->dir, NULL);
+  g_clear_pointer (&f->dir, g_free);
+}
+
+/* Lets the window lay out what changed (several frames). */
+static void
+settle (void)
+{
+  spin (400);
+}
+
+static char *
+describe (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_INSCRIPTION (widget))
+    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  else if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+
+  return g_strdup_printf ("%s%s%s%s", G_OBJECT_TYPE_NAME (widget),
+                          text != NULL ? " \"" : "", text != NULL ? text : "",
+                          text != NULL ? "\"" : "");
+}
+
+static gboolean
+is_cut (GtkWidget   *widget,
+        const char **text)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      *text = gtk_label_get_text (GTK_LABEL (widget));
+      return gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE &&
+             pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget)));
+    }
+  if (GTK_IS_INSCRIPTION (widget))
+    {
+      g_autoptr(PangoLayout) layout = NULL;
+      int width;
+
+      *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+      if (*text == NULL || **text == '\0')
+        return FALSE;
+      layout = gtk_widget_create_pango_layout (widget, *text);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      return width > gtk_widget_get_width (widget);
+    }
+
+  return FALSE;
+}
+
+/* Whether hovering @widget shows @text in full. */
+static gboolean
+tooltip_shows (GtkWidget  *widget,
+               const char *text)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+  g_autoptr(GtkTooltip) query = NULL;
+  gboolean answered = FALSE;
+
+  if (tooltip != NULL)
+    return strstr (tooltip, text) != NULL;
+  if (!gtk_widget_get_has_tooltip (widget))
+    return FALSE;
+
+  /* A query-tooltip handler: it must answer, and with the whole text. */
+  query = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  g_signal_emit_by_name (widget, "query-tooltip", 1, 1, FALSE, query, &answered);
+
+  return answered && g_strcmp0 (tcia_cut_text (widget), text) == 0;
+}
+
+/* The width the parent gave @widget, as gtk_widget_measure() counts it:
+ * the content box with padding, border and margins (CSS and widget). */
+static int
+allocated_width (GtkWidget *widget)
+{
+  GtkStyleContext *style = gtk_widget_get_style_context (widget);
+  GtkBorder padding, border, margin;
+
+  gtk_style_context_get_padding (style, &padding);
+  gtk_style_context_get_border (style, &border);
+  gtk_style_context_get_margin (style, &margin);
+
+  return gtk_widget_get_width (widget) + padding.left + padding.right + border.left +
+         border.right + margin.left + margin.right + gtk_widget_get_margin_start (widget) +
+         gtk_widget_get_margin_end (widget);
+}
+
+/* What a scrolled window shows with a scrollbar is narrower than its
+ * minimum, and can be scrolled to; without a scrollbar (the "external"
+ * policy) the rest is out of reach. */
+static gboolean
+scrolls_sideways (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  GtkPolicyType policy;
+
+  if (!GTK_IS_SCROLLED_WINDOW (parent))
+    return FALSE;
+
+  gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (parent), &policy, NULL);
+  return policy == GTK_POLICY_AUTOMATIC || policy == GTK_POLICY_ALWAYS;
+}
+
+/* libadwaita 1.2 draws a toast's title on one line, and offers no way to
+ * wrap it or give it a tooltip; what a toast says is also on the page it
+ * leads to. */
+static gboolean
+in_toast (GtkWidget *widget)
+{
+  GType toast_widget = g_type_from_name ("AdwToastWidget");
+
+  return toast_widget != 0 && gtk_widget_get_ancestor (widget, toast_widget) != NULL;
+}
+
+static void
+check_tree (GtkWidget *widget,
+            GString   *problems)
+{
+  const char *text = NULL;
+  int minimum = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (allocated_width (widget) < minimum && !scrolls_sideways (widget))
+    {
+      g_autofree char *what = describe (widget);
+
+      g_string_append_printf (problems, "  %s: %d px wide, needs %d\n",
+                              what, allocated_width (widget), minimum);
+    }
+
+  if (is_cut (widget, &text) && !tooltip_shows (widget, text) && !in_toast (widget))
+    {
+      g_autofree char *what = describe (widget);
+
+      g_string_append_printf (problems, "  %s: cut, without a tooltip\n", what);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_tree (child, problems);
+}
+
+/* The innermost widgets that ask for more than @width: the ones that
+ * keep the window from narrowing. */
+static void
+report_too_wide (GtkWidget *widget,
+                 int        width,
+                 GString   *problems)
+{
+  gboolean child_too_wide = FALSE;
+  int minimum = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      if (minimum > width)
+        {
+          child_too_wide = TRUE;
+          report_too_wide (child, width, problems);
+        }
+    }
+
+  if (!child_too_wide)
+    {
+      g_autofree char *what = describe (widget);
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      g_string_append_printf (problems, "    %s in %s needs %d px\n", what,
+                              G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)), minimum);
+    }
+}
+
+static void
+check_window (GtkWindow  *window,
+              int         width,
+              const char *what,
+              GString    *problems)
+{
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  settle ();
+  if (gtk_widget_get_width (GTK_WIDGET (window)) > width)
+    {
+      g_string_append_printf (found, "  the window is %d px wide, not %d, because of:\n",
+                              gtk_widget_get_width (GTK_WIDGET (window)), width);
+      report_too_wide (GTK_WIDGET (window), width, found);
+    }
+  check_tree (GTK_WIDGET (window), found);
+  if (found->len > 0)
+    g_string_append_printf (problems, "%s at %d px:\n%s", what, width, found->str);
+}
+
+static void
+show_page (Fixture    *f,
+           const char *name)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", name));
+}
+
+static void
+test_fit_pages (Fixture       *f,
+                gconstpointer  data)
+{
+  TciaBrowsePage *browse = tcia_window_get_browse_page (f->window);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(TciaCollection) collection = NULL;
+  GtkSelectionModel *rows;
+  TciaPreferencesWindow *preferences;
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Browse: a collection's series in the table. */
+  WAIT_FOR (g_list_model_get_n_items (tcia_browse_page_get_collections (browse)) > 0);
+  collection = g_list_model_get_item (tcia_browse_page_get_collections (browse), 0);
+  tcia_browse_page_choose_collection (browse, tcia_collection_get_name (collection));
+  WAIT_FOR (g_strcmp0 (tcia_browse_page_get_state (browse), "series") == 0);
+  rows = tcia_browse_page_get_selection (browse);
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (rows)) > 0);
+
+  /* Basket: those series. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
+    g_ptr_array_add (series, g_list_model_get_item (G_LIST_MODEL (rows), i));
+  tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
+  show_page (f, "basket");
+  settle ();
+
+  /* Downloads: a checkout, paused, so that no row changes while it is
+   * measured. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tcia_window_get_basket_view (f->window)),
+                                             "basket.checkout", NULL));
+  WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
+  show_page (f, "downloads");
+  WAIT_FOR (tcia_download_queue_get_n_running (tcia_window_get_download_queue (f->window)) > 0);
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tcia_window_get_downloads_view (f->window)),
+                                             "downloads.pause-all", NULL));
+  WAIT_FOR (tcia_download_queue_get_n_running (tcia_window_get_download_queue (f->window)) == 0);
+
+  /* Now at the size under test, each page. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  /* The sidebar folds away with an animation. */
+  spin (1000);
+  show_page (f, "browse");
+  check_window (GTK_WINDOW (f->window), f->width, "Browse", problems);
+  show_page (f, "basket");
+  check_window (GTK_WINDOW (f->window), f->width, "Basket", problems);
+  show_page (f, "downloads");
+  check_window (GTK_WINDOW (f->window), f->width, "Downloads", problems);
+
+  /* Preferences, at the same size. */
+  preferences = tcia_preferences_window_new (GTK_WINDOW (f->window), f->settings,
+                                             tcia_client_get_api_url (f->client));
+  gtk_window_set_default_size (GTK_WINDOW (preferences), f->width, HEIGHT);
+  gtk_window_present (GTK_WINDOW (preferences));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
+  check_window (GTK_WINDOW (preferences), f->width, "Preferences", problems);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  if (problems->len > 0)
+    g_printerr ("Text cut off or squeezed, in German:\n%s", problems->str);
+  g_assert_cmpstr (problems->str, ==, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("TCIA_TEST_LOCALEDIR");
+
+  /* German, from the catalogue the build compiled. GNU gettext ignores
+   * LANGUAGE in the C locale, hence C.UTF-8. */
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  setlocale (LC_ALL, "");
+  g_assert_nonnull (localedir);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* Without the German catalogue the test would check English. */
+  g_assert_cmpstr (_("Browse"), !=, "Browse");
+
+  g_test_add ("/ui/fit/default-size", Fixture, GINT_TO_POINTER (1100),
+              fixture_set_up, test_fit_pages, fixture_tear_down);
+  g_test_add ("/ui/fit/narrow", Fixture, GINT_TO_POINTER (360),
+              fixture_set_up, test_fit_pages, fixture_tear_down);
+
+  return g_test_run ();
+}
