@@ -29,7 +29,9 @@ for option in $options; do
     fi
 done
 
-variables=$(grep -rhoE 'g_getenv \("[A-Z_]+"\)' "$srcdir" | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+# TCIA_TEST_* are read only by the test build of the program (TCIA_TEST_HOOKS).
+variables=$(grep -rhoE 'g_getenv \("[A-Z_]+"\)' "$srcdir" | sed 's/.*"\(.*\)".*/\1/' |
+            grep -v '^TCIA_TEST_' | sort -u)
 for variable in $variables; do
     if grep -q -e "\*$variable\*" "$scd"; then
         echo "ok: $variable"
