@@ -466,10 +466,15 @@ tcia_basket_page_grab_focus (GtkWidget *widget)
 {
   TciaBasketPage *self = TCIA_BASKET_PAGE (widget);
 
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
   if (self->basket != NULL && tcia_basket_get_n_series (self->basket) > 0 &&
       gtk_widget_grab_focus (GTK_WIDGET (self->table)))
     return TRUE;
-  return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+  /* Into the page's content, never the page itself: its own focus, when
+   * nothing inside takes it, would grab the focus again and come back
+   * here without end (a stack overflow when the table is not ready). */
+  return child != NULL && gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
 }
 
 static void

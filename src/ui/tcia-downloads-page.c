@@ -419,10 +419,13 @@ tcia_downloads_page_grab_focus (GtkWidget *widget)
 {
   TciaDownloadsPage *self = TCIA_DOWNLOADS_PAGE (widget);
 
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "jobs") == 0 &&
       gtk_widget_grab_focus (GTK_WIDGET (self->download_list)))
     return TRUE;
-  return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+  /* Into the page's content, never the page itself (see the Basket page's). */
+  return child != NULL && gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
 }
 
 static void
