@@ -190,6 +190,21 @@ update (TciaDownloadRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->bar), state == TCIA_DOWNLOAD_JOB_RUNNING);
   gtk_label_set_label (self->status_label, status);
   gtk_label_set_label (self->compact_label, status);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->compact_label), NULL);
+  /* One line for a finished series: where it came from joins its status. */
+  if (complete && tcia_download_job_get_source (job) != NULL)
+    {
+      g_autofree char *with_source =
+        /* Translators: "Done · 8 images · from IDC"; the second %s is a source. */
+        g_strdup_printf (_("%s · from %s"), status, tcia_download_job_get_source (job));
+
+      const char *note = tcia_download_job_get_source_note (job);
+      g_autofree char *tip = note != NULL ? g_strdup_printf ("%s\n%s", with_source, note)
+                                          : g_strdup (with_source);
+
+      gtk_label_set_label (self->compact_label, with_source);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->compact_label), tip);
+    }
   gtk_progress_bar_set_fraction (self->bar, tcia_download_job_fraction (job));
   gtk_label_set_label (self->error_label, failed && error != NULL ? error->message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && error != NULL);
@@ -231,8 +246,7 @@ job_notify_cb (TciaDownloadJob *job,
   if (pspec->name == g_intern_static_string ("source") ||
       pspec->name == g_intern_static_string ("source-note"))
     sync_source (self);
-  else
-    update (self);
+  update (self);
 }
 
 static void

@@ -119,13 +119,33 @@ typedef struct
   Work              *work;
 } Worker;
 
+/* Runs @func on the queue's context, always in the thread that runs it.
+ * Not g_main_context_invoke(): when that context is not running at the
+ * moment (a test between two iterations, a window busy elsewhere), it
+ * acquires it and runs @func right here, in the worker, at the same time
+ * as the queue's own thread: a job's work freed under a Pause All. */
+static void
+run_on_queue_context (GMainContext   *context,
+                      GSourceFunc     func,
+                      gpointer        data,
+                      GDestroyNotify  destroy)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[tcia-download] to the queue");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 static void
 congested_cb (gpointer user_data)
 {
   Worker *worker = user_data;
 
-  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, congestion_cb,
-                              g_object_ref (worker->queue), g_object_unref);
+  run_on_queue_context (worker->context, congestion_cb, g_object_ref (worker->queue),
+                        g_object_unref);
 }
 
 static gboolean work_done_cb (gpointer user_data);
@@ -153,7 +173,7 @@ worker_thread (gpointer user_data)
     ;
   g_main_context_pop_thread_default (context);
 
-  g_main_context_invoke (worker->context, work_done_cb, worker);
+  run_on_queue_context (worker->context, work_done_cb, worker, NULL);
   return NULL;
 }
 
