@@ -56,39 +56,7 @@ static GParamSpec *properties[N_PROPS];
 
 /* The nicks of the io.github.tciabasket.TciaBasket.Layout enum, in the order
  * of the rows of the combo. */
-static const char * const layout_nicks[] = { "descriptive", "classic", "flat" };
-
-static gboolean
-layout_get_mapping (GValue   *value,
-                    GVariant *variant,
-                    gpointer  user_data)
-{
-  const char *nick = g_variant_get_string (variant, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (layout_nicks); i++)
-    {
-      if (g_str_equal (nick, layout_nicks[i]))
-        {
-          g_value_set_uint (value, i);
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-static GVariant *
-layout_set_mapping (const GValue       *value,
-                    const GVariantType *expected_type,
-                    gpointer            user_data)
-{
-  guint selected = g_value_get_uint (value);
-
-  if (selected >= G_N_ELEMENTS (layout_nicks))
-    return NULL;
-
-  return g_variant_new_string (layout_nicks[selected]);
-}
+static const char * const layout_nicks[] = { "descriptive", "classic", "flat", NULL };
 
 static void
 tcia_preferences_window_stop_check (TciaPreferencesWindow *self)
@@ -328,9 +296,7 @@ tcia_preferences_window_constructed (GObject *object)
                    self->parallel_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "verify-checksums",
                    self->checksum_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (self->settings, "layout",
-                                self->layout_row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                layout_get_mapping, layout_set_mapping, NULL, NULL);
+  tcia_settings_bind_combo_row (self->settings, "layout", self->layout_row, layout_nicks);
   tcia_sources_group_set_settings (self->sources_group, self->settings);
 
   tcia_preferences_window_sync_api_url (self);

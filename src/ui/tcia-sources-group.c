@@ -8,6 +8,7 @@
 #include "tcia-idc-bucket.h"
 #include "tcia-idc-client.h"
 #include "tcia-sources-group.h"
+#include "tcia-ui-util.h"
 
 struct _TciaSourcesGroup
 {
@@ -24,35 +25,7 @@ struct _TciaSourcesGroup
 G_DEFINE_FINAL_TYPE (TciaSourcesGroup, tcia_sources_group, ADW_TYPE_PREFERENCES_GROUP)
 
 /* The source-policy values, in the order of the combo's rows. */
-static const char * const policy_nicks[] = { "auto", "nbia", "idc" };
-
-static gboolean
-policy_get_mapping (GValue   *value,
-                    GVariant *variant,
-                    gpointer  user_data)
-{
-  const char *nick = g_variant_get_string (variant, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (policy_nicks); i++)
-    if (g_str_equal (nick, policy_nicks[i]))
-      {
-        g_value_set_uint (value, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static GVariant *
-policy_set_mapping (const GValue       *value,
-                    const GVariantType *expected_type,
-                    gpointer            user_data)
-{
-  guint selected = g_value_get_uint (value);
-
-  if (selected >= G_N_ELEMENTS (policy_nicks))
-    return NULL;
-  return g_variant_new_string (policy_nicks[selected]);
-}
+static const char * const policy_nicks[] = { "auto", "nbia", "idc", NULL };
 
 static void
 mark_entry (AdwEntryRow  *row,
@@ -131,9 +104,7 @@ tcia_sources_group_set_settings (TciaSourcesGroup *self,
   g_return_if_fail (self->settings == NULL);
 
   self->settings = g_object_ref (settings);
-  g_settings_bind_with_mapping (settings, "source-policy", self->policy_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT, policy_get_mapping, policy_set_mapping,
-                                NULL, NULL);
+  tcia_settings_bind_combo_row (settings, "source-policy", self->policy_row, policy_nicks);
   g_signal_connect_object (settings, "changed::idc-api-url", G_CALLBACK (sync_entries), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::idc-bucket-url", G_CALLBACK (sync_entries), self,

@@ -153,3 +153,43 @@ tcia_format_count (guint n)
 {
   return g_strdup_printf ("%'u", n);
 }
+
+static gboolean
+nick_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  const char * const *nicks = user_data;
+  const char *nick = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; nicks[i] != NULL; i++)
+    if (g_str_equal (nick, nicks[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+nick_set_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  const char * const *nicks = user_data;
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= g_strv_length ((char **) nicks))
+    return NULL;
+  return g_variant_new_string (nicks[selected]);
+}
+
+void
+tcia_settings_bind_combo_row (GSettings          *settings,
+                              const char         *key,
+                              AdwComboRow        *combo,
+                              const char * const *nicks)
+{
+  g_settings_bind_with_mapping (settings, key, combo, "selected", G_SETTINGS_BIND_DEFAULT,
+                                nick_get_mapping, nick_set_mapping, (gpointer) nicks, NULL);
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -11,6 +11,12 @@ void       tcia_widget_name_mnemonic_buttons  (GtkWidget     *root);
 GtkWidget *tcia_title_and_count_new           (int            spacing);
 /* "1,234": a count with the locale's digit grouping. */
 char      *tcia_format_count                  (guint          n);
+/* Binds the string (or enum) @key of @settings to the "selected" row of
+ * @combo, whose rows stand for @nicks in order (NULL-terminated, static). */
+void       tcia_settings_bind_combo_row       (GSettings            *settings,
+                                               const char           *key,
+                                               AdwComboRow          *combo,
+                                               const char * const   *nicks);
 /* The series UIDs of @series (TciaSeries), one a line. */
 char      *tcia_series_uids_text              (GPtrArray     *series);
 

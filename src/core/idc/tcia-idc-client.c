@@ -631,30 +631,40 @@ run_batches (TciaIdcClient     *self,
   return TRUE;
 }
 
+/* Asks "index" for what @resolution still misses, then prior_versions_index
+ * for what "index" lacks: only in an older release, or never in IDC. A
+ * manifest naming an older version's folder (@by_uuid) has it fetched as
+ * named, not replaced by the current one. */
+static TciaIdcResolution *
+resolve (TciaIdcClient      *self,
+         TciaIdcResolution  *resolution,
+         gboolean            by_uuid,
+         GCancellable       *cancellable,
+         GError            **error)
+{
+  g_autoptr(TciaIdcResolution) owned = resolution;
+  g_autoptr(GRand) rand = g_rand_new ();
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GPtrArray) missing = tcia_idc_resolution_get_missing (resolution);
+
+      if (!run_batches (self, missing, pass == 1, by_uuid, resolution, rand, cancellable,
+                        error))
+        return NULL;
+    }
+  return g_steal_pointer (&owned);
+}
+
 TciaIdcResolution *
 tcia_idc_client_resolve (TciaIdcClient       *self,
                          const char * const  *series_uids,
                          GCancellable        *cancellable,
                          GError             **error)
 {
-  g_autoptr(TciaIdcResolution) resolution = NULL;
-  g_autoptr(GPtrArray) missing = NULL;
-  g_autoptr(GRand) rand = g_rand_new ();
-
   g_return_val_if_fail (TCIA_IS_IDC_CLIENT (self), NULL);
 
-  resolution = tcia_idc_resolution_new (series_uids);
-  missing = tcia_idc_resolution_get_missing (resolution);
-  if (!run_batches (self, missing, FALSE, FALSE, resolution, rand, cancellable, error))
-    return NULL;
-
-  /* Then what "index" lacks: only in an older release, or never in IDC. */
-  g_ptr_array_unref (missing);
-  missing = tcia_idc_resolution_get_missing (resolution);
-  if (!run_batches (self, missing, TRUE, FALSE, resolution, rand, cancellable, error))
-    return NULL;
-
-  return g_steal_pointer (&resolution);
+  return resolve (self, tcia_idc_resolution_new (series_uids), FALSE, cancellable, error);
 }
 
 TciaIdcResolution *
@@ -663,26 +673,15 @@ tcia_idc_client_resolve_uuids (TciaIdcClient       *self,
                                GCancellable        *cancellable,
                                GError             **error)
 {
-  g_autoptr(TciaIdcResolution) resolution = NULL;
-  g_autoptr(GPtrArray) missing = NULL;
-  g_autoptr(GRand) rand = g_rand_new ();
+  TciaIdcResolution *resolution;
 
   g_return_val_if_fail (TCIA_IS_IDC_CLIENT (self), NULL);
 
-  resolution = tcia_idc_resolution_new_for_uuids (series_uuids);
-  missing = tcia_idc_resolution_get_missing (resolution);
-  if (!run_batches (self, missing, FALSE, TRUE, resolution, rand, cancellable, error))
-    return NULL;
-
-  /* A manifest may name an older version's folder on purpose: it is
-   * fetched as named, not replaced by the current one. */
-  g_ptr_array_unref (missing);
-  missing = tcia_idc_resolution_get_missing (resolution);
-  if (!run_batches (self, missing, TRUE, TRUE, resolution, rand, cancellable, error))
-    return NULL;
-
-  tcia_idc_resolution_sort_by_uuids (resolution);
-  return g_steal_pointer (&resolution);
+  resolution = resolve (self, tcia_idc_resolution_new_for_uuids (series_uuids), TRUE,
+                        cancellable, error);
+  if (resolution != NULL)
+    tcia_idc_resolution_sort_by_uuids (resolution);
+  return resolution;
 }
 
 static void
