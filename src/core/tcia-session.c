@@ -7,110 +7,21 @@
 
 #include "tcia-catalogue-router.h"
 #include "tcia-download-state.h"
-#include "tcia-idc-fetcher.h"
-#include "tcia-nbia-fetcher.h"
-#include "tcia-session.h"
 #include "tcia-citations-file.h"
-#include "tcia-sources.h"
-
-struct _TciaSession
-{
-  GObject            parent_instance;
-
-  /* owned */
-  TciaBasket        *basket;
-  TciaClient        *client;
-  TciaLocalCatalogue *catalogue;
-  TciaCatalogueSync *catalogue_sync;
-  TciaDownloadQueue *queue;
-  GFile             *destination;
-  GFile             *state_file;
-  char              *source_policy;
-  char              *idc_api_url;
-  char              *idc_bucket_url;
-  GHashTable        *idc_locations; /* series UID -> TciaIdcLocation, from manifests */
-  TciaFetcher       *idc_fetcher;   /* IDC's fetcher of the queue's sources, or NULL */
-
-  TciaLayout         layout;
-  guint              jobs;
-  gboolean           verify_checksums;
-  gboolean           verify_existing;
-};
+#include "tcia-idc-fetcher.h"
+#include "tcia-session-private.h"
 
 G_DEFINE_FINAL_TYPE (TciaSession, tcia_session, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (tcia-session-error-quark, tcia_session_error)
 
-enum
-{
-  PROP_0,
-  PROP_BASKET,
-  PROP_CLIENT,
-  PROP_QUEUE,
-  PROP_JOBS,
-  PROP_VERIFY_CHECKSUMS,
-  PROP_VERIFY_EXISTING,
-  PROP_LAYOUT,
-  PROP_DESTINATION,
-  PROP_SOURCE_POLICY,
-  PROP_IDC_API_URL,
-  PROP_IDC_BUCKET_URL,
-  PROP_CATALOGUE,
-  N_PROPS
-};
-
 static GParamSpec *properties[N_PROPS];
 
-/* IDC's fetcher for the endpoints set. An address that cannot be used
- * leaves IDC out, saying why once: NBIA still serves. */
-static TciaFetcher *
-make_idc_fetcher (TciaSession *self)
+void
+tcia_session_notify (TciaSession *self,
+                     guint        prop_id)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TciaIdcClient) client = NULL;
-  TciaFetcher *fetcher;
-  GHashTableIter iter;
-  gpointer location;
-
-  client = tcia_session_dup_idc_client (self, &error);
-  if (client == NULL)
-    {
-      g_message ("IDC cannot be used: %s", error->message);
-      return NULL;
-    }
-  /* Where IDC keeps a series is asked before each batch starts: when the
-   * API does not answer within a few seconds, NBIA serves meanwhile. */
-  tcia_idc_client_set_retry_policy (client, 3, 500, 4000);
-  {
-    const char *bucket_url = self->idc_bucket_url;
-
-    if (bucket_url == NULL)
-      bucket_url = g_getenv ("TCIA_IDC_BUCKET_URL");
-    fetcher = tcia_idc_fetcher_new (bucket_url != NULL && *bucket_url != '\0' ? bucket_url
-                                                                               : NULL);
-  }
-  tcia_idc_fetcher_set_client (TCIA_IDC_FETCHER (fetcher), client);
-  /* Where manifests said series are: not asked again, and an older
-   * release's folder a manifest names stays the one fetched. */
-  g_hash_table_iter_init (&iter, self->idc_locations);
-  while (g_hash_table_iter_next (&iter, NULL, &location))
-    tcia_idc_fetcher_add_location (TCIA_IDC_FETCHER (fetcher), location);
-  return fetcher;
-}
-
-/* The sources of the policy: NBIA's (through the client) and IDC's. */
-static TciaSources *
-make_sources (TciaSession *self)
-{
-  g_autoptr(TciaFetcher) nbia = tcia_nbia_fetcher_new (self->client);
-  g_autoptr(TciaFetcher) idc = NULL;
-  TciaSourcePolicy policy = TCIA_SOURCE_POLICY_AUTO;
-
-  tcia_source_policy_from_string (self->source_policy, &policy);
-  if (policy != TCIA_SOURCE_POLICY_NBIA)
-    idc = make_idc_fetcher (self);
-  g_set_object (&self->idc_fetcher, idc);
-  return tcia_sources_new (nbia, idc, policy);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 /* The settings reach a queue however it came: made here or restored. */
@@ -118,7 +29,7 @@ static void
 configure_queue (TciaSession       *self,
                  TciaDownloadQueue *queue)
 {
-  g_autoptr(TciaSources) sources = make_sources (self);
+  g_autoptr(TciaSources) sources = tcia_session_make_sources (self);
 
   tcia_download_queue_set_sources (queue, sources);
   tcia_download_queue_set_max_jobs (queue, self->jobs);
@@ -522,98 +433,6 @@ tcia_session_set_destination (TciaSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESTINATION]);
 }
 
-gboolean
-tcia_session_source_policy_is_valid (const char *policy)
-{
-  return tcia_source_policy_from_string (policy, NULL);
-}
-
-const char *
-tcia_session_get_source_policy (TciaSession *self)
-{
-  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
-  return self->source_policy;
-}
-
-/* The queue's series not yet started follow the new sources. */
-static void
-sources_changed (TciaSession *self)
-{
-  g_autoptr(TciaSources) sources = NULL;
-
-  if (self->queue == NULL)
-    return;
-  sources = make_sources (self);
-  tcia_download_queue_set_sources (self->queue, sources);
-}
-
-void
-tcia_session_set_source_policy (TciaSession *self,
-                                const char  *policy)
-{
-  g_return_if_fail (TCIA_IS_SESSION (self));
-  g_return_if_fail (tcia_session_source_policy_is_valid (policy));
-
-  if (g_strcmp0 (self->source_policy, policy) == 0)
-    return;
-  g_free (self->source_policy);
-  self->source_policy = g_strdup (policy);
-  sources_changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_POLICY]);
-}
-
-const char *
-tcia_session_get_idc_api_url (TciaSession *self)
-{
-  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
-  return self->idc_api_url;
-}
-
-const char *
-tcia_session_get_idc_bucket_url (TciaSession *self)
-{
-  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
-  return self->idc_bucket_url;
-}
-
-void
-tcia_session_set_idc_urls (TciaSession *self,
-                           const char  *api_url,
-                           const char  *bucket_url)
-{
-  gboolean api_changed, bucket_changed;
-
-  g_return_if_fail (TCIA_IS_SESSION (self));
-
-  if (api_url != NULL && *api_url == '\0')
-    api_url = NULL;
-  if (bucket_url != NULL && *bucket_url == '\0')
-    bucket_url = NULL;
-  api_changed = g_strcmp0 (self->idc_api_url, api_url) != 0;
-  bucket_changed = g_strcmp0 (self->idc_bucket_url, bucket_url) != 0;
-  if (!api_changed && !bucket_changed)
-    return;
-  if (api_changed)
-    {
-      char *copy = g_strdup (api_url);
-
-      g_free (self->idc_api_url);
-      self->idc_api_url = copy;
-    }
-  if (bucket_changed)
-    {
-      char *copy = g_strdup (bucket_url);
-
-      g_free (self->idc_bucket_url);
-      self->idc_bucket_url = copy;
-    }
-  sources_changed (self);
-  if (api_changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDC_API_URL]);
-  if (bucket_changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDC_BUCKET_URL]);
-}
-
 void
 tcia_session_bind_settings (TciaSession *self,
                             GSettings   *settings)
@@ -629,22 +448,6 @@ tcia_session_bind_settings (TciaSession *self,
   /* Read only: '' (the Downloads folder, wherever it is) stays ''. */
   g_settings_bind_with_mapping (settings, "download-folder", self, "destination",
                                 G_SETTINGS_BIND_GET, folder_from_setting, NULL, NULL, NULL);
-}
-
-char *
-tcia_session_resolve_setting (const char *option,
-                              const char *env_var,
-                              const char *setting)
-{
-  const char *env = env_var != NULL ? g_getenv (env_var) : NULL;
-
-  if (option != NULL && *option != '\0')
-    return g_strdup (option);
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  if (setting != NULL && *setting != '\0')
-    return g_strdup (setting);
-  return NULL;
 }
 
 TciaDownloadQueue *
@@ -825,37 +628,3 @@ tcia_session_dup_browse_catalogue (TciaSession *self)
   return self->client != NULL ? g_object_ref (TCIA_CATALOGUE (self->client)) : NULL;
 }
 
-TciaIdcClient *
-tcia_session_dup_idc_client (TciaSession  *self,
-                             GError      **error)
-{
-  const char *api_url;
-
-  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
-
-  /* A session made without the application's settings still honours the
-   * environment (tests point it at their fakes). */
-  api_url = self->idc_api_url;
-  if (api_url == NULL)
-    api_url = g_getenv ("TCIA_IDC_API_URL");
-  return tcia_idc_client_new (api_url != NULL && *api_url != '\0' ? api_url : NULL, error);
-}
-
-void
-tcia_session_add_idc_locations (TciaSession *self,
-                                GPtrArray   *locations)
-{
-  g_return_if_fail (TCIA_IS_SESSION (self));
-  g_return_if_fail (locations != NULL);
-
-  for (guint i = 0; i < locations->len; i++)
-    {
-      TciaIdcLocation *location = g_ptr_array_index (locations, i);
-
-      /* The key lives in the location, which the table holds. */
-      g_hash_table_replace (self->idc_locations, location->series_uid,
-                            tcia_idc_location_ref (location));
-      if (self->idc_fetcher != NULL)
-        tcia_idc_fetcher_add_location (TCIA_IDC_FETCHER (self->idc_fetcher), location);
-    }
-}

@@ -67,6 +67,36 @@ _tcia_browse_page_add_series (TciaBrowsePage *self,
   return added;
 }
 
+guint
+tcia_browse_page_add_uids (TciaBrowsePage     *self,
+                           const char * const *uids)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_val_if_fail (TCIA_IS_BROWSE_PAGE (self), 0);
+
+  if (uids == NULL || self->series == NULL)
+    return 0;
+
+  for (guint i = 0; uids[i] != NULL; i++)
+    g_hash_table_add (wanted, (char *) uids[i]);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->series));
+  for (guint i = 0; i < n; i++)
+    {
+      TciaSeries *s = g_list_model_get_item (G_LIST_MODEL (self->series), i);
+
+      if (g_hash_table_contains (wanted, tcia_series_get_series_uid (s)))
+        g_ptr_array_add (series, s);
+      else
+        g_object_unref (s);
+    }
+
+  return _tcia_browse_page_add_series (self, series);
+}
+
 static void
 add_to_basket_cb (GtkWidget  *widget,
                   const char *action_name,

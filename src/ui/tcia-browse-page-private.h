@@ -41,8 +41,8 @@ gboolean           tcia_browse_page_get_archive_shown   (TciaBrowsePage *self);
 gboolean           tcia_browse_page_row_is_marked       (TciaBrowsePage *self,
                                                          guint           position);
 
-/* For tcia-browse-page.c and tcia-browse-page-actions.c: the page's parts
- * and state, and what its actions ask of it. */
+/* For tcia-browse-page.c and its parts (-actions.c, -archive.c,
+ * -collections.c): the page's parts and state, and what they ask of it. */
 
 struct _TciaBrowsePage
 {
@@ -106,6 +106,21 @@ void       _tcia_browse_page_set_loading        (TciaBrowsePage *self,
 /* A new empty store for the series list, shown; returns the cancellable
  * of its query (the previous one's cancelled). */
 GCancellable *_tcia_browse_page_new_series_store (TciaBrowsePage *self);
+
+/* "%s, trying again (2 of 5)…" for a listing's TciaClient::retrying. */
+char      *_tcia_browse_page_format_retrying    (const char     *reason,
+                                                 guint           attempt,
+                                                 guint           max_attempts);
+
+/* tcia-browse-page-collections.c: the list of collections, and choosing one. */
+void       _tcia_browse_page_collection_activated_cb (TciaBrowsePage *self,
+                                                      TciaCollection *collection);
+void       _tcia_browse_page_collections_retrying_cb (TciaClient     *client,
+                                                      guint           attempt,
+                                                      guint           max_attempts,
+                                                      guint           delay_ms,
+                                                      const char     *reason,
+                                                      TciaBrowsePage *self);
 
 /* tcia-browse-page-archive.c: the search of all collections, and what
  * follows the local catalogue's changes. */

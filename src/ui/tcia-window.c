@@ -6,43 +6,12 @@
 #include <glib/gi18n.h>
 
 #include "tcia-column-sizing.h"
-#include "tcia-free-space.h"
 #include "tcia-ui-util.h"
 #include "tcia-basket-page.h"
 #include "tcia-browse-page.h"
 #include "tcia-downloads-page.h"
 #include "tcia-whats-new-dialog.h"
 #include "tcia-window-private.h"
-
-struct _TciaWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* template widgets */
-  AdwViewStack         *stack;
-  TciaBrowsePage       *browse_page;
-  AdwViewStackPage     *basket_page;
-  TciaBasketPage       *basket_view;
-  AdwViewStackPage     *downloads_page;
-  TciaDownloadsPage    *downloads_view;
-  GtkWidget            *content_box;
-  AdwToastOverlay      *toast_overlay;
-  GtkWidget            *downloads_button;
-  GtkLabel             *downloads_label;
-  GtkProgressBar       *downloads_progress;
-  TciaCatalogueBanner  *catalogue_banner;
-
-  /* owned */
-  GSettings            *settings;
-  TciaClient           *client;
-  TciaBasket           *basket;
-  TciaSession          *session;
-  GCancellable         *space_cancellable;
-  AdwMessageDialog     *dialog;
-  char                 *toast_text;
-  guint                 refocus_id;
-  gboolean              quit_confirmed;
-};
 
 G_DEFINE_FINAL_TYPE (TciaWindow, tcia_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -144,18 +113,18 @@ show_page_cb (GtkWidget  *widget,
   gtk_widget_grab_focus (adw_view_stack_get_visible_child (self->stack));
 }
 
-static void
-show_toast (TciaWindow *self,
-            const char *text)
+void
+_tcia_window_show_toast (TciaWindow *self,
+                         const char *text)
 {
   g_free (self->toast_text);
   self->toast_text = g_strdup (text);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-static void
-set_dialog (TciaWindow       *self,
-            AdwMessageDialog *dialog)
+void
+_tcia_window_set_dialog (TciaWindow       *self,
+                         AdwMessageDialog *dialog)
 {
   if (self->dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
@@ -214,109 +183,6 @@ focus_widget_changed_cb (TciaWindow *self)
     self->refocus_id = g_idle_add (refocus_cb, self);
 }
 
-static void
-checkout_now (TciaWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  guint n = tcia_basket_get_n_series (self->basket);
-
-  if (!tcia_session_checkout (self->session, NULL, &error))
-    {
-      gboolean busy = g_error_matches (error, TCIA_SESSION_ERROR, TCIA_SESSION_ERROR_BUSY);
-      AdwMessageDialog *dialog;
-
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                           busy ? _("Downloads Not Finished")
-                                                                : _("Could Not Download"),
-                                                           error->message));
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
-      set_dialog (self, dialog);
-      gtk_window_present (GTK_WINDOW (dialog));
-      return;
-    }
-
-  adw_view_stack_set_visible_child_name (self->stack, "downloads");
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading %u series",
-                                       "Downloading %u series", n), n);
-  show_toast (self, text);
-}
-
-static void
-space_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   TciaWindow       *self)
-{
-  if (g_strcmp0 (response, "download") == 0)
-    checkout_now (self);
-}
-
-static void
-space_queried_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  TciaWindow *self = user_data;   /* alive: its dispose cancels the query */
-  g_autoptr(GError) error = NULL;
-  guint64 needed;
-  guint64 free_bytes;
-  g_autofree char *free_text = NULL;
-  g_autofree char *needed_text = NULL;
-  AdwMessageDialog *dialog;
-
-  free_bytes = tcia_free_space_query_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  needed = tcia_basket_get_total_bytes (self->basket);
-  /* G_MAXUINT64 when the file system does not say: nothing to warn of. */
-  if (free_bytes >= needed)
-    {
-      checkout_now (self);
-      return;
-    }
-
-  free_text = g_format_size (free_bytes);
-  needed_text = g_format_size (needed);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Not Enough Space?"), NULL));
-  adw_message_dialog_format_body (dialog,
-                                  _("The series take about %s once unpacked, and the download "
-                                    "folder has %s free. Downloading may stop when the disk "
-                                    "is full."),
-                                  needed_text, free_text);
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "download", _("_Download Anyway"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "download", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (space_response_cb), self, 0);
-  set_dialog (self, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Download pressed: the free space is checked first, then the session
- * checks the basket out. */
-static void
-checkout_cb (TciaBasketPage *page,
-             TciaBasket     *basket,
-             TciaWindow     *self)
-{
-  /* Without settings the session has no binding: the folder is the page's. */
-  if (self->settings == NULL)
-    {
-      g_autoptr(GFile) folder = tcia_basket_page_dup_download_folder (self->basket_view);
-
-      tcia_session_set_destination (self->session, folder);
-    }
-
-  g_cancellable_cancel (self->space_cancellable);
-  g_clear_object (&self->space_cancellable);
-  self->space_cancellable = g_cancellable_new ();
-  tcia_free_space_query_async (tcia_session_get_destination (self->session),
-                               self->space_cancellable, space_queried_cb, self);
-}
 
 static void
 session_queue_cb (TciaWindow *self)
@@ -325,22 +191,6 @@ session_queue_cb (TciaWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_QUEUE]);
 }
 
-static void
-stop_response_cb (AdwMessageDialog *dialog,
-                  const char       *response,
-                  TciaWindow       *self)
-{
-  GtkApplication *app;
-
-  if (g_strcmp0 (response, "stop") != 0)
-    return;
-  self->quit_confirmed = TRUE;
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  if (app != NULL)
-    g_application_quit (G_APPLICATION (app));
-  else
-    gtk_window_destroy (GTK_WINDOW (self));
-}
 
 static gboolean
 close_request_cb (GtkWindow *window)
@@ -413,7 +263,7 @@ tcia_window_constructed (GObject *object)
   if (self->client != NULL)
     {
       tcia_basket_page_set_checkout_available (self->basket_view, TRUE);
-      g_signal_connect_object (self->basket_view, "checkout", G_CALLBACK (checkout_cb), self, 0);
+      g_signal_connect_object (self->basket_view, "checkout", G_CALLBACK (_tcia_window_checkout_cb), self, 0);
     }
   g_signal_connect_object (self->downloads_view, "notify::n-active",
                            G_CALLBACK (update_downloads_indicator), self, G_CONNECT_SWAPPED);
@@ -458,7 +308,7 @@ tcia_window_dispose (GObject *object)
   g_cancellable_cancel (self->space_cancellable);
   g_clear_object (&self->space_cancellable);
   g_clear_handle_id (&self->refocus_id, g_source_remove);
-  set_dialog (self, NULL);
+  _tcia_window_set_dialog (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), TCIA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (tcia_window_parent_class)->dispose (object);
@@ -736,39 +586,6 @@ tcia_window_get_download_queue (TciaWindow *self)
   g_return_val_if_fail (TCIA_IS_WINDOW (self), NULL);
 
   return self->session != NULL ? tcia_session_get_queue (self->session) : NULL;
-}
-
-gboolean
-tcia_window_confirm_quit (TciaWindow *self)
-{
-  TciaDownloadQueue *queue;
-  AdwMessageDialog *dialog;
-
-  g_return_val_if_fail (TCIA_IS_WINDOW (self), FALSE);
-
-  queue = tcia_window_get_download_queue (self);
-  if (self->quit_confirmed || queue == NULL ||
-      tcia_download_queue_get_n_running (queue) + tcia_download_queue_get_n_active (queue) == 0)
-    return FALSE;
-  if (self->dialog != NULL)
-    return TRUE;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Stop Downloads?"), NULL));
-  adw_message_dialog_set_body (dialog,
-                               _("Series are still downloading. They carry on from where "
-                                 "they stopped the next time TCIA Basket starts."));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "stop", _("_Stop and Quit"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (stop_response_cb), self, 0);
-  set_dialog (self, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  return TRUE;
 }
 
 TciaDownloadsPage *

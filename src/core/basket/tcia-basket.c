@@ -7,6 +7,7 @@
 #include "tcia-basket.h"
 #include "tcia-basket-parts-private.h"
 #include "tcia-basket-private.h"
+#include "tcia-list-model.h"
 
 typedef struct
 {
@@ -20,7 +21,7 @@ struct _TciaBasketRemoval
   GArray          *entries;     /* RemovedEntry, by ascending position */
 };
 
-static void tcia_basket_list_model_init (GListModelInterface *iface);
+TCIA_DEFINE_ARRAY_LIST_MODEL (tcia_basket, TCIA_BASKET, items, TCIA_TYPE_SERIES)
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TciaBasket, tcia_basket, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
@@ -272,38 +273,6 @@ tcia_basket_replace_all (TciaBasket *self,
 }
 
 /* ---- GObject ---------------------------------------------------------------- */
-
-static GType
-tcia_basket_get_item_type (GListModel *model)
-{
-  return TCIA_TYPE_SERIES;
-}
-
-static guint
-tcia_basket_get_n_items (GListModel *model)
-{
-  return TCIA_BASKET (model)->items->len;
-}
-
-static gpointer
-tcia_basket_get_item (GListModel *model,
-                      guint       position)
-{
-  TciaBasket *self = TCIA_BASKET (model);
-
-  if (position >= self->items->len)
-    return NULL;
-
-  return g_object_ref (g_ptr_array_index (self->items, position));
-}
-
-static void
-tcia_basket_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = tcia_basket_get_item_type;
-  iface->get_n_items = tcia_basket_get_n_items;
-  iface->get_item = tcia_basket_get_item;
-}
 
 static void
 tcia_basket_constructed (GObject *object)

@@ -6,6 +6,7 @@
 #include "tcia-collection.h"
 #include "tcia-series.h"
 
+#include "tcia-catalogue-finish.h"
 #include "tcia-catalogue-router.h"
 
 /* Each call is a GTask of the router that forwards to the backend chosen
@@ -311,13 +312,7 @@ list_collections_async (TciaCatalogue       *catalogue,
   start_call (catalogue, call, into, list_collections_async, cancellable, callback, user_data);
 }
 
-static GListModel *
-list_collections_finish (TciaCatalogue  *catalogue,
-                         GAsyncResult   *result,
-                         GError        **error)
-{
-  return finish_call (catalogue, result, list_collections_async, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (list_collections, finish_call)
 
 static void
 list_values_async (TciaCatalogue       *catalogue,
@@ -336,13 +331,7 @@ list_values_async (TciaCatalogue       *catalogue,
   start_call (catalogue, call, into, list_values_async, cancellable, callback, user_data);
 }
 
-static GListModel *
-list_values_finish (TciaCatalogue  *catalogue,
-                    GAsyncResult   *result,
-                    GError        **error)
-{
-  return finish_call (catalogue, result, list_values_async, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (list_values, finish_call)
 
 static void
 list_series_async (TciaCatalogue       *catalogue,
@@ -359,13 +348,7 @@ list_series_async (TciaCatalogue       *catalogue,
   start_call (catalogue, call, into, list_series_async, cancellable, callback, user_data);
 }
 
-static GListModel *
-list_series_finish (TciaCatalogue  *catalogue,
-                    GAsyncResult   *result,
-                    GError        **error)
-{
-  return finish_call (catalogue, result, list_series_async, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (list_series, finish_call)
 
 static void
 describe_collections_async (TciaCatalogue       *catalogue,
@@ -383,13 +366,7 @@ describe_collections_async (TciaCatalogue       *catalogue,
               user_data);
 }
 
-static GListModel *
-describe_collections_finish (TciaCatalogue  *catalogue,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  return finish_call (catalogue, result, describe_collections_async, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (describe_collections, finish_call)
 
 static void
 get_series_details_async (TciaCatalogue       *catalogue,
@@ -407,13 +384,7 @@ get_series_details_async (TciaCatalogue       *catalogue,
               user_data);
 }
 
-static GListModel *
-get_series_details_finish (TciaCatalogue  *catalogue,
-                           GAsyncResult   *result,
-                           GError        **error)
-{
-  return finish_call (catalogue, result, get_series_details_async, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (get_series_details, finish_call)
 
 static void
 tcia_catalogue_router_iface_init (TciaCatalogueInterface *iface)

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tcia-catalogue-db.h"
+#include "tcia-catalogue-finish.h"
 #include "tcia-collection.h"
 #include "tcia-local-catalogue.h"
 #include "tcia-metadata-csv.h"
@@ -267,30 +268,24 @@ tcia_local_catalogue_get_path (TciaLocalCatalogue *self)
 GDateTime *
 tcia_local_catalogue_get_synced_at (TciaLocalCatalogue *self)
 {
-  GDateTime *when;
+  g_autoptr(GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (TCIA_IS_LOCAL_CATALOGUE (self), NULL);
 
   /* Replaced only on the main context (changed_cb), where it is read. */
-  g_mutex_lock (&self->lock);
-  when = self->synced_at;
-  g_mutex_unlock (&self->lock);
-
-  return when;
+  locker = g_mutex_locker_new (&self->lock);
+  return self->synced_at;
 }
 
 gboolean
 tcia_local_catalogue_get_is_empty (TciaLocalCatalogue *self)
 {
-  gboolean empty;
+  g_autoptr(GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (TCIA_IS_LOCAL_CATALOGUE (self), TRUE);
 
-  g_mutex_lock (&self->lock);
-  empty = self->is_empty;
-  g_mutex_unlock (&self->lock);
-
-  return empty;
+  locker = g_mutex_locker_new (&self->lock);
+  return self->is_empty;
 }
 
 gboolean
@@ -543,6 +538,15 @@ finish_job (TciaLocalCatalogue  *self,
   return G_LIST_MODEL (store);
 }
 
+static GListModel *
+finish_method (TciaCatalogue  *catalogue,
+               GAsyncResult   *result,
+               gpointer        source_tag,
+               GError        **error)
+{
+  return finish_job (TCIA_LOCAL_CATALOGUE (catalogue), result, source_tag, NULL, error);
+}
+
 static void
 list_collections_async (TciaCatalogue       *catalogue,
                         GListStore          *into,
@@ -557,13 +561,7 @@ list_collections_async (TciaCatalogue       *catalogue,
              list_collections_async, cancellable, callback, user_data);
 }
 
-static GListModel *
-list_collections_finish (TciaCatalogue  *catalogue,
-                         GAsyncResult   *result,
-                         GError        **error)
-{
-  return finish_job (TCIA_LOCAL_CATALOGUE (catalogue), result, list_collections_async, NULL, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (list_collections, finish_method)
 
 static void
 list_values_async (TciaCatalogue       *catalogue,
@@ -583,13 +581,7 @@ list_values_async (TciaCatalogue       *catalogue,
              list_values_async, cancellable, callback, user_data);
 }
 
-static GListModel *
-list_values_finish (TciaCatalogue  *catalogue,
-                    GAsyncResult   *result,
-                    GError        **error)
-{
-  return finish_job (TCIA_LOCAL_CATALOGUE (catalogue), result, list_values_async, NULL, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (list_values, finish_method)
 
 static void
 start_search (TciaLocalCatalogue  *self,
@@ -710,14 +702,7 @@ describe_collections_async (TciaCatalogue       *catalogue,
              describe_collections_async, cancellable, callback, user_data);
 }
 
-static GListModel *
-describe_collections_finish (TciaCatalogue  *catalogue,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  return finish_job (TCIA_LOCAL_CATALOGUE (catalogue), result, describe_collections_async,
-                     NULL, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (describe_collections, finish_method)
 
 static void
 get_series_details_async (TciaCatalogue       *catalogue,
@@ -735,14 +720,7 @@ get_series_details_async (TciaCatalogue       *catalogue,
              get_series_details_async, cancellable, callback, user_data);
 }
 
-static GListModel *
-get_series_details_finish (TciaCatalogue  *catalogue,
-                           GAsyncResult   *result,
-                           GError        **error)
-{
-  return finish_job (TCIA_LOCAL_CATALOGUE (catalogue), result, get_series_details_async,
-                     NULL, error);
-}
+TCIA_CATALOGUE_DEFINE_FINISH (get_series_details, finish_method)
 
 void
 tcia_local_catalogue_list_new_async (TciaLocalCatalogue  *self,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* What tcia-download-queue.c (the jobs, their scheduling and workers) and
+/* What tcia-download-queue.c (the jobs and their scheduling),
+ * tcia-download-queue-worker.c (a job's worker thread and its end) and
  * tcia-download-queue-control.c (what a person does to them) share. */
 
 #include <glib/gi18n.h>
@@ -56,6 +57,28 @@ struct _TciaDownloadQueue
   gboolean         finished;
 };
 
+enum
+{
+  PROP_0,
+  PROP_N_DONE,
+  PROP_N_FAILED,
+  PROP_N_RUNNING,
+  PROP_N_QUEUED,
+  PROP_N_ACTIVE,
+  PROP_N_PAUSED,
+  PROP_N_CANCELLED,
+  PROP_N_TOTAL,
+  PROP_BYTES_TOTAL,
+  PROP_BYTES_RECEIVED,
+  PROP_ALLOWED_JOBS,
+  N_PROPS
+};
+
+/* tcia-download-queue.c */
+void tcia_download_queue_notify            (TciaDownloadQueue    *self,
+                                            guint                 prop_id);
+void tcia_download_queue_emit_job_finished (TciaDownloadQueue    *self,
+                                            TciaDownloadJob      *job);
 /* Starts what may start now (the queue's context). */
 void tcia_download_queue_schedule       (TciaDownloadQueue    *self);
 /* Emits "finished" when nothing is left to do. */
@@ -67,5 +90,10 @@ void tcia_download_queue_finish_job     (TciaDownloadQueue    *self,
 /* Stops counting @job in the tallies. */
 void tcia_download_queue_detach_job     (TciaDownloadQueue    *self,
                                          TciaDownloadJob      *job);
+
+
+/* tcia-download-queue-worker.c: runs @job in a thread of its own. */
+void tcia_download_queue_start_job         (TciaDownloadQueue    *self,
+                                            TciaDownloadJob      *job);
 
 G_END_DECLS

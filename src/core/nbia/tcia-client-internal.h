@@ -38,6 +38,14 @@ typedef struct
                     (G_IS_LIST_STORE (into) &&                                          \
                      g_type_is_a ((type), g_list_model_get_item_type (G_LIST_MODEL (into)))))
 
+/* The preconditions of a listing's _async. */
+#define CHECK_LISTING(self, cancellable, into, type)                                   \
+  G_STMT_START {                                                                        \
+    g_return_if_fail (TCIA_IS_CLIENT (self));                                           \
+    g_return_if_fail ((cancellable) == NULL || G_IS_CANCELLABLE (cancellable));         \
+    CHECK_INTO (into, type);                                                            \
+  } G_STMT_END
+
 /* @base ends in '/'. Empty values are left out; values are percent-encoded
  * (a space is %20; '/', '&', '+' and non-ASCII are escaped too). */
 char                *tcia_client_build_url     (const char           *base,

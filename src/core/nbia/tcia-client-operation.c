@@ -79,46 +79,6 @@ struct _TciaClientOperation
 };
 
 
-/* What a person asked for, in words: API names such as "getSeries" mean
- * nothing to them. */
-static const char *
-describe_endpoint (const char *endpoint)
-{
-  static const struct
-  {
-    const char *endpoint;
-    const char *what;
-  } words[] = {
-    { "getCollectionValues", N_("the list of collections") },
-    { "getCollectionValuesAndCounts", N_("the list of collections") },
-    { "getModalityValues", N_("the list of modalities") },
-    { "getModalityValuesAndCounts", N_("the list of modalities") },
-    { "getBodyPartValues", N_("the list of body parts") },
-    { "getBodyPartValuesAndCounts", N_("the list of body parts") },
-    { "getManufacturerValues", N_("the list of manufacturers") },
-    { "getManufacturerValuesAndCounts", N_("the list of manufacturers") },
-    { "getCollectionDescriptions", N_("the description of the collection") },
-    { "getPatient", N_("the list of patients") },
-    { "getPatientStudy", N_("the list of studies") },
-    { "getSeries", N_("the list of series") },
-    { "getUpdatedSeries", N_("the list of new series") },
-    { "getSeriesMetadata", N_("the details of the series") },
-    { "getSeriesMetaData", N_("the details of the series") },
-    { "getSeriesSize", N_("the size of the series") },
-    { "getSOPInstanceUIDs", N_("the list of images of the series") },
-    { "getContentsByName", N_("the shared basket") },
-    { "getThumbnail", N_("the preview of the series") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
-    {
-      if (g_str_equal (endpoint, words[i].endpoint))
-        return _(words[i].what);
-    }
-
-  return _("an answer from the server");
-}
-
 static void
 request_free (gpointer data)
 {
@@ -227,37 +187,40 @@ operation_discard_attempt (Operation *op)
 
 /* ---- Sinks for the non-record answers ------------------------------------ */
 
+/* @names to their ids 0, 1… (stored as id + 1, as TciaJsonRows takes them), made
+ * once into @table. */
+static GHashTable *
+field_ids (GHashTable         **table,
+           const char * const  *names)
+{
+  if (g_once_init_enter (table))
+    {
+      GHashTable *ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+      for (guint i = 0; names[i] != NULL; i++)
+        g_hash_table_insert (ids, (gpointer) names[i], GUINT_TO_POINTER (i + 1));
+      g_once_init_leave (table, ids);
+    }
+
+  return *table;
+}
+
 static GHashTable *
 size_keys (void)
 {
   static GHashTable *keys;
+  static const char * const names[] = { "TotalSizeInBytes", "ObjectCount", NULL };
 
-  if (g_once_init_enter (&keys))
-    {
-      GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
-
-      g_hash_table_insert (table, (gpointer) "TotalSizeInBytes", GUINT_TO_POINTER (1));
-      g_hash_table_insert (table, (gpointer) "ObjectCount", GUINT_TO_POINTER (2));
-      g_once_init_leave (&keys, table);
-    }
-
-  return keys;
+  return field_ids (&keys, names);
 }
 
 static GHashTable *
 sop_keys (void)
 {
   static GHashTable *keys;
+  static const char * const names[] = { "SOPInstanceUID", NULL };
 
-  if (g_once_init_enter (&keys))
-    {
-      GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
-
-      g_hash_table_insert (table, (gpointer) "SOPInstanceUID", GUINT_TO_POINTER (1));
-      g_once_init_leave (&keys, table);
-    }
-
-  return keys;
+  return field_ids (&keys, names);
 }
 
 static void
@@ -300,51 +263,7 @@ sop_field_cb (gpointer      user_data,
 static const TciaJsonRowsSink size_sink = { ignore_row_cb, size_field_cb, ignore_row_cb };
 static const TciaJsonRowsSink sop_sink = { ignore_row_cb, sop_field_cb, ignore_row_cb };
 
-/* ---- Telling the caller about retries ---------------------------------------- */
 
-typedef struct
-{
-  TciaClient   *client;
-  char         *signal;        /* "retrying::TciaSeries" */
-  GCancellable *cancellable;   /* the look-up's */
-  guint         attempt;
-  guint         max_attempts;
-  guint         delay_ms;
-  char         *reason;
-} Retrying;
-
-static void
-retrying_free (gpointer data)
-{
-  Retrying *retrying = data;
-
-  g_object_unref (retrying->client);
-  g_clear_object (&retrying->cancellable);
-  g_free (retrying->signal);
-  g_free (retrying->reason);
-  g_free (retrying);
-}
-
-static gboolean
-emit_retrying_cb (gpointer data)
-{
-  Retrying *retrying = data;
-
-  /* A look-up given up must not say that it goes on; a newer one may be
-   * running for the same listener. */
-  if (g_cancellable_is_cancelled (retrying->cancellable))
-    return G_SOURCE_REMOVE;
-
-  g_signal_emit_by_name (retrying->client, retrying->signal,
-                         retrying->attempt, retrying->max_attempts, retrying->delay_ms,
-                         retrying->reason);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Through a source attached to the caller's context rather than
- * g_main_context_invoke(), which would emit right here in the worker
- * whenever it could acquire that context. */
 static void
 post_retrying (guint       attempt,
                guint       max_attempts,
@@ -353,34 +272,9 @@ post_retrying (guint       attempt,
                gpointer    user_data)
 {
   Operation *op = user_data;
-  g_autoptr(GSource) source = g_idle_source_new ();
-  Retrying *retrying = g_new0 (Retrying, 1);
 
-  retrying->client = g_object_ref (op->client);
-  /* Detailed by what the look-up lists, so that a page can follow its own. */
-  retrying->signal = op->record_type != G_TYPE_NONE
-                     ? g_strconcat ("retrying::", g_type_name (op->record_type), NULL)
-                     : g_strdup ("retrying");
-  retrying->cancellable = op->cancellable != NULL ? g_object_ref (op->cancellable) : NULL;
-  retrying->attempt = attempt;
-  retrying->max_attempts = max_attempts;
-  retrying->delay_ms = delay_ms;
-  retrying->reason = tcia_text_sanitize (reason, TCIA_TEXT_MESSAGE_MAX);
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, emit_retrying_cb, retrying, retrying_free);
-  g_source_set_static_name (source, "[tcia-core] retrying");
-  g_source_attach (source, op->context);
-}
-
-static void
-set_web_page_error (GError     **error,
-                    const char  *what)
-{
-  g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
-               _("The server sent a web page instead of %s; "
-                 "it may be down for maintenance."),
-               what);
+  tcia_client_post_retrying (op->client, op->record_type, op->cancellable, op->context,
+                             attempt, max_attempts, delay_ms, reason);
 }
 
 static TciaHttpBodyOutcome
@@ -403,7 +297,7 @@ read_body (SoupMessage   *message,
 
   if (content_type != NULL && g_ascii_strcasecmp (content_type, "text/html") == 0)
     {
-      set_web_page_error (error, request->what);
+      tcia_client_set_web_page_error (error, request->what);
       g_input_stream_close (stream, NULL, NULL);
       return TCIA_HTTP_BODY_FATAL;
     }
@@ -494,7 +388,7 @@ read_body (SoupMessage   *message,
                        size, request->what);
         }
       else if (tcia_json_rows_get_first_char (rows) == '<')
-        set_web_page_error (error, request->what);
+        tcia_client_set_web_page_error (error, request->what);
       else
         g_set_error (error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_INVALID_RESPONSE,
                      _("The server sent malformed data for %s (%s)."),
@@ -528,55 +422,6 @@ static const TciaHttpBodyFuncs body_funcs = {
   post_retrying,
 };
 
-/* The HTTP layer's codes as the client's. */
-static void
-set_client_error (GError     **error,
-                  const char  *host)
-{
-  GError *e = *error;
-
-  if (e == NULL || e->domain != TCIA_HTTP_ERROR)
-    return;
-
-  switch (e->code)
-    {
-    case TCIA_HTTP_ERROR_NETWORK:
-    case TCIA_HTTP_ERROR_UNREACHABLE:
-      e->code = TCIA_CLIENT_ERROR_NETWORK;
-      break;
-    case TCIA_HTTP_ERROR_BAD_REQUEST:
-      e->code = TCIA_CLIENT_ERROR_BAD_REQUEST;
-      break;
-    case TCIA_HTTP_ERROR_TIMED_OUT:
-      e->code = TCIA_CLIENT_ERROR_TIMED_OUT;
-      break;
-    case TCIA_HTTP_ERROR_INVALID_URL:
-      e->code = TCIA_CLIENT_ERROR_INVALID_URL;
-      break;
-    case TCIA_HTTP_ERROR_NOT_FOUND:
-      {
-        g_autofree char *sentence = g_strdup (e->message);
-        char *hinted;
-
-        /* Two sentences: what the server said, then the hint. */
-        if (g_str_has_suffix (sentence, "."))
-          sentence[strlen (sentence) - 1] = '\0';
-        hinted = g_strdup_printf (_("%s. Check that %s is an NBIA API address."),
-                                  sentence, host);
-
-        g_free (e->message);
-        e->message = hinted;
-        e->code = TCIA_CLIENT_ERROR_SERVER;
-      }
-      break;
-    case TCIA_HTTP_ERROR_SERVER:
-    default:
-      e->code = TCIA_CLIENT_ERROR_SERVER;
-      break;
-    }
-  e->domain = TCIA_CLIENT_ERROR;
-}
-
 /* One request, its retries and the waits between them, under one deadline. */
 static gboolean
 run_request (Operation    *op,
@@ -591,7 +436,7 @@ run_request (Operation    *op,
   if (!tcia_http_run (op->session, &http, &op->limits, &body_funcs, op, op->rand,
                       cancellable, error))
     {
-      set_client_error (error, op->host);
+      tcia_client_set_error_from_http (error, op->host);
       return FALSE;
     }
   operation_flush (op);
@@ -739,7 +584,7 @@ tcia_client_operation_add_request (TciaClientOperation *op,
   Request *request = g_new0 (Request, 1);
 
   request->endpoint = g_strdup (endpoint);
-  request->what = describe_endpoint (endpoint);
+  request->what = tcia_client_describe_endpoint (endpoint);
   request->url = url;
   request->form = form;
   g_ptr_array_add (op->requests, request);

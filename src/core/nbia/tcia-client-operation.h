@@ -79,4 +79,24 @@ TciaHttpBodyOutcome tcia_client_read_image_body       (GInputStream             
                                                         GCancellable              *cancellable,
                                                         GError                   **error);
 
+/* tcia-client-report.c */
+/* What a person asked for, in words ("the list of series" for getSeries). */
+const char *tcia_client_describe_endpoint   (const char    *endpoint);
+/* Turns a TCIA_HTTP_ERROR in @error into the TCIA_CLIENT_ERROR a caller
+ * acts on; @host names the server in the hint for a wrong address. */
+void        tcia_client_set_error_from_http (GError       **error,
+                                             const char    *host);
+void        tcia_client_set_web_page_error  (GError       **error,
+                                             const char    *what);
+/* Emits TciaClient::retrying (detailed by @record_type) in @context, unless
+ * @cancellable is cancelled by then. */
+void        tcia_client_post_retrying       (TciaClient    *client,
+                                             GType          record_type,
+                                             GCancellable  *cancellable,
+                                             GMainContext  *context,
+                                             guint          attempt,
+                                             guint          max_attempts,
+                                             guint          delay_ms,
+                                             const char    *reason);
+
 G_END_DECLS

@@ -39,10 +39,8 @@ tcia_client_get_series_metadata_async (TciaClient          *self,
   TciaClientOperation *op;
   guint i;
 
-  g_return_if_fail (TCIA_IS_CLIENT (self));
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_SERIES);
   g_return_if_fail (series_uids != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
 
   if (chunk_size == 0)
     chunk_size = DEFAULT_METADATA_CHUNK;
@@ -171,10 +169,8 @@ tcia_client_get_shared_cart_async (TciaClient          *self,
   g_autofree char *v1_url = NULL;
   Param params[1];
 
-  g_return_if_fail (TCIA_IS_CLIENT (self));
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_SERIES);
   g_return_if_fail (name_or_url != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
 
   name = parse_cart_name (name_or_url, &error);
   if (name == NULL)

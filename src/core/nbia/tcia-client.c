@@ -413,6 +413,27 @@ tcia_client_start_get (TciaClient          *self,
   tcia_client_operation_start (op, source_tag, endpoint, cancellable, callback, user_data);
 }
 
+/* A listing of @record_type rows: one GET of @endpoint with @params. */
+static void
+start_listing (TciaClient          *self,
+               GType                record_type,
+               GListStore          *into,
+               const char          *endpoint,
+               const Param         *params,
+               guint                n_params,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, record_type, into,
+                         tcia_client_build_url (self->api_url, endpoint, params, n_params),
+                         endpoint, source_tag, cancellable, callback, user_data);
+}
+
+/* What a listing without a query asks: no filter. */
+static const TciaQuery no_query;
+
 /* ---- Listings ------------------------------------------------------------- */
 
 void
@@ -425,17 +446,14 @@ tcia_client_list_collections_async (TciaClient          *self,
 {
   const char *endpoint;
 
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_COLLECTION);
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_COLLECTION);
 
   /* v1 has no *AndCounts: the plain list, with counts left at -1. */
   endpoint = (with_counts && self->version == TCIA_API_V4)
              ? "getCollectionValuesAndCounts" : "getCollectionValues";
 
-  tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
-             tcia_client_build_url (self->api_url, endpoint, NULL, 0),
-             endpoint, tcia_client_list_collections_async, cancellable, callback, user_data);
+  start_listing (self, TCIA_TYPE_COLLECTION, into, endpoint, NULL, 0,
+                 tcia_client_list_collections_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -466,19 +484,16 @@ tcia_client_list_values_async (TciaClient          *self,
     [TCIA_VALUE_BODY_PART] = "getBodyPartValuesAndCounts",
     [TCIA_VALUE_MANUFACTURER] = "getManufacturerValuesAndCounts",
   };
-  g_autoptr(TciaQuery) empty = NULL;
   const char *endpoint;
   Param params[3];
   guint n_params = 0;
   TciaClientOperation *op;
 
-  g_return_if_fail (TCIA_IS_CLIENT (self));
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_VALUE);
   g_return_if_fail (kind <= TCIA_VALUE_MANUFACTURER);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_VALUE);
 
   if (query == NULL)
-    query = empty = tcia_query_new ();
+    query = &no_query;
 
   endpoint = (with_counts && self->version == TCIA_API_V4) ? counted[kind] : plain[kind];
 
@@ -515,9 +530,7 @@ tcia_client_list_descriptions_async (TciaClient          *self,
   const char *endpoint = "getCollectionDescriptions";
   Param params[] = { { "collectionName", collection } };
 
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_COLLECTION);
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_COLLECTION);
 
   if (self->version != TCIA_API_V4)
     {
@@ -528,9 +541,8 @@ tcia_client_list_descriptions_async (TciaClient          *self,
       return;
     }
 
-  tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_COLLECTION, into,
-             tcia_client_build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
-             endpoint, tcia_client_list_descriptions_async, cancellable, callback, user_data);
+  start_listing (self, TCIA_TYPE_COLLECTION, into, endpoint, params, G_N_ELEMENTS (params),
+                 tcia_client_list_descriptions_async, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -549,15 +561,10 @@ tcia_client_list_patients_async (TciaClient          *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  const char *endpoint = "getPatient";
-  g_autoptr(TciaQuery) empty = NULL;
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_PATIENT);
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_PATIENT);
 
   if (query == NULL)
-    query = empty = tcia_query_new ();
+    query = &no_query;
 
   {
     /* Note "PatientId" here, "PatientID" everywhere else. */
@@ -566,9 +573,8 @@ tcia_client_list_patients_async (TciaClient          *self,
       { "PatientId", query->patient_id },
     };
 
-    tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_PATIENT, into,
-               tcia_client_build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
-               endpoint, tcia_client_list_patients_async, cancellable, callback, user_data);
+    start_listing (self, TCIA_TYPE_PATIENT, into, "getPatient", params, G_N_ELEMENTS (params),
+                   tcia_client_list_patients_async, cancellable, callback, user_data);
   }
 }
 
@@ -588,15 +594,10 @@ tcia_client_list_studies_async (TciaClient          *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  const char *endpoint = "getPatientStudy";
-  g_autoptr(TciaQuery) empty = NULL;
-
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_STUDY);
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_STUDY);
 
   if (query == NULL)
-    query = empty = tcia_query_new ();
+    query = &no_query;
 
   {
     Param params[] = {
@@ -605,9 +606,9 @@ tcia_client_list_studies_async (TciaClient          *self,
       { "StudyInstanceUID", query->study_uid },
     };
 
-    tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_STUDY, into,
-               tcia_client_build_url (self->api_url, endpoint, params, G_N_ELEMENTS (params)),
-               endpoint, tcia_client_list_studies_async, cancellable, callback, user_data);
+    start_listing (self, TCIA_TYPE_STUDY, into, "getPatientStudy", params,
+                   G_N_ELEMENTS (params), tcia_client_list_studies_async, cancellable,
+                   callback, user_data);
   }
 }
 
@@ -623,10 +624,8 @@ static char *
 series_url (TciaClient      *self,
             const TciaQuery *query)
 {
-  g_autoptr(TciaQuery) empty = NULL;
-
   if (query == NULL)
-    query = empty = tcia_query_new ();
+    query = &no_query;
 
   {
     Param params[] = {
@@ -652,9 +651,7 @@ tcia_client_list_series_async (TciaClient          *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_SERIES);
 
   tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into, series_url (self, query),
              "getSeries", tcia_client_list_series_async, cancellable, callback, user_data);
@@ -694,9 +691,7 @@ tcia_client_list_updated_series_async (TciaClient          *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_return_if_fail (TCIA_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  CHECK_INTO (into, TCIA_TYPE_SERIES);
+  CHECK_LISTING (self, cancellable, into, TCIA_TYPE_SERIES);
 
   tcia_client_start_get (self, TCIA_CLIENT_RESULT_RECORDS, TCIA_TYPE_SERIES, into,
              updated_series_url (self, from_date), "getUpdatedSeries",
