@@ -6,7 +6,7 @@
 #include "tcia-collection.h"
 #include "tcia-series.h"
 
-#include "tcia-catalogue-finish.h"
+#include "tcia-catalogue-impl.h"
 #include "tcia-catalogue-router.h"
 
 /* Each call is a GTask of the router that forwards to the backend chosen
@@ -389,16 +389,7 @@ TCIA_CATALOGUE_DEFINE_FINISH (get_series_details, finish_call)
 static void
 tcia_catalogue_router_iface_init (TciaCatalogueInterface *iface)
 {
-  iface->list_collections_async = list_collections_async;
-  iface->list_collections_finish = list_collections_finish;
-  iface->list_values_async = list_values_async;
-  iface->list_values_finish = list_values_finish;
-  iface->list_series_async = list_series_async;
-  iface->list_series_finish = list_series_finish;
-  iface->describe_collections_async = describe_collections_async;
-  iface->describe_collections_finish = describe_collections_finish;
-  iface->get_series_details_async = get_series_details_async;
-  iface->get_series_details_finish = get_series_details_finish;
+  TCIA_CATALOGUE_IFACE_SET_METHODS (iface);
 }
 
 static void

@@ -10,7 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tcia-catalogue-db.h"
-#include "tcia-catalogue-finish.h"
+#include "tcia-catalogue-impl.h"
 #include "tcia-collection.h"
 #include "tcia-local-catalogue.h"
 #include "tcia-metadata-csv.h"
@@ -753,14 +753,5 @@ tcia_local_catalogue_list_new_finish (TciaLocalCatalogue  *self,
 static void
 tcia_local_catalogue_iface_init (TciaCatalogueInterface *iface)
 {
-  iface->list_collections_async = list_collections_async;
-  iface->list_collections_finish = list_collections_finish;
-  iface->list_values_async = list_values_async;
-  iface->list_values_finish = list_values_finish;
-  iface->list_series_async = list_series_async;
-  iface->list_series_finish = list_series_finish;
-  iface->describe_collections_async = describe_collections_async;
-  iface->describe_collections_finish = describe_collections_finish;
-  iface->get_series_details_async = get_series_details_async;
-  iface->get_series_details_finish = get_series_details_finish;
+  TCIA_CATALOGUE_IFACE_SET_METHODS (iface);
 }

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "tcia-catalogue-impl.h"
 #include "tcia-client.h"
 #include "tcia-nbia-catalogue.h"
 
@@ -110,14 +111,5 @@ get_series_details_finish (TciaCatalogue  *catalogue,
 void
 tcia_nbia_catalogue_iface_init (TciaCatalogueInterface *iface)
 {
-  iface->list_collections_async = list_collections_async;
-  iface->list_collections_finish = list_collections_finish;
-  iface->list_values_async = list_values_async;
-  iface->list_values_finish = list_values_finish;
-  iface->list_series_async = list_series_async;
-  iface->list_series_finish = list_series_finish;
-  iface->describe_collections_async = describe_collections_async;
-  iface->describe_collections_finish = describe_collections_finish;
-  iface->get_series_details_async = get_series_details_async;
-  iface->get_series_details_finish = get_series_details_finish;
+  TCIA_CATALOGUE_IFACE_SET_METHODS (iface);
 }
