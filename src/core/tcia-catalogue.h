@@ -70,6 +70,16 @@ struct _TciaCatalogueInterface
   GListModel  *(*get_series_details_finish) (TciaCatalogue        *self,
                                              GAsyncResult         *result,
                                              GError              **error);
+  /* Optional: NULL when the source has no shared carts. */
+  void         (*get_shared_cart_async)     (TciaCatalogue        *self,
+                                             const char           *name_or_url,
+                                             GListStore           *into,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+  GListModel  *(*get_shared_cart_finish)    (TciaCatalogue        *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
 };
 
 /* TciaCollection records with patient counts. */
@@ -122,6 +132,18 @@ void        tcia_catalogue_get_series_details_async     (TciaCatalogue        *s
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
 GListModel *tcia_catalogue_get_series_details_finish    (TciaCatalogue        *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+/* The series (UIDs, maybe little else) of a cart a person shared on the
+ * source's portal, by its name or the portal's link to it. A source
+ * without shared carts answers G_IO_ERROR_NOT_SUPPORTED. */
+void        tcia_catalogue_get_shared_cart_async        (TciaCatalogue        *self,
+                                                         const char           *name_or_url,
+                                                         GListStore           *into,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GListModel *tcia_catalogue_get_shared_cart_finish       (TciaCatalogue        *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 

@@ -48,7 +48,7 @@ libs_for ()
   esac
 }
 
-records="tcia-records.c tcia-series.c tcia-study.c tcia-patient.c tcia-collection.c tcia-value.c"
+records="tcia-record-values.c tcia-record-class.c tcia-record-builder.c tcia-series.c tcia-study.c tcia-patient.c tcia-collection.c tcia-value.c"
 
 sources_for ()
 {

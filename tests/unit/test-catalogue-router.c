@@ -6,6 +6,7 @@
 #include "fake-nbia.h"
 
 #include "tcia-core.h"
+#include "tcia-import.h"
 #include "tcia-session.h"
 
 /* What Browse asks (TciaCatalogueRouter): the server while the local
@@ -238,6 +239,65 @@ test_session_gives_router (Fixture       *f,
   g_assert_null (tcia_session_get_catalogue_sync (session));
 }
 
+static TciaImportResult *
+import_through (gpointer             catalogue,
+                const char * const  *uids,
+                const char          *cart,
+                GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (cart != NULL)
+    tcia_import_shared_cart_async (NULL, catalogue, cart, 0, NULL, NULL, NULL, NULL,
+                                   store_result_cb, &result);
+  else
+    tcia_import_resolve_async (NULL, catalogue, uids, 0, NULL, NULL, NULL, NULL,
+                               store_result_cb, &result);
+  wait_for (&result);
+
+  return cart != NULL ? tcia_import_shared_cart_finish (result, error)
+                      : tcia_import_resolve_finish (result, error);
+}
+
+/* A manifest's UIDs through the router: what the local catalogue holds is
+ * found with the server gone; a shared cart is the server's, and without
+ * one the import says it cannot be opened. */
+static void
+test_import_through_router (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *cart = "nbia-49121659384603347";
+  g_autoptr(GArray) cart_indexes = fake_nbia_get_cart (f->fake, cart);
+  g_autoptr(TciaCatalogueRouter) local_only = tcia_catalogue_router_new (f->local, NULL);
+  g_autoptr(TciaImportResult) from_cart = NULL;
+  g_autoptr(TciaImportResult) offline = NULL;
+  g_autoptr(TciaImportResult) no_cart = NULL;
+  g_autoptr(GError) error = NULL;
+  FakeNbiaSeriesInfo info;
+  g_autofree char *known = NULL;
+  const char *uids[3] = { NULL, "1.2.3.4.5.not.there", NULL };
+
+  sync_local (f);
+  from_cart = import_through (f->router, NULL, cart, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tcia_import_result_get_series (from_cart)), ==,
+                    cart_indexes->len);
+
+  fake_nbia_get_series (f->fake, 7, &info);
+  /* The fake's strings go with it. */
+  uids[0] = known = g_strdup (info.series_uid);
+  g_clear_pointer (&f->fake, fake_nbia_free);
+  offline = import_through (f->router, uids, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tcia_import_result_get_series (offline)), ==, 1);
+  g_assert_cmpuint (tcia_import_result_get_n_unknown (offline), ==, 1);
+  g_assert_cmpstr (tcia_import_result_get_unknown_uids (offline)[0], ==, uids[1]);
+
+  no_cart = import_through (local_only, NULL, cart, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_null (no_cart);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +310,8 @@ main (int   argc,
               fixture_set_up, test_synced_answers_offline, fixture_tear_down);
   g_test_add ("/core/catalogue-router/unlisted-collection-asks-server", Fixture, NULL,
               fixture_set_up, test_unlisted_collection_asks_server, fixture_tear_down);
+  g_test_add ("/core/catalogue-router/import-through-router", Fixture, NULL,
+              fixture_set_up, test_import_through_router, fixture_tear_down);
   g_test_add ("/core/catalogue-router/session-gives-router", Fixture, NULL,
               fixture_set_up, test_session_gives_router, fixture_tear_down);
 

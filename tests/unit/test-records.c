@@ -8,6 +8,7 @@
 
 #include "tcia-core.h"
 #include "tcia-json-rows.h"
+#include "tcia-nbia-fields.h"
 #include "tcia-records-private.h"
 
 typedef struct
@@ -34,7 +35,7 @@ parse_chunked (GType       type,
                gsize       chunk,
                Parsed     *out)
 {
-  g_autoptr(TciaRecordBuilder) builder = tcia_record_builder_new (type, 512);
+  g_autoptr(TciaRecordBuilder) builder = tcia_nbia_record_builder_new (type, 512);
   g_autoptr(TciaJsonRows) rows = NULL;
   gsize offset;
   gboolean ok = TRUE;
@@ -1253,16 +1254,30 @@ test_new_from_fields (void)
   rebuilt_dump = dump_record (G_OBJECT (rebuilt));
   g_assert_cmpstr (rebuilt_dump, ==, original_dump);
 
-  /* v4 column names and raw server values work too. */
+  /* NBIA's spellings and raw server values, through NBIA's builder. */
   {
-    const char *k[] = { "SeriesInstanceUID", "StudyDate", "SeriesNumber", "FileSize", "Series UID", "Unknown" };
+    const char *k[] = { "SeriesInstanceUID", "StudyDate", "SeriesNumber", "File Size (Bytes)", "Series UID", "Unknown" };
     const char *v[] = { "1.2", "09-15-1997", "500.000000", "26405888", NULL, "x" };
+    g_autoptr(TciaRecordBuilder) nbia = tcia_nbia_record_builder_new (TCIA_TYPE_SERIES, 64);
 
-    from_v4 = tcia_series_new_from_fields (k, v, G_N_ELEMENTS (k));
+    from_v4 = TCIA_SERIES (tcia_record_builder_add_fields (nbia, k, v, G_N_ELEMENTS (k)));
     g_assert_cmpstr (tcia_series_get_series_uid (from_v4), ==, "1.2");
     g_assert_cmpstr (tcia_series_get_study_date (from_v4), ==, "1997-09-15");
     g_assert_cmpstr (tcia_series_get_series_number (from_v4), ==, "500");
     g_assert_cmpuint (tcia_series_get_file_size (from_v4), ==, 26405888);
+  }
+
+  /* The records' own names know ISO dates only: another form is kept as
+   * it came, a date and time is cut to its date, and a source's spelling
+   * ("Series UID") is no field of theirs. */
+  {
+    const char *k[] = { "SeriesInstanceUID", "StudyDate", "series-date", "Series UID" };
+    const char *v[] = { "1.3", "09-15-1997", "1997-09-16 10:11:12.0", "1.4" };
+    g_autoptr(TciaSeries) plain = tcia_series_new_from_fields (k, v, G_N_ELEMENTS (k));
+
+    g_assert_cmpstr (tcia_series_get_series_uid (plain), ==, "1.3");
+    g_assert_cmpstr (tcia_series_get_study_date (plain), ==, "09-15-1997");
+    g_assert_cmpstr (tcia_series_get_series_date (plain), ==, "1997-09-16");
   }
 
   {

@@ -174,6 +174,41 @@ csv_record_is_blank (CsvReader *r)
   return TRUE;
 }
 
+/* The columns of spreadsheets people bring that the records do not name
+ * themselves (they know their property and column names, which our own
+ * CSV export and the portal's current cart spreadsheet use): the portal's
+ * older cart spreadsheet (tcia-api.md §5.1) and the NBIA Data Retriever's
+ * metadata.csv (§5.4). Each, as a property name, for the hints. */
+static const char *
+spreadsheet_property (const char *name)
+{
+  static const struct
+  {
+    const char *column;
+    const char *property;
+  } columns[] = {
+    { "Collection Name", "collection" },
+    { "Subject ID", "patient-id" },
+    { "Number of images", "image-count" },
+    { "Number of Images", "image-count" },
+    { "File Size (Bytes)", "file-size" },
+    { "File Size", "file-size" },
+    { "Study UID", "study-uid" },
+    { "Study Date", "study-date" },
+    { "Study Description", "study-description" },
+    { "Series Description", "series-description" },
+    { "3rd Party Analysis", "third-party-analysis" },
+    { "Data Description URI", "data-description-uri" },
+    { "SOP Class UID", "sop-class-uid" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (strcmp (name, columns[i].column) == 0)
+      return columns[i].property;
+
+  return name;
+}
+
 /* "SeriesInstanceUID", "Series UID", "Series ID", "Series Instance UID",
  * "series_instance_uid": letters and digits only, any case. */
 gboolean
@@ -298,7 +333,9 @@ tcia_import_parse_csv (Parser      *p,
                 }
               else
                 {
-                  g_ptr_array_add (header, g_strndup (name, name_len));
+                  g_autofree char *column = g_strndup (name, name_len);
+
+                  g_ptr_array_add (header, g_strdup (spreadsheet_property (column)));
                 }
             }
           if (uid_column < 0)

@@ -10,25 +10,19 @@
 #include "tcia-import-private.h"
 
 /* The series of an s5cmd manifest: its folders through IDC's API into
- * SeriesInstanceUIDs and locations, then the UIDs through NBIA's
- * getSeriesMetadata (tcia-import-resolve.c) for the metadata the folder
+ * SeriesInstanceUIDs and locations, then the UIDs through the catalogue's
+ * series details (tcia-import-resolve.c) for the metadata the folder
  * layout and metadata.csv use, so that a series is named the same whether
  * a .tcia or an .s5cmd manifest brought it. The basket is touched once,
  * at the end. */
 
 typedef struct
 {
-  TciaBasket             *basket;       /* nullable */
-  TciaClient             *client;       /* nullable: IDC's metadata only */
-  TciaIdcClient          *idc_client;
-  guint                   chunk_size;
-  guint                   n_folders;
-  char                  **file_uids;    /* the file's "Not in IDC" series */
-  TciaIdcResolution      *resolution;
-
-  TciaImportProgressFunc  progress;
-  gpointer                progress_data;
-  GDestroyNotify          progress_destroy;
+  TciaImportJob      job;             /* its catalogue: NULL for IDC's metadata only */
+  TciaIdcClient     *idc_client;
+  guint              n_folders;
+  char             **file_uids;       /* the file's "Not in IDC" series */
+  TciaIdcResolution *resolution;
 } IdcImport;
 
 static void
@@ -36,10 +30,7 @@ idc_import_free (gpointer data)
 {
   IdcImport *import = data;
 
-  if (import->progress_destroy != NULL)
-    import->progress_destroy (import->progress_data);
-  g_clear_object (&import->basket);
-  g_clear_object (&import->client);
+  tcia_import_job_clear (&import->job);
   g_clear_object (&import->idc_client);
   g_clear_object (&import->resolution);
   g_strfreev (import->file_uids);
@@ -86,27 +77,18 @@ complete (GTask            *task,
         found = tcia_idc_resolution_get_series (import->resolution, uids[i]);
       if (location != NULL)
         g_ptr_array_add (result->idc_locations, tcia_idc_location_ref (location));
-      if (found == NULL)
-        continue;
-      if (import->basket != NULL && tcia_basket_contains (import->basket, uids[i]))
-        result->n_already_present++;
-      else
-        g_ptr_array_add (series, found);
+      if (found != NULL)
+        tcia_import_result_sort (result, import->job.basket, uids[i], found, series);
     }
   /* The series the file says IDC lacks: NBIA's, or unknown. */
   for (guint i = 0; import->file_uids[i] != NULL; i++)
     {
       const char *uid = import->file_uids[i];
-      TciaSeries *found = g_hash_table_lookup (from_nbia, uid);
 
-      if (tcia_idc_resolution_get_status (import->resolution, uid) != TCIA_IDC_STATUS_NOT_ASKED)
-        continue;   /* a folder of the file holds it too */
-      if (found == NULL)
-        g_ptr_array_add (result->unknown, g_strdup (uid));
-      else if (import->basket != NULL && tcia_basket_contains (import->basket, uid))
-        result->n_already_present++;
-      else
-        g_ptr_array_add (series, found);
+      /* Unless a folder of the file holds it too. */
+      if (tcia_idc_resolution_get_status (import->resolution, uid) == TCIA_IDC_STATUS_NOT_ASKED)
+        tcia_import_result_sort (result, import->job.basket, uid,
+                                 g_hash_table_lookup (from_nbia, uid), series);
     }
 
   for (guint i = 0; uuids[i] != NULL; i++)
@@ -117,12 +99,7 @@ complete (GTask            *task,
         g_ptr_array_insert (result->unknown_idc_uuids, result->unknown_idc_uuids->len - 1,
                             g_strdup (uuids[i]));
     }
-  g_ptr_array_add (result->unknown, NULL);
-
-  if (import->basket != NULL)
-    result->n_added = tcia_basket_add_many (import->basket,
-                                            (TciaSeries * const *) series->pdata, series->len);
-  g_list_store_splice (result->series, 0, 0, series->pdata, series->len);
+  tcia_import_result_add_series (result, import->job.basket, series);
 
   g_task_return_pointer (task, g_steal_pointer (&result),
                          (GDestroyNotify) tcia_import_result_unref);
@@ -174,20 +151,21 @@ idc_done_cb (GObject      *source_object,
   for (guint i = 0; import->file_uids[i] != NULL; i++)
     g_ptr_array_add (uids, import->file_uids[i]);
   g_ptr_array_add (uids, NULL);
-  if (import->client == NULL || uids->len == 1)
+  if (import->job.catalogue == NULL || uids->len == 1)
     {
       complete (task, NULL, NULL);
       return;
     }
-  /* The progress goes on as NBIA's look-up reports it. */
-  tcia_import_resolve_async (NULL, import->client, (const char * const *) uids->pdata,
-                             import->chunk_size, import->progress, import->progress_data, NULL,
+  /* The progress goes on as the catalogue's look-up reports it. */
+  tcia_import_resolve_async (NULL, import->job.catalogue, (const char * const *) uids->pdata,
+                             import->job.chunk_size, import->job.progress,
+                             import->job.progress_data, NULL,
                              g_task_get_cancellable (task), nbia_done_cb, task);
 }
 
 void
 tcia_import_resolve_idc_async (TciaBasket             *basket,
-                               TciaClient             *client,
+                               gpointer                catalogue,
                                TciaIdcClient          *idc_client,
                                TciaImportFile         *file,
                                guint                   chunk_size,
@@ -198,30 +176,21 @@ tcia_import_resolve_idc_async (TciaBasket             *basket,
                                GAsyncReadyCallback     callback,
                                gpointer                user_data)
 {
+  TciaImportJob job = { basket, catalogue, chunk_size, progress, progress_data, progress_destroy };
   GTask *task;
   IdcImport *import;
 
-  g_return_if_fail (basket == NULL || TCIA_IS_BASKET (basket));
-  g_return_if_fail (client == NULL || TCIA_IS_CLIENT (client));
   g_return_if_fail (TCIA_IS_IDC_CLIENT (idc_client));
   g_return_if_fail (file != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  import = g_new0 (IdcImport, 1);
-  import->basket = basket != NULL ? g_object_ref (basket) : NULL;
-  import->client = client != NULL ? g_object_ref (client) : NULL;
+  task = tcia_import_task_new (&job, sizeof (IdcImport), idc_import_free, cancellable, callback,
+                               user_data, tcia_import_resolve_idc_async);
+  g_return_if_fail (task != NULL);
+  g_task_set_name (task, "[tcia-import] resolve IDC folders");
+  import = g_task_get_task_data (task);
   import->idc_client = g_object_ref (idc_client);
-  import->chunk_size = chunk_size;
   import->n_folders = tcia_import_file_get_n_idc_series (file);
   import->file_uids = g_strdupv ((char **) tcia_import_file_get_uids (file));
-  import->progress = progress;
-  import->progress_data = progress_data;
-  import->progress_destroy = progress_destroy;
-
-  task = g_task_new (basket, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tcia_import_resolve_idc_async);
-  g_task_set_name (task, "[tcia-import] resolve IDC folders");
-  g_task_set_task_data (task, import, idc_import_free);
 
   if (progress != NULL)
     progress (0, import->n_folders, progress_data);
@@ -233,9 +202,5 @@ TciaImportResult *
 tcia_import_resolve_idc_finish (GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tcia_import_resolve_idc_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return tcia_import_task_finish (result, tcia_import_resolve_idc_async, error);
 }

@@ -25,8 +25,46 @@ struct _TciaImportResult
   char            *warning;
 };
 
-/* tcia-import-resolve.c */
-TciaImportResult *tcia_import_result_new (void);
+/* tcia-import-resolve.c: what the look-ups of tcia-import-resolve.c and
+ * tcia-import-idc.c share. */
+typedef struct
+{
+  TciaBasket             *basket;       /* nullable */
+  TciaCatalogue          *catalogue;    /* nullable for IDC's own metadata only */
+  guint                   chunk_size;
+  TciaImportProgressFunc  progress;
+  gpointer                progress_data;
+  GDestroyNotify          progress_destroy;
+} TciaImportJob;
+
+/* A task whose data (@data_size bytes, zeroed, freed with @data_free,
+ * which calls tcia_import_job_clear()) starts with a copy of @job holding
+ * its own references. Checks @job as the public functions promise. */
+GTask            *tcia_import_task_new          (const TciaImportJob     *job,
+                                                 gsize                    data_size,
+                                                 GDestroyNotify           data_free,
+                                                 GCancellable            *cancellable,
+                                                 GAsyncReadyCallback      callback,
+                                                 gpointer                 user_data,
+                                                 gpointer                 source_tag);
+void              tcia_import_job_clear         (TciaImportJob           *job);
+TciaImportResult *tcia_import_task_finish       (GAsyncResult            *result,
+                                                 gpointer                 source_tag,
+                                                 GError                 **error);
+
+TciaImportResult *tcia_import_result_new        (void);
+/* One UID asked for: @found (NULL when nobody knows it) is counted as
+ * already in @basket, or added to @to_add; an unknown UID is listed. */
+void              tcia_import_result_sort       (TciaImportResult        *self,
+                                                 TciaBasket              *basket,
+                                                 const char              *uid,
+                                                 TciaSeries              *found,
+                                                 GPtrArray               *to_add);
+/* The end of every import: @series into @basket (when not NULL) in one
+ * batch and into the result, the unknown UIDs' list closed. */
+void              tcia_import_result_add_series (TciaImportResult        *self,
+                                                 TciaBasket              *basket,
+                                                 GPtrArray               *series);
 
 /* Bad lines named in a message. */
 #define MAX_REPORTED_LINES 5

@@ -9,10 +9,10 @@
 #include "tcia-import.h"
 #include "tcia-import-private.h"
 
-/* Turning series UIDs into series: getSeriesMetadata, one chunk after the
- * other (the client parses each answer off the main thread), progress after
- * each, and the basket touched once, at the end, only when everything went
- * through. */
+/* Turning series UIDs into series: the catalogue's series details, one
+ * chunk after the other (NBIA's client parses each answer off the main
+ * thread), progress after each, and the basket touched once, at the end,
+ * only when everything went through. */
 
 #define DEFAULT_CHUNK_SIZE 1000
 
@@ -21,32 +21,75 @@ G_DEFINE_BOXED_TYPE (TciaImportResult, tcia_import_result,
 
 typedef struct
 {
-  TciaBasket             *basket;       /* nullable */
-  TciaClient             *client;
-  char                   *cart;         /* the shared cart asked for, or NULL */
-  guint                   chunk_size;
+  TciaImportJob  job;
+  char          *cart;         /* the shared cart asked for, or NULL */
 
-  GPtrArray              *todo;         /* char *: the UIDs to look up, in order */
-  GHashTable             *requested;    /* every distinct UID given */
-  GHashTable             *found;        /* UID (the series' string) -> TciaSeries */
-  guint                   next;         /* first UID of todo not asked for yet */
-  guint                   n_requested;
-  guint                   n_already_present;
-
-  TciaImportProgressFunc  progress;
-  gpointer                progress_data;
-  GDestroyNotify          progress_destroy;
+  GPtrArray     *todo;         /* char *: the UIDs to look up, in order */
+  GHashTable    *requested;    /* every distinct UID given */
+  GHashTable    *found;        /* UID (the series' string) -> TciaSeries */
+  guint          next;         /* first UID of todo not asked for yet */
+  guint          n_requested;
+  guint          n_already_present;
 } Resolve;
+
+void
+tcia_import_job_clear (TciaImportJob *job)
+{
+  if (job->progress_destroy != NULL)
+    job->progress_destroy (job->progress_data);
+  job->progress_destroy = NULL;
+  g_clear_object (&job->basket);
+  g_clear_object (&job->catalogue);
+}
+
+GTask *
+tcia_import_task_new (const TciaImportJob *job,
+                      gsize                data_size,
+                      GDestroyNotify       data_free,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data,
+                      gpointer             source_tag)
+{
+  TciaImportJob *copy;
+  GTask *task;
+
+  g_return_val_if_fail (job->basket == NULL || TCIA_IS_BASKET (job->basket), NULL);
+  g_return_val_if_fail (job->catalogue == NULL || TCIA_IS_CATALOGUE (job->catalogue), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_assert (data_size >= sizeof (TciaImportJob));
+
+  copy = g_malloc0 (data_size);
+  *copy = *job;
+  if (copy->basket != NULL)
+    g_object_ref (copy->basket);
+  if (copy->catalogue != NULL)
+    g_object_ref (copy->catalogue);
+
+  task = g_task_new (job->basket, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, copy, data_free);
+
+  return task;
+}
+
+TciaImportResult *
+tcia_import_task_finish (GAsyncResult  *result,
+                         gpointer       source_tag,
+                         GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
 
 static void
 resolve_free (gpointer data)
 {
   Resolve *resolve = data;
 
-  if (resolve->progress_destroy != NULL)
-    resolve->progress_destroy (resolve->progress_data);
-  g_clear_object (&resolve->basket);
-  g_clear_object (&resolve->client);
+  tcia_import_job_clear (&resolve->job);
   g_free (resolve->cart);
   g_clear_pointer (&resolve->todo, g_ptr_array_unref);
   g_clear_pointer (&resolve->requested, g_hash_table_unref);
@@ -69,11 +112,39 @@ tcia_import_result_new (void)
   return result;
 }
 
+void
+tcia_import_result_sort (TciaImportResult *self,
+                         TciaBasket       *basket,
+                         const char       *uid,
+                         TciaSeries       *found,
+                         GPtrArray        *to_add)
+{
+  if (found == NULL)
+    g_ptr_array_add (self->unknown, g_strdup (uid));
+  else if (basket != NULL && tcia_basket_contains (basket, uid))
+    self->n_already_present++;   /* added by someone else meanwhile */
+  else
+    g_ptr_array_add (to_add, found);
+}
+
+void
+tcia_import_result_add_series (TciaImportResult *self,
+                               TciaBasket       *basket,
+                               GPtrArray        *series)
+{
+  g_ptr_array_add (self->unknown, NULL);
+
+  if (basket != NULL)
+    self->n_added = tcia_basket_add_many (basket, (TciaSeries * const *) series->pdata,
+                                          series->len);
+  g_list_store_splice (self->series, 0, 0, series->pdata, series->len);
+}
+
 static void
 report_progress (Resolve *resolve)
 {
-  if (resolve->progress != NULL)
-    resolve->progress (resolve->next, resolve->todo->len, resolve->progress_data);
+  if (resolve->job.progress != NULL)
+    resolve->job.progress (resolve->next, resolve->todo->len, resolve->job.progress_data);
 }
 
 static void
@@ -93,21 +164,11 @@ resolve_complete (GTask *task)
   for (guint i = 0; i < resolve->todo->len; i++)
     {
       const char *uid = g_ptr_array_index (resolve->todo, i);
-      TciaSeries *found = g_hash_table_lookup (resolve->found, uid);
 
-      if (found == NULL)
-        g_ptr_array_add (result->unknown, g_strdup (uid));
-      else if (resolve->basket != NULL && tcia_basket_contains (resolve->basket, uid))
-        result->n_already_present++;   /* added by someone else meanwhile */
-      else
-        g_ptr_array_add (series, found);
+      tcia_import_result_sort (result, resolve->job.basket, uid,
+                               g_hash_table_lookup (resolve->found, uid), series);
     }
-  g_ptr_array_add (result->unknown, NULL);
-
-  if (resolve->basket != NULL)
-    result->n_added = tcia_basket_add_many (resolve->basket,
-                                            (TciaSeries * const *) series->pdata, series->len);
-  g_list_store_splice (result->series, 0, 0, series->pdata, series->len);
+  tcia_import_result_add_series (result, resolve->job.basket, series);
 
   g_task_return_pointer (task, g_steal_pointer (&result),
                          (GDestroyNotify) tcia_import_result_unref);
@@ -126,7 +187,7 @@ chunk_done_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   guint n;
 
-  model = tcia_client_get_series_metadata_finish (TCIA_CLIENT (source_object), res, &error);
+  model = tcia_catalogue_get_series_details_finish (TCIA_CATALOGUE (source_object), res, &error);
   if (model == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -147,7 +208,7 @@ chunk_done_cb (GObject      *source_object,
         g_hash_table_insert (resolve->found, (gpointer) uid, g_steal_pointer (&series));
     }
 
-  resolve->next = MIN (resolve->next + resolve->chunk_size, resolve->todo->len);
+  resolve->next = MIN (resolve->next + resolve->job.chunk_size, resolve->todo->len);
   report_progress (resolve);
 
   resolve_next_chunk (g_steal_pointer (&task));
@@ -168,15 +229,15 @@ resolve_next_chunk (GTask *task)
       return;
     }
 
-  n = MIN (resolve->chunk_size, resolve->todo->len - resolve->next);
+  n = MIN (resolve->job.chunk_size, resolve->todo->len - resolve->next);
   chunk = g_new (const char *, n + 1);
   for (guint i = 0; i < n; i++)
     chunk[i] = g_ptr_array_index (resolve->todo, resolve->next + i);
   chunk[n] = NULL;
 
-  /* The client copies the UIDs into its requests. */
-  tcia_client_get_series_metadata_async (resolve->client, chunk, resolve->chunk_size, NULL,
-                                         g_task_get_cancellable (task), chunk_done_cb, task);
+  /* The catalogue copies the UIDs. */
+  tcia_catalogue_get_series_details_async (resolve->job.catalogue, chunk, NULL,
+                                           g_task_get_cancellable (task), chunk_done_cb, task);
 }
 
 /* Takes @task. */
@@ -197,7 +258,7 @@ resolve_start (GTask              *task,
       g_hash_table_add (resolve->requested, uid);
       resolve->n_requested++;
 
-      if (resolve->basket != NULL && tcia_basket_contains (resolve->basket, uid))
+      if (resolve->job.basket != NULL && tcia_basket_contains (resolve->job.basket, uid))
         {
           resolve->n_already_present++;
           continue;
@@ -210,42 +271,35 @@ resolve_start (GTask              *task,
 }
 
 static GTask *
-resolve_task_new (TciaBasket             *basket,
-                  TciaClient             *client,
-                  guint                   chunk_size,
-                  TciaImportProgressFunc  progress,
-                  gpointer                progress_data,
-                  GDestroyNotify          progress_destroy,
-                  GCancellable           *cancellable,
-                  GAsyncReadyCallback     callback,
-                  gpointer                user_data,
-                  gpointer                source_tag)
+resolve_task_new (const TciaImportJob *job,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data,
+                  gpointer             source_tag)
 {
   GTask *task;
   Resolve *resolve;
 
-  resolve = g_new0 (Resolve, 1);
-  resolve->basket = basket != NULL ? g_object_ref (basket) : NULL;
-  resolve->client = g_object_ref (client);
-  resolve->chunk_size = chunk_size != 0 ? chunk_size : DEFAULT_CHUNK_SIZE;
+  g_return_val_if_fail (TCIA_IS_CATALOGUE (job->catalogue), NULL);
+
+  task = tcia_import_task_new (job, sizeof (Resolve), resolve_free, cancellable, callback,
+                               user_data, source_tag);
+  if (task == NULL)
+    return NULL;
+  resolve = g_task_get_task_data (task);
+  if (resolve->job.chunk_size == 0)
+    resolve->job.chunk_size = DEFAULT_CHUNK_SIZE;
   /* requested owns the strings, todo borrows them. */
   resolve->todo = g_ptr_array_new ();
   resolve->requested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   resolve->found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  resolve->progress = progress;
-  resolve->progress_data = progress_data;
-  resolve->progress_destroy = progress_destroy;
-
-  task = g_task_new (basket, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, resolve, resolve_free);
 
   return task;
 }
 
 void
 tcia_import_resolve_async (TciaBasket             *basket,
-                           TciaClient             *client,
+                           gpointer                catalogue,
                            const char * const     *uids,
                            guint                   chunk_size,
                            TciaImportProgressFunc  progress,
@@ -255,35 +309,22 @@ tcia_import_resolve_async (TciaBasket             *basket,
                            GAsyncReadyCallback     callback,
                            gpointer                user_data)
 {
+  TciaImportJob job = { basket, catalogue, chunk_size, progress, progress_data, progress_destroy };
   GTask *task;
 
-  g_return_if_fail (basket == NULL || TCIA_IS_BASKET (basket));
-  g_return_if_fail (TCIA_IS_CLIENT (client));
   g_return_if_fail (uids != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = resolve_task_new (basket, client, chunk_size, progress, progress_data, progress_destroy,
-                           cancellable, callback, user_data, tcia_import_resolve_async);
+  task = resolve_task_new (&job, cancellable, callback, user_data, tcia_import_resolve_async);
+  g_return_if_fail (task != NULL);
   g_task_set_name (task, "[tcia-import] resolve");
   resolve_start (task, uids);
-}
-
-static TciaImportResult *
-resolve_finish (GAsyncResult  *result,
-                gpointer       source_tag,
-                GError       **error)
-{
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 TciaImportResult *
 tcia_import_resolve_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  return resolve_finish (result, tcia_import_resolve_async, error);
+  return tcia_import_task_finish (result, tcia_import_resolve_async, error);
 }
 
 static void
@@ -298,7 +339,7 @@ cart_done_cb (GObject      *source_object,
   GError *error = NULL;
   guint n;
 
-  model = tcia_client_get_shared_cart_finish (TCIA_CLIENT (source_object), res, &error);
+  model = tcia_catalogue_get_shared_cart_finish (TCIA_CATALOGUE (source_object), res, &error);
   if (model == NULL)
     {
       g_task_return_error (task, error);
@@ -316,8 +357,8 @@ cart_done_cb (GObject      *source_object,
       return;
     }
 
-  /* The cart lacks sizes and licences: its series go through
-   * getSeriesMetadata like any other UID. */
+  /* The cart lacks sizes and licences: its series are looked up like any
+   * other UID. */
   uids = g_ptr_array_new_full (n + 1, g_free);
   for (guint i = 0; i < n; i++)
     {
@@ -333,7 +374,7 @@ cart_done_cb (GObject      *source_object,
 
 void
 tcia_import_shared_cart_async (TciaBasket             *basket,
-                               TciaClient             *client,
+                               gpointer                catalogue,
                                const char             *name_or_url,
                                guint                   chunk_size,
                                TciaImportProgressFunc  progress,
@@ -343,28 +384,27 @@ tcia_import_shared_cart_async (TciaBasket             *basket,
                                GAsyncReadyCallback     callback,
                                gpointer                user_data)
 {
+  TciaImportJob job = { basket, catalogue, chunk_size, progress, progress_data, progress_destroy };
   GTask *task;
   Resolve *resolve;
 
-  g_return_if_fail (basket == NULL || TCIA_IS_BASKET (basket));
-  g_return_if_fail (TCIA_IS_CLIENT (client));
   g_return_if_fail (name_or_url != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = resolve_task_new (basket, client, chunk_size, progress, progress_data, progress_destroy,
-                           cancellable, callback, user_data, tcia_import_shared_cart_async);
+  task = resolve_task_new (&job, cancellable, callback, user_data, tcia_import_shared_cart_async);
+  g_return_if_fail (task != NULL);
   g_task_set_name (task, "[tcia-import] shared cart");
   resolve = g_task_get_task_data (task);
   resolve->cart = g_strstrip (g_strdup (name_or_url));
 
-  tcia_client_get_shared_cart_async (client, name_or_url, NULL, cancellable, cart_done_cb, task);
+  tcia_catalogue_get_shared_cart_async (catalogue, name_or_url, NULL, cancellable,
+                                        cart_done_cb, task);
 }
 
 TciaImportResult *
 tcia_import_shared_cart_finish (GAsyncResult  *result,
                                 GError       **error)
 {
-  return resolve_finish (result, tcia_import_shared_cart_async, error);
+  return tcia_import_task_finish (result, tcia_import_shared_cart_async, error);
 }
 
 /* ---- Result -------------------------------------------------------------------------- */

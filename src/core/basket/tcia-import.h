@@ -4,7 +4,7 @@
 #include <gio/gio.h>
 
 #include "tcia-basket.h"
-#include "tcia-client.h"
+#include "tcia-catalogue.h"
 #include "tcia-idc-client.h"
 
 G_BEGIN_DECLS
@@ -156,14 +156,17 @@ const char * const *tcia_import_file_get_warnings        (TciaImportFile        
  * answered, never a substitute for its metadata. Empty for manifests. */
 GListModel         *tcia_import_file_get_hints           (TciaImportFile         *self);
 
-/* Looks up @uids (NULL-terminated) with getSeriesMetadata in sequential
- * chunks of @chunk_size (0 for 1000), reporting progress after each, and,
+/* Looks up @uids (NULL-terminated) as @catalogue's series details (a
+ * TciaCatalogue: NBIA's client, or the router that asks the local
+ * catalogue first; a gpointer so that a caller holding a concrete source
+ * needs no cast) in sequential chunks of @chunk_size (0 for 1000),
+ * reporting progress after each, and,
  * when @basket is not NULL, skips the UIDs it already holds and adds the
  * series found to it in one batch at the end. A cancelled or failed import
  * leaves @basket as it was. UIDs the server does not return are listed in
  * the result, never dropped. */
 void                tcia_import_resolve_async            (TciaBasket             *basket,
-                                                          TciaClient             *client,
+                                                          gpointer                catalogue,
                                                           const char * const     *uids,
                                                           guint                   chunk_size,
                                                           TciaImportProgressFunc  progress,
@@ -175,11 +178,12 @@ void                tcia_import_resolve_async            (TciaBasket            
 TciaImportResult   *tcia_import_resolve_finish           (GAsyncResult           *result,
                                                           GError                **error);
 
-/* The series of a shared cart (getContentsByName, by name or portal URL),
- * then through getSeriesMetadata as above so that sizes and licences are
- * known. An unknown or empty cart is TCIA_IMPORT_ERROR_CART_NOT_FOUND. */
+/* The series of a shared cart (by name or portal URL, as
+ * tcia_catalogue_get_shared_cart_async()), then looked up as above so
+ * that sizes and licences are known. An unknown or empty cart is
+ * TCIA_IMPORT_ERROR_CART_NOT_FOUND. */
 void                tcia_import_shared_cart_async        (TciaBasket             *basket,
-                                                          TciaClient             *client,
+                                                          gpointer                catalogue,
                                                           const char             *name_or_url,
                                                           guint                   chunk_size,
                                                           TciaImportProgressFunc  progress,
@@ -193,17 +197,17 @@ TciaImportResult   *tcia_import_shared_cart_finish       (GAsyncResult          
 
 /* The series of an s5cmd manifest (@file, TCIA_IMPORT_FORMAT_S5CMD): IDC's
  * API says which series its folders hold and where (one /v3/sql per 1000
- * folders), then NBIA's getSeriesMetadata (when @client is not NULL)
- * gives their metadata, so that they are named as any other download.
- * Series NBIA does not know keep IDC's metadata; when NBIA cannot be
- * asked, every series keeps IDC's, and the result's warning says so.
- * The file's own UIDs (TCIA_S5CMD_NOT_IN_IDC comments) go to NBIA only;
- * those it does not know are the result's unknown UIDs.
+ * folders), then @catalogue's series details (when it is not NULL) give
+ * their metadata, so that they are named as any other download.
+ * Series the catalogue does not know keep IDC's metadata; when it cannot
+ * be asked, every series keeps IDC's, and the result's warning says so.
+ * The file's own UIDs (TCIA_S5CMD_NOT_IN_IDC comments) go to the
+ * catalogue only; those it does not know are the result's unknown UIDs.
  * With @basket as tcia_import_resolve_async(). The result also holds
  * where IDC keeps each series found (for the IDC fetcher) and the folders
  * IDC does not know. */
 void                tcia_import_resolve_idc_async        (TciaBasket             *basket,
-                                                          TciaClient             *client,
+                                                          gpointer                catalogue,
                                                           TciaIdcClient          *idc_client,
                                                           TciaImportFile         *file,
                                                           guint                   chunk_size,

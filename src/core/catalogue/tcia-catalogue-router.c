@@ -33,6 +33,7 @@ typedef enum
   OP_SERIES,
   OP_DESCRIPTIONS,
   OP_DETAILS,
+  OP_SHARED_CART,
 } Op;
 
 typedef struct
@@ -77,6 +78,8 @@ finish_backend (TciaCatalogue  *backend,
       return tcia_catalogue_describe_collections_finish (backend, result, error);
     case OP_DETAILS:
       return tcia_catalogue_get_series_details_finish (backend, result, error);
+    case OP_SHARED_CART:
+      return tcia_catalogue_get_shared_cart_finish (backend, result, error);
     default:
       g_assert_not_reached ();
     }
@@ -240,6 +243,9 @@ start_backend (GTask         *task,
       tcia_catalogue_get_series_details_async (backend, (const char * const *) call->uids,
                                                into, cancellable, done, task);
       break;
+    case OP_SHARED_CART:
+      tcia_catalogue_get_shared_cart_async (backend, call->name, into, cancellable, done, task);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -259,6 +265,9 @@ choose_backend (TciaCatalogueRouter *self,
       return tcia_catalogue_router_is_local (self, call->query != NULL ? call->query->collection
                                                                         : NULL)
              ? TCIA_CATALOGUE (self->local) : self->remote;
+    case OP_SHARED_CART:
+      /* Only a server keeps what people shared. */
+      return self->remote != NULL ? self->remote : TCIA_CATALOGUE (self->local);
     case OP_DESCRIPTIONS:
     case OP_DETAILS:
     default:
@@ -387,9 +396,28 @@ get_series_details_async (TciaCatalogue       *catalogue,
 TCIA_CATALOGUE_DEFINE_FINISH (get_series_details, finish_call)
 
 static void
+get_shared_cart_async (TciaCatalogue       *catalogue,
+                       const char          *name_or_url,
+                       GListStore          *into,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->op = OP_SHARED_CART;
+  call->name = g_strdup (name_or_url);
+  start_call (catalogue, call, into, get_shared_cart_async, cancellable, callback, user_data);
+}
+
+TCIA_CATALOGUE_DEFINE_FINISH (get_shared_cart, finish_call)
+
+static void
 tcia_catalogue_router_iface_init (TciaCatalogueInterface *iface)
 {
   TCIA_CATALOGUE_IFACE_SET_METHODS (iface);
+  iface->get_shared_cart_async = get_shared_cart_async;
+  iface->get_shared_cart_finish = get_shared_cart_finish;
 }
 
 static void

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  *    only the local catalogue can search); else the server's;
  *  - descriptions and series details: the local catalogue's, the server's
  *    for what it lacks (and the local answer when the server fails).
+ *  - shared carts: the server's (the local catalogue has none).
  *
  * So Browse answers at once and offline for every collection synced, and
  * still browses a collection a first sync has not reached. */

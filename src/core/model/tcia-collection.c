@@ -33,21 +33,9 @@ static const TciaFieldInfo fields[N_FIELDS] = {
   [DESCRIPTION_URI] = { "description-uri", "descriptionURI", TCIA_FIELD_STRING, TCIA_FIELD_FLAGS_NONE },
 };
 
-/* getCollectionValues, v4 getCollectionValuesAndCounts ("Count") and v4
- * getCollectionDescriptions (Jackson: explicit nulls, lower-case keys). */
-static const TciaFieldAlias aliases[] = {
-  { "Collection", NAME },
-  { "collectionName", NAME },
-  { "Count", PATIENT_COUNT },
-  { "description", DESCRIPTION },
-  { "descriptionURI", DESCRIPTION_URI },
-};
-
 static TciaRecordInfo collection_info = {
   .fields = fields,
   .n_fields = N_FIELDS,
-  .aliases = aliases,
-  .n_aliases = G_N_ELEMENTS (aliases),
   .identity = NAME,
   .pool_offset = G_STRUCT_OFFSET (TciaCollection, pool),
   .values_offset = G_STRUCT_OFFSET (TciaCollection, values),

@@ -51,26 +51,9 @@ static const TciaFieldInfo fields[N_FIELDS] = {
 #undef U
 #undef _
 
-/* getPatient says "PatientId"; everything else "PatientID". */
-static const TciaFieldAlias aliases[] = {
-  { "PatientId", PATIENT_ID },
-  { "PatientID", PATIENT_ID },
-  { "Subject ID", PATIENT_ID },
-  { "PatientName", PATIENT_NAME },
-  { "PatientSex", PATIENT_SEX },
-  { "PatientBirthDate", BIRTH_DATE },
-  { "EthnicGroup", ETHNIC_GROUP },
-  { "Collection", COLLECTION },
-  { "Phantom", PHANTOM },
-  { "SpeciesCode", SPECIES_CODE },
-  { "SpeciesDescription", SPECIES_DESCRIPTION },
-};
-
 static TciaRecordInfo patient_info = {
   .fields = fields,
   .n_fields = N_FIELDS,
-  .aliases = aliases,
-  .n_aliases = G_N_ELEMENTS (aliases),
   .identity = PATIENT_ID,
   .pool_offset = G_STRUCT_OFFSET (TciaPatient, pool),
   .values_offset = G_STRUCT_OFFSET (TciaPatient, values),

@@ -15,11 +15,22 @@ G_BEGIN_DECLS
 /* Records (TciaSeries, TciaStudy, ...) are compact: every string of a record
  * points into a string pool shared by all the records built together (one
  * listing), and the record holds a reference on it. A record's fields are a
- * flat array described by a per-type table; the table also lists every
- * spelling the server uses for each field, so that v1, v4 and the various
- * endpoints all land on one normalised field. */
+ * flat array described by a per-type table. The table knows the program's
+ * own names of each field only (its property name and its column name);
+ * a source that spells fields its own way (NBIA: nbia/tcia-nbia-fields.h)
+ * hands a builder its spellings and its date reader, so that every source
+ * lands on one normalised field with an ISO date.
+ *
+ * Files: tcia-record-values.c (the pool, numbers, ISO dates),
+ * tcia-record-class.c (tables into properties, cells), tcia-record-builder.c. */
 
 typedef struct _TciaStringPool TciaStringPool;
+
+struct _TciaStringPool
+{
+  gatomicrefcount  ref_count;
+  GStringChunk    *chunk;
+};
 
 TciaStringPool *tcia_string_pool_new   (gsize           block_size);
 TciaStringPool *tcia_string_pool_ref   (TciaStringPool *pool);
@@ -49,17 +60,16 @@ typedef enum
 typedef struct
 {
   const char     *name;   /* the property name: "series-uid" */
-  const char     *nick;   /* the v4 column name: "SeriesInstanceUID" */
+  /* The column name: "SeriesInstanceUID". The program's own name of the
+   * field in its files (basket, download state), CSV exports and listings
+   * (--list headers, JSON keys), and the property's nick. Chosen as the
+   * DICOM keyword, or the column name tcia_utils' DataFrames show, so that
+   * scripts and spreadsheets read them as they always have; fixed, as a
+   * file format is, whatever a source calls the field. */
+  const char     *nick;
   TciaFieldType   type;
   TciaFieldFlags  flags;
 } TciaFieldInfo;
-
-/* One server spelling of a field: { "Series UID", SERIES_UID }. */
-typedef struct
-{
-  const char *key;
-  guint       field;
-} TciaFieldAlias;
 
 typedef union
 {
@@ -72,8 +82,6 @@ typedef struct
 {
   const TciaFieldInfo  *fields;
   guint                 n_fields;
-  const TciaFieldAlias *aliases;
-  guint                 n_aliases;
   /* A row without this field is not a record and is dropped. */
   guint                 identity;
   /* Where the instance struct keeps its TciaStringPool * and its
@@ -83,7 +91,7 @@ typedef struct
 
   /* Filled by tcia_record_class_setup(). */
   GType                 type;
-  GHashTable           *keys;     /* every spelling and property name -> field + 1 */
+  GHashTable           *keys;     /* property and column names -> field + 1 */
   GParamSpec          **pspecs;   /* [field + 1] */
 } TciaRecordInfo;
 
@@ -97,6 +105,20 @@ void                  tcia_record_get_property    (const TciaRecordInfo *info,
 void                  tcia_record_clear           (const TciaRecordInfo *info,
                                                    GObject              *object);
 const TciaRecordInfo *tcia_record_info_get        (GType                 type);
+
+static inline TciaFieldValue *
+tcia_record_values (const TciaRecordInfo *info,
+                    gpointer              object)
+{
+  return G_STRUCT_MEMBER_P (object, info->values_offset);
+}
+
+static inline TciaStringPool **
+tcia_record_pool (const TciaRecordInfo *info,
+                  gpointer              object)
+{
+  return G_STRUCT_MEMBER_P (object, info->pool_offset);
+}
 
 /* One field of a record read straight from its table, without a GValue:
  * for writers of whole listings, where a property read per cell is most of
@@ -113,7 +135,7 @@ typedef enum
 /* Room for any number tcia_record_get_cell() formats. */
 #define TCIA_CELL_BUFFER_SIZE 24
 
-/* The field a property name or server spelling names, or -1. */
+/* The field a property name or column name names, or -1. */
 int                   tcia_record_info_find_field (const TciaRecordInfo *info,
                                                    const char           *key);
 TciaCellKind          tcia_record_get_cell        (const TciaRecordInfo *info,
@@ -133,6 +155,18 @@ void                    tcia_record_builder_free            (TciaRecordBuilder  
 void                    tcia_record_builder_set_preset      (TciaRecordBuilder  *self,
                                                              guint               field,
                                                              gint64              value);
+/* Reads a date as a source sends it into ISO YYYY-MM-DD, or FALSE to keep it as sent. */
+typedef gboolean (*TciaDateReader) (const char *value,
+                                    gsize       len,
+                                    char        iso[11]);
+
+/* A source's own names of the fields (a key -> field + 1 table, borrowed,
+ * unchanged while the builder lives) and its date reader, in place of the
+ * property and column names and tcia_records_parse_iso_date(). */
+void                    tcia_record_builder_set_spellings   (TciaRecordBuilder  *self,
+                                                             GHashTable         *keys,
+                                                             TciaDateReader      read_date);
+/* What field names the builder knows: for tcia_json_rows_new(). */
 GHashTable             *tcia_record_builder_get_keys        (TciaRecordBuilder  *self);
 /* The sink for tcia_json_rows_new() with the builder as user data: each
  * complete row becomes a record appended to the pending records. */
@@ -141,8 +175,9 @@ GPtrArray              *tcia_record_builder_get_records     (TciaRecordBuilder  
 /* The pending records, leaving none pending. */
 GPtrArray              *tcia_record_builder_steal_records   (TciaRecordBuilder  *self);
 guint                   tcia_record_builder_get_n_dropped   (TciaRecordBuilder  *self);
-/* @keys are property names ("series-uid") or any server spelling
- * ("SeriesInstanceUID", "Series UID"); unknown keys and NULL values are
+/* @keys are property names ("series-uid") or column names
+ * ("SeriesInstanceUID"), or the source's spellings after
+ * tcia_record_builder_set_spellings(); unknown keys and NULL values are
  * ignored. Returns the record, or NULL when its identity field is missing. */
 GObject                *tcia_record_builder_add_fields      (TciaRecordBuilder  *self,
                                                              const char * const *keys,
@@ -178,10 +213,19 @@ TciaValue      *tcia_value_new_from_fields      (TciaValueKind       kind,
 /* The field of TciaValue that holds its kind (for tcia_record_builder_set_preset()). */
 guint           tcia_value_get_kind_field       (void);
 
-/* The normalisations, exposed for tests. */
-gboolean        tcia_records_normalize_date     (const char         *value,
+/* The normalisations, exposed for tests and for sources' date readers. */
+gboolean        tcia_records_parse_iso_date     (const char         *value,
                                                  gsize               len,
                                                  char                iso[11]);
+/* ISO YYYY-MM-DD of a real day, or FALSE. */
+gboolean        tcia_records_write_iso          (guint               year,
+                                                 guint               month,
+                                                 guint               day,
+                                                 char                iso[11]);
+/* @len ASCII digits as a number, or FALSE when one is not a digit. */
+gboolean        tcia_records_digits_value       (const char         *value,
+                                                 gsize               len,
+                                                 guint              *number);
 gboolean        tcia_records_parse_uint64       (const char         *value,
                                                  gsize               len,
                                                  guint64            *out);

@@ -9,10 +9,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TciaSeries, tcia_series, TCIA, SERIES, GObject)
 
-/* A series, normalised across v1 and v4, getSeries, getSeriesMetadata and
- * getContentsByName. Read-only properties; strings are NULL when the server
- * omitted them; dates are ISO "YYYY-MM-DD"; every property's nick is the v4
- * column name ("SeriesInstanceUID", ...), used as the header of listings.
+/* A series, normalised whatever source described it. Read-only
+ * properties; strings are NULL when the source omitted them; dates are ISO
+ * "YYYY-MM-DD"; every property's nick is its column name
+ * ("SeriesInstanceUID", ...: the DICOM keyword or NBIA v4's column), the
+ * program's name of the field in its files, exports and listings.
  *
  *   "series-uid" "study-uid" "patient-id" "patient-name" "patient-sex"
  *   "patient-age" "collection" "site" "modality" "protocol-name"

@@ -61,36 +61,9 @@ static const TciaFieldInfo fields[N_FIELDS] = {
 #undef U
 #undef _
 
-/* getPatientStudy and NewStudiesInPatientCollection, v1 and v4. */
-static const TciaFieldAlias aliases[] = {
-  { "StudyInstanceUID", STUDY_UID },
-  { "Study UID", STUDY_UID },
-  { "StudyDate", STUDY_DATE },
-  { "Study Date", STUDY_DATE },
-  { "StudyDescription", STUDY_DESCRIPTION },
-  { "StudyDesc", STUDY_DESCRIPTION },
-  { "Study Description", STUDY_DESCRIPTION },
-  { "AdmittingDiagnosesDescription", ADMITTING_DIAGNOSIS },
-  { "AdmittingDiagnosisDescription", ADMITTING_DIAGNOSIS },
-  { "StudyID", STUDY_ID },
-  { "PatientAge", PATIENT_AGE },
-  { "PatientID", PATIENT_ID },
-  { "PatientId", PATIENT_ID },
-  { "Subject ID", PATIENT_ID },
-  { "PatientName", PATIENT_NAME },
-  { "PatientSex", PATIENT_SEX },
-  { "EthnicGroup", ETHNIC_GROUP },
-  { "Collection", COLLECTION },
-  { "SeriesCount", SERIES_COUNT },
-  { "LongitudinalTemporalEventType", EVENT_TYPE },
-  { "LongitudinalTemporalOffsetFromEvent", EVENT_OFFSET },
-};
-
 static TciaRecordInfo study_info = {
   .fields = fields,
   .n_fields = N_FIELDS,
-  .aliases = aliases,
-  .n_aliases = G_N_ELEMENTS (aliases),
   .identity = STUDY_UID,
   .pool_offset = G_STRUCT_OFFSET (TciaStudy, pool),
   .values_offset = G_STRUCT_OFFSET (TciaStudy, values),

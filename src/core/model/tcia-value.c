@@ -52,21 +52,9 @@ static const TciaFieldInfo fields[N_FIELDS] = {
   [COUNT] = { "count", "Count", TCIA_FIELD_COUNT, TCIA_FIELD_FLAGS_NONE },
 };
 
-/* get{Modality,BodyPart,Manufacturer}Values and their v4 *AndCounts
- * (which say "BodyPart", not "BodyPartExamined"). A row holds one of them. */
-static const TciaFieldAlias aliases[] = {
-  { "Modality", VALUE },
-  { "BodyPartExamined", VALUE },
-  { "BodyPart", VALUE },
-  { "Manufacturer", VALUE },
-  { "Count", COUNT },
-};
-
 static TciaRecordInfo value_info = {
   .fields = fields,
   .n_fields = N_FIELDS,
-  .aliases = aliases,
-  .n_aliases = G_N_ELEMENTS (aliases),
   .identity = VALUE,
   .pool_offset = G_STRUCT_OFFSET (TciaValue, pool),
   .values_offset = G_STRUCT_OFFSET (TciaValue, values),

@@ -13,6 +13,7 @@
 #include "tcia-client-operation.h"
 #include "tcia-collection.h"
 #include "tcia-json-rows.h"
+#include "tcia-nbia-fields.h"
 #include "tcia-records-private.h"
 #include "tcia-text.h"
 #include "tcia-value.h"
@@ -465,7 +466,7 @@ operation_run (Operation     *op,
   op->image = g_byte_array_new ();
   if (op->result_kind == TCIA_CLIENT_RESULT_RECORDS)
     {
-      op->builder = tcia_record_builder_new (op->record_type, POOL_BLOCK_SIZE);
+      op->builder = tcia_nbia_record_builder_new (op->record_type, POOL_BLOCK_SIZE);
       if (op->value_kind >= 0)
         tcia_record_builder_set_preset (op->builder, tcia_value_get_kind_field (), op->value_kind);
     }

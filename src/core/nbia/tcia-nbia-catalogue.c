@@ -108,8 +108,30 @@ get_series_details_finish (TciaCatalogue  *catalogue,
   return tcia_client_get_series_metadata_finish (TCIA_CLIENT (catalogue), result, error);
 }
 
+static void
+get_shared_cart_async (TciaCatalogue       *catalogue,
+                       const char          *name_or_url,
+                       GListStore          *into,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  tcia_client_get_shared_cart_async (TCIA_CLIENT (catalogue), name_or_url, into, cancellable,
+                                     callback, user_data);
+}
+
+static GListModel *
+get_shared_cart_finish (TciaCatalogue  *catalogue,
+                        GAsyncResult   *result,
+                        GError        **error)
+{
+  return tcia_client_get_shared_cart_finish (TCIA_CLIENT (catalogue), result, error);
+}
+
 void
 tcia_nbia_catalogue_iface_init (TciaCatalogueInterface *iface)
 {
   TCIA_CATALOGUE_IFACE_SET_METHODS (iface);
+  iface->get_shared_cart_async = get_shared_cart_async;
+  iface->get_shared_cart_finish = get_shared_cart_finish;
 }
