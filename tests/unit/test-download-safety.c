@@ -457,6 +457,73 @@ test_lock (Fixture       *f,
   g_assert_cmpuint (count_state (second, TCIA_DOWNLOAD_JOB_SKIPPED), ==, N_SERIES);
 }
 
+static void
+write_file_at (Fixture    *f,
+               const char *relative,
+               const char *text)
+{
+  g_autofree char *path = g_build_filename (f->dest, relative, NULL);
+
+  write_file (path, text);
+}
+
+/* A writer killed between its temporary and the rename leaves the temporary;
+ * the next lock removes exactly those of files it replaces, nothing else. */
+static void
+test_stale_temporaries (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char * const ours[] = {
+    ".tcia-basket/files/.1.2.840.5.0123abcd.tmp",
+    ".CITATION.bib.deadbeef.tmp",
+    ".CITATION.txt.00000000.tmp",
+  };
+  static const char * const theirs[] = {
+    ".tcia-basket/files/.notes.0123abcd.tmp",
+    ".CITATION.bib.zzzzzzzz.tmp",
+    ".CITATION.bib.tmp",
+    ".thesis.tex.deadbeef.tmp",
+    "CITATION.bib.deadbeef.tmp",
+  };
+  g_autofree char *files_dir = g_build_filename (f->dest, ".tcia-basket", "files", NULL);
+  g_autofree char *linked = g_build_filename (f->dest, ".CITATION.txt.0000abcd.tmp", NULL);
+  g_autofree char *target = g_build_filename (f->dest, "kept", NULL);
+  g_autoptr(GError) error = NULL;
+  int root_fd;
+  int lock_fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (files_dir, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (ours); i++)
+    write_file_at (f, ours[i], "half");
+  for (guint i = 0; i < G_N_ELEMENTS (theirs); i++)
+    write_file_at (f, theirs[i], "the user's");
+  write_file_at (f, "kept", "the user's");
+  g_assert_cmpint (symlink (target, linked), ==, 0);
+
+  root_fd = tcia_dest_open_root (f->dest, &error);
+  g_assert_no_error (error);
+  lock_fd = tcia_dest_lock (root_fd, f->dest, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lock_fd, >=, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ours); i++)
+    {
+      g_autofree char *path = g_build_filename (f->dest, ours[i], NULL);
+
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (theirs); i++)
+    {
+      g_autofree char *path = g_build_filename (f->dest, theirs[i], NULL);
+
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+  g_assert_true (g_file_test (linked, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_test (target, G_FILE_TEST_IS_REGULAR));
+  close (lock_fd);
+  close (root_fd);
+}
+
 /* A web page with 200 where the archive should be is said as such, once. */
 static void
 test_web_page (Fixture       *f,
@@ -683,6 +750,7 @@ main (int   argc,
   ADD ("/core/download-safety/deep-part", test_deep_part);
   ADD ("/core/download-safety/license-in-the-way", test_license_in_the_way);
   ADD ("/core/download-safety/lock", test_lock);
+  ADD ("/core/download-safety/stale-temporaries", test_stale_temporaries);
   ADD ("/core/download-safety/web-page", test_web_page);
   ADD ("/core/download-safety/pace-and-deadline", test_pace_and_deadline);
   ADD ("/core/download-safety/colliding-series", test_colliding_series);

@@ -17,6 +17,7 @@
 #include "tcia-dest.h"
 #include "tcia-extract.h"
 #include "tcia-text.h"
+#include "tcia-citations.h"
 
 #define LOCK_NAME      "lock"
 #define FILES_DIR      "files"
@@ -369,6 +370,75 @@ open_state_dir (int          root_fd,
   return tcia_dest_open_dir (root_fd, rel, TRUE, display_root, error);
 }
 
+/* Is @name what tcia_dest_replace_file() calls its temporary for a file
+ * whose own name passes @owned: ".NAME.XXXXXXXX.tmp", X hexadecimal? */
+static gboolean
+is_own_temporary (const char *name,
+                  gboolean  (*owned) (const char *))
+{
+  gsize len = strlen (name);
+  g_autofree char *target = NULL;
+
+  if (len < 1 + 1 + 1 + 8 + 4 || name[0] != '.' || !g_str_has_suffix (name, ".tmp") ||
+      name[len - 13] != '.')
+    return FALSE;
+  for (gsize i = len - 12; i < len - 4; i++)
+    if (!g_ascii_isxdigit (name[i]))
+      return FALSE;
+  target = g_strndup (name + 1, len - 1 - 13);
+  return owned (target);
+}
+
+static gboolean
+is_citation_name (const char *name)
+{
+  return g_str_equal (name, TCIA_CITATION_BIB_NAME) || g_str_equal (name, TCIA_CITATION_TXT_NAME);
+}
+
+/* A process killed between writing a temporary and renaming it leaves the
+ * temporary behind. Under the lock no other writer is at work, so the
+ * temporaries of files this program replaces are removed; nothing else is. */
+static void
+remove_own_temporaries (int         dir_fd,
+                        gboolean  (*owned) (const char *))
+{
+  int fd = fcntl (dir_fd, F_DUPFD_CLOEXEC, 3);
+  struct dirent *entry;
+  DIR *dir;
+
+  if (fd < 0 || (dir = fdopendir (fd)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return;
+    }
+  while ((entry = readdir (dir)) != NULL)
+    {
+      struct stat st;
+
+      if (is_own_temporary (entry->d_name, owned) &&
+          fstatat (dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISREG (st.st_mode) &&
+          unlinkat (dir_fd, entry->d_name, 0) < 0)
+        g_debug ("Could not remove “%s”: %s", entry->d_name, g_strerror (errno));
+    }
+  closedir (dir);
+}
+
+static void
+remove_stale_temporaries (int root_fd)
+{
+  int files_fd = tcia_dest_open_dir (root_fd, TCIA_DEST_STATE_DIR "/" FILES_DIR, FALSE, "",
+                                     NULL);
+
+  remove_own_temporaries (root_fd, is_citation_name);
+  if (files_fd >= 0)
+    {
+      remove_own_temporaries (files_fd, tcia_dest_uid_is_safe);
+      close (files_fd);
+    }
+}
+
 int
 tcia_dest_lock (int          root_fd,
                 const char  *display_root,
@@ -422,6 +492,7 @@ tcia_dest_lock (int          root_fd,
   g_snprintf (pid, sizeof pid, "%ld\n", (long) getpid ());
   if (ftruncate (fd, 0) < 0 || pwrite (fd, pid, strlen (pid), 0) < 0)
     g_debug ("Could not write the process ID into the lock: %s", g_strerror (errno));
+  remove_stale_temporaries (root_fd);
   return fd;
 }
 
