@@ -13,15 +13,6 @@
 #define SERVE_CHUNK (512 * 1024)
 #define CHUNKED_ABOVE (1024 * 1024)
 
-void
-fake_fault_entry_free (gpointer data)
-{
-  FaultEntry *f = data;
-
-  g_free (f->uid);
-  g_free (f);
-}
-
 /* ---- faults ---- */
 
 static const char *const fault_names[] = {
@@ -55,10 +46,7 @@ fake_nbia_fault_from_string (const char *name)
 {
   g_return_val_if_fail (name != NULL, FAKE_NBIA_FAULT_NONE);
 
-  for (guint i = 1; i < FAKE_NBIA_N_FAULTS; i++)
-    if (strcmp (fault_names[i], name) == 0)
-      return i;
-  return FAKE_NBIA_FAULT_NONE;
+  return fake_fault_from_name (fault_names, FAKE_NBIA_N_FAULTS, name);
 }
 
 const char *
@@ -73,27 +61,12 @@ fake_nbia_fault_to_string (FakeNbiaFault fault)
  * (if any) is @uid. */
 FakeNbiaFault
 fake_take_fault (FakeNbia   *self,
-                 guint       mask,
+                 guint64     mask,
                  const char *uid)
 {
-  FakeNbiaFault fault = FAKE_NBIA_FAULT_NONE;
+  const char *subjects[] = { uid };
 
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->faults->len; i++)
-    {
-      FaultEntry *f = self->faults->pdata[i];
-
-      if (!(mask & FAULT_BIT (f->fault)))
-        continue;
-      if (f->uid != NULL && g_strcmp0 (f->uid, uid) != 0)
-        continue;
-      fault = f->fault;
-      if (f->times > 0 && --f->times == 0)
-        g_ptr_array_remove_index (self->faults, i);
-      break;
-    }
-  g_mutex_unlock (&self->lock);
-  return fault;
+  return fake_control_take_fault (self->control, mask, subjects, 1);
 }
 
 static void
@@ -137,22 +110,12 @@ fake_take_no_counts (FakeNbia *self,
                      Request  *req)
 {
   g_autofree char *uid = NULL;
-  gboolean found = FALSE;
 
   if (strcmp (req->endpoint, "getSeries") != 0 &&
       strcmp (req->endpoint, req->version == 4 ? "getSeriesMetadata" : "getSeriesMetaData") != 0)
     return;
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->faults->len && !found; i++)
-    {
-      FaultEntry *f = self->faults->pdata[i];
-
-      found = f->fault == FAKE_NBIA_FAULT_NO_COUNTS;
-      if (found)
-        uid = g_strdup (f->uid);
-    }
-  g_mutex_unlock (&self->lock);
-  if (!found || (uid != NULL && !lists_series (self, req, uid)))
+  if (!fake_control_peek_fault (self->control, FAKE_NBIA_FAULT_NO_COUNTS, NULL, 0, &uid) ||
+      (uid != NULL && !lists_series (self, req, uid)))
     return;
   if (fake_take_fault (self, FAULT_BIT (FAKE_NBIA_FAULT_NO_COUNTS), uid) == FAKE_NBIA_FAULT_NONE)
     return;
@@ -535,27 +498,10 @@ fake_nbia_set_fault (FakeNbia      *self,
                      guint          times,
                      const char    *series_uid)
 {
-  FaultEntry *entry;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (fault < FAKE_NBIA_N_FAULTS);
 
-  if (fault == FAKE_NBIA_FAULT_NONE)
-    return;
-  g_mutex_lock (&self->lock);
-  for (guint i = self->faults->len; i > 0; i--)
-    {
-      FaultEntry *f = self->faults->pdata[i - 1];
-
-      if (f->fault == fault && g_strcmp0 (f->uid, series_uid) == 0)
-        g_ptr_array_remove_index (self->faults, i - 1);
-    }
-  entry = g_new0 (FaultEntry, 1);
-  entry->fault = fault;
-  entry->times = times;
-  entry->uid = g_strdup (series_uid);
-  g_ptr_array_add (self->faults, entry);
-  g_mutex_unlock (&self->lock);
+  fake_control_set_fault (self->control, fault, times, series_uid);
 }
 
 void
@@ -563,7 +509,11 @@ fake_nbia_clear_faults (FakeNbia *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_mutex_lock (&self->lock);
-  g_ptr_array_set_size (self->faults, 0);
-  g_mutex_unlock (&self->lock);
+  fake_control_clear_faults (self->control);
+}
+
+FakeControl *
+fake_nbia_control_new (guint latency_ms)
+{
+  return fake_control_new (fault_names, FAKE_NBIA_N_FAULTS, latency_ms);
 }

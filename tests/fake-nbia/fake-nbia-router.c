@@ -142,18 +142,6 @@ cache_store (FakeNbia   *self,
 
 /* ---- requests ---- */
 
-static void
-count_request (FakeNbia   *self,
-               const char *endpoint)
-{
-  g_mutex_lock (&self->lock);
-  g_hash_table_insert (self->counts, g_strdup (endpoint),
-                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->counts,
-                                                                                endpoint)) + 1));
-  self->total_count++;
-  g_mutex_unlock (&self->lock);
-}
-
 /* A listing of a big archive, made in a worker thread so the server keeps
  * answering meanwhile. */
 typedef struct
@@ -181,30 +169,12 @@ job_free (gpointer data)
   g_free (job);
 }
 
-static void
-track_source (FakeNbia *self,
-              GSource  *source)
-{
-  g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->pending, source);
-  g_mutex_unlock (&self->lock);
-}
-
-static void
-untrack_source (FakeNbia *self,
-                GSource  *source)
-{
-  g_mutex_lock (&self->lock);
-  g_ptr_array_remove_fast (self->pending, source);
-  g_mutex_unlock (&self->lock);
-}
-
 static gboolean
 job_done_cb (gpointer data)
 {
   Job *job = data;
 
-  untrack_source (job->self, job->source);
+  fake_control_untrack (job->self->control, job->source);
   cache_store (job->self, job->key, &job->resp);
   fake_finish_answer (job->self, job->msg, job->req, job->uid, &job->resp);
   soup_server_message_unpause (job->msg);
@@ -221,7 +191,7 @@ fake_job_run (gpointer data,
   job->ep->func (job->self, job->req, &job->resp);
   source = job->source = g_idle_source_new ();
   g_source_set_callback (source, job_done_cb, job, job_free);
-  track_source (job->self, source);
+  fake_control_track (job->self->control, source);
   /* Once attached, the server's thread may run job_done_cb and free @job
    * before this thread returns: touch only locals from here on. */
   g_source_attach (source, job->self->context);
@@ -241,7 +211,7 @@ answer (FakeNbia          *self,
   g_autofree char *key = NULL;
   FakeNbiaFault fault;
 
-  count_request (self, req->endpoint);
+  fake_control_count_request (self->control, req->endpoint);
 
   if (ep == NULL)
     {
@@ -303,94 +273,16 @@ send:
   fake_request_free (req);
 }
 
-typedef struct
-{
-  FakeNbia          *self;
-  SoupServerMessage *msg;
-  Request           *req;
-  GSource           *source;
-} Delayed;
+/* ---- control endpoints and dispatch ---- */
 
 static void
-delayed_free (gpointer data)
+api_cb (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
 {
-  Delayed *d = data;
-
-  g_object_unref (d->msg);
-  g_clear_pointer (&d->req, fake_request_free);
-  g_free (d);
-}
-
-static gboolean
-delayed_cb (gpointer data)
-{
-  Delayed *d = data;
-
-  untrack_source (d->self, d->source);
-  soup_server_message_unpause (d->msg);
-  answer (d->self, d->msg, g_steal_pointer (&d->req));
-  return G_SOURCE_REMOVE;
-}
-
-/* ---- control endpoints ---- */
-
-static void
-control (FakeNbia          *self,
-         SoupServerMessage *msg,
-         const char        *path)
-{
-  GUri *uri = soup_server_message_get_uri (msg);
-  const char *query = g_uri_get_query (uri);
-  g_autoptr(GPtrArray) params = fake_parse_form (query, query ? strlen (query) : 0);
-  const char *what = path + strlen (CONTROL_PREFIX);
-  g_autofree char *text = NULL;
-  guint status = SOUP_STATUS_OK;
-
-  if (strcmp (what, "fault") == 0)
-    {
-      const char *name = fake_param_get (params, "name");
-      const char *times = fake_param_get (params, "times");
-      const char *uid = fake_param_get (params, "uid");
-      FakeNbiaFault fault = name ? fake_nbia_fault_from_string (name) : FAKE_NBIA_FAULT_NONE;
-
-      if (fault == FAKE_NBIA_FAULT_NONE)
-        {
-          status = SOUP_STATUS_BAD_REQUEST;
-          text = g_strdup_printf ("Unknown fault '%s'\n", name ? name : "");
-        }
-      else
-        {
-          fake_nbia_set_fault (self, fault, times ? atoi (times) : 1,
-                               uid && uid[0] ? uid : NULL);
-          text = g_strdup ("ok\n");
-        }
-    }
-  else if (strcmp (what, "clear") == 0)
-    {
-      fake_nbia_clear_faults (self);
-      text = g_strdup ("ok\n");
-    }
-  else if (strcmp (what, "latency") == 0)
-    {
-      const char *ms = fake_param_get (params, "ms");
-
-      fake_nbia_set_latency (self, ms ? atoi (ms) : 0);
-      text = g_strdup ("ok\n");
-    }
-  else if (strcmp (what, "stats") == 0)
-    {
-      const char *endpoint = fake_param_get (params, "endpoint");
-
-      text = g_strdup_printf ("%u\n", fake_nbia_get_request_count (self, endpoint && endpoint[0]
-                                                                         ? endpoint : NULL));
-    }
-  else
-    {
-      status = SOUP_STATUS_NOT_FOUND;
-      text = g_strdup ("Not Found\n");
-    }
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
+  answer (user_data, msg, fake_parse_request (msg, path));
 }
 
 void
@@ -401,42 +293,17 @@ fake_server_cb (SoupServer        *server,
                 gpointer           user_data)
 {
   FakeNbia *self = user_data;
-  Request *req;
-  guint latency;
 
   if (g_str_has_prefix (path, CONTROL_PREFIX))
     {
-      control (self, msg, path);
+      if (!fake_control_answer (self->control, msg, path + strlen (CONTROL_PREFIX), query))
+        fake_control_reply (msg, SOUP_STATUS_NOT_FOUND, "Not Found\n");
       return;
     }
   if (!g_str_has_prefix (path, V4_PREFIX) && !g_str_has_prefix (path, V1_PREFIX))
     {
-      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "Not Found", 9);
+      fake_control_reply (msg, SOUP_STATUS_NOT_FOUND, "Not Found");
       return;
     }
-
-  req = fake_parse_request (msg, path);
-  g_mutex_lock (&self->lock);
-  latency = self->latency_ms;
-  g_mutex_unlock (&self->lock);
-
-  if (latency == 0)
-    {
-      answer (self, msg, req);
-    }
-  else
-    {
-      Delayed *d = g_new0 (Delayed, 1);
-
-      d->self = self;
-      d->msg = g_object_ref (msg);
-      d->req = req;
-      d->source = g_timeout_source_new (latency);
-      g_source_set_callback (d->source, delayed_cb, d, delayed_free);
-      track_source (self, d->source);
-      soup_server_message_pause (msg);
-      g_source_attach (d->source, g_main_context_get_thread_default ());
-      g_source_unref (d->source);
-    }
+  fake_control_dispatch (self->control, api_cb, server, msg, path, query, self);
 }

@@ -19,8 +19,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fake-control.h"
 #include "fake-nbia.h"
 #include "fake-nbia-private.h"
+#include "fake-server.h"
 #include "fake-table.h"
 
 G_BEGIN_DECLS
@@ -28,13 +30,6 @@ G_BEGIN_DECLS
 #define V4_PREFIX "/nbia-api/services/v4/"
 #define V1_PREFIX "/nbia-api/services/v1/"
 #define CONTROL_PREFIX "/fake-nbia/"
-
-typedef struct
-{
-  FakeNbiaFault  fault;
-  guint          times;      /* 0: until cleared */
-  char          *uid;
-} FaultEntry;
 
 typedef struct
 {
@@ -48,27 +43,17 @@ struct _FakeNbia
 {
   FakeNbiaOptions  options;
   FakeArchive     *archive;
+  FakeControl     *control;  /* faults, latency, counts, pending requests */
 
-  GMutex           lock;     /* guards what follows, up to the server */
-  GPtrArray       *faults;
-  guint            latency_ms;
-  GHashTable      *counts;
-  guint            total_count;
+  GMutex           lock;     /* guards strings */
   GStringChunk    *strings;
 
   SoupServer      *server;
   guint            port;
   GMainContext    *context;  /* where the server runs */
   GQueue           cache;    /* of CacheEntry, most recent first; server thread only */
-  GPtrArray       *pending;  /* GSources of requests waiting for latency or a job */
   GThreadPool     *pool;
-
-  GThread         *thread;
-  GMainLoop       *loop;
-  GMutex           start_lock;
-  GCond            start_cond;
-  gboolean         start_done;
-  GError          *start_error;
+  FakeRunner       runner;   /* with fake_nbia_start_in_thread() */
 };
 
 typedef struct
@@ -162,7 +147,7 @@ typedef struct
 
 #define ALLOWED(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
-#define FAULT_BIT(f) (1u << (f))
+#define FAULT_BIT(f) FAKE_FAULT_BIT (f)
 #define PRE_FAULTS (FAULT_BIT (FAKE_NBIA_FAULT_HTTP_429) | FAULT_BIT (FAKE_NBIA_FAULT_HTTP_503) | \
                     FAULT_BIT (FAKE_NBIA_FAULT_HTTP_500) | FAULT_BIT (FAKE_NBIA_FAULT_HTTP_400) | \
                     FAULT_BIT (FAKE_NBIA_FAULT_HTML_PAGE) | \
@@ -275,9 +260,10 @@ void fake_server_cb (SoupServer        *server,
                      gpointer           user_data);
 
 /* fake-nbia-faults.c */
-void fake_fault_entry_free (gpointer data);
+/* The control of the server's faults, by their names. */
+FakeControl *fake_nbia_control_new (guint latency_ms);
 FakeNbiaFault fake_take_fault (FakeNbia   *self,
-                               guint       mask,
+                               guint64     mask,
                                const char *uid);
 void fake_take_no_counts (FakeNbia *self,
                           Request  *req);

@@ -32,6 +32,21 @@ fake_nbia_options_init (FakeNbiaOptions *options)
   options->cache_entries = CACHE_SIZE;
 }
 
+void
+fake_nbia_options_set_archive (FakeNbiaOptions    *options,
+                               const FakeMainArgs *args)
+{
+  g_return_if_fail (options != NULL && args != NULL);
+
+  options->n_series = args->archive[FAKE_ARG_SERIES].value;
+  options->seed = args->archive[FAKE_ARG_SEED].value;
+  options->images_per_series_max = MAX (1, args->archive[FAKE_ARG_IMAGES_MAX].value);
+  options->image_rows = MAX (2, args->archive[FAKE_ARG_IMAGE_ROWS].value);
+  options->big_series_bytes = args->archive[FAKE_ARG_BIG_SERIES_BYTES].value;
+  options->colliding_pairs = args->archive[FAKE_ARG_COLLIDING_PAIRS].value;
+  options->latency_ms = args->latency_ms;
+}
+
 FakeNbia *
 fake_nbia_new (const FakeNbiaOptions *options)
 {
@@ -50,56 +65,36 @@ fake_nbia_new (const FakeNbiaOptions *options)
                                     self->options.image_rows,
                                     self->options.big_series_bytes,
                                     self->options.colliding_pairs);
+  self->control = fake_nbia_control_new (self->options.latency_ms);
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->start_lock);
-  g_cond_init (&self->start_cond);
-  self->faults = g_ptr_array_new_with_free_func (fake_fault_entry_free);
-  self->latency_ms = self->options.latency_ms;
-  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->strings = g_string_chunk_new (4096);
-  self->pending = g_ptr_array_new ();
   self->pool = g_thread_pool_new (fake_job_run, NULL, 2, FALSE, NULL);
   g_queue_init (&self->cache);
   return self;
 }
 
-static SoupServer *
-create_server (FakeNbia  *self,
-               guint      port,
-               GError   **error)
+/* Runs on the server's context. */
+static gboolean
+start_server (gpointer   data,
+              GError   **error)
 {
-  g_autoptr(SoupServer) server = soup_server_new ("server-header", "fake-nbia ", NULL);
-  g_autoptr(GSList) uris = NULL;
+  FakeNbia *self = data;
 
-  soup_server_add_handler (server, NULL, fake_server_cb, self, NULL);
-  if (!soup_server_listen_local (server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
-    return NULL;
-  uris = soup_server_get_uris (server);
-  if (uris == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The server has no address");
-      return NULL;
-    }
-  self->port = g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  return g_steal_pointer (&server);
+  self->server = fake_server_listen ("fake-nbia", self->port, fake_server_cb, self, &self->port,
+                                     error);
+  return self->server != NULL;
 }
 
 /* Runs on the server's context. */
 static void
-stop_server (FakeNbia *self)
+stop_server (gpointer data)
 {
-  g_autoptr(GPtrArray) pending = NULL;
+  FakeNbia *self = data;
 
   /* Wait for the jobs, then drop what waits to be answered. */
   if (self->pool != NULL)
     g_thread_pool_free (g_steal_pointer (&self->pool), TRUE, TRUE);
-  g_mutex_lock (&self->lock);
-  pending = g_steal_pointer (&self->pending);
-  self->pending = g_ptr_array_new ();
-  g_mutex_unlock (&self->lock);
-  for (guint i = 0; i < pending->len; i++)
-    g_source_destroy (pending->pdata[i]);
+  fake_control_destroy_pending (self->control);
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
@@ -115,38 +110,11 @@ fake_nbia_listen (FakeNbia  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
-  self->server = create_server (self, port, error);
-  if (self->server == NULL)
+  self->port = port;
+  if (!start_server (self, error))
     return FALSE;
   self->context = g_main_context_ref_thread_default ();
   return TRUE;
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  FakeNbia *self = data;
-  g_autoptr(GError) error = NULL;
-
-  g_main_context_push_thread_default (self->context);
-  self->server = create_server (self, self->port, &error);
-
-  g_mutex_lock (&self->start_lock);
-  self->start_error = g_steal_pointer (&error);
-  self->start_done = TRUE;
-  g_cond_signal (&self->start_cond);
-  g_mutex_unlock (&self->start_lock);
-
-  if (self->server != NULL)
-    {
-      g_main_loop_run (self->loop);
-      stop_server (self);
-      /* Let the connections wind down. */
-      while (g_main_context_iteration (self->context, FALSE))
-        ;
-    }
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
 }
 
 gboolean
@@ -155,34 +123,17 @@ fake_nbia_start_in_thread (FakeNbia  *self,
                            GError   **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (self->server == NULL && self->thread == NULL, FALSE);
+  g_return_val_if_fail (self->server == NULL && self->runner.thread == NULL, FALSE);
 
   self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
   self->port = port;
-  self->thread = g_thread_new ("fake-nbia", server_thread, self);
-
-  g_mutex_lock (&self->start_lock);
-  while (!self->start_done)
-    g_cond_wait (&self->start_cond, &self->start_lock);
-  g_mutex_unlock (&self->start_lock);
-
-  if (self->start_error != NULL)
+  if (!fake_runner_start (&self->runner, "fake-nbia", self->context, start_server, stop_server,
+                          self, error))
     {
-      g_propagate_error (error, g_steal_pointer (&self->start_error));
-      g_thread_join (g_steal_pointer (&self->thread));
-      g_clear_pointer (&self->loop, g_main_loop_unref);
       g_clear_pointer (&self->context, g_main_context_unref);
       return FALSE;
     }
   return TRUE;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -191,26 +142,14 @@ fake_nbia_free (FakeNbia *self)
   if (self == NULL)
     return;
 
-  if (self->thread != NULL)
-    {
-      g_main_context_invoke (self->context, quit_cb, self->loop);
-      g_thread_join (g_steal_pointer (&self->thread));
-    }
-  else
-    {
-      stop_server (self);
-    }
-  g_clear_pointer (&self->loop, g_main_loop_unref);
+  if (!fake_runner_stop (&self->runner))
+    stop_server (self);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   g_queue_clear_full (&self->cache, fake_cache_entry_free);
-  g_ptr_array_unref (self->pending);
-  g_ptr_array_unref (self->faults);
-  g_hash_table_unref (self->counts);
+  fake_control_free (self->control);
   g_string_chunk_free (self->strings);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->start_lock);
-  g_cond_clear (&self->start_cond);
   fake_archive_free (self->archive);
   g_free (self);
 }
@@ -233,32 +172,30 @@ fake_nbia_get_port (FakeNbia *self)
   return self->port;
 }
 
+FakeControl *
+fake_nbia_get_control (FakeNbia *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->control;
+}
+
 void
 fake_nbia_set_latency (FakeNbia *self,
                        guint     latency_ms)
 {
   g_return_if_fail (self != NULL);
 
-  g_mutex_lock (&self->lock);
-  self->latency_ms = latency_ms;
-  g_mutex_unlock (&self->lock);
+  fake_control_set_latency (self->control, latency_ms);
 }
 
 guint
 fake_nbia_get_request_count (FakeNbia   *self,
                              const char *endpoint)
 {
-  guint count;
-
   g_return_val_if_fail (self != NULL, 0);
 
-  g_mutex_lock (&self->lock);
-  if (endpoint == NULL)
-    count = self->total_count;
-  else
-    count = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, endpoint));
-  g_mutex_unlock (&self->lock);
-  return count;
+  return fake_control_get_request_count (self->control, endpoint);
 }
 
 guint

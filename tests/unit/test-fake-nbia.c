@@ -10,31 +10,12 @@
 #include <libsoup/soup.h>
 
 #include "fake-nbia.h"
+#include "fake-sanitizer.h"
 #include "test-soup-util.h"
 
 /* The fake NBIA server's contract (tcia-api.md §2-§4, §7): what every client
  * test relies on. The server runs in a thread of its own; requests are made
  * with a plain, synchronous SoupSession from the test's thread. */
-
-/* libsoup 3.2 (Debian 12) leaks the GSocket of every connection a SoupServer
- * accepted, and its listener's local address, when the server goes away. Not
- * ours: keep LeakSanitizer (sanitizer builds) quiet about exactly those. The
- * suppressions need whole stacks, through GLib's frames. */
-const char *__lsan_default_suppressions (void);
-const char *__asan_default_options (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:g_socket_accept\n"
-         "leak:g_socket_get_local_address\n";
-}
-
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
 
 static FakeNbia *server;          /* default archive, shared */
 static SoupSession *session;
