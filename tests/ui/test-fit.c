@@ -58,7 +58,6 @@ fixture_set_up (Fixture       *f,
 {
   FakeNbiaOptions options;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *dest = NULL;
 
   f->width = GPOINTER_TO_INT (data);
@@ -66,13 +65,7 @@ fixture_set_up (Fixture       *f,
   options.n_series = 80;
   options.images_per_series_max = 2;
   options.retry_after_s = 0;
-  f->server = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
-  g_assert_no_error (error);
-  url = fake_nbia_get_url (f->server, 4);
-  f->client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+  f->client = ui_start_fake_nbia (&options, &f->server);
 
   f->dir = g_dir_make_tmp ("tcia-fit-XXXXXX", &error);
   g_assert_no_error (error);
@@ -401,14 +394,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
   /* Without the German catalogue the test would check English. */
   g_assert_cmpstr (_("Browse"), !=, "Browse");
