@@ -40,7 +40,6 @@ get_series_size (FakeNbia      *self,
   table = fake_request_table (req, resp, FORMAT_JSON);
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   if (s >= 0)
     {
       fake_table_int (table, "TotalSizeInBytes", self->archive->series[s].file_size);
@@ -63,7 +62,6 @@ get_sop_instance_uids (FakeNbia      *self,
   table = fake_request_table (req, resp, FORMAT_JSON);
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   for (guint32 i = 0; s >= 0 && i < self->archive->series[s].n_images; i++)
     {
       char uid[FAKE_UID_MAX];

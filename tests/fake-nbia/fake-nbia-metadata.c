@@ -50,7 +50,6 @@ get_series_meta_data_v1 (FakeNbia      *self,
   table = fake_request_table (req, resp, FORMAT_JSON);
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   series = &a->series[s];
   st = fake_series_study (a, s);
   p = fake_series_patient (a, s);

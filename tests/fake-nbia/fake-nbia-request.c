@@ -147,7 +147,8 @@ fake_parse_format (const char *value,
   return FORMAT_BAD;
 }
 
-/* The table for the request's `format`, or NULL after answering 500. */
+/* The table for the request's `format` (is_json set to match), or NULL after
+ * answering 500. */
 FakeTable *
 fake_request_table (const Request *req,
                     Response      *resp,
@@ -158,6 +159,7 @@ fake_request_table (const Request *req,
   switch (format)
     {
     case FORMAT_JSON:
+      resp->is_json = TRUE;
       return fake_table_new (FAKE_TABLE_JSON);
     case FORMAT_CSV_DOWNLOAD:
       resp->disposition = g_strdup ("attachment; filename=\"SeriesMetaData.csv\"");
@@ -169,13 +171,6 @@ fake_request_table (const Request *req,
       fake_set_server_error (resp);
       return NULL;
     }
-}
-
-gboolean
-fake_request_is_json (const Request *req,
-                      Format         fallback)
-{
-  return fake_parse_format (fake_param_get (req->params, "format"), fallback) == FORMAT_JSON;
 }
 
 /* Rows, or 200 with an empty body and no Content-Type when there are none. */

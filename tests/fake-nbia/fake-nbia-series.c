@@ -201,7 +201,6 @@ get_series (FakeNbia      *self,
 
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   fake_filter_from_request (req, &f);
   rows.table = table;
   rows.version = req->version;
@@ -222,7 +221,6 @@ get_patient (FakeNbia      *self,
 
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   for (guint32 p = 0; p < a->n_patients; p++)
     if (fake_ci_equal (a->collections[a->patients[p].collection].name, collection) &&
         fake_patient_matches (a, p, &f))
@@ -267,7 +265,6 @@ get_patient_by_collection_and_modality (FakeNbia      *self,
   table = fake_request_table (req, resp, FORMAT_JSON);
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   for (guint32 p = 0; p < a->n_patients; p++)
     {
       char id[FAKE_STR_MAX];
@@ -297,7 +294,6 @@ get_patient_study (FakeNbia      *self,
 
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   if (study_uid != NULL)
     {
       gint64 st = fake_archive_find_study (a, study_uid);

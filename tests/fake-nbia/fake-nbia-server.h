@@ -184,8 +184,6 @@ Format fake_parse_format (const char *value,
 FakeTable *fake_request_table (const Request *req,
                                Response      *resp,
                                Format         fallback);
-gboolean fake_request_is_json (const Request *req,
-                               Format         fallback);
 void fake_finish_table (Response  *resp,
                         FakeTable *table);
 void fake_date_v4 (gint32  day,

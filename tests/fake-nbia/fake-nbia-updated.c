@@ -38,7 +38,6 @@ get_updated_series (FakeNbia      *self,
   table = fake_request_table (req, resp, FORMAT_JSON);
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   rows.table = table;
   rows.version = req->version;
   rows.updated = TRUE;
@@ -96,7 +95,6 @@ new_patients_in_collection (FakeNbia      *self,
   table = fake_request_table (req, resp, FORMAT_JSON);
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   for (guint32 p = 0; p < a->n_patients; p++)
     if (fake_ci_equal (a->collections[a->patients[p].collection].name, f.collection) &&
         fake_released_matches (&f, a->patients[p].released_day))
@@ -119,7 +117,6 @@ new_studies_in_patient_collection (FakeNbia      *self,
   table = fake_request_table (req, resp, FORMAT_JSON);
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   for (guint32 st = 0; st < a->n_studies; st++)
     {
       guint32 p = a->studies[st].patient;

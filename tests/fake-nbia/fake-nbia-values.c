@@ -91,7 +91,6 @@ value_listing (FakeNbia      *self,
 
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   f.collection = fake_req_get (req, "Collection");
   if (collect != collect_modality)
     f.modality = fake_req_get (req, "Modality");
@@ -117,7 +116,6 @@ get_collection_values (FakeNbia      *self,
 
   if (table == NULL)
     return;
-  resp->is_json = fake_request_is_json (req, FORMAT_JSON);
   for (guint k = 0; k < self->archive->n_collections; k++)
     if (!fake_changes_collection_hidden (self->archive, k))
       g_ptr_array_add (names, self->archive->collections[k].name);

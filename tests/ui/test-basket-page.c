@@ -31,9 +31,7 @@ open_window (Fixture *f)
 {
   f->window = tcia_window_new_full (NULL, NULL, f->client, f->basket);
   f->page = tcia_window_get_basket_view (f->window);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  ui_present_window (GTK_WINDOW (f->window), 1280, 800);
 }
 
 static void

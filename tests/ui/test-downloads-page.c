@@ -59,9 +59,7 @@ fixture_set_up (Fixture       *f,
 
   f->window = tcia_window_new_full (NULL, f->settings, f->client, f->basket);
   f->page = tcia_window_get_downloads_view (f->window);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 1000);
-  gtk_window_present (GTK_WINDOW (f->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  ui_present_window (GTK_WINDOW (f->window), 1280, 1000);
 }
 
 static void

@@ -80,9 +80,7 @@ fixture_set_up (Fixture       *f,
   f->window = tcia_window_new_full (NULL, f->settings, f->client, f->basket);
   /* Wide first: what the pages build there must not keep the window wide
    * once it is made narrow. */
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, HEIGHT);
-  gtk_window_present (GTK_WINDOW (f->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  ui_present_window (GTK_WINDOW (f->window), 1100, HEIGHT);
 }
 
 static void
@@ -367,9 +365,7 @@ test_fit_pages (Fixture       *f,
   /* Preferences, at the same size. */
   preferences = tcia_preferences_window_new (GTK_WINDOW (f->window), f->settings,
                                              tcia_client_get_api_url (f->client));
-  gtk_window_set_default_size (GTK_WINDOW (preferences), f->width, HEIGHT);
-  gtk_window_present (GTK_WINDOW (preferences));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
+  ui_present_window (GTK_WINDOW (preferences), f->width, HEIGHT);
   check_window (GTK_WINDOW (preferences), f->width, "Preferences", problems);
   gtk_window_destroy (GTK_WINDOW (preferences));
 

@@ -29,6 +29,17 @@ ui_test_init (int    *argc,
   return TRUE;
 }
 
+/* Shows @window at @width × @height and waits until it is on screen. */
+static inline void
+ui_present_window (GtkWindow *window,
+                   int        width,
+                   int        height)
+{
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_present (window);
+  WAIT_FOR_SECONDS (gtk_widget_get_mapped (GTK_WIDGET (window)), 60);
+}
+
 /* Starts @server (@options; NULL: the defaults) in a thread of its own, and
  * returns a client of it that retries quickly: the tests wait for every
  * attempt. */

@@ -244,11 +244,14 @@ md5s_match (ZipContents *z)
   return checked == g_hash_table_size (z->listed);
 }
 
-/* Starts the shared server and session. */
+/* GTest, and the shared server and session. */
 static inline void
-fake_nbia_test_start (void)
+fake_nbia_test_init (int    *argc,
+                     char ***argv)
 {
   g_autoptr(GError) error = NULL;
+
+  g_test_init (argc, argv, NULL);
 
   server = fake_nbia_new (NULL);
   fake_nbia_start_in_thread (server, 0, &error);
@@ -258,11 +261,15 @@ fake_nbia_test_start (void)
   session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
 }
 
-static inline void
-fake_nbia_test_stop (void)
+/* Runs the tests, then stops the server. */
+static inline int
+fake_nbia_test_run (void)
 {
+  int ret = g_test_run ();
+
   g_object_unref (session);
   fake_nbia_free (server);
   g_free (v4);
   g_free (v1);
+  return ret;
 }

@@ -515,7 +515,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -535,8 +534,5 @@ main (int   argc,
   g_test_add ("/core/citation/symlink", Fixture, NULL, fixture_setup, test_symlink,
               fixture_teardown);
 
-  status = g_test_run ();
-  fake_nbia_free (fake);
-  g_free (url_v4);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -291,7 +291,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -305,9 +304,5 @@ main (int   argc,
   ADD ("/core/download/control/retry-failed", test_retry_failed);
   ADD ("/core/download/control/remove-completed", test_remove_completed);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

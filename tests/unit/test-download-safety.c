@@ -645,7 +645,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -673,9 +672,5 @@ main (int   argc,
   g_test_add ("/core/download-safety/zip-bomb/no-size", Fixture, GINT_TO_POINTER (TRUE),
               fixture_setup, test_zip_bomb, fixture_teardown);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -315,7 +315,6 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   FakeNbiaOptions options;
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -335,9 +334,5 @@ main (int   argc,
   ADD ("/core/download-state/legacy", test_legacy);
   ADD ("/core/download-state/track", test_track);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -1225,7 +1225,6 @@ main (int   argc,
   static const char * const transient[] = { "drop", "zip-truncated", "http-429", "http-503",
                                             "stall", "http-500" };
   static const char * const permanent[] = { "wrong-md5", "escaping-entry", "absolute-entry" };
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1258,9 +1257,5 @@ main (int   argc,
   ADD ("/core/download/cli/read-only-collection", test_read_only_collection, NULL);
   ADD ("/core/download/cli/full-disk-tmpfs", test_full_disk_tmpfs, NULL);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

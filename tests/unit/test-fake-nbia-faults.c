@@ -639,10 +639,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-  fake_nbia_test_start ();
+  fake_nbia_test_init (&argc, &argv);
 
   g_test_add_func ("/fake-nbia/fault/http", test_fault_http);
   g_test_add_func ("/fake-nbia/fault/retry-after-long-and-html",
@@ -661,7 +658,5 @@ main (int   argc,
   g_test_add_func ("/fake-nbia/fault/one-series", test_fault_one_series);
   g_test_add_func ("/fake-nbia/control", test_control_endpoints);
 
-  ret = g_test_run ();
-  fake_nbia_test_stop ();
-  return ret;
+  return fake_nbia_test_run ();
 }

@@ -284,17 +284,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-  fake_nbia_test_start ();
+  fake_nbia_test_init (&argc, &argv);
 
   g_test_add_func ("/fake-nbia/get-image/new-names", test_get_image_new_names);
   g_test_add_func ("/fake-nbia/get-image/sequential", test_get_image_sequential);
   g_test_add_func ("/fake-nbia/get-image/big-series", test_get_image_big);
   g_test_add_func ("/fake-nbia/archive/colliding-pairs", test_colliding_pairs);
 
-  ret = g_test_run ();
-  fake_nbia_test_stop ();
-  return ret;
+  return fake_nbia_test_run ();
 }

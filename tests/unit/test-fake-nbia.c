@@ -577,10 +577,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
-  fake_nbia_test_start ();
+  fake_nbia_test_init (&argc, &argv);
 
   g_test_add_func ("/fake-nbia/archive/default", test_archive_default);
   g_test_add_func ("/fake-nbia/archive/large", test_archive_large);
@@ -602,7 +599,5 @@ main (int   argc,
   g_test_add_func ("/fake-nbia/determinism", test_determinism);
   g_test_add_func ("/fake-nbia/program", test_program);
 
-  ret = g_test_run ();
-  fake_nbia_test_stop ();
-  return ret;
+  return fake_nbia_test_run ();
 }

@@ -398,7 +398,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
 
   g_test_init (&argc, &argv, NULL);
   test_init_gio_defaults ();
@@ -416,8 +415,5 @@ main (int   argc,
   g_test_add_func ("/core/session/bind-settings", test_bind_settings);
   g_test_add_func ("/core/session/default-destination", test_default_destination);
 
-  status = g_test_run ();
-  fake_nbia_free (fake);
-  g_free (url_v4);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -92,6 +92,18 @@ download_test_start_server (char **url_v4)
   return fake;
 }
 
+/* Runs the tests, then frees what download_test_start_server() gave. */
+static inline int
+download_test_run (FakeNbia *fake,
+                   char     *url_v4)
+{
+  int status = g_test_run ();
+
+  g_free (url_v4);
+  fake_nbia_free (fake);
+  return status;
+}
+
 /* The rows of the metadata.csv at @csv_path: Series UID → File Location;
  * none when its folder is not there. */
 static inline GHashTable *
