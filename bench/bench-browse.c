@@ -20,6 +20,7 @@
 
 #include <adwaita.h>
 
+#include "bench-ui-util.h"
 #include "fake-nbia.h"
 #include "tcia-browse-page-private.h"
 #include "tcia-row-model.h"
@@ -186,11 +187,8 @@ main (int   argc,
     { "series", 0, 0, G_OPTION_ARG_INT, &n_series, "Series in the fake archive", "N" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(GError) error = NULL;
-  FakeNbiaOptions options;
-  FakeNbia *server;
-  g_autofree char *url = NULL;
+  FakeNbia *server = NULL;
+  int status;
   g_autoptr(TciaClient) client = NULL;
   g_autoptr(TciaBasket) basket = NULL;
   g_autoptr(TciaQuery) query = tcia_query_new ();
@@ -211,30 +209,9 @@ main (int   argc,
   TciaRowModel *view_rows;
   GtkEditable *entry;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 2;
-    }
-  if (!gtk_init_check ())
-    {
-      g_printerr ("bench-browse: no display (run it under xvfb-run)\n");
-      return 77;
-    }
-  adw_init ();
-
-  fake_nbia_options_init (&options);
-  options.n_series = n_series;
-  server = fake_nbia_new (&options);
-  if (!fake_nbia_start_in_thread (server, 0, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  url = fake_nbia_get_url (server, 4);
-  client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
+  status = bench_ui_start ("bench-browse", entries, &n_series, &argc, &argv, &server, &client);
+  if (status != 0)
+    return status;
 
   /* Warm the server's caches so both runs see the same server. */
   baseline (client, &base_gap, &base_first, &base_total, &base_n);

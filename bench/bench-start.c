@@ -22,6 +22,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "bench-ui-util.h"
 #include "fake-nbia.h"
 #include "tcia-browse-page-private.h"
 #include "tcia-local-catalogue.h"
@@ -165,7 +166,6 @@ main (int   argc,
     { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Starts of each kind", "N" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TciaClient) client = NULL;
   g_autoptr(TciaLocalCatalogue) catalogue = NULL;
@@ -174,39 +174,17 @@ main (int   argc,
   g_autofree char *path = NULL;
   g_autofree char *wal = NULL;
   g_autofree char *shm = NULL;
-  g_autofree char *url = NULL;
   GArray *columns[10];
-  FakeNbiaOptions options;
-  FakeNbia *server;
+  FakeNbia *server = NULL;
+  int status;
   const char *collection;
   guint n_collections;
   gboolean synced = FALSE;
   gboolean ok;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 2;
-    }
-  if (!gtk_init_check ())
-    {
-      g_printerr ("bench-start: no display (run it under xvfb-run)\n");
-      return 77;
-    }
-  adw_init ();
-
-  fake_nbia_options_init (&options);
-  options.n_series = n_series;
-  server = fake_nbia_new (&options);
-  if (!fake_nbia_start_in_thread (server, 0, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  url = fake_nbia_get_url (server, 4);
-  client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
+  status = bench_ui_start ("bench-start", entries, &n_series, &argc, &argv, &server, &client);
+  if (status != 0)
+    return status;
   n_collections = g_strv_length ((char **) fake_nbia_get_collections (server));
   collection = fake_nbia_get_collections (server)[n_collections / 2];
 

@@ -402,71 +402,43 @@ route (FakeIdc           *self,
     }
 }
 
-/* /fake-idc/fault?name=&times=&scope=, /fake-idc/clear,
- * /fake-idc/page-size?n=, /fake-idc/rate-limit?bytes=, /fake-idc/stats?what=:
- * for tests and benchmarks that run the fake-idc program. */
+/* /fake-idc/page-size?n=, /fake-idc/rate-limit?bytes=, and the controls every
+ * fake has (fake-control.h): for tests and benchmarks that run the fake-idc
+ * program. */
 static void
 control (FakeIdc           *self,
          SoupServerMessage *msg,
          const char        *what,
          GHashTable        *query)
 {
-  const char *name = fake_idc_query_get (query, "name");
-  const char *times = fake_idc_query_get (query, "times");
   const char *number = fake_idc_query_get (query, "n");
   const char *bytes = fake_idc_query_get (query, "bytes");
   guint64 value = 0;
 
-  if (g_str_equal (what, "fault"))
-    {
-      FakeIdcFault fault = name != NULL ? fake_idc_fault_from_string (name) : FAKE_IDC_FAULT_NONE;
-
-      if (fault == FAKE_IDC_FAULT_NONE ||
-          (times != NULL && !g_ascii_string_to_unsigned (times, 10, 0, G_MAXUINT, &value, NULL)))
-        {
-          fake_idc_reply_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain",
-                               g_strdup_printf ("Unknown fault '%s' or bad times\n",
-                                                name ? name : ""));
-          return;
-        }
-      fake_idc_set_fault (self, fault, times != NULL ? value : 1,
-                          fake_idc_query_get (query, "scope"));
-    }
-  else if (g_str_equal (what, "clear"))
-    {
-      fake_idc_clear_faults (self);
-    }
-  else if (g_str_equal (what, "page-size") && number != NULL &&
-           g_ascii_string_to_unsigned (number, 10, 1, 1000, &value, NULL))
+  if (g_str_equal (what, "page-size") && number != NULL &&
+      g_ascii_string_to_unsigned (number, 10, 1, 1000, &value, NULL))
     {
       fake_idc_set_page_size (self, value);
+      fake_control_reply (msg, SOUP_STATUS_OK, "ok\n");
     }
   else if (g_str_equal (what, "rate-limit") && bytes != NULL &&
            g_ascii_string_to_unsigned (bytes, 10, 0, G_MAXUINT64, &value, NULL))
     {
       fake_idc_set_rate_limit (self, value);
+      fake_control_reply (msg, SOUP_STATUS_OK, "ok\n");
     }
-  else if (g_str_equal (what, "stats"))
-    {
-      fake_idc_reply_text (msg, SOUP_STATUS_OK, "text/plain",
-                           g_strdup_printf ("%u\n", fake_idc_get_request_count (
-                           self, fake_idc_query_get (query, "what"))));
-      return;
-    }
-  else
+  else if (!fake_control_answer (self->control, msg, what, query))
     {
       set_detail (msg, SOUP_STATUS_NOT_FOUND, "Not Found");
-      return;
     }
-  fake_idc_reply_text (msg, SOUP_STATUS_OK, "text/plain", g_strdup ("OK\n"));
 }
 
-void
-fake_idc_api_cb (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
+static void
+api_cb (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
 {
   FakeIdc *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
@@ -476,11 +448,6 @@ fake_idc_api_cb (SoupServer        *server,
   const char *subjects[] = { path, route_name, last };
   FakeIdcFault fault;
 
-  if (g_str_has_prefix (path, CONTROL_PREFIX))
-    {
-      control (self, msg, path + strlen (CONTROL_PREFIX), query);
-      return;
-    }
   fake_idc_count_request (self, *last ? last : path);
   soup_message_headers_replace (headers, "Strict-Transport-Security",
                                 "max-age=31536000; includeSubDomains");
@@ -509,4 +476,19 @@ fake_idc_api_cb (SoupServer        *server,
       return;
     }
   route (self, msg, route_name, method);
+}
+
+void
+fake_idc_api_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  FakeIdc *self = user_data;
+
+  if (g_str_has_prefix (path, CONTROL_PREFIX))
+    control (self, msg, path + strlen (CONTROL_PREFIX), query);
+  else
+    fake_control_dispatch (self->control, api_cb, server, msg, path, query, self);
 }

@@ -727,12 +727,12 @@ get_object (FakeIdc           *self,
   send_body (self, msg, data, fault);
 }
 
-void
-fake_idc_bucket_cb (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    const char        *path,
-                    GHashTable        *query,
-                    gpointer           user_data)
+static void
+bucket_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
 {
   FakeIdc *self = user_data;
   const char *method = soup_server_message_get_method (msg);
@@ -778,4 +778,16 @@ fake_idc_bucket_cb (SoupServer        *server,
     }
   fake_idc_count_request (self, g_str_equal (method, "HEAD") ? "head" : "get");
   get_object (self, msg, bucket, key);
+}
+
+void
+fake_idc_bucket_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  FakeIdc *self = user_data;
+
+  fake_control_dispatch (self->control, bucket_cb, server, msg, path, query, self);
 }

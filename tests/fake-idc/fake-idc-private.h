@@ -7,22 +7,22 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "fake-control.h"
 #include "fake-idc.h"
+#include "fake-server.h"
 
 G_BEGIN_DECLS
 
-#define FAKE_IDC_FAULT_BIT(f) (G_GUINT64_CONSTANT (1) << (f))
+#define FAKE_IDC_FAULT_BIT(f) FAKE_FAULT_BIT (f)
 
 struct _FakeIdc
 {
   FakeIdcOptions   options;
   FakeIdcArchive  *archive;
   sqlite3         *db;        /* server thread only */
+  FakeControl     *control;   /* faults, latency, counts, delayed requests */
 
   GMutex           lock;      /* guards what follows, up to the servers */
-  GPtrArray       *faults;
-  GHashTable      *counts;
-  guint            total_count;
   guint            page_size;
   guint64          rate_limit;
   guint            generation; /* bumped by version-change */
@@ -32,13 +32,7 @@ struct _FakeIdc
   guint            api_port;
   guint            bucket_port;
   GMainContext    *context;   /* where the servers run */
-
-  GThread         *thread;
-  GMainLoop       *loop;
-  GMutex           start_lock;
-  GCond            start_cond;
-  gboolean         start_done;
-  GError          *start_error;
+  FakeRunner       runner;    /* with fake_idc_start_in_thread() */
 };
 
 /* A parameter of a request's query string (decoded), or NULL. */

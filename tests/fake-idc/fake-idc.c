@@ -10,22 +10,6 @@
 /* The fake IDC's two servers, their faults and counts, and the export of
  * objects for s3rver. */
 
-typedef struct
-{
-  FakeIdcFault  fault;
-  guint         times;      /* 0: until cleared */
-  char         *scope;
-} FaultEntry;
-
-static void
-fault_entry_free (gpointer data)
-{
-  FaultEntry *f = data;
-
-  g_free (f->scope);
-  g_free (f);
-}
-
 static const char *const fault_names[] = {
   [FAKE_IDC_FAULT_NONE] = "none",
   [FAKE_IDC_FAULT_API_503] = "api-503",
@@ -55,10 +39,7 @@ fake_idc_fault_from_string (const char *name)
 {
   g_return_val_if_fail (name != NULL, FAKE_IDC_FAULT_NONE);
 
-  for (guint i = 1; i < FAKE_IDC_N_FAULTS; i++)
-    if (strcmp (fault_names[i], name) == 0)
-      return i;
-  return FAKE_IDC_FAULT_NONE;
+  return fake_fault_from_name (fault_names, FAKE_IDC_N_FAULTS, name);
 }
 
 const char *
@@ -69,41 +50,13 @@ fake_idc_fault_to_string (FakeIdcFault fault)
   return fault_names[fault];
 }
 
-static gboolean
-scope_matches (const FaultEntry *f,
-               const char      **subjects,
-               guint             n_subjects)
-{
-  if (f->scope == NULL)
-    return TRUE;
-  for (guint i = 0; i < n_subjects; i++)
-    if (g_strcmp0 (subjects[i], f->scope) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 FakeIdcFault
 fake_idc_take_fault (FakeIdc      *self,
                      guint64       mask,
                      const char  **subjects,
                      guint         n_subjects)
 {
-  FakeIdcFault fault = FAKE_IDC_FAULT_NONE;
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->faults->len; i++)
-    {
-      FaultEntry *f = self->faults->pdata[i];
-
-      if (!(mask & FAKE_IDC_FAULT_BIT (f->fault)) || !scope_matches (f, subjects, n_subjects))
-        continue;
-      fault = f->fault;
-      if (f->times > 0 && --f->times == 0)
-        g_ptr_array_remove_index (self->faults, i);
-      break;
-    }
-  g_mutex_unlock (&self->lock);
-  return fault;
+  return fake_control_take_fault (self->control, mask, subjects, n_subjects);
 }
 
 gboolean
@@ -112,29 +65,14 @@ fake_idc_has_fault (FakeIdc       *self,
                     const char   **subjects,
                     guint          n_subjects)
 {
-  gboolean found = FALSE;
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->faults->len && !found; i++)
-    {
-      FaultEntry *f = self->faults->pdata[i];
-
-      found = f->fault == fault && scope_matches (f, subjects, n_subjects);
-    }
-  g_mutex_unlock (&self->lock);
-  return found;
+  return fake_control_peek_fault (self->control, fault, subjects, n_subjects, NULL);
 }
 
 void
 fake_idc_count_request (FakeIdc    *self,
                         const char *what)
 {
-  g_mutex_lock (&self->lock);
-  g_hash_table_insert (self->counts, g_strdup (what),
-                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->counts,
-                                                                                what)) + 1));
-  self->total_count++;
-  g_mutex_unlock (&self->lock);
+  fake_control_count_request (self->control, what);
 }
 
 void
@@ -156,60 +94,39 @@ fake_idc_new (const FakeIdcOptions *options)
   else
     fake_idc_options_init (&self->options);
   self->archive = fake_idc_archive_new (&self->options.archive);
+  self->control = fake_control_new (fault_names, FAKE_IDC_N_FAULTS, self->options.latency_ms);
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->start_lock);
-  g_cond_init (&self->start_cond);
-  self->faults = g_ptr_array_new_with_free_func (fault_entry_free);
-  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->page_size = CLAMP (self->options.page_size, 1, 1000);
   self->rate_limit = self->options.rate_limit;
   return self;
 }
 
-static SoupServer *
-listen_one (guint                port,
-            SoupServerCallback   callback,
-            gpointer             data,
-            guint               *bound_port,
-            GError             **error)
-{
-  g_autoptr(SoupServer) server = soup_server_new ("server-header", "fake-idc ", NULL);
-  g_autoptr(GSList) uris = NULL;
-
-  soup_server_add_handler (server, NULL, callback, data, NULL);
-  if (!soup_server_listen_local (server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
-    return NULL;
-  uris = soup_server_get_uris (server);
-  if (uris == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The server has no address");
-      return NULL;
-    }
-  *bound_port = g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  return g_steal_pointer (&server);
-}
-
-/* Runs on the servers' context: the database lives there too. */
+/* Runs on the servers' context: the database lives there too. The ports
+ * asked for are in api_port and bucket_port. */
 static gboolean
-create_servers (FakeIdc  *self,
-                guint     api_port,
-                guint     bucket_port,
-                GError  **error)
+create_servers (gpointer   data,
+                GError   **error)
 {
+  FakeIdc *self = data;
+
   self->db = fake_idc_db_new (self->archive, error);
   if (self->db == NULL)
     return FALSE;
-  self->api = listen_one (api_port, fake_idc_api_cb, self, &self->api_port, error);
+  self->api = fake_server_listen ("fake-idc", self->api_port, fake_idc_api_cb, self,
+                                  &self->api_port, error);
   if (self->api == NULL)
     return FALSE;
-  self->bucket = listen_one (bucket_port, fake_idc_bucket_cb, self, &self->bucket_port, error);
+  self->bucket = fake_server_listen ("fake-idc", self->bucket_port, fake_idc_bucket_cb, self,
+                                     &self->bucket_port, error);
   return self->bucket != NULL;
 }
 
 static void
-stop_servers (FakeIdc *self)
+stop_servers (gpointer data)
 {
+  FakeIdc *self = data;
+
+  fake_control_destroy_pending (self->control);
   if (self->api != NULL)
     soup_server_disconnect (self->api);
   if (self->bucket != NULL)
@@ -226,49 +143,17 @@ fake_idc_listen (FakeIdc  *self,
                  GError  **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (self->api == NULL && self->thread == NULL, FALSE);
+  g_return_val_if_fail (self->api == NULL && self->runner.thread == NULL, FALSE);
 
   self->context = g_main_context_ref_thread_default ();
-  if (!create_servers (self, api_port, bucket_port, error))
+  self->api_port = api_port;
+  self->bucket_port = bucket_port;
+  if (!create_servers (self, error))
     {
       stop_servers (self);
       return FALSE;
     }
   return TRUE;
-}
-
-typedef struct
-{
-  FakeIdc *self;
-  guint    api_port;
-  guint    bucket_port;
-} StartData;
-
-static gpointer
-server_thread (gpointer data)
-{
-  StartData *start = data;
-  FakeIdc *self = start->self;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  g_main_context_push_thread_default (self->context);
-  ok = create_servers (self, start->api_port, start->bucket_port, &error);
-
-  g_mutex_lock (&self->start_lock);
-  self->start_error = g_steal_pointer (&error);
-  self->start_done = TRUE;
-  g_cond_signal (&self->start_cond);
-  g_mutex_unlock (&self->start_lock);
-
-  if (ok)
-    g_main_loop_run (self->loop);
-  stop_servers (self);
-  /* Let the connections wind down. */
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
 }
 
 gboolean
@@ -277,36 +162,19 @@ fake_idc_start_in_thread (FakeIdc  *self,
                           guint     bucket_port,
                           GError  **error)
 {
-  StartData start = { self, api_port, bucket_port };
-
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (self->api == NULL && self->thread == NULL, FALSE);
+  g_return_val_if_fail (self->api == NULL && self->runner.thread == NULL, FALSE);
 
   self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("fake-idc", server_thread, &start);
-
-  g_mutex_lock (&self->start_lock);
-  while (!self->start_done)
-    g_cond_wait (&self->start_cond, &self->start_lock);
-  g_mutex_unlock (&self->start_lock);
-
-  if (self->start_error != NULL)
+  self->api_port = api_port;
+  self->bucket_port = bucket_port;
+  if (!fake_runner_start (&self->runner, "fake-idc", self->context, create_servers,
+                          stop_servers, self, error))
     {
-      g_propagate_error (error, g_steal_pointer (&self->start_error));
-      g_thread_join (g_steal_pointer (&self->thread));
-      g_clear_pointer (&self->loop, g_main_loop_unref);
       g_clear_pointer (&self->context, g_main_context_unref);
       return FALSE;
     }
   return TRUE;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -315,22 +183,11 @@ fake_idc_free (FakeIdc *self)
   if (self == NULL)
     return;
 
-  if (self->thread != NULL)
-    {
-      g_main_context_invoke (self->context, quit_cb, self->loop);
-      g_thread_join (g_steal_pointer (&self->thread));
-    }
-  else
-    {
-      stop_servers (self);
-    }
-  g_clear_pointer (&self->loop, g_main_loop_unref);
+  if (!fake_runner_stop (&self->runner))
+    stop_servers (self);
   g_clear_pointer (&self->context, g_main_context_unref);
-  g_ptr_array_unref (self->faults);
-  g_hash_table_unref (self->counts);
+  fake_control_free (self->control);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->start_lock);
-  g_cond_clear (&self->start_cond);
   fake_idc_archive_free (self->archive);
   g_free (self);
 }
@@ -365,27 +222,10 @@ fake_idc_set_fault (FakeIdc      *self,
                     guint         times,
                     const char   *scope)
 {
-  FaultEntry *entry;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (fault < FAKE_IDC_N_FAULTS);
 
-  if (fault == FAKE_IDC_FAULT_NONE)
-    return;
-  g_mutex_lock (&self->lock);
-  for (guint i = self->faults->len; i > 0; i--)
-    {
-      FaultEntry *f = self->faults->pdata[i - 1];
-
-      if (f->fault == fault && g_strcmp0 (f->scope, scope) == 0)
-        g_ptr_array_remove_index (self->faults, i - 1);
-    }
-  entry = g_new0 (FaultEntry, 1);
-  entry->fault = fault;
-  entry->times = times;
-  entry->scope = g_strdup (scope);
-  g_ptr_array_add (self->faults, entry);
-  g_mutex_unlock (&self->lock);
+  fake_control_set_fault (self->control, fault, times, scope);
 }
 
 void
@@ -393,9 +233,24 @@ fake_idc_clear_faults (FakeIdc *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_mutex_lock (&self->lock);
-  g_ptr_array_set_size (self->faults, 0);
-  g_mutex_unlock (&self->lock);
+  fake_control_clear_faults (self->control);
+}
+
+FakeControl *
+fake_idc_get_control (FakeIdc *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->control;
+}
+
+void
+fake_idc_set_latency (FakeIdc *self,
+                      guint    latency_ms)
+{
+  g_return_if_fail (self != NULL);
+
+  fake_control_set_latency (self->control, latency_ms);
 }
 
 void
@@ -424,15 +279,9 @@ guint
 fake_idc_get_request_count (FakeIdc    *self,
                             const char *what)
 {
-  guint n;
-
   g_return_val_if_fail (self != NULL, 0);
 
-  g_mutex_lock (&self->lock);
-  n = what == NULL ? self->total_count
-                   : GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, what));
-  g_mutex_unlock (&self->lock);
-  return n;
+  return fake_control_get_request_count (self->control, what);
 }
 
 static gboolean

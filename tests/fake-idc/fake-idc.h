@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fake-control.h"
 #include "fake-idc-archive.h"
 #include "fake-nbia.h"
 
@@ -56,6 +57,7 @@ typedef struct
   guint           retry_after_s; /* Retry-After of 503s; default 1 */
   guint64         drop_after; /* drop: bytes sent before closing; 0: half */
   gboolean        gcs_namespace; /* listings in GCS's XML namespace */
+  guint           latency_ms; /* added before every answer of both servers; default 0 */
 } FakeIdcOptions;
 
 typedef struct _FakeIdc FakeIdc;
@@ -94,7 +96,12 @@ void        fake_idc_set_fault      (FakeIdc        *self,
                                      FakeIdcFault    fault,
                                      guint           times,
                                      const char     *scope);
+/* Its faults, latency and counts, for what fake-common does with them. */
+FakeControl *fake_idc_get_control   (FakeIdc        *self);
 void        fake_idc_clear_faults   (FakeIdc        *self);
+/* A delay before every answer of both servers. Thread-safe. */
+void        fake_idc_set_latency    (FakeIdc        *self,
+                                     guint           latency_ms);
 /* Most keys in one listing page (capped at 1000). Thread-safe. */
 void        fake_idc_set_page_size  (FakeIdc        *self,
                                      guint           page_size);

@@ -8,6 +8,8 @@
 
 #include <libsoup/soup.h>
 
+#include "fake-main.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -58,6 +60,9 @@ typedef struct
 typedef struct _FakeNbia FakeNbia;
 
 void        fake_nbia_options_init  (FakeNbiaOptions *options);
+/* The archive's options and the latency from a fake program's command line. */
+void        fake_nbia_options_set_archive (FakeNbiaOptions    *options,
+                                     const FakeMainArgs *args);
 
 FakeNbia   *fake_nbia_new           (const FakeNbiaOptions *options);
 void        fake_nbia_free          (FakeNbia        *self);
@@ -98,6 +103,8 @@ void        fake_nbia_set_fault     (FakeNbia        *self,
                                      FakeNbiaFault    fault,
                                      guint            times,
                                      const char      *series_uid);
+/* Its faults, latency and counts, for what fake-common does with them. */
+FakeControl *fake_nbia_get_control  (FakeNbia        *self);
 void        fake_nbia_clear_faults  (FakeNbia        *self);
 void        fake_nbia_set_latency   (FakeNbia        *self,
                                      guint            latency_ms);

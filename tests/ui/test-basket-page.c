@@ -31,9 +31,7 @@ open_window (Fixture *f)
 {
   f->window = tcia_window_new_full (NULL, NULL, f->client, f->basket);
   f->page = tcia_window_get_basket_view (f->window);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  ui_present_window (GTK_WINDOW (f->window), 1280, 800);
 }
 
 static void
@@ -56,18 +54,11 @@ fixture_set_up (Fixture       *f,
 {
   FakeNbiaOptions options;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *path = NULL;
 
   fake_nbia_options_init (&options);
   options.n_series = GPOINTER_TO_UINT (data) != 0 ? GPOINTER_TO_UINT (data) : 60;
-  f->server = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
-  g_assert_no_error (error);
-  url = fake_nbia_get_url (f->server, 4);
-  f->client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+  f->client = ui_start_fake_nbia (&options, &f->server);
 
   /* Never the person's basket. */
   f->dir = g_dir_make_tmp ("tcia-basket-page-XXXXXX", &error);
@@ -94,51 +85,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->server, fake_nbia_free);
   remove_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
-}
-
-static char *
-fake_uid (Fixture *f,
-          guint    index)
-{
-  FakeNbiaSeriesInfo info;
-
-  fake_nbia_get_series (f->server, index, &info);
-  return g_strdup (info.series_uid);
-}
-
-static void
-resolved_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  TciaImportResult **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = tcia_import_resolve_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-/* Puts the first @n series of the fake archive in the basket, as the
- * Browse page would. */
-static void
-fill_basket (Fixture *f,
-             guint    n)
-{
-  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
-  TciaImportResult *result = NULL;
-
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (uids, fake_uid (f, i));
-  g_ptr_array_add (uids, NULL);
-
-  tcia_import_resolve_async (f->basket, f->client, (const char * const *) uids->pdata, 0,
-                             NULL, NULL, NULL, NULL, resolved_cb, &result);
-  WAIT_FOR (result != NULL);
-  g_assert_cmpuint (tcia_import_result_get_n_unknown (result), ==, 0);
-  tcia_import_result_unref (result);
-  g_assert_cmpuint (tcia_basket_get_n_series (f->basket), ==, n);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 }
 
 static char **
@@ -204,7 +150,7 @@ test_rows_and_totals (Fixture       *f,
   g_assert_cmpstr (tcia_basket_page_get_state (f->page), ==, "empty");
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 0);
 
-  fill_basket (f, 10);
+  ui_fill_basket (f->basket, f->client, f->server, 10);
 
   g_assert_cmpstr (tcia_basket_page_get_state (f->page), ==, "series");
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 10);
@@ -244,7 +190,7 @@ test_remove_undo (Fixture       *f,
   g_auto(GStrv) before = NULL;
   g_auto(GStrv) after = NULL;
 
-  fill_basket (f, 6);
+  ui_fill_basket (f->basket, f->client, f->server, 6);
   before = shown_uids (f);
 
   gtk_selection_model_select_item (selection, 1, TRUE);
@@ -269,7 +215,7 @@ test_clear_undo (Fixture       *f,
   g_auto(GStrv) before = NULL;
   g_auto(GStrv) after = NULL;
 
-  fill_basket (f, 5);
+  ui_fill_basket (f->basket, f->client, f->server, 5);
   before = shown_uids (f);
 
   activate (f, "basket.clear");
@@ -290,7 +236,7 @@ test_licences (Fixture       *f,
   GListModel *licences;
   gboolean any_nc = FALSE;
 
-  fill_basket (f, fake_nbia_get_n_series (f->server));
+  ui_fill_basket (f->basket, f->client, f->server, fake_nbia_get_n_series (f->server));
   licences = tcia_basket_get_licences (f->basket);
 
   g_assert_cmpuint (tcia_basket_page_get_n_licence_rows (f->page), ==,
@@ -329,7 +275,7 @@ test_import_unknown (Fixture       *f,
 
   for (guint i = 0; i < 5; i++)
     {
-      g_autofree char *uid = fake_uid (f, i * 3);
+      g_autofree char *uid = ui_fake_uid (f->server, i * 3);
 
       g_string_append_printf (manifest, "%s\n", uid);
       if (i == 2)
@@ -379,12 +325,12 @@ test_import_bad_file (Fixture       *f,
   g_auto(GStrv) after = NULL;
   const char *text;
 
-  fill_basket (f, 3);
+  ui_fill_basket (f->basket, f->client, f->server, 3);
   before = shown_uids (f);
 
   for (guint i = 5; i < 8; i++)
     {
-      g_autofree char *uid = fake_uid (f, i);
+      g_autofree char *uid = ui_fake_uid (f->server, i);
 
       g_string_append_printf (manifest, "%s\n", uid);
     }
@@ -431,7 +377,7 @@ test_import_large (Fixture       *f,
   g_assert_cmpuint (n, >=, 100000);
   for (guint i = 0; i < 100000; i++)
     {
-      g_autofree char *uid = fake_uid (f, i);
+      g_autofree char *uid = ui_fake_uid (f->server, i);
 
       g_string_append_printf (manifest, "%s\n", uid);
     }
@@ -472,7 +418,7 @@ test_survives_restart (Fixture       *f,
   g_auto(GStrv) after = NULL;
   g_autofree char *totals = NULL;
 
-  fill_basket (f, 7);
+  ui_fill_basket (f->basket, f->client, f->server, 7);
   before = shown_uids (f);
   totals = g_strdup (tcia_basket_page_get_totals_text (f->page));
 
@@ -504,13 +450,13 @@ test_open_files (Fixture       *f,
   /* What `tcia-basket a.tcia b.txt` and the file manager's Open do. */
   for (guint i = 0; i < 4; i++)
     {
-      g_autofree char *uid = fake_uid (f, i);
+      g_autofree char *uid = ui_fake_uid (f->server, i);
 
       g_string_append_printf (manifest, "%s\n", uid);
     }
   for (guint i = 2; i < 9; i++)
     {
-      g_autofree char *uid = fake_uid (f, i);
+      g_autofree char *uid = ui_fake_uid (f->server, i);
 
       g_string_append_printf (list, "%s\n", uid);
     }
@@ -549,10 +495,10 @@ add_series (Fixture     *f,
   TciaImportResult *result = NULL;
 
   for (guint i = 0; i < indices->len; i++)
-    g_ptr_array_add (uids, fake_uid (f, GPOINTER_TO_UINT (indices->pdata[i])));
+    g_ptr_array_add (uids, ui_fake_uid (f->server, GPOINTER_TO_UINT (indices->pdata[i])));
   g_ptr_array_add (uids, NULL);
   tcia_import_resolve_async (f->basket, f->client, (const char * const *) uids->pdata, 0,
-                             NULL, NULL, NULL, NULL, resolved_cb, &result);
+                             NULL, NULL, NULL, NULL, ui_resolved_cb, &result);
   WAIT_FOR (result != NULL);
   tcia_import_result_unref (result);
   while (g_main_context_iteration (NULL, FALSE))
@@ -604,7 +550,7 @@ test_sizes_wording (Fixture       *f,
   const char *estimate;
   const char *space;
 
-  fill_basket (f, 3);
+  ui_fill_basket (f->basket, f->client, f->server, 3);
   estimate = tcia_basket_page_get_estimate_text (f->page);
   g_assert_true (g_str_has_prefix (estimate, "about "));
   /* "about 360 kB to download" or "about 4.2 MB …": a tenth only below 10. */
@@ -656,7 +602,7 @@ test_focus_and_tab (Fixture       *f,
   GtkWidget *table = GTK_WIDGET (f->page->table);
   GtkWidget *view = tcia_basket_table_get_view (f->page->table);
 
-  fill_basket (f, 6);
+  ui_fill_basket (f->basket, f->client, f->server, 6);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "browse");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "basket");
   WAIT_FOR (focus_widget (f) != NULL && gtk_widget_is_ancestor (focus_widget (f), table));
@@ -676,14 +622,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, func, n) \
   g_test_add ("/ui/basket-page/" path, Fixture, GUINT_TO_POINTER (n), \

@@ -101,14 +101,8 @@ main (int   argc,
   g_autofree char *url = NULL;
   int status;
 
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
   server = fake_nbia_new (NULL);
   g_assert_true (fake_nbia_start_in_thread (server, 0, &error));

@@ -15,6 +15,7 @@
 #include "tcia-import.h"
 #include "tcia-records-private.h"
 #include "tcia-window-private.h"
+#include "queue-test-util.h"
 #include "ui-test-util.h"
 
 #define TIMEOUT_S 60
@@ -37,19 +38,12 @@ fixture_set_up (Fixture       *f,
 {
   FakeNbiaOptions options;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
 
   fake_nbia_options_init (&options);
   options.n_series = 12;
   options.images_per_series_max = 3;
   options.retry_after_s = 0;
-  f->server = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
-  g_assert_no_error (error);
-  url = fake_nbia_get_url (f->server, 4);
-  f->client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+  f->client = ui_start_fake_nbia (&options, &f->server);
 
   f->dir = g_dir_make_tmp ("tcia-downloads-page-XXXXXX", &error);
   g_assert_no_error (error);
@@ -65,9 +59,7 @@ fixture_set_up (Fixture       *f,
 
   f->window = tcia_window_new_full (NULL, f->settings, f->client, f->basket);
   f->page = tcia_window_get_downloads_view (f->window);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 1000);
-  gtk_window_present (GTK_WINDOW (f->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  ui_present_window (GTK_WINDOW (f->window), 1280, 1000);
 }
 
 static void
@@ -97,46 +89,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->dest, g_free);
 }
 
-static void
-resolved_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  TciaImportResult **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = tcia_import_resolve_finish (result, &error);
-  g_assert_no_error (error);
-}
-
-static char *
-fake_uid (Fixture *f,
-          guint    index)
-{
-  FakeNbiaSeriesInfo info;
-
-  fake_nbia_get_series (f->server, index, &info);
-  return g_strdup (info.series_uid);
-}
-
-static void
-fill_basket (Fixture *f,
-             guint    n)
-{
-  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
-  TciaImportResult *result = NULL;
-
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (uids, fake_uid (f, i));
-  g_ptr_array_add (uids, NULL);
-
-  tcia_import_resolve_async (f->basket, f->client, (const char * const *) uids->pdata, 0,
-                             NULL, NULL, NULL, NULL, resolved_cb, &result);
-  WAIT_FOR (result != NULL);
-  tcia_import_result_unref (result);
-  g_assert_cmpuint (tcia_basket_get_n_series (f->basket), ==, n);
-}
-
 static TciaDownloadQueue *
 checkout (Fixture *f)
 {
@@ -145,28 +97,6 @@ checkout (Fixture *f)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (basket_page), "basket.checkout", NULL));
   WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
   return tcia_window_get_download_queue (f->window);
-}
-
-static TciaDownloadJob *
-job_at (TciaDownloadQueue *queue,
-        guint              i)
-{
-  TciaDownloadJob *job = g_list_model_get_item (G_LIST_MODEL (queue), i);
-
-  g_object_unref (job);
-  return job;
-}
-
-static guint
-count_state (TciaDownloadQueue    *queue,
-             TciaDownloadJobState  state)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
-    if (tcia_download_job_get_state (job_at (queue, i)) == state)
-      n++;
-  return n;
 }
 
 static gboolean
@@ -187,7 +117,7 @@ test_checkout_complete (Fixture       *f,
   g_autofree char *csv = NULL;
 
   g_assert_cmpstr (tcia_downloads_page_get_state (f->page), ==, "empty");
-  fill_basket (f, 3);
+  ui_fill_basket (f->basket, f->client, f->server, 3);
   queue = checkout (f);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 3);
@@ -227,13 +157,13 @@ static void
 test_failure_retry (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autofree char *bad_uid = fake_uid (f, 1);
+  g_autofree char *bad_uid = ui_fake_uid (f->server, 1);
   AdwViewStackPage *stack_page = tcia_window_get_downloads_page (f->window);
   TciaDownloadQueue *queue;
   const char *error;
 
   fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
-  fill_basket (f, 3);
+  ui_fill_basket (f->basket, f->client, f->server, 3);
   queue = checkout (f);
 
   WAIT_FOR (tcia_download_queue_is_finished (queue));
@@ -273,7 +203,7 @@ test_pause_resume_all (Fixture       *f,
   guint n;
 
   fake_nbia_set_latency (f->server, 150);
-  fill_basket (f, 5);
+  ui_fill_basket (f->basket, f->client, f->server, 5);
   queue = checkout (f);
   n = g_list_model_get_n_items (G_LIST_MODEL (queue));
   g_assert_cmpuint (n, ==, 5);
@@ -347,7 +277,7 @@ test_quit_asks (Fixture       *f,
 
   g_assert_false (tcia_window_confirm_quit (f->window));
   fake_nbia_set_latency (f->server, 300);
-  fill_basket (f, 3);
+  ui_fill_basket (f->basket, f->client, f->server, 3);
   queue = checkout (f);
   WAIT_FOR (tcia_download_queue_get_n_running (queue) > 0);
 
@@ -384,7 +314,7 @@ static void
 test_clear_finished (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autofree char *bad_uid = fake_uid (f, 2);
+  g_autofree char *bad_uid = ui_fake_uid (f->server, 2);
   g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *csv = NULL;
   g_autofree char *csv_before = NULL;
@@ -394,7 +324,7 @@ test_clear_finished (Fixture       *f,
   TciaDownloadJob *failed;
 
   fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
-  fill_basket (f, 4);
+  ui_fill_basket (f->basket, f->client, f->server, 4);
   queue = checkout (f);
   WAIT_FOR (tcia_download_queue_is_finished (queue));
   g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_DONE), ==, 3);
@@ -449,23 +379,6 @@ test_clear_finished (Fixture       *f,
     g_assert_true (g_file_test (folders->pdata[i], G_FILE_TEST_IS_DIR));
 }
 
-static gboolean
-has_part_folder (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_str_has_suffix (name, ".part") ||
-          (g_file_test (child, G_FILE_TEST_IS_DIR) && has_part_folder (child)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* Cancel All asks first; "Keep Downloading" changes nothing; confirmed, it
  * cancels every series not complete and leaves no .part folder. */
 static void
@@ -477,7 +390,7 @@ test_cancel_all_asks (Fixture       *f,
   guint n;
 
   fake_nbia_set_latency (f->server, 300);
-  fill_basket (f, 5);
+  ui_fill_basket (f->basket, f->client, f->server, 5);
   queue = checkout (f);
   n = g_list_model_get_n_items (G_LIST_MODEL (queue));
   WAIT_FOR (tcia_download_queue_get_n_running (queue) > 0);
@@ -576,12 +489,12 @@ static void
 test_sort_order (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autofree char *bad_uid = fake_uid (f, 2);
+  g_autofree char *bad_uid = ui_fake_uid (f->server, 2);
   GtkToggleButton *failed_button;
   TciaDownloadQueue *queue;
 
   fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
-  fill_basket (f, 5);
+  ui_fill_basket (f->basket, f->client, f->server, 5);
   queue = checkout (f);
   WAIT_FOR (tcia_download_queue_is_finished (queue));
   g_assert_cmpint (tcia_download_job_get_state (job_at (queue, 2)), ==,
@@ -649,7 +562,7 @@ test_cancel_remove_one (Fixture       *f,
   guint i;
 
   fake_nbia_set_latency (f->server, 800);
-  fill_basket (f, 5);
+  ui_fill_basket (f->basket, f->client, f->server, 5);
   queue = checkout (f);
   WAIT_FOR (job_in_state (queue, TCIA_DOWNLOAD_JOB_RUNNING) != NULL);
   running = g_object_ref (job_in_state (queue, TCIA_DOWNLOAD_JOB_RUNNING));
@@ -700,7 +613,7 @@ test_counts_after_restart (Fixture       *f,
   g_autofree char *whole = NULL;
   TciaDownloadQueue *queue;
 
-  fill_basket (f, 4);
+  ui_fill_basket (f->basket, f->client, f->server, 4);
   queue = checkout (f);
   WAIT_FOR (tcia_download_queue_is_finished (queue));
   g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 4);
@@ -771,18 +684,12 @@ main (int   argc,
 {
   g_autofree char *data_home = NULL;
 
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
   /* Never the person's files, whatever reads the data dir. */
   data_home = g_dir_make_tmp ("tcia-downloads-data-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, func) \
   g_test_add ("/ui/downloads/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

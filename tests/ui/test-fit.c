@@ -58,7 +58,6 @@ fixture_set_up (Fixture       *f,
 {
   FakeNbiaOptions options;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *dest = NULL;
 
   f->width = GPOINTER_TO_INT (data);
@@ -66,13 +65,7 @@ fixture_set_up (Fixture       *f,
   options.n_series = 80;
   options.images_per_series_max = 2;
   options.retry_after_s = 0;
-  f->server = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
-  g_assert_no_error (error);
-  url = fake_nbia_get_url (f->server, 4);
-  f->client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+  f->client = ui_start_fake_nbia (&options, &f->server);
 
   f->dir = g_dir_make_tmp ("tcia-fit-XXXXXX", &error);
   g_assert_no_error (error);
@@ -87,9 +80,7 @@ fixture_set_up (Fixture       *f,
   f->window = tcia_window_new_full (NULL, f->settings, f->client, f->basket);
   /* Wide first: what the pages build there must not keep the window wide
    * once it is made narrow. */
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, HEIGHT);
-  gtk_window_present (GTK_WINDOW (f->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  ui_present_window (GTK_WINDOW (f->window), 1100, HEIGHT);
 }
 
 static void
@@ -374,9 +365,7 @@ test_fit_pages (Fixture       *f,
   /* Preferences, at the same size. */
   preferences = tcia_preferences_window_new (GTK_WINDOW (f->window), f->settings,
                                              tcia_client_get_api_url (f->client));
-  gtk_window_set_default_size (GTK_WINDOW (preferences), f->width, HEIGHT);
-  gtk_window_present (GTK_WINDOW (preferences));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
+  ui_present_window (GTK_WINDOW (preferences), f->width, HEIGHT);
   check_window (GTK_WINDOW (preferences), f->width, "Preferences", problems);
   gtk_window_destroy (GTK_WINDOW (preferences));
 
@@ -401,14 +390,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
   /* Without the German catalogue the test would check English. */
   g_assert_cmpstr (_("Browse"), !=, "Browse");

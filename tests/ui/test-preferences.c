@@ -295,14 +295,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
   g_test_add ("/ui/preferences/valid-url-stored", Fixture, NULL,
               fixture_set_up, test_valid_url_stored, fixture_tear_down);

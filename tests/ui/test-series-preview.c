@@ -46,19 +46,12 @@ fixture_set_up (Fixture       *f,
   const char *uids[N_SERIES + 1] = { NULL };
   FakeNbiaSeriesInfo info[N_SERIES];
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *cache_dir = NULL;
   FakeNbiaOptions options;
 
   fake_nbia_options_init (&options);
   options.retry_after_s = 0;
-  f->server = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
-  g_assert_no_error (error);
-  url = fake_nbia_get_url (f->server, 4);
-  f->client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 2, 10, 20);
+  f->client = ui_start_fake_nbia (&options, &f->server);
 
   f->dir = g_dir_make_tmp ("test-series-preview-XXXXXX", &error);
   g_assert_no_error (error);
@@ -271,14 +264,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/preview/shown-and-cached", test_preview_shown_and_cached);

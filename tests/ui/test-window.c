@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "tcia-window.h"
+#include "ui-test-util.h"
 
 static GtkWidget *
 find_widget (GtkWidget *widget,
@@ -246,14 +247,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/ui/window/pages", test_window_pages);
   g_test_add_func ("/ui/window/header", test_window_header);

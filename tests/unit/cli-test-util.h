@@ -4,6 +4,7 @@
 /* What the tests of the command line share: running tcia-basket as a user
  * without a display would, and reading what it said. */
 
+#include <signal.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -90,4 +91,46 @@ option (const char *name,
         const char *value)
 {
   return g_strdup_printf ("--%s=%s", name, value);
+}
+
+/* tcia-basket (the test build) with @argv after its name, NULL-terminated,
+ * stdout and stderr piped, as without a display. */
+static inline GSubprocess *
+spawn_cli (const char *const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) full = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_strv_builder_add (builder, TCIA_BASKET);
+  g_strv_builder_addv (builder, (const char **) argv);
+  full = g_strv_builder_end (builder);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) full, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Once its stdout is closed, @process ends on SIGPIPE without a word on
+ * stderr (a listing piped into `head`). */
+static inline void
+assert_quiet_sigpipe (GSubprocess *process)
+{
+  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (sink, g_subprocess_get_stderr_pipe (process),
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                          NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (sink)), ==, 0);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGPIPE);
 }

@@ -114,15 +114,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
 
   g_test_init (&argc, &argv, NULL);
   fake = download_test_start_server (&url_v4);
 
   g_test_add_func ("/core/catalogue/nbia", test_nbia_catalogue);
 
-  status = g_test_run ();
-  fake_nbia_free (fake);
-  g_free (url_v4);
-  return status;
+  return download_test_run (fake, url_v4);
 }

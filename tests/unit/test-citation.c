@@ -320,9 +320,7 @@ fixture_setup (Fixture       *f,
   f->dest_path = g_build_filename (f->dir, "dest", NULL);
   g_assert_cmpint (g_mkdir (f->dest_path, 0700), ==, 0);
   dest = g_file_new_for_path (f->dest_path);
-  f->client = tcia_client_new (url_v4, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 3, 5, 20);
+  f->client = download_test_client (url_v4);
   f->session = tcia_session_new (f->client, NULL);
   g_object_set (f->session, "destination", dest, "layout", TCIA_LAYOUT_FLAT, NULL);
 }
@@ -517,7 +515,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -537,8 +534,5 @@ main (int   argc,
   g_test_add ("/core/citation/symlink", Fixture, NULL, fixture_setup, test_symlink,
               fixture_teardown);
 
-  status = g_test_run ();
-  fake_nbia_free (fake);
-  g_free (url_v4);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -40,22 +40,11 @@ fixture_setup (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) dest = NULL;
-  const char *uids[N_SERIES + 1] = { NULL };
-  FakeNbiaSeriesInfo info[N_SERIES];
 
   f->dest = g_dir_make_tmp ("test-download-control-XXXXXX", &error);
   g_assert_no_error (error);
-  f->client = tcia_client_new (url_v4, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 3, 5, 20);
-
-  for (guint i = 0; i < N_SERIES; i++)
-    {
-      fake_nbia_get_series (fake, i, &info[i]);
-      uids[i] = info[i].series_uid;
-    }
-  f->series = download_test_fetch_series (f->client, uids);
-  g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, N_SERIES);
+  f->client = download_test_client (url_v4);
+  f->series = download_test_first_series (f->client, fake, N_SERIES);
 
   dest = g_file_new_for_path (f->dest);
   f->queue = tcia_download_queue_new (f->client, dest, TCIA_LAYOUT_FLAT);
@@ -302,7 +291,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -316,9 +304,5 @@ main (int   argc,
   ADD ("/core/download/control/retry-failed", test_retry_failed);
   ADD ("/core/download/control/remove-completed", test_remove_completed);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

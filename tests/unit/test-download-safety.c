@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "queue-test-util.h"
 #include "unit-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
@@ -56,9 +57,7 @@ fixture_setup (Fixture       *f,
   f->outside = g_build_filename (top, "outside", NULL);
   g_assert_cmpint (g_mkdir (f->dest, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (f->outside, 0755), ==, 0);
-  f->client = tcia_client_new (url_v4, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 3, 5, 20);
+  f->client = download_test_client (url_v4);
 
   for (guint i = 0; i < N_SERIES; i++)
     {
@@ -130,15 +129,6 @@ run_queue (Fixture *f)
   return queue;
 }
 
-static TciaDownloadJob *
-job_at (TciaDownloadQueue *queue,
-        guint              i)
-{
-  g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
-
-  return job;   /* the queue keeps it */
-}
-
 static char *
 job_dir (Fixture         *f,
          TciaDownloadJob *job)
@@ -158,18 +148,6 @@ read_rows (Fixture *f)
   g_assert_no_error (error);
   close (fd);
   return rows;
-}
-
-static guint
-count_state (TciaDownloadQueue    *queue,
-             TciaDownloadJobState  state)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
-    if (tcia_download_job_get_state (job_at (queue, i)) == state)
-      n++;
-  return n;
 }
 
 static void
@@ -734,7 +712,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -763,9 +740,5 @@ main (int   argc,
   g_test_add ("/core/download-safety/zip-bomb/no-size", Fixture, GINT_TO_POINTER (TRUE),
               fixture_setup, test_zip_bomb, fixture_teardown);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "queue-test-util.h"
 #include "unit-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
@@ -30,22 +31,13 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  const char *uids[N_SERIES + 1] = { NULL };
-  FakeNbiaSeriesInfo info[N_SERIES];
 
   f->dir = g_dir_make_tmp ("test-download-state-XXXXXX", &error);
   g_assert_no_error (error);
   f->file = g_file_new_build_filename (f->dir, "state", "downloads.json", NULL);
   f->client = tcia_client_new (url_v4, &error);
   g_assert_no_error (error);
-
-  for (guint i = 0; i < N_SERIES; i++)
-    {
-      fake_nbia_get_series (fake, i, &info[i]);
-      uids[i] = info[i].series_uid;
-    }
-  f->series = download_test_fetch_series (f->client, uids);
-  g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, N_SERIES);
+  f->series = download_test_first_series (f->client, fake, N_SERIES);
 }
 
 static void
@@ -73,16 +65,6 @@ make_queue (Fixture *f)
       tcia_download_queue_add (queue, s);
     }
   return queue;
-}
-
-static TciaDownloadJob *
-job_at (TciaDownloadQueue *queue,
-        guint              i)
-{
-  TciaDownloadJob *job = g_list_model_get_item (G_LIST_MODEL (queue), i);
-
-  g_object_unref (job);
-  return job;
 }
 
 static void
@@ -333,7 +315,6 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   FakeNbiaOptions options;
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -353,9 +334,5 @@ main (int   argc,
   ADD ("/core/download-state/legacy", test_legacy);
   ADD ("/core/download-state/track", test_track);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "queue-test-util.h"
 #include "unit-test-util.h"
 #include "fake-nbia.h"
 #include "tcia-core.h"
@@ -36,22 +37,11 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  const char *uids[N_SERIES + 1] = { NULL };
-  FakeNbiaSeriesInfo info[N_SERIES];
 
   f->dest = g_dir_make_tmp ("test-download-XXXXXX", &error);
   g_assert_no_error (error);
-  f->client = tcia_client_new (url_v4, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 3, 5, 20);
-
-  for (guint i = 0; i < N_SERIES; i++)
-    {
-      fake_nbia_get_series (fake, i, &info[i]);
-      uids[i] = info[i].series_uid;
-    }
-  f->series = download_test_fetch_series (f->client, uids);
-  g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, N_SERIES);
+  f->client = download_test_client (url_v4);
+  f->series = download_test_first_series (f->client, fake, N_SERIES);
 }
 
 static void
@@ -775,23 +765,6 @@ test_cli_no_verify (Fixture       *f,
   assert_no_leftovers (f->dest);
 }
 
-static gboolean
-has_part_folder (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_str_has_suffix (name, ".part") ||
-          (g_file_test (child, G_FILE_TEST_IS_DIR) && has_part_folder (child)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* Ctrl-C halfway: exit status 130 and a summary saying so; the series being
  * fetched leave no .part folder, those complete stay complete with whole
  * rows; the same command again completes the rest. */
@@ -1252,7 +1225,6 @@ main (int   argc,
   static const char * const transient[] = { "drop", "zip-truncated", "http-429", "http-503",
                                             "stall", "http-500" };
   static const char * const permanent[] = { "wrong-md5", "escaping-entry", "absolute-entry" };
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1285,9 +1257,5 @@ main (int   argc,
   ADD ("/core/download/cli/read-only-collection", test_read_only_collection, NULL);
   ADD ("/core/download/cli/full-disk-tmpfs", test_full_disk_tmpfs, NULL);
 
-  status = g_test_run ();
-
-  g_free (url_v4);
-  fake_nbia_free (fake);
-  return status;
+  return download_test_run (fake, url_v4);
 }

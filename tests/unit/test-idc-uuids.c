@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "fake-idc.h"
+#include "idc-api-test-util.h"
 #include "tcia-export-s5cmd.h"
 #include "tcia-idc-client.h"
 #include "tcia-import.h"
@@ -16,39 +17,6 @@
  * query text as IDC's DuckDB would. */
 
 #define UNKNOWN_UUID "00000000-1111-4222-8333-444444444444"
-
-typedef struct
-{
-  FakeIdc       *fake;
-  TciaIdcClient *client;
-} Fixture;
-
-static void
-setup (Fixture       *f,
-       gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  FakeIdcOptions options;
-
-  fake_idc_options_init (&options);
-  options.retry_after_s = 0;
-  f->fake = fake_idc_new (&options);
-  g_assert_true (fake_idc_start_in_thread (f->fake, 0, 0, &error));
-  g_assert_no_error (error);
-  url = fake_idc_get_api_url (f->fake);
-  f->client = tcia_idc_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_idc_client_set_retry_policy (f->client, 3, 1, 10);
-}
-
-static void
-teardown (Fixture       *f,
-          gconstpointer  data)
-{
-  g_clear_object (&f->client);
-  fake_idc_free (f->fake);
-}
 
 static TciaIdcResolution *
 resolve (TciaIdcClient       *client,
@@ -88,7 +56,7 @@ test_uuid_validation (void)
  * never had and a name that is no UUID: one query for "index", one for
  * the older releases; UIDs in the order of the folders; nothing dropped. */
 static void
-test_resolve_uuids (Fixture       *f,
+test_resolve_uuids (IdcApiFixture *f,
                     gconstpointer  data)
 {
   FakeIdcArchive *archive = fake_idc_get_archive (f->fake);
@@ -151,7 +119,7 @@ test_resolve_uuids (Fixture       *f,
 /* A manifest naming an older folder of a revised series gets that folder,
  * not the current one; in upper case, it is the same folder. */
 static void
-test_resolve_older_folder (Fixture       *f,
+test_resolve_older_folder (IdcApiFixture *f,
                            gconstpointer  data)
 {
   FakeIdcArchive *archive = fake_idc_get_archive (f->fake);
@@ -175,7 +143,7 @@ test_resolve_older_folder (Fixture       *f,
 
 /* 1500 folders: 1000 + 500 for "index", the same for older releases. */
 static void
-test_resolve_batches (Fixture       *f,
+test_resolve_batches (IdcApiFixture *f,
                       gconstpointer  data)
 {
   g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
@@ -197,7 +165,7 @@ test_resolve_batches (Fixture       *f,
  * release's for the series only that has) or a "Not in IDC" comment; read
  * back, the folders resolve to the same series. */
 static void
-test_export_file (Fixture       *f,
+test_export_file (IdcApiFixture *f,
                   gconstpointer  data)
 {
   FakeIdcArchive *archive = fake_idc_get_archive (f->fake);
@@ -252,7 +220,7 @@ test_export_file (Fixture       *f,
 
 /* IDC down: an error that says so, not an empty answer. */
 static void
-test_resolve_api_down (Fixture       *f,
+test_resolve_api_down (IdcApiFixture *f,
                        gconstpointer  data)
 {
   const char *uuids[] = { UNKNOWN_UUID, NULL };
@@ -272,7 +240,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/idc/uuids/validation", test_uuid_validation);
-#define ADD(path, func) g_test_add ("/idc/uuids/" path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func) \
+  g_test_add ("/idc/uuids/" path, IdcApiFixture, NULL, idc_api_setup, func, idc_api_teardown)
   ADD ("resolve", test_resolve_uuids);
   ADD ("older-folder", test_resolve_older_folder);
   ADD ("batches", test_resolve_batches);

@@ -13,6 +13,7 @@
 #include "tcia-idc-fetcher.h"
 #include "tcia-idc-resolution-private.h"
 #include "fake-idc.h"
+#include "idc-api-test-util.h"
 #include "tcia-series-writer.h"
 #include "test-util.h"
 
@@ -443,39 +444,6 @@ test_writer_files (void)
 
 /* ---- The client against the fake IDC API ------------------------------------------ */
 
-typedef struct
-{
-  FakeIdc       *fake;
-  TciaIdcClient *client;
-} ApiFixture;
-
-static void
-api_setup (ApiFixture    *f,
-           gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  FakeIdcOptions options;
-
-  fake_idc_options_init (&options);
-  options.retry_after_s = 0;
-  f->fake = fake_idc_new (&options);
-  g_assert_true (fake_idc_start_in_thread (f->fake, 0, 0, &error));
-  g_assert_no_error (error);
-  url = fake_idc_get_api_url (f->fake);
-  f->client = tcia_idc_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_idc_client_set_retry_policy (f->client, 3, 1, 10);
-}
-
-static void
-api_teardown (ApiFixture    *f,
-              gconstpointer  data)
-{
-  g_clear_object (&f->client);
-  fake_idc_free (f->fake);
-}
-
 static TciaIdcResolution *
 resolve (TciaIdcClient       *client,
          const char * const  *uids,
@@ -506,7 +474,7 @@ all_uids (FakeIdc *fake)
 }
 
 static void
-test_resolve (ApiFixture    *f,
+test_resolve (IdcApiFixture *f,
               gconstpointer  data)
 {
   FakeIdcArchive *archive = fake_idc_get_archive (f->fake);
@@ -558,7 +526,7 @@ test_resolve (ApiFixture    *f,
 }
 
 static void
-test_resolve_batches (ApiFixture    *f,
+test_resolve_batches (IdcApiFixture *f,
                       gconstpointer  data)
 {
   g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
@@ -577,7 +545,7 @@ test_resolve_batches (ApiFixture    *f,
 }
 
 static void
-test_resolve_invalid_only (ApiFixture    *f,
+test_resolve_invalid_only (IdcApiFixture *f,
                            gconstpointer  data)
 {
   const char *uids[] = { "x", "1..2", "1.2'; SELECT 1", NULL };
@@ -596,7 +564,7 @@ test_resolve_invalid_only (ApiFixture    *f,
 }
 
 static void
-test_resolve_busy_once (ApiFixture    *f,
+test_resolve_busy_once (IdcApiFixture *f,
                         gconstpointer  data)
 {
   g_autoptr(GPtrArray) uids = all_uids (f->fake);
@@ -613,7 +581,7 @@ test_resolve_busy_once (ApiFixture    *f,
 }
 
 static void
-test_resolve_api_down (ApiFixture    *f,
+test_resolve_api_down (IdcApiFixture *f,
                        gconstpointer  data)
 {
   const FakeIdcFault faults[] = { FAKE_IDC_FAULT_API_503, FAKE_IDC_FAULT_QUERY_TIMEOUT,
@@ -743,7 +711,7 @@ main (int    argc,
   g_test_add_func ("/idc/resolve-unreachable", test_resolve_unreachable);
   g_test_add_func ("/idc/resolve-refused", test_resolve_refused);
 #define ADD(path, func) \
-  g_test_add ("/idc/" path, ApiFixture, NULL, api_setup, func, api_teardown)
+  g_test_add ("/idc/" path, IdcApiFixture, NULL, idc_api_setup, func, idc_api_teardown)
   ADD ("resolve", test_resolve);
   ADD ("resolve-batches", test_resolve_batches);
   ADD ("resolve-invalid-only", test_resolve_invalid_only);

@@ -237,7 +237,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
 
   g_test_init (&argc, &argv, NULL);
 
@@ -252,8 +251,5 @@ main (int   argc,
   ADD ("/core/preview/cancel", test_cancel);
 #undef ADD
 
-  status = g_test_run ();
-  fake_nbia_free (fake);
-  g_free (url_v4);
-  return status;
+  return download_test_run (fake, url_v4);
 }

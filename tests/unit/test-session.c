@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "queue-test-util.h"
 #include "unit-test-util.h"
 #include "tcia-extract.h"
 #include "tcia-session.h"
@@ -31,24 +32,13 @@ fixture_setup (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  const char *uids[N_SERIES + 1] = { NULL };
-  FakeNbiaSeriesInfo info[N_SERIES];
 
   f->dir = g_dir_make_tmp ("test-session-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "one", NULL);
   f->dest = g_file_new_for_path (path);
-  f->client = tcia_client_new (url_v4, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 3, 5, 20);
-
-  for (guint i = 0; i < N_SERIES; i++)
-    {
-      fake_nbia_get_series (fake, i, &info[i]);
-      uids[i] = info[i].series_uid;
-    }
-  f->series = download_test_fetch_series (f->client, uids);
-  g_assert_cmpuint (g_list_model_get_n_items (f->series), ==, N_SERIES);
+  f->client = download_test_client (url_v4);
+  f->series = download_test_first_series (f->client, fake, N_SERIES);
 
   f->basket = tcia_basket_new (NULL);
   for (guint i = 0; i < N_SERIES; i++)
@@ -116,16 +106,6 @@ wait_finished (Fixture *f)
   while (!f->finished)
     g_main_context_iteration (NULL, TRUE);
   f->finished = FALSE;
-}
-
-static TciaDownloadJob *
-job_at (TciaDownloadQueue *queue,
-        guint              i)
-{
-  TciaDownloadJob *job = g_list_model_get_item (G_LIST_MODEL (queue), i);
-
-  g_object_unref (job);   /* the queue keeps it */
-  return job;
 }
 
 static guint
@@ -418,7 +398,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
 
   g_test_init (&argc, &argv, NULL);
   test_init_gio_defaults ();
@@ -436,8 +415,5 @@ main (int   argc,
   g_test_add_func ("/core/session/bind-settings", test_bind_settings);
   g_test_add_func ("/core/session/default-destination", test_default_destination);
 
-  status = g_test_run ();
-  fake_nbia_free (fake);
-  g_free (url_v4);
-  return status;
+  return download_test_run (fake, url_v4);
 }

@@ -41,6 +41,40 @@ download_test_fetch_series (TciaClient         *client,
   return series;
 }
 
+/* The first @n series of @fake with their metadata. */
+static inline GListModel *
+download_test_first_series (TciaClient *client,
+                            FakeNbia   *fake,
+                            guint       n)
+{
+  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
+  GListModel *series;
+
+  for (guint i = 0; i < n; i++)
+    {
+      FakeNbiaSeriesInfo info;
+
+      fake_nbia_get_series (fake, i, &info);
+      g_ptr_array_add (uids, g_strdup (info.series_uid));
+    }
+  g_ptr_array_add (uids, NULL);
+  series = download_test_fetch_series (client, (const char * const *) uids->pdata);
+  g_assert_cmpuint (g_list_model_get_n_items (series), ==, n);
+  return series;
+}
+
+/* A client of @url_v4 that retries three times, 5 to 20 ms apart. */
+static inline TciaClient *
+download_test_client (const char *url_v4)
+{
+  g_autoptr(GError) error = NULL;
+  TciaClient *client = tcia_client_new (url_v4, &error);
+
+  g_assert_no_error (error);
+  tcia_client_set_retry_policy (client, 3, 5, 20);
+  return client;
+}
+
 /* A fake server answering at once (Retry-After 0), in a thread; its v4 URL in @url_v4. */
 static inline FakeNbia *
 download_test_start_server (char **url_v4)
@@ -56,6 +90,18 @@ download_test_start_server (char **url_v4)
   g_assert_no_error (error);
   *url_v4 = fake_nbia_get_url (fake, 4);
   return fake;
+}
+
+/* Runs the tests, then frees what download_test_start_server() gave. */
+static inline int
+download_test_run (FakeNbia *fake,
+                   char     *url_v4)
+{
+  int status = g_test_run ();
+
+  g_free (url_v4);
+  fake_nbia_free (fake);
+  return status;
 }
 
 /* The rows of the metadata.csv at @csv_path: Series UID → File Location;
