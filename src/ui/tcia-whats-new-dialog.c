@@ -80,6 +80,34 @@ show_group (GtkWidget  *group,
   gtk_widget_set_visible (group, g_list_model_get_n_items (G_LIST_MODEL (series)) > 0);
 }
 
+/* Rows a short group shows without scrolling; about a row's height. */
+#define SHORT_GROUP_ROWS 8
+#define ROW_HEIGHT_PX    26
+
+/* The longer group takes the height; the shorter, when short, only what
+ * its rows need (two changed series under a hundred new ones must not get
+ * half the dialog). */
+static void
+share_height (TciaWhatsNewDialog *self)
+{
+  guint n_added = g_list_model_get_n_items (G_LIST_MODEL (self->added));
+  guint n_changed = g_list_model_get_n_items (G_LIST_MODEL (self->changed));
+  gboolean added_longer = n_added >= n_changed;
+  guint shorter = added_longer ? n_changed : n_added;
+  TciaSeriesView *short_view = added_longer ? self->changed_view : self->added_view;
+  GtkWidget *short_group = added_longer ? self->changed_group : self->added_group;
+
+  gtk_widget_set_vexpand (self->added_group, TRUE);
+  gtk_widget_set_vexpand (self->changed_group, TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->added_view), -1, -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->changed_view), -1, -1);
+  if (shorter == 0 || shorter > SHORT_GROUP_ROWS)
+    return;
+  /* The rows and the column titles. */
+  gtk_widget_set_vexpand (short_group, FALSE);
+  gtk_widget_set_size_request (GTK_WIDGET (short_view), -1, (int) (shorter + 1) * ROW_HEIGHT_PX);
+}
+
 static void
 listed_cb (GObject      *object,
            GAsyncResult *result,
@@ -156,6 +184,7 @@ listed_cb (GObject      *object,
     show_group (self->changed_group, self->changed_label, self->changed, line);
   }
   gtk_widget_set_visible (self->separator, n_added > 0 && n > n_added);
+  share_height (self);
 
   added = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new series", "%u new series",
                                         n_added), n_added);
