@@ -13,7 +13,9 @@
  *
  * Each run makes a new window (and session) over the same catalogue file;
  * with the catalogue the window also starts its background refresh, which
- * waits for the slow server as it would at a real start. */
+ * waits for the slow server as it would at a real start. A start begins
+ * once the previous one's session is gone. Data is "painted" in the first
+ * frame after the model's items-changed that brought it. */
 #include "config.h"
 
 #include <stdio.h>
