@@ -13,7 +13,9 @@
  *
  * Each run makes a new window (and session) over the same catalogue file;
  * with the catalogue the window also starts its background refresh, which
- * waits for the slow server as it would at a real start. */
+ * waits for the slow server as it would at a real start. A start begins
+ * once the previous one's session is gone. Data is "painted" in the first
+ * frame after the model's items-changed that brought it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -31,8 +33,13 @@
 typedef struct
 {
   gint64 mapped;
-  gint64 painted;     /* the last frame painted */
   gint64 first;       /* the first frame painted after the map */
+  guint  n_collections;
+  gint64 collections; /* when the sidebar's model got them all */
+  gint64 collections_painted;
+  gint64 chosen;      /* when the start chose its collection */
+  gint64 facets;      /* when its facets were in the dropdown's model */
+  gint64 facets_painted;
 } Clock;
 
 static void
@@ -42,33 +49,81 @@ mapped_cb (GtkWidget *widget,
   clock->mapped = g_get_monotonic_time ();
 }
 
+/* Data is on screen in the first frame painted after it reached its model:
+ * the models' signals say when it did, to the microsecond, and a frame that
+ * painted data already there is not waited for again. */
 static void
 after_paint_cb (GdkFrameClock *frame_clock,
                 Clock         *clock)
 {
-  clock->painted = g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time ();
+
   if (clock->first == 0 && clock->mapped != 0)
-    clock->first = clock->painted;
+    clock->first = now;
+  if (clock->collections != 0 && clock->collections_painted == 0)
+    clock->collections_painted = now;
+  if (clock->facets != 0 && clock->facets_painted == 0)
+    clock->facets_painted = now;
+}
+
+static void
+collections_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        Clock      *clock)
+{
+  if (clock->collections == 0 && g_list_model_get_n_items (model) >= clock->n_collections)
+    clock->collections = g_get_monotonic_time ();
+}
+
+/* The facets of the collection chosen: the first change after the choice
+ * that leaves values beside "all". */
+static void
+facets_changed_cb (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   Clock      *clock)
+{
+  if (clock->chosen != 0 && clock->facets == 0 && g_list_model_get_n_items (model) > 1)
+    clock->facets = g_get_monotonic_time ();
+}
+
+static double
+since_map (Clock  *clock,
+           gint64  when)
+{
+  return (when - clock->mapped) / 1000.0;
 }
 
 static gboolean
-facets_shown (TciaBrowsePage *page)
+expired_cb (gpointer data)
 {
-  GtkDropDown *modality = tcia_browse_page_get_dropdown (page, TCIA_VALUE_MODALITY);
-
-  return g_list_model_get_n_items (gtk_drop_down_get_model (modality)) > 1;
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
 }
 
-/* Waits for the next frame painted after now; returns ms since the map. */
-static double
-until_painted (Clock *clock)
+/* Waits (10 s at most) until the window's session is finalized. Its
+ * background refresh, cancelled with the window, still holds it until the
+ * slow server's answer comes; left alone, it would be finalized in the
+ * middle of the next start, and that start would pay for tearing down the
+ * previous one, which a real start never does. */
+static void
+gone_before_next (TciaSession *session)
 {
-  gint64 now = g_get_monotonic_time ();
+  gpointer weak = session;
+  gboolean expired = FALSE;
+  guint timeout = g_timeout_add_seconds (10, expired_cb, &expired);
 
-  while (clock->painted <= now)
+  g_object_add_weak_pointer (G_OBJECT (session), &weak);
+  g_object_unref (session);
+  while (weak != NULL && !expired)
     g_main_context_iteration (NULL, TRUE);
-
-  return (clock->painted - clock->mapped) / 1000.0;
+  if (weak != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (session), &weak);
+  else
+    g_source_remove (timeout);
 }
 
 /* One start: ms from the map to the first frame painted (the floor, the
@@ -87,6 +142,7 @@ one_start (TciaClient         *client,
   TciaWindow *window;
   TciaBrowsePage *page;
   GListModel *shown;
+  GListModel *modalities;
 
   if (catalogue != NULL)
     tcia_session_set_catalogue (session, catalogue);
@@ -94,28 +150,37 @@ one_start (TciaClient         *client,
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   page = tcia_window_get_browse_page (window);
   shown = tcia_browse_page_get_collections (page);
+  modalities = gtk_drop_down_get_model (tcia_browse_page_get_dropdown (page,
+                                                                       TCIA_VALUE_MODALITY));
+  clock.n_collections = n_collections;
+  g_signal_connect (shown, "items-changed", G_CALLBACK (collections_changed_cb), &clock);
+  g_signal_connect (modalities, "items-changed", G_CALLBACK (facets_changed_cb), &clock);
   g_signal_connect (window, "map", G_CALLBACK (mapped_cb), &clock);
   gtk_widget_realize (GTK_WIDGET (window));
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                     G_CALLBACK (after_paint_cb), &clock);
   gtk_window_present (GTK_WINDOW (window));
 
-  while (clock.mapped == 0 || g_list_model_get_n_items (shown) < n_collections)
+  while (clock.mapped == 0 || clock.collections == 0)
     g_main_context_iteration (NULL, TRUE);
-  ms[1] = (g_get_monotonic_time () - clock.mapped) / 1000.0;
   /* What a start does with the last collection of the previous session,
    * as soon as the collections are in. */
+  clock.chosen = g_get_monotonic_time ();
   tcia_browse_page_choose_collection (page, collection);
-  ms[2] = until_painted (&clock);
-  while (!facets_shown (page))
+  while (clock.collections_painted == 0 || clock.facets_painted == 0)
     g_main_context_iteration (NULL, TRUE);
-  ms[3] = (g_get_monotonic_time () - clock.mapped) / 1000.0;
-  ms[4] = until_painted (&clock);
-  ms[0] = (clock.first - clock.mapped) / 1000.0;
+  ms[0] = since_map (&clock, clock.first);
+  ms[1] = since_map (&clock, clock.collections);
+  ms[2] = since_map (&clock, clock.collections_painted);
+  ms[3] = since_map (&clock, clock.facets);
+  ms[4] = since_map (&clock, clock.facets_painted);
 
+  g_signal_handlers_disconnect_by_data (shown, &clock);
+  g_signal_handlers_disconnect_by_data (modalities, &clock);
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  gone_before_next (g_steal_pointer (&session));
 }
 
 static void

@@ -57,7 +57,8 @@ catalogue_cb (GObject      *source,
                                                        &wait->error);
       break;
     case TCIA_CLI_CATALOGUE_NEW:
-      wait->rows = tcia_local_catalogue_list_new_finish (catalogue, result, &wait->error);
+      wait->rows = tcia_local_catalogue_list_new_finish (catalogue, result, &wait->n_total,
+                                                         &wait->error);
       break;
     default:
       g_assert_not_reached ();
@@ -105,6 +106,7 @@ tcia_cli_catalogue_fetch (TciaCliCatalogueList   what,
                           const TciaQuery       *query,
                           const char            *search,
                           const char            *dest_dir,
+                          guint                 *n_added,
                           GError               **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
@@ -147,6 +149,8 @@ tcia_cli_catalogue_fetch (TciaCliCatalogueList   what,
 
   if (wait.rows == NULL)
     g_propagate_error (error, wait.error);
+  else if (n_added != NULL)
+    *n_added = wait.n_total;
 
   return wait.rows;
 }

@@ -89,13 +89,16 @@ tcia_cli_write_text (FILE                 *out,
 
       for (guint c = 0; c < columns->len; c++)
         {
+          const TciaCliColumn *column = &g_array_index (columns, TciaCliColumn, c);
           char number[TCIA_CELL_BUFFER_SIZE];
           const char *text = NULL;
 
           if (c > 0)
             g_string_append_c (buffer, separator);
-          if (tcia_record_get_cell (info, row, g_array_index (columns, TciaCliColumn, c).field,
-                                    number, &text) != TCIA_CELL_ABSENT)
+          if (column->text != NULL)
+            append_text_field (buffer, format, column->text (r, column->data));
+          else if (tcia_record_get_cell (info, row, column->field, number,
+                                         &text) != TCIA_CELL_ABSENT)
             append_text_field (buffer, format, text);
         }
       g_string_append_c (buffer, '\n');
@@ -258,6 +261,7 @@ static void
 json_row (yajl_gen              generator,
           const TciaRecordInfo *info,
           gpointer              row,
+          guint                 index,
           GArray               *columns)
 {
   gboolean opened = FALSE;
@@ -267,7 +271,15 @@ json_row (yajl_gen              generator,
       const TciaCliColumn *column = &g_array_index (columns, TciaCliColumn, c);
       char number[TCIA_CELL_BUFFER_SIZE];
       const char *text = NULL;
-      TciaCellKind kind = tcia_record_get_cell (info, row, column->field, number, &text);
+      TciaCellKind kind;
+
+      if (column->text != NULL)
+        {
+          text = column->text (index, column->data);
+          kind = TCIA_CELL_STRING;
+        }
+      else
+        kind = tcia_record_get_cell (info, row, column->field, number, &text);
 
       if (kind == TCIA_CELL_ABSENT)
         continue;
@@ -313,7 +325,7 @@ tcia_cli_write_json (FILE                 *out,
     {
       g_autoptr(GObject) row = g_list_model_get_item (rows, r);
 
-      json_row (generator, info, row, columns);
+      json_row (generator, info, row, r, columns);
       if (buffer->len >= OUTPUT_BLOCK && !flush_output (out, buffer))
         return errno;
     }

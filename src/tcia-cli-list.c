@@ -534,7 +534,17 @@ add_column (GArray               *columns,
   g_assert (field >= 0);
   column.field = field;
   column.header = header != NULL ? header : info->fields[field].nick;
+  column.text = NULL;
+  column.data = NULL;
   g_array_append_val (columns, column);
+}
+
+/* --list=new's last column: the added rows come first. */
+static const char *
+change_text (guint    index,
+             gpointer data)
+{
+  return index < GPOINTER_TO_UINT (data) ? "new" : "changed";
 }
 
 /* Collections and values list the columns of their endpoints; the other
@@ -696,6 +706,7 @@ tcia_cli_listing_run (TciaCliListing *self,
   g_autoptr(GArray) columns = NULL;
   const TciaRecordInfo *info;
   g_autofree char *reason = NULL;
+  guint n_added = 0;
   int write_errno = 0;
 
   g_return_val_if_fail (self != NULL, TCIA_CLI_EXIT_FAILURE);
@@ -713,7 +724,7 @@ tcia_cli_listing_run (TciaCliListing *self,
                                   : TCIA_CLI_CATALOGUE_SERIES;
 
       rows = tcia_cli_catalogue_fetch (what, kind, self->query, self->search, self->output,
-                                       &error);
+                                       &n_added, &error);
     }
   else
     {
@@ -746,6 +757,14 @@ tcia_cli_listing_run (TciaCliListing *self,
 
   info = tcia_record_info_get (list_row_type (self->list));
   columns = list_columns (self->list, info);
+  if (self->list == LIST_NEW)
+    {
+      /* Added at the end, so that scripts reading --list=series' columns
+       * read these the same. */
+      TciaCliColumn change = { 0, "Change", change_text, GUINT_TO_POINTER (n_added) };
+
+      g_array_append_val (columns, change);
+    }
 
   switch (self->format)
     {

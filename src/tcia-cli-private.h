@@ -53,11 +53,16 @@ typedef enum
   TCIA_CLI_N_FORMATS
 } TciaCliFormat;
 
-/* One column of a listing: a field of the records' table, and its header. */
+/* One column of a listing: a field of the records' table, and its header;
+ * or, when @text is not NULL, what it gives for the row at @index (a
+ * column that is no field of the records: --list=new's "Change"). */
 typedef struct
 {
-  guint       field;
-  const char *header;
+  guint         field;
+  const char   *header;
+  const char *(*text) (guint    index,
+                       gpointer data);
+  gpointer      data;
 } TciaCliColumn;
 
 /* The listing's writers, in tcia-cli-list-output.c: @rows are records of
@@ -84,11 +89,15 @@ typedef enum
   TCIA_CLI_CATALOGUE_NEW,         /* new in the download folder given */
 } TciaCliCatalogueList;
 
+/* For TCIA_CLI_CATALOGUE_NEW, *@n_added (when not NULL) says how many of
+ * the rows are series added to the folder's collections; the others
+ * changed (tcia_local_catalogue_list_new_async()). */
 GListModel *tcia_cli_catalogue_fetch       (TciaCliCatalogueList   what,
                                             int                    value_kind,
                                             const TciaQuery       *query,
                                             const char            *search,
                                             const char            *dest_dir,
+                                            guint                 *n_added,
                                             GError               **error);
 
 G_END_DECLS

@@ -121,26 +121,41 @@ show_failure (TciaCatalogueBanner *self,
 static void
 notify_new (TciaCatalogueBanner *self,
             const char          *folder,
-            guint                n)
+            guint                n_added,
+            guint                n_changed)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root))
                                              : NULL;
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *name = g_filename_display_basename (folder);
+  g_autofree char *added = NULL;
+  g_autofree char *changed = NULL;
 
   g_free (self->notification);
-  /* Translators: "12 series were added to, or changed in, the collections downloaded into TCIA" */
-  self->notification = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                     "%u series was added to, or changed in, "
-                                                     "the collections downloaded into %s",
-                                                     "%u series were added to, or changed in, "
-                                                     "the collections downloaded into %s", n),
-                                        n, name);
+  /* Translators: "12 series were added to the collections downloaded into TCIA" */
+  added = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%u series was added to the collections downloaded "
+                                        "into %s",
+                                        "%u series were added to the collections downloaded "
+                                        "into %s", n_added),
+                           n_added, name);
+  /* Translators: "3 series downloaded into TCIA changed since" */
+  changed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u series downloaded into %s changed since",
+                                          "%u series downloaded into %s changed since",
+                                          n_changed),
+                             n_changed, name);
+  if (n_added > 0 && n_changed > 0)
+    /* Translators: the two sentences above, one after the other */
+    self->notification = g_strdup_printf (_("%s; %s."), added, changed);
+  else
+    self->notification = g_strdup_printf (_("%s."), n_added > 0 ? added : changed);
   if (app == NULL)
     return;
 
-  notification = g_notification_new (_("New Series in Your Collections"));
+  notification = g_notification_new (n_added > 0 ? _("New Series in Your Collections")
+                                                 : _("Downloaded Series Changed"));
   g_notification_set_body (notification, self->notification);
   g_notification_set_default_action_and_target (notification, "app.whats-new", "s", folder);
   g_notification_add_button_with_target (notification, _("Show What’s New"), "app.whats-new",
@@ -158,14 +173,16 @@ new_listed_cb (GObject      *object,
   g_autoptr(GListModel) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = NULL;
+  guint n_added = 0;
 
-  rows = tcia_local_catalogue_list_new_finish (TCIA_LOCAL_CATALOGUE (object), result, &error);
+  rows = tcia_local_catalogue_list_new_finish (TCIA_LOCAL_CATALOGUE (object), result, &n_added,
+                                               &error);
   if (tcia_ticket_is_stale (ticket, self->cancellable, error) || rows == NULL)
     return;   /* no download there yet, or the window went: nothing to tell */
 
   folder = g_file_get_path (tcia_session_get_destination (self->session));
   if (folder != NULL && g_list_model_get_n_items (rows) > 0)
-    notify_new (self, folder, g_list_model_get_n_items (rows));
+    notify_new (self, folder, n_added, g_list_model_get_n_items (rows) - n_added);
 }
 
 static void

@@ -92,7 +92,7 @@ collection_bind_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_text (GTK_LABEL (name), tcia_collection_get_name (collection));
   gtk_label_set_text (GTK_LABEL (count), text);
-  gtk_widget_set_tooltip_text (box, tooltip);
+  tcia_widget_set_tooltip_lazily (box, tooltip);
   /* Read as "19 patients", not a bare number. */
   if (n >= 0)
     {

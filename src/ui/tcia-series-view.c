@@ -246,7 +246,7 @@ mark_setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *image = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
 
-  gtk_widget_set_tooltip_text (image, _("In the basket"));
+  tcia_widget_set_tooltip_lazily (image, _("In the basket"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (image),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("In the basket"),
                                   -1);

@@ -101,6 +101,45 @@ tcia_series_uids_text (GPtrArray *series)
   return g_string_free (text, FALSE);
 }
 
+static gboolean
+lazy_tooltip_cb (GtkWidget  *widget,
+                 int         x,
+                 int         y,
+                 gboolean    keyboard,
+                 GtkTooltip *tooltip,
+                 gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "tcia-lazy-tooltip");
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+void
+tcia_widget_set_tooltip_lazily (GtkWidget  *widget,
+                                const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_object_get_data (G_OBJECT (widget), "tcia-lazy-tooltip-handler") == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (lazy_tooltip_cb), NULL);
+      g_object_set_data (G_OBJECT (widget), "tcia-lazy-tooltip-handler", GINT_TO_POINTER (1));
+    }
+  g_object_set_data_full (G_OBJECT (widget), "tcia-lazy-tooltip", g_strdup (text), g_free);
+  gtk_widget_set_has_tooltip (widget, text != NULL);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 TciaTicket *
 tcia_ticket_new (gpointer      owner,
                  GCancellable *cancellable,

@@ -17,6 +17,12 @@ void       tcia_settings_bind_combo_row       (GSettings            *settings,
                                                const char           *key,
                                                AdwComboRow          *combo,
                                                const char * const   *nicks);
+/* Sets @widget's tooltip (NULL: none) and accessible description, as
+ * gtk_widget_set_tooltip_text() does, but answers with it only when asked
+ * (a query-tooltip handler): GTK 4.8's setter asks the display server where
+ * the pointer is, a round trip for every row a list binds. */
+void       tcia_widget_set_tooltip_lazily     (GtkWidget     *widget,
+                                               const char    *text);
 /* The series UIDs of @series (TciaSeries), one a line. */
 char      *tcia_series_uids_text              (GPtrArray     *series);
 

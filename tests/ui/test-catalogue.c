@@ -403,17 +403,27 @@ test_whats_new (void)
   gtk_window_present (GTK_WINDOW (dialog));
   WAIT_FOR (g_strcmp0 (tcia_whats_new_dialog_get_state (dialog), "loading") != 0);
   g_assert_cmpstr (tcia_whats_new_dialog_get_state (dialog), ==, "list");
-  shown = tcia_whats_new_dialog_get_series (dialog);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(TciaSeries) s = g_list_model_get_item (shown, i);
-      const char *uid = tcia_series_get_series_uid (s);
+  /* Two groups: c new to the collection, b changed since its download. */
+  shown = tcia_whats_new_dialog_get_added (dialog);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+  {
+    g_autoptr(TciaSeries) s = g_list_model_get_item (shown, 0);
 
-      g_assert_true (g_strcmp0 (uid, tcia_series_get_series_uid (b)) == 0 ||
-                     g_strcmp0 (uid, tcia_series_get_series_uid (c)) == 0);
-    }
-  g_assert_nonnull (strstr (tcia_whats_new_dialog_get_summary (dialog), "2 series"));
+    g_assert_cmpstr (tcia_series_get_series_uid (s), ==, tcia_series_get_series_uid (c));
+  }
+  shown = tcia_whats_new_dialog_get_changed (dialog);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+  {
+    g_autoptr(TciaSeries) s = g_list_model_get_item (shown, 0);
+
+    g_assert_cmpstr (tcia_series_get_series_uid (s), ==, tcia_series_get_series_uid (b));
+  }
+  g_assert_nonnull (strstr (tcia_whats_new_dialog_get_group_text (dialog, FALSE),
+                            "1 series released in these collections"));
+  g_assert_nonnull (strstr (tcia_whats_new_dialog_get_group_text (dialog, TRUE),
+                            "1 series of this folder released again"));
+  g_assert_nonnull (strstr (tcia_whats_new_dialog_get_summary (dialog),
+                            "1 new series · 1 changed series"));
 
   /* One click: both in the basket. */
   g_assert_cmpuint (tcia_whats_new_dialog_add_all (dialog), ==, 2);

@@ -401,6 +401,26 @@ test_list_new (void)
     g_assert_nonnull (strstr (run.out, other.series_uid));
     g_assert_null (strstr (run.out, first.series_uid));
     g_assert_null (strstr (run.out, elsewhere.series_uid));
+    /* The last column says which group: --list=series' columns, then
+     * "Change"; the new series first. */
+    g_assert_true (g_str_has_suffix (strtok (run.out, "\n"), ",Change"));
+    {
+      char *line = strtok (NULL, "\n");
+
+      g_assert_true (g_str_has_prefix (line, other.series_uid));
+      g_assert_true (g_str_has_suffix (line, ",new"));
+      line = strtok (NULL, "\n");
+      g_assert_true (g_str_has_prefix (line, second.series_uid));
+      g_assert_true (g_str_has_suffix (line, ",changed"));
+    }
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (&run, cache, "--list=new", output, "--format=json");
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "\"Change\" : \"new\""));
+    g_assert_nonnull (strstr (run.out, "\"Change\" : \"changed\""));
   }
 
   /* A folder that holds no download says so. */

@@ -83,6 +83,9 @@ gboolean      tcia_catalogue_uid_range     (const char       *prefix,
 void          tcia_catalogue_bind_uid      (sqlite3_stmt     *stmt,
                                             int               index,
                                             const char       *uid);
+/* The UID in @column of the row, packed or not. */
+char         *tcia_catalogue_column_uid    (sqlite3_stmt     *stmt,
+                                            int               column);
 
 /* ---- Conditions (tcia-catalogue-query.c) ---- */
 

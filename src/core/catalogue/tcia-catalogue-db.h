@@ -164,16 +164,6 @@ GPtrArray *tcia_catalogue_db_find_series           (TciaCatalogueDb   *db,
 GPtrArray *tcia_catalogue_db_get_series            (TciaCatalogueDb   *db,
                                                     const char * const *uids,
                                                     GError           **error);
-/* Series of the collections in @collections (a set of names) that are not
- * in @downloaded (a set of series UIDs) and were released after @since
- * (ISO date, NULL: any time), plus the series of @downloaded whose release
- * or submission date is after the day each was downloaded (@downloaded
- * maps UID → ISO date of its download). */
-GPtrArray *tcia_catalogue_db_find_new_series       (TciaCatalogueDb   *db,
-                                                    GHashTable        *collections,
-                                                    GHashTable        *downloaded,
-                                                    const char        *since,
-                                                    GError           **error);
 /* The set of the series UIDs of @collection. */
 GHashTable *tcia_catalogue_db_get_collection_uids  (TciaCatalogueDb   *db,
                                                     const char        *collection,

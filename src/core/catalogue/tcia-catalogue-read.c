@@ -50,9 +50,6 @@ series_columns (void)
   return sql;
 }
 
-static char *column_uid (sqlite3_stmt *stmt,
-                         int           column);
-
 static const char *
 lookup_string (TciaCatalogueDb *db,
                gint64           id)
@@ -416,74 +413,9 @@ tcia_catalogue_db_list_values (TciaCatalogueDb  *db,
   return g_steal_pointer (&rows);
 }
 
-static gint64
-date_number (const char *iso)
-{
-  if (iso == NULL || strlen (iso) < 10)
-    return 0;
-  return g_ascii_strtoll (iso, NULL, 10) * 10000 + g_ascii_strtoll (iso + 5, NULL, 10) * 100 +
-         g_ascii_strtoll (iso + 8, NULL, 10);
-}
-
-GPtrArray *
-tcia_catalogue_db_find_new_series (TciaCatalogueDb  *db,
-                                   GHashTable       *collections,
-                                   GHashTable       *downloaded,
-                                   const char       *since,
-                                   GError          **error)
-{
-  g_autoptr(GPtrArray) uids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = tcia_catalogue_db_statement (db,
-    "SELECT s.uid, s.date_released, s.submission_date FROM series s"
-    " JOIN collections c ON c.id = s.collection WHERE c.name = ?1 ORDER BY s.id", error);
-  gint64 since_day = date_number (since);
-  GHashTableIter iter;
-  gpointer name;
-
-  if (stmt == NULL)
-    return NULL;
-
-  g_hash_table_iter_init (&iter, collections);
-  while (g_hash_table_iter_next (&iter, &name, NULL))
-    {
-      int rc;
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          g_autofree char *uid = column_uid (stmt, 0);
-          gint64 released = sqlite3_column_int64 (stmt, 1);
-          gint64 submitted = sqlite3_column_int64 (stmt, 2);
-          const char *when;
-
-          if (!g_hash_table_lookup_extended (downloaded, uid, NULL, (gpointer *) &when))
-            {
-              if (since_day == 0 || released > since_day)
-                g_ptr_array_add (uids, g_steal_pointer (&uid));
-            }
-          else if (released > date_number (when) || submitted > date_number (when))
-            {
-              /* Released or resubmitted after it was downloaded: its data changed. */
-              g_ptr_array_add (uids, g_steal_pointer (&uid));
-            }
-        }
-      if (rc != SQLITE_DONE)
-        {
-          tcia_catalogue_db_fail (db, error, _("be read"));
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-    }
-  sqlite3_reset (stmt);
-  g_ptr_array_add (uids, NULL);
-
-  return tcia_catalogue_db_get_series (db, (const char * const *) uids->pdata, error);
-}
-
-static char *
-column_uid (sqlite3_stmt *stmt,
-            int           column)
+char *
+tcia_catalogue_column_uid (sqlite3_stmt *stmt,
+                           int           column)
 {
   if (sqlite3_column_type (stmt, column) == SQLITE_BLOB)
     return tcia_catalogue_unpack_uid (sqlite3_column_blob (stmt, column),
@@ -506,7 +438,7 @@ tcia_catalogue_db_get_collection_uids (TciaCatalogueDb  *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_add (uids, column_uid (stmt, 0));
+    g_hash_table_add (uids, tcia_catalogue_column_uid (stmt, 0));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {

@@ -4,16 +4,13 @@
 
 #include "config.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "tcia-catalogue-db.h"
 #include "tcia-catalogue-impl.h"
+#include "tcia-catalogue-new.h"
 #include "tcia-collection.h"
 #include "tcia-local-catalogue.h"
-#include "tcia-metadata-csv.h"
 #include "tcia-series.h"
 #include "tcia-value.h"
 
@@ -392,53 +389,6 @@ job_free (gpointer data)
   g_free (job);
 }
 
-/* The rows of the download in @dest_dir: collections, and UID → ISO date. */
-static GPtrArray *
-find_new (TciaCatalogueDb  *db,
-          const char       *dest_dir,
-          GError          **error)
-{
-  static const char * const columns[] = { "Series UID", "Collection", "Download Timestamp", NULL };
-  g_autofree char *csv = g_build_filename (dest_dir, TCIA_METADATA_CSV_NAME, NULL);
-  g_autoptr(GHashTable) collections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) downloaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autofree char *first = NULL;
-  int fd;
-
-  fd = open (dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || !g_file_test (csv, G_FILE_TEST_EXISTS))
-    {
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("%s holds no download: it has no metadata.csv"), dest_dir);
-      return NULL;
-    }
-  rows = tcia_metadata_csv_read_columns (fd, csv, columns, error);
-  close (fd);
-  if (rows == NULL)
-    return NULL;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      char **row = rows->pdata[i];
-
-      if (row[0][0] == '\0' || row[1][0] == '\0')
-        continue;
-      g_hash_table_add (collections, g_strdup (row[1]));
-      /* "2024-09-12T19:33:56.123": the day is what a release date compares to. */
-      g_hash_table_replace (downloaded, g_strdup (row[0]), g_strndup (row[2], 10));
-      if (strlen (row[2]) >= 10 && (first == NULL || strncmp (row[2], first, 10) < 0))
-        {
-          g_free (first);
-          first = g_strndup (row[2], 10);
-        }
-    }
-
-  return tcia_catalogue_db_find_new_series (db, collections, downloaded, first, error);
-}
-
 static void
 job_thread (GTask        *task,
             gpointer      source_object,
@@ -476,7 +426,7 @@ job_thread (GTask        *task,
       rows = tcia_catalogue_db_get_series (db, (const char * const *) job->uids, &error);
       break;
     case JOB_NEW:
-      rows = find_new (db, job->name, &error);
+      rows = tcia_catalogue_find_new (db, job->name, &job->n_total, &error);
       break;
     default:
       g_assert_not_reached ();
@@ -530,7 +480,7 @@ finish_job (TciaLocalCatalogue  *self,
     return NULL;
 
   if (n_total != NULL)
-    *n_total = job->kind == JOB_SERIES ? job->n_total : rows->len;
+    *n_total = job->kind == JOB_SERIES || job->kind == JOB_NEW ? job->n_total : rows->len;
   store = job->into != NULL ? g_object_ref (job->into) : g_list_store_new (job->item_type);
   g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0,
                        rows->pdata, rows->len);
@@ -745,9 +695,10 @@ tcia_local_catalogue_list_new_async (TciaLocalCatalogue  *self,
 GListModel *
 tcia_local_catalogue_list_new_finish (TciaLocalCatalogue  *self,
                                       GAsyncResult        *result,
+                                      guint               *n_added,
                                       GError             **error)
 {
-  return finish_job (self, result, tcia_local_catalogue_list_new_async, NULL, error);
+  return finish_job (self, result, tcia_local_catalogue_list_new_async, n_added, error);
 }
 
 static void

@@ -118,11 +118,18 @@ GListModel         *tcia_local_catalogue_search_capped_finish (TciaLocalCatalogu
                                                                gboolean            *more,
                                                                GError             **error);
 
-/* "What is new" for a destination folder: reads @dest_dir/metadata.csv
- * (the rows the download wrote) and lists the series of the collections it
- * holds that were released after the folder's first download and are not
- * in it, then the series in it whose release or submission date is after
- * the day they were downloaded (their data changed). Fails with
+/* "What is new" for a destination folder, from @dest_dir/metadata.csv
+ * (the rows the download wrote) and the catalogue, in two groups:
+ *  - added: series of the collections the folder holds that are not in it
+ *    and were released (DateReleased) on a later day than the collection's
+ *    first download into the folder;
+ *  - changed: series in the folder whose DateReleased or
+ *    MaxSubmissionTimestamp (v1: TimeStamp) is a later day than their row's
+ *    "Download Timestamp", or whose ImageCount or FileSize (compared as
+ *    metadata.csv writes it, "25.27 MB") differs from the row's.
+ * Each group by collection name, then in catalogue order; the added first,
+ * appended to @into (or a new store); _finish says in *@n_added how many
+ * of the rows are added, the rest changed. Fails with
  * G_IO_ERROR_NOT_FOUND when @dest_dir has no metadata.csv. */
 void                tcia_local_catalogue_list_new_async  (TciaLocalCatalogue  *self,
                                                           const char          *dest_dir,
@@ -132,6 +139,7 @@ void                tcia_local_catalogue_list_new_async  (TciaLocalCatalogue  *s
                                                           gpointer             user_data);
 GListModel         *tcia_local_catalogue_list_new_finish (TciaLocalCatalogue  *self,
                                                           GAsyncResult        *result,
+                                                          guint               *n_added,
                                                           GError             **error);
 
 /* For TciaCatalogueSync: re-reads "synced-at" and "is-empty" and emits
