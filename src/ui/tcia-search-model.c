@@ -25,6 +25,17 @@ typedef struct
   char    text[];   /* lower case, one field per line */
 } Haystack;
 
+/* What a shorter text kept, for when backspace comes back to it. */
+typedef struct
+{
+  char    *needle;
+  GArray  *matches;
+  guint64  shown_bytes;
+} Kept;
+
+/* Typing a long text keeps one Kept per key; more is rarely backspaced to. */
+#define MAX_HISTORY 16
+
 struct _TciaSearchModel
 {
   GObject     parent_instance;
@@ -35,6 +46,7 @@ struct _TciaSearchModel
   char       *needle;     /* lower case; NULL keeps every row */
   guint64     total_bytes;
   guint64     shown_bytes;
+  GPtrArray  *history;    /* of Kept: each a shorter text typed before needle */
 };
 
 static void tcia_search_model_list_model_init (GListModelInterface *iface);
@@ -56,7 +68,7 @@ append_lower (GString    *out,
     {
       if ((guchar) *p < 0x80)
         {
-          g_string_append_c (out, g_ascii_tolower (*p));
+          g_string_append_c (out, *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
           p++;
         }
       else
@@ -95,6 +107,54 @@ haystack_new (TciaSeries *series,
   memcpy (haystack->text, scratch->str, scratch->len + 1);
 
   return haystack;
+}
+
+static void
+kept_free (gpointer data)
+{
+  Kept *kept = data;
+
+  g_free (kept->needle);
+  g_array_unref (kept->matches);
+  g_free (kept);
+}
+
+/* Before a longer text narrows the rows: what the shorter one kept. */
+static void
+remember (TciaSearchModel *self,
+          const char      *needle)
+{
+  Kept *kept = g_new0 (Kept, 1);
+
+  if (self->history->len == MAX_HISTORY)
+    g_ptr_array_remove_index (self->history, 0);
+  kept->needle = g_strdup (needle);
+  kept->matches = g_array_ref (self->matches);
+  kept->shown_bytes = self->shown_bytes;
+  g_ptr_array_add (self->history, kept);
+}
+
+/* The rows the current text kept when it was typed before, and only
+ * shorter texts since; NULL when it was not. Texts typed after it are
+ * forgotten: they were longer. */
+static GArray *
+recall (TciaSearchModel *self)
+{
+  for (guint i = self->history->len; i > 0; i--)
+    {
+      Kept *kept = g_ptr_array_index (self->history, i - 1);
+      GArray *matches;
+
+      if (g_strcmp0 (kept->needle, self->needle) != 0)
+        continue;
+      matches = g_array_ref (kept->matches);
+      self->shown_bytes = kept->shown_bytes;
+      g_ptr_array_set_size (self->history, i - 1);
+
+      return matches;
+    }
+
+  return NULL;
 }
 
 static gboolean
@@ -166,6 +226,9 @@ model_items_changed_cb (GListModel      *model,
 {
   guint n_before = self->haystacks->len;
   g_autoptr(GString) scratch = g_string_sized_new (256);
+
+  /* Positions kept before may have moved, and new rows were never searched. */
+  g_ptr_array_set_size (self->history, 0);
 
   for (guint i = position; i < position + removed; i++)
     self->total_bytes -= ((Haystack *) g_ptr_array_index (self->haystacks, i))->bytes;
@@ -254,6 +317,7 @@ tcia_search_model_finalize (GObject *object)
 
   g_ptr_array_unref (self->haystacks);
   g_array_unref (self->matches);
+  g_ptr_array_unref (self->history);
   g_free (self->needle);
 
   G_OBJECT_CLASS (tcia_search_model_parent_class)->finalize (object);
@@ -273,6 +337,7 @@ tcia_search_model_init (TciaSearchModel *self)
 {
   self->haystacks = g_ptr_array_new_with_free_func (g_free);
   self->matches = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->history = g_ptr_array_new_with_free_func (kept_free);
 }
 
 TciaSearchModel *
@@ -299,6 +364,7 @@ tcia_search_model_set_model (TciaSearchModel *self,
   g_set_object (&self->model, model);
 
   n_old = self->matches->len;
+  g_ptr_array_set_size (self->history, 0);
   g_ptr_array_set_size (self->haystacks, 0);
   g_array_set_size (self->matches, 0);
   self->total_bytes = 0;
@@ -339,13 +405,23 @@ tcia_search_model_set_text (TciaSearchModel *self,
   old = g_steal_pointer (&self->needle);
   self->needle = g_steal_pointer (&needle);
 
-  /* A longer text keeps a subset of what the shorter one kept. */
-  if (old == NULL || self->needle == NULL || strstr (self->needle, old) == NULL)
+  /* Backspace: the rows this text kept when it was typed, unless the
+   * rows changed since. */
+  if ((kept = recall (self)) != NULL)
     {
+      replace_matches (self, kept);
+      return;
+    }
+
+  /* A longer text keeps a subset of what the shorter one kept. */
+  if (self->needle == NULL || (old != NULL && strstr (self->needle, old) == NULL))
+    {
+      g_ptr_array_set_size (self->history, 0);
       replace_matches (self, search_all (self));
       return;
     }
 
+  remember (self, old);
   kept = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->matches->len);
   self->shown_bytes = 0;
   for (guint i = 0; i < self->matches->len; i++)
