@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <adwaita.h>
 
@@ -26,21 +27,51 @@
 #include "tcia-row-model.h"
 #include "tcia-window-private.h"
 
+/* On a loaded machine a gap is also time the main thread waited for a
+ * core: the main thread's own CPU time between two ticks says how much of
+ * it was work, whatever else runs. */
 typedef struct
 {
-  gint64 last;
-  gint64 max_gap;
+  gint64   last;
+  gint64   last_cpu;
+  gint64   max_gap;
+  gint64   max_gap_cpu;  /* CPU time within the longest gap */
+  gint64   max_cpu;      /* the most CPU time between two ticks */
+  gboolean verbose;      /* print every gap over 30 ms, for a profiler */
 } Watch;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 tick_cb (gpointer user_data)
 {
   Watch *watch = user_data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
-  if (watch->last != 0 && now - watch->last > watch->max_gap)
-    watch->max_gap = now - watch->last;
+  if (watch->last != 0)
+    {
+      if (now - watch->last > watch->max_gap)
+        {
+          watch->max_gap = now - watch->last;
+          watch->max_gap_cpu = cpu - watch->last_cpu;
+        }
+      watch->max_cpu = MAX (watch->max_cpu, cpu - watch->last_cpu);
+      if (watch->verbose && now - watch->last > 30 * G_TIME_SPAN_MILLISECOND)
+        g_printerr ("gap %.1f ms (CPU %.1f ms) from %" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT " s\n",
+                    (now - watch->last) / 1000.0, (cpu - watch->last_cpu) / 1000.0,
+                    watch->last / G_USEC_PER_SEC, watch->last % G_USEC_PER_SEC);
+    }
   watch->last = now;
+  watch->last_cpu = cpu;
 
   return G_SOURCE_CONTINUE;
 }
@@ -62,8 +93,10 @@ after_paint_cb (GdkFrameClock *clock)
 
 typedef struct
 {
-  GArray *shown;    /* ms until the next frame painted */
-  GArray *settled;  /* ms until nothing is left to do */
+  GArray *shown;      /* ms until the next frame painted */
+  GArray *shown_cpu;  /* the main thread's CPU ms of those */
+  GArray *settled;    /* ms until nothing is left to do */
+  gboolean verbose;
 } Keystrokes;
 
 /* One keystroke: a character typed at the end of the entry, or a
@@ -78,6 +111,8 @@ type_key (GtkEditable  *entry,
 {
   int len = (int) strlen (gtk_editable_get_text (entry));
   gint64 t = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
+  gint64 edited;
   double ms;
 
   if (c != '\0')
@@ -91,10 +126,18 @@ type_key (GtkEditable  *entry,
     {
       gtk_editable_delete_text (entry, len - 1, len);
     }
+  edited = g_get_monotonic_time ();
   while (last_paint < t)
     g_main_context_iteration (NULL, TRUE);
   ms = (last_paint - t) / 1000.0;
   g_array_append_val (keys->shown, ms);
+  ms = (thread_cpu_us () - cpu) / 1000.0;
+  g_array_append_val (keys->shown_cpu, ms);
+  if (keys->verbose)
+    g_printerr ("key '%c' shown in %.1f ms (CPU %.1f ms, %.1f ms in the edit) from %"
+                G_GINT64_FORMAT ".%06" G_GINT64_FORMAT " s\n",
+                c != '\0' ? c : '<', (last_paint - t) / 1000.0, ms, (edited - t) / 1000.0,
+                t / G_USEC_PER_SEC, t % G_USEC_PER_SEC);
 
   drain ();
   while (tcia_row_model_get_pending (rows) > 0)
@@ -102,6 +145,21 @@ type_key (GtkEditable  *entry,
   drain ();
   ms = (g_get_monotonic_time () - t) / 1000.0;
   g_array_append_val (keys->settled, ms);
+}
+
+/* Whether a stack under @widget is still fading from one page to another. */
+static gboolean
+transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (transition_running (child))
+      return TRUE;
+
+  return FALSE;
 }
 
 typedef struct
@@ -135,6 +193,7 @@ listed_cb (GObject      *object,
 static void
 baseline (TciaClient *client,
           double     *gap_ms,
+          double     *cpu_ms,
           double     *first_ms,
           double     *total_ms,
           guint      *n)
@@ -155,6 +214,7 @@ baseline (TciaClient *client,
   g_source_remove (id);
 
   *gap_ms = watch.max_gap / 1000.0;
+  *cpu_ms = watch.max_cpu / 1000.0;
   *first_ms = (listing.first_rows - start) / 1000.0;
   *total_ms = (g_get_monotonic_time () - start) / 1000.0;
   *n = g_list_model_get_n_items (G_LIST_MODEL (store));
@@ -183,8 +243,11 @@ main (int   argc,
       char *argv[])
 {
   guint n_series = 100000;
+  Watch watch = { 0 };
   GOptionEntry entries[] = {
     { "series", 0, 0, G_OPTION_ARG_INT, &n_series, "Series in the fake archive", "N" },
+    { "verbose", 0, 0, G_OPTION_ARG_NONE, &watch.verbose,
+      "Print each gap over 30 ms while loading and each keystroke, with monotonic times", NULL },
     { NULL }
   };
   FakeNbia *server = NULL;
@@ -195,14 +258,14 @@ main (int   argc,
   TciaWindow *window;
   TciaBrowsePage *page;
   GListModel *rows;
-  Watch watch = { 0 };
   Listing listing = { 0 };
-  double base_gap, base_first, base_total;
+  double base_gap, base_cpu, base_first, base_total;
   guint base_n;
   gint64 start;
   guint id;
   const char *typed = "syn00";
   Keystrokes keys = {
+    g_array_new (FALSE, FALSE, sizeof (double)),
     g_array_new (FALSE, FALSE, sizeof (double)),
     g_array_new (FALSE, FALSE, sizeof (double)),
   };
@@ -212,10 +275,11 @@ main (int   argc,
   status = bench_ui_start ("bench-browse", entries, &n_series, &argc, &argv, &server, &client);
   if (status != 0)
     return status;
+  keys.verbose = watch.verbose;
 
   /* Warm the server's caches so both runs see the same server. */
-  baseline (client, &base_gap, &base_first, &base_total, &base_n);
-  baseline (client, &base_gap, &base_first, &base_total, &base_n);
+  baseline (client, &base_gap, &base_cpu, &base_first, &base_total, &base_n);
+  baseline (client, &base_gap, &base_cpu, &base_first, &base_total, &base_n);
 
   basket = tcia_basket_new (NULL);
   window = tcia_window_new_full (NULL, NULL, client, basket);
@@ -227,6 +291,11 @@ main (int   argc,
   rows = G_LIST_MODEL (view_rows);
   entry = tcia_browse_page_get_search_entry (page);
   while (g_strcmp0 (tcia_browse_page_get_state (page), "choose") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* A person picks a collection after the window has faded from
+   * "Connecting" to the browser, not during: two pages painted per frame
+   * for 200 ms would be counted against the listing. */
+  while (transition_running (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
   drain ();
 
@@ -248,6 +317,10 @@ main (int   argc,
   printf ("%-44s %12s %12s\n", "", "window", "baseline");
   printf ("%-44s %10.1f ms %10.1f ms\n", "longest main-loop gap while loading",
           watch.max_gap / 1000.0, base_gap);
+  printf ("%-44s %10.1f ms %12s\n", "  main thread's CPU time in it",
+          watch.max_gap_cpu / 1000.0, "");
+  printf ("%-44s %10.1f ms %10.1f ms\n", "most main-thread CPU between two ticks",
+          watch.max_cpu / 1000.0, base_cpu);
   printf ("%-44s %10.1f ms %10.1f ms\n", "first rows",
           (listing.first_rows - start) / 1000.0, base_first);
   printf ("%-44s %10.1f ms %10.1f ms\n", "whole listing",
@@ -263,23 +336,33 @@ main (int   argc,
         type_key (entry, view_rows, '\0', &keys);
     }
   g_array_sort (keys.shown, compare_doubles);
+  g_array_sort (keys.shown_cpu, compare_doubles);
   g_array_sort (keys.settled, compare_doubles);
   printf ("%-44s %10.1f ms %12s\n", "keystroke until shown, median",
           g_array_index (keys.shown, double, keys.shown->len / 2), "-");
   printf ("%-44s %10.1f ms %12s\n", "keystroke until shown, worst",
           g_array_index (keys.shown, double, keys.shown->len - 1), "-");
+  printf ("%-44s %10.1f ms %12s\n", "  main thread's CPU time, median",
+          g_array_index (keys.shown_cpu, double, keys.shown_cpu->len / 2), "-");
+  printf ("%-44s %10.1f ms %12s\n", "  main thread's CPU time, worst",
+          g_array_index (keys.shown_cpu, double, keys.shown_cpu->len - 1), "-");
   printf ("%-44s %10.1f ms %12s\n", "keystroke until settled, median",
           g_array_index (keys.settled, double, keys.settled->len / 2), "-");
   printf ("%-44s %10.1f ms %12s\n", "keystroke until settled, worst",
           g_array_index (keys.settled, double, keys.settled->len - 1), "-");
-  report_target ("longest main-loop gap while loading", watch.max_gap / 1000.0, 100);
+  /* Issue #12: no stall a person notices while loading, and a keystroke
+   * shown within two frames at worst and one as a rule. */
+  report_target ("longest main-loop gap while loading", watch.max_gap / 1000.0, 50);
   report_target ("first rows", (listing.first_rows - start) / 1000.0, 1500);
+  report_target ("keystroke until shown, median",
+                 g_array_index (keys.shown, double, keys.shown->len / 2), 17);
   report_target ("keystroke until shown, worst",
-                 g_array_index (keys.shown, double, keys.shown->len - 1), 50);
+                 g_array_index (keys.shown, double, keys.shown->len - 1), 33);
 
   gtk_window_destroy (GTK_WINDOW (window));
   drain ();
   g_array_unref (keys.shown);
+  g_array_unref (keys.shown_cpu);
   g_array_unref (keys.settled);
   fake_nbia_free (server);
 

@@ -25,6 +25,17 @@ typedef struct
   char    text[];   /* lower case, one field per line */
 } Haystack;
 
+/* What a shorter text kept, for when backspace comes back to it. */
+typedef struct
+{
+  char    *needle;
+  GArray  *matches;
+  guint64  shown_bytes;
+} Kept;
+
+/* Typing a long text keeps one Kept per key; more is rarely backspaced to. */
+#define MAX_HISTORY 16
+
 struct _TciaSearchModel
 {
   GObject     parent_instance;
@@ -35,6 +46,7 @@ struct _TciaSearchModel
   char       *needle;     /* lower case; NULL keeps every row */
   guint64     total_bytes;
   guint64     shown_bytes;
+  GPtrArray  *history;    /* of Kept: each a shorter text typed before needle */
 };
 
 static void tcia_search_model_list_model_init (GListModelInterface *iface);
@@ -43,8 +55,34 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TciaSearchModel, tcia_search_model, G_TYPE_OBJECT
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       tcia_search_model_list_model_init))
 
+/* Appends @text in lower case: ASCII by table, other characters one by
+ * one. g_utf8_strdown() looks every character up in Unicode's tables,
+ * which was most of what a batch of 2,000 arriving rows cost. The rows and
+ * the typed text are lowered by this one function, so a match is the same
+ * whichever way a character is written. */
+static void
+append_lower (GString    *out,
+              const char *text)
+{
+  for (const char *p = text; *p != '\0';)
+    {
+      if ((guchar) *p < 0x80)
+        {
+          g_string_append_c (out, *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+          p++;
+        }
+      else
+        {
+          g_string_append_unichar (out, g_unichar_tolower (g_utf8_get_char (p)));
+          p = g_utf8_next_char (p);
+        }
+    }
+}
+
+/* @scratch: a buffer to reuse from row to row */
 static Haystack *
-haystack_new (TciaSeries *series)
+haystack_new (TciaSeries *series,
+              GString    *scratch)
 {
   const char *parts[] = {
     tcia_series_get_patient_id (series),
@@ -53,26 +91,70 @@ haystack_new (TciaSeries *series)
     tcia_series_get_series_uid (series),
     tcia_series_get_study_uid (series),
   };
-  g_autoptr(GString) joined = g_string_sized_new (160);
-  g_autofree char *lower = NULL;
   Haystack *haystack;
-  gsize len;
 
+  g_string_truncate (scratch, 0);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       if (parts[i] == NULL)
         continue;
       /* A separator no typed text contains keeps matches inside one field. */
-      g_string_append (joined, parts[i]);
-      g_string_append_c (joined, '\n');
+      append_lower (scratch, parts[i]);
+      g_string_append_c (scratch, '\n');
     }
-  lower = g_utf8_strdown (joined->str, joined->len);
-  len = strlen (lower);
-  haystack = g_malloc (sizeof (Haystack) + len + 1);
+  haystack = g_malloc (sizeof (Haystack) + scratch->len + 1);
   haystack->bytes = tcia_series_get_file_size (series);
-  memcpy (haystack->text, lower, len + 1);
+  memcpy (haystack->text, scratch->str, scratch->len + 1);
 
   return haystack;
+}
+
+static void
+kept_free (gpointer data)
+{
+  Kept *kept = data;
+
+  g_free (kept->needle);
+  g_array_unref (kept->matches);
+  g_free (kept);
+}
+
+/* Before a longer text narrows the rows: what the shorter one kept. */
+static void
+remember (TciaSearchModel *self,
+          const char      *needle)
+{
+  Kept *kept = g_new0 (Kept, 1);
+
+  if (self->history->len == MAX_HISTORY)
+    g_ptr_array_remove_index (self->history, 0);
+  kept->needle = g_strdup (needle);
+  kept->matches = g_array_ref (self->matches);
+  kept->shown_bytes = self->shown_bytes;
+  g_ptr_array_add (self->history, kept);
+}
+
+/* The rows the current text kept when it was typed before, and only
+ * shorter texts since; NULL when it was not. Texts typed after it are
+ * forgotten: they were longer. */
+static GArray *
+recall (TciaSearchModel *self)
+{
+  for (guint i = self->history->len; i > 0; i--)
+    {
+      Kept *kept = g_ptr_array_index (self->history, i - 1);
+      GArray *matches;
+
+      if (g_strcmp0 (kept->needle, self->needle) != 0)
+        continue;
+      matches = g_array_ref (kept->matches);
+      self->shown_bytes = kept->shown_bytes;
+      g_ptr_array_set_size (self->history, i - 1);
+
+      return matches;
+    }
+
+  return NULL;
 }
 
 static gboolean
@@ -143,6 +225,10 @@ model_items_changed_cb (GListModel      *model,
                         TciaSearchModel *self)
 {
   guint n_before = self->haystacks->len;
+  g_autoptr(GString) scratch = g_string_sized_new (256);
+
+  /* Positions kept before may have moved, and new rows were never searched. */
+  g_ptr_array_set_size (self->history, 0);
 
   for (guint i = position; i < position + removed; i++)
     self->total_bytes -= ((Haystack *) g_ptr_array_index (self->haystacks, i))->bytes;
@@ -150,7 +236,7 @@ model_items_changed_cb (GListModel      *model,
   for (guint i = position; i < position + added; i++)
     {
       g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
-      Haystack *haystack = haystack_new (series);
+      Haystack *haystack = haystack_new (series, scratch);
 
       self->total_bytes += haystack->bytes;
       g_ptr_array_insert (self->haystacks, i, haystack);
@@ -231,6 +317,7 @@ tcia_search_model_finalize (GObject *object)
 
   g_ptr_array_unref (self->haystacks);
   g_array_unref (self->matches);
+  g_ptr_array_unref (self->history);
   g_free (self->needle);
 
   G_OBJECT_CLASS (tcia_search_model_parent_class)->finalize (object);
@@ -250,6 +337,7 @@ tcia_search_model_init (TciaSearchModel *self)
 {
   self->haystacks = g_ptr_array_new_with_free_func (g_free);
   self->matches = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->history = g_ptr_array_new_with_free_func (kept_free);
 }
 
 TciaSearchModel *
@@ -276,6 +364,7 @@ tcia_search_model_set_model (TciaSearchModel *self,
   g_set_object (&self->model, model);
 
   n_old = self->matches->len;
+  g_ptr_array_set_size (self->history, 0);
   g_ptr_array_set_size (self->haystacks, 0);
   g_array_set_size (self->matches, 0);
   self->total_bytes = 0;
@@ -296,11 +385,19 @@ tcia_search_model_set_text (TciaSearchModel *self,
                             const char      *text)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-  g_autofree char *needle = *stripped != '\0' ? g_utf8_strdown (stripped, -1) : NULL;
+  g_autofree char *needle = NULL;
   g_autofree char *old = NULL;
   GArray *kept;
 
   g_return_if_fail (TCIA_IS_SEARCH_MODEL (self));
+
+  if (*stripped != '\0')
+    {
+      GString *lower = g_string_new (NULL);
+
+      append_lower (lower, stripped);
+      needle = g_string_free (lower, FALSE);
+    }
 
   if (g_strcmp0 (needle, self->needle) == 0)
     return;
@@ -308,13 +405,23 @@ tcia_search_model_set_text (TciaSearchModel *self,
   old = g_steal_pointer (&self->needle);
   self->needle = g_steal_pointer (&needle);
 
-  /* A longer text keeps a subset of what the shorter one kept. */
-  if (old == NULL || self->needle == NULL || strstr (self->needle, old) == NULL)
+  /* Backspace: the rows this text kept when it was typed, unless the
+   * rows changed since. */
+  if ((kept = recall (self)) != NULL)
     {
+      replace_matches (self, kept);
+      return;
+    }
+
+  /* A longer text keeps a subset of what the shorter one kept. */
+  if (self->needle == NULL || (old != NULL && strstr (self->needle, old) == NULL))
+    {
+      g_ptr_array_set_size (self->history, 0);
       replace_matches (self, search_all (self));
       return;
     }
 
+  remember (self, old);
   kept = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->matches->len);
   self->shown_bytes = 0;
   for (guint i = 0; i < self->matches->len; i++)

@@ -21,7 +21,9 @@
  * most RAMP_BUDGET_US, so that building them never holds up a frame. */
 #define RAMP_LIMIT     256
 #define RAMP_STEP      4
-#define RAMP_BUDGET_US (12 * G_TIME_SPAN_MILLISECOND)
+#define RAMP_BUDGET_US (5 * G_TIME_SPAN_MILLISECOND)
+/* Cells out of sight given their new text per idle callback, ~1 ms. */
+#define STALE_CELLS_STEP 100
 
 struct _TciaSeriesView
 {
@@ -149,7 +151,9 @@ stale_cells_idle_cb (gpointer user_data)
 {
   TciaSeriesView *self = user_data;
 
-  update_stale_cells (self, 400);
+  /* The frame that shows a keystroke's result waits for whatever the main
+   * loop is doing when it falls due: a few cells at a time keep that short. */
+  update_stale_cells (self, STALE_CELLS_STEP);
   if (g_hash_table_size (self->stale_cells) > 0)
     return G_SOURCE_CONTINUE;
 

@@ -153,6 +153,62 @@ test_search_changes (void)
   g_assert_finalize_object (g_steal_pointer (&search));
 }
 
+/* Typing then backspacing, as people do: each text keeps exactly its rows,
+ * also when rows arrived in between and when the text is not ASCII. */
+static void
+test_search_backspace (void)
+{
+  g_autoptr(GListStore) store = store_new ();
+  g_autoptr(TciaSearchModel) search = tcia_search_model_new ();
+  GListModel *model = G_LIST_MODEL (search);
+  g_autoptr(TciaSeries) lung = series_new ("LUNG-005", "CT", 1000);
+  g_autoptr(TciaSeries) accent = series_new ("KOPF-006", "Ärztliche Übersicht", 10);
+  const char *typed[] = { "b", "br", "bra", "brai", "brain", "brain-", "brain-0" };
+  guint n_typed[] = { 3, 2, 2, 2, 2, 2, 2 };
+
+  tcia_search_model_set_model (search, G_LIST_MODEL (store));
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+        {
+          tcia_search_model_set_text (search, typed[i]);
+          g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_typed[i]);
+        }
+      for (guint i = G_N_ELEMENTS (typed) - 1; i > 0; i--)
+        {
+          tcia_search_model_set_text (search, typed[i - 1]);
+          g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_typed[i - 1]);
+        }
+      tcia_search_model_set_text (search, "");
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+      g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 1500);
+    }
+
+  /* ("b" is in "PET Whole Body" too.) A row arriving after "lun" was typed
+   * is found when backspace comes back to "lu". */
+  tcia_search_model_set_text (search, "lu");
+  tcia_search_model_set_text (search, "lun");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_list_store_append (store, lung);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  tcia_search_model_set_text (search, "lu");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_cmpstr (patient_at (model, 2), ==, "LUNG-005");
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 1300);
+
+  /* Letters beyond ASCII, in either case. */
+  g_list_store_append (store, accent);
+  tcia_search_model_set_text (search, "ÄRZT");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpstr (patient_at (model, 0), ==, "KOPF-006");
+  tcia_search_model_set_text (search, "übers");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  tcia_search_model_set_text (search, "uber");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  g_assert_finalize_object (g_steal_pointer (&search));
+}
+
 static TciaRow *
 row_at (GListModel *rows,
         guint       position)
@@ -274,6 +330,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/search-model/substring", test_search_substring);
   g_test_add_func ("/ui/search-model/changes", test_search_changes);
+  g_test_add_func ("/ui/search-model/backspace", test_search_backspace);
   g_test_add_func ("/ui/row-model/stable", test_rows_stable);
   g_test_add_func ("/ui/row-model/ramp", test_rows_ramp);
 

@@ -543,6 +543,43 @@ result_cb (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* The licences of a listing, as the collection pane shows them: one entry
+ * per licence, counting its series wherever they stand in the list. */
+static void
+test_licence_tally (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_SERIES);
+  g_autoptr(GListModel) tally = NULL;
+  g_autoptr(TciaBasketLicence) first = NULL;
+  g_autoptr(TciaBasketLicence) second = NULL;
+  struct { const char *name, *uri; } rows[] = {
+    { CC_BY, CC_BY_URI }, { CC_BY, CC_BY_URI }, { CC_BY_NC, CC_BY_NC_URI }, { NULL, NULL },
+    { CC_BY, CC_BY_URI }, { CC_BY_NC, CC_BY_NC_URI }, { CC_BY, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("1.%u", i);
+      g_autoptr(TciaSeries) series = series_new (uid, 1, 10, rows[i].name, rows[i].uri);
+
+      g_list_store_append (store, series);
+    }
+
+  tally = tcia_licence_tally_new (G_LIST_MODEL (store));
+  g_assert_cmpuint (g_list_model_get_n_items (tally), ==, 3);
+  first = g_list_model_get_item (tally, 0);
+  second = g_list_model_get_item (tally, 1);
+  g_assert_cmpstr (tcia_basket_licence_get_name (first), ==, CC_BY);
+  g_assert_cmpstr (tcia_basket_licence_get_uri (first), ==, NULL);
+  g_assert_cmpuint (tcia_basket_licence_get_n_series (first), ==, 1);
+  g_assert_cmpstr (tcia_basket_licence_get_uri (second), ==, CC_BY_URI);
+  g_assert_cmpuint (tcia_basket_licence_get_n_series (second), ==, 3);
+  g_clear_object (&second);
+  second = g_list_model_get_item (tally, 2);
+  g_assert_cmpstr (tcia_basket_licence_get_name (second), ==, CC_BY_NC);
+  g_assert_cmpuint (tcia_basket_licence_get_n_series (second), ==, 2);
+}
+
 static void
 test_licences_from_server (void)
 {
@@ -1427,6 +1464,7 @@ main (int   argc,
   g_test_add_func ("/core/basket/export-csv-formulas", test_export_csv_formulas);
   g_test_add_func ("/core/basket/licences/non-commercial-names", test_non_commercial_names);
   g_test_add_func ("/core/basket/licences/list", test_licences);
+  g_test_add_func ("/core/basket/licences/tally", test_licence_tally);
   g_test_add_func ("/core/basket/licences/from-server", test_licences_from_server);
 
 #define ADD(path, func) \

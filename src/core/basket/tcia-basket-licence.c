@@ -237,12 +237,14 @@ GListModel *
 tcia_licence_tally_new (GListModel *series)
 {
   g_autoptr(GHashTable) by_pointer = g_hash_table_new_full (licence_key_hash, licence_key_equal,
-                                                            g_free, NULL);
+                                                            g_free, g_free);
   g_autoptr(GHashTable) by_text = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                          g_free, g_object_unref);
   GListStore *store = g_list_store_new (TCIA_TYPE_BASKET_LICENCE);
   GHashTableIter iter;
   gpointer key, value;
+  const LicenceKey *last = NULL;
+  guint *last_count = NULL;
   guint n;
 
   g_return_val_if_fail (series == NULL || G_IS_LIST_MODEL (series), G_LIST_MODEL (store));
@@ -252,22 +254,33 @@ tcia_licence_tally_new (GListModel *series)
     {
       g_autoptr(TciaSeries) s = g_list_model_get_item (series, i);
       LicenceKey lookup = { tcia_series_get_license_name (s), tcia_series_get_license_uri (s) };
-      gpointer count;
 
       if (lookup.name == NULL && lookup.uri == NULL)
         continue;
-      count = g_hash_table_lookup (by_pointer, &lookup);
-      if (count == NULL)
-        g_hash_table_insert (by_pointer, g_memdup2 (&lookup, sizeof lookup), GUINT_TO_POINTER (1));
-      else
-        g_hash_table_insert (by_pointer, g_memdup2 (&lookup, sizeof lookup),
-                             GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+      /* Rows of a collection come together: most rows have the key of the
+       * row before, and only a new key is looked up. At the end of a
+       * listing of 100,000 series this runs on the main loop. */
+      if (last == NULL || !licence_key_equal (last, &lookup))
+        {
+          LicenceKey *stored = NULL;
+
+          if (!g_hash_table_lookup_extended (by_pointer, &lookup, (gpointer *) &stored, NULL))
+            {
+              stored = g_new0 (LicenceKey, 1);
+              *stored = lookup;
+              g_hash_table_insert (by_pointer, stored, g_new0 (guint, 1));
+            }
+          last = stored;
+          last_count = g_hash_table_lookup (by_pointer, stored);
+        }
+      (*last_count)++;
     }
 
   g_hash_table_iter_init (&iter, by_pointer);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       LicenceKey *k = key;
+      guint count = *(guint *) value;
       g_autofree char *text = g_strconcat (k->name != NULL ? k->name : "", "\x1f",
                                            k->uri != NULL ? k->uri : "", NULL);
       TciaBasketLicence *licence = g_hash_table_lookup (by_text, text);
@@ -277,7 +290,7 @@ tcia_licence_tally_new (GListModel *series)
           licence = tcia_basket_licence_new (k->name, k->uri);
           g_hash_table_insert (by_text, g_steal_pointer (&text), licence);
         }
-      licence->n_series += GPOINTER_TO_UINT (value);
+      licence->n_series += count;
     }
 
   g_hash_table_iter_init (&iter, by_text);
