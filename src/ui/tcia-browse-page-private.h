@@ -92,6 +92,7 @@ struct _TciaBrowsePage
   GCancellable          *series_cancellable;
   char                  *error_text;
   char                  *retry_text;        /* while the series listing is retried */
+  guint                  status_pause_id;   /* the count while loading, said at a pace */
   GPtrArray             *last_added;        /* UIDs of the last add, for undo */
   gboolean              patients_dirty;
   gboolean              loading;

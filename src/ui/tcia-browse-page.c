@@ -26,6 +26,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* How often the count of rows coming in is said. */
+#define STATUS_PAUSE_MS 250
+
 static void update_status (TciaBrowsePage *self);
 
 void
@@ -97,6 +100,16 @@ sum_file_sizes (GPtrArray *series)
   return bytes;
 }
 
+static gboolean
+status_pause_over_cb (gpointer user_data)
+{
+  TciaBrowsePage *self = user_data;
+
+  self->status_pause_id = 0;
+  update_status (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_status (TciaBrowsePage *self)
 {
@@ -112,6 +125,16 @@ update_status (TciaBrowsePage *self)
     {
       gtk_label_set_text (self->status_label, "");
       return;
+    }
+
+  /* While rows come in, every batch would change the count, and a label
+   * whose text changes has GTK size the whole window again (with round
+   * trips to the X server): the count is said four times a second. */
+  if (self->loading && self->retry_text == NULL && n_all > 0)
+    {
+      if (self->status_pause_id != 0)
+        return;
+      self->status_pause_id = g_timeout_add (STATUS_PAUSE_MS, status_pause_over_cb, self);
     }
 
   selected = _tcia_browse_page_selected_series (self);
@@ -429,6 +452,7 @@ tcia_browse_page_dispose (GObject *object)
   if (self->filter_bar != NULL)
     g_signal_handlers_disconnect_by_data (self->filter_bar, self);
 
+  g_clear_handle_id (&self->status_pause_id, g_source_remove);
   _tcia_browse_page_dispose_archive (self);
   g_clear_object (&self->client);
   g_clear_object (&self->catalogue);
