@@ -10,6 +10,7 @@
 
 #include "fake-nbia.h"
 #include "tcia-column-sizing.h"
+#include "tcia-download-progress.h"
 #include "tcia-download-queue.h"
 #include "tcia-downloads-page.h"
 #include "tcia-extract.h"
@@ -66,6 +67,9 @@ fixture_set_up (Fixture       *f,
   options.n_series = 80;
   options.images_per_series_max = 2;
   options.retry_after_s = 0;
+  /* A series under the trickle fault keeps downloading, a few hundred
+   * bytes a second, while its row is measured. */
+  options.trickle_ms = 4;
   f->server = fake_nbia_new (&options);
   g_assert_true (fake_nbia_start_in_thread (f->server, 0, &error));
   g_assert_no_error (error);
@@ -295,20 +299,35 @@ report_too_wide (GtkWidget *widget,
     }
 }
 
+/* A window cannot be made narrower than its minimum, which counts its
+ * frame too (in Xvfb, the solid frame of client-side decorations): a
+ * 360 px screen holds a window whose minimum is 360 at most. With
+ * @content_only, only what is inside the frame must fit in @width:
+ * libadwaita 1.2's preferences window asks 360 px for its own content. */
 static void
 check_window (GtkWindow  *window,
               int         width,
+              gboolean    content_only,
               const char *what,
               GString    *problems)
 {
   g_autoptr(GString) found = g_string_new (NULL);
+  GtkWidget *content = gtk_widget_get_first_child (GTK_WIDGET (window));
+  int minimum = 0;
+  int content_minimum = 0;
 
   settle ();
-  if (gtk_widget_get_width (GTK_WIDGET (window)) > width)
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                      NULL, NULL);
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &content_minimum, NULL, NULL,
+                      NULL);
+  if (content_only)
+    minimum = content_minimum;
+  if (minimum > width || gtk_widget_get_width (GTK_WIDGET (window)) > width)
     {
-      g_string_append_printf (found, "  the window is %d px wide, not %d, because of:\n",
-                              gtk_widget_get_width (GTK_WIDGET (window)), width);
-      report_too_wide (GTK_WIDGET (window), width, found);
+      g_string_append_printf (found, "  the window needs %d px, not %d, because of:\n",
+                              minimum, width);
+      report_too_wide (content, width - (minimum - content_minimum), found);
     }
   check_tree (GTK_WIDGET (window), found);
   if (found->len > 0)
@@ -322,28 +341,39 @@ show_page (Fixture    *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", name));
 }
 
-static void
-test_fit_pages (Fixture       *f,
-                gconstpointer  data)
+/* The series of the first collection, in Browse's table. */
+static GListModel *
+list_first_collection (Fixture *f,
+                       guint    at_least)
 {
   TciaBrowsePage *browse = tcia_window_get_browse_page (f->window);
-  g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(TciaCollection) collection = NULL;
-  GtkSelectionModel *rows;
-  TciaPreferencesWindow *preferences;
-  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *rows;
 
-  /* Browse: a collection's series in the table. */
   WAIT_FOR (g_list_model_get_n_items (tcia_browse_page_get_collections (browse)) > 0);
   collection = g_list_model_get_item (tcia_browse_page_get_collections (browse), 0);
   tcia_browse_page_choose_collection (browse, tcia_collection_get_name (collection));
   WAIT_FOR (g_strcmp0 (tcia_browse_page_get_state (browse), "series") == 0);
-  rows = tcia_browse_page_get_selection (browse);
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (rows)) > 0);
+  rows = G_LIST_MODEL (tcia_browse_page_get_selection (browse));
+  WAIT_FOR (g_list_model_get_n_items (rows) >= at_least);
+  return rows;
+}
+
+static void
+test_fit_pages (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  GListModel *rows;
+  TciaPreferencesWindow *preferences;
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Browse: a collection's series in the table. */
+  rows = list_first_collection (f, 1);
 
   /* Basket: those series. */
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
-    g_ptr_array_add (series, g_list_model_get_item (G_LIST_MODEL (rows), i));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    g_ptr_array_add (series, g_list_model_get_item (rows, i));
   tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
   show_page (f, "basket");
   settle ();
@@ -365,11 +395,11 @@ test_fit_pages (Fixture       *f,
   /* The sidebar folds away with an animation. */
   spin (1000);
   show_page (f, "browse");
-  check_window (GTK_WINDOW (f->window), f->width, "Browse", problems);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse", problems);
   show_page (f, "basket");
-  check_window (GTK_WINDOW (f->window), f->width, "Basket", problems);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Basket", problems);
   show_page (f, "downloads");
-  check_window (GTK_WINDOW (f->window), f->width, "Downloads", problems);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Downloads", problems);
 
   /* Preferences, at the same size. */
   preferences = tcia_preferences_window_new (GTK_WINDOW (f->window), f->settings,
@@ -377,12 +407,93 @@ test_fit_pages (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (preferences), f->width, HEIGHT);
   gtk_window_present (GTK_WINDOW (preferences));
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
-  check_window (GTK_WINDOW (preferences), f->width, "Preferences", problems);
+  check_window (GTK_WINDOW (preferences), f->width, TRUE, "Preferences", problems);
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   if (problems->len > 0)
     g_printerr ("Text cut off or squeezed, in German:\n%s", problems->str);
   g_assert_cmpstr (problems->str, ==, "");
+}
+
+/* The running series of the test below: a trickle, so that each has bytes
+ * to show. */
+static gboolean
+running_rows_have_bytes (TciaDownloadQueue *queue)
+{
+  guint n_fast = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    {
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+      if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_RUNNING &&
+          tcia_download_job_get_bytes_received (job) > TCIA_SPEED_MIN_SHOWN)
+        n_fast++;
+    }
+  return n_fast == 2;
+}
+
+/* The Downloads page while series are on their way, with rows of every
+ * look at once: running (with sizes and speed), failed (with its error),
+ * waiting, and done (compact). The test above measures a paused queue;
+ * what a running row shows is wider. */
+static void
+test_fit_downloads_running (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *rows = list_first_collection (f, 6);
+  TciaDownloadQueue *queue;
+  GtkWidget *basket_page = GTK_WIDGET (tcia_window_get_basket_view (f->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    g_ptr_array_add (series, g_list_model_get_item (rows, i));
+
+  /* First three series: two done, one failed for good. */
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0,
+                       tcia_series_get_series_uid (series->pdata[2]));
+  g_settings_set_uint (f->settings, "parallel-downloads", 2);
+  tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, 3);
+  g_assert_true (gtk_widget_activate_action (basket_page, "basket.checkout", NULL));
+  WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
+  queue = tcia_window_get_download_queue (f->window);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 2);
+  g_assert_cmpuint (tcia_download_queue_get_n_failed (queue), ==, 1);
+
+  /* Then the rest: two that keep running, the others waiting behind them. */
+  for (guint i = 3; i < series->len; i++)
+    fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_TRICKLE, 0,
+                         tcia_series_get_series_uid (series->pdata[i]));
+  tcia_basket_clear (f->basket);
+  tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata + 3, series->len - 3);
+  g_assert_true (gtk_widget_activate_action (basket_page, "basket.checkout", NULL));
+  show_page (f, "downloads");
+  WAIT_FOR (running_rows_have_bytes (queue));
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  spin (1000);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Downloads, running", problems);
+  g_assert_cmpuint (tcia_download_queue_get_n_running (queue), ==, 2);
+
+  if (problems->len > 0)
+    g_printerr ("Text cut off or squeezed, in German:\n%s", problems->str);
+  g_assert_cmpstr (problems->str, ==, "");
+}
+
+/* The program's own style sheet, which AdwApplication loads from the
+ * resources: without it a window measured here is not the one people see
+ * (its narrower header progress and page switcher). */
+static void
+load_app_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/tciabasket/TciaBasket/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 int
@@ -409,6 +520,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   adw_init ();
+  load_app_style ();
 
   /* Without the German catalogue the test would check English. */
   g_assert_cmpstr (_("Browse"), !=, "Browse");
@@ -417,6 +529,10 @@ main (int   argc,
               fixture_set_up, test_fit_pages, fixture_tear_down);
   g_test_add ("/ui/fit/narrow", Fixture, GINT_TO_POINTER (360),
               fixture_set_up, test_fit_pages, fixture_tear_down);
+  g_test_add ("/ui/fit/downloads-running/default-size", Fixture, GINT_TO_POINTER (1100),
+              fixture_set_up, test_fit_downloads_running, fixture_tear_down);
+  g_test_add ("/ui/fit/downloads-running/narrow", Fixture, GINT_TO_POINTER (360),
+              fixture_set_up, test_fit_downloads_running, fixture_tear_down);
 
   return g_test_run ();
 }
