@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gi18n.h>
 
 #include "fake-nbia.h"
@@ -14,6 +15,7 @@
 #include "tcia-download-queue.h"
 #include "tcia-downloads-page.h"
 #include "tcia-extract.h"
+#include "tcia-basket-page-private.h"
 #include "tcia-browse-page-private.h"
 #include "tcia-preferences-window.h"
 #include "tcia-window-private.h"
@@ -482,6 +484,85 @@ test_fit_downloads_running (Fixture       *f,
   g_assert_cmpstr (problems->str, ==, "");
 }
 
+/* Types @keys into @window as a person would: a real key press through the
+ * X server (GTK 4.8 has no way to send one), with the focus where it is. */
+static void
+press_keys (GtkWidget  *window,
+            const char *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  const char *argv[] = { "xdotool", "windowfocus", "--sync", xid, "key", "--clearmodifiers",
+                         keys, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* The Download button's mnemonic (Alt+D in English, Alt+H in German)
+ * downloads the basket in every layout: in a narrow window, with the
+ * summary (and the button) folded away and shown. */
+static void
+test_fit_checkout_key (Fixture       *f,
+                       gconstpointer  data)
+{
+  GListModel *rows = list_first_collection (f, 3);
+  TciaBasketPage *page = tcia_window_get_basket_view (f->window);
+  GtkWidget *button = tcia_basket_page_get_download_button (page);
+  AdwFlap *flap = ADW_FLAP (gtk_widget_get_ancestor (button, ADW_TYPE_FLAP));
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  guint checkouts = 0;
+  GtkLabel *label = GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)));
+  guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (label));
+  g_autofree char *keys = g_strdup_printf ("alt+%s", gdk_keyval_name (keyval));
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is needed to press keys");
+      return;
+    }
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (series, g_list_model_get_item (rows, i));
+  tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
+  g_signal_connect_swapped (page, "checkout", G_CALLBACK (count_cb), &checkouts);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  show_page (f, "basket");
+  spin (1000);
+
+  /* The summary folded away (in a narrow window): no button on screen. */
+  if (f->width < 600)
+    {
+      g_assert_true (adw_flap_get_folded (flap));
+      g_assert_false (adw_flap_get_reveal_flap (flap));
+      g_assert_false (gtk_widget_get_mapped (button));
+    }
+  press_keys (GTK_WIDGET (f->window), keys);
+  WAIT_FOR (checkouts == 1);
+  /* The window goes on to Downloads once it has checked the free space. */
+  WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
+
+  /* The summary shown over the list: the button's own mnemonic is there
+   * too, and the key still downloads rather than only moving the focus. */
+  show_page (f, "basket");
+  adw_flap_set_reveal_flap (flap, TRUE);
+  spin (1000);
+  g_assert_true (gtk_widget_get_mapped (button));
+  press_keys (GTK_WIDGET (f->window), keys);
+  WAIT_FOR (checkouts == 2);
+}
+
 /* The program's own style sheet, which AdwApplication loads from the
  * resources: without it a window measured here is not the one people see
  * (its narrower header progress and page switcher). */
@@ -529,6 +610,10 @@ main (int   argc,
               fixture_set_up, test_fit_pages, fixture_tear_down);
   g_test_add ("/ui/fit/narrow", Fixture, GINT_TO_POINTER (360),
               fixture_set_up, test_fit_pages, fixture_tear_down);
+  g_test_add ("/ui/fit/checkout-key/default-size", Fixture, GINT_TO_POINTER (1100),
+              fixture_set_up, test_fit_checkout_key, fixture_tear_down);
+  g_test_add ("/ui/fit/checkout-key/narrow", Fixture, GINT_TO_POINTER (360),
+              fixture_set_up, test_fit_checkout_key, fixture_tear_down);
   g_test_add ("/ui/fit/downloads-running/default-size", Fixture, GINT_TO_POINTER (1100),
               fixture_set_up, test_fit_downloads_running, fixture_tear_down);
   g_test_add ("/ui/fit/downloads-running/narrow", Fixture, GINT_TO_POINTER (360),
