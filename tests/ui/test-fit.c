@@ -563,6 +563,71 @@ test_fit_checkout_key (Fixture       *f,
   WAIT_FOR (checkouts == 2);
 }
 
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The choices of each filter of Browse, its list open: a long one
+ * ("Varian Imaging Laboratories, Switzerland") is read whole, and the
+ * list fits the screen. */
+static void
+test_fit_filter_choices (Fixture       *f,
+                         gconstpointer  data)
+{
+  TciaBrowsePage *browse = tcia_window_get_browse_page (f->window);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  static const char * const names[] = { "Modality", "Body part", "Manufacturer" };
+  gboolean long_seen = FALSE;
+
+  list_first_collection (f, 1);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  spin (1000);
+
+  for (TciaValueKind kind = TCIA_VALUE_MODALITY; kind <= TCIA_VALUE_MANUFACTURER; kind++)
+    {
+      GtkDropDown *dropdown = tcia_browse_page_get_dropdown (browse, kind);
+      GtkWidget *popover = NULL;
+      g_autofree char *what = g_strdup_printf ("The choices of the %s filter", names[kind]);
+      g_autoptr(GString) found = g_string_new (NULL);
+
+      WAIT_FOR (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)) > 1);
+      g_signal_emit_by_name (dropdown, "activate");
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_POPOVER (child))
+          popover = child;
+      g_assert_nonnull (popover);
+      WAIT_FOR (gtk_widget_get_mapped (popover));
+      settle ();
+
+      check_tree (popover, found);
+      if (gtk_widget_get_width (popover) > f->width)
+        g_string_append_printf (found, "  the list is %d px wide\n", gtk_widget_get_width (popover));
+      if (found->len > 0)
+        g_string_append_printf (problems, "%s at %d px:\n%s", what, f->width, found->str);
+      long_seen |= shows_text (popover, "Varian Imaging Laboratories, Switzerland");
+      gtk_popover_popdown (GTK_POPOVER (popover));
+      WAIT_FOR (!gtk_widget_get_mapped (popover));
+    }
+
+  if (problems->len > 0)
+    g_printerr ("Text cut off or squeezed, in German:\n%s", problems->str);
+  g_assert_cmpstr (problems->str, ==, "");
+  g_assert_true (long_seen);
+}
+
 /* The program's own style sheet, which AdwApplication loads from the
  * resources: without it a window measured here is not the one people see
  * (its narrower header progress and page switcher). */
@@ -614,6 +679,10 @@ main (int   argc,
               fixture_set_up, test_fit_checkout_key, fixture_tear_down);
   g_test_add ("/ui/fit/checkout-key/narrow", Fixture, GINT_TO_POINTER (360),
               fixture_set_up, test_fit_checkout_key, fixture_tear_down);
+  g_test_add ("/ui/fit/filter-choices/default-size", Fixture, GINT_TO_POINTER (1100),
+              fixture_set_up, test_fit_filter_choices, fixture_tear_down);
+  g_test_add ("/ui/fit/filter-choices/narrow", Fixture, GINT_TO_POINTER (360),
+              fixture_set_up, test_fit_filter_choices, fixture_tear_down);
   g_test_add ("/ui/fit/downloads-running/default-size", Fixture, GINT_TO_POINTER (1100),
               fixture_set_up, test_fit_downloads_running, fixture_tear_down);
   g_test_add ("/ui/fit/downloads-running/narrow", Fixture, GINT_TO_POINTER (360),
