@@ -537,6 +537,34 @@ tcia_basket_page_class_init (TciaBasketPageClass *klass)
                                        "basket.clear", NULL);
 }
 
+/* The Download button's mnemonic (Alt+D in English) works whether or not
+ * the button is on screen: GTK's works only while it is mapped, and a
+ * narrow window folds the summary that holds it away. Managed by the
+ * window, so that it works wherever the focus is while the page is shown;
+ * in the bubble phase, after the mnemonics (GTK 4.8 handles those in the
+ * capture phase): while the button is mapped its mnemonic is the one match
+ * and presses it. Two matches at once would make GTK move the focus
+ * between them instead of pressing either. */
+static void
+add_download_shortcut (TciaBasketPage *self)
+{
+  GtkWidget *label = gtk_button_get_child (self->download_button);
+  guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (label)));
+  GtkEventController *controller;
+
+  if (keyval == GDK_KEY_VoidSymbol)
+    return;
+
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
+                                     GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (keyval,
+                                                                                  GDK_ALT_MASK),
+                                                          gtk_named_action_new ("basket.checkout")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 static void
 tcia_basket_page_init (TciaBasketPage *self)
 {
@@ -553,6 +581,7 @@ tcia_basket_page_init (TciaBasketPage *self)
   g_signal_connect (self->save_bar, "response", G_CALLBACK (save_bar_response_cb), self);
 
   tcia_tooltip_when_cut (GTK_WIDGET (self->totals_label));
+  add_download_shortcut (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.remove-selected", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "basket.clear", FALSE);

@@ -172,11 +172,17 @@ update_sections_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Before the next frame is drawn, not at the default idle priority: while
+ * series finish by the dozen, frames take all the time there is and a
+ * default idle waited seconds, the rows moved under headings of before
+ * ("Downloading" over finished series). The list view binds rows as its
+ * model changes, so the positions are current here. */
 static void
 schedule_sections (TciaDownloadList *self)
 {
   if (self->sections_source == 0)
-    self->sections_source = g_idle_add (update_sections_cb, self);
+    self->sections_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_sections_cb, self,
+                                             NULL);
 }
 
 static gboolean

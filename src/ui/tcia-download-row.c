@@ -150,6 +150,21 @@ status_text (TciaDownloadRow      *self,
   return status;
 }
 
+/* The weight as a Pango attribute, not the "heading" style class: GTK 4.8
+ * left the title of a row that went from failed back to done drawn bold
+ * with the class long removed (its style was not computed again), so a
+ * finished series looked unfinished. An attribute is the label's own. */
+static void
+set_title_bold (TciaDownloadRow *self,
+                gboolean         bold)
+{
+  g_autoptr(PangoAttrList) attributes = pango_attr_list_new ();
+
+  pango_attr_list_insert (attributes,
+                          pango_attr_weight_new (bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL));
+  gtk_label_set_attributes (self->title_label, attributes);
+}
+
 /* Finished series that need nothing more take one line, so that the
  * running and failed ones above them stay in view. */
 static void
@@ -162,10 +177,7 @@ set_compact (TciaDownloadRow *self,
   gtk_widget_set_visible (self->status_box, !compact);
   gtk_widget_set_margin_top (self->main_box, compact ? 3 : 8);
   gtk_widget_set_margin_bottom (self->main_box, compact ? 3 : 8);
-  if (compact)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->title_label), "heading");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "heading");
+  set_title_bold (self, !compact);
 }
 
 static void
@@ -522,6 +534,23 @@ gboolean
 tcia_download_row_get_compact (TciaDownloadRow *self)
 {
   return self->compact;
+}
+
+gboolean
+tcia_download_row_get_title_bold (TciaDownloadRow *self)
+{
+  /* The font the label draws its text with, its style and attributes
+   * applied: what a person sees. */
+  PangoLayout *layout = gtk_label_get_layout (self->title_label);
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+  g_autoptr(PangoFontDescription) font = NULL;
+
+  if (run != NULL)
+    font = pango_font_describe (run->item->analysis.font);
+  pango_layout_iter_free (iter);
+
+  return font != NULL && pango_font_description_get_weight (font) >= PANGO_WEIGHT_SEMIBOLD;
 }
 
 GtkWidget *

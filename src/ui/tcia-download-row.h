@@ -39,6 +39,8 @@ const char      *tcia_download_row_get_error    (TciaDownloadRow   *self);
 /* NULL when it opens no section. */
 const char      *tcia_download_row_get_section  (TciaDownloadRow   *self);
 gboolean         tcia_download_row_get_compact  (TciaDownloadRow   *self);
+/* Whether the title is drawn bold (the look of a series not finished). */
+gboolean         tcia_download_row_get_title_bold (TciaDownloadRow *self);
 /* "pause", "resume", "retry", "cancel", "remove" or "open". */
 GtkWidget       *tcia_download_row_get_button   (TciaDownloadRow   *self,
                                                  const char        *which);

@@ -25,7 +25,7 @@ const char *tcia_downloads_page_get_overall_detail (TciaDownloadsPage *self);
 GListModel *tcia_downloads_page_get_shown          (TciaDownloadsPage *self);
 /* The row of the job at @position of the queue, when it is on screen (else
  * NULL/FALSE): its status line, its error, the section it opens, whether
- * it is compact, and whether its button @which ("pause", "resume",
+ * it is compact, whether its title is bold, and whether its button @which ("pause", "resume",
  * "retry", "cancel", "remove", "open") is shown; clicking it. */
 const char *tcia_downloads_page_get_row_status     (TciaDownloadsPage *self,
                                                     guint              position);
@@ -34,6 +34,8 @@ const char *tcia_downloads_page_get_row_error      (TciaDownloadsPage *self,
 const char *tcia_downloads_page_get_row_section    (TciaDownloadsPage *self,
                                                     guint              position);
 gboolean    tcia_downloads_page_get_row_compact    (TciaDownloadsPage *self,
+                                                    guint              position);
+gboolean    tcia_downloads_page_get_row_title_bold (TciaDownloadsPage *self,
                                                     guint              position);
 gboolean    tcia_downloads_page_get_row_button     (TciaDownloadsPage *self,
                                                     guint              position,

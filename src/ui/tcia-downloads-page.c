@@ -656,6 +656,15 @@ tcia_downloads_page_get_row_compact (TciaDownloadsPage *self,
 }
 
 gboolean
+tcia_downloads_page_get_row_title_bold (TciaDownloadsPage *self,
+                                        guint              position)
+{
+  TciaDownloadRow *row = row_at (self, position);
+
+  return row != NULL && tcia_download_row_get_title_bold (row);
+}
+
+gboolean
 tcia_downloads_page_get_row_button (TciaDownloadsPage *self,
                                     guint              position,
                                     const char        *which)

@@ -12,6 +12,9 @@
 #include "tcia-filter-bar.h"
 
 #define N_KINDS 3
+/* The width a choice in the list wraps at: room for most values on one
+ * line, and with its count still within a 360 px screen. */
+#define CHOICE_WIDTH_CHARS 20
 
 struct _TciaFilterBar
 {
@@ -279,13 +282,24 @@ value_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 /* The list of choices: each value with the number of patients that have
- * it, in words, since the server counts patients and not series. */
+ * it, in words, since the server counts patients and not series. A long
+ * value ("Varian Imaging Laboratories, Switzerland") is read whole: the
+ * list asks room for a fair line, wider than the button when need be, and
+ * what is longer wraps rather than being cut. */
 static void
 choice_setup_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
                  gpointer                  user_data)
 {
-  gtk_list_item_set_child (item, tcia_title_and_count_new (12));
+  GtkWidget *box = tcia_title_and_count_new (12);
+  GtkLabel *title = GTK_LABEL (gtk_widget_get_first_child (box));
+
+  gtk_label_set_ellipsize (title, PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (title, TRUE);
+  gtk_label_set_wrap_mode (title, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_width_chars (title, CHOICE_WIDTH_CHARS);
+  gtk_label_set_max_width_chars (title, CHOICE_WIDTH_CHARS);
+  gtk_list_item_set_child (item, box);
 }
 
 /* The button shows the value chosen; the list, each with its count. */

@@ -540,6 +540,43 @@ test_sort_order (Fixture       *f,
   g_assert_null (tcia_downloads_page_get_row_section (f->page, 2));
 }
 
+/* Every finished series takes the compact look, its title no longer bold:
+ * those done at once, one done after failing and being retried, one done
+ * after being cancelled and retried, and rows the list reuses for other
+ * series as they move between sections. */
+static void
+test_finished_look (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *bad_uid = ui_fake_uid (f->server, 3);
+  TciaDownloadQueue *queue;
+  guint n = 12;
+
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
+  ui_fill_basket (f->basket, f->client, f->server, n);
+  queue = checkout (f);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpint (tcia_download_job_get_state (job_at (queue, 3)), ==,
+                   TCIA_DOWNLOAD_JOB_FAILED);
+  WAIT_FOR (row_says (f, 3, "Failed"));
+  g_assert_false (tcia_downloads_page_get_row_compact (f->page, 3));
+  g_assert_true (tcia_downloads_page_get_row_title_bold (f->page, 3));
+
+  fake_nbia_clear_faults (f->server);
+  g_assert_true (tcia_downloads_page_click_row_button (f->page, 3, "retry"));
+  WAIT_FOR (tcia_download_queue_is_finished (queue) &&
+            tcia_download_job_get_state (job_at (queue, 3)) == TCIA_DOWNLOAD_JOB_DONE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (tcia_download_job_get_state (job_at (queue, i)), ==,
+                       TCIA_DOWNLOAD_JOB_DONE);
+      WAIT_FOR (row_says (f, i, "Done"));
+      g_assert_true (tcia_downloads_page_get_row_compact (f->page, i));
+      g_assert_false (tcia_downloads_page_get_row_title_bold (f->page, i));
+    }
+}
+
 static TciaDownloadJob *
 job_in_state (TciaDownloadQueue    *queue,
               TciaDownloadJobState  state)
@@ -702,6 +739,7 @@ main (int   argc,
   ADD ("clear-finished", test_clear_finished);
   ADD ("cancel-all-asks", test_cancel_all_asks);
   ADD ("sort-order", test_sort_order);
+  ADD ("finished-look", test_finished_look);
   ADD ("cancel-remove-one", test_cancel_remove_one);
   ADD ("counts-after-restart", test_counts_after_restart);
   g_test_add_func ("/ui/downloads/size-words", test_size_words);

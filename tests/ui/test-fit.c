@@ -6,13 +6,16 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gi18n.h>
 
 #include "fake-nbia.h"
 #include "tcia-column-sizing.h"
+#include "tcia-download-progress.h"
 #include "tcia-download-queue.h"
 #include "tcia-downloads-page.h"
 #include "tcia-extract.h"
+#include "tcia-basket-page-private.h"
 #include "tcia-browse-page-private.h"
 #include "tcia-preferences-window.h"
 #include "tcia-window-private.h"
@@ -65,6 +68,9 @@ fixture_set_up (Fixture       *f,
   options.n_series = 80;
   options.images_per_series_max = 2;
   options.retry_after_s = 0;
+  /* A series under the trickle fault keeps downloading, a few hundred
+   * bytes a second, while its row is measured. */
+  options.trickle_ms = 4;
   f->client = ui_start_fake_nbia (&options, &f->server);
 
   f->dir = g_dir_make_tmp ("tcia-fit-XXXXXX", &error);
@@ -286,20 +292,35 @@ report_too_wide (GtkWidget *widget,
     }
 }
 
+/* A window cannot be made narrower than its minimum, which counts its
+ * frame too (in Xvfb, the solid frame of client-side decorations): a
+ * 360 px screen holds a window whose minimum is 360 at most. With
+ * @content_only, only what is inside the frame must fit in @width:
+ * libadwaita 1.2's preferences window asks 360 px for its own content. */
 static void
 check_window (GtkWindow  *window,
               int         width,
+              gboolean    content_only,
               const char *what,
               GString    *problems)
 {
   g_autoptr(GString) found = g_string_new (NULL);
+  GtkWidget *content = gtk_widget_get_first_child (GTK_WIDGET (window));
+  int minimum = 0;
+  int content_minimum = 0;
 
   settle ();
-  if (gtk_widget_get_width (GTK_WIDGET (window)) > width)
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                      NULL, NULL);
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &content_minimum, NULL, NULL,
+                      NULL);
+  if (content_only)
+    minimum = content_minimum;
+  if (minimum > width || gtk_widget_get_width (GTK_WIDGET (window)) > width)
     {
-      g_string_append_printf (found, "  the window is %d px wide, not %d, because of:\n",
-                              gtk_widget_get_width (GTK_WIDGET (window)), width);
-      report_too_wide (GTK_WIDGET (window), width, found);
+      g_string_append_printf (found, "  the window needs %d px, not %d, because of:\n",
+                              minimum, width);
+      report_too_wide (content, width - (minimum - content_minimum), found);
     }
   check_tree (GTK_WIDGET (window), found);
   if (found->len > 0)
@@ -313,28 +334,39 @@ show_page (Fixture    *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", name));
 }
 
-static void
-test_fit_pages (Fixture       *f,
-                gconstpointer  data)
+/* The series of the first collection, in Browse's table. */
+static GListModel *
+list_first_collection (Fixture *f,
+                       guint    at_least)
 {
   TciaBrowsePage *browse = tcia_window_get_browse_page (f->window);
-  g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(TciaCollection) collection = NULL;
-  GtkSelectionModel *rows;
-  TciaPreferencesWindow *preferences;
-  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *rows;
 
-  /* Browse: a collection's series in the table. */
   WAIT_FOR (g_list_model_get_n_items (tcia_browse_page_get_collections (browse)) > 0);
   collection = g_list_model_get_item (tcia_browse_page_get_collections (browse), 0);
   tcia_browse_page_choose_collection (browse, tcia_collection_get_name (collection));
   WAIT_FOR (g_strcmp0 (tcia_browse_page_get_state (browse), "series") == 0);
-  rows = tcia_browse_page_get_selection (browse);
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (rows)) > 0);
+  rows = G_LIST_MODEL (tcia_browse_page_get_selection (browse));
+  WAIT_FOR (g_list_model_get_n_items (rows) >= at_least);
+  return rows;
+}
+
+static void
+test_fit_pages (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  GListModel *rows;
+  TciaPreferencesWindow *preferences;
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Browse: a collection's series in the table. */
+  rows = list_first_collection (f, 1);
 
   /* Basket: those series. */
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
-    g_ptr_array_add (series, g_list_model_get_item (G_LIST_MODEL (rows), i));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    g_ptr_array_add (series, g_list_model_get_item (rows, i));
   tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
   show_page (f, "basket");
   settle ();
@@ -356,22 +388,247 @@ test_fit_pages (Fixture       *f,
   /* The sidebar folds away with an animation. */
   spin (1000);
   show_page (f, "browse");
-  check_window (GTK_WINDOW (f->window), f->width, "Browse", problems);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse", problems);
   show_page (f, "basket");
-  check_window (GTK_WINDOW (f->window), f->width, "Basket", problems);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Basket", problems);
   show_page (f, "downloads");
-  check_window (GTK_WINDOW (f->window), f->width, "Downloads", problems);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Downloads", problems);
 
   /* Preferences, at the same size. */
   preferences = tcia_preferences_window_new (GTK_WINDOW (f->window), f->settings,
                                              tcia_client_get_api_url (f->client));
   ui_present_window (GTK_WINDOW (preferences), f->width, HEIGHT);
-  check_window (GTK_WINDOW (preferences), f->width, "Preferences", problems);
+  check_window (GTK_WINDOW (preferences), f->width, TRUE, "Preferences", problems);
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   if (problems->len > 0)
     g_printerr ("Text cut off or squeezed, in German:\n%s", problems->str);
   g_assert_cmpstr (problems->str, ==, "");
+}
+
+/* The running series of the test below: a trickle, so that each has bytes
+ * to show. */
+static gboolean
+running_rows_have_bytes (TciaDownloadQueue *queue)
+{
+  guint n_fast = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    {
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+      if (tcia_download_job_get_state (job) == TCIA_DOWNLOAD_JOB_RUNNING &&
+          tcia_download_job_get_bytes_received (job) > TCIA_SPEED_MIN_SHOWN)
+        n_fast++;
+    }
+  return n_fast == 2;
+}
+
+/* The Downloads page while series are on their way, with rows of every
+ * look at once: running (with sizes and speed), failed (with its error),
+ * waiting, and done (compact). The test above measures a paused queue;
+ * what a running row shows is wider. */
+static void
+test_fit_downloads_running (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *rows = list_first_collection (f, 6);
+  TciaDownloadQueue *queue;
+  GtkWidget *basket_page = GTK_WIDGET (tcia_window_get_basket_view (f->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    g_ptr_array_add (series, g_list_model_get_item (rows, i));
+
+  /* First three series: two done, one failed for good. */
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0,
+                       tcia_series_get_series_uid (series->pdata[2]));
+  g_settings_set_uint (f->settings, "parallel-downloads", 2);
+  tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, 3);
+  g_assert_true (gtk_widget_activate_action (basket_page, "basket.checkout", NULL));
+  WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
+  queue = tcia_window_get_download_queue (f->window);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpuint (tcia_download_queue_get_n_done (queue), ==, 2);
+  g_assert_cmpuint (tcia_download_queue_get_n_failed (queue), ==, 1);
+
+  /* Then the rest: two that keep running, the others waiting behind them. */
+  for (guint i = 3; i < series->len; i++)
+    fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_TRICKLE, 0,
+                         tcia_series_get_series_uid (series->pdata[i]));
+  tcia_basket_clear (f->basket);
+  tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata + 3, series->len - 3);
+  g_assert_true (gtk_widget_activate_action (basket_page, "basket.checkout", NULL));
+  show_page (f, "downloads");
+  WAIT_FOR (running_rows_have_bytes (queue));
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  spin (1000);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Downloads, running", problems);
+  g_assert_cmpuint (tcia_download_queue_get_n_running (queue), ==, 2);
+
+  if (problems->len > 0)
+    g_printerr ("Text cut off or squeezed, in German:\n%s", problems->str);
+  g_assert_cmpstr (problems->str, ==, "");
+}
+
+/* Types @keys into @window as a person would: a real key press through the
+ * X server (GTK 4.8 has no way to send one), with the focus where it is. */
+static void
+press_keys (GtkWidget  *window,
+            const char *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  const char *argv[] = { "xdotool", "windowfocus", "--sync", xid, "key", "--clearmodifiers",
+                         keys, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* The Download button's mnemonic (Alt+D in English, Alt+H in German)
+ * downloads the basket in every layout: in a narrow window, with the
+ * summary (and the button) folded away and shown. */
+static void
+test_fit_checkout_key (Fixture       *f,
+                       gconstpointer  data)
+{
+  GListModel *rows = list_first_collection (f, 3);
+  TciaBasketPage *page = tcia_window_get_basket_view (f->window);
+  GtkWidget *button = tcia_basket_page_get_download_button (page);
+  AdwFlap *flap = ADW_FLAP (gtk_widget_get_ancestor (button, ADW_TYPE_FLAP));
+  g_autoptr(GPtrArray) series = g_ptr_array_new_with_free_func (g_object_unref);
+  guint checkouts = 0;
+  GtkLabel *label = GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)));
+  guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (label));
+  g_autofree char *keys = g_strdup_printf ("alt+%s", gdk_keyval_name (keyval));
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is needed to press keys");
+      return;
+    }
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (series, g_list_model_get_item (rows, i));
+  tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
+  g_signal_connect_swapped (page, "checkout", G_CALLBACK (count_cb), &checkouts);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  show_page (f, "basket");
+  spin (1000);
+
+  /* The summary folded away (in a narrow window): no button on screen. */
+  if (f->width < 600)
+    {
+      g_assert_true (adw_flap_get_folded (flap));
+      g_assert_false (adw_flap_get_reveal_flap (flap));
+      g_assert_false (gtk_widget_get_mapped (button));
+    }
+  press_keys (GTK_WIDGET (f->window), keys);
+  WAIT_FOR (checkouts == 1);
+  /* The window goes on to Downloads once it has checked the free space. */
+  WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
+
+  /* The summary shown over the list: the button's own mnemonic is there
+   * too, and the key still downloads rather than only moving the focus. */
+  show_page (f, "basket");
+  adw_flap_set_reveal_flap (flap, TRUE);
+  spin (1000);
+  g_assert_true (gtk_widget_get_mapped (button));
+  press_keys (GTK_WIDGET (f->window), keys);
+  WAIT_FOR (checkouts == 2);
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The choices of each filter of Browse, its list open: a long one
+ * ("Varian Imaging Laboratories, Switzerland") is read whole, and the
+ * list fits the screen. */
+static void
+test_fit_filter_choices (Fixture       *f,
+                         gconstpointer  data)
+{
+  TciaBrowsePage *browse = tcia_window_get_browse_page (f->window);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  static const char * const names[] = { "Modality", "Body part", "Manufacturer" };
+  gboolean long_seen = FALSE;
+
+  list_first_collection (f, 1);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
+  spin (1000);
+
+  for (TciaValueKind kind = TCIA_VALUE_MODALITY; kind <= TCIA_VALUE_MANUFACTURER; kind++)
+    {
+      GtkDropDown *dropdown = tcia_browse_page_get_dropdown (browse, kind);
+      GtkWidget *popover = NULL;
+      g_autofree char *what = g_strdup_printf ("The choices of the %s filter", names[kind]);
+      g_autoptr(GString) found = g_string_new (NULL);
+
+      WAIT_FOR (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)) > 1);
+      g_signal_emit_by_name (dropdown, "activate");
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_POPOVER (child))
+          popover = child;
+      g_assert_nonnull (popover);
+      WAIT_FOR (gtk_widget_get_mapped (popover));
+      settle ();
+
+      check_tree (popover, found);
+      if (gtk_widget_get_width (popover) > f->width)
+        g_string_append_printf (found, "  the list is %d px wide\n", gtk_widget_get_width (popover));
+      if (found->len > 0)
+        g_string_append_printf (problems, "%s at %d px:\n%s", what, f->width, found->str);
+      long_seen |= shows_text (popover, "Varian Imaging Laboratories, Switzerland");
+      gtk_popover_popdown (GTK_POPOVER (popover));
+      WAIT_FOR (!gtk_widget_get_mapped (popover));
+    }
+
+  if (problems->len > 0)
+    g_printerr ("Text cut off or squeezed, in German:\n%s", problems->str);
+  g_assert_cmpstr (problems->str, ==, "");
+  g_assert_true (long_seen);
+}
+
+/* The program's own style sheet, which AdwApplication loads from the
+ * resources: without it a window measured here is not the one people see
+ * (its narrower header progress and page switcher). */
+static void
+load_app_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/tciabasket/TciaBasket/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 int
@@ -392,6 +649,7 @@ main (int   argc,
 
   if (!ui_test_init (&argc, &argv))
     return 0;
+  load_app_style ();
 
   /* Without the German catalogue the test would check English. */
   g_assert_cmpstr (_("Browse"), !=, "Browse");
@@ -400,6 +658,18 @@ main (int   argc,
               fixture_set_up, test_fit_pages, fixture_tear_down);
   g_test_add ("/ui/fit/narrow", Fixture, GINT_TO_POINTER (360),
               fixture_set_up, test_fit_pages, fixture_tear_down);
+  g_test_add ("/ui/fit/checkout-key/default-size", Fixture, GINT_TO_POINTER (1100),
+              fixture_set_up, test_fit_checkout_key, fixture_tear_down);
+  g_test_add ("/ui/fit/checkout-key/narrow", Fixture, GINT_TO_POINTER (360),
+              fixture_set_up, test_fit_checkout_key, fixture_tear_down);
+  g_test_add ("/ui/fit/filter-choices/default-size", Fixture, GINT_TO_POINTER (1100),
+              fixture_set_up, test_fit_filter_choices, fixture_tear_down);
+  g_test_add ("/ui/fit/filter-choices/narrow", Fixture, GINT_TO_POINTER (360),
+              fixture_set_up, test_fit_filter_choices, fixture_tear_down);
+  g_test_add ("/ui/fit/downloads-running/default-size", Fixture, GINT_TO_POINTER (1100),
+              fixture_set_up, test_fit_downloads_running, fixture_tear_down);
+  g_test_add ("/ui/fit/downloads-running/narrow", Fixture, GINT_TO_POINTER (360),
+              fixture_set_up, test_fit_downloads_running, fixture_tear_down);
 
   return g_test_run ();
 }
