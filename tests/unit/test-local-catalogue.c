@@ -431,7 +431,6 @@ test_index_after_restart (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (tcia_catalogue_db_begin (db, &error));
   g_assert_true (tcia_catalogue_db_clear_collection (db, collections[0], &error));
-  g_assert_true (tcia_catalogue_db_begin_unindexed (db, &error));
   for (guint round = 0; round < 2; round++)
     {
       for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
@@ -451,7 +450,7 @@ test_index_after_restart (Fixture       *f,
       if (round == 0)
         g_assert_true (tcia_catalogue_db_clear_collection (db, collections[0], &error));
     }
-  g_assert_true (tcia_catalogue_db_end_unindexed (db, &error));
+  g_assert_true (tcia_catalogue_db_index_text (db, &error));
   g_assert_true (tcia_catalogue_db_commit (db, &error));
   g_assert_no_error (error);
   g_clear_pointer (&db, tcia_catalogue_db_free);
@@ -838,6 +837,86 @@ test_damaged (Fixture       *f,
   }
 }
 
+static void
+set_meta (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static guint
+count_indexes (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                       " AND sql IS NOT NULL", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = (guint) sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* A first fill writes without syncs: one cut short by the system stopping
+ * (its mark from another boot) is rebuilt, never trusted; one cut short by
+ * the program stopping (this boot: the file is sound) is taken up again,
+ * and the fill that ends it makes the indexes it left out. */
+static void
+test_fill_cut_short (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autofree char *incomplete = g_strconcat (f->path, ".incomplete", NULL);
+  g_autofree char *boot = NULL;
+  g_autofree char *sql = NULL;
+  guint n_indexes;
+
+  sync_ok (f);
+  release_catalogue (&f->catalogue);
+  n_indexes = count_indexes (f->path);
+  g_assert_cmpuint (n_indexes, >, 0);
+
+  /* The program stopped half-way through a fill: the facet indexes are not
+   * made yet, the mark is there. */
+  g_assert_true (g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL));
+  g_strstrip (boot);
+  sql = g_strdup_printf ("DROP INDEX series_modality; INSERT INTO meta (key, value)"
+                         " VALUES ('filling', '%s')", boot);
+  set_meta (f->path, sql);
+  f->catalogue = tcia_local_catalogue_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (tcia_local_catalogue_was_rebuilt (f->catalogue));
+  rows = search (f, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  g_clear_object (&rows);
+  sync_ok (f);
+  release_catalogue (&f->catalogue);
+  g_assert_cmpuint (count_indexes (f->path), ==, n_indexes);
+
+  /* The system stopped: the mark names another boot. */
+  set_meta (f->path, "INSERT INTO meta (key, value) VALUES ('filling', 'another-boot')");
+  f->catalogue = tcia_local_catalogue_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (tcia_local_catalogue_was_rebuilt (f->catalogue));
+  g_assert_true (tcia_local_catalogue_get_is_empty (f->catalogue));
+  g_assert_true (g_file_test (incomplete, G_FILE_TEST_EXISTS));
+  sync_ok (f);
+  rows = search (f, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  assert_index_sound (f);
+  release_catalogue (&f->catalogue);
+  g_assert_cmpuint (count_indexes (f->path), ==, n_indexes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -855,6 +934,7 @@ main (int   argc,
   ADD ("/local-catalogue/network-failure", test_network_failure);
   ADD ("/local-catalogue/refresh", test_refresh);
   ADD ("/local-catalogue/damaged", test_damaged);
+  ADD ("/local-catalogue/fill-cut-short", test_fill_cut_short);
 #undef ADD
 
   return g_test_run ();
