@@ -89,6 +89,11 @@ void          tcia_catalogue_bind_uid      (sqlite3_stmt     *stmt,
                                             int               index,
                                             const char       *uid);
 
+/* U+E000, of the Private Use Area: the text index takes it as a letter,
+ * and a search splits typed words at it, so a word of the index that
+ * starts with it is never found by what a person types. */
+#define TCIA_CATALOGUE_FACET_MARK "\xee\x80\x80"
+
 /* ---- Conditions (tcia-catalogue-query.c) ---- */
 
 typedef enum

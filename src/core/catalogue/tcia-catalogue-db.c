@@ -340,6 +340,11 @@ create_sql (void)
     " study INTEGER NOT NULL, patient INTEGER NOT NULL, collection INTEGER NOT NULL%s);",
     columns[TABLE_SERIES]->str);
   g_string_append (sql, tcia_catalogue_db_index_sql ());
+  /* The facets of a series are words of its text too, its collection's
+   * and its strings' ids after a character no typed word holds (see
+   * TCIA_CATALOGUE_FACET_MARK): a search with a facet is then answered,
+   * and counted, by the text index alone, not by reading every series
+   * that has the words to see whether it has the facet. */
   /* Contentless and without positions: the smallest index that answers
    * "rows with words starting so"; the words come from the rows through
    * this view, so that a delete gives back exactly what was indexed. The
@@ -363,6 +368,10 @@ create_sql (void)
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.manufacturer), '')"
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.manufacturer_model), '')"
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.protocol_name), '')"
+    " || ' " TCIA_CATALOGUE_FACET_MARK "c' || s.collection"
+    " || ifnull (' " TCIA_CATALOGUE_FACET_MARK "m' || s.modality, '')"
+    " || ifnull (' " TCIA_CATALOGUE_FACET_MARK "b' || s.body_part, '')"
+    " || ifnull (' " TCIA_CATALOGUE_FACET_MARK "f' || s.manufacturer, '')"
     " FROM series s JOIN studies st ON st.id = s.study JOIN patients p ON p.id = s.patient"
     " JOIN collections c ON c.id = s.collection;"
     "INSERT INTO meta (key, value) VALUES ('unindexed-from', 1);"

@@ -37,7 +37,7 @@ typedef enum
 GQuark tcia_catalogue_error_quark (void);
 
 /* The schema of this program; a file with another one is rebuilt. */
-#define TCIA_CATALOGUE_SCHEMA_VERSION 3
+#define TCIA_CATALOGUE_SCHEMA_VERSION 4
 
 typedef struct _TciaCatalogueDb TciaCatalogueDb;
 
