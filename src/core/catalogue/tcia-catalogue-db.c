@@ -603,9 +603,9 @@ tcia_catalogue_db_open (const char  *path,
 
   /* WAL: readers in other threads see the last commit while the sync
    * writes the next one. */
-  /* temp_store: each insert fires the trigger of the text index, so
-   * SQLite keeps a statement journal for it; in a file, that is a write
-   * system call per page touched. */
+  /* temp_store: a delete fires the trigger of the text index, so SQLite
+   * keeps a statement journal for it; in a file, that is a write system
+   * call per page touched. */
   if (!tcia_catalogue_db_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                                "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;", error))
     return NULL;

@@ -17,8 +17,9 @@ G_BEGIN_DECLS
  * The file holds a normalised copy of NBIA's getSeries rows: collections,
  * patients, studies and series in four tables, the strings that repeat
  * (modality, manufacturer, licence, descriptions, ...) interned in a fifth,
- * UIDs packed four bits a character, and a contentless FTS5 index kept up
- * by triggers. Per collection it records the patient count the server gave
+ * UIDs packed four bits a character, and a contentless FTS5 index of their
+ * words and facets (filled before each commit, emptied by a trigger). Per
+ * collection it records the patient count the server gave
  * and whether its rows are a complete listing, which is what lets an
  * interrupted sync resume. */
 

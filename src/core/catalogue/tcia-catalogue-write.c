@@ -11,9 +11,9 @@
 #include "tcia-catalogue-db-private.h"
 
 /* Writing the catalogue: transactions, a series' row with its patient,
- * study and interned strings, collections and their state. The text
- * index follows the series table through its triggers, or for a listing
- * all at once at its end. */
+ * study and interned strings, collections and their state. Rows are put
+ * unindexed and added to the text index all at once before a commit
+ * (tcia_catalogue_db_index_text); a delete takes them out by trigger. */
 
 /* ---- Writing ---- */
 
