@@ -646,18 +646,14 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
   /* The mark on the disk (synced) before anything that is not. */
   sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL);
 
-  /* Without checkpoints meanwhile, a page written by several collections
-   * reaches the file once. */
-  return tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 0",
-                                 error);
+  return tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF", error);
 }
 
 gboolean
 tcia_catalogue_db_end_fill (TciaCatalogueDb  *db,
                             GError          **error)
 {
-  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 1000",
-                               error) ||
+  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL", error) ||
       !tcia_catalogue_db_begin (db, error))
     return FALSE;
   if (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
