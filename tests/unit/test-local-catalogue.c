@@ -370,6 +370,95 @@ test_search (Fixture       *f,
   g_clear_object (&rows);
 }
 
+/* A facet with words, in any case, gives the rows of the words that have
+ * it, counted alike; a value no series has gives none. The facets are
+ * words of the text index that typing never reaches. */
+static void
+test_search_facets (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *(*getters[]) (TciaSeries *) = {
+    tcia_series_get_collection, tcia_series_get_modality, tcia_series_get_body_part,
+    tcia_series_get_manufacturer,
+  };
+  g_autoptr(GListModel) all = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(TciaSeries) first = NULL;
+  FakeNbiaSeriesInfo info;
+  g_auto(GStrv) words = NULL;
+  guint n_all = 0, n_total = 0;
+
+  sync_ok (f);
+  fake_nbia_get_series (f->fake, 7, &info);
+  words = g_strsplit (info.series_description, " ", 2);
+  all = search (f, words[0], NULL, 0, &n_all);
+  g_assert_cmpuint (n_all, >, 1);
+  first = g_list_model_get_item (all, 0);
+
+  for (guint g = 0; g < G_N_ELEMENTS (getters); g++)
+    {
+      g_autoptr(TciaQuery) query = tcia_query_new ();
+      g_autofree char *value = NULL;
+      char **field[] = { &query->collection, &query->modality, &query->body_part,
+                         &query->manufacturer };
+      guint expected = 0;
+
+      if (getters[g] (first) == NULL)
+        continue;
+      for (guint i = 0; i < n_all; i++)
+        {
+          g_autoptr(TciaSeries) s = g_list_model_get_item (all, i);
+
+          if (g_ascii_strcasecmp (getters[g] (s) ? getters[g] (s) : "", getters[g] (first)) == 0)
+            expected++;
+        }
+      value = g_ascii_strdown (getters[g] (first), -1);
+      tcia_query_set (query, field[g], value);
+      rows = search (f, words[0], query, 0, &n_total);
+      g_assert_cmpuint (n_total, ==, expected);
+      g_assert_cmpuint (g_list_model_get_n_items (rows), ==, expected);
+      for (guint i = 0; i < n_total; i++)
+        {
+          g_autoptr(TciaSeries) s = g_list_model_get_item (rows, i);
+
+          g_assert_cmpstr (getters[g] (s), ==, getters[g] (first));
+        }
+      g_clear_object (&rows);
+      /* Counted alone (a row asked for) as when every row is read. */
+      rows = search (f, words[0], query, 1, &n_total);
+      g_assert_cmpuint (n_total, ==, expected);
+      g_clear_object (&rows);
+
+      tcia_query_set (query, field[g], "no such value");
+      rows = search (f, words[0], query, 0, &n_total);
+      g_assert_cmpuint (n_total, ==, 0);
+      g_clear_object (&rows);
+    }
+
+  /* What a facet is in the index cannot be typed: "c1" finds the rows that
+   * show it, not those of the collection with the id 1. */
+  for (guint w = 0; w < 2; w++)
+    {
+      const char *typed[] = { "c1", "\xee\x80\x80" "c1" };
+
+      rows = search (f, typed[w], NULL, 0, &n_total);
+      for (guint i = 0; i < n_total; i++)
+        {
+          g_autoptr(TciaSeries) s = g_list_model_get_item (rows, i);
+          g_autofree char *shown = g_strjoin (" ", tcia_series_get_patient_id (s),
+                                              tcia_series_get_collection (s),
+                                              tcia_series_get_series_description (s) ?: "",
+                                              tcia_series_get_study_description (s) ?: "",
+                                              tcia_series_get_manufacturer_model (s) ?: "",
+                                              tcia_series_get_protocol_name (s) ?: "", NULL);
+          g_autofree char *lower = g_ascii_strdown (shown, -1);
+
+          g_assert_nonnull (strstr (lower, "c1"));
+        }
+      g_clear_object (&rows);
+    }
+}
+
 /* Every series of the catalogue is in the text index under its words, and
  * the index has no other rows: a search counted from the index alone (one
  * row asked for) gives as many as the rows joined with the series. */
@@ -431,7 +520,6 @@ test_index_after_restart (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (tcia_catalogue_db_begin (db, &error));
   g_assert_true (tcia_catalogue_db_clear_collection (db, collections[0], &error));
-  g_assert_true (tcia_catalogue_db_begin_unindexed (db, &error));
   for (guint round = 0; round < 2; round++)
     {
       for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
@@ -451,7 +539,7 @@ test_index_after_restart (Fixture       *f,
       if (round == 0)
         g_assert_true (tcia_catalogue_db_clear_collection (db, collections[0], &error));
     }
-  g_assert_true (tcia_catalogue_db_end_unindexed (db, &error));
+  g_assert_true (tcia_catalogue_db_index_text (db, &error));
   g_assert_true (tcia_catalogue_db_commit (db, &error));
   g_assert_no_error (error);
   g_clear_pointer (&db, tcia_catalogue_db_free);
@@ -838,6 +926,86 @@ test_damaged (Fixture       *f,
   }
 }
 
+static void
+set_meta (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static guint
+count_indexes (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+                                       " AND sql IS NOT NULL", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = (guint) sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* A first fill writes without syncs: one cut short by the system stopping
+ * (its mark from another boot) is rebuilt, never trusted; one cut short by
+ * the program stopping (this boot: the file is sound) is taken up again,
+ * and the fill that ends it makes the indexes it left out. */
+static void
+test_fill_cut_short (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autofree char *incomplete = g_strconcat (f->path, ".incomplete", NULL);
+  g_autofree char *boot = NULL;
+  g_autofree char *sql = NULL;
+  guint n_indexes;
+
+  sync_ok (f);
+  release_catalogue (&f->catalogue);
+  n_indexes = count_indexes (f->path);
+  g_assert_cmpuint (n_indexes, >, 0);
+
+  /* The program stopped half-way through a fill: the facet indexes are not
+   * made yet, the mark is there. */
+  g_assert_true (g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL));
+  g_strstrip (boot);
+  sql = g_strdup_printf ("DROP INDEX series_modality; INSERT INTO meta (key, value)"
+                         " VALUES ('filling', '%s')", boot);
+  set_meta (f->path, sql);
+  f->catalogue = tcia_local_catalogue_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (tcia_local_catalogue_was_rebuilt (f->catalogue));
+  rows = search (f, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  g_clear_object (&rows);
+  sync_ok (f);
+  release_catalogue (&f->catalogue);
+  g_assert_cmpuint (count_indexes (f->path), ==, n_indexes);
+
+  /* The system stopped: the mark names another boot. */
+  set_meta (f->path, "INSERT INTO meta (key, value) VALUES ('filling', 'another-boot')");
+  f->catalogue = tcia_local_catalogue_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (tcia_local_catalogue_was_rebuilt (f->catalogue));
+  g_assert_true (tcia_local_catalogue_get_is_empty (f->catalogue));
+  g_assert_true (g_file_test (incomplete, G_FILE_TEST_EXISTS));
+  sync_ok (f);
+  rows = search (f, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  assert_index_sound (f);
+  release_catalogue (&f->catalogue);
+  g_assert_cmpuint (count_indexes (f->path), ==, n_indexes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -850,11 +1018,13 @@ main (int   argc,
   ADD ("/local-catalogue/browse-offline", test_browse_offline);
   ADD ("/local-catalogue/search", test_search);
   ADD ("/local-catalogue/search-count-cap", test_search_count_cap);
+  ADD ("/local-catalogue/search-facets", test_search_facets);
   ADD ("/local-catalogue/index-after-restart", test_index_after_restart);
   ADD ("/local-catalogue/resume", test_resume);
   ADD ("/local-catalogue/network-failure", test_network_failure);
   ADD ("/local-catalogue/refresh", test_refresh);
   ADD ("/local-catalogue/damaged", test_damaged);
+  ADD ("/local-catalogue/fill-cut-short", test_fill_cut_short);
 #undef ADD
 
   return g_test_run ();

@@ -48,6 +48,7 @@ struct _TciaCatalogueDb
   GHashTable   *id_strings;    /* id -> string, while reading */
   GHashTable   *collection_ids; /* name -> id */
   gint64        last_patient;  /* the patient of the last series put */
+  gint64        last_patient_collection;
   char         *last_patient_key;
   gint64        last_study;
   char         *last_study_uid;
@@ -55,7 +56,9 @@ struct _TciaCatalogueDb
   gboolean      has_vocabulary; /* temp.search_vocabulary made */
 };
 
-/* A statement prepared once per connection, reset and with no bindings. */
+/* A statement prepared once per connection, reset and with no bindings.
+ * Known by the address of @sql: a string that lives as long as the
+ * program (a literal). */
 sqlite3_stmt *tcia_catalogue_db_statement  (TciaCatalogueDb  *db,
                                             const char       *sql,
                                             GError          **error);
@@ -67,6 +70,8 @@ void          tcia_catalogue_db_clear_caches (TciaCatalogueDb *db);
 gboolean      tcia_catalogue_db_exec       (TciaCatalogueDb  *db,
                                             const char       *sql,
                                             GError          **error);
+/* CREATE INDEX IF NOT EXISTS of every secondary index. */
+const char   *tcia_catalogue_db_index_sql  (void);
 
 /* A UID ("1.2.840...") four bits a character, so that it takes half the
  * room in the table and its index and sorts as the text would: '.' is 1,
@@ -86,6 +91,11 @@ void          tcia_catalogue_bind_uid      (sqlite3_stmt     *stmt,
 /* The UID in @column of the row, packed or not. */
 char         *tcia_catalogue_column_uid    (sqlite3_stmt     *stmt,
                                             int               column);
+
+/* U+E000, of the Private Use Area: the text index takes it as a letter,
+ * and a search splits typed words at it, so a word of the index that
+ * starts with it is never found by what a person types. */
+#define TCIA_CATALOGUE_FACET_MARK "\xee\x80\x80"
 
 /* ---- Conditions (tcia-catalogue-query.c) ---- */
 

@@ -287,6 +287,21 @@ tcia_catalogue_db_free (TciaCatalogueDb *db)
   g_free (db);
 }
 
+/* The secondary indexes, which a first fill makes after its rows
+ * (tcia_catalogue_db_end_fill). Each facet index carries the patient, so
+ * that patient counts under a filter are read from the index alone. */
+const char *
+tcia_catalogue_db_index_sql (void)
+{
+  return
+    "CREATE INDEX IF NOT EXISTS series_collection ON series (collection, patient);"
+    "CREATE INDEX IF NOT EXISTS series_modality ON series (modality, patient);"
+    "CREATE INDEX IF NOT EXISTS series_body_part ON series (body_part, patient);"
+    "CREATE INDEX IF NOT EXISTS series_manufacturer ON series (manufacturer, patient);"
+    "CREATE INDEX IF NOT EXISTS series_study ON series (study);"
+    "CREATE INDEX IF NOT EXISTS studies_patient ON studies (patient);";
+}
+
 static char *
 create_sql (void)
 {
@@ -324,25 +339,23 @@ create_sql (void)
     "CREATE TABLE series (id INTEGER PRIMARY KEY, uid NOT NULL UNIQUE,"
     " study INTEGER NOT NULL, patient INTEGER NOT NULL, collection INTEGER NOT NULL%s);",
     columns[TABLE_SERIES]->str);
-  /* Each facet index carries the patient, so that patient counts under a
-   * filter are read from the index alone. */
-  g_string_append (sql,
-    "CREATE INDEX series_collection ON series (collection, patient);"
-    "CREATE INDEX series_modality ON series (modality, patient);"
-    "CREATE INDEX series_body_part ON series (body_part, patient);"
-    "CREATE INDEX series_manufacturer ON series (manufacturer, patient);"
-    "CREATE INDEX series_study ON series (study);"
-    "CREATE INDEX studies_patient ON studies (patient);");
+  g_string_append (sql, tcia_catalogue_db_index_sql ());
+  /* The facets of a series are words of its text too, its collection's
+   * and its strings' ids after a character no typed word holds (see
+   * TCIA_CATALOGUE_FACET_MARK): a search with a facet is then answered,
+   * and counted, by the text index alone, not by reading every series
+   * that has the words to see whether it has the facet. */
   /* Contentless and without positions: the smallest index that answers
    * "rows with words starting so"; the words come from the rows through
    * this view, so that a delete gives back exactly what was indexed. The
    * prefix indexes make the first keystrokes of a search as fast as the
    * last (about 26 bytes a series): without them "s" merges the lists of
    * every word starting with s. */
-  /* A listing indexes its rows in one statement at its end (see
-   * tcia_catalogue_db_begin_unindexed): the trigger's row at a time costs
-   * five times as much. Meanwhile meta's "unindexed-from" says from which
-   * id the rows are not in the index yet; it never outlives a transaction. */
+  /* Rows are put unindexed and indexed in one statement before their
+   * transaction commits (tcia_catalogue_db_index_text): a trigger's row at
+   * a time costs five times as much, and its statement journal as much
+   * again. meta's "unindexed-from" says from which id the rows are not in
+   * the index yet; rows below it are, and a delete takes them out. */
   g_string_append (sql,
     "CREATE VIRTUAL TABLE search USING fts5 (text, content='', detail=none, columnsize=0,"
     " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\", prefix='1 2 3');"
@@ -355,11 +368,13 @@ create_sql (void)
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.manufacturer), '')"
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.manufacturer_model), '')"
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.protocol_name), '')"
+    " || ' " TCIA_CATALOGUE_FACET_MARK "c' || s.collection"
+    " || ifnull (' " TCIA_CATALOGUE_FACET_MARK "m' || s.modality, '')"
+    " || ifnull (' " TCIA_CATALOGUE_FACET_MARK "b' || s.body_part, '')"
+    " || ifnull (' " TCIA_CATALOGUE_FACET_MARK "f' || s.manufacturer, '')"
     " FROM series s JOIN studies st ON st.id = s.study JOIN patients p ON p.id = s.patient"
     " JOIN collections c ON c.id = s.collection;"
-    "CREATE TRIGGER series_indexed AFTER INSERT ON series"
-    " WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'unindexed-from') BEGIN"
-    " INSERT INTO search (rowid, text) SELECT id, text FROM series_text WHERE id = new.id; END;"
+    "INSERT INTO meta (key, value) VALUES ('unindexed-from', 1);"
     "CREATE TRIGGER series_unindexed BEFORE DELETE ON series"
     " WHEN old.id < ifnull ((SELECT value FROM meta WHERE key = 'unindexed-from'), old.id + 1)"
     " BEGIN INSERT INTO search (search, rowid, text)"
@@ -371,6 +386,35 @@ create_sql (void)
     g_string_free (columns[t], TRUE);
 
   return g_string_free (sql, FALSE);
+}
+
+/* This boot of the system, or NULL when unknown. */
+static char *
+boot_id (void)
+{
+  char *id = NULL;
+
+  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &id, NULL, NULL))
+    return NULL;
+  return g_strstrip (id);
+}
+
+/* Whether a first fill left its mark in another boot (or one that cannot
+ * be told): the system stopped while writes were not synced. */
+static gboolean
+fill_cut_short (sqlite3 *sqlite)
+{
+  g_autofree char *boot = boot_id ();
+  sqlite3_stmt *stmt = NULL;
+  gboolean cut = FALSE;
+
+  if (sqlite3_prepare_v2 (sqlite, "SELECT value FROM meta WHERE key = 'filling'", -1, &stmt,
+                          NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    cut = boot == NULL || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), boot) != 0;
+  sqlite3_finalize (stmt);
+
+  return cut;
 }
 
 /* Why a file cannot be trusted, or NULL when it can. */
@@ -404,6 +448,8 @@ check_file (sqlite3 *sqlite)
     return "damaged";
   if (version != TCIA_CATALOGUE_SCHEMA_VERSION)
     return "old";
+  if (fill_cut_short (sqlite))
+    return "incomplete";
 
   return NULL;
 }
@@ -457,7 +503,9 @@ connect (const char  *path,
 
   rc = sqlite3_open_v2 (path, &db->sqlite,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  db->statements = g_hash_table_new (g_str_hash, g_str_equal);
+  /* By address: hashing the text of a long INSERT at every row was a
+   * twentieth of a sync. */
+  db->statements = g_hash_table_new (NULL, NULL);
   db->string_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   db->id_strings = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   db->collection_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -555,12 +603,78 @@ tcia_catalogue_db_open (const char  *path,
 
   /* WAL: readers in other threads see the last commit while the sync
    * writes the next one. */
-  /* temp_store: each insert fires the trigger of the text index, so
-   * SQLite keeps a statement journal for it; in a file, that is a write
-   * system call per page touched. */
+  /* temp_store: a delete fires the trigger of the text index, so SQLite
+   * keeps a statement journal for it; in a file, that is a write system
+   * call per page touched. */
   if (!tcia_catalogue_db_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                                "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;", error))
     return NULL;
 
   return g_steal_pointer (&db);
+}
+
+/* ---- A first fill ---- */
+
+gboolean
+tcia_catalogue_db_is_filling (TciaCatalogueDb *db)
+{
+  g_autofree char *mark = tcia_catalogue_db_get_meta (db, "filling");
+
+  return mark != NULL;
+}
+
+gboolean
+tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
+                              GError          **error)
+{
+  g_autofree char *boot = boot_id ();
+
+  if (!tcia_catalogue_db_begin (db, error))
+    return FALSE;
+  /* The facet indexes take rows all over, which costs more a row at a
+   * time than made once at the end. The others take each row at their
+   * end (ids grow) and answer a listing's own queries: they stay. */
+  if (!tcia_catalogue_db_set_meta (db, "filling", boot != NULL ? boot : "", error) ||
+      !tcia_catalogue_db_exec (db,
+        "DROP INDEX IF EXISTS series_modality; DROP INDEX IF EXISTS series_body_part;"
+        "DROP INDEX IF EXISTS series_manufacturer;", error) ||
+      !tcia_catalogue_db_commit (db, error))
+    {
+      tcia_catalogue_db_rollback (db);
+      return FALSE;
+    }
+  /* The mark on the disk (synced) before anything that is not. */
+  sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL);
+
+  return tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF", error);
+}
+
+gboolean
+tcia_catalogue_db_end_fill (TciaCatalogueDb  *db,
+                            GError          **error)
+{
+  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL", error) ||
+      !tcia_catalogue_db_begin (db, error))
+    return FALSE;
+  if (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
+      !tcia_catalogue_db_commit (db, error))
+    {
+      tcia_catalogue_db_rollback (db);
+      return FALSE;
+    }
+  /* A checkpoint syncs the log and then the file: whatever was written
+   * unsynced is on the disk before the mark goes. */
+  if (sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
+      SQLITE_OK)
+    return TRUE;  /* a reader held on: the mark stays, for the next fill to end */
+  if (!tcia_catalogue_db_begin (db, error))
+    return FALSE;
+  if (!tcia_catalogue_db_exec (db, "DELETE FROM meta WHERE key = 'filling'", error) ||
+      !tcia_catalogue_db_commit (db, error))
+    {
+      tcia_catalogue_db_rollback (db);
+      return FALSE;
+    }
+
+  return TRUE;
 }

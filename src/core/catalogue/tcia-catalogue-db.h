@@ -17,8 +17,9 @@ G_BEGIN_DECLS
  * The file holds a normalised copy of NBIA's getSeries rows: collections,
  * patients, studies and series in four tables, the strings that repeat
  * (modality, manufacturer, licence, descriptions, ...) interned in a fifth,
- * UIDs packed four bits a character, and a contentless FTS5 index kept up
- * by triggers. Per collection it records the patient count the server gave
+ * UIDs packed four bits a character, and a contentless FTS5 index of their
+ * words and facets (filled before each commit, emptied by a trigger). Per
+ * collection it records the patient count the server gave
  * and whether its rows are a complete listing, which is what lets an
  * interrupted sync resume. */
 
@@ -37,7 +38,7 @@ typedef enum
 GQuark tcia_catalogue_error_quark (void);
 
 /* The schema of this program; a file with another one is rebuilt. */
-#define TCIA_CATALOGUE_SCHEMA_VERSION 2
+#define TCIA_CATALOGUE_SCHEMA_VERSION 4
 
 typedef struct _TciaCatalogueDb TciaCatalogueDb;
 
@@ -79,13 +80,23 @@ gboolean  tcia_catalogue_db_put_series             (TciaCatalogueDb   *db,
                                                     TciaSeries        *series,
                                                     gboolean          *replaced,
                                                     GError           **error);
-/* Between these two, series put are added to the text index at the end,
- * all at once, rather than one at a time (inside one transaction: a
- * listing of a collection). */
-gboolean  tcia_catalogue_db_begin_unindexed        (TciaCatalogueDb   *db,
+/* Adds the series put since the last call to the text index, all at once
+ * (a row at a time costs five times as much). Call it before every commit
+ * of a transaction that put series: until then a search does not find them. */
+gboolean  tcia_catalogue_db_index_text             (TciaCatalogueDb   *db,
                                                     GError           **error);
-gboolean  tcia_catalogue_db_end_unindexed          (TciaCatalogueDb   *db,
+/* A first fill: between these two the facet indexes are dropped (made
+ * again after the rows, in one go) and writes are not synced to the disk.
+ * The file says so meanwhile: should the system stop before the end, the
+ * next open with a check rebuilds it rather than trust what reached the
+ * disk. A process that stops (killed, crashed) leaves a sound file, which
+ * a later fill takes up again. Outside a transaction. */
+gboolean  tcia_catalogue_db_begin_fill             (TciaCatalogueDb   *db,
                                                     GError           **error);
+gboolean  tcia_catalogue_db_end_fill               (TciaCatalogueDb   *db,
+                                                    GError           **error);
+/* Whether a first fill is under way (or was cut short in this boot). */
+gboolean  tcia_catalogue_db_is_filling             (TciaCatalogueDb   *db);
 /* Removes every series (patients, studies) of @collection; the collection
  * itself stays, marked as not listed. */
 gboolean  tcia_catalogue_db_clear_collection       (TciaCatalogueDb   *db,

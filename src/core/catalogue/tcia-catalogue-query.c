@@ -223,6 +223,48 @@ add_words (TciaCatalogueDb *db,
     g_string_free (match, TRUE);
 }
 
+/* With words to match, a facet is matched by the text index too (see
+ * create_sql): "AND (<mark><letter><id> OR ...)", one id for each value
+ * equal to @value without regard to case. FALSE: a filter on the series. */
+static gboolean
+add_facet_words (TciaCatalogueDb *db,
+                 Conditions      *c,
+                 char             letter,
+                 const char      *value)
+{
+  g_autoptr(GString) match = NULL;
+  sqlite3_stmt *stmt;
+  guint n = 0;
+
+  if (value == NULL || value[0] == '\0')
+    return TRUE;
+  if (c->match == NULL || db == NULL)
+    return FALSE;
+  /* Collection names compare without regard to case by their column. */
+  stmt = tcia_catalogue_db_statement (db, letter == 'c'
+                                      ? "SELECT id FROM collections WHERE name = ?1"
+                                      : "SELECT id FROM strings WHERE value = ?1 COLLATE NOCASE",
+                                      NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  match = g_string_new (c->match);
+  g_string_append (match, " AND (");
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (match, "%s\"" TCIA_CATALOGUE_FACET_MARK "%c%" G_GINT64_FORMAT "\"",
+                            n++ > 0 ? " OR " : "", letter, (gint64) sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  /* No such value: ids start at 1, so this word is in no row. */
+  if (n == 0)
+    g_string_append_printf (match, "\"" TCIA_CATALOGUE_FACET_MARK "%c0\"", letter);
+  g_string_append_c (match, ')');
+  g_free (c->match);
+  c->match = g_string_free (g_steal_pointer (&match), FALSE);
+
+  return TRUE;
+}
+
 void
 tcia_catalogue_conditions_init (Conditions      *c,
                  TciaCatalogueDb *db,
@@ -235,10 +277,12 @@ tcia_catalogue_conditions_init (Conditions      *c,
   c->is_blob = g_array_new (FALSE, FALSE, sizeof (BindKind));
   c->match = NULL;
 
+  add_words (db, c, text);
   if (query != NULL)
     {
-      add_filter (c, query->collection,
-                  " AND s.collection IN (SELECT id FROM collections WHERE name = ?)");
+      if (!add_facet_words (db, c, 'c', query->collection))
+        add_filter (c, query->collection,
+                    " AND s.collection IN (SELECT id FROM collections WHERE name = ?)");
       add_filter (c, query->patient_id,
                   " AND s.patient IN (SELECT id FROM patients WHERE patient_id = ?)");
       if (query->study_uid != NULL && query->study_uid[0] != '\0')
@@ -251,20 +295,20 @@ tcia_catalogue_conditions_init (Conditions      *c,
           g_string_append (c->where, " AND s.uid = ?");
           add_value (c, g_strdup (query->series_uid), BIND_UID);
         }
-      if (skip_kind != TCIA_VALUE_MODALITY)
+      if (skip_kind != TCIA_VALUE_MODALITY && !add_facet_words (db, c, 'm', query->modality))
         add_filter (c, query->modality,
                     " AND s.modality IN (SELECT id FROM strings WHERE value = ? COLLATE NOCASE)");
-      if (skip_kind != TCIA_VALUE_BODY_PART)
+      if (skip_kind != TCIA_VALUE_BODY_PART && !add_facet_words (db, c, 'b', query->body_part))
         add_filter (c, query->body_part,
                     " AND s.body_part IN (SELECT id FROM strings WHERE value = ? COLLATE NOCASE)");
-      if (skip_kind != TCIA_VALUE_MANUFACTURER)
+      if (skip_kind != TCIA_VALUE_MANUFACTURER &&
+          !add_facet_words (db, c, 'f', query->manufacturer))
         add_filter (c, query->manufacturer,
                     " AND s.manufacturer IN (SELECT id FROM strings WHERE value = ? COLLATE NOCASE)");
       add_filter (c, query->manufacturer_model,
                   " AND s.manufacturer_model IN"
                   " (SELECT id FROM strings WHERE value = ? COLLATE NOCASE)");
     }
-  add_words (db, c, text);
 }
 
 /* Binds the FTS query (first, when there is one) then the conditions. */

@@ -309,6 +309,7 @@ add_updated (TciaCatalogueSync  *self,
     return FALSE;
   if (!tcia_client_stream_updated_series (self->client, from, put_batch_cb, &listing,
                                           cancellable, error) ||
+      !tcia_catalogue_db_index_text (db, error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);
@@ -347,8 +348,7 @@ store_collections (TciaCatalogueSync  *self,
         {
           before = tcia_catalogue_db_get_collection_uids (db, state->name, error);
           listing.before = before;
-          ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error) &&
-               tcia_catalogue_db_begin_unindexed (db, error);
+          ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error);
         }
       for (;;)
         {
@@ -367,7 +367,7 @@ store_collections (TciaCatalogueSync  *self,
       tcia_catalogue_msg_free (msg);
 
       if (!ok ||
-          !tcia_catalogue_db_end_unindexed (db, error) ||
+          !tcia_catalogue_db_index_text (db, error) ||
           !tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
                                          g_get_real_time () / G_USEC_PER_SEC, error) ||
           !tcia_catalogue_db_commit (db, error))
@@ -427,6 +427,7 @@ run (TciaCatalogueSync  *self,
   g_autofree char *started_text = NULL;
   const char *api_url = tcia_client_get_api_url (self->client);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean fill, ok;
 
   self->rows_changed = FALSE;
   db = tcia_catalogue_db_open (tcia_local_catalogue_get_path (self->catalogue), FALSE, NULL, error);
@@ -473,7 +474,16 @@ run (TciaCatalogueSync  *self,
   schedule_notify (self, TRUE);
   g_mutex_unlock (&self->lock);
 
-  if (todo->len > 0 && !list_collections (self, db, todo, cancellable, error))
+  /* A first fill (or one cut short) writes without its facet indexes and
+   * without syncs, and ends (makes them) even when the listing failed. */
+  fill = tcia_catalogue_db_is_filling (db) ||
+         (todo->len > 0 && tcia_catalogue_db_count_series (db) == 0);
+  if (fill && !tcia_catalogue_db_begin_fill (db, error))
+    return FALSE;
+  ok = todo->len == 0 || list_collections (self, db, todo, cancellable, error);
+  if (fill && !tcia_catalogue_db_end_fill (db, ok ? error : NULL))
+    ok = FALSE;
+  if (!ok)
     return FALSE;
 
   started_text = g_date_time_format_iso8601 (started);

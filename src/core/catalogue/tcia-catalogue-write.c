@@ -11,9 +11,9 @@
 #include "tcia-catalogue-db-private.h"
 
 /* Writing the catalogue: transactions, a series' row with its patient,
- * study and interned strings, collections and their state. The text
- * index follows the series table through its triggers, or for a listing
- * all at once at its end. */
+ * study and interned strings, collections and their state. Rows are put
+ * unindexed and added to the text index all at once before a commit
+ * (tcia_catalogue_db_index_text); a delete takes them out by trigger. */
 
 /* ---- Writing ---- */
 
@@ -67,16 +67,21 @@ step_done (TciaCatalogueDb  *db,
   return TRUE;
 }
 
-/* The id of the row a "... RETURNING id" statement gives, or 0 on error. */
+/* The id of the row an INSERT made, or 0 on error: a "RETURNING id" gives
+ * it (an upsert's), else the last row inserted (cheaper than RETURNING,
+ * which gathers its rows in a table of their own). */
 static gint64
 step_id (TciaCatalogueDb  *db,
          sqlite3_stmt     *stmt,
          GError          **error)
 {
+  int rc = sqlite3_step (stmt);
   gint64 id = 0;
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    id = sqlite3_last_insert_rowid (db->sqlite);
   else
     tcia_catalogue_db_fail (db, error, _("be updated"));
   sqlite3_reset (stmt);
@@ -197,7 +202,7 @@ bind_field (TciaCatalogueDb       *db,
   return TRUE;
 }
 
-/* "INSERT INTO <table> (<fixed>, <columns of table>) VALUES (?, ...) RETURNING id". */
+/* "INSERT INTO <table> (<fixed>, <columns of table>) VALUES (?, ...)". */
 static const char *
 insert_sql (TableKind  table)
 {
@@ -230,7 +235,7 @@ insert_sql (TableKind  table)
           g_string_append (s, ") VALUES (?");
           for (guint k = 1; k < n; k++)
             g_string_append (s, ", ?");
-          g_string_append (s, ") RETURNING id");
+          g_string_append_c (s, ')');
           sql[t] = g_string_free (s, FALSE);
         }
       g_once_init_leave (&done, 1);
@@ -307,14 +312,13 @@ patient_row (TciaCatalogueDb  *db,
              GError          **error)
 {
   const char *patient_id = tcia_series_get_patient_id (series);
-  g_autofree char *key = NULL;
   sqlite3_stmt *stmt;
   gint64 id;
 
   if (patient_id == NULL)
     patient_id = "";
-  key = g_strdup_printf ("%" G_GINT64_FORMAT "\t%s", collection, patient_id);
-  if (db->last_patient != 0 && g_strcmp0 (key, db->last_patient_key) == 0)
+  if (db->last_patient != 0 && db->last_patient_collection == collection &&
+      g_strcmp0 (patient_id, db->last_patient_key) == 0)
     return db->last_patient;
 
   id = lookup_id (db, "SELECT id FROM patients WHERE patient_id = ?1 AND collection = ?2",
@@ -333,8 +337,9 @@ patient_row (TciaCatalogueDb  *db,
   if (id > 0)
     {
       db->last_patient = id;
+      db->last_patient_collection = collection;
       g_free (db->last_patient_key);
-      db->last_patient_key = g_steal_pointer (&key);
+      db->last_patient_key = g_strdup (patient_id);
     }
 
   return id;
@@ -377,6 +382,19 @@ study_row (TciaCatalogueDb  *db,
   return id;
 }
 
+/* After a delete, the next row's id is one past the largest left, which
+ * may be below "unindexed-from": every row from there on is unindexed. */
+static gboolean
+clamp_unindexed (TciaCatalogueDb  *db,
+                 GError          **error)
+{
+  sqlite3_stmt *stmt = tcia_catalogue_db_statement (db,
+    "UPDATE meta SET value = min (value, (SELECT ifnull (max (id), 0) + 1 FROM series))"
+    " WHERE key = 'unindexed-from'", error);
+
+  return stmt != NULL && step_done (db, stmt, error);
+}
+
 gboolean
 tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
                               TciaSeries       *series,
@@ -415,7 +433,7 @@ tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
         return FALSE;
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
-      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+      if (rc == SQLITE_DONE)
         return TRUE;
       if (rc != SQLITE_CONSTRAINT_UNIQUE || attempt > 0)
         break;
@@ -428,7 +446,7 @@ tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
       if (stmt == NULL)
         return FALSE;
       tcia_catalogue_bind_uid (stmt, 1, tcia_series_get_series_uid (series));
-      if (!step_done (db, stmt, error))
+      if (!step_done (db, stmt, error) || !clamp_unindexed (db, error))
         return FALSE;
     }
 
@@ -450,22 +468,14 @@ run_with_name (TciaCatalogueDb  *db,
 }
 
 gboolean
-tcia_catalogue_db_begin_unindexed (TciaCatalogueDb  *db,
-                                   GError          **error)
-{
-  return tcia_catalogue_db_exec (db,
-    "INSERT OR IGNORE INTO meta (key, value)"
-    " SELECT 'unindexed-from', ifnull (max (id), 0) + 1 FROM series", error);
-}
-
-gboolean
-tcia_catalogue_db_end_unindexed (TciaCatalogueDb  *db,
-                                 GError          **error)
+tcia_catalogue_db_index_text (TciaCatalogueDb  *db,
+                              GError          **error)
 {
   return tcia_catalogue_db_exec (db,
     "INSERT INTO search (rowid, text) SELECT id, text FROM series_text"
     " WHERE id >= (SELECT value FROM meta WHERE key = 'unindexed-from') ORDER BY id;"
-    "DELETE FROM meta WHERE key = 'unindexed-from';", error);
+    "UPDATE meta SET value = (SELECT ifnull (max (id), 0) + 1 FROM series)"
+    " WHERE key = 'unindexed-from';", error);
 }
 
 gboolean
@@ -475,9 +485,6 @@ tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
 {
   db->last_patient = 0;
   db->last_study = 0;
-  /* A listing started again deletes the rows it put, and the next row's id
-   * is one past the largest left, which may be below "unindexed-from":
-   * every row from there on is still unindexed. */
   return run_with_name (db, "DELETE FROM series WHERE collection IN"
                         " (SELECT id FROM collections WHERE name = ?1)", collection, error) &&
          run_with_name (db, "DELETE FROM studies WHERE patient IN (SELECT p.id FROM patients p"
@@ -487,9 +494,7 @@ tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
                         " (SELECT id FROM collections WHERE name = ?1)", collection, error) &&
          run_with_name (db, "UPDATE collections SET listed_count = -1, listed_at = 0"
                         " WHERE name = ?1", collection, error) &&
-         tcia_catalogue_db_exec (db,
-           "UPDATE meta SET value = min (value, (SELECT ifnull (max (id), 0) + 1 FROM series))"
-           " WHERE key = 'unindexed-from'", error);
+         clamp_unindexed (db, error);
 }
 
 gboolean
@@ -666,7 +671,9 @@ tcia_catalogue_db_clear_all (TciaCatalogueDb  *db,
   tcia_catalogue_db_clear_caches (db);
   return tcia_catalogue_db_exec (db,
     "DELETE FROM series; DELETE FROM studies; DELETE FROM patients; DELETE FROM collections;"
-    "DELETE FROM strings; DELETE FROM meta; INSERT INTO search (search) VALUES ('delete-all');",
+    "DELETE FROM strings; DELETE FROM meta WHERE key != 'filling';"
+    "INSERT INTO meta (key, value) VALUES ('unindexed-from', 1);"
+    "INSERT INTO search (search) VALUES ('delete-all');",
     error);
 }
 
