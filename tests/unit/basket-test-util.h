@@ -156,14 +156,6 @@ assert_same_series (TciaSeries *a,
     }
 }
 
-static inline void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* ---- The basket file --------------------------------------------------------------------------- */
 
 typedef struct

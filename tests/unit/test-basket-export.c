@@ -59,7 +59,7 @@ test_export_csv (FileFixture   *f,
   GListModel *hints;
 
   tcia_basket_add_many (basket, (TciaSeries * const *) series->pdata, series->len);
-  tcia_basket_export_async (basket, TCIA_BASKET_EXPORT_CSV, out, NULL, result_cb, &result);
+  tcia_basket_export_async (basket, TCIA_BASKET_EXPORT_CSV, out, NULL, store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (tcia_basket_export_finish (basket, result, &error));

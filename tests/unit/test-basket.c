@@ -408,7 +408,7 @@ test_licences_from_server (void)
   g_ptr_array_add (uids, NULL);
 
   tcia_import_resolve_async (basket, client, (const char * const *) uids->pdata, 0,
-                             NULL, NULL, NULL, NULL, result_cb, &result);
+                             NULL, NULL, NULL, NULL, store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   import = tcia_import_resolve_finish (result, &error);
