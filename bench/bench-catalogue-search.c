@@ -122,13 +122,11 @@ generate (const char *path,
       if (i % 20000 == 19999)
         {
           g_ptr_array_set_size (tcia_record_builder_get_records (builder), 0);
-          tcia_catalogue_db_index_text (db, NULL);
           tcia_catalogue_db_commit (db, NULL);
           tcia_catalogue_db_begin (db, NULL);
         }
     }
   g_ptr_array_set_size (tcia_record_builder_get_records (builder), 0);
-  tcia_catalogue_db_index_text (db, NULL);
   for (guint i = 0; collections[i] != NULL; i++)
     tcia_catalogue_db_set_listed (db, collections[i], 1, 1, NULL);
   tcia_catalogue_db_optimize (db, NULL);

@@ -52,6 +52,7 @@ struct _TciaCatalogueDb
   char         *last_patient_key;
   gint64        last_study;
   char         *last_study_uid;
+  char         *last_study_description; /* the study row's, for the text index */
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
   gboolean      has_vocabulary; /* temp.search_vocabulary made */
 };

@@ -261,6 +261,7 @@ tcia_catalogue_db_clear_caches (TciaCatalogueDb *db)
   db->last_study = 0;
   g_clear_pointer (&db->last_patient_key, g_free);
   g_clear_pointer (&db->last_study_uid, g_free);
+  g_clear_pointer (&db->last_study_description, g_free);
 }
 
 void
@@ -351,11 +352,9 @@ create_sql (void)
    * prefix indexes make the first keystrokes of a search as fast as the
    * last (about 26 bytes a series): without them "s" merges the lists of
    * every word starting with s. */
-  /* Rows are put unindexed and indexed in one statement before their
-   * transaction commits (tcia_catalogue_db_index_text): a trigger's row at
-   * a time costs five times as much, and its statement journal as much
-   * again. meta's "unindexed-from" says from which id the rows are not in
-   * the index yet; rows below it are, and a delete takes them out. */
+  /* A row's words are made and indexed as it is put (index_series in
+   * tcia-catalogue-write.c), not read back through the view: its seven
+   * lookups a row were a third of a first sync. A delete reads the view. */
   g_string_append (sql,
     "CREATE VIRTUAL TABLE search USING fts5 (text, content='', detail=none, columnsize=0,"
     " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\", prefix='1 2 3');"
@@ -374,9 +373,7 @@ create_sql (void)
     " || ifnull (' " TCIA_CATALOGUE_FACET_MARK "f' || s.manufacturer, '')"
     " FROM series s JOIN studies st ON st.id = s.study JOIN patients p ON p.id = s.patient"
     " JOIN collections c ON c.id = s.collection;"
-    "INSERT INTO meta (key, value) VALUES ('unindexed-from', 1);"
     "CREATE TRIGGER series_unindexed BEFORE DELETE ON series"
-    " WHEN old.id < ifnull ((SELECT value FROM meta WHERE key = 'unindexed-from'), old.id + 1)"
     " BEGIN INSERT INTO search (search, rowid, text)"
     " SELECT 'delete', id, text FROM series_text WHERE id = old.id; END;");
   g_string_append_printf (sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
@@ -585,9 +582,13 @@ tcia_catalogue_db_open (const char  *path,
       g_autofree char *sql = create_sql ();
 
       /* Pages a sync frees (a collection listed again, the text index
-       * merged) go back to the file system afterwards. Only possible on a
-       * file without tables, outside a transaction. */
-      if (!tcia_catalogue_db_exec (db, "PRAGMA auto_vacuum = INCREMENTAL", error) ||
+       * merged) go back to the file system afterwards. Pages of 16 KiB:
+       * a first sync writes a quarter as many (each a frame of the log
+       * and a page of the checkpoint), a tenth less work, searches as
+       * fast. Both only possible on a file without tables, outside a
+       * transaction. */
+      if (!tcia_catalogue_db_exec (db, "PRAGMA page_size = 16384;"
+                                   " PRAGMA auto_vacuum = INCREMENTAL", error) ||
           !tcia_catalogue_db_exec (db, "BEGIN IMMEDIATE", error))
         return NULL;
       /* Another connection may have made it meanwhile. */
@@ -633,11 +634,17 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
     return FALSE;
   /* The facet indexes take rows all over, which costs more a row at a
    * time than made once at the end. The others take each row at their
-   * end (ids grow) and answer a listing's own queries: they stay. */
+   * end (ids grow) and answer a listing's own queries: they stay. The
+   * text index is not merged as it grows (each commit adds a segment,
+   * and merging them a few at a time rewrote them again and again): the
+   * sync's 'optimize' merges them all once, and end_fill sets merging
+   * back on (the setting is kept in the file, so a fill cut short gets
+   * it back when it ends). */
   if (!tcia_catalogue_db_set_meta (db, "filling", boot != NULL ? boot : "", error) ||
       !tcia_catalogue_db_exec (db,
         "DROP INDEX IF EXISTS series_modality; DROP INDEX IF EXISTS series_body_part;"
-        "DROP INDEX IF EXISTS series_manufacturer;", error) ||
+        "DROP INDEX IF EXISTS series_manufacturer;"
+        "INSERT INTO search (search, rank) VALUES ('automerge', 0);", error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);
@@ -646,17 +653,25 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
   /* The mark on the disk (synced) before anything that is not. */
   sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL);
 
-  return tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF", error);
+  /* A checkpoint copies the pages of the log into the file: every 80 MB
+   * rather than every 4, pages a fill writes again and again (the
+   * indexes' inner pages) are copied once or twice, not at every
+   * checkpoint. end_fill's checkpoint copies the rest. */
+  return tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF;"
+                                 " PRAGMA wal_autocheckpoint = 20000", error);
 }
 
 gboolean
 tcia_catalogue_db_end_fill (TciaCatalogueDb  *db,
                             GError          **error)
 {
-  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL", error) ||
+  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL;"
+                               " PRAGMA wal_autocheckpoint = 1000", error) ||
       !tcia_catalogue_db_begin (db, error))
     return FALSE;
   if (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
+      !tcia_catalogue_db_exec (db, "INSERT INTO search (search, rank) VALUES ('automerge', 4)",
+                               error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);

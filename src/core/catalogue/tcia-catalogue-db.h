@@ -38,7 +38,7 @@ typedef enum
 GQuark tcia_catalogue_error_quark (void);
 
 /* The schema of this program; a file with another one is rebuilt. */
-#define TCIA_CATALOGUE_SCHEMA_VERSION 4
+#define TCIA_CATALOGUE_SCHEMA_VERSION 5
 
 typedef struct _TciaCatalogueDb TciaCatalogueDb;
 
@@ -79,11 +79,6 @@ void      tcia_catalogue_db_rollback               (TciaCatalogueDb   *db);
 gboolean  tcia_catalogue_db_put_series             (TciaCatalogueDb   *db,
                                                     TciaSeries        *series,
                                                     gboolean          *replaced,
-                                                    GError           **error);
-/* Adds the series put since the last call to the text index, all at once
- * (a row at a time costs five times as much). Call it before every commit
- * of a transaction that put series: until then a search does not find them. */
-gboolean  tcia_catalogue_db_index_text             (TciaCatalogueDb   *db,
                                                     GError           **error);
 /* A first fill: between these two the facet indexes are dropped (made
  * again after the rows, in one go) and writes are not synced to the disk.

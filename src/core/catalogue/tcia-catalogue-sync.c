@@ -309,7 +309,6 @@ add_updated (TciaCatalogueSync  *self,
     return FALSE;
   if (!tcia_client_stream_updated_series (self->client, from, put_batch_cb, &listing,
                                           cancellable, error) ||
-      !tcia_catalogue_db_index_text (db, error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);
@@ -367,7 +366,6 @@ store_collections (TciaCatalogueSync  *self,
       tcia_catalogue_msg_free (msg);
 
       if (!ok ||
-          !tcia_catalogue_db_index_text (db, error) ||
           !tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
                                          g_get_real_time () / G_USEC_PER_SEC, error) ||
           !tcia_catalogue_db_commit (db, error))

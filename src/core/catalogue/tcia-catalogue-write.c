@@ -11,9 +11,10 @@
 #include "tcia-catalogue-db-private.h"
 
 /* Writing the catalogue: transactions, a series' row with its patient,
- * study and interned strings, collections and their state. Rows are put
- * unindexed and added to the text index all at once before a commit
- * (tcia_catalogue_db_index_text); a delete takes them out by trigger. */
+ * study and interned strings, collections and their state. A row goes
+ * into the text index as it is put, with words made here (index_series);
+ * a delete takes them out by trigger, with the same words made by the
+ * view series_text from the rows. */
 
 /* ---- Writing ---- */
 
@@ -352,15 +353,33 @@ study_row (TciaCatalogueDb  *db,
            GError          **error)
 {
   const char *uid = tcia_series_get_study_uid (series);
+  g_autofree char *description = NULL;
   sqlite3_stmt *stmt;
   gint64 id;
+  int rc;
 
   if (uid == NULL)
     uid = "";
   if (db->last_study != 0 && g_strcmp0 (uid, db->last_study_uid) == 0)
     return db->last_study;
 
-  id = lookup_id (db, "SELECT id FROM studies WHERE uid = ?1", uid, -1, TRUE, error);
+  /* The study's own description, which is in the series' words, may be
+   * another series' of the study: the first one put. */
+  stmt = tcia_catalogue_db_statement (db,
+    "SELECT s.id, d.value FROM studies s LEFT JOIN strings d ON d.id = s.study_description"
+    " WHERE s.uid = ?1", error);
+  if (stmt == NULL)
+    return 0;
+  tcia_catalogue_bind_uid (stmt, 1, uid);
+  rc = sqlite3_step (stmt);
+  id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+  description = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 1)) : NULL;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      tcia_catalogue_db_fail (db, error, _("be read"));
+      return 0;
+    }
   if (id < 0)
     {
       stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_STUDY), error);
@@ -371,28 +390,75 @@ study_row (TciaCatalogueDb  *db,
       if (!bind_table_fields (db, stmt, 3, TABLE_STUDY, series, NULL, error))
         return 0;
       id = step_id (db, stmt, error);
+      description = g_strdup (tcia_series_get_study_description (series));
     }
   if (id > 0)
     {
       db->last_study = id;
       g_free (db->last_study_uid);
       db->last_study_uid = g_strdup (uid);
+      g_free (db->last_study_description);
+      db->last_study_description = g_steal_pointer (&description);
     }
 
   return id;
 }
 
-/* After a delete, the next row's id is one past the largest left, which
- * may be below "unindexed-from": every row from there on is unindexed. */
-static gboolean
-clamp_unindexed (TciaCatalogueDb  *db,
-                 GError          **error)
+/* Facet @kind of a series' words: the id of @value, interned already. */
+static void
+append_facet (TciaCatalogueDb *db,
+              GString         *text,
+              char             kind,
+              const char      *value)
 {
-  sqlite3_stmt *stmt = tcia_catalogue_db_statement (db,
-    "UPDATE meta SET value = min (value, (SELECT ifnull (max (id), 0) + 1 FROM series))"
-    " WHERE key = 'unindexed-from'", error);
+  if (value != NULL)
+    g_string_append_printf (text, " " TCIA_CATALOGUE_FACET_MARK "%c%" G_GINT64_FORMAT, kind,
+                            (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (db->string_ids, value)));
+}
 
-  return stmt != NULL && step_done (db, stmt, error);
+/* Puts the words of series @id in the text index: what the view
+ * series_text makes of its rows, so that a delete (which reads the view)
+ * takes out exactly these. Reading the view here cost a third of a sync. */
+static gboolean
+index_series (TciaCatalogueDb  *db,
+              gint64            id,
+              TciaSeries       *series,
+              gint64            collection,
+              GError          **error)
+{
+  const char *words[] = {
+    tcia_series_get_patient_id (series),
+    tcia_series_get_collection (series),
+    tcia_series_get_series_description (series),
+    db->last_study_description,
+    tcia_series_get_modality (series),
+    tcia_series_get_body_part (series),
+    tcia_series_get_manufacturer (series),
+    tcia_series_get_manufacturer_model (series),
+    tcia_series_get_protocol_name (series),
+  };
+  g_autoptr(GString) text = g_string_sized_new (256);
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ' ');
+      if (words[i] != NULL)
+        g_string_append (text, words[i]);
+    }
+  g_string_append_printf (text, " " TCIA_CATALOGUE_FACET_MARK "c%" G_GINT64_FORMAT, collection);
+  append_facet (db, text, 'm', tcia_series_get_modality (series));
+  append_facet (db, text, 'b', tcia_series_get_body_part (series));
+  append_facet (db, text, 'f', tcia_series_get_manufacturer (series));
+
+  stmt = tcia_catalogue_db_statement (db, "INSERT INTO search (rowid, text) VALUES (?1, ?2)",
+                                      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, text->str, (int) text->len, SQLITE_STATIC);
+  return step_done (db, stmt, error);
 }
 
 gboolean
@@ -434,7 +500,8 @@ tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
-        return TRUE;
+        return index_series (db, sqlite3_last_insert_rowid (db->sqlite), series, collection,
+                             error);
       if (rc != SQLITE_CONSTRAINT_UNIQUE || attempt > 0)
         break;
 
@@ -446,7 +513,7 @@ tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
       if (stmt == NULL)
         return FALSE;
       tcia_catalogue_bind_uid (stmt, 1, tcia_series_get_series_uid (series));
-      if (!step_done (db, stmt, error) || !clamp_unindexed (db, error))
+      if (!step_done (db, stmt, error))
         return FALSE;
     }
 
@@ -468,17 +535,6 @@ run_with_name (TciaCatalogueDb  *db,
 }
 
 gboolean
-tcia_catalogue_db_index_text (TciaCatalogueDb  *db,
-                              GError          **error)
-{
-  return tcia_catalogue_db_exec (db,
-    "INSERT INTO search (rowid, text) SELECT id, text FROM series_text"
-    " WHERE id >= (SELECT value FROM meta WHERE key = 'unindexed-from') ORDER BY id;"
-    "UPDATE meta SET value = (SELECT ifnull (max (id), 0) + 1 FROM series)"
-    " WHERE key = 'unindexed-from';", error);
-}
-
-gboolean
 tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
                                     const char       *collection,
                                     GError          **error)
@@ -493,8 +549,7 @@ tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
          run_with_name (db, "DELETE FROM patients WHERE collection IN"
                         " (SELECT id FROM collections WHERE name = ?1)", collection, error) &&
          run_with_name (db, "UPDATE collections SET listed_count = -1, listed_at = 0"
-                        " WHERE name = ?1", collection, error) &&
-         clamp_unindexed (db, error);
+                        " WHERE name = ?1", collection, error);
 }
 
 gboolean
@@ -672,7 +727,6 @@ tcia_catalogue_db_clear_all (TciaCatalogueDb  *db,
   return tcia_catalogue_db_exec (db,
     "DELETE FROM series; DELETE FROM studies; DELETE FROM patients; DELETE FROM collections;"
     "DELETE FROM strings; DELETE FROM meta WHERE key != 'filling';"
-    "INSERT INTO meta (key, value) VALUES ('unindexed-from', 1);"
     "INSERT INTO search (search) VALUES ('delete-all');",
     error);
 }
