@@ -326,7 +326,9 @@ tally_changed_cb (TciaDownloadList *self)
   schedule_resort (self, tcia_download_queue_get_n_active (self->queue) == 0);
 }
 
-/* Series added or removed show at once, each in its place. */
+/* Series added or removed show in the next frame, each in its place. A
+ * checkout adds its series one at a time: sorted once for all of them,
+ * not once for each. */
 static void
 queue_changed_cb (GListModel       *model,
                   guint             position,
@@ -334,7 +336,7 @@ queue_changed_cb (GListModel       *model,
                   guint             added,
                   TciaDownloadList *self)
 {
-  resort (self);
+  schedule_resort (self, TRUE);
 }
 
 static void
