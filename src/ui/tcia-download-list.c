@@ -31,12 +31,12 @@ struct _TciaDownloadList
 
   /* owned */
   TciaDownloadQueue  *queue;
-  GtkSortListModel   *sorted;
+  GListStore         *ordered;   /* the queue's jobs, in the order shown */
   GtkFilterListModel *shown;
-  GtkSorter          *sorter;
   GtkFilter          *filter;
   GHashTable         *rows;      /* TciaDownloadRow -> GtkListItem, while bound */
   guint               resort_source;
+  gboolean            resort_soon;  /* resort_source runs before the next frame */
   guint               sections_source;
 };
 
@@ -66,16 +66,23 @@ job_section (TciaDownloadJob *job)
     }
 }
 
-/* Ties keep the queue's order: GtkSortListModel sorts stably by position. */
-static int
-compare_jobs (gconstpointer a,
-              gconstpointer b,
-              gpointer      user_data)
+typedef struct
 {
-  Section sa = job_section ((TciaDownloadJob *) a);
-  Section sb = job_section ((TciaDownloadJob *) b);
+  TciaDownloadJob *job;
+  Section          section;
+  guint            index;   /* in the queue: ties keep the queue's order */
+} Placed;
 
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+static int
+compare_placed (gconstpointer a,
+                gconstpointer b)
+{
+  const Placed *pa = a;
+  const Placed *pb = b;
+
+  if (pa->section != pb->section)
+    return pa->section < pb->section ? -1 : 1;
+  return pa->index < pb->index ? -1 : pa->index > pb->index ? 1 : 0;
 }
 
 static gboolean
@@ -185,29 +192,97 @@ schedule_sections (TciaDownloadList *self)
                                              NULL);
 }
 
+/* The list is put in order here, not by a GtkSortListModel re-sorted with
+ * gtk_sorter_changed(): GTK 4.8's keeps the order it had among equals, not
+ * the queue's, so a section's order depended on when its series arrived
+ * in it (the failed series last to run drawn first). Only the range
+ * between the first and the last job out of place is replaced. */
+static void
+resort (TciaDownloadList *self)
+{
+  GListModel *queue = self->queue != NULL ? G_LIST_MODEL (self->queue) : NULL;
+  GListModel *ordered = G_LIST_MODEL (self->ordered);
+  guint n = queue != NULL ? g_list_model_get_n_items (queue) : 0;
+  guint n_old = g_list_model_get_n_items (ordered);
+  g_autoptr(GArray) placed = g_array_sized_new (FALSE, FALSE, sizeof (Placed), n);
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_full (n, g_object_unref);
+  guint first = 0;
+  guint same_at_end = 0;
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  gboolean at_top = adjustment == NULL || gtk_adjustment_get_value (adjustment) < 1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      TciaDownloadJob *job = g_list_model_get_item (queue, i);
+      Placed p = { job, job_section (job), i };
+
+      g_array_append_val (placed, p);
+      g_ptr_array_add (jobs, job);
+    }
+  g_array_sort (placed, compare_placed);
+
+  /* Only what lies between the first and the last job out of place. */
+  while (first < n && first < n_old)
+    {
+      g_autoptr(TciaDownloadJob) old = g_list_model_get_item (ordered, first);
+
+      if (old != g_array_index (placed, Placed, first).job)
+        break;
+      first++;
+    }
+  while (same_at_end < n - first && same_at_end < n_old - first)
+    {
+      g_autoptr(TciaDownloadJob) old = g_list_model_get_item (ordered, n_old - 1 - same_at_end);
+
+      if (old != g_array_index (placed, Placed, n - 1 - same_at_end).job)
+        break;
+      same_at_end++;
+    }
+  if (first == n && first == n_old)
+    return;
+  {
+    guint n_added = n - first - same_at_end;
+    g_autofree gpointer *added = g_new (gpointer, MAX (n_added, 1));
+
+    for (guint i = 0; i < n_added; i++)
+      added[i] = g_array_index (placed, Placed, first + i).job;
+    g_list_store_splice (self->ordered, first, n_old - first - same_at_end, added, n_added);
+  }
+  /* The list view keeps the row at the top in view as it moves down: a
+   * list looked at from its top stays at its top, where the news is. */
+  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+}
+
 static gboolean
 resort_cb (gpointer user_data)
 {
   TciaDownloadList *self = user_data;
 
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
-  gboolean at_top = adjustment == NULL || gtk_adjustment_get_value (adjustment) < 1;
-
   self->resort_source = 0;
-  gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
-  /* The list view keeps the row at the top in view as it moves down: a
-   * list looked at from its top stays at its top, where the news is. */
-  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  resort (self);
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
   schedule_sections (self);
   return G_SOURCE_REMOVE;
 }
 
+/* @soon: before the next frame rather than after the delay. Once nothing
+ * runs or waits, the header says "150 of 150" at once: a list still in
+ * the order of a re-sort before, the last series under "Downloading",
+ * was drawn beside it until the delay passed. Coalesced all the same, so
+ * a burst (Cancel All on paused series) is sorted once. */
 static void
-schedule_resort (TciaDownloadList *self)
+schedule_resort (TciaDownloadList *self,
+                 gboolean          soon)
 {
-  if (self->resort_source == 0)
+  if (soon && self->resort_source != 0 && !self->resort_soon)
+    g_clear_handle_id (&self->resort_source, g_source_remove);
+  if (self->resort_source != 0)
+    return;
+  self->resort_soon = soon;
+  if (soon)
+    self->resort_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, resort_cb, self, NULL);
+  else
     self->resort_source = g_timeout_add (RESORT_DELAY_MS, resort_cb, self);
 }
 
@@ -248,7 +323,20 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
 static void
 tally_changed_cb (TciaDownloadList *self)
 {
-  schedule_resort (self);
+  schedule_resort (self, tcia_download_queue_get_n_active (self->queue) == 0);
+}
+
+/* Series added or removed show in the next frame, each in its place. A
+ * checkout adds its series one at a time: sorted once for all of them,
+ * not once for each. */
+static void
+queue_changed_cb (GListModel       *model,
+                  guint             position,
+                  guint             removed,
+                  guint             added,
+                  TciaDownloadList *self)
+{
+  schedule_resort (self, TRUE);
 }
 
 static void
@@ -281,8 +369,7 @@ tcia_download_list_finalize (GObject *object)
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_object (&self->shown);
-  g_clear_object (&self->sorted);
-  g_clear_object (&self->sorter);
+  g_clear_object (&self->ordered);
   g_clear_object (&self->filter);
 
   G_OBJECT_CLASS (tcia_download_list_parent_class)->finalize (object);
@@ -321,10 +408,9 @@ tcia_download_list_init (TciaDownloadList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_hash_table_new (NULL, NULL);
-  self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_jobs, NULL, NULL));
   self->filter = GTK_FILTER (gtk_custom_filter_new (job_failed, NULL, NULL));
-  self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (self->sorter));
-  self->shown = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)), NULL);
+  self->ordered = g_list_store_new (TCIA_TYPE_DOWNLOAD_JOB);
+  self->shown = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->ordered)), NULL);
   g_signal_connect (self->shown, "items-changed", G_CALLBACK (shown_changed_cb), self);
   selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown))));
   gtk_list_view_set_model (self->list_view, selection);
@@ -353,7 +439,9 @@ tcia_download_list_set_queue (TciaDownloadList  *self,
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
   g_set_object (&self->queue, queue);
-  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (queue));
+  resort (self);
+  if (queue != NULL)
+    g_signal_connect (queue, "items-changed", G_CALLBACK (queue_changed_cb), self);
   for (guint i = 0; queue != NULL && i < G_N_ELEMENTS (tallies); i++)
     g_signal_connect_swapped (queue, tallies[i], G_CALLBACK (tally_changed_cb), self);
 }

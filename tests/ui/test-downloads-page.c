@@ -10,6 +10,7 @@
 #include "fake-nbia.h"
 #include "tcia-download-state.h"
 #include "tcia-download-progress.h"
+#include "tcia-download-row.h"
 #include "tcia-downloads-page-private.h"
 #include "tcia-extract.h"
 #include "tcia-import.h"
@@ -40,7 +41,8 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   fake_nbia_options_init (&options);
-  options.n_series = 12;
+  /* @data: a larger archive, for the tests that need many series. */
+  options.n_series = data != NULL ? GPOINTER_TO_UINT (data) : 12;
   options.images_per_series_max = 3;
   options.retry_after_s = 0;
   f->client = ui_start_fake_nbia (&options, &f->server);
@@ -540,6 +542,243 @@ test_sort_order (Fixture       *f,
   g_assert_null (tcia_downloads_page_get_row_section (f->page, 2));
 }
 
+/* Where a state's series stand in the list: the order the page promises. */
+static guint
+state_rank (TciaDownloadJobState state)
+{
+  switch (state)
+    {
+    case TCIA_DOWNLOAD_JOB_RUNNING:
+      return 0;
+    case TCIA_DOWNLOAD_JOB_QUEUED:
+      return 1;
+    case TCIA_DOWNLOAD_JOB_PAUSED:
+      return 2;
+    case TCIA_DOWNLOAD_JOB_FAILED:
+      return 3;
+    case TCIA_DOWNLOAD_JOB_CANCELLED:
+      return 4;
+    case TCIA_DOWNLOAD_JOB_DONE:
+    case TCIA_DOWNLOAD_JOB_SKIPPED:
+    default:
+      return 5;
+    }
+}
+
+/* The order the jobs' states call for now: by rank, ties in queue order. */
+static char *
+order_of_states (TciaDownloadQueue *queue)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (queue));
+  GString *order = g_string_new (NULL);
+
+  for (guint rank = 0; rank <= 5; rank++)
+    for (guint i = 0; i < n; i++)
+      if (state_rank (tcia_download_job_get_state (job_at (queue, i))) == rank)
+        g_string_append_printf (order, "%s%u", order->len > 0 ? "," : "", i);
+  return g_string_free (order, FALSE);
+}
+
+static void
+count_change_cb (GObject    *job,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+typedef struct
+{
+  TciaDownloadRow *row;
+  double           y;
+} RowOnScreen;
+
+static void
+collect_rows (GtkWidget *widget,
+              GtkWidget *origin,
+              GArray    *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_point_t point;
+
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (TCIA_IS_DOWNLOAD_ROW (child) && tcia_download_row_get_job (TCIA_DOWNLOAD_ROW (child)) &&
+          gtk_widget_compute_point (child, origin, &GRAPHENE_POINT_INIT (0, 0), &point))
+        {
+          RowOnScreen shown = { TCIA_DOWNLOAD_ROW (child), point.y };
+
+          g_array_append_val (rows, shown);
+        }
+      else
+        collect_rows (child, origin, rows);
+    }
+}
+
+static int
+compare_y (gconstpointer a,
+           gconstpointer b)
+{
+  double ya = ((const RowOnScreen *) a)->y;
+  double yb = ((const RowOnScreen *) b)->y;
+
+  return ya < yb ? -1 : ya > yb ? 1 : 0;
+}
+
+/* The rows drawn, top to bottom, are a run of the list's jobs in its order,
+ * each opening a section exactly when the one above is of another state. */
+static void
+assert_rows_drawn_in_order (Fixture *f)
+{
+  GListModel *shown = tcia_downloads_page_get_shown (f->page);
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (RowOnScreen));
+  guint start = G_MAXUINT;
+
+  collect_rows (GTK_WIDGET (f->page), GTK_WIDGET (f->page), rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  g_array_sort (rows, compare_y);
+  for (guint i = 0; i < g_list_model_get_n_items (shown) && start == G_MAXUINT; i++)
+    {
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (shown, i);
+
+      if (job == tcia_download_row_get_job (g_array_index (rows, RowOnScreen, 0).row))
+        start = i;
+    }
+  g_assert_cmpuint (start, !=, G_MAXUINT);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TciaDownloadRow *row = g_array_index (rows, RowOnScreen, i).row;
+      g_autoptr(TciaDownloadJob) job = g_list_model_get_item (shown, start + i);
+      g_autoptr(TciaDownloadJob) above = start + i > 0 ? g_list_model_get_item (shown,
+                                                                                start + i - 1)
+                                                       : NULL;
+      gboolean opens = above == NULL ||
+                       state_rank (tcia_download_job_get_state (above)) !=
+                       state_rank (tcia_download_job_get_state (job));
+
+      g_assert_true (tcia_download_row_get_job (row) == job);
+      g_assert_cmpint (tcia_download_row_get_section (row) != NULL, ==, opens);
+    }
+}
+
+static void
+set_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* Until the page has been drawn again. */
+static void
+wait_for_paint (Fixture *f)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->page));
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_true),
+                                             &painted);
+
+  gtk_widget_queue_draw (GTK_WIDGET (f->page));
+  WAIT_FOR (painted);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* After a state change, spins past the list's re-sort delay; when no state
+ * changed meanwhile, the list must be in the order of the states. Returns
+ * whether it could look (FALSE: a state changed while it waited). */
+static gboolean
+check_order_settled (Fixture           *f,
+                     TciaDownloadQueue *queue,
+                     guint             *changes)
+{
+  guint seen = *changes;
+  gboolean waited = FALSE;
+
+  /* Timeouts fire in the order they fall due: the list's, set at the
+   * change, before this one. */
+  g_timeout_add (400, timeout_cb, &waited);
+  WAIT_FOR (waited);
+  if (*changes != seen)
+    return FALSE;
+  /* And what the list now holds drawn once: rows are placed when a frame
+   * is laid out. */
+  wait_for_paint (f);
+  if (*changes != seen)
+    return FALSE;
+  {
+    g_autofree char *expected = order_of_states (queue);
+    g_autofree char *shown = shown_order (f, queue);
+
+    g_assert_cmpstr (shown, ==, expected);
+  }
+  assert_rows_drawn_in_order (f);
+  return TRUE;
+}
+
+/* A fast checkout of many series, some failing: whenever the states settle
+ * the list is in their order, while series run and once all are over. */
+static void
+test_order_follows_states (Fixture       *f,
+                           gconstpointer  data)
+{
+  const guint n = GPOINTER_TO_UINT (data);
+  const guint failing[] = { 7, 40, 41, 99, n - 1 };
+  TciaDownloadQueue *queue;
+  guint changes = 0;
+  guint checked = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (failing); i++)
+    {
+      g_autofree char *uid = ui_fake_uid (f->server, failing[i]);
+
+      fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, uid);
+    }
+  g_settings_set_uint (f->settings, "parallel-downloads", 4);
+  ui_fill_basket (f->basket, f->client, f->server, n);
+  queue = checkout (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_signal_connect (job_at (queue, i), "notify::state", G_CALLBACK (count_change_cb),
+                      &changes);
+
+  /* Mid-run: a few looks, each when the states hold still long enough
+   * (slowed down for them; the rest goes as fast as it can). */
+  fake_nbia_set_latency (f->server, 2000);
+  while (!tcia_download_queue_is_finished (queue) && checked < 3)
+    {
+      guint before = changes;
+
+      WAIT_FOR (changes != before || tcia_download_queue_is_finished (queue));
+      if (tcia_download_queue_is_finished (queue))
+        break;
+      if (check_order_settled (f, queue, &changes))
+        checked++;
+    }
+
+  g_assert_cmpuint (checked, ==, 3);
+  fake_nbia_set_latency (f->server, 0);
+  WAIT_FOR (tcia_download_queue_is_finished (queue));
+  g_assert_cmpuint (count_state (queue, TCIA_DOWNLOAD_JOB_FAILED), ==, G_N_ELEMENTS (failing));
+  /* As soon as all is over, not a re-sort later: the header that says so
+   * and the list are drawn in the same frame. */
+  wait_for_paint (f);
+  {
+    g_autofree char *expected = order_of_states (queue);
+    g_autofree char *order = shown_order (f, queue);
+
+    g_assert_cmpstr (order, ==, expected);
+  }
+  g_assert_true (check_order_settled (f, queue, &changes));
+  {
+    g_autofree char *order = shown_order (f, queue);
+
+    /* The failed first, then the rest, all done, in queue order. */
+    g_assert_true (g_str_has_prefix (order, "7,40,41,99,149,0,1,2,3,4,5,6,8,"));
+  }
+  for (guint i = 0; i < n; i++)
+    g_signal_handlers_disconnect_by_func (job_at (queue, i), count_change_cb, &changes);
+}
+
 /* Every finished series takes the compact look, its title no longer bold:
  * those done at once, one done after failing and being retried, one done
  * after being cancelled and retried, and rows the list reuses for other
@@ -739,6 +978,8 @@ main (int   argc,
   ADD ("clear-finished", test_clear_finished);
   ADD ("cancel-all-asks", test_cancel_all_asks);
   ADD ("sort-order", test_sort_order);
+  g_test_add ("/ui/downloads/order-follows-states", Fixture, GUINT_TO_POINTER (150),
+              fixture_set_up, test_order_follows_states, fixture_tear_down);
   ADD ("finished-look", test_finished_look);
   ADD ("cancel-remove-one", test_cancel_remove_one);
   ADD ("counts-after-restart", test_counts_after_restart);

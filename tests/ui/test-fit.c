@@ -389,6 +389,15 @@ test_fit_pages (Fixture       *f,
   spin (1000);
   show_page (f, "browse");
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse", problems);
+  /* The footer counts a selection, a longer line in German. */
+  g_assert_true (gtk_selection_model_select_range (
+    tcia_browse_page_get_selection (tcia_window_get_browse_page (f->window)), 0, 2, TRUE));
+  settle ();
+  g_assert_true (g_str_has_suffix (tcia_browse_page_get_status_text (
+    tcia_window_get_browse_page (f->window)), "B") &&
+                 strstr (tcia_browse_page_get_status_text (
+    tcia_window_get_browse_page (f->window)), "ausgewählt") != NULL);
+  check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse, series selected", problems);
   show_page (f, "basket");
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Basket", problems);
   show_page (f, "downloads");
