@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -181,7 +183,7 @@ print_progress (SyncRun *run)
   if (run->live)
     {
       fprintf (stderr, "\r\033[K");
-      fprintf (stderr, _("%u of %u collections listed · %" G_GUINT64_FORMAT " series"),
+      fprintf (stderr, _("%u of %u collections listed · %" PRIu64 " series"),
                done, total, series);
       if (clean != NULL)
         fprintf (stderr, " · %s", clean);
@@ -190,7 +192,7 @@ print_progress (SyncRun *run)
     {
       /* Off a terminal, a line per finished collection. */
       run->printed = done;
-      fprintf (stderr, _("%u of %u collections listed · %" G_GUINT64_FORMAT " series\n"),
+      fprintf (stderr, _("%u of %u collections listed · %" PRIu64 " series\n"),
                done, total, series);
     }
   fflush (stderr);
@@ -351,9 +353,9 @@ tcia_cli_sync_run (TciaCliSync *self,
 
   fprintf (stderr,
            g_dngettext (NULL, "The local catalogue is up to date: %u collection listed, "
-                              "%" G_GUINT64_FORMAT " new series.\n",
+                              "%" PRIu64 " new series.\n",
                         "The local catalogue is up to date: %u collections listed, "
-                        "%" G_GUINT64_FORMAT " new series.\n",
+                        "%" PRIu64 " new series.\n",
                         tcia_catalogue_sync_get_collections_done (sync)),
            tcia_catalogue_sync_get_collections_done (sync),
            tcia_catalogue_sync_get_series_added (sync));

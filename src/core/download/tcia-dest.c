@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -478,7 +480,7 @@ tcia_dest_lock (int          root_fd,
         }
       if (other > 0)
         g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_BUSY,
-                     _("Another TCIA Basket (process %" G_GUINT64_FORMAT ") is downloading "
+                     _("Another TCIA Basket (process %" PRIu64 ") is downloading "
                        "into “%s”. Wait until it is done, or choose another folder."),
                      other, shown);
       else

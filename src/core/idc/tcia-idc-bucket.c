@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -690,7 +692,7 @@ get_read_body (SoupMessage   *message,
   if (offset < get->object->size)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("The object ended after %" G_GUINT64_FORMAT " of its %" G_GUINT64_FORMAT
+                   _("The object ended after %" PRIu64 " of its %" PRIu64
                      " bytes"),
                    offset, get->object->size);
       return TCIA_HTTP_BODY_RETRY;

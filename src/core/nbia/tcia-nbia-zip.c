@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -70,7 +72,7 @@ check_pace (Reader  *r,
       if (got < limits->min_bytes)
         {
           g_set_error (error, TCIA_DOWNLOAD_ERROR, TCIA_DOWNLOAD_ERROR_NETWORK,
-                       _("The server sent only %" G_GUINT64_FORMAT " bytes in %u seconds: "
+                       _("The server sent only %" PRIu64 " bytes in %u seconds: "
                          "the connection is stalled."),
                        got, limits->window_ms / 1000);
           return FALSE;
