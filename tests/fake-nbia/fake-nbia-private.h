@@ -116,6 +116,29 @@ FakeArchive *fake_archive_new          (guint              n_series,
                                         guint              colliding_pairs);
 void         fake_archive_free         (FakeArchive       *archive);
 
+/* The hashes every derived value of the archive comes from (fake-archive.c,
+ * fake-archive-uids.c). */
+static inline guint64
+fake_splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += 0x9E3779B97F4A7C15ull);
+
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static inline guint64
+fake_hash3 (guint64 a,
+            guint64 b,
+            guint64 c)
+{
+  guint64 s = a * 0x100000001B3ull ^ (b << 21) ^ (c * 0xC2B2AE3D27D4EB4Full);
+
+  fake_splitmix64 (&s);
+  return fake_splitmix64 (&s);
+}
+
 extern const FakeLicense fake_licenses[];
 extern const char *const fake_modalities[];
 extern const char *const fake_body_parts[];
@@ -154,6 +177,7 @@ fake_series_collection (const FakeArchive *a,
   return &a->collections[fake_series_patient (a, series)->collection];
 }
 
+/* fake-archive-uids.c */
 void         fake_archive_patient_id   (const FakeArchive *a,
                                         guint32            patient,
                                         char               buf[FAKE_STR_MAX]);
@@ -190,6 +214,7 @@ void         fake_archive_new_file_name (const FakeArchive *a,
                                         guint32            image,
                                         char               buf[FAKE_STR_MAX]);
 
+/* fake-archive.c */
 /* Civil date of @day (days since 1970-01-01). */
 void         fake_day_to_date          (gint32             day,
                                         int               *year,
