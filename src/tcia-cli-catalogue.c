@@ -79,9 +79,9 @@ expired_cb (gpointer data)
  * run (its notifications and the sync's hold it) until it is gone: its
  * connections close then, which checkpoints and removes the write-ahead
  * log. A few seconds at most, whatever happens. */
-static void
-release_catalogue (GMainContext        *context,
-                   TciaLocalCatalogue **catalogue)
+void
+tcia_cli_release_catalogue (GMainContext        *context,
+                            TciaLocalCatalogue **catalogue)
 {
   gpointer weak = *catalogue;
   gboolean expired = FALSE;
@@ -146,7 +146,7 @@ tcia_cli_catalogue_fetch (TciaCliCatalogueList   what,
 
   while (!wait.done)
     g_main_context_iteration (context, TRUE);
-  release_catalogue (context, &catalogue);
+  tcia_cli_release_catalogue (context, &catalogue);
   g_main_context_pop_thread_default (context);
 
   if (wait.rows == NULL)
@@ -361,7 +361,7 @@ tcia_cli_sync_run (TciaCliSync *self,
            tcia_catalogue_sync_get_series_added (sync));
   fflush (stderr);
   g_clear_object (&sync);
-  release_catalogue (context, &catalogue);
+  tcia_cli_release_catalogue (context, &catalogue);
   g_main_context_pop_thread_default (context);
 
   return 0;

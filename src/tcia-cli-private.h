@@ -99,5 +99,9 @@ GListModel *tcia_cli_catalogue_fetch       (TciaCliCatalogueList   what,
                                             const char            *dest_dir,
                                             guint                 *n_added,
                                             GError               **error);
+/* Drops our reference to @catalogue, and waits (a few seconds at most)
+ * for the last ones queued for it, so that its file is closed cleanly. */
+void        tcia_cli_release_catalogue     (GMainContext          *context,
+                                            TciaLocalCatalogue   **catalogue);
 
 G_END_DECLS
