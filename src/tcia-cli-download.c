@@ -236,10 +236,10 @@ report_idc_lookup (DownloadRun     *run,
     }
 }
 
-/* What the manifest's UIDs are looked up in: the session's import
- * catalogue, which with --offline is the local catalogue alone (@local
- * gets our reference to it, to be released cleanly). NULL after a line on
- * stderr. */
+/* What the manifest's UIDs are looked up in: the server, as --list asks
+ * it, unless --offline says the local catalogue alone (a strict one, that
+ * names what it lacks: the session's import catalogue). @local gets our
+ * reference to it, to be released cleanly. NULL after a line on stderr. */
 static TciaCatalogue *
 dup_lookup_catalogue (TciaCliDownload     *self,
                       TciaSession         *session,
@@ -268,7 +268,8 @@ dup_lookup_catalogue (TciaCliDownload     *self,
  * download is incomplete, and the same command will fetch them once the
  * server (or a --sync) can say what they are. */
 static void
-report_not_looked_up (DownloadRun *run)
+report_not_looked_up (DownloadRun *run,
+                      gboolean     offline)
 {
   const char * const *uids = tcia_import_result_get_not_looked_up_uids (run->resolved);
   g_autofree char *reason = NULL;
@@ -280,13 +281,17 @@ report_not_looked_up (DownloadRun *run)
   reason = tcia_cli_one_line (tcia_import_result_get_lookup_error (run->resolved));
   tcia_cli_print_error (g_dngettext (GETTEXT_PACKAGE,
                                      "%u series could not be looked up, so it is not "
-                                     "downloaded (run the same command again later): %s",
+                                     "downloaded: %s",
                                      "%u series could not be looked up, so they are not "
-                                     "downloaded (run the same command again later): %s",
+                                     "downloaded: %s",
                                      run->n_not_looked_up),
                         run->n_not_looked_up, reason);
   for (guint i = 0; uids[i] != NULL; i++)
     tcia_cli_print_error (_("series %s was not looked up: not downloaded"), uids[i]);
+  tcia_cli_print_error ("%s", offline ? _("run the same command without --offline, or after "
+                                          "--sync, to download them")
+                                      : _("run the same command again when the server can be "
+                                          "reached, to download them"));
 }
 
 /* The look-up can wait minutes for a busy server: say so rather than
@@ -737,7 +742,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   unknown = tcia_import_result_get_unknown_uids (run.resolved);
   if (s5cmd)
     report_idc_lookup (&run, session, manifest);
-  report_not_looked_up (&run);
+  report_not_looked_up (&run, self->offline);
   run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved) +
                 run.n_unknown_folders + run.n_not_looked_up;
   for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
