@@ -236,64 +236,6 @@ report_idc_lookup (DownloadRun     *run,
     }
 }
 
-/* What the manifest's UIDs are looked up in: the server, as --list asks
- * it, unless --offline says the local catalogue alone (a strict one, that
- * names what it lacks: the session's import catalogue). @local gets our
- * reference to it, to be released cleanly. NULL after a line on stderr. */
-static TciaCatalogue *
-dup_lookup_catalogue (TciaCliDownload     *self,
-                      TciaSession         *session,
-                      TciaLocalCatalogue **local)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!self->offline)
-    return tcia_session_dup_import_catalogue (session, FALSE);
-
-  *local = tcia_local_catalogue_open_existing (NULL, &error);
-  if (*local == NULL)
-    {
-      g_autofree char *reason = tcia_cli_one_line (error->message);
-
-      tcia_cli_print_error (_("--offline looks the series up in the local catalogue: %s"),
-                            reason);
-      return NULL;
-    }
-  tcia_session_set_catalogue (session, *local);
-
-  return tcia_session_dup_import_catalogue (session, TRUE);
-}
-
-/* Series nobody could look up are named, each, with why once: the
- * download is incomplete, and the same command will fetch them once the
- * server (or a --sync) can say what they are. */
-static void
-report_not_looked_up (DownloadRun *run,
-                      gboolean     offline)
-{
-  const char * const *uids = tcia_import_result_get_not_looked_up_uids (run->resolved);
-  g_autofree char *reason = NULL;
-
-  run->n_not_looked_up = tcia_import_result_get_n_not_looked_up (run->resolved);
-  if (run->n_not_looked_up == 0)
-    return;
-
-  reason = tcia_cli_one_line (tcia_import_result_get_lookup_error (run->resolved));
-  tcia_cli_print_error (g_dngettext (GETTEXT_PACKAGE,
-                                     "%u series could not be looked up, so it is not "
-                                     "downloaded: %s",
-                                     "%u series could not be looked up, so they are not "
-                                     "downloaded: %s",
-                                     run->n_not_looked_up),
-                        run->n_not_looked_up, reason);
-  for (guint i = 0; uids[i] != NULL; i++)
-    tcia_cli_print_error (_("series %s was not looked up: not downloaded"), uids[i]);
-  tcia_cli_print_error ("%s", offline ? _("run the same command without --offline, or after "
-                                          "--sync, to download them")
-                                      : _("run the same command again when the server can be "
-                                          "reached, to download them"));
-}
-
 /* The look-up can wait minutes for a busy server: say so rather than
  * look hung. Only on a terminal, on a line that is rewritten. */
 static void
@@ -658,7 +600,7 @@ tcia_cli_download_run (TciaCliDownload *self,
     }
 
   g_main_context_push_thread_default (context);
-  lookup = dup_lookup_catalogue (self, session, &local);
+  lookup = tcia_cli_dup_lookup_catalogue (session, self->offline, &local);
   if (lookup == NULL)
     {
       g_main_context_pop_thread_default (context);
@@ -742,7 +684,7 @@ tcia_cli_download_run (TciaCliDownload *self,
   unknown = tcia_import_result_get_unknown_uids (run.resolved);
   if (s5cmd)
     report_idc_lookup (&run, session, manifest);
-  report_not_looked_up (&run, self->offline);
+  run.n_not_looked_up = tcia_cli_report_not_looked_up (run.resolved, self->offline);
   run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved) +
                 run.n_unknown_folders + run.n_not_looked_up;
   for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tcia-import.h"
@@ -178,7 +180,13 @@ show_not_looked_up (TciaBasketPage   *self,
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
   g_autofree char *why = NULL;
+  const char *error = tcia_import_result_get_lookup_error (result);
+  g_autofree char *reason = g_strdup (error != NULL ? error : "");
+  gsize len = strlen (reason);
 
+  /* The sentence ends here, not in the server's words. */
+  while (len > 0 && reason[len - 1] == '.')
+    reason[--len] = '\0';
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Series Not Looked Up",
                                           "%u Series Not Looked Up", n), n);
   /* TRANSLATORS: the first %s is a file name, the second why, such as
@@ -190,7 +198,7 @@ show_not_looked_up (TciaBasketPage   *self,
                                        "These series UIDs from %s could not be looked up. %s. "
                                        "They were not added, so the import is incomplete: "
                                        "import again when the server can be reached.", n),
-                          source, tcia_import_result_get_lookup_error (result));
+                          source, reason);
   if (n_unknown > 0)
     {
       /* TRANSLATORS: follows the sentences above */
