@@ -14,8 +14,9 @@
  * thread), progress after each, and the basket touched once, at the end,
  * only when everything went through. A chunk a strict catalogue could only
  * partly look up (TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE: the server
- * unreachable) is no failure: what was found is kept, the rest is listed as not looked
- * up, and the next chunks are asked (the local catalogue may have them). */
+ * unreachable) is no failure: what was found is kept, the rest is listed
+ * as not looked up, and the next chunks are asked (the local catalogue may
+ * have them). */
 
 #define DEFAULT_CHUNK_SIZE 1000
 
@@ -182,7 +183,7 @@ resolve_complete (GTask *task)
                             g_strdup (uid));
       else
         tcia_import_result_sort (result, resolve->job.basket, uid,
-                               g_hash_table_lookup (resolve->found, uid), series);
+                                 g_hash_table_lookup (resolve->found, uid), series);
     }
   tcia_import_result_add_series (result, resolve->job.basket, series);
 
