@@ -12,13 +12,16 @@
 #include <glib-unix.h>
 
 #include "tcia-core.h"
+#include "tcia-import.h"
+#include "tcia-session.h"
 
 #include "tcia-cli.h"
 #include "tcia-cli-private.h"
 
 /* The local catalogue on the command line: --sync fills or refreshes it,
  * with progress on stderr; listings with --offline, --search or --list=new
- * are answered from it (tcia-cli-list.c prints them). */
+ * are answered from it (tcia-cli-list.c prints them), and so are the
+ * look-ups of --download --offline. */
 
 /* --sync takes no other option (the server comes from --api-url). */
 struct _TciaCliSync
@@ -79,9 +82,9 @@ expired_cb (gpointer data)
  * run (its notifications and the sync's hold it) until it is gone: its
  * connections close then, which checkpoints and removes the write-ahead
  * log. A few seconds at most, whatever happens. */
-static void
-release_catalogue (GMainContext        *context,
-                   TciaLocalCatalogue **catalogue)
+void
+tcia_cli_release_catalogue (GMainContext        *context,
+                            TciaLocalCatalogue **catalogue)
 {
   gpointer weak = *catalogue;
   gboolean expired = FALSE;
@@ -146,7 +149,7 @@ tcia_cli_catalogue_fetch (TciaCliCatalogueList   what,
 
   while (!wait.done)
     g_main_context_iteration (context, TRUE);
-  release_catalogue (context, &catalogue);
+  tcia_cli_release_catalogue (context, &catalogue);
   g_main_context_pop_thread_default (context);
 
   if (wait.rows == NULL)
@@ -361,8 +364,60 @@ tcia_cli_sync_run (TciaCliSync *self,
            tcia_catalogue_sync_get_series_added (sync));
   fflush (stderr);
   g_clear_object (&sync);
-  release_catalogue (context, &catalogue);
+  tcia_cli_release_catalogue (context, &catalogue);
   g_main_context_pop_thread_default (context);
 
   return 0;
+}
+
+TciaCatalogue *
+tcia_cli_dup_lookup_catalogue (TciaSession         *session,
+                               gboolean             offline,
+                               TciaLocalCatalogue **local)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!offline)
+    return tcia_session_dup_import_catalogue (session, FALSE);
+
+  *local = tcia_local_catalogue_open_existing (NULL, &error);
+  if (*local == NULL)
+    {
+      g_autofree char *reason = tcia_cli_one_line (error->message);
+
+      tcia_cli_print_error (_("--offline looks the series up in the local catalogue: %s"),
+                            reason);
+      return NULL;
+    }
+  tcia_session_set_catalogue (session, *local);
+
+  return tcia_session_dup_import_catalogue (session, TRUE);
+}
+
+guint
+tcia_cli_report_not_looked_up (TciaImportResult *result,
+                               gboolean          offline)
+{
+  const char * const *uids = tcia_import_result_get_not_looked_up_uids (result);
+  guint n = tcia_import_result_get_n_not_looked_up (result);
+  g_autofree char *reason = NULL;
+
+  if (n == 0)
+    return 0;
+
+  reason = tcia_cli_one_line (tcia_import_result_get_lookup_error (result));
+  tcia_cli_print_error (g_dngettext (GETTEXT_PACKAGE,
+                                     "%u series could not be looked up, so it is not "
+                                     "downloaded: %s",
+                                     "%u series could not be looked up, so they are not "
+                                     "downloaded: %s", n),
+                        n, reason);
+  for (guint i = 0; uids[i] != NULL; i++)
+    tcia_cli_print_error (_("series %s was not looked up: not downloaded"), uids[i]);
+  tcia_cli_print_error ("%s", offline ? _("run the same command without --offline, or after "
+                                          "--sync, to download them")
+                                      : _("run the same command again when the server can be "
+                                          "reached, to download them"));
+
+  return n;
 }

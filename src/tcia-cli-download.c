@@ -32,6 +32,7 @@ struct _TciaCliDownload
   TciaLayout  layout;
   gboolean    verify;
   gboolean    verify_existing;
+  gboolean    offline;      /* series looked up in the local catalogue only */
   char       *source;       /* the source policy */
 };
 
@@ -51,6 +52,7 @@ typedef struct
   GHashTable        *sources;     /* source name → series it served */
   GHashTable        *fallbacks;   /* "source: why" → series */
   guint              n_unknown_folders; /* s5cmd folders IDC does not know */
+  guint              n_not_looked_up;   /* UIDs nobody could look up */
 } DownloadRun;
 
 /* Ctrl-C, kill and a closed terminal: what a person does to stop a download. */
@@ -128,6 +130,7 @@ tcia_cli_download_new_from_options (GVariantDict  *options,
 
   self->verify = !g_variant_dict_contains (options, "no-verify");
   self->verify_existing = g_variant_dict_contains (options, "verify-existing");
+  self->offline = g_variant_dict_contains (options, "offline");
 
   self->layout = TCIA_LAYOUT_DESCRIPTIVE;
   if (g_variant_dict_lookup (options, "layout", "&s", &layout) &&
@@ -519,6 +522,8 @@ tcia_cli_download_run (TciaCliDownload *self,
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(TciaClient) client = NULL;
   g_autoptr(TciaSession) session = NULL;
+  g_autoptr(TciaCatalogue) lookup = NULL;
+  g_autoptr(TciaLocalCatalogue) local = NULL;
   g_autoptr(TciaImportFile) manifest = NULL;
   g_autoptr(GFile) manifest_file = NULL;
   g_autoptr(GFile) output = NULL;
@@ -586,13 +591,26 @@ tcia_cli_download_run (TciaCliDownload *self,
                           "idc-bucket-url", idc_bucket_url,
                           NULL);
 
+  s5cmd = tcia_import_file_get_format (manifest) == TCIA_IMPORT_FORMAT_S5CMD;
+  if (s5cmd && self->offline)
+    {
+      tcia_cli_print_error (_("an s5cmd manifest is looked up in IDC: --offline cannot be "
+                              "used with it"));
+      return TCIA_CLI_EXIT_FAILURE;
+    }
+
   g_main_context_push_thread_default (context);
+  lookup = tcia_cli_dup_lookup_catalogue (session, self->offline, &local);
+  if (lookup == NULL)
+    {
+      g_main_context_pop_thread_default (context);
+      return TCIA_CLI_EXIT_FAILURE;
+    }
   run.cancellable = cancellable;
   run.live = isatty (STDERR_FILENO);
 
   interrupts = watch_interrupts (&run, context);
 
-  s5cmd = tcia_import_file_get_format (manifest) == TCIA_IMPORT_FORMAT_S5CMD;
   if (run.live)
     {
       fprintf (stderr, _("Looking up %u series…"),
@@ -603,13 +621,18 @@ tcia_cli_download_run (TciaCliDownload *self,
     }
   retrying_handler = g_signal_connect (client, "retrying", G_CALLBACK (lookup_retrying_cb), &run);
   if (!s5cmd)
-    tcia_import_resolve_async (NULL, client, tcia_import_file_get_uids (manifest), 0,
+    tcia_import_resolve_async (NULL, lookup, tcia_import_file_get_uids (manifest), 0,
                                NULL, NULL, NULL, cancellable, resolve_cb, &run);
   else if (!start_idc_lookup (&run, session, client, manifest))
     run.done = TRUE;
   while (!run.done)
     g_main_context_iteration (context, TRUE);
   g_clear_signal_handler (&retrying_handler, client);
+  /* The catalogue's part is done: its file is closed before the download. */
+  g_clear_object (&lookup);
+  tcia_session_set_catalogue (session, NULL);
+  if (local != NULL)
+    tcia_cli_release_catalogue (context, &local);
   if (run.retry_shown)
     {
       fprintf (stderr, "\r\033[K");
@@ -661,14 +684,15 @@ tcia_cli_download_run (TciaCliDownload *self,
   unknown = tcia_import_result_get_unknown_uids (run.resolved);
   if (s5cmd)
     report_idc_lookup (&run, session, manifest);
+  run.n_not_looked_up = tcia_cli_report_not_looked_up (run.resolved, self->offline);
   run.n_total = g_list_model_get_n_items (series) + tcia_import_result_get_n_unknown (run.resolved) +
-                run.n_unknown_folders;
+                run.n_unknown_folders + run.n_not_looked_up;
   for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
     tcia_download_queue_add_unknown (run.queue, unknown[i]);
 
   /* A signal during the look-up was not seen as one: the look-up had ended. */
   run.done = FALSE;
-  if (run.signum == 0 && run.n_total > run.n_unknown_folders)
+  if (run.signum == 0 && run.n_total > run.n_unknown_folders + run.n_not_looked_up)
     {
       /* Once a second too, so that a wait for the server counts down. */
       GSource *tick = g_timeout_source_new_seconds (1);
@@ -694,12 +718,15 @@ tcia_cli_download_run (TciaCliDownload *self,
       fprintf (stderr, _("%u of %u series complete in %s (%u already there), %u failed; %s "
                          "received in %.1f s"),
                tcia_download_queue_get_n_done (run.queue), run.n_total, self->output,
-               run.n_skipped, tcia_download_queue_get_n_failed (run.queue) + run.n_unknown_folders,
+               run.n_skipped,
+               tcia_download_queue_get_n_failed (run.queue) + run.n_unknown_folders +
+               run.n_not_looked_up,
                size,
                (g_get_monotonic_time () - run.started_us) / 1e6);
       print_sources (&run);
       fflush (stderr);
-      status = tcia_download_queue_get_n_failed (run.queue) + run.n_unknown_folders > 0 ? 1 : 0;
+      status = tcia_download_queue_get_n_failed (run.queue) + run.n_unknown_folders +
+               run.n_not_looked_up > 0 ? 1 : 0;
     }
 
   g_signal_handlers_disconnect_by_data (run.queue, &run);

@@ -170,10 +170,12 @@ tcia_cli_listing_new_from_options (GVariantDict  *options,
 
   if (list_name == NULL)
     {
-      if (g_variant_dict_contains (options, "offline"))
+      /* --download --offline looks its series up in the local catalogue. */
+      if (g_variant_dict_contains (options, "offline") &&
+          !g_variant_dict_contains (options, "download"))
         {
           g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                               _("--offline needs --list or --search"));
+                               _("--offline needs --list, --search or --download"));
           return NULL;
         }
       for (guint i = 0; i < G_N_ELEMENTS (filters); i++)

@@ -99,5 +99,27 @@ GListModel *tcia_cli_catalogue_fetch       (TciaCliCatalogueList   what,
                                             const char            *dest_dir,
                                             guint                 *n_added,
                                             GError               **error);
+/* Drops our reference to @catalogue, and waits (a few seconds at most)
+ * for the last ones queued for it, so that its file is closed cleanly. */
+void        tcia_cli_release_catalogue     (GMainContext          *context,
+                                            TciaLocalCatalogue   **catalogue);
+/* Declared here, not included: tcia-basket.h's TCIA_BASKET() would clash
+ * with the tests' TCIA_BASKET (the program's path). */
+typedef struct _TciaSession      TciaSession;
+typedef struct _TciaImportResult TciaImportResult;
+
+/* What --download looks the manifest's UIDs up in: the server, as --list
+ * asks it, unless @offline says the local catalogue alone (strict: it
+ * names what it lacks; tcia_session_dup_import_catalogue()). *@local gets
+ * our reference to the catalogue opened, for tcia_cli_release_catalogue().
+ * NULL after a line on stderr. */
+TciaCatalogue *tcia_cli_dup_lookup_catalogue (TciaSession          *session,
+                                            gboolean              offline,
+                                            TciaLocalCatalogue  **local);
+/* Names each series of @result nobody could look up, with why once (the
+ * download is incomplete, and the same command fetches them once they can
+ * be looked up); how many. */
+guint       tcia_cli_report_not_looked_up  (TciaImportResult      *result,
+                                            gboolean               offline);
 
 G_END_DECLS

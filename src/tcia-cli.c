@@ -45,7 +45,8 @@ static const GOptionEntry main_entries[] = {
        "narrowed by the filters, from the local catalogue"),
     N_("TEXT") },
   { "offline", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Answer --list from the local catalogue, without the network (see --sync)"), NULL },
+    N_("Answer --list, and look up the series of --download, from the local catalogue, "
+       "without asking the server (see --sync)"), NULL },
   { "sync", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Fill the local catalogue of the whole archive, or bring it up to date, then exit; "
        "Ctrl-C keeps the collections already listed"),

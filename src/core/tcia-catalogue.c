@@ -7,6 +7,7 @@
 #include "tcia-catalogue.h"
 
 G_DEFINE_INTERFACE (TciaCatalogue, tcia_catalogue, G_TYPE_OBJECT)
+G_DEFINE_QUARK (tcia-catalogue-details-error-quark, tcia_catalogue_details_error)
 
 static void
 tcia_catalogue_default_init (TciaCatalogueInterface *iface)

@@ -18,6 +18,17 @@ G_BEGIN_DECLS
  * the first implementation (TciaClient). */
 
 #define TCIA_TYPE_CATALOGUE (tcia_catalogue_get_type ())
+#define TCIA_CATALOGUE_DETAILS_ERROR (tcia_catalogue_details_error_quark ())
+
+typedef enum
+{
+  /* Series details asked strictly (an import, tcia_catalogue_router_set_strict())
+   * that nobody could look up: not in the local catalogue, and the server
+   * failed or was not asked (offline). The series found are in @into; those
+   * not there were not looked up, which is not "unknown to the archive".
+   * The message says why, without naming a count. */
+  TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE,
+} TciaCatalogueDetailsError;
 
 G_DECLARE_INTERFACE (TciaCatalogue, tcia_catalogue, TCIA, CATALOGUE, GObject)
 
@@ -82,6 +93,8 @@ struct _TciaCatalogueInterface
                                              GError              **error);
 };
 
+GQuark      tcia_catalogue_details_error_quark          (void);
+
 /* TciaCollection records with patient counts. */
 void        tcia_catalogue_list_collections_async       (TciaCatalogue        *self,
                                                          GListStore           *into,
@@ -124,7 +137,8 @@ GListModel *tcia_catalogue_describe_collections_finish  (TciaCatalogue        *s
                                                          GAsyncResult         *result,
                                                          GError              **error);
 /* Full TciaSeries records (sizes, licence, dates) of @series_uids; unknown
- * UIDs are absent from the result. */
+ * UIDs are absent from the result. TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE
+ * (from a strict source only) leaves those found in @into. */
 void        tcia_catalogue_get_series_details_async     (TciaCatalogue        *self,
                                                          const char * const   *series_uids,
                                                          GListStore           *into,

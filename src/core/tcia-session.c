@@ -628,3 +628,21 @@ tcia_session_dup_browse_catalogue (TciaSession *self)
   return self->client != NULL ? g_object_ref (TCIA_CATALOGUE (self->client)) : NULL;
 }
 
+
+TciaCatalogue *
+tcia_session_dup_import_catalogue (TciaSession *self,
+                                   gboolean     offline)
+{
+  TciaCatalogueRouter *router;
+
+  g_return_val_if_fail (TCIA_IS_SESSION (self), NULL);
+
+  if (self->catalogue == NULL)
+    return self->client != NULL && !offline ? g_object_ref (TCIA_CATALOGUE (self->client)) : NULL;
+
+  router = tcia_catalogue_router_new (self->catalogue,
+                                      offline ? NULL : TCIA_CATALOGUE (self->client));
+  tcia_catalogue_router_set_strict (router, TRUE);
+
+  return TCIA_CATALOGUE (router);
+}

@@ -138,5 +138,13 @@ TciaCatalogueSync *tcia_session_get_catalogue_sync    (TciaSession        *self)
  * (tcia-catalogue-router.h) when there is one, else the client; NULL with
  * neither. */
 TciaCatalogue     *tcia_session_dup_browse_catalogue  (TciaSession        *self);
+/* What an import asks (full): as Browse, but a strict router
+ * (tcia_catalogue_router_set_strict()), so that series neither the local
+ * catalogue nor the server could give are said to be not looked up, never
+ * left out. With @offline the server is not asked: NULL without a local
+ * catalogue then. Else the client without a local catalogue; NULL with
+ * neither. */
+TciaCatalogue     *tcia_session_dup_import_catalogue  (TciaSession        *self,
+                                                       gboolean            offline);
 
 G_END_DECLS

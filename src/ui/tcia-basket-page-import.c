@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tcia-import.h"
@@ -20,6 +22,14 @@
 #define MAX_UNKNOWN_SHOWN 2000
 
 static void import_next (TciaBasketPage *self);
+
+/* Where series are looked up: the import catalogue the window gave (the
+ * local catalogue before the server), else the server itself. */
+static gpointer
+lookup_catalogue (TciaBasketPage *self)
+{
+  return self->catalogue != NULL ? (gpointer) self->catalogue : (gpointer) self->client;
+}
 
 static void
 set_importing (TciaBasketPage *self,
@@ -78,16 +88,16 @@ copy_unknown_cb (AdwMessageDialog *dialog,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), text);
 }
 
+/* A dialog listing @uids (@n of them), with a button to copy them all. */
 static void
-show_unknown (TciaBasketPage   *self,
-              const char       *source,
-              TciaImportResult *result)
+show_uids (TciaBasketPage     *self,
+           const char         *heading,
+           const char         *body,
+           const char * const *uids,
+           guint               n,
+           const char         *list_name)
 {
-  const char * const *unknown = tcia_import_result_get_unknown_uids (result);
-  guint n = tcia_import_result_get_n_unknown (result);
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *all = g_strjoinv ("\n", (char **) unknown);
+  g_autofree char *all = g_strjoinv ("\n", (char **) uids);
   g_autoptr(GString) shown = g_string_new (NULL);
   AdwMessageDialog *dialog;
   GtkWidget *scrolled, *view;
@@ -95,20 +105,10 @@ show_unknown (TciaBasketPage   *self,
   char *full;
 
   for (guint i = 0; i < n && i < MAX_UNKNOWN_SHOWN; i++)
-    g_string_append_printf (shown, "%s%s", i > 0 ? "\n" : "", unknown[i]);
+    g_string_append_printf (shown, "%s%s", i > 0 ? "\n" : "", uids[i]);
   if (n > MAX_UNKNOWN_SHOWN)
     g_string_append_printf (shown, "\n%s", _("… (Copy takes them all)"));
 
-  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Series Not Found",
-                                          "%u Series Not Found", n), n);
-  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "The server does not know this series UID from %s. "
-                                       "It was not added. It may have been withdrawn, or "
-                                       "belong to a collection that needs a login.",
-                                       "The server does not know these series UIDs from %s. "
-                                       "They were not added. They may have been withdrawn, or "
-                                       "belong to a collection that needs a login.", n),
-                          source);
   dialog = _tcia_basket_page_new_dialog (self, heading, body);
   full = g_strdup_printf ("%s\n%s", self->dialog_text, all);
   g_free (self->dialog_text);
@@ -123,7 +123,7 @@ show_unknown (TciaBasketPage   *self,
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Series UIDs not found"), -1);
+                                  list_name, -1);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 160);
@@ -141,6 +141,78 @@ show_unknown (TciaBasketPage   *self,
   adw_message_dialog_set_close_response (dialog, "close");
   g_signal_connect (dialog, "response::copy", G_CALLBACK (copy_unknown_cb), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_unknown (TciaBasketPage   *self,
+              const char       *source,
+              TciaImportResult *result)
+{
+  guint n = tcia_import_result_get_n_unknown (result);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Series Not Found",
+                                          "%u Series Not Found", n), n);
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "The server does not know this series UID from %s. "
+                                       "It was not added. It may have been withdrawn, or "
+                                       "belong to a collection that needs a login.",
+                                       "The server does not know these series UIDs from %s. "
+                                       "They were not added. They may have been withdrawn, or "
+                                       "belong to a collection that needs a login.", n),
+                          source);
+  show_uids (self, heading, body, tcia_import_result_get_unknown_uids (result), n,
+             _("Series UIDs not found"));
+}
+
+/* Series nobody could look up are not "not found": the import is
+ * incomplete, and doing it again once the server answers finishes it
+ * (what was added is skipped then). Series the server said it does not
+ * know will be listed by that import, so here they are only counted. */
+static void
+show_not_looked_up (TciaBasketPage   *self,
+                    const char       *source,
+                    TciaImportResult *result)
+{
+  guint n = tcia_import_result_get_n_not_looked_up (result);
+  guint n_unknown = tcia_import_result_get_n_unknown (result);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *why = NULL;
+  const char *error = tcia_import_result_get_lookup_error (result);
+  g_autofree char *reason = g_strdup (error != NULL ? error : "");
+  gsize len = strlen (reason);
+
+  /* The sentence ends here, not in the server's words. */
+  while (len > 0 && reason[len - 1] == '.')
+    reason[--len] = '\0';
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Series Not Looked Up",
+                                          "%u Series Not Looked Up", n), n);
+  /* TRANSLATORS: the first %s is a file name, the second why, such as
+   * "Not in the local catalogue, and the server could not be asked: …" */
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "This series UID from %s could not be looked up. %s. "
+                                       "It was not added, so the import is incomplete: import "
+                                       "again when the server can be reached.",
+                                       "These series UIDs from %s could not be looked up. %s. "
+                                       "They were not added, so the import is incomplete: "
+                                       "import again when the server can be reached.", n),
+                          source, reason);
+  if (n_unknown > 0)
+    {
+      /* TRANSLATORS: follows the sentences above */
+      why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%s Besides, the server does not know %u other "
+                                          "series UID; it was not added either.",
+                                          "%s Besides, the server does not know %u other "
+                                          "series UIDs; they were not added either.", n_unknown),
+                             body, n_unknown);
+      g_free (body);
+      body = g_steal_pointer (&why);
+    }
+  show_uids (self, heading, body, tcia_import_result_get_not_looked_up_uids (result), n,
+             _("Series UIDs not looked up"));
 }
 
 static void
@@ -165,7 +237,9 @@ report_result (TciaBasketPage   *self,
     title = g_steal_pointer (&added_text);
   _tcia_basket_page_show_toast (self, adw_toast_new (title));
 
-  if (tcia_import_result_get_n_unknown (result) > 0)
+  if (tcia_import_result_get_n_not_looked_up (result) > 0)
+    show_not_looked_up (self, source, result);
+  else if (tcia_import_result_get_n_unknown (result) > 0)
     show_unknown (self, source, result);
 }
 
@@ -217,7 +291,7 @@ static void
 resolve (TciaBasketPage     *self,
          const char * const *uids)
 {
-  if (self->client == NULL)
+  if (lookup_catalogue (self) == NULL)
     {
       _tcia_basket_page_show_message (self, _("Could Not Import"),
                     _("No server is set, so the series cannot be looked up."));
@@ -226,7 +300,7 @@ resolve (TciaBasketPage     *self,
       return;
     }
 
-  tcia_import_resolve_async (self->basket, self->client, uids, IMPORT_CHUNK_SIZE,
+  tcia_import_resolve_async (self->basket, lookup_catalogue (self), uids, IMPORT_CHUNK_SIZE,
                              resolve_progress_cb, self, NULL,
                              self->import_cancellable, resolve_done_cb, g_object_ref (self));
 }
@@ -361,7 +435,7 @@ import_cart (TciaBasketPage *self,
                     _("Another import is running. Wait for it to end or cancel it."));
       return;
     }
-  if (self->client == NULL)
+  if (lookup_catalogue (self) == NULL)
     {
       _tcia_basket_page_show_message (self, _("Could Not Import"),
                     _("No server is set, so the shared cart cannot be looked up."));
@@ -375,7 +449,8 @@ import_cart (TciaBasketPage *self,
   set_progress (self, text, 0.0);
   g_object_set_data_full (G_OBJECT (self), "tcia-import-name",
                           g_strdup_printf (_("the shared cart %s"), name_or_url), g_free);
-  tcia_import_shared_cart_async (self->basket, self->client, name_or_url, IMPORT_CHUNK_SIZE,
+  tcia_import_shared_cart_async (self->basket, lookup_catalogue (self), name_or_url,
+                                 IMPORT_CHUNK_SIZE,
                                  resolve_progress_cb, self, NULL, self->import_cancellable,
                                  cart_done_cb, g_object_ref (self));
 }
@@ -491,6 +566,16 @@ _tcia_basket_page_class_init_import (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "basket.export-csv", NULL, export_cb);
   gtk_widget_class_install_action (widget_class, "basket.export-s5cmd", NULL,
                                    _tcia_basket_page_s5cmd_export_cb);
+}
+
+void
+tcia_basket_page_set_import_catalogue (TciaBasketPage *self,
+                                       TciaCatalogue  *catalogue)
+{
+  g_return_if_fail (TCIA_IS_BASKET_PAGE (self));
+  g_return_if_fail (catalogue == NULL || TCIA_IS_CATALOGUE (catalogue));
+
+  g_set_object (&self->catalogue, catalogue);
 }
 
 void

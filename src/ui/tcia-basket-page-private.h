@@ -73,6 +73,7 @@ struct _TciaBasketPage
 
   /* owned */
   TciaClient          *client;
+  TciaCatalogue       *catalogue;         /* what imports ask, or NULL: the client */
   TciaBasket          *basket;
   GSettings           *settings;
   GtkMultiSelection   *selection;

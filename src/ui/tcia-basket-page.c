@@ -446,6 +446,7 @@ tcia_basket_page_finalize (GObject *object)
   g_clear_object (&self->import_cancellable);
   g_clear_object (&self->space_cancellable);
   g_clear_object (&self->client);
+  g_clear_object (&self->catalogue);
   g_clear_object (&self->basket);
   g_clear_object (&self->settings);
   g_clear_object (&self->selection);

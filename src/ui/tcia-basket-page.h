@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "tcia-basket.h"
+#include "tcia-catalogue.h"
 #include "tcia-client.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,10 @@ void        tcia_basket_page_setup                  (TciaBasketPage *self,
                                                      TciaClient     *client,
                                                      TciaBasket     *basket,
                                                      GSettings      *settings);
+/* What imports look series up in (tcia_session_dup_import_catalogue():
+ * the local catalogue before the server); NULL: the client of setup. */
+void        tcia_basket_page_set_import_catalogue   (TciaBasketPage *self,
+                                                     TciaCatalogue  *catalogue);
 /* Imports @files one after the other (parse, then look the series up),
  * reporting what happened with each. */
 void        tcia_basket_page_import_files           (TciaBasketPage *self,

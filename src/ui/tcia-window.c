@@ -260,6 +260,14 @@ tcia_window_constructed (GObject *object)
   gtk_widget_add_controller (self->content_box, GTK_EVENT_CONTROLLER (drop));
 
   tcia_basket_page_setup (self->basket_view, self->client, self->basket, self->settings);
+  /* Imports too ask the local catalogue first, and say what nobody could look up. */
+  if (self->client != NULL)
+    {
+      g_autoptr(TciaCatalogue) catalogue = tcia_session_dup_import_catalogue (self->session,
+                                                                              FALSE);
+
+      tcia_basket_page_set_import_catalogue (self->basket_view, catalogue);
+    }
   if (self->client != NULL)
     {
       tcia_basket_page_set_checkout_available (self->basket_view, TRUE);

@@ -8,6 +8,7 @@
 
 #include "catalogue-test-util.h"
 #include "fake-nbia.h"
+#include "tcia-basket-page-private.h"
 #include "tcia-browse-page-private.h"
 #include "tcia-local-catalogue.h"
 #include "tcia-whats-new-dialog.h"
@@ -16,7 +17,8 @@
 
 /* The window over a local catalogue filled from the fake server: Browse
  * from it with the server stopped, the search of all collections with the
- * facets, the sync's progress, and what is new in a real download folder. */
+ * facets, the sync's progress, what is new in a real download folder, and
+ * a manifest imported from it with the server stopped. */
 
 #define TIMEOUT_S 30
 
@@ -172,6 +174,67 @@ test_offline_browse (void)
                             "the server cannot be reached"));
   g_assert_nonnull (strstr (tcia_catalogue_banner_get_text (banner),
                             "Showing the catalogue from "));
+
+  finish (&f);
+}
+
+/* A manifest imported with the network off: the synced series are added,
+ * and the one of a collection the sync did not see is said to be not
+ * looked up (the import is incomplete), not "not found". */
+static void
+test_import_offline (void)
+{
+  Fixture f = { 0 };
+  const char *hidden;
+  g_autofree char *hidden_uid = NULL;
+  g_autoptr(GString) manifest = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  TciaBasketPage *basket_page;
+  const char *text;
+  guint n_synced = 0;
+
+  start (&f, 0, FALSE);
+  hidden = fake_nbia_get_collections (f.server)[2];
+  g_assert_true (fake_nbia_set_collection_hidden (f.server, hidden, TRUE));
+  sync_catalogue (&f);
+  for (guint i = 0; i < fake_nbia_get_n_series (f.server); i++)
+    {
+      FakeNbiaSeriesInfo info;
+
+      fake_nbia_get_series (f.server, i, &info);
+      if (!g_str_equal (info.collection, hidden) && n_synced < 3)
+        n_synced++;
+      else if (g_str_equal (info.collection, hidden) && hidden_uid == NULL)
+        hidden_uid = g_strdup (info.series_uid);
+      else
+        continue;
+      g_string_append_printf (manifest, "%s\n", info.series_uid);
+    }
+  g_assert_nonnull (hidden_uid);
+  path = g_build_filename (f.tmp, "series.txt", NULL);
+  g_file_set_contents (path, manifest->str, -1, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+  g_clear_pointer (&f.server, fake_nbia_free);
+
+  open_window (&f);
+  basket_page = tcia_window_get_basket_view (f.window);
+  tcia_window_import_files (f.window, &file, 1);
+  WAIT_FOR (!tcia_basket_page_get_importing (basket_page));
+
+  g_assert_cmpuint (tcia_basket_get_n_series (tcia_session_get_basket (f.session)), ==, 3);
+  g_assert_cmpstr (tcia_basket_page_get_toast_text (basket_page), ==, "Added 3 series");
+  text = tcia_basket_page_get_dialog_text (basket_page);
+  g_assert_nonnull (text);
+  g_assert_true (g_str_has_prefix (text, "1 Series Not Looked Up\n"));
+  g_assert_nonnull (strstr (text, "series.txt"));
+  g_assert_nonnull (strstr (text, "the server could not be asked"));
+  g_assert_nonnull (strstr (text, "the import is incomplete"));
+  g_assert_null (strstr (text, ".."));
+  g_assert_true (g_str_has_suffix (text, hidden_uid));
+  g_assert_null (strstr (text, "Not Found"));
 
   finish (&f);
 }
@@ -546,6 +609,7 @@ main (int   argc,
   g_test_add_func ("/ui/catalogue/whats-new", test_whats_new);
   g_test_add_func ("/ui/catalogue/new-series-notified", test_new_series_notified);
   g_test_add_func ("/ui/catalogue/sync-resumes", test_sync_resumes);
+  g_test_add_func ("/ui/catalogue/import-offline", test_import_offline);
 
   return g_test_run ();
 }

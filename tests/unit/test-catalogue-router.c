@@ -2,8 +2,7 @@
 #include "config.h"
 
 #include "unit-test-util.h"
-#include "catalogue-test-util.h"
-#include "fake-nbia.h"
+#include "catalogue-server-test-util.h"
 
 #include "tcia-core.h"
 #include "tcia-import.h"
@@ -12,8 +11,6 @@
 /* What Browse asks (TciaCatalogueRouter): the server while the local
  * catalogue is empty or lacks the collection, the catalogue where it has
  * it, with the server stopped too. */
-
-#define TIMEOUT_S 60
 
 typedef struct
 {
@@ -28,25 +25,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *path = NULL;
-  FakeNbiaOptions options;
-
-  fake_nbia_options_init (&options);
-  options.n_series = 300;
-  f->fake = fake_nbia_new (&options);
-  g_assert_true (fake_nbia_start_in_thread (f->fake, 0, &error));
-  g_assert_no_error (error);
-  url = fake_nbia_get_url (f->fake, 4);
-  f->client = tcia_client_new (url, &error);
-  g_assert_no_error (error);
-  tcia_client_set_retry_policy (f->client, 2, 10, 20);
-  f->dir = g_dir_make_tmp ("tcia-router-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "catalogue.db", NULL);
-  f->local = tcia_local_catalogue_new (path, &error);
-  g_assert_no_error (error);
+  catalogue_server_start (300, "tcia-router-XXXXXX", &f->fake, &f->client, &f->dir, &f->local);
   f->router = tcia_catalogue_router_new (f->local, TCIA_CATALOGUE (f->client));
 }
 
@@ -55,14 +34,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->router);
-  /* Worker threads hold the catalogue a moment after their answers. */
-  for (guint i = 0; i < TIMEOUT_S * 100 && G_OBJECT (f->local)->ref_count > 1; i++)
-    spin (10);
-  g_assert_finalize_object (f->local);
-  g_clear_object (&f->client);
-  g_clear_pointer (&f->fake, fake_nbia_free);
-  remove_tree (f->dir);
-  g_free (f->dir);
+  catalogue_server_stop (&f->fake, &f->client, &f->dir, &f->local);
 }
 
 static void
@@ -239,28 +211,8 @@ test_session_gives_router (Fixture       *f,
   g_assert_null (tcia_session_get_catalogue_sync (session));
 }
 
-static TciaImportResult *
-import_through (gpointer             catalogue,
-                const char * const  *uids,
-                const char          *cart,
-                GError             **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  if (cart != NULL)
-    tcia_import_shared_cart_async (NULL, catalogue, cart, 0, NULL, NULL, NULL, NULL,
-                                   store_result_cb, &result);
-  else
-    tcia_import_resolve_async (NULL, catalogue, uids, 0, NULL, NULL, NULL, NULL,
-                               store_result_cb, &result);
-  wait_for (&result);
-
-  return cart != NULL ? tcia_import_shared_cart_finish (result, error)
-                      : tcia_import_resolve_finish (result, error);
-}
-
-/* A manifest's UIDs through the router: what the local catalogue holds is
- * found with the server gone; a shared cart is the server's, and without
+/* A manifest's UIDs through the (strict) router: what the local catalogue
+ * holds is found with the server gone; a shared cart is the server's, and without
  * one the import says it cannot be opened. */
 static void
 test_import_through_router (Fixture       *f,
@@ -278,7 +230,7 @@ test_import_through_router (Fixture       *f,
   const char *uids[3] = { NULL, "1.2.3.4.5.not.there", NULL };
 
   sync_local (f);
-  from_cart = import_through (f->router, NULL, cart, &error);
+  from_cart = catalogue_server_import (NULL, f->router, NULL, cart, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (tcia_import_result_get_series (from_cart)), ==,
                     cart_indexes->len);
@@ -287,13 +239,17 @@ test_import_through_router (Fixture       *f,
   /* The fake's strings go with it. */
   uids[0] = known = g_strdup (info.series_uid);
   g_clear_pointer (&f->fake, fake_nbia_free);
-  offline = import_through (f->router, uids, NULL, &error);
+  /* Imports ask strictly: the UID the server could not be asked about is
+   * not looked up, not "unknown" (which only the server can say). */
+  tcia_catalogue_router_set_strict (f->router, TRUE);
+  offline = catalogue_server_import (NULL, f->router, uids, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (tcia_import_result_get_series (offline)), ==, 1);
-  g_assert_cmpuint (tcia_import_result_get_n_unknown (offline), ==, 1);
-  g_assert_cmpstr (tcia_import_result_get_unknown_uids (offline)[0], ==, uids[1]);
+  g_assert_cmpuint (tcia_import_result_get_n_unknown (offline), ==, 0);
+  g_assert_cmpuint (tcia_import_result_get_n_not_looked_up (offline), ==, 1);
+  g_assert_cmpstr (tcia_import_result_get_not_looked_up_uids (offline)[0], ==, uids[1]);
 
-  no_cart = import_through (local_only, NULL, cart, &error);
+  no_cart = catalogue_server_import (NULL, local_only, NULL, cart, 0, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_assert_null (no_cart);
 }

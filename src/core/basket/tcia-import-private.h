@@ -22,6 +22,8 @@ struct _TciaImportResult
   GPtrArray       *unknown;     /* char *, NULL-terminated */
   GPtrArray       *idc_locations; /* TciaIdcLocation */
   GPtrArray       *unknown_idc_uuids; /* char *, NULL-terminated */
+  GPtrArray       *not_looked_up; /* char *, NULL-terminated */
+  char            *lookup_error;
   char            *warning;
 };
 

@@ -12,7 +12,11 @@
 /* Turning series UIDs into series: the catalogue's series details, one
  * chunk after the other (NBIA's client parses each answer off the main
  * thread), progress after each, and the basket touched once, at the end,
- * only when everything went through. */
+ * only when everything went through. A chunk a strict catalogue could only
+ * partly look up (TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE: the server
+ * unreachable) is no failure: what was found is kept, the rest is listed
+ * as not looked up, and the next chunks are asked (the local catalogue may
+ * have them). */
 
 #define DEFAULT_CHUNK_SIZE 1000
 
@@ -27,6 +31,9 @@ typedef struct
   GPtrArray     *todo;         /* char *: the UIDs to look up, in order */
   GHashTable    *requested;    /* every distinct UID given */
   GHashTable    *found;        /* UID (the series' string) -> TciaSeries */
+  GHashTable    *not_looked_up; /* UIDs of todo nobody could look up */
+  char          *lookup_error; /* why, the first time */
+  GListStore    *into;         /* the chunk asked for: what was found */
   guint          next;         /* first UID of todo not asked for yet */
   guint          n_requested;
   guint          n_already_present;
@@ -94,6 +101,9 @@ resolve_free (gpointer data)
   g_clear_pointer (&resolve->todo, g_ptr_array_unref);
   g_clear_pointer (&resolve->requested, g_hash_table_unref);
   g_clear_pointer (&resolve->found, g_hash_table_unref);
+  g_clear_pointer (&resolve->not_looked_up, g_hash_table_unref);
+  g_free (resolve->lookup_error);
+  g_clear_object (&resolve->into);
   g_free (resolve);
 }
 
@@ -108,6 +118,8 @@ tcia_import_result_new (void)
   result->idc_locations = g_ptr_array_new_with_free_func ((GDestroyNotify) tcia_idc_location_unref);
   result->unknown_idc_uuids = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (result->unknown_idc_uuids, NULL);
+  result->not_looked_up = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (result->not_looked_up, NULL);
 
   return result;
 }
@@ -160,13 +172,18 @@ resolve_complete (GTask *task)
 
   result->n_requested = resolve->n_requested;
   result->n_already_present = resolve->n_already_present;
+  result->lookup_error = g_strdup (resolve->lookup_error);
 
   for (guint i = 0; i < resolve->todo->len; i++)
     {
       const char *uid = g_ptr_array_index (resolve->todo, i);
 
-      tcia_import_result_sort (result, resolve->job.basket, uid,
-                               g_hash_table_lookup (resolve->found, uid), series);
+      if (g_hash_table_contains (resolve->not_looked_up, uid))
+        g_ptr_array_insert (result->not_looked_up, result->not_looked_up->len - 1,
+                            g_strdup (uid));
+      else
+        tcia_import_result_sort (result, resolve->job.basket, uid,
+                                 g_hash_table_lookup (resolve->found, uid), series);
     }
   tcia_import_result_add_series (result, resolve->job.basket, series);
 
@@ -183,11 +200,23 @@ chunk_done_cb (GObject      *source_object,
 {
   g_autoptr(GTask) task = user_data;
   Resolve *resolve = g_task_get_task_data (task);
+  g_autoptr(GListStore) into = g_steal_pointer (&resolve->into);
   g_autoptr(GListModel) model = NULL;
   g_autoptr(GError) error = NULL;
+  guint end = MIN (resolve->next + resolve->job.chunk_size, resolve->todo->len);
+  gboolean incomplete;
   guint n;
 
   model = tcia_catalogue_get_series_details_finish (TCIA_CATALOGUE (source_object), res, &error);
+  incomplete = g_error_matches (error, TCIA_CATALOGUE_DETAILS_ERROR,
+                                TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE);
+  if (incomplete)
+    {
+      /* What was found is in @into; the rest of the chunk is marked below. */
+      model = G_LIST_MODEL (g_object_ref (into));
+      if (resolve->lookup_error == NULL)
+        resolve->lookup_error = g_strdup (error->message);
+    }
   if (model == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -207,8 +236,15 @@ chunk_done_cb (GObject      *source_object,
           !g_hash_table_contains (resolve->found, uid))
         g_hash_table_insert (resolve->found, (gpointer) uid, g_steal_pointer (&series));
     }
+  for (guint i = resolve->next; incomplete && i < end; i++)
+    {
+      const char *uid = g_ptr_array_index (resolve->todo, i);
 
-  resolve->next = MIN (resolve->next + resolve->job.chunk_size, resolve->todo->len);
+      if (!g_hash_table_contains (resolve->found, uid))
+        g_hash_table_add (resolve->not_looked_up, (gpointer) uid);
+    }
+
+  resolve->next = end;
   report_progress (resolve);
 
   resolve_next_chunk (g_steal_pointer (&task));
@@ -235,8 +271,11 @@ resolve_next_chunk (GTask *task)
     chunk[i] = g_ptr_array_index (resolve->todo, resolve->next + i);
   chunk[n] = NULL;
 
+  /* A strict catalogue leaves there what it found when it fails part-way. */
+  g_clear_object (&resolve->into);
+  resolve->into = g_list_store_new (TCIA_TYPE_SERIES);
   /* The catalogue copies the UIDs. */
-  tcia_catalogue_get_series_details_async (resolve->job.catalogue, chunk, NULL,
+  tcia_catalogue_get_series_details_async (resolve->job.catalogue, chunk, resolve->into,
                                            g_task_get_cancellable (task), chunk_done_cb, task);
 }
 
@@ -293,6 +332,7 @@ resolve_task_new (const TciaImportJob *job,
   resolve->todo = g_ptr_array_new ();
   resolve->requested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   resolve->found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  resolve->not_looked_up = g_hash_table_new (g_str_hash, g_str_equal);
 
   return task;
 }
@@ -342,6 +382,11 @@ cart_done_cb (GObject      *source_object,
   model = tcia_catalogue_get_shared_cart_finish (TCIA_CATALOGUE (source_object), res, &error);
   if (model == NULL)
     {
+      /* Offline, no catalogue of ours can stand in: only the server keeps
+       * what people shared. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (&error, _("The shared cart “%s” could not be opened (only the "
+                                  "server has it): "), resolve->cart);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -430,6 +475,8 @@ tcia_import_result_unref (TciaImportResult *self)
       g_ptr_array_unref (self->unknown);
       g_ptr_array_unref (self->idc_locations);
       g_ptr_array_unref (self->unknown_idc_uuids);
+      g_ptr_array_unref (self->not_looked_up);
+      g_free (self->lookup_error);
       g_free (self->warning);
       g_free (self);
     }
@@ -513,4 +560,28 @@ tcia_import_result_get_warning (TciaImportResult *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->warning;
+}
+
+const char * const *
+tcia_import_result_get_not_looked_up_uids (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return (const char * const *) self->not_looked_up->pdata;
+}
+
+guint
+tcia_import_result_get_n_not_looked_up (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->not_looked_up->len - 1;
+}
+
+const char *
+tcia_import_result_get_lookup_error (TciaImportResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->lookup_error;
 }

@@ -164,7 +164,8 @@ GListModel         *tcia_import_file_get_hints           (TciaImportFile        
  * when @basket is not NULL, skips the UIDs it already holds and adds the
  * series found to it in one batch at the end. A cancelled or failed import
  * leaves @basket as it was. UIDs the server does not return are listed in
- * the result, never dropped. */
+ * the result, never dropped; those nobody could look up too, apart
+ * (tcia_import_result_get_not_looked_up_uids()). */
 void                tcia_import_resolve_async            (TciaBasket             *basket,
                                                           gpointer                catalogue,
                                                           const char * const     *uids,
@@ -233,6 +234,14 @@ GListModel         *tcia_import_result_get_series        (TciaImportResult      
 /* The UIDs the server does not know, in the order asked; NULL-terminated. */
 const char * const *tcia_import_result_get_unknown_uids  (TciaImportResult       *self);
 guint               tcia_import_result_get_n_unknown     (TciaImportResult       *self);
+/* The UIDs nobody could look up, in the order asked; NULL-terminated: a
+ * strict catalogue (tcia_session_dup_import_catalogue()) lacked them and
+ * the server failed or was not asked (TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE).
+ * Not "unknown": the import is incomplete, and importing again when the
+ * server answers may find them. Why: the first such error's message. */
+const char * const *tcia_import_result_get_not_looked_up_uids (TciaImportResult  *self);
+guint               tcia_import_result_get_n_not_looked_up (TciaImportResult     *self);
+const char         *tcia_import_result_get_lookup_error  (TciaImportResult       *self);
 /* After tcia_import_resolve_idc_async(): where IDC keeps each series found
  * (TciaIdcLocation; those already in the basket too), in the order of the
  * file; the folders IDC does not know (NULL-terminated); and a sentence

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tcia-collection.h"
 #include "tcia-series.h"
 
@@ -18,6 +20,7 @@ struct _TciaCatalogueRouter
 
   TciaLocalCatalogue *local;
   TciaCatalogue      *remote;   /* may be NULL: local only */
+  gboolean            strict;
 };
 
 static void tcia_catalogue_router_iface_init (TciaCatalogueInterface *iface);
@@ -128,6 +131,30 @@ local_answer_lacks (Call       *call,
   return FALSE;
 }
 
+/* A strict details call that the server could not complete (@error, or
+ * NULL when there is no server to ask): what the local catalogue found
+ * goes into @into, the rest is said to be not looked up. */
+static void
+return_incomplete (GTask        *task,
+                   GListModel   *local_rows,
+                   const GError *error)
+{
+  Call *call = g_task_get_task_data (task);
+
+  if (call->into != NULL && local_rows != NULL)
+    put_rows (call->into, local_rows);
+  if (error != NULL)
+    g_task_return_new_error (task, TCIA_CATALOGUE_DETAILS_ERROR,
+                             TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE,
+                             _("Not in the local catalogue, and the server could not be "
+                               "asked: %s"), error->message);
+  else
+    g_task_return_new_error (task, TCIA_CATALOGUE_DETAILS_ERROR,
+                             TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE,
+                             "%s", _("Not in the local catalogue, and the server was not "
+                                     "asked (offline)"));
+}
+
 static void
 local_done_cb (GObject      *source,
                GAsyncResult *result,
@@ -153,6 +180,12 @@ local_done_cb (GObject      *source,
       return;
     }
 
+  if (rows != NULL && self->strict && call->op == OP_DETAILS && self->remote == NULL &&
+      local_answer_lacks (call, rows))
+    {
+      return_incomplete (task, rows, NULL);
+      return;
+    }
   if (rows != NULL && (self->remote == NULL || !local_answer_lacks (call, rows)))
     {
       if (call->into != NULL)
@@ -178,11 +211,19 @@ remote_done_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  TciaCatalogueRouter *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
   g_autoptr(GListModel) rows = NULL;
   g_autoptr(GError) error = NULL;
 
   rows = finish_backend (TCIA_CATALOGUE (source), call->op, result, &error);
+
+  if (rows == NULL && self->strict && call->op == OP_DETAILS &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      return_incomplete (task, call->local_rows, error);
+      return;
+    }
 
   /* A fallback (descriptions, details) asked into a store of its own: the
    * server's rows when it answered, else what the local catalogue had. */
@@ -472,6 +513,23 @@ tcia_catalogue_router_get_remote (TciaCatalogueRouter *self)
   g_return_val_if_fail (TCIA_IS_CATALOGUE_ROUTER (self), NULL);
 
   return self->remote;
+}
+
+void
+tcia_catalogue_router_set_strict (TciaCatalogueRouter *self,
+                                  gboolean             strict)
+{
+  g_return_if_fail (TCIA_IS_CATALOGUE_ROUTER (self));
+
+  self->strict = !!strict;
+}
+
+gboolean
+tcia_catalogue_router_get_strict (TciaCatalogueRouter *self)
+{
+  g_return_val_if_fail (TCIA_IS_CATALOGUE_ROUTER (self), FALSE);
+
+  return self->strict;
 }
 
 gboolean

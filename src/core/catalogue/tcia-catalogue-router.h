@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  *    collection it has listed whole, or names none (the whole archive, which
  *    only the local catalogue can search); else the server's;
  *  - descriptions and series details: the local catalogue's, the server's
- *    for what it lacks (and the local answer when the server fails).
+ *    for what it lacks (and the local answer when the server fails, for a
+ *    browser; a strict router fails instead, see below).
  *  - shared carts: the server's (the local catalogue has none).
  *
  * So Browse answers at once and offline for every collection synced, and
@@ -36,5 +37,14 @@ TciaCatalogue       *tcia_catalogue_router_get_remote (TciaCatalogueRouter *self
  * by the local catalogue. */
 gboolean             tcia_catalogue_router_is_local   (TciaCatalogueRouter *self,
                                                        const char          *collection);
+/* Strict series details, for an import: when the local catalogue lacks
+ * some of the series and the server cannot give them (it fails, or there
+ * is none), the call fails with TCIA_CATALOGUE_DETAILS_ERROR_INCOMPLETE,
+ * the series the local catalogue has in @into, instead of answering with
+ * them alone.
+ * A browser shows what it has; an import must say what it could not check. */
+void                 tcia_catalogue_router_set_strict (TciaCatalogueRouter *self,
+                                                       gboolean             strict);
+gboolean             tcia_catalogue_router_get_strict (TciaCatalogueRouter *self);
 
 G_END_DECLS
