@@ -153,6 +153,49 @@ test_search_changes (void)
   g_assert_finalize_object (g_steal_pointer (&search));
 }
 
+/* Rows inserted or removed in the middle of the store: the rows after them
+ * are still found by their own text, and a text never matches across the
+ * end of one row and the start of the next. */
+static void
+test_search_middle (void)
+{
+  g_autoptr(GListStore) store = store_new ();
+  g_autoptr(TciaSearchModel) search = tcia_search_model_new ();
+  GListModel *model = G_LIST_MODEL (search);
+  g_autoptr(TciaSeries) inserted = series_new ("HEAD-009", "CT Head", 3000);
+
+  tcia_search_model_set_model (search, G_LIST_MODEL (store));
+
+  /* A row's UID ends its text, and the next row's patient ID starts it. */
+  tcia_search_model_set_text (search, "lung-001\nlung-002");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  tcia_search_model_set_text (search, "lung-001lung-002");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  g_list_store_insert (store, 1, inserted);
+  tcia_search_model_set_text (search, "head");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpstr (patient_at (model, 0), ==, "HEAD-009");
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 3000);
+  tcia_search_model_set_text (search, "flair");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpstr (patient_at (model, 0), ==, "brain-004");
+  g_assert_cmpuint (tcia_search_model_get_total_bytes (search), ==, 4500);
+
+  g_list_store_remove (store, 2);
+  tcia_search_model_set_text (search, "-00");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_cmpstr (patient_at (model, 0), ==, "LUNG-001");
+  g_assert_cmpstr (patient_at (model, 1), ==, "HEAD-009");
+  g_assert_cmpstr (patient_at (model, 2), ==, "Brain-003");
+  g_assert_cmpstr (patient_at (model, 3), ==, "brain-004");
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, 4300);
+  tcia_search_model_set_text (search, "whole body");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  g_assert_finalize_object (g_steal_pointer (&search));
+}
+
 /* Typing then backspacing, as people do: each text keeps exactly its rows,
  * also when rows arrived in between and when the text is not ASCII. */
 static void
@@ -331,6 +374,7 @@ main (int   argc,
   g_test_add_func ("/ui/search-model/substring", test_search_substring);
   g_test_add_func ("/ui/search-model/changes", test_search_changes);
   g_test_add_func ("/ui/search-model/backspace", test_search_backspace);
+  g_test_add_func ("/ui/search-model/middle", test_search_middle);
   g_test_add_func ("/ui/row-model/stable", test_rows_stable);
   g_test_add_func ("/ui/row-model/ramp", test_rows_ramp);
 
