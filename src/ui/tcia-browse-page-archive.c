@@ -50,7 +50,7 @@ archive_searched_cb (GObject      *object,
     }
   self->archive_total = total;
   self->archive_more = more;
-  tcia_collection_pane_set_series (self->collection_pane, G_LIST_MODEL (self->series));
+  _tcia_browse_page_show_licences (self);
   _tcia_browse_page_update_content (self);
   _tcia_browse_page_update_status (self);
 }
@@ -123,6 +123,7 @@ restore_collection (TciaBrowsePage *self)
   _tcia_browse_page_new_series_store (self);
   g_signal_handlers_disconnect_by_data (self->series, self);
   g_clear_object (&self->series);
+  g_clear_pointer (&self->licence_count, tcia_licence_count_free);
   _tcia_browse_page_set_loading (self, FALSE);
   _tcia_browse_page_update_content (self);
   _tcia_browse_page_update_status (self);

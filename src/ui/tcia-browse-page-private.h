@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "tcia-basket-licence.h"
 #include "tcia-browse-page.h"
 #include "tcia-collection-pane.h"
 #include "tcia-collection-sidebar.h"
@@ -87,6 +88,7 @@ struct _TciaBrowsePage
   GSettings             *settings;
   GListStore            *collections;
   GListStore            *series;            /* the store of the current query, never a stale one */
+  TciaLicenceCount      *licence_count;     /* of series' rows while they arrive at its end */
   char                  *collection;
   GCancellable          *collections_cancellable;
   GCancellable          *series_cancellable;
@@ -107,6 +109,7 @@ void       _tcia_browse_page_set_loading        (TciaBrowsePage *self,
 /* A new empty store for the series list, shown; returns the cancellable
  * of its query (the previous one's cancelled). */
 GCancellable *_tcia_browse_page_new_series_store (TciaBrowsePage *self);
+void          _tcia_browse_page_show_licences   (TciaBrowsePage *self);
 
 /* "%s, trying again (2 of 5)…" for a listing's TciaClient::retrying. */
 char      *_tcia_browse_page_format_retrying    (const char     *reason,

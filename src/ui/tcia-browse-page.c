@@ -232,9 +232,42 @@ series_items_changed_cb (GListModel     *model,
   if (model != G_LIST_MODEL (self->series))
     return;
 
+  /* Rows counted are only ever added to: another change is counted again
+   * at the end. */
+  if (removed == 0 && position + added == g_list_model_get_n_items (model))
+    {
+      if (self->licence_count != NULL)
+        tcia_licence_count_add (self->licence_count);
+    }
+  else
+    {
+      g_clear_pointer (&self->licence_count, tcia_licence_count_free);
+    }
+
   self->patients_dirty = TRUE;
   _tcia_browse_page_update_content (self);
   update_status (self);
+}
+
+/* The licences of the rows listed: counted as they came when they all
+ * came at the end, else counted now. At the end of a listing of 100,000
+ * series, a count of them all held the main loop for tens of ms. */
+void
+_tcia_browse_page_show_licences (TciaBrowsePage *self)
+{
+  g_autoptr(GListModel) licences = NULL;
+
+  if (self->series == NULL)
+    {
+      tcia_collection_pane_set_series (self->collection_pane, NULL);
+      return;
+    }
+
+  if (tcia_licence_count_covers (self->licence_count, G_LIST_MODEL (self->series)))
+    licences = tcia_licence_count_dup_tally (self->licence_count);
+  else
+    licences = tcia_licence_tally_new (G_LIST_MODEL (self->series));
+  tcia_collection_pane_set_licences (self->collection_pane, licences);
 }
 
 static void
@@ -259,7 +292,7 @@ series_listed_cb (GObject      *object,
 
   set_retry_text (self, NULL);
   set_loading (self, FALSE);
-  tcia_collection_pane_set_series (self->collection_pane, G_LIST_MODEL (self->series));
+  _tcia_browse_page_show_licences (self);
   self->patients_dirty = TRUE;
   if (gtk_toggle_button_get_active (self->patients_toggle))
     _tcia_browse_page_rebuild_patients (self);
@@ -278,6 +311,8 @@ _tcia_browse_page_new_series_store (TciaBrowsePage *self)
 
   /* A new store for every query: rows of an older one can never show. */
   self->series = g_list_store_new (TCIA_TYPE_SERIES);
+  g_clear_pointer (&self->licence_count, tcia_licence_count_free);
+  self->licence_count = tcia_licence_count_new (G_LIST_MODEL (self->series));
   g_clear_pointer (&self->error_text, g_free);
   self->stopped = FALSE;
   set_retry_text (self, NULL);
@@ -453,6 +488,7 @@ tcia_browse_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->filter_bar, self);
 
   g_clear_handle_id (&self->status_pause_id, g_source_remove);
+  g_clear_pointer (&self->licence_count, tcia_licence_count_free);
   _tcia_browse_page_dispose_archive (self);
   g_clear_object (&self->client);
   g_clear_object (&self->catalogue);

@@ -228,6 +228,16 @@ tcia_collection_pane_set_series (TciaCollectionPane *self,
   g_return_if_fail (TCIA_IS_COLLECTION_PANE (self));
 
   licences = tcia_licence_tally_new (series);
+  tcia_collection_pane_set_licences (self, licences);
+}
+
+void
+tcia_collection_pane_set_licences (TciaCollectionPane *self,
+                                   GListModel         *licences)
+{
+  g_return_if_fail (TCIA_IS_COLLECTION_PANE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (licences));
+
   tcia_licence_list_set_model (self->licences_group, licences);
   gtk_widget_set_visible (GTK_WIDGET (self->licences_group),
                           g_list_model_get_n_items (licences) > 0);

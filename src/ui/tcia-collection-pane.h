@@ -24,5 +24,9 @@ void tcia_collection_pane_reload         (TciaCollectionPane *self);
 /* The series listed (TciaSeries), whose licences are shown; NULL for none. */
 void tcia_collection_pane_set_series     (TciaCollectionPane *self,
                                           GListModel         *series);
+/* The same, with the licences of the series already counted
+ * (TciaBasketLicence, from tcia_licence_count_dup_tally()). */
+void tcia_collection_pane_set_licences   (TciaCollectionPane *self,
+                                          GListModel         *licences);
 
 G_END_DECLS

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "tcia-search-model"
+/* memmem() */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -15,15 +17,12 @@
  * GtkFilterListModel asks for every row as a GObject and calls a filter
  * function per row; at 100,000 rows that alone is more than a keystroke
  * may take. Here the text each row is searched in is made once, when the
- * row arrives, and kept in a flat array, so a keystroke is one strstr per
- * row; a text that only grows looks only at the rows it kept. The bytes of
- * the rows kept are added up on the way, for the status line. */
-
-typedef struct
-{
-  guint64 bytes;
-  char    text[];   /* lower case, one field per line */
-} Haystack;
+ * row arrives, and kept in one buffer, row after row, each ended by a NUL
+ * that no typed text contains. A search of every row is then one memmem
+ * pass over the buffer, which skips the rows without a hit at memory
+ * speed, instead of a call and a cache miss per row; a text that only
+ * grows looks only at the rows it kept. The bytes of the rows kept are
+ * added up on the way, for the status line. */
 
 /* What a shorter text kept, for when backspace comes back to it. */
 typedef struct
@@ -41,7 +40,9 @@ struct _TciaSearchModel
   GObject     parent_instance;
 
   GListModel *model;      /* of TciaSeries */
-  GPtrArray  *haystacks;  /* one per row of model */
+  GString    *text;       /* every row's lower-case fields, one per line; each row ends in NUL */
+  GArray     *starts;     /* gsize: where each row of model starts in text */
+  GArray     *bytes;      /* guint64: each row's file size */
   GArray     *matches;    /* positions in model of the rows kept, ascending */
   char       *needle;     /* lower case; NULL keeps every row */
   guint64     total_bytes;
@@ -79,10 +80,30 @@ append_lower (GString    *out,
     }
 }
 
-/* @scratch: a buffer to reuse from row to row */
-static Haystack *
-haystack_new (TciaSeries *series,
-              GString    *scratch)
+static guint
+n_rows (TciaSearchModel *self)
+{
+  return self->starts->len;
+}
+
+static const char *
+row_text (TciaSearchModel *self,
+          guint            row)
+{
+  return self->text->str + g_array_index (self->starts, gsize, row);
+}
+
+static guint64
+row_bytes (TciaSearchModel *self,
+           guint            row)
+{
+  return g_array_index (self->bytes, guint64, row);
+}
+
+/* Adds the text @series is searched in after the last row. */
+static void
+append_row (TciaSearchModel *self,
+            TciaSeries      *series)
 {
   const char *parts[] = {
     tcia_series_get_patient_id (series),
@@ -91,22 +112,21 @@ haystack_new (TciaSeries *series,
     tcia_series_get_series_uid (series),
     tcia_series_get_study_uid (series),
   };
-  Haystack *haystack;
+  gsize start = self->text->len;
+  guint64 bytes = tcia_series_get_file_size (series);
 
-  g_string_truncate (scratch, 0);
+  g_array_append_val (self->starts, start);
+  g_array_append_val (self->bytes, bytes);
+  self->total_bytes += bytes;
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       if (parts[i] == NULL)
         continue;
       /* A separator no typed text contains keeps matches inside one field. */
-      append_lower (scratch, parts[i]);
-      g_string_append_c (scratch, '\n');
+      append_lower (self->text, parts[i]);
+      g_string_append_c (self->text, '\n');
     }
-  haystack = g_malloc (sizeof (Haystack) + scratch->len + 1);
-  haystack->bytes = tcia_series_get_file_size (series);
-  memcpy (haystack->text, scratch->str, scratch->len + 1);
-
-  return haystack;
+  g_string_append_c (self->text, '\0');
 }
 
 static void
@@ -161,20 +181,63 @@ static gboolean
 matches (TciaSearchModel *self,
          guint            position)
 {
-  const Haystack *haystack = g_ptr_array_index (self->haystacks, position);
-
-  return self->needle == NULL || strstr (haystack->text, self->needle) != NULL;
+  return self->needle == NULL || strstr (row_text (self, position), self->needle) != NULL;
 }
 
-static void
+/* Puts @position at @n_kept in @kept, which the caller grew beforehand to
+ * hold every row it may keep and cuts to what it kept afterwards: an
+ * append per row was a fifth of a search. Returns the count now kept. */
+static guint
 keep (TciaSearchModel *self,
       GArray          *kept,
+      guint            n_kept,
       guint            position)
 {
-  const Haystack *haystack = g_ptr_array_index (self->haystacks, position);
+  g_array_index (kept, guint, n_kept) = position;
+  self->shown_bytes += row_bytes (self, position);
 
-  g_array_append_val (kept, position);
-  self->shown_bytes += haystack->bytes;
+  return n_kept + 1;
+}
+
+/* Keeps, in @kept, the rows from @first on that the needle is found in. */
+static void
+search_from (TciaSearchModel *self,
+             guint            first,
+             GArray          *kept)
+{
+  const char *text = self->text->str;
+  const char *end = text + self->text->len;
+  gsize len;
+  guint n = n_rows (self);
+  guint row = first;
+  guint n_kept = kept->len;
+
+  if (first >= n)
+    return;
+  g_array_set_size (kept, n_kept + n - first);
+  if (self->needle == NULL)
+    {
+      for (; row < n; row++)
+        n_kept = keep (self, kept, n_kept, row);
+      return;
+    }
+
+  len = strlen (self->needle);
+  for (const char *p = row_text (self, first);
+       (p = memmem (p, end - p, self->needle, len)) != NULL;
+       p = row_text (self, row))
+    {
+      gsize offset = p - text;
+
+      /* Hits come in order, so the row a hit is in is at or after the
+       * last one: one walk over the starts for the whole pass. */
+      while (row + 1 < n && g_array_index (self->starts, gsize, row + 1) <= offset)
+        row++;
+      n_kept = keep (self, kept, n_kept, row);
+      if (++row == n)
+        break;
+    }
+  g_array_set_size (kept, n_kept);
 }
 
 /* Replaces the rows kept and tells the view only what differs: the rows
@@ -207,14 +270,42 @@ replace_matches (TciaSearchModel *self,
 static GArray *
 search_all (TciaSearchModel *self)
 {
-  GArray *kept = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->haystacks->len);
+  GArray *kept = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_rows (self));
 
   self->shown_bytes = 0;
-  for (guint i = 0; i < self->haystacks->len; i++)
-    if (matches (self, i))
-      keep (self, kept, i);
+  search_from (self, 0, kept);
 
   return kept;
+}
+
+/* Appends rows @first to @last (excluded) of the text before a change. */
+static void
+copy_rows (TciaSearchModel *self,
+           GString         *text,
+           GArray          *starts,
+           GArray          *bytes,
+           guint            first,
+           guint            last)
+{
+  gsize from, to;
+  gssize shift;
+
+  if (first >= last)
+    return;
+
+  from = g_array_index (starts, gsize, first);
+  to = last < starts->len ? g_array_index (starts, gsize, last) : text->len;
+  shift = (gssize) self->text->len - (gssize) from;
+  g_string_append_len (self->text, text->str + from, to - from);
+  for (guint i = first; i < last; i++)
+    {
+      gsize start = g_array_index (starts, gsize, i) + shift;
+      guint64 size = g_array_index (bytes, guint64, i);
+
+      g_array_append_val (self->starts, start);
+      g_array_append_val (self->bytes, size);
+      self->total_bytes += size;
+    }
 }
 
 static void
@@ -224,22 +315,39 @@ model_items_changed_cb (GListModel      *model,
                         guint            added,
                         TciaSearchModel *self)
 {
-  guint n_before = self->haystacks->len;
-  g_autoptr(GString) scratch = g_string_sized_new (256);
+  guint n_before = n_rows (self);
 
   /* Positions kept before may have moved, and new rows were never searched. */
   g_ptr_array_set_size (self->history, 0);
 
-  for (guint i = position; i < position + removed; i++)
-    self->total_bytes -= ((Haystack *) g_ptr_array_index (self->haystacks, i))->bytes;
-  g_ptr_array_remove_range (self->haystacks, position, removed);
-  for (guint i = position; i < position + added; i++)
+  if (removed == 0 && position == n_before)
     {
-      g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
-      Haystack *haystack = haystack_new (series, scratch);
+      for (guint i = position; i < position + added; i++)
+        {
+          g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
 
-      self->total_bytes += haystack->bytes;
-      g_ptr_array_insert (self->haystacks, i, haystack);
+          append_row (self, series);
+        }
+    }
+  else
+    {
+      /* Rows the change leaves move up or down in the text, as a whole. */
+      g_autoptr(GString) text = g_steal_pointer (&self->text);
+      g_autoptr(GArray) starts = g_steal_pointer (&self->starts);
+      g_autoptr(GArray) bytes = g_steal_pointer (&self->bytes);
+
+      self->text = g_string_sized_new (text->len);
+      self->starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize), n_before - removed + added);
+      self->bytes = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_before - removed + added);
+      self->total_bytes = 0;
+      copy_rows (self, text, starts, bytes, 0, position);
+      for (guint i = position; i < position + added; i++)
+        {
+          g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
+
+          append_row (self, series);
+        }
+      copy_rows (self, text, starts, bytes, position + removed, n_before);
     }
 
   if (removed == 0 && position == n_before)
@@ -247,9 +355,7 @@ model_items_changed_cb (GListModel      *model,
       /* Rows arriving at the end, as a listing does: only they are new. */
       guint n_kept = self->matches->len;
 
-      for (guint i = position; i < position + added; i++)
-        if (matches (self, i))
-          keep (self, self->matches, i);
+      search_from (self, position, self->matches);
       if (self->matches->len > n_kept)
         g_list_model_items_changed (G_LIST_MODEL (self), n_kept, 0, self->matches->len - n_kept);
       return;
@@ -315,7 +421,9 @@ tcia_search_model_finalize (GObject *object)
 {
   TciaSearchModel *self = TCIA_SEARCH_MODEL (object);
 
-  g_ptr_array_unref (self->haystacks);
+  g_string_free (self->text, TRUE);
+  g_array_unref (self->starts);
+  g_array_unref (self->bytes);
   g_array_unref (self->matches);
   g_ptr_array_unref (self->history);
   g_free (self->needle);
@@ -335,7 +443,9 @@ tcia_search_model_class_init (TciaSearchModelClass *klass)
 static void
 tcia_search_model_init (TciaSearchModel *self)
 {
-  self->haystacks = g_ptr_array_new_with_free_func (g_free);
+  self->text = g_string_new (NULL);
+  self->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->bytes = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->matches = g_array_new (FALSE, FALSE, sizeof (guint));
   self->history = g_ptr_array_new_with_free_func (kept_free);
 }
@@ -365,7 +475,9 @@ tcia_search_model_set_model (TciaSearchModel *self,
 
   n_old = self->matches->len;
   g_ptr_array_set_size (self->history, 0);
-  g_ptr_array_set_size (self->haystacks, 0);
+  g_string_truncate (self->text, 0);
+  g_array_set_size (self->starts, 0);
+  g_array_set_size (self->bytes, 0);
   g_array_set_size (self->matches, 0);
   self->total_bytes = 0;
   self->shown_bytes = 0;
@@ -388,6 +500,7 @@ tcia_search_model_set_text (TciaSearchModel *self,
   g_autofree char *needle = NULL;
   g_autofree char *old = NULL;
   GArray *kept;
+  guint n_kept = 0;
 
   g_return_if_fail (TCIA_IS_SEARCH_MODEL (self));
 
@@ -423,14 +536,16 @@ tcia_search_model_set_text (TciaSearchModel *self,
 
   remember (self, old);
   kept = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->matches->len);
+  g_array_set_size (kept, self->matches->len);
   self->shown_bytes = 0;
   for (guint i = 0; i < self->matches->len; i++)
     {
       guint position = g_array_index (self->matches, guint, i);
 
       if (matches (self, position))
-        keep (self, kept, position);
+        n_kept = keep (self, kept, n_kept, position);
     }
+  g_array_set_size (kept, n_kept);
   replace_matches (self, kept);
 }
 

@@ -101,11 +101,18 @@ cell_update (GtkInscription *label,
   const char *text = NULL;
 
   text = tcia_series_cell_text (series, column, TCIA_COUNT_GROUPED, &owned);
+  /* When a search moves the rows, many cells keep their text (the same
+   * modality, body part or date): nothing to lay out or tell again. */
+  if (g_strcmp0 (gtk_inscription_get_text (label), text) == 0)
+    return;
 
-  /* GTK 4.8 gives an inscription's text to no screen reader: its name does. */
+  /* GTK 4.8 reads an inscription's text to no screen reader, but its name,
+   * which gtk_inscription_set_text() sets to the text: naming the cell
+   * again here told the accessibility layer everything twice. A cell
+   * without a value is named "", as at setup. */
   gtk_inscription_set_text (label, text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  text != NULL ? text : "", -1);
+  if (text == NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
 }
 
 /* GTK keeps about 200 rows of cells, but only some 25 are in sight. When a

@@ -374,6 +374,59 @@ test_licence_tally (void)
   g_assert_cmpuint (tcia_basket_licence_get_n_series (second), ==, 2);
 }
 
+/* Licences counted while the rows of a listing arrive, a batch at a time,
+ * come to the same tally; a count stops covering the list when a row it
+ * counted goes. */
+static void
+test_licence_count_as_rows_arrive (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_SERIES);
+  g_autoptr(TciaLicenceCount) count = tcia_licence_count_new (G_LIST_MODEL (store));
+  g_autoptr(GListModel) tally = NULL;
+  g_autoptr(GListModel) whole = NULL;
+  const char *names[] = { CC_BY, CC_BY_NC, CC_BY, CC_BY, NULL, CC_BY_NC, CC_BY };
+  const char *uris[] = { CC_BY_URI, CC_BY_NC_URI, CC_BY_URI, NULL, NULL, CC_BY_NC_URI, CC_BY_URI };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("1.%u", i);
+      g_autoptr(TciaSeries) series = series_new (uid, 1, 10, names[i], uris[i]);
+
+      g_list_store_append (store, series);
+      /* Batches of one and two rows. */
+      if (i % 3 != 1)
+        tcia_licence_count_add (count);
+    }
+  tcia_licence_count_add (count);
+  g_assert_true (tcia_licence_count_covers (count, G_LIST_MODEL (store)));
+
+  tally = tcia_licence_count_dup_tally (count);
+  whole = tcia_licence_tally_new (G_LIST_MODEL (store));
+  g_assert_cmpuint (g_list_model_get_n_items (tally), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (whole), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(TciaBasketLicence) a = g_list_model_get_item (tally, i);
+      g_autoptr(TciaBasketLicence) b = g_list_model_get_item (whole, i);
+
+      g_assert_cmpstr (tcia_basket_licence_get_name (a), ==, tcia_basket_licence_get_name (b));
+      g_assert_cmpstr (tcia_basket_licence_get_uri (a), ==, tcia_basket_licence_get_uri (b));
+      g_assert_cmpuint (tcia_basket_licence_get_n_series (a), ==,
+                        tcia_basket_licence_get_n_series (b));
+    }
+  {
+    g_autoptr(TciaBasketLicence) by = g_list_model_get_item (tally, 1);
+
+    g_assert_cmpstr (tcia_basket_licence_get_uri (by), ==, CC_BY_URI);
+    g_assert_cmpuint (tcia_basket_licence_get_n_series (by), ==, 3);
+  }
+
+  g_list_store_remove (store, 0);
+  g_assert_false (tcia_licence_count_covers (count, G_LIST_MODEL (store)));
+  /* Nor does it cover another list. */
+  g_assert_false (tcia_licence_count_covers (count, whole));
+}
+
 /* The fake archive's licences, from real getSeriesMetadata answers. */
 static void
 test_licences_from_server (void)
@@ -480,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/core/basket/licences/non-commercial-names", test_non_commercial_names);
   g_test_add_func ("/core/basket/licences/list", test_licences);
   g_test_add_func ("/core/basket/licences/tally", test_licence_tally);
+  g_test_add_func ("/core/basket/licences/count-as-rows-arrive", test_licence_count_as_rows_arrive);
   g_test_add_func ("/core/basket/licences/from-server", test_licences_from_server);
 
   return g_test_run ();

@@ -233,50 +233,100 @@ tcia_basket_licence_compare (gconstpointer a,
   return cmp != 0 ? cmp : g_strcmp0 (la->uri, lb->uri);
 }
 
-GListModel *
-tcia_licence_tally_new (GListModel *series)
+/* Licences counted by pointer while the rows of one model come in. */
+struct _TciaLicenceCount
 {
-  g_autoptr(GHashTable) by_pointer = g_hash_table_new_full (licence_key_hash, licence_key_equal,
-                                                            g_free, g_free);
-  g_autoptr(GHashTable) by_text = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                                         g_free, g_object_unref);
-  GListStore *store = g_list_store_new (TCIA_TYPE_BASKET_LICENCE);
-  GHashTableIter iter;
-  gpointer key, value;
-  const LicenceKey *last = NULL;
-  guint *last_count = NULL;
+  GListModel *series;      /* the rows counted, kept alive: the keys point into them */
+  guint       n_counted;   /* rows 0 to n_counted - 1 of series */
+  GHashTable *by_pointer;  /* LicenceKey → guint count */
+  LicenceKey *last;
+  guint      *last_count;
+};
+
+TciaLicenceCount *
+tcia_licence_count_new (GListModel *series)
+{
+  TciaLicenceCount *self = g_new0 (TciaLicenceCount, 1);
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (series), self);
+
+  self->series = g_object_ref (series);
+  self->by_pointer = g_hash_table_new_full (licence_key_hash, licence_key_equal, g_free, g_free);
+
+  return self;
+}
+
+void
+tcia_licence_count_free (TciaLicenceCount *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_object (&self->series);
+  g_hash_table_unref (self->by_pointer);
+  g_free (self);
+}
+
+/* Counts the rows from the last counted to the end of the model: called as
+ * rows arrive, each while it is fresh in the cache, rather than in one pass
+ * over 100,000 series at the end of a listing. */
+void
+tcia_licence_count_add (TciaLicenceCount *self)
+{
   guint n;
 
-  g_return_val_if_fail (series == NULL || G_IS_LIST_MODEL (series), G_LIST_MODEL (store));
+  g_return_if_fail (self != NULL);
 
-  n = series != NULL ? g_list_model_get_n_items (series) : 0;
-  for (guint i = 0; i < n; i++)
+  n = g_list_model_get_n_items (self->series);
+  for (; self->n_counted < n; self->n_counted++)
     {
-      g_autoptr(TciaSeries) s = g_list_model_get_item (series, i);
+      g_autoptr(TciaSeries) s = g_list_model_get_item (self->series, self->n_counted);
       LicenceKey lookup = { tcia_series_get_license_name (s), tcia_series_get_license_uri (s) };
 
       if (lookup.name == NULL && lookup.uri == NULL)
         continue;
       /* Rows of a collection come together: most rows have the key of the
-       * row before, and only a new key is looked up. At the end of a
-       * listing of 100,000 series this runs on the main loop. */
-      if (last == NULL || !licence_key_equal (last, &lookup))
+       * row before, and only a new key is looked up. */
+      if (self->last == NULL || !licence_key_equal (self->last, &lookup))
         {
           LicenceKey *stored = NULL;
 
-          if (!g_hash_table_lookup_extended (by_pointer, &lookup, (gpointer *) &stored, NULL))
+          if (!g_hash_table_lookup_extended (self->by_pointer, &lookup, (gpointer *) &stored, NULL))
             {
               stored = g_new0 (LicenceKey, 1);
               *stored = lookup;
-              g_hash_table_insert (by_pointer, stored, g_new0 (guint, 1));
+              g_hash_table_insert (self->by_pointer, stored, g_new0 (guint, 1));
             }
-          last = stored;
-          last_count = g_hash_table_lookup (by_pointer, stored);
+          self->last = stored;
+          self->last_count = g_hash_table_lookup (self->by_pointer, stored);
         }
-      (*last_count)++;
+      (*self->last_count)++;
     }
+}
 
-  g_hash_table_iter_init (&iter, by_pointer);
+/* Whether the count is of @series as it is now: the same model, and no
+ * row counted has been removed or moved since (the caller says so). */
+gboolean
+tcia_licence_count_covers (TciaLicenceCount *self,
+                           GListModel       *series)
+{
+  return self != NULL && self->series == series &&
+         self->n_counted == g_list_model_get_n_items (series);
+}
+
+/* The licences counted: a new GListModel of TciaBasketLicence sorted by name. */
+GListModel *
+tcia_licence_count_dup_tally (TciaLicenceCount *self)
+{
+  g_autoptr(GHashTable) by_text = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                         g_free, g_object_unref);
+  GListStore *store = g_list_store_new (TCIA_TYPE_BASKET_LICENCE);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (self != NULL, G_LIST_MODEL (store));
+
+  g_hash_table_iter_init (&iter, self->by_pointer);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       LicenceKey *k = key;
@@ -298,4 +348,21 @@ tcia_licence_tally_new (GListModel *series)
     g_list_store_insert_sorted (store, value, tcia_basket_licence_compare, NULL);
 
   return G_LIST_MODEL (store);
+}
+
+GListModel *
+tcia_licence_tally_new (GListModel *series)
+{
+  g_autoptr(TciaLicenceCount) count = NULL;
+
+  g_return_val_if_fail (series == NULL || G_IS_LIST_MODEL (series),
+                        G_LIST_MODEL (g_list_store_new (TCIA_TYPE_BASKET_LICENCE)));
+
+  if (series == NULL)
+    return G_LIST_MODEL (g_list_store_new (TCIA_TYPE_BASKET_LICENCE));
+
+  count = tcia_licence_count_new (series);
+  tcia_licence_count_add (count);
+
+  return tcia_licence_count_dup_tally (count);
 }

@@ -28,4 +28,16 @@ gboolean    tcia_licence_is_non_commercial         (const char        *name,
  * counts them: a new GListModel of TciaBasketLicence sorted by name. */
 GListModel *tcia_licence_tally_new                 (GListModel        *series);
 
+/* The same tally, counted while the rows of @series arrive at its end. */
+typedef struct _TciaLicenceCount TciaLicenceCount;
+
+TciaLicenceCount *tcia_licence_count_new       (GListModel       *series);
+void              tcia_licence_count_add       (TciaLicenceCount *self);
+gboolean          tcia_licence_count_covers    (TciaLicenceCount *self,
+                                                GListModel       *series);
+GListModel       *tcia_licence_count_dup_tally (TciaLicenceCount *self);
+void              tcia_licence_count_free      (TciaLicenceCount *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TciaLicenceCount, tcia_licence_count_free)
+
 G_END_DECLS
