@@ -97,8 +97,9 @@ show_failure (TciaCatalogueBanner *self,
 
   if (tcia_local_catalogue_get_is_empty (catalogue))
     {
-      text = g_strdup_printf (_("The catalogue could not be filled: %s. Browse asks the server "
-                                "for each collection instead."), error->message);
+      /* The reason last: it is a sentence, with its own full stop. */
+      text = g_strdup_printf (_("Browse asks the server for each collection, as the catalogue "
+                                "could not be filled: %s"), error->message);
       show (self, "failed", text);
       return;
     }

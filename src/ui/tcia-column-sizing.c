@@ -23,6 +23,8 @@
 #define SAVE_DELAY_MS  500
 /* The sort arrow beside a title, and the space before it. */
 #define SORT_ARROW_PX  22
+/* A short column whose title is cut to fit the table keeps this much. */
+#define MIN_SQUEEZED_PX 48
 
 typedef struct
 {
@@ -33,6 +35,7 @@ typedef struct
   int                  fitted;      /* widest value seen so far */
   gsize                fitted_len;  /* the length of the longest value measured */
   gboolean             user_set;    /* dragged by the user: left alone */
+  int                  squeeze;     /* taken off its title while the table is too wide */
 } Entry;
 
 struct _TciaColumnSizing
@@ -47,11 +50,15 @@ struct _TciaColumnSizing
   GSettings     *settings;
   char          *key;
   guint          save_id;
+  GtkAdjustment *across;            /* the view's horizontal adjustment */
+  guint          fit_id;            /* fit_to_view() pending */
   guint          n_seen;            /* rows of the listing measured */
   gboolean       applying;          /* our own width change, not the user's */
 };
 
 G_DEFINE_FINAL_TYPE (TciaColumnSizing, tcia_column_sizing, G_TYPE_OBJECT)
+
+static void schedule_fit (TciaColumnSizing *self);
 
 /* The names of the columns in the settings: the same in every table and
  * language. */
@@ -145,6 +152,7 @@ fixed_width_changed_cb (GtkColumnViewColumn *column,
       if (entry->column == column)
         entry->user_set = TRUE;
     }
+  schedule_fit (self);
   if (self->settings != NULL && self->save_id == 0)
     self->save_id = g_timeout_add (SAVE_DELAY_MS, save_timeout_cb, self);
 }
@@ -232,6 +240,12 @@ tcia_column_sizing_dispose (GObject *object)
       g_clear_object (&entry->column);
     }
   g_array_set_size (self->entries, 0);
+  g_clear_handle_id (&self->fit_id, g_source_remove);
+  if (self->across != NULL)
+    g_signal_handlers_disconnect_by_data (self->across, self);
+  g_clear_object (&self->across);
+  if (self->view != NULL)
+    g_signal_handlers_disconnect_by_data (self->view, self);
   if (self->view != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->view), (gpointer *) &self->view);
   self->view = NULL;
@@ -319,8 +333,31 @@ is_sorted (Entry *entry)
   return entry->sort_arrow != NULL && arrow_shown (entry->sort_arrow);
 }
 
+static int
+title_part (Entry *entry)
+{
+  return entry->title_width + (is_sorted (entry) ? SORT_ARROW_PX : 0);
+}
+
+static int
+value_part (Entry *entry)
+{
+  return MIN (entry->fitted, MAX_SHORT_PX);
+}
+
+/* How much of a short column's title can go while the table is too wide:
+ * down to its values, never below MIN_SQUEEZED_PX. */
+static int
+squeezable (Entry *entry)
+{
+  if (entry->title_width == 0 || entry->user_set)
+    return 0;
+  return MAX (0, title_part (entry) - MAX (value_part (entry), MIN_SQUEEZED_PX));
+}
+
 /* A short column: its title, the arrow when it is sorted, and the widest
- * value seen (up to a bound). */
+ * value seen (up to a bound), less what the table's width squeezes off
+ * its title. */
 static void
 apply_width (TciaColumnSizing *self,
              Entry            *entry)
@@ -330,10 +367,128 @@ apply_width (TciaColumnSizing *self,
   if (entry->title_width == 0 || entry->user_set)
     return;
 
-  width = MAX (entry->title_width + (is_sorted (entry) ? SORT_ARROW_PX : 0),
-               MIN (entry->fitted, MAX_SHORT_PX));
+  width = MAX (title_part (entry) - MIN (entry->squeeze, squeezable (entry)), value_part (entry));
   if (width != gtk_column_view_column_get_fixed_width (entry->column))
     set_width (self, entry->column, width);
+}
+
+static Entry *
+find_entry (TciaColumnSizing    *self,
+            GtkColumnViewColumn *column)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = &g_array_index (self->entries, Entry, i);
+
+      if (entry->column == column)
+        return entry;
+    }
+  return NULL;
+}
+
+/* German titles ("Körperregion", "Studiendatum") are wider than the
+ * values below them; beside a wider sidebar they pushed the last columns
+ * (Images, Size) out of the window at its default size. When the columns
+ * need more than the table's width and that is enough to fit it, the
+ * titles wider than their values give up the difference (their whole text
+ * is in a tooltip). What the columns need is taken from their unsqueezed
+ * widths, so the result depends on the table's width alone and settles at
+ * once. */
+static gboolean
+fit_to_view (gpointer user_data)
+{
+  TciaColumnSizing *self = user_data;
+  GListModel *columns;
+  int page, need = 0, slack = 0, overflow;
+  int *shares;
+
+  self->fit_id = 0;
+  if (self->view == NULL || self->across == NULL)
+    return G_SOURCE_REMOVE;
+  page = (int) gtk_adjustment_get_page_size (self->across);
+  if (page <= 0)
+    return G_SOURCE_REMOVE;
+
+  columns = gtk_column_view_get_columns (self->view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      Entry *entry = find_entry (self, column);
+
+      if (!gtk_column_view_column_get_visible (column))
+        continue;
+      if (entry != NULL && entry->title_width > 0 && !entry->user_set)
+        {
+          need += MAX (title_part (entry), value_part (entry));
+          slack += squeezable (entry);
+        }
+      else
+        {
+          need += MAX (0, gtk_column_view_column_get_fixed_width (column));
+        }
+    }
+
+  /* Cut titles only when that brings every column into view: a table
+   * scrolled sideways anyway (a narrow window) keeps them whole. */
+  overflow = need - page <= slack ? MAX (0, need - page) : 0;
+  shares = g_newa (int, MAX (self->entries->len, 1));
+  memset (shares, 0, sizeof (int) * self->entries->len);
+  /* From the title with the most to spare first: one title cut a little
+   * more reads better than every title cut by a few pixels. */
+  while (overflow > 0)
+    {
+      guint best = G_MAXUINT;
+      int best_left = 0;
+
+      for (guint i = 0; i < self->entries->len; i++)
+        {
+          int left = squeezable (&g_array_index (self->entries, Entry, i)) - shares[i];
+
+          if (left > best_left)
+            {
+              best = i;
+              best_left = left;
+            }
+        }
+      if (best == G_MAXUINT)
+        break;
+      shares[best] += MIN (overflow, best_left);
+      overflow -= MIN (overflow, best_left);
+    }
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = &g_array_index (self->entries, Entry, i);
+
+      if (shares[i] != entry->squeeze)
+        {
+          entry->squeeze = shares[i];
+          apply_width (self, entry);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_fit (TciaColumnSizing *self)
+{
+  if (self->fit_id == 0)
+    self->fit_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, fit_to_view, self, NULL);
+}
+
+static void
+hadjustment_changed_cb (TciaColumnSizing *self)
+{
+  GtkAdjustment *across = self->view != NULL
+                          ? gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->view)) : NULL;
+
+  if (across == self->across)
+    return;
+  if (self->across != NULL)
+    g_signal_handlers_disconnect_by_data (self->across, self);
+  g_set_object (&self->across, across);
+  if (across != NULL)
+    g_signal_connect_swapped (across, "changed", G_CALLBACK (schedule_fit), self);
+  schedule_fit (self);
 }
 
 /* GTK 4.8 keeps room for the sort arrow in every title, sorted or not: on
@@ -353,6 +508,7 @@ sort_arrow_changed_cb (GtkWidget        *arrow,
       if (entry->sort_arrow == arrow)
         apply_width (self, entry);
     }
+  schedule_fit (self);
 }
 
 /* GTK 4.8 gives a column's title a label that never shrinks: in a column
@@ -413,6 +569,9 @@ tcia_column_sizing_new (GtkColumnView *view)
   self = g_object_new (TCIA_TYPE_COLUMN_SIZING, NULL);
   self->view = view;
   g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &self->view);
+  g_signal_connect_swapped (view, "notify::hadjustment", G_CALLBACK (hadjustment_changed_cb),
+                            self);
+  hadjustment_changed_cb (self);
 
   return self;
 }
@@ -514,6 +673,7 @@ tcia_column_sizing_fit (TciaColumnSizing *self,
 
   for (guint i = 0; i < self->entries->len; i++)
     apply_width (self, &g_array_index (self->entries, Entry, i));
+  schedule_fit (self);
 }
 
 void
@@ -530,4 +690,5 @@ tcia_column_sizing_reset (TciaColumnSizing *self)
       entry->fitted_len = 0;
       apply_width (self, entry);
     }
+  schedule_fit (self);
 }

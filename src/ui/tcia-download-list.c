@@ -7,9 +7,11 @@
 
 #include "tcia-download-list.h"
 
-/* State changes come in bursts (a batch queued, many series done): the
- * list is put in order again once they settle, not at each. */
+/* A list not on screen has no frames: it is sorted after this delay. */
 #define RESORT_DELAY_MS 150
+
+/* More jobs changing section at once than this are sorted in one splice. */
+#define MAX_MOVES 64
 
 /* The order of the list: what needs the user or is moving comes first. */
 typedef enum
@@ -35,8 +37,10 @@ struct _TciaDownloadList
   GtkFilterListModel *shown;
   GtkFilter          *filter;
   GHashTable         *rows;      /* TciaDownloadRow -> GtkListItem, while bound */
+  GHashTable         *sections;  /* job in ordered -> its Section + 1 when placed */
+  GHashTable         *places;    /* job -> its place in the queue + 1, at the last sort */
   guint               resort_source;
-  gboolean            resort_soon;  /* resort_source runs before the next frame */
+  guint               resort_tick;
   guint               sections_source;
 };
 
@@ -137,22 +141,96 @@ section_count (TciaDownloadList *self,
     }
 }
 
-/* A row opens a section when the row above it is of another. */
+/* The queue's jobs by where they stand in it (plus one), to place a job
+ * among the others without sorting them all. */
+static GHashTable *
+queue_places (GListModel *queue)
+{
+  guint n = queue != NULL ? g_list_model_get_n_items (queue) : 0;
+  GHashTable *places = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_hash_table_insert (places, g_list_model_get_item (queue, i), GUINT_TO_POINTER (i + 1));
+  return places;
+}
+
+static Placed
+placed_of (GHashTable      *places,
+           TciaDownloadJob *job)
+{
+  Placed p = { job, job_section (job), GPOINTER_TO_UINT (g_hash_table_lookup (places, job)) };
+
+  return p;
+}
+
+/* Where @p goes among the jobs in order: the first that sorts after it. */
+static guint
+find_place (TciaDownloadList *self,
+            GHashTable       *places,
+            const Placed     *p)
+{
+  guint low = 0;
+  guint high = g_list_model_get_n_items (G_LIST_MODEL (self->ordered));
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      g_autoptr(TciaDownloadJob) other = g_list_model_get_item (G_LIST_MODEL (self->ordered),
+                                                                middle);
+      Placed q = placed_of (places, other);
+
+      if (compare_placed (&q, p) < 0)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low;
+}
+
+/* Where @job stands in the list: found by its place while the list is in
+ * order, else looked for. Not the list item's position: GTK 4.8 updates
+ * those when the list is next laid out, after the headings must be set. */
+static guint
+ordered_position (TciaDownloadList *self,
+                  TciaDownloadJob  *job)
+{
+  guint position = G_MAXUINT;
+
+  if (self->places != NULL && g_hash_table_contains (self->places, job))
+    {
+      Placed p = placed_of (self->places, job);
+      g_autoptr(TciaDownloadJob) there = NULL;
+
+      position = find_place (self, self->places, &p);
+      there = g_list_model_get_item (G_LIST_MODEL (self->ordered), position);
+      if (there == job)
+        return position;
+    }
+  if (!g_list_store_find (self->ordered, job, &position))
+    return G_MAXUINT;
+  return position;
+}
+
+/* A row opens a section when the row above it is of another. With only
+ * the failed shown, the row above in the whole list is of another section
+ * exactly for the first of them, as in the list shown. */
 static void
 update_row_section (TciaDownloadList *self,
-                    TciaDownloadRow   *row,
-                    GtkListItem       *item)
+                    TciaDownloadRow   *row)
 {
-  guint position = gtk_list_item_get_position (item);
   TciaDownloadJob *job = tcia_download_row_get_job (row);
+  guint position;
   Section section;
 
-  if (job == NULL || position == GTK_INVALID_LIST_POSITION)
+  if (job == NULL)
+    return;
+  position = ordered_position (self, job);
+  if (position == G_MAXUINT)
     return;
   section = job_section (job);
   if (position > 0)
     {
-      g_autoptr(TciaDownloadJob) above = g_list_model_get_item (G_LIST_MODEL (self->shown),
+      g_autoptr(TciaDownloadJob) above = g_list_model_get_item (G_LIST_MODEL (self->ordered),
                                                                 position - 1);
 
       if (above != NULL && job_section (above) == section)
@@ -170,20 +248,20 @@ update_sections_cb (gpointer user_data)
 {
   TciaDownloadList *self = user_data;
   GHashTableIter iter;
-  gpointer row, item;
+  gpointer row;
 
   self->sections_source = 0;
   g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, &row, &item))
-    update_row_section (self, row, item);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    update_row_section (self, row);
   return G_SOURCE_REMOVE;
 }
 
 /* Before the next frame is drawn, not at the default idle priority: while
  * series finish by the dozen, frames take all the time there is and a
  * default idle waited seconds, the rows moved under headings of before
- * ("Downloading" over finished series). The list view binds rows as its
- * model changes, so the positions are current here. */
+ * ("Downloading" over finished series). A re-sort sets them at once
+ * (resort_now()). */
 static void
 schedule_sections (TciaDownloadList *self)
 {
@@ -195,33 +273,41 @@ schedule_sections (TciaDownloadList *self)
 /* The list is put in order here, not by a GtkSortListModel re-sorted with
  * gtk_sorter_changed(): GTK 4.8's keeps the order it had among equals, not
  * the queue's, so a section's order depended on when its series arrived
- * in it (the failed series last to run drawn first). Only the range
- * between the first and the last job out of place is replaced. */
+ * in it (the failed series last to run drawn first). */
+
+/* The whole list in one splice: the first fill, or when many jobs move at
+ * once. Only the range between the first and the last job out of place is
+ * replaced. */
 static void
-resort (TciaDownloadList *self)
+resort_all (TciaDownloadList *self,
+            GHashTable       *places)
 {
-  GListModel *queue = self->queue != NULL ? G_LIST_MODEL (self->queue) : NULL;
   GListModel *ordered = G_LIST_MODEL (self->ordered);
-  guint n = queue != NULL ? g_list_model_get_n_items (queue) : 0;
+  guint n = g_hash_table_size (places);
   guint n_old = g_list_model_get_n_items (ordered);
   g_autoptr(GArray) placed = g_array_sized_new (FALSE, FALSE, sizeof (Placed), n);
-  g_autoptr(GPtrArray) jobs = g_ptr_array_new_full (n, g_object_unref);
+  GHashTableIter iter;
+  gpointer job;
   guint first = 0;
   guint same_at_end = 0;
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
-  gboolean at_top = adjustment == NULL || gtk_adjustment_get_value (adjustment) < 1;
 
-  for (guint i = 0; i < n; i++)
+  g_hash_table_iter_init (&iter, places);
+  while (g_hash_table_iter_next (&iter, &job, NULL))
     {
-      TciaDownloadJob *job = g_list_model_get_item (queue, i);
-      Placed p = { job, job_section (job), i };
+      Placed p = placed_of (places, job);
 
       g_array_append_val (placed, p);
-      g_ptr_array_add (jobs, job);
     }
   g_array_sort (placed, compare_placed);
 
-  /* Only what lies between the first and the last job out of place. */
+  g_hash_table_remove_all (self->sections);
+  for (guint i = 0; i < n; i++)
+    {
+      Placed *p = &g_array_index (placed, Placed, i);
+
+      g_hash_table_insert (self->sections, p->job, GUINT_TO_POINTER (p->section + 1));
+    }
+
   while (first < n && first < n_old)
     {
       g_autoptr(TciaDownloadJob) old = g_list_model_get_item (ordered, first);
@@ -248,42 +334,164 @@ resort (TciaDownloadList *self)
       added[i] = g_array_index (placed, Placed, first + i).job;
     g_list_store_splice (self->ordered, first, n_old - first - same_at_end, added, n_added);
   }
+}
+
+/* Only the jobs whose section changed (and those added or removed) move,
+ * one splice each run: a series finishing moves one row. Replacing the
+ * whole list at each change rebuilt every row while series finished by
+ * the dozen, took longer than the interval between two re-sorts, and GTK
+ * 4.8 drew the rows where they had been (finished series at the top under
+ * "Done", above the running ones). Returns FALSE when it gave up: too
+ * many moves, or the queue's own order changed. */
+static gboolean
+resort_moved (TciaDownloadList *self,
+              GHashTable       *places)
+{
+  GListModel *ordered = G_LIST_MODEL (self->ordered);
+  guint n_old = g_list_model_get_n_items (ordered);
+  guint n_out = 0;     /* jobs taken out: gone, or in another section */
+  guint n_moves;
+  guint run_end = 0;   /* one past the last of a run of jobs to take out */
+  GHashTableIter iter;
+  gpointer job;
+
+  /* Count first: many moves are cheaper as one splice. */
+  for (guint i = 0; i < n_old; i++)
+    {
+      g_autoptr(TciaDownloadJob) old = g_list_model_get_item (ordered, i);
+      guint was = GPOINTER_TO_UINT (g_hash_table_lookup (self->sections, old));
+
+      if (!g_hash_table_contains (places, old) || was != (guint) job_section (old) + 1)
+        n_out++;
+    }
+  /* Each taken out, and each put in (those that stay are not). */
+  n_moves = n_out + g_hash_table_size (places) - (n_old - n_out);
+  if (n_moves == 0)
+    return TRUE;
+  if (n_moves > MAX_MOVES)
+    return FALSE;
+
+  /* Out, from the end so that positions still hold, a run at a time. */
+  for (guint i = n_old; i-- > 0;)
+    {
+      g_autoptr(TciaDownloadJob) old = g_list_model_get_item (ordered, i);
+      guint was = GPOINTER_TO_UINT (g_hash_table_lookup (self->sections, old));
+      gboolean moves = !g_hash_table_contains (places, old) ||
+                       was != (guint) job_section (old) + 1;
+
+      if (moves)
+        {
+          g_hash_table_remove (self->sections, old);
+          if (run_end == 0)
+            run_end = i + 1;
+        }
+      if (run_end != 0 && (!moves || i == 0))
+        {
+          guint start = moves ? i : i + 1;
+
+          g_list_store_splice (self->ordered, start, run_end - start, NULL, 0);
+          run_end = 0;
+        }
+    }
+
+  /* The jobs that stayed are in order among themselves unless the queue
+   * reordered them. */
+  for (guint i = 1; i < g_list_model_get_n_items (ordered); i++)
+    {
+      g_autoptr(TciaDownloadJob) a = g_list_model_get_item (ordered, i - 1);
+      g_autoptr(TciaDownloadJob) b = g_list_model_get_item (ordered, i);
+      Placed pa = placed_of (places, a);
+      Placed pb = placed_of (places, b);
+
+      if (compare_placed (&pa, &pb) > 0)
+        return FALSE;
+    }
+
+  /* In, each at its place. */
+  g_hash_table_iter_init (&iter, places);
+  while (g_hash_table_iter_next (&iter, &job, NULL))
+    {
+      Placed p;
+
+      if (g_hash_table_contains (self->sections, job))
+        continue;
+      p = placed_of (places, job);
+      g_list_store_insert (self->ordered, find_place (self, places, &p), job);
+      g_hash_table_insert (self->sections, job, GUINT_TO_POINTER (p.section + 1));
+    }
+  return TRUE;
+}
+
+static void
+resort (TciaDownloadList *self)
+{
+  GHashTable *places = queue_places (self->queue != NULL ? G_LIST_MODEL (self->queue) : NULL);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  gboolean at_top = adjustment == NULL || gtk_adjustment_get_value (adjustment) < 1;
+
+  g_clear_pointer (&self->places, g_hash_table_unref);
+  self->places = places;
+  if (!resort_moved (self, places))
+    resort_all (self, places);
+
   /* The list view keeps the row at the top in view as it moves down: a
    * list looked at from its top stays at its top, where the news is. */
   if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
 }
 
+static void
+resort_now (TciaDownloadList *self)
+{
+  if (self->resort_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->resort_tick);
+  self->resort_tick = 0;
+  g_clear_handle_id (&self->resort_source, g_source_remove);
+  resort (self);
+  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+  /* The headings in the same frame as the order. */
+  g_clear_handle_id (&self->sections_source, g_source_remove);
+  update_sections_cb (self);
+}
+
 static gboolean
-resort_cb (gpointer user_data)
+resort_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  TciaDownloadList *self = TCIA_DOWNLOAD_LIST (widget);
+
+  self->resort_tick = 0;
+  resort_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+resort_timeout_cb (gpointer user_data)
 {
   TciaDownloadList *self = user_data;
 
   self->resort_source = 0;
-  resort (self);
-  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
-  schedule_sections (self);
+  resort_now (self);
   return G_SOURCE_REMOVE;
 }
 
-/* @soon: before the next frame rather than after the delay. Once nothing
- * runs or waits, the header says "150 of 150" at once: a list still in
- * the order of a re-sort before, the last series under "Downloading",
- * was drawn beside it until the delay passed. Coalesced all the same, so
- * a burst (Cancel All on paused series) is sorted once. */
+/* In the next frame, before it is laid out and drawn: a series that
+ * finished is never drawn at the top, under "Done", above the series still
+ * running. (Sorted after a delay, on a busy machine the rows moved seconds
+ * after they finished, and the top of the list was always the series just
+ * done; sorted in an idle of a higher priority than drawing, a stream of
+ * state changes kept the window from drawing at all.) The changes of a
+ * frame are sorted once. The timeout is for a list not on screen, which
+ * has no frames. */
 static void
-schedule_resort (TciaDownloadList *self,
-                 gboolean          soon)
+schedule_resort (TciaDownloadList *self)
 {
-  if (soon && self->resort_source != 0 && !self->resort_soon)
-    g_clear_handle_id (&self->resort_source, g_source_remove);
-  if (self->resort_source != 0)
-    return;
-  self->resort_soon = soon;
-  if (soon)
-    self->resort_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, resort_cb, self, NULL);
-  else
-    self->resort_source = g_timeout_add (RESORT_DELAY_MS, resort_cb, self);
+  if (self->resort_tick == 0)
+    self->resort_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), resort_tick_cb,
+                                                      NULL, NULL);
+  if (self->resort_source == 0)
+    self->resort_source = g_timeout_add (RESORT_DELAY_MS, resort_timeout_cb, self);
 }
 
 /* ---- rows ---- */
@@ -306,7 +514,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
 
   tcia_download_row_bind (row, self->queue, gtk_list_item_get_item (item));
   g_hash_table_insert (self->rows, row, item);
-  update_row_section (self, row, item);
+  update_row_section (self, row);
 }
 
 static void
@@ -323,7 +531,7 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
 static void
 tally_changed_cb (TciaDownloadList *self)
 {
-  schedule_resort (self, tcia_download_queue_get_n_active (self->queue) == 0);
+  schedule_resort (self);
 }
 
 /* Series added or removed show in the next frame, each in its place. A
@@ -336,7 +544,7 @@ queue_changed_cb (GListModel       *model,
                   guint             added,
                   TciaDownloadList *self)
 {
-  schedule_resort (self, TRUE);
+  schedule_resort (self);
 }
 
 static void
@@ -356,6 +564,9 @@ tcia_download_list_dispose (GObject *object)
 
   tcia_download_list_set_queue (self, NULL);
   g_clear_handle_id (&self->resort_source, g_source_remove);
+  if (self->resort_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->resort_tick);
+  self->resort_tick = 0;
   g_clear_handle_id (&self->sections_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), TCIA_TYPE_DOWNLOAD_LIST);
 
@@ -368,6 +579,8 @@ tcia_download_list_finalize (GObject *object)
   TciaDownloadList *self = TCIA_DOWNLOAD_LIST (object);
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->sections, g_hash_table_unref);
+  g_clear_pointer (&self->places, g_hash_table_unref);
   g_clear_object (&self->shown);
   g_clear_object (&self->ordered);
   g_clear_object (&self->filter);
@@ -408,6 +621,7 @@ tcia_download_list_init (TciaDownloadList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_hash_table_new (NULL, NULL);
+  self->sections = g_hash_table_new (NULL, NULL);
   self->filter = GTK_FILTER (gtk_custom_filter_new (job_failed, NULL, NULL));
   self->ordered = g_list_store_new (TCIA_TYPE_DOWNLOAD_JOB);
   self->shown = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->ordered)), NULL);

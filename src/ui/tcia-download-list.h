@@ -15,8 +15,7 @@ G_DECLARE_FINAL_TYPE (TciaDownloadList, tcia_download_list, TCIA, DOWNLOAD_LIST,
 /* The series of a download queue, what matters first: downloading, waiting,
  * paused, failed, cancelled, then done, each in the queue's order, each
  * group opened by a heading with its count. "failed-only" shows the failed
- * series alone. The order follows state changes a moment after they
- * settle, not at each. */
+ * series alone. The order follows state changes before the next frame. */
 
 void             tcia_download_list_set_queue       (TciaDownloadList  *self,
                                                      TciaDownloadQueue *queue);

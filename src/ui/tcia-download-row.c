@@ -8,6 +8,7 @@
 #include "tcia-column-sizing.h"
 #include "tcia-download-progress.h"
 #include "tcia-download-row.h"
+#include "tcia-ui-util.h"
 
 struct _TciaDownloadRow
 {
@@ -202,7 +203,7 @@ update (TciaDownloadRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->bar), state == TCIA_DOWNLOAD_JOB_RUNNING);
   gtk_label_set_label (self->status_label, status);
   gtk_label_set_label (self->compact_label, status);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->compact_label), NULL);
+  tcia_widget_set_tooltip_lazily (GTK_WIDGET (self->compact_label), NULL);
   /* One line for a finished series: where it came from joins its status. */
   if (complete && tcia_download_job_get_source (job) != NULL)
     {
@@ -215,7 +216,7 @@ update (TciaDownloadRow *self)
                                           : g_strdup (with_source);
 
       gtk_label_set_label (self->compact_label, with_source);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->compact_label), tip);
+      tcia_widget_set_tooltip_lazily (GTK_WIDGET (self->compact_label), tip);
     }
   gtk_progress_bar_set_fraction (self->bar, tcia_download_job_fraction (job));
   gtk_label_set_label (self->error_label, failed && error != NULL ? error->message : "");
@@ -247,7 +248,7 @@ sync_source (TciaDownloadRow *self)
     /* Translators: "From NBIA: IDC does not have this series". */
     tip = g_strdup_printf (_("From %s: %s"), source, note);
   gtk_label_set_label (self->source_label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), tip != NULL ? tip : text);
+  tcia_widget_set_tooltip_lazily (GTK_WIDGET (self->source_label), tip != NULL ? tip : text);
 }
 
 static void
@@ -472,7 +473,7 @@ tcia_download_row_bind (TciaDownloadRow   *self,
   gtk_label_set_label (self->title_label, title);
   /* The whole title, which a narrow window cuts, and where the files go. */
   tooltip = g_strdup_printf ("%s\n%s", title, tcia_download_job_get_relative_path (job));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), tooltip);
+  tcia_widget_set_tooltip_lazily (GTK_WIDGET (self->title_label), tooltip);
   /* TRANSLATORS: a series' patient and collection: "LIDC-IDRI-0001 · LIDC-IDRI" */
   subtitle = g_strdup_printf (_("%s · %s"),
                               patient != NULL ? patient : _("Unknown patient"),

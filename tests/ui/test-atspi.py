@@ -87,6 +87,24 @@ def check_column_headers(root):
     log("every column header has a name: " + ", ".join(repr(t.name) for t in titles))
 
 
+def check_tables_named(root):
+    """A container GTK exposes as a table (the filters' flow box) is read
+    by its type name, "GtkFlowBox table", unless the app names it."""
+    bad = []
+    for obj in walk(root):
+        try:
+            if obj.getRole() == pyatspi.ROLE_TABLE and \
+                    (not obj.name or TYPE_NAME.match(obj.name.strip())):
+                bad.append("%s: %r" % (path_of(obj), obj.name))
+        except Exception:
+            continue
+    if bad:
+        for b in bad:
+            log("table without a name: " + b)
+        raise AssertionError("%d table(s) without a name" % len(bad))
+    log("every table has a name")
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
@@ -165,6 +183,7 @@ def check(session, opener, fake, app):
         % (len(hits), sorted(hits)[0]))
 
     check_column_headers(root)
+    check_tables_named(root)
 
     nameless = []
     garbled = []

@@ -336,6 +336,31 @@ test_search_all (void)
   finish (&f);
 }
 
+/* A first sync that fails says so in one sentence after another, the
+ * server's reason whole: not "(2 attempts).. Browse asks". */
+static void
+test_sync_failed (void)
+{
+  Fixture f = { 0 };
+  TciaCatalogueBanner *banner;
+  const char *text;
+
+  start (&f, 0, FALSE);
+  fake_nbia_set_fault (f.server, FAKE_NBIA_FAULT_HTTP_503, 0, NULL);
+  open_window (&f);
+  banner = tcia_window_get_catalogue_banner (f.window);
+
+  WAIT_FOR (g_strcmp0 (tcia_catalogue_banner_get_state (banner), "failed") == 0);
+  g_assert_true (tcia_catalogue_banner_get_revealed (banner));
+  text = tcia_catalogue_banner_get_text (banner);
+  g_assert_nonnull (strstr (text, "the catalogue could not be filled"));
+  g_assert_nonnull (strstr (text, "503"));
+  g_assert_null (strstr (text, ".."));
+  g_assert_true (g_str_has_suffix (text, "."));
+
+  finish (&f);
+}
+
 static void
 test_sync_progress (void)
 {
@@ -606,6 +631,7 @@ main (int   argc,
   g_test_add_func ("/ui/catalogue/offline-browse", test_offline_browse);
   g_test_add_func ("/ui/catalogue/search-all", test_search_all);
   g_test_add_func ("/ui/catalogue/sync-progress", test_sync_progress);
+  g_test_add_func ("/ui/catalogue/sync-failed", test_sync_failed);
   g_test_add_func ("/ui/catalogue/whats-new", test_whats_new);
   g_test_add_func ("/ui/catalogue/new-series-notified", test_new_series_notified);
   g_test_add_func ("/ui/catalogue/sync-resumes", test_sync_resumes);

@@ -319,6 +319,76 @@ test_order_follows_states (Fixture       *f,
     g_signal_handlers_disconnect_by_func (job_at (queue, i), count_change_cb, &changes);
 }
 
+typedef struct
+{
+  Fixture           *f;
+  TciaDownloadQueue *queue;
+  guint              n_frames;
+  guint              most_replaced;  /* by one change of the list, after the first frame */
+} FrameWatch;
+
+/* Every frame drawn shows the list in the order of the states right then,
+ * the headings where the sections start. */
+static void
+check_frame_cb (GdkFrameClock *clock,
+                FrameWatch    *watch)
+{
+  g_autofree char *expected = order_of_states (watch->queue);
+  g_autofree char *shown = shown_order (watch->f, watch->queue);
+
+  g_assert_cmpstr (shown, ==, expected);
+  assert_rows_drawn_in_order (watch->f);
+  watch->n_frames++;
+}
+
+static void
+count_replaced_cb (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   FrameWatch *watch)
+{
+  if (watch->n_frames > 0)
+    watch->most_replaced = MAX (watch->most_replaced, MAX (removed, added));
+}
+
+/* A series that finishes is never drawn at the top under "Done", above
+ * the series still running, not even for a frame; and it alone moves:
+ * the rows that keep their place are not taken out and put back (which
+ * rebuilt every row at each change, and on a busy machine kept the list
+ * seconds behind, finished series at the top). */
+static void
+test_order_each_frame (Fixture       *f,
+                       gconstpointer  data)
+{
+  const guint parallel = 2;
+  g_autofree char *bad_uid = ui_fake_uid (f->server, 5);
+  FrameWatch watch = { f, NULL, 0, 0 };
+  GdkFrameClock *clock;
+  gulong frame_handler;
+
+  fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_WRONG_MD5, 0, bad_uid);
+  g_settings_set_uint (f->settings, "parallel-downloads", parallel);
+  ui_fill_basket (f->basket, f->client, f->server, 30);
+  fake_nbia_set_latency (f->server, 50);
+  watch.queue = checkout (f);
+  g_signal_connect (tcia_downloads_page_get_shown (f->page), "items-changed",
+                    G_CALLBACK (count_replaced_cb), &watch);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->page));
+  frame_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (check_frame_cb), &watch);
+
+  WAIT_FOR (tcia_download_queue_is_finished (watch.queue));
+  wait_for_paint (f);
+  g_signal_handler_disconnect (clock, frame_handler);
+  g_signal_handlers_disconnect_by_func (tcia_downloads_page_get_shown (f->page),
+                                        count_replaced_cb, &watch);
+
+  g_assert_cmpuint (count_state (watch.queue, TCIA_DOWNLOAD_JOB_FAILED), ==, 1);
+  g_assert_cmpuint (watch.n_frames, >, 1);
+  /* The series that finished and those that started in one frame, at most. */
+  g_assert_cmpuint (watch.most_replaced, <=, 2 * parallel);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -330,6 +400,8 @@ main (int   argc,
 
   g_test_add ("/ui/downloads/sort-order", Fixture, NULL,
               fixture_set_up, test_sort_order, fixture_tear_down);
+  g_test_add ("/ui/downloads/order-each-frame", Fixture, GUINT_TO_POINTER (40),
+              fixture_set_up, test_order_each_frame, fixture_tear_down);
   g_test_add ("/ui/downloads/order-follows-states", Fixture, GUINT_TO_POINTER (150),
               fixture_set_up, test_order_follows_states, fixture_tear_down);
 
