@@ -18,7 +18,7 @@
  * from it with the server stopped, the search of all collections with the
  * facets, the sync's progress, and what is new in a real download folder. */
 
-#define TIMEOUT_S 30
+#define TIMEOUT_S 60
 
 typedef struct
 {
