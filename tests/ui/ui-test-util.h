@@ -105,13 +105,23 @@ static inline void
 ui_wait_for_layout (GtkWidget *window)
 {
   UiLayoutWatch watch = { window, 0, 0, 0 };
+  gboolean timed_out = FALSE;
   guint tick;
+  guint id;
 
   WAIT_FOR_SECONDS (gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0,
                     UI_LAYOUT_TIMEOUT_S);
   tick = gtk_widget_add_tick_callback (window, ui_layout_tick_cb, &watch, NULL);
-  WAIT_FOR_SECONDS (watch.n_still >= UI_STILL_FRAMES, UI_LAYOUT_TIMEOUT_S);
+  id = g_timeout_add_seconds (UI_LAYOUT_TIMEOUT_S, timeout_cb, &timed_out);
+  while (watch.n_still < UI_STILL_FRAMES && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
   gtk_widget_remove_tick_callback (window, tick);
+  if (watch.n_still < UI_STILL_FRAMES)
+    g_error ("timed out waiting for the layout of %s to settle: in %u frames, never %d in "
+             "a row placed every widget the same way", G_OBJECT_TYPE_NAME (window),
+             watch.n_frames, UI_STILL_FRAMES + 1);
 }
 
 /* The surface of @window is wider than the window's widget by the frame of
