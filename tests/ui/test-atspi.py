@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -50,9 +49,18 @@ def choose_collection(root, item, name):
         o.getRole() in (pyatspi.ROLE_ENTRY, pyatspi.ROLE_TEXT)
         and u.has_state(o, pyatspi.STATE_FOCUSED))), timeout=20)
     u.type_text(name)
+
     # Enter picks the first collection listed, and the list narrows only
-    # after the search entry's delay.
-    time.sleep(1.0)
+    # after the search entry's delay (longer on a busy machine): wait until
+    # every row left names the collection.
+    def narrowed():
+        for obj in walk(root):
+            if obj.getRoleName() == "list" and obj.name == "Collections":
+                rows = [o for o in walk(obj) if o.getRole() == pyatspi.ROLE_LIST_ITEM]
+                return rows and all(any(name in t for o in walk(r) for t in texts_of(o))
+                                    for r in rows)
+        return False
+    wait_for("the collections listed narrowed to %r" % name, narrowed, timeout=20)
     u.key("Return")
 
 

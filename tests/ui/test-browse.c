@@ -11,7 +11,7 @@
 #include "tcia-window-private.h"
 #include "ui-test-util.h"
 
-#define TIMEOUT_S 20
+#define TIMEOUT_S 60
 
 typedef struct
 {
@@ -446,7 +446,8 @@ test_browse_add_to_basket (Fixture       *f,
 
   choose_and_wait (f, "RIDER Lung CT");
   selection = tcia_browse_page_get_selection (f->page);
-  spin (100);
+  /* The rows are bound (and could show a mark) once laid out. */
+  ui_wait_for_layout (GTK_WIDGET (f->window));
   g_assert_false (tcia_browse_page_row_is_marked (f->page, 0));
   g_assert_cmpuint (adw_view_stack_page_get_badge_number (basket_page), ==, 0);
 
@@ -459,11 +460,10 @@ test_browse_add_to_basket (Fixture       *f,
 
       g_assert_true (tcia_basket_contains (f->basket, tcia_series_get_series_uid (series)));
     }
-  spin (100);
-  g_assert_true (tcia_browse_page_row_is_marked (f->page, 0));
-  g_assert_true (tcia_browse_page_row_is_marked (f->page, 2));
+  WAIT_FOR (tcia_browse_page_row_is_marked (f->page, 0) &&
+            tcia_browse_page_row_is_marked (f->page, 2));
   g_assert_false (tcia_browse_page_row_is_marked (f->page, 3));
-  g_assert_cmpuint (adw_view_stack_page_get_badge_number (basket_page), ==, 3);
+  WAIT_FOR (adw_view_stack_page_get_badge_number (basket_page) == 3);
 
   /* Adding again adds nothing. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.add-to-basket", NULL);
@@ -473,15 +473,14 @@ test_browse_add_to_basket (Fixture       *f,
   fifth = g_list_model_get_item (G_LIST_MODEL (selection), 4);
   uids[0] = tcia_series_get_series_uid (fifth);
   g_assert_cmpuint (tcia_browse_page_add_uids (f->page, uids), ==, 1);
-  spin (100);
-  g_assert_true (tcia_browse_page_row_is_marked (f->page, 4));
-  g_assert_cmpuint (adw_view_stack_page_get_badge_number (basket_page), ==, 4);
+  WAIT_FOR (tcia_browse_page_row_is_marked (f->page, 4));
+  WAIT_FOR (adw_view_stack_page_get_badge_number (basket_page) == 4);
 
   /* Undo takes the last addition out, and the mark goes. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.undo-add", NULL);
-  spin (100);
-  g_assert_false (tcia_browse_page_row_is_marked (f->page, 4));
-  g_assert_cmpuint (adw_view_stack_page_get_badge_number (basket_page), ==, 3);
+  /* Row 4 stays bound: it was marked a moment ago and nothing scrolled. */
+  WAIT_FOR (!tcia_browse_page_row_is_marked (f->page, 4));
+  WAIT_FOR (adw_view_stack_page_get_badge_number (basket_page) == 3);
 }
 
 
@@ -547,6 +546,21 @@ menu_item_reads (GtkWidget  *widget,
   return g_strcmp0 (button_text, text) == 0;
 }
 
+/* Whether the item of @popover for @action shows @accel as its shortcut. */
+static gboolean
+menu_item_accel_is (GtkWidget  *popover,
+                    const char *action,
+                    const char *accel)
+{
+  GtkWidget *button = find_descendant (popover, menu_item_reads, action);
+  g_autofree char *shown = NULL;
+
+  if (button == NULL)
+    return FALSE;
+  g_object_get (button, "accel", &shown, NULL);
+  return g_strcmp0 (shown, accel) == 0;
+}
+
 /* The choices of a filter say that they count patients; the button shows
  * the value chosen alone. */
 static void
@@ -569,14 +583,12 @@ test_browse_filter_counts_patients (Fixture       *f,
 
   g_assert_true (GTK_IS_POPOVER (popover));
   gtk_popover_popup (GTK_POPOVER (popover));
-  spin (100);
-  g_assert_true (has_label (popover, "CT"));
-  g_assert_true (has_label (popover, patients));
+  /* The list's rows are made when the popover is first laid out. */
+  WAIT_FOR (has_label (popover, "CT") && has_label (popover, patients));
   gtk_popover_popdown (GTK_POPOVER (popover));
 
   gtk_drop_down_set_selected (modality, ct);
-  spin (50);
-  g_assert_true (has_label (button, "CT"));
+  WAIT_FOR (has_label (button, "CT"));
   g_assert_false (has_label (button, patients));
 }
 
@@ -695,26 +707,58 @@ start_series_query (Fixture    *f,
   tcia_browse_page_load_query (f->page, query);
 }
 
+/* What the page showed when the client announced its second attempt. */
+typedef struct
+{
+  TciaBrowsePage *page;
+  char           *status;
+  char           *state;
+  gboolean        loading;
+} SecondAttempt;
+
+/* After the page's own handler: the page has said it by then. Looked at
+ * here rather than by polling the status: on a busy machine the next
+ * announcement can come in the same main loop iteration and replace it. */
+static void
+second_attempt_cb (TciaClient    *client,
+                   guint          attempt,
+                   guint          max_attempts,
+                   guint          delay_ms,
+                   const char    *reason,
+                   SecondAttempt *seen)
+{
+  if (attempt != 2 || seen->status != NULL)
+    return;
+  seen->status = g_strdup (tcia_browse_page_get_status_text (seen->page));
+  seen->state = g_strdup (tcia_browse_page_get_state (seen->page));
+  seen->loading = tcia_browse_page_get_loading (seen->page);
+}
+
 /* While the server is retried the page says so, with the attempt, and can
  * be cancelled; no API word reaches the person. */
 static void
 test_browse_retrying (Fixture       *f,
                       gconstpointer  data)
 {
-  const char *status;
+  SecondAttempt seen = { f->page, NULL, NULL, FALSE };
+  gulong id;
 
   choose_and_wait (f, "RIDER Lung CT");
   /* The fake's Retry-After (1 s) is the wait: long enough to be seen. */
   tcia_client_set_retry_policy (f->client, 5, 10, 5000);
   fake_nbia_set_fault (f->server, FAKE_NBIA_FAULT_HTTP_503, 0, NULL);
+  id = g_signal_connect_after (f->client, "retrying::TciaSeries",
+                               G_CALLBACK (second_attempt_cb), &seen);
   start_series_query (f, "RIDER Lung CT");
 
-  WAIT_FOR (strstr (tcia_browse_page_get_status_text (f->page), "(2 of 5)") != NULL);
-  status = tcia_browse_page_get_status_text (f->page);
-  g_test_message ("%s", status);
-  g_assert_cmpstr (status, ==, "Server busy (HTTP 503), trying again (2 of 5)…");
-  g_assert_cmpstr (tcia_browse_page_get_state (f->page), ==, "loading");
-  g_assert_true (tcia_browse_page_get_loading (f->page));
+  WAIT_FOR (seen.status != NULL);
+  g_signal_handler_disconnect (f->client, id);
+  g_test_message ("%s", seen.status);
+  g_assert_cmpstr (seen.status, ==, "Server busy (HTTP 503), trying again (2 of 5)…");
+  g_assert_cmpstr (seen.state, ==, "loading");
+  g_assert_true (seen.loading);
+  g_free (seen.status);
+  g_free (seen.state);
 
   /* Cancel stops it for good: no rows, no error, a way to try again. */
   gtk_widget_activate_action (GTK_WIDGET (f->page), "browse.cancel-loading", NULL);
@@ -770,17 +814,10 @@ test_browse_menu_accels (Fixture       *f,
   /* Parented, the menu's items know their actions' accelerators; shown,
    * it would only race with pointer events of the test's own making. */
   gtk_widget_set_parent (popover, view);
-  spin (100);
 
+  /* The items learn their accelerators once the popover has a root. */
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
-    {
-      GtkWidget *button = find_descendant (popover, menu_item_reads, expected[i].action);
-      g_autofree char *accel = NULL;
-
-      g_assert_nonnull (button);
-      g_object_get (button, "accel", &accel, NULL);
-      g_assert_cmpstr (accel, ==, expected[i].accel);
-    }
+    WAIT_FOR (menu_item_accel_is (popover, expected[i].action, expected[i].accel));
 
   gtk_widget_unparent (popover);
 }
@@ -816,7 +853,8 @@ test_browse_table_one_tab_stop (Fixture       *f,
   GtkRoot *root = gtk_widget_get_root (view);
 
   choose_and_wait (f, "RIDER Lung CT");
-  spin (100);
+  /* Rows to take the focus, laid out. */
+  ui_wait_for_layout (GTK_WIDGET (f->window));
   g_assert_true (gtk_widget_grab_focus (view));
   WAIT_FOR (gtk_root_get_focus (root) != NULL &&
             gtk_widget_is_ancestor (gtk_root_get_focus (root), view));

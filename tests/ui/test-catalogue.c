@@ -20,7 +20,7 @@
  * facets, the sync's progress, what is new in a real download folder, and
  * a manifest imported from it with the server stopped. */
 
-#define TIMEOUT_S 30
+#define TIMEOUT_S 60
 
 typedef struct
 {

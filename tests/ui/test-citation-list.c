@@ -13,7 +13,7 @@
 #include "tcia-series.h"
 #include "ui-test-util.h"
 
-#define TIMEOUT_S 20
+#define TIMEOUT_S 60
 
 static FakeNbia *server;
 static TciaClient *client;

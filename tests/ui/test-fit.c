@@ -111,13 +111,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->dir, g_free);
 }
 
-/* Lets the window lay out what changed (several frames). */
-static void
-settle (void)
-{
-  spin (400);
-}
-
 static char *
 describe (GtkWidget *widget)
 {
@@ -309,7 +302,7 @@ check_window (GtkWindow  *window,
   int minimum = 0;
   int content_minimum = 0;
 
-  settle ();
+  ui_wait_for_layout (GTK_WIDGET (window));
   gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
                       NULL, NULL);
   gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &content_minimum, NULL, NULL,
@@ -369,7 +362,7 @@ test_fit_pages (Fixture       *f,
     g_ptr_array_add (series, g_list_model_get_item (rows, i));
   tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
   show_page (f, "basket");
-  settle ();
+  ui_wait_for_layout (GTK_WIDGET (f->window));
 
   /* Downloads: a checkout, paused, so that no row changes while it is
    * measured. */
@@ -378,15 +371,14 @@ test_fit_pages (Fixture       *f,
   WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
   show_page (f, "downloads");
   WAIT_FOR (tcia_download_queue_get_n_running (tcia_window_get_download_queue (f->window)) > 0);
-  settle ();
+  ui_wait_for_layout (GTK_WIDGET (f->window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tcia_window_get_downloads_view (f->window)),
                                              "downloads.pause-all", NULL));
   WAIT_FOR (tcia_download_queue_get_n_running (tcia_window_get_download_queue (f->window)) == 0);
 
-  /* Now at the size under test, each page. */
-  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
-  /* The sidebar folds away with an animation. */
-  spin (1000);
+  /* Now at the size under test, each page; the sidebar folds away with an
+   * animation, which the resize waits out. */
+  ui_resize_window (GTK_WINDOW (f->window), f->width, HEIGHT);
   show_page (f, "browse");
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse", problems);
   /* At the default size every column is on screen, Images and Size (the
@@ -407,10 +399,9 @@ test_fit_pages (Fixture       *f,
   /* The footer counts a selection, a longer line in German. */
   g_assert_true (gtk_selection_model_select_range (
     tcia_browse_page_get_selection (tcia_window_get_browse_page (f->window)), 0, 2, TRUE));
-  settle ();
-  g_assert_true (g_str_has_suffix (tcia_browse_page_get_status_text (
+  WAIT_FOR (g_str_has_suffix (tcia_browse_page_get_status_text (
     tcia_window_get_browse_page (f->window)), "B") &&
-                 strstr (tcia_browse_page_get_status_text (
+            strstr (tcia_browse_page_get_status_text (
     tcia_window_get_browse_page (f->window)), "ausgewählt") != NULL);
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse, series selected", problems);
   show_page (f, "basket");
@@ -487,8 +478,7 @@ test_fit_downloads_running (Fixture       *f,
   show_page (f, "downloads");
   WAIT_FOR (running_rows_have_bytes (queue));
 
-  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
-  spin (1000);
+  ui_resize_window (GTK_WINDOW (f->window), f->width, HEIGHT);
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Downloads, running", problems);
   g_assert_cmpuint (tcia_download_queue_get_n_running (queue), ==, 2);
 
@@ -497,23 +487,38 @@ test_fit_downloads_running (Fixture       *f,
   g_assert_cmpstr (problems->str, ==, "");
 }
 
-/* Types @keys into @window as a person would: a real key press through the
- * X server (GTK 4.8 has no way to send one), with the focus where it is. */
 static void
-press_keys (GtkWidget  *window,
-            const char *keys)
+run_xdotool (const char * const *argv)
 {
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  const char *argv[] = { "xdotool", "windowfocus", "--sync", xid, "key", "--clearmodifiers",
-                         keys, NULL };
   g_autoptr(GError) error = NULL;
   int status = 0;
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
                                NULL, &status, &error));
   g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+}
+
+/* Types @keys into @window as a person would: a real key press through the
+ * X server (GTK 4.8 has no way to send one), with the focus where it is.
+ * The X server sends a key to the window that has the focus when it comes:
+ * the window is given the focus first, and the key follows once GTK has
+ * seen the focus arrive (not merely once it was asked for). Meson runs
+ * these tests alone (tests/ui/meson.build): another test's window shown
+ * meanwhile would take the focus, and the key with it. */
+static void
+press_keys (GtkWidget  *window,
+            const char *keys)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  const char *focus[] = { "xdotool", "windowfocus", "--sync", xid, NULL };
+  const char *key[] = { "xdotool", "key", "--clearmodifiers", keys, NULL };
+
+  run_xdotool (focus);
+  WAIT_FOR (gtk_window_is_active (GTK_WINDOW (window)));
+  run_xdotool (key);
 }
 
 static void
@@ -550,9 +555,9 @@ test_fit_checkout_key (Fixture       *f,
     g_ptr_array_add (series, g_list_model_get_item (rows, i));
   tcia_basket_add_many (f->basket, (TciaSeries * const *) series->pdata, series->len);
   g_signal_connect_swapped (page, "checkout", G_CALLBACK (count_cb), &checkouts);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
   show_page (f, "basket");
-  spin (1000);
+  /* Until the summary has finished folding away (or not). */
+  ui_resize_window (GTK_WINDOW (f->window), f->width, HEIGHT);
 
   /* The summary folded away (in a narrow window): no button on screen.
    * Waited for, not assumed after the second above: on a loaded machine
@@ -562,14 +567,20 @@ test_fit_checkout_key (Fixture       *f,
               !gtk_widget_get_mapped (button));
   press_keys (GTK_WIDGET (f->window), keys);
   WAIT_FOR (checkouts == 1);
-  /* The window goes on to Downloads once it has checked the free space. */
-  WAIT_FOR (tcia_window_get_download_queue (f->window) != NULL);
+  /* The window goes on to Downloads once it has checked the free space:
+   * only then may the test go back to the basket, or the window would
+   * leave it again under the second key press. */
+  WAIT_FOR (g_strcmp0 (adw_view_stack_get_visible_child_name (f->window->stack),
+                       "downloads") == 0);
+  g_assert_nonnull (tcia_window_get_download_queue (f->window));
 
   /* The summary shown over the list: the button's own mnemonic is there
-   * too, and the key still downloads rather than only moving the focus. */
+   * too, and the key still downloads rather than only moving the focus.
+   * The key waits for the summary to have slid all the way in. */
   show_page (f, "basket");
   adw_flap_set_reveal_flap (flap, TRUE);
-  spin (1000);
+  ui_wait_for_layout (GTK_WIDGET (f->window));
+  g_assert_cmpfloat (adw_flap_get_reveal_progress (flap), ==, 1.0);
   g_assert_true (gtk_widget_get_mapped (button));
   press_keys (GTK_WIDGET (f->window), keys);
   WAIT_FOR (checkouts == 2);
@@ -603,8 +614,7 @@ test_fit_filter_choices (Fixture       *f,
   gboolean long_seen = FALSE;
 
   list_first_collection (f, 1);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), f->width, HEIGHT);
-  spin (1000);
+  ui_resize_window (GTK_WINDOW (f->window), f->width, HEIGHT);
 
   for (TciaValueKind kind = TCIA_VALUE_MODALITY; kind <= TCIA_VALUE_MANUFACTURER; kind++)
     {
@@ -621,8 +631,7 @@ test_fit_filter_choices (Fixture       *f,
         if (GTK_IS_POPOVER (child))
           popover = child;
       g_assert_nonnull (popover);
-      WAIT_FOR (gtk_widget_get_mapped (popover));
-      settle ();
+      ui_wait_for_layout (popover);
 
       check_tree (popover, found);
       if (gtk_widget_get_width (popover) > f->width)

@@ -29,15 +29,6 @@ find_widget (GtkWidget *widget,
 }
 
 static void
-spin_until_drawn (GtkWidget *widget)
-{
-  while (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) == 0)
-    g_main_context_iteration (NULL, TRUE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
 destroy_window (TciaWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
@@ -99,7 +90,7 @@ test_window_pages (void)
   g_autoptr(GtkSelectionModel) pages = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  spin_until_drawn (GTK_WIDGET (window));
+  ui_wait_for_layout (GTK_WIDGET (window));
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "TCIA Basket");
 
@@ -142,7 +133,7 @@ test_window_header (void)
   GMenuModel *menu;
 
   gtk_window_present (GTK_WINDOW (window));
-  spin_until_drawn (GTK_WIDGET (window));
+  ui_wait_for_layout (GTK_WIDGET (window));
 
   stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
   header_bar = ADW_HEADER_BAR (find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR));
@@ -192,7 +183,7 @@ test_window_size_restored (void)
   g_assert_false (gtk_window_is_maximized (GTK_WINDOW (window)));
 
   gtk_window_present (GTK_WINDOW (window));
-  spin_until_drawn (GTK_WIDGET (window));
+  ui_wait_for_layout (GTK_WIDGET (window));
   /* Showing the window must not shift the size kept: a window that shrinks
    * a little at every start is a known failure of size saving. */
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 812);
@@ -238,7 +229,7 @@ test_window_without_settings (void)
    * opens; it only forgets its size. */
   g_assert_null (tcia_window_get_settings (window));
   gtk_window_present (GTK_WINDOW (window));
-  spin_until_drawn (GTK_WIDGET (window));
+  ui_wait_for_layout (GTK_WIDGET (window));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >, 0);
   destroy_window (window);
 }
