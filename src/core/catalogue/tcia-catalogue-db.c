@@ -616,6 +616,14 @@ tcia_catalogue_db_open (const char  *path,
 
 /* ---- A first fill ---- */
 
+/* The text index keeps the words of the rows put in memory until a commit
+ * or until they take this many bytes, then writes them as a segment. A
+ * fill's transactions are large (see tcia-catalogue-sync.c): holding
+ * their words whole writes one segment each, rather than one a MiB that
+ * the closing 'optimize' merges again. SQLite's default afterwards. */
+#define FILL_HASH_SIZE    67108864
+#define DEFAULT_HASH_SIZE 1048576
+
 gboolean
 tcia_catalogue_db_is_filling (TciaCatalogueDb *db)
 {
@@ -644,7 +652,9 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
       !tcia_catalogue_db_exec (db,
         "DROP INDEX IF EXISTS series_modality; DROP INDEX IF EXISTS series_body_part;"
         "DROP INDEX IF EXISTS series_manufacturer;"
-        "INSERT INTO search (search, rank) VALUES ('automerge', 0);", error) ||
+        "INSERT INTO search (search, rank) VALUES ('automerge', 0);"
+        "INSERT INTO search (search, rank) VALUES ('hashsize', " G_STRINGIFY (FILL_HASH_SIZE) ");",
+        error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);
@@ -670,8 +680,9 @@ tcia_catalogue_db_end_fill (TciaCatalogueDb  *db,
       !tcia_catalogue_db_begin (db, error))
     return FALSE;
   if (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
-      !tcia_catalogue_db_exec (db, "INSERT INTO search (search, rank) VALUES ('automerge', 4)",
-                               error) ||
+      !tcia_catalogue_db_exec (db, "INSERT INTO search (search, rank) VALUES ('automerge', 4);"
+                               "INSERT INTO search (search, rank) VALUES ('hashsize', "
+                               G_STRINGIFY (DEFAULT_HASH_SIZE) ")", error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);

@@ -90,25 +90,54 @@ step_id (TciaCatalogueDb  *db,
   return id;
 }
 
+/* The id of the row of @table whose @column is @value, made when there is
+ * none. A SELECT then a plain INSERT, not an upsert: an upsert may write
+ * twice, so SQLite gives it a savepoint, and at each savepoint the text
+ * index writes the words it holds in memory as a segment of its own (one
+ * more to merge for every new string of a first fill). */
+static gint64
+find_or_add (TciaCatalogueDb  *db,
+             const char       *select_sql,
+             const char       *insert_sql,
+             const char       *value,
+             GError          **error)
+{
+  sqlite3_stmt *stmt = tcia_catalogue_db_statement (db, select_sql, error);
+  gint64 id = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return tcia_catalogue_db_fail (db, error, _("be read"));
+  if (id != 0)
+    return id;
+
+  stmt = tcia_catalogue_db_statement (db, insert_sql, error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  return step_id (db, stmt, error);
+}
+
 static gint64
 intern (TciaCatalogueDb  *db,
         const char       *value,
         GError          **error)
 {
   gpointer found = g_hash_table_lookup (db->string_ids, value);
-  sqlite3_stmt *stmt;
   gint64 id;
 
   if (found != NULL)
     return (gint64) GPOINTER_TO_SIZE (found);
 
-  stmt = tcia_catalogue_db_statement (db,
-    "INSERT INTO strings (value) VALUES (?1) ON CONFLICT (value) DO UPDATE SET value = value"
-    " RETURNING id", error);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
-  id = step_id (db, stmt, error);
+  id = find_or_add (db, "SELECT id FROM strings WHERE value = ?1",
+                    "INSERT INTO strings (value) VALUES (?1)", value, error);
   if (id != 0)
     g_hash_table_insert (db->string_ids, g_strdup (value), GSIZE_TO_POINTER ((gsize) id));
 
@@ -121,19 +150,13 @@ collection_id (TciaCatalogueDb  *db,
                GError          **error)
 {
   gpointer found = g_hash_table_lookup (db->collection_ids, name);
-  sqlite3_stmt *stmt;
   gint64 id;
 
   if (found != NULL)
     return (gint64) GPOINTER_TO_SIZE (found);
 
-  stmt = tcia_catalogue_db_statement (db,
-    "INSERT INTO collections (name) VALUES (?1) ON CONFLICT (name) DO UPDATE SET name = name"
-    " RETURNING id", error);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  id = step_id (db, stmt, error);
+  id = find_or_add (db, "SELECT id FROM collections WHERE name = ?1",
+                    "INSERT INTO collections (name) VALUES (?1)", name, error);
   if (id != 0)
     g_hash_table_insert (db->collection_ids, g_strdup (name), GSIZE_TO_POINTER ((gsize) id));
 
@@ -539,10 +562,32 @@ tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
                                     const char       *collection,
                                     GError          **error)
 {
+  sqlite3_stmt *stmt;
+  gboolean has_series;
+
   db->last_patient = 0;
   db->last_study = 0;
-  return run_with_name (db, "DELETE FROM series WHERE collection IN"
-                        " (SELECT id FROM collections WHERE name = ?1)", collection, error) &&
+
+  /* A DELETE that fires the text index's trigger makes the index write
+   * the words it holds in memory as a segment of their own (it keeps a
+   * savepoint per such statement): not for a collection with no series,
+   * as every collection of a first fill is. */
+  stmt = tcia_catalogue_db_statement (db, "SELECT EXISTS (SELECT 1 FROM series WHERE collection"
+                                      " IN (SELECT id FROM collections WHERE name = ?1))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return tcia_catalogue_db_fail (db, error, _("be read"));
+    }
+  has_series = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+
+  return (!has_series ||
+          run_with_name (db, "DELETE FROM series WHERE collection IN"
+                         " (SELECT id FROM collections WHERE name = ?1)", collection, error)) &&
          run_with_name (db, "DELETE FROM studies WHERE patient IN (SELECT p.id FROM patients p"
                         " JOIN collections c ON c.id = p.collection WHERE c.name = ?1)",
                         collection, error) &&
