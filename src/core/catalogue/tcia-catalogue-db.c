@@ -113,15 +113,16 @@ tcia_catalogue_n_placements (void)
 
 /* ---- UIDs ---- */
 
-GBytes *
-tcia_catalogue_pack_uid (const char *uid,
-                         gsize       len)
-{
-  guint8 *data;
+/* Twice DICOM's 64 characters; a longer UID is kept as text. */
+#define MAX_UID_LEN 128
 
-  if (len == 0 || len > 128)
-    return NULL;
-  data = g_malloc0 ((len + 1) / 2);
+/* Packs @uid into @data, (len + 1) / 2 zeroed bytes; FALSE when it is
+ * not digits and dots. */
+static gboolean
+pack_uid_into (const char *uid,
+               gsize       len,
+               guint8     *data)
+{
   for (gsize i = 0; i < len; i++)
     {
       guint8 nibble;
@@ -131,11 +132,26 @@ tcia_catalogue_pack_uid (const char *uid,
       else if (g_ascii_isdigit (uid[i]))
         nibble = 2 + (uid[i] - '0');
       else
-        {
-          g_free (data);
-          return NULL;
-        }
+        return FALSE;
       data[i / 2] |= (i % 2 == 0) ? nibble << 4 : nibble;
+    }
+
+  return TRUE;
+}
+
+GBytes *
+tcia_catalogue_pack_uid (const char *uid,
+                         gsize       len)
+{
+  guint8 *data;
+
+  if (len == 0 || len > MAX_UID_LEN)
+    return NULL;
+  data = g_malloc0 ((len + 1) / 2);
+  if (!pack_uid_into (uid, len, data))
+    {
+      g_free (data);
+      return NULL;
     }
 
   return g_bytes_new_take (data, (len + 1) / 2);
@@ -193,13 +209,14 @@ tcia_catalogue_bind_uid (sqlite3_stmt *stmt,
                          int           index,
                          const char   *uid)
 {
-  g_autoptr(GBytes) packed = uid != NULL ? tcia_catalogue_pack_uid (uid, strlen (uid)) : NULL;
+  /* On the stack: this runs for every row a sync puts. */
+  guint8 packed[(MAX_UID_LEN + 1) / 2] = { 0 };
+  gsize len = uid != NULL ? strlen (uid) : 0;
 
   if (uid == NULL)
     sqlite3_bind_null (stmt, index);
-  else if (packed != NULL)
-    sqlite3_bind_blob (stmt, index, g_bytes_get_data (packed, NULL),
-                       (int) g_bytes_get_size (packed), SQLITE_TRANSIENT);
+  else if (len > 0 && len <= MAX_UID_LEN && pack_uid_into (uid, len, packed))
+    sqlite3_bind_blob (stmt, index, packed, (int) (len + 1) / 2, SQLITE_TRANSIENT);
   else
     sqlite3_bind_text (stmt, index, uid, -1, SQLITE_TRANSIENT);
 }
@@ -262,6 +279,8 @@ tcia_catalogue_db_clear_caches (TciaCatalogueDb *db)
   g_clear_pointer (&db->last_patient_key, g_free);
   g_clear_pointer (&db->last_study_uid, g_free);
   g_clear_pointer (&db->last_study_description, g_free);
+  for (guint i = 0; db->last_values != NULL && i < n_placements; i++)
+    g_clear_pointer (&db->last_values[i], g_free);
 }
 
 void
@@ -284,6 +303,10 @@ tcia_catalogue_db_free (TciaCatalogueDb *db)
   g_clear_pointer (&db->string_ids, g_hash_table_unref);
   g_clear_pointer (&db->id_strings, g_hash_table_unref);
   g_clear_pointer (&db->collection_ids, g_hash_table_unref);
+  g_free (db->last_values);
+  g_free (db->last_ids);
+  if (db->text != NULL)
+    g_string_free (db->text, TRUE);
   sqlite3_close_v2 (db->sqlite);
   g_free (db);
 }
@@ -506,6 +529,10 @@ connect (const char  *path,
   db->string_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   db->id_strings = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   db->collection_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  placements_init ();
+  db->last_values = g_new0 (char *, n_placements);
+  db->last_ids = g_new0 (gint64, n_placements);
+  db->text = g_string_sized_new (256);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, TCIA_CATALOGUE_ERROR, TCIA_CATALOGUE_ERROR_DATABASE,

@@ -66,6 +66,20 @@ tcia_catalogue_pipe_pop (Pipe *pipe)
   return msg;
 }
 
+gboolean
+tcia_catalogue_pipe_is_idle (Pipe *pipe)
+{
+  gboolean idle;
+
+  g_mutex_lock (&pipe->lock);
+  /* A collection's MSG_BEGIN goes before its request. */
+  idle = g_queue_is_empty (&pipe->queue) ||
+         (pipe->queue.length == 1 && ((Msg *) g_queue_peek_head (&pipe->queue))->kind == MSG_BEGIN);
+  g_mutex_unlock (&pipe->lock);
+
+  return idle;
+}
+
 static void
 pipe_stop (Pipe *pipe)
 {

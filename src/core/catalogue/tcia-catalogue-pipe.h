@@ -47,6 +47,8 @@ void  tcia_catalogue_pipe_start  (Pipe         *pipe,
                                   GCancellable *cancellable);
 /* Waits for the next message. */
 Msg  *tcia_catalogue_pipe_pop    (Pipe         *pipe);
+/* Whether no message waits: the next pop would wait for the server. */
+gboolean tcia_catalogue_pipe_is_idle (Pipe *pipe);
 /* Stops the fetcher (when it has not finished) and waits for it. */
 void  tcia_catalogue_pipe_finish (Pipe         *pipe);
 void  tcia_catalogue_msg_free    (gpointer      msg);

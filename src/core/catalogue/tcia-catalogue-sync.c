@@ -321,13 +321,15 @@ add_updated (TciaCatalogueSync  *self,
   return TRUE;
 }
 
-/* A listing's transaction ends after the collection that takes it past
- * either bound (or after the last one): rather than one commit per
- * collection, each of which wrote the pages its rows touched in the
- * indexes (UIDs arrive in no order, so nearly all of them) into the log
- * again, and flushed the text index's pending words as one more segment
- * to merge. A kill loses at most the collections of one transaction,
- * which the next run lists again. */
+/* A listing's transaction ends after a collection when the server has
+ * not sent the next one yet (the commit costs no time then: the writer
+ * would wait), or when it is past either bound, or after the last one.
+ * Against a server faster than the writer, that is a commit every few
+ * seconds rather than one a collection, each of which wrote the pages its
+ * rows touched in the indexes (UIDs arrive in no order, so nearly all of
+ * them) into the log again, and made the text index write its words as
+ * one more segment to merge. A kill loses at most the collections of one
+ * transaction, which the next run lists again. */
 #define COMMIT_INTERVAL_US (2 * G_USEC_PER_SEC)
 #define COMMIT_ROWS        100000
 
@@ -390,6 +392,7 @@ store_collections (TciaCatalogueSync  *self,
       pending_added += listing.n_added;
       pending_done++;
       if (ok && (i + 1 == pipe->todo->len || pending_put >= COMMIT_ROWS ||
+                 tcia_catalogue_pipe_is_idle (pipe) ||
                  g_get_monotonic_time () - opened_at >= COMMIT_INTERVAL_US))
         {
           ok = tcia_catalogue_db_commit (db, error);
