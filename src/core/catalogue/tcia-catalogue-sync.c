@@ -377,7 +377,7 @@ store_collections (TciaCatalogueSync  *self,
             break;
           if (ok)
             ok = put_batch_cb (msg->records, msg->kind == MSG_RESTART, &listing, error);
-          tcia_catalogue_msg_free (msg);
+          tcia_catalogue_pipe_done (pipe, msg);
         }
       if (ok && msg->error != NULL)
         {
