@@ -163,6 +163,29 @@ collection_id (TciaCatalogueDb  *db,
   return id;
 }
 
+/* "yyyy-mm-dd" as yyyymmdd, or -1. */
+static gint64
+iso_date (const char *text)
+{
+  static const char shape[] = "dddd-dd-dd";
+  gint64 day = 0;
+
+  for (guint k = 0; k < sizeof shape - 1; k++)
+    {
+      if (shape[k] == '-')
+        {
+          if (text[k] != '-')
+            return -1;
+        }
+      else if (g_ascii_isdigit (text[k]))
+        day = day * 10 + (text[k] - '0');
+      else
+        return -1;
+    }
+
+  return text[sizeof shape - 1] == '\0' ? day : -1;
+}
+
 /* Binds the value of field @i of @series for a column of kind @p. */
 static gboolean
 bind_field (TciaCatalogueDb       *db,
@@ -177,8 +200,17 @@ bind_field (TciaCatalogueDb       *db,
 {
   char buffer[TCIA_CELL_BUFFER_SIZE];
   const char *text = NULL;
-  TciaCellKind kind = tcia_record_get_cell (info, series, i, buffer, &text);
+  TciaCellKind kind;
 
+  /* A number as it is, not through its text. */
+  if (p->store == STORE_INT &&
+      (info->fields[i].type == TCIA_FIELD_UINT || info->fields[i].type == TCIA_FIELD_UINT64))
+    {
+      sqlite3_bind_int64 (stmt, index, (gint64) tcia_record_values (info, series)[i].u);
+      return TRUE;
+    }
+
+  kind = tcia_record_get_cell (info, series, i, buffer, &text);
   if (kind == TCIA_CELL_ABSENT || text == NULL)
     {
       sqlite3_bind_null (stmt, index);
@@ -201,12 +233,14 @@ bind_field (TciaCatalogueDb       *db,
       sqlite3_bind_int64 (stmt, index, db->last_ids[i]);
       break;
     case STORE_DATE:
-      if (strlen (text) == 10 && text[4] == '-' && text[7] == '-')
-        sqlite3_bind_int64 (stmt, index, g_ascii_strtoll (text, NULL, 10) * 10000 +
-                            g_ascii_strtoll (text + 5, NULL, 10) * 100 +
-                            g_ascii_strtoll (text + 8, NULL, 10));
-      else
-        sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+      {
+        gint64 day = iso_date (text);
+
+        if (day >= 0)
+          sqlite3_bind_int64 (stmt, index, day);
+        else
+          sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+      }
       break;
     case STORE_INT:
       sqlite3_bind_int64 (stmt, index, (gint64) g_ascii_strtoull (text, NULL, 10));
