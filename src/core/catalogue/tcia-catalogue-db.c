@@ -123,17 +123,28 @@ pack_uid_into (const char *uid,
                gsize       len,
                guint8     *data)
 {
-  for (gsize i = 0; i < len; i++)
-    {
-      guint8 nibble;
+  /* By table: this runs twice for every row a sync puts. */
+  static const guint8 nibbles[256] = {
+    ['.'] = 1, ['0'] = 2, ['1'] = 3, ['2'] = 4, ['3'] = 5, ['4'] = 6,
+    ['5'] = 7, ['6'] = 8, ['7'] = 9, ['8'] = 10, ['9'] = 11,
+  };
+  gsize i;
 
-      if (uid[i] == '.')
-        nibble = 1;
-      else if (g_ascii_isdigit (uid[i]))
-        nibble = 2 + (uid[i] - '0');
-      else
+  for (i = 0; i + 1 < len; i += 2)
+    {
+      guint8 high = nibbles[(guint8) uid[i]], low = nibbles[(guint8) uid[i + 1]];
+
+      if (high == 0 || low == 0)
         return FALSE;
-      data[i / 2] |= (i % 2 == 0) ? nibble << 4 : nibble;
+      data[i / 2] = (guint8) (high << 4 | low);
+    }
+  if (i < len)
+    {
+      guint8 high = nibbles[(guint8) uid[i]];
+
+      if (high == 0)
+        return FALSE;
+      data[i / 2] = (guint8) (high << 4);
     }
 
   return TRUE;
