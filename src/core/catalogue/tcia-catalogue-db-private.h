@@ -74,6 +74,19 @@ void          tcia_catalogue_db_clear_caches (TciaCatalogueDb *db);
 gboolean      tcia_catalogue_db_exec       (TciaCatalogueDb  *db,
                                             const char       *sql,
                                             GError          **error);
+/* Steps @stmt and resets it; FALSE (and @error) when it failed. */
+gboolean      tcia_catalogue_db_step_done  (TciaCatalogueDb  *db,
+                                            sqlite3_stmt     *stmt,
+                                            GError          **error);
+/* Steps an INSERT: the id it made (RETURNING's, else the last row's), or
+ * 0 (and @error). */
+gint64        tcia_catalogue_db_step_id    (TciaCatalogueDb  *db,
+                                            sqlite3_stmt     *stmt,
+                                            GError          **error);
+/* The id of collection @name, its row made when there is none; 0 on error. */
+gint64        tcia_catalogue_db_collection_id (TciaCatalogueDb  *db,
+                                               const char       *name,
+                                               GError          **error);
 /* CREATE INDEX IF NOT EXISTS of every secondary index. */
 const char   *tcia_catalogue_db_index_sql  (void);
 
