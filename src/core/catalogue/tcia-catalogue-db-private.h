@@ -53,6 +53,9 @@ struct _TciaCatalogueDb
   gint64        last_study;
   char         *last_study_uid;
   char         *last_study_description; /* the study row's, for the text index */
+  char        **last_values;   /* per placement: the value last interned, and its id */
+  gint64       *last_ids;      /* (rows in a row share most: a comparison beats a hash) */
+  GString      *text;          /* the words of the series being put */
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
   gboolean      has_vocabulary; /* temp.search_vocabulary made */
 };
@@ -71,6 +74,19 @@ void          tcia_catalogue_db_clear_caches (TciaCatalogueDb *db);
 gboolean      tcia_catalogue_db_exec       (TciaCatalogueDb  *db,
                                             const char       *sql,
                                             GError          **error);
+/* Steps @stmt and resets it; FALSE (and @error) when it failed. */
+gboolean      tcia_catalogue_db_step_done  (TciaCatalogueDb  *db,
+                                            sqlite3_stmt     *stmt,
+                                            GError          **error);
+/* Steps an INSERT: the id it made (RETURNING's, else the last row's), or
+ * 0 (and @error). */
+gint64        tcia_catalogue_db_step_id    (TciaCatalogueDb  *db,
+                                            sqlite3_stmt     *stmt,
+                                            GError          **error);
+/* The id of collection @name, its row made when there is none; 0 on error. */
+gint64        tcia_catalogue_db_collection_id (TciaCatalogueDb  *db,
+                                               const char       *name,
+                                               GError          **error);
 /* CREATE INDEX IF NOT EXISTS of every secondary index. */
 const char   *tcia_catalogue_db_index_sql  (void);
 

@@ -113,29 +113,56 @@ tcia_catalogue_n_placements (void)
 
 /* ---- UIDs ---- */
 
+/* Twice DICOM's 64 characters; a longer UID is kept as text. */
+#define MAX_UID_LEN 128
+
+/* Packs @uid into @data, (len + 1) / 2 zeroed bytes; FALSE when it is
+ * not digits and dots. */
+static gboolean
+pack_uid_into (const char *uid,
+               gsize       len,
+               guint8     *data)
+{
+  /* By table: this runs twice for every row a sync puts. */
+  static const guint8 nibbles[256] = {
+    ['.'] = 1, ['0'] = 2, ['1'] = 3, ['2'] = 4, ['3'] = 5, ['4'] = 6,
+    ['5'] = 7, ['6'] = 8, ['7'] = 9, ['8'] = 10, ['9'] = 11,
+  };
+  gsize i;
+
+  for (i = 0; i + 1 < len; i += 2)
+    {
+      guint8 high = nibbles[(guint8) uid[i]], low = nibbles[(guint8) uid[i + 1]];
+
+      if (high == 0 || low == 0)
+        return FALSE;
+      data[i / 2] = (guint8) (high << 4 | low);
+    }
+  if (i < len)
+    {
+      guint8 high = nibbles[(guint8) uid[i]];
+
+      if (high == 0)
+        return FALSE;
+      data[i / 2] = (guint8) (high << 4);
+    }
+
+  return TRUE;
+}
+
 GBytes *
 tcia_catalogue_pack_uid (const char *uid,
                          gsize       len)
 {
   guint8 *data;
 
-  if (len == 0 || len > 128)
+  if (len == 0 || len > MAX_UID_LEN)
     return NULL;
   data = g_malloc0 ((len + 1) / 2);
-  for (gsize i = 0; i < len; i++)
+  if (!pack_uid_into (uid, len, data))
     {
-      guint8 nibble;
-
-      if (uid[i] == '.')
-        nibble = 1;
-      else if (g_ascii_isdigit (uid[i]))
-        nibble = 2 + (uid[i] - '0');
-      else
-        {
-          g_free (data);
-          return NULL;
-        }
-      data[i / 2] |= (i % 2 == 0) ? nibble << 4 : nibble;
+      g_free (data);
+      return NULL;
     }
 
   return g_bytes_new_take (data, (len + 1) / 2);
@@ -193,13 +220,14 @@ tcia_catalogue_bind_uid (sqlite3_stmt *stmt,
                          int           index,
                          const char   *uid)
 {
-  g_autoptr(GBytes) packed = uid != NULL ? tcia_catalogue_pack_uid (uid, strlen (uid)) : NULL;
+  /* On the stack: this runs for every row a sync puts. */
+  guint8 packed[(MAX_UID_LEN + 1) / 2] = { 0 };
+  gsize len = uid != NULL ? strlen (uid) : 0;
 
   if (uid == NULL)
     sqlite3_bind_null (stmt, index);
-  else if (packed != NULL)
-    sqlite3_bind_blob (stmt, index, g_bytes_get_data (packed, NULL),
-                       (int) g_bytes_get_size (packed), SQLITE_TRANSIENT);
+  else if (len > 0 && len <= MAX_UID_LEN && pack_uid_into (uid, len, packed))
+    sqlite3_bind_blob (stmt, index, packed, (int) (len + 1) / 2, SQLITE_TRANSIENT);
   else
     sqlite3_bind_text (stmt, index, uid, -1, SQLITE_TRANSIENT);
 }
@@ -262,6 +290,8 @@ tcia_catalogue_db_clear_caches (TciaCatalogueDb *db)
   g_clear_pointer (&db->last_patient_key, g_free);
   g_clear_pointer (&db->last_study_uid, g_free);
   g_clear_pointer (&db->last_study_description, g_free);
+  for (guint i = 0; db->last_values != NULL && i < n_placements; i++)
+    g_clear_pointer (&db->last_values[i], g_free);
 }
 
 void
@@ -284,6 +314,10 @@ tcia_catalogue_db_free (TciaCatalogueDb *db)
   g_clear_pointer (&db->string_ids, g_hash_table_unref);
   g_clear_pointer (&db->id_strings, g_hash_table_unref);
   g_clear_pointer (&db->collection_ids, g_hash_table_unref);
+  g_free (db->last_values);
+  g_free (db->last_ids);
+  if (db->text != NULL)
+    g_string_free (db->text, TRUE);
   sqlite3_close_v2 (db->sqlite);
   g_free (db);
 }
@@ -506,6 +540,10 @@ connect (const char  *path,
   db->string_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   db->id_strings = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   db->collection_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  placements_init ();
+  db->last_values = g_new0 (char *, n_placements);
+  db->last_ids = g_new0 (gint64, n_placements);
+  db->text = g_string_sized_new (256);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, TCIA_CATALOGUE_ERROR, TCIA_CATALOGUE_ERROR_DATABASE,
@@ -616,6 +654,14 @@ tcia_catalogue_db_open (const char  *path,
 
 /* ---- A first fill ---- */
 
+/* The text index keeps the words of the rows put in memory until a commit
+ * or until they take this many bytes, then writes them as a segment. A
+ * fill's transactions are large (see tcia-catalogue-sync.c): holding
+ * their words whole writes one segment each, rather than one a MiB that
+ * the closing 'optimize' merges again. SQLite's default afterwards. */
+#define FILL_HASH_SIZE    67108864
+#define DEFAULT_HASH_SIZE 1048576
+
 gboolean
 tcia_catalogue_db_is_filling (TciaCatalogueDb *db)
 {
@@ -644,7 +690,9 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
       !tcia_catalogue_db_exec (db,
         "DROP INDEX IF EXISTS series_modality; DROP INDEX IF EXISTS series_body_part;"
         "DROP INDEX IF EXISTS series_manufacturer;"
-        "INSERT INTO search (search, rank) VALUES ('automerge', 0);", error) ||
+        "INSERT INTO search (search, rank) VALUES ('automerge', 0);"
+        "INSERT INTO search (search, rank) VALUES ('hashsize', " G_STRINGIFY (FILL_HASH_SIZE) ");",
+        error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);
@@ -670,8 +718,9 @@ tcia_catalogue_db_end_fill (TciaCatalogueDb  *db,
       !tcia_catalogue_db_begin (db, error))
     return FALSE;
   if (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
-      !tcia_catalogue_db_exec (db, "INSERT INTO search (search, rank) VALUES ('automerge', 4)",
-                               error) ||
+      !tcia_catalogue_db_exec (db, "INSERT INTO search (search, rank) VALUES ('automerge', 4);"
+                               "INSERT INTO search (search, rank) VALUES ('hashsize', "
+                               G_STRINGIFY (DEFAULT_HASH_SIZE) ")", error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);

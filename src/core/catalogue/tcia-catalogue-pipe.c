@@ -31,11 +31,18 @@ pipe_push (Pipe      *pipe,
            GError    *error)
 {
   Msg *msg = g_new0 (Msg, 1);
+  GQueue spent = G_QUEUE_INIT;
   gboolean stopped;
 
   msg->kind = kind;
   msg->records = records != NULL ? g_ptr_array_ref (records) : NULL;
   msg->error = error;
+
+  g_mutex_lock (&pipe->lock);
+  spent = pipe->spent;
+  g_queue_init (&pipe->spent);
+  g_mutex_unlock (&pipe->lock);
+  g_queue_clear_full (&spent, tcia_catalogue_msg_free);
 
   g_mutex_lock (&pipe->lock);
   while (kind == MSG_BATCH && !pipe->stopped && pipe->queue.length >= QUEUE_MAX_BATCHES)
@@ -64,6 +71,35 @@ tcia_catalogue_pipe_pop (Pipe *pipe)
   g_mutex_unlock (&pipe->lock);
 
   return msg;
+}
+
+void
+tcia_catalogue_pipe_done (Pipe *pipe,
+                          Msg  *msg)
+{
+  g_mutex_lock (&pipe->lock);
+  if (pipe->stopped)
+    {
+      g_mutex_unlock (&pipe->lock);
+      tcia_catalogue_msg_free (msg);
+      return;
+    }
+  g_queue_push_tail (&pipe->spent, msg);
+  g_mutex_unlock (&pipe->lock);
+}
+
+gboolean
+tcia_catalogue_pipe_is_idle (Pipe *pipe)
+{
+  gboolean idle;
+
+  g_mutex_lock (&pipe->lock);
+  /* A collection's MSG_BEGIN goes before its request. */
+  idle = g_queue_is_empty (&pipe->queue) ||
+         (pipe->queue.length == 1 && ((Msg *) g_queue_peek_head (&pipe->queue))->kind == MSG_BEGIN);
+  g_mutex_unlock (&pipe->lock);
+
+  return idle;
 }
 
 static void
@@ -135,6 +171,7 @@ tcia_catalogue_pipe_start (Pipe         *pipe,
   g_mutex_init (&pipe->lock);
   g_cond_init (&pipe->cond);
   g_queue_init (&pipe->queue);
+  g_queue_init (&pipe->spent);
   pipe->handler = 0;
   if (cancellable != NULL)
     pipe->handler = g_cancellable_connect (cancellable, G_CALLBACK (pipe_cancelled_cb),
@@ -150,6 +187,7 @@ tcia_catalogue_pipe_finish (Pipe *pipe)
 
   g_cancellable_disconnect (pipe->run_cancellable, pipe->handler);
   g_queue_clear_full (&pipe->queue, tcia_catalogue_msg_free);
+  g_queue_clear_full (&pipe->spent, tcia_catalogue_msg_free);
   g_mutex_clear (&pipe->lock);
   g_cond_clear (&pipe->cond);
   g_object_unref (pipe->cancellable);

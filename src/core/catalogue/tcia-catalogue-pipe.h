@@ -38,6 +38,7 @@ typedef struct
   GMutex             lock;
   GCond              cond;
   GQueue             queue;        /* of Msg */
+  GQueue             spent;        /* of Msg the writer is done with, for the fetcher to free */
   gboolean           stopped;      /* the writer gave up: the fetcher stops */
 } Pipe;
 
@@ -47,6 +48,12 @@ void  tcia_catalogue_pipe_start  (Pipe         *pipe,
                                   GCancellable *cancellable);
 /* Waits for the next message. */
 Msg  *tcia_catalogue_pipe_pop    (Pipe         *pipe);
+/* Hands @msg back to be freed in the fetcher's thread: freeing a batch's
+ * records is work the writer, the busier thread, need not do. */
+void      tcia_catalogue_pipe_done    (Pipe *pipe,
+                                       Msg  *msg);
+/* Whether no message waits: the next pop would wait for the server. */
+gboolean tcia_catalogue_pipe_is_idle (Pipe *pipe);
 /* Stops the fetcher (when it has not finished) and waits for it. */
 void  tcia_catalogue_pipe_finish (Pipe         *pipe);
 void  tcia_catalogue_msg_free    (gpointer      msg);

@@ -321,14 +321,31 @@ add_updated (TciaCatalogueSync  *self,
   return TRUE;
 }
 
-/* Step 3: the collections to list, whole, one transaction each, stored as
- * the fetcher (tcia-catalogue-pipe.c) hands them over. */
+/* A listing's transaction ends after a collection when the server has
+ * not sent the next one yet (the commit costs no time then: the writer
+ * would wait), or when it is past either bound, or after the last one.
+ * Against a server faster than the writer, that is a commit every few
+ * seconds rather than one a collection, each of which wrote the pages its
+ * rows touched in the indexes (UIDs arrive in no order, so nearly all of
+ * them) into the log again, and made the text index write its words as
+ * one more segment to merge. A kill loses at most the collections of one
+ * transaction, which the next run lists again. */
+#define COMMIT_INTERVAL_US (2 * G_USEC_PER_SEC)
+#define COMMIT_ROWS        100000
+
+/* Step 3: the collections to list, whole, stored as the fetcher
+ * (tcia-catalogue-pipe.c) hands them over, a few to a transaction. */
 static gboolean
 store_collections (TciaCatalogueSync  *self,
                    TciaCatalogueDb    *db,
                    Pipe               *pipe,
                    GError            **error)
 {
+  gboolean open = FALSE;
+  gint64 opened_at = 0;
+  gint64 pending_put = 0, pending_added = 0;
+  guint pending_done = 0;
+
   for (guint i = 0; i < pipe->todo->len; i++)
     {
       TciaCatalogueCollectionState *state = pipe->todo->pdata[i];
@@ -342,7 +359,11 @@ store_collections (TciaCatalogueSync  *self,
       g_assert (msg->kind == MSG_BEGIN);
       tcia_catalogue_msg_free (msg);
 
-      ok = tcia_catalogue_db_begin (db, error);
+      if (!open)
+        {
+          ok = open = tcia_catalogue_db_begin (db, error);
+          opened_at = g_get_monotonic_time ();
+        }
       if (ok)
         {
           before = tcia_catalogue_db_get_collection_uids (db, state->name, error);
@@ -356,7 +377,7 @@ store_collections (TciaCatalogueSync  *self,
             break;
           if (ok)
             ok = put_batch_cb (msg->records, msg->kind == MSG_RESTART, &listing, error);
-          tcia_catalogue_msg_free (msg);
+          tcia_catalogue_pipe_done (pipe, msg);
         }
       if (ok && msg->error != NULL)
         {
@@ -365,20 +386,35 @@ store_collections (TciaCatalogueSync  *self,
         }
       tcia_catalogue_msg_free (msg);
 
-      if (!ok ||
-          !tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
-                                         g_get_real_time () / G_USEC_PER_SEC, error) ||
-          !tcia_catalogue_db_commit (db, error))
+      ok = ok && tcia_catalogue_db_set_listed (db, state->name, state->patient_count,
+                                               g_get_real_time () / G_USEC_PER_SEC, error);
+      pending_put += listing.n_put;
+      pending_added += listing.n_added;
+      pending_done++;
+      if (ok && (i + 1 == pipe->todo->len || pending_put >= COMMIT_ROWS ||
+                 tcia_catalogue_pipe_is_idle (pipe) ||
+                 g_get_monotonic_time () - opened_at >= COMMIT_INTERVAL_US))
         {
+          ok = tcia_catalogue_db_commit (db, error);
+          open = FALSE;
+          if (ok)
+            {
+              add_series (self, 0, pending_added);
+              for (; pending_done > 0; pending_done--)
+                set_current (self, NULL, TRUE);
+              pending_put = pending_added = 0;
+              tcia_local_catalogue_notify_changed (self->catalogue);
+            }
+        }
+      if (!ok)
+        {
+          /* The collections stored since the last commit are gone with it. */
           tcia_catalogue_db_rollback (db);
-          add_series (self, -listing.n_put, 0);
+          add_series (self, -pending_put, 0);
           if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_prefix_error (error, _("Could not list the collection %s: "), state->name);
           return FALSE;
         }
-      add_series (self, 0, listing.n_added);
-      set_current (self, NULL, TRUE);
-      tcia_local_catalogue_notify_changed (self->catalogue);
     }
 
   return TRUE;

@@ -10,11 +10,8 @@
 
 #include "tcia-catalogue-db-private.h"
 
-/* Writing the catalogue: transactions, a series' row with its patient,
- * study and interned strings, collections and their state. A row goes
- * into the text index as it is put, with words made here (index_series);
- * a delete takes them out by trigger, with the same words made by the
- * view series_text from the rows. */
+/* Writing the catalogue: transactions, collections and their state, what
+ * a sync does besides putting rows (tcia-catalogue-put.c). */
 
 /* ---- Writing ---- */
 
@@ -55,10 +52,10 @@ tcia_catalogue_db_rollback (TciaCatalogueDb *db)
   tcia_catalogue_db_clear_caches (db);
 }
 
-static gboolean
-step_done (TciaCatalogueDb  *db,
-           sqlite3_stmt     *stmt,
-           GError          **error)
+gboolean
+tcia_catalogue_db_step_done (TciaCatalogueDb  *db,
+                             sqlite3_stmt     *stmt,
+                             GError          **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -71,10 +68,10 @@ step_done (TciaCatalogueDb  *db,
 /* The id of the row an INSERT made, or 0 on error: a "RETURNING id" gives
  * it (an upsert's), else the last row inserted (cheaper than RETURNING,
  * which gathers its rows in a table of their own). */
-static gint64
-step_id (TciaCatalogueDb  *db,
-         sqlite3_stmt     *stmt,
-         GError          **error)
+gint64
+tcia_catalogue_db_step_id (TciaCatalogueDb  *db,
+                           sqlite3_stmt     *stmt,
+                           GError          **error)
 {
   int rc = sqlite3_step (stmt);
   gint64 id = 0;
@@ -90,436 +87,6 @@ step_id (TciaCatalogueDb  *db,
   return id;
 }
 
-static gint64
-intern (TciaCatalogueDb  *db,
-        const char       *value,
-        GError          **error)
-{
-  gpointer found = g_hash_table_lookup (db->string_ids, value);
-  sqlite3_stmt *stmt;
-  gint64 id;
-
-  if (found != NULL)
-    return (gint64) GPOINTER_TO_SIZE (found);
-
-  stmt = tcia_catalogue_db_statement (db,
-    "INSERT INTO strings (value) VALUES (?1) ON CONFLICT (value) DO UPDATE SET value = value"
-    " RETURNING id", error);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
-  id = step_id (db, stmt, error);
-  if (id != 0)
-    g_hash_table_insert (db->string_ids, g_strdup (value), GSIZE_TO_POINTER ((gsize) id));
-
-  return id;
-}
-
-static gint64
-collection_id (TciaCatalogueDb  *db,
-               const char       *name,
-               GError          **error)
-{
-  gpointer found = g_hash_table_lookup (db->collection_ids, name);
-  sqlite3_stmt *stmt;
-  gint64 id;
-
-  if (found != NULL)
-    return (gint64) GPOINTER_TO_SIZE (found);
-
-  stmt = tcia_catalogue_db_statement (db,
-    "INSERT INTO collections (name) VALUES (?1) ON CONFLICT (name) DO UPDATE SET name = name"
-    " RETURNING id", error);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  id = step_id (db, stmt, error);
-  if (id != 0)
-    g_hash_table_insert (db->collection_ids, g_strdup (name), GSIZE_TO_POINTER ((gsize) id));
-
-  return id;
-}
-
-/* Binds the value of field @i of @series for a column of kind @p. */
-static gboolean
-bind_field (TciaCatalogueDb       *db,
-            sqlite3_stmt          *stmt,
-            int                    index,
-            const TciaRecordInfo  *info,
-            TciaSeries            *series,
-            guint                  i,
-            const Placement       *p,
-            const char            *patient_id,
-            GError               **error)
-{
-  char buffer[TCIA_CELL_BUFFER_SIZE];
-  const char *text = NULL;
-  TciaCellKind kind = tcia_record_get_cell (info, series, i, buffer, &text);
-
-  if (kind == TCIA_CELL_ABSENT || text == NULL)
-    {
-      sqlite3_bind_null (stmt, index);
-      return TRUE;
-    }
-
-  switch (p->store)
-    {
-    case STORE_INTERNED:
-      {
-        gint64 id = intern (db, text, error);
-
-        if (id == 0)
-          return FALSE;
-        sqlite3_bind_int64 (stmt, index, id);
-      }
-      break;
-    case STORE_DATE:
-      if (strlen (text) == 10 && text[4] == '-' && text[7] == '-')
-        sqlite3_bind_int64 (stmt, index, g_ascii_strtoll (text, NULL, 10) * 10000 +
-                            g_ascii_strtoll (text + 5, NULL, 10) * 100 +
-                            g_ascii_strtoll (text + 8, NULL, 10));
-      else
-        sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-      break;
-    case STORE_INT:
-      sqlite3_bind_int64 (stmt, index, (gint64) g_ascii_strtoull (text, NULL, 10));
-      break;
-    case STORE_PATIENT_NAME:
-      if (g_strcmp0 (text, patient_id) == 0)
-        sqlite3_bind_int (stmt, index, 1);
-      else
-        sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-      break;
-    case STORE_TEXT:
-      sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-      break;
-    case STORE_UID:
-    case STORE_COLLECTION:
-    case STORE_PATIENT_ID:
-    default:
-      g_assert_not_reached ();
-    }
-
-  return TRUE;
-}
-
-/* "INSERT INTO <table> (<fixed>, <columns of table>) VALUES (?, ...)". */
-static const char *
-insert_sql (TableKind  table)
-{
-  static char *sql[3];
-  static gsize done;
-
-  if (g_once_init_enter (&done))
-    {
-      const char *heads[] = {
-        [TABLE_SERIES] = "INSERT INTO series (uid, study, patient, collection",
-        [TABLE_STUDY] = "INSERT INTO studies (uid, patient",
-        [TABLE_PATIENT] = "INSERT INTO patients (patient_id, collection",
-      };
-      const guint n_fixed[] = { [TABLE_SERIES] = 4, [TABLE_STUDY] = 2, [TABLE_PATIENT] = 2 };
-      const Placement *placements = tcia_catalogue_placements ();
-      guint n_placements = tcia_catalogue_n_placements ();
-
-      for (guint t = 0; t < 3; t++)
-        {
-          GString *s = g_string_new (heads[t]);
-          guint n = n_fixed[t];
-
-          for (guint i = 0; i < n_placements; i++)
-            if (placements[i].table == t && placements[i].store != STORE_UID &&
-                placements[i].store != STORE_PATIENT_ID && placements[i].store != STORE_COLLECTION)
-              {
-                g_string_append_printf (s, ", %s", placements[i].column);
-                n++;
-              }
-          g_string_append (s, ") VALUES (?");
-          for (guint k = 1; k < n; k++)
-            g_string_append (s, ", ?");
-          g_string_append_c (s, ')');
-          sql[t] = g_string_free (s, FALSE);
-        }
-      g_once_init_leave (&done, 1);
-    }
-
-  return sql[table];
-}
-
-static gboolean
-bind_table_fields (TciaCatalogueDb  *db,
-                   sqlite3_stmt     *stmt,
-                   int               first,
-                   TableKind         table,
-                   TciaSeries       *series,
-                   const char       *patient_id,
-                   GError          **error)
-{
-  const TciaRecordInfo *info = tcia_record_info_get (TCIA_TYPE_SERIES);
-  const Placement *placements = tcia_catalogue_placements ();
-  guint n_placements = tcia_catalogue_n_placements ();
-  int index = first;
-
-  for (guint i = 0; i < n_placements; i++)
-    {
-      const Placement *p = &placements[i];
-
-      if (p->table != table || p->store == STORE_UID || p->store == STORE_PATIENT_ID ||
-          p->store == STORE_COLLECTION)
-        continue;
-      if (!bind_field (db, stmt, index++, info, series, i, p, patient_id, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gint64
-lookup_id (TciaCatalogueDb  *db,
-           const char       *sql,
-           const char       *text,
-           gint64            number,
-           gboolean          uid,
-           GError          **error)
-{
-  sqlite3_stmt *stmt = tcia_catalogue_db_statement (db, sql, error);
-  gint64 id = -1;
-  int rc;
-
-  if (stmt == NULL)
-    return 0;
-  if (uid)
-    tcia_catalogue_bind_uid (stmt, 1, text);
-  else
-    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
-  if (number >= 0)
-    sqlite3_bind_int64 (stmt, 2, number);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    {
-      tcia_catalogue_db_fail (db, error, _("be read"));
-      id = 0;
-    }
-  sqlite3_reset (stmt);
-
-  return id;
-}
-
-static gint64
-patient_row (TciaCatalogueDb  *db,
-             TciaSeries       *series,
-             gint64            collection,
-             GError          **error)
-{
-  const char *patient_id = tcia_series_get_patient_id (series);
-  sqlite3_stmt *stmt;
-  gint64 id;
-
-  if (patient_id == NULL)
-    patient_id = "";
-  if (db->last_patient != 0 && db->last_patient_collection == collection &&
-      g_strcmp0 (patient_id, db->last_patient_key) == 0)
-    return db->last_patient;
-
-  id = lookup_id (db, "SELECT id FROM patients WHERE patient_id = ?1 AND collection = ?2",
-                  patient_id, collection, FALSE, error);
-  if (id < 0)
-    {
-      stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_PATIENT), error);
-      if (stmt == NULL)
-        return 0;
-      sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, collection);
-      if (!bind_table_fields (db, stmt, 3, TABLE_PATIENT, series, patient_id, error))
-        return 0;
-      id = step_id (db, stmt, error);
-    }
-  if (id > 0)
-    {
-      db->last_patient = id;
-      db->last_patient_collection = collection;
-      g_free (db->last_patient_key);
-      db->last_patient_key = g_strdup (patient_id);
-    }
-
-  return id;
-}
-
-static gint64
-study_row (TciaCatalogueDb  *db,
-           TciaSeries       *series,
-           gint64            patient,
-           GError          **error)
-{
-  const char *uid = tcia_series_get_study_uid (series);
-  g_autofree char *description = NULL;
-  sqlite3_stmt *stmt;
-  gint64 id;
-  int rc;
-
-  if (uid == NULL)
-    uid = "";
-  if (db->last_study != 0 && g_strcmp0 (uid, db->last_study_uid) == 0)
-    return db->last_study;
-
-  /* The study's own description, which is in the series' words, may be
-   * another series' of the study: the first one put. */
-  stmt = tcia_catalogue_db_statement (db,
-    "SELECT s.id, d.value FROM studies s LEFT JOIN strings d ON d.id = s.study_description"
-    " WHERE s.uid = ?1", error);
-  if (stmt == NULL)
-    return 0;
-  tcia_catalogue_bind_uid (stmt, 1, uid);
-  rc = sqlite3_step (stmt);
-  id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
-  description = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 1)) : NULL;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      tcia_catalogue_db_fail (db, error, _("be read"));
-      return 0;
-    }
-  if (id < 0)
-    {
-      stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_STUDY), error);
-      if (stmt == NULL)
-        return 0;
-      tcia_catalogue_bind_uid (stmt, 1, uid);
-      sqlite3_bind_int64 (stmt, 2, patient);
-      if (!bind_table_fields (db, stmt, 3, TABLE_STUDY, series, NULL, error))
-        return 0;
-      id = step_id (db, stmt, error);
-      description = g_strdup (tcia_series_get_study_description (series));
-    }
-  if (id > 0)
-    {
-      db->last_study = id;
-      g_free (db->last_study_uid);
-      db->last_study_uid = g_strdup (uid);
-      g_free (db->last_study_description);
-      db->last_study_description = g_steal_pointer (&description);
-    }
-
-  return id;
-}
-
-/* Facet @kind of a series' words: the id of @value, interned already. */
-static void
-append_facet (TciaCatalogueDb *db,
-              GString         *text,
-              char             kind,
-              const char      *value)
-{
-  if (value != NULL)
-    g_string_append_printf (text, " " TCIA_CATALOGUE_FACET_MARK "%c%" G_GINT64_FORMAT, kind,
-                            (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (db->string_ids, value)));
-}
-
-/* Puts the words of series @id in the text index: what the view
- * series_text makes of its rows, so that a delete (which reads the view)
- * takes out exactly these. Reading the view here cost a third of a sync. */
-static gboolean
-index_series (TciaCatalogueDb  *db,
-              gint64            id,
-              TciaSeries       *series,
-              gint64            collection,
-              GError          **error)
-{
-  const char *words[] = {
-    tcia_series_get_patient_id (series),
-    tcia_series_get_collection (series),
-    tcia_series_get_series_description (series),
-    db->last_study_description,
-    tcia_series_get_modality (series),
-    tcia_series_get_body_part (series),
-    tcia_series_get_manufacturer (series),
-    tcia_series_get_manufacturer_model (series),
-    tcia_series_get_protocol_name (series),
-  };
-  g_autoptr(GString) text = g_string_sized_new (256);
-  sqlite3_stmt *stmt;
-
-  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, ' ');
-      if (words[i] != NULL)
-        g_string_append (text, words[i]);
-    }
-  g_string_append_printf (text, " " TCIA_CATALOGUE_FACET_MARK "c%" G_GINT64_FORMAT, collection);
-  append_facet (db, text, 'm', tcia_series_get_modality (series));
-  append_facet (db, text, 'b', tcia_series_get_body_part (series));
-  append_facet (db, text, 'f', tcia_series_get_manufacturer (series));
-
-  stmt = tcia_catalogue_db_statement (db, "INSERT INTO search (rowid, text) VALUES (?1, ?2)",
-                                      error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, text->str, (int) text->len, SQLITE_STATIC);
-  return step_done (db, stmt, error);
-}
-
-gboolean
-tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
-                              TciaSeries       *series,
-                              gboolean         *replaced,
-                              GError          **error)
-{
-  const char *collection_name = tcia_series_get_collection (series);
-  sqlite3_stmt *stmt;
-  gint64 collection, patient, study;
-  int rc;
-
-  if (replaced != NULL)
-    *replaced = FALSE;
-
-  collection = collection_id (db, collection_name != NULL ? collection_name : "", error);
-  if (collection == 0)
-    return FALSE;
-  patient = patient_row (db, series, collection, error);
-  if (patient == 0)
-    return FALSE;
-  study = study_row (db, series, patient, error);
-  if (study == 0)
-    return FALSE;
-
-  for (guint attempt = 0; attempt < 2; attempt++)
-    {
-      stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_SERIES), error);
-      if (stmt == NULL)
-        return FALSE;
-      tcia_catalogue_bind_uid (stmt, 1, tcia_series_get_series_uid (series));
-      sqlite3_bind_int64 (stmt, 2, study);
-      sqlite3_bind_int64 (stmt, 3, patient);
-      sqlite3_bind_int64 (stmt, 4, collection);
-      if (!bind_table_fields (db, stmt, 5, TABLE_SERIES, series,
-                              tcia_series_get_patient_id (series), error))
-        return FALSE;
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc == SQLITE_DONE)
-        return index_series (db, sqlite3_last_insert_rowid (db->sqlite), series, collection,
-                             error);
-      if (rc != SQLITE_CONSTRAINT_UNIQUE || attempt > 0)
-        break;
-
-      if (replaced != NULL)
-        *replaced = TRUE;
-      /* Already there (an update, or listed under another collection):
-       * the new row replaces it, through the trigger that unindexes it. */
-      stmt = tcia_catalogue_db_statement (db, "DELETE FROM series WHERE uid = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      tcia_catalogue_bind_uid (stmt, 1, tcia_series_get_series_uid (series));
-      if (!step_done (db, stmt, error))
-        return FALSE;
-    }
-
-  return tcia_catalogue_db_fail (db, error, _("be updated"));
-}
-
 static gboolean
 run_with_name (TciaCatalogueDb  *db,
                const char       *sql,
@@ -531,7 +98,7 @@ run_with_name (TciaCatalogueDb  *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error);
+  return tcia_catalogue_db_step_done (db, stmt, error);
 }
 
 gboolean
@@ -539,10 +106,32 @@ tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
                                     const char       *collection,
                                     GError          **error)
 {
+  sqlite3_stmt *stmt;
+  gboolean has_series;
+
   db->last_patient = 0;
   db->last_study = 0;
-  return run_with_name (db, "DELETE FROM series WHERE collection IN"
-                        " (SELECT id FROM collections WHERE name = ?1)", collection, error) &&
+
+  /* A DELETE that fires the text index's trigger makes the index write
+   * the words it holds in memory as a segment of their own (it keeps a
+   * savepoint per such statement): not for a collection with no series,
+   * as every collection of a first fill is. */
+  stmt = tcia_catalogue_db_statement (db, "SELECT EXISTS (SELECT 1 FROM series WHERE collection"
+                                      " IN (SELECT id FROM collections WHERE name = ?1))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return tcia_catalogue_db_fail (db, error, _("be read"));
+    }
+  has_series = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+
+  return (!has_series ||
+          run_with_name (db, "DELETE FROM series WHERE collection IN"
+                         " (SELECT id FROM collections WHERE name = ?1)", collection, error)) &&
          run_with_name (db, "DELETE FROM studies WHERE patient IN (SELECT p.id FROM patients p"
                         " JOIN collections c ON c.id = p.collection WHERE c.name = ?1)",
                         collection, error) &&
@@ -576,7 +165,7 @@ tcia_catalogue_db_set_patient_count (TciaCatalogueDb  *db,
     return FALSE;
   sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, patient_count);
-  return step_done (db, stmt, error);
+  return tcia_catalogue_db_step_done (db, stmt, error);
 }
 
 gboolean
@@ -588,7 +177,7 @@ tcia_catalogue_db_set_listed (TciaCatalogueDb  *db,
 {
   sqlite3_stmt *stmt;
 
-  if (collection_id (db, collection, error) == 0)
+  if (tcia_catalogue_db_collection_id (db, collection, error) == 0)
     return FALSE;
   stmt = tcia_catalogue_db_statement (db,
     "UPDATE collections SET listed_count = ?2, listed_at = ?3 WHERE name = ?1", error);
@@ -597,7 +186,7 @@ tcia_catalogue_db_set_listed (TciaCatalogueDb  *db,
   sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 2, patient_count);
   sqlite3_bind_int64 (stmt, 3, listed_at);
-  return step_done (db, stmt, error);
+  return tcia_catalogue_db_step_done (db, stmt, error);
 }
 
 gboolean
@@ -615,7 +204,7 @@ tcia_catalogue_db_set_description (TciaCatalogueDb  *db,
   sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, description, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, description_uri, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error);
+  return tcia_catalogue_db_step_done (db, stmt, error);
 }
 
 gboolean
@@ -716,7 +305,7 @@ tcia_catalogue_db_set_meta (TciaCatalogueDb  *db,
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error);
+  return tcia_catalogue_db_step_done (db, stmt, error);
 }
 
 gboolean
