@@ -327,6 +327,17 @@ show_page (Fixture    *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", name));
 }
 
+/* Shows page @name and waits until it has settled: a page mapped after the
+ * window was narrowed folds its sidebar or summary only then, with an
+ * animation, and what it shows meanwhile is not its layout. */
+static void
+show_page_settled (Fixture    *f,
+                   const char *name)
+{
+  show_page (f, name);
+  ui_wait_for_layout (GTK_WIDGET (f->window));
+}
+
 /* The series of the first collection, in Browse's table. */
 static GListModel *
 list_first_collection (Fixture *f,
@@ -379,7 +390,7 @@ test_fit_pages (Fixture       *f,
   /* Now at the size under test, each page; the sidebar folds away with an
    * animation, which the resize waits out. */
   ui_resize_window (GTK_WINDOW (f->window), f->width, HEIGHT);
-  show_page (f, "browse");
+  show_page_settled (f, "browse");
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse", problems);
   /* At the default size every column is on screen, Images and Size (the
    * last) too, without scrolling sideways: German's longer titles and
@@ -404,9 +415,9 @@ test_fit_pages (Fixture       *f,
             strstr (tcia_browse_page_get_status_text (
     tcia_window_get_browse_page (f->window)), "ausgewählt") != NULL);
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Browse, series selected", problems);
-  show_page (f, "basket");
+  show_page_settled (f, "basket");
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Basket", problems);
-  show_page (f, "downloads");
+  show_page_settled (f, "downloads");
   check_window (GTK_WINDOW (f->window), f->width, FALSE, "Downloads", problems);
 
   /* Preferences, at the same size. */
