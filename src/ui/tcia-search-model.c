@@ -80,6 +80,10 @@ append_lower (GString    *out,
     }
 }
 
+/* Narrowing looks at each row kept only when fewer than one row in this
+ * many was kept; more, and it searches the whole text again. */
+#define NARROW_ALL_FRACTION 8
+
 static guint
 n_rows (TciaSearchModel *self)
 {
@@ -535,6 +539,15 @@ tcia_search_model_set_text (TciaSearchModel *self,
     }
 
   remember (self, old);
+  /* Every row the longer text is in, the shorter one is in too: when the
+   * shorter one kept most rows (the first key kept all), one pass over the
+   * whole text finds them sooner than a look at each row kept, which cost
+   * the first key 20 ms at 100,000 rows. */
+  if (self->matches->len > n_rows (self) / NARROW_ALL_FRACTION)
+    {
+      replace_matches (self, search_all (self));
+      return;
+    }
   kept = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->matches->len);
   g_array_set_size (kept, self->matches->len);
   self->shown_bytes = 0;

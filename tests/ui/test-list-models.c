@@ -117,6 +117,53 @@ test_search_substring (void)
   g_assert_finalize_object (g_steal_pointer (&search));
 }
 
+/* Typing on, the rows kept are found two ways: by looking again at each
+ * row the shorter text kept, or, when it kept many, by searching every
+ * row again. Both must give the rows (in order) and bytes a plain look at
+ * every row gives, whichever way each key took. */
+static void
+test_search_narrowing (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_SERIES);
+  g_autoptr(TciaSearchModel) search = tcia_search_model_new ();
+  GListModel *model = G_LIST_MODEL (search);
+  /* Each keeps fewer: all 400, 100, 10, 1; then a text that is not
+   * longer, and typing on from it. */
+  const char *typed[] = { "p", "p-1", "p-12", "p-123", "-2", "-23", "-230", "x" };
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *patient = g_strdup_printf ("P-%03u", i);
+      g_autoptr(TciaSeries) series = series_new (patient, "CT", i + 1);
+
+      g_list_store_append (store, series);
+    }
+  tcia_search_model_set_model (search, G_LIST_MODEL (store));
+
+  for (guint t = 0; t < G_N_ELEMENTS (typed); t++)
+    {
+      guint n = 0;
+      guint64 bytes = 0;
+
+      tcia_search_model_set_text (search, typed[t]);
+      for (guint i = 0; i < 400; i++)
+        {
+          g_autofree char *patient = g_ascii_strdown (patient_at (G_LIST_MODEL (store), i), -1);
+
+          if (strstr (patient, typed[t]) == NULL)
+            continue;
+          g_assert_cmpuint (n, <, g_list_model_get_n_items (model));
+          g_assert_cmpstr (patient_at (model, n), ==, patient_at (G_LIST_MODEL (store), i));
+          bytes += i + 1;
+          n++;
+        }
+      g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+      g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, bytes);
+    }
+
+  g_assert_finalize_object (g_steal_pointer (&search));
+}
+
 static void
 test_search_changes (void)
 {
@@ -484,6 +531,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/search-model/substring", test_search_substring);
   g_test_add_func ("/ui/search-model/changes", test_search_changes);
+  g_test_add_func ("/ui/search-model/narrowing", test_search_narrowing);
   g_test_add_func ("/ui/search-model/backspace", test_search_backspace);
   g_test_add_func ("/ui/search-model/middle", test_search_middle);
   g_test_add_func ("/ui/row-model/stable", test_rows_stable);
