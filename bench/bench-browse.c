@@ -97,6 +97,8 @@ typedef struct
   GArray *shown_cpu;  /* the main thread's CPU ms of those */
   GArray *settled;    /* ms until nothing is left to do */
   gboolean verbose;
+  guint pass;            /* 0: the first time each text is typed; 1: again */
+  double worst_pass[2];  /* the worst "shown" of each pass */
 } Keystrokes;
 
 /* One keystroke: a character typed at the end of the entry, or a
@@ -131,6 +133,7 @@ type_key (GtkEditable  *entry,
     g_main_context_iteration (NULL, TRUE);
   ms = (last_paint - t) / 1000.0;
   g_array_append_val (keys->shown, ms);
+  keys->worst_pass[keys->pass] = MAX (keys->worst_pass[keys->pass], ms);
   ms = (thread_cpu_us () - cpu) / 1000.0;
   g_array_append_val (keys->shown_cpu, ms);
   if (keys->verbose)
@@ -330,6 +333,7 @@ main (int   argc,
    * less strict), twice. */
   for (int pass = 0; pass < 2; pass++)
     {
+      keys.pass = pass;
       for (const char *p = typed; *p != '\0'; p++)
         type_key (entry, view_rows, *p, &keys);
       for (const char *p = typed; *p != '\0'; p++)
@@ -342,6 +346,14 @@ main (int   argc,
           g_array_index (keys.shown, double, keys.shown->len / 2), "-");
   printf ("%-44s %10.1f ms %12s\n", "keystroke until shown, worst",
           g_array_index (keys.shown, double, keys.shown->len - 1), "-");
+  /* The first pass draws rows never drawn before: cairo renders their
+   * glyphs for the first time (its glyph caches are cold) and the search
+   * reads 17 MB of row text that is not in any CPU cache; the second pass
+   * types the same texts again, as a person refining a search does. */
+  printf ("%-44s %10.1f ms %12s\n", "  worst of the first pass (cold caches)",
+          keys.worst_pass[0], "-");
+  printf ("%-44s %10.1f ms %12s\n", "  worst of the second pass",
+          keys.worst_pass[1], "-");
   printf ("%-44s %10.1f ms %12s\n", "  main thread's CPU time, median",
           g_array_index (keys.shown_cpu, double, keys.shown_cpu->len / 2), "-");
   printf ("%-44s %10.1f ms %12s\n", "  main thread's CPU time, worst",
@@ -358,6 +370,7 @@ main (int   argc,
                  g_array_index (keys.shown, double, keys.shown->len / 2), 17);
   report_target ("keystroke until shown, worst",
                  g_array_index (keys.shown, double, keys.shown->len - 1), 33);
+  report_target ("keystroke until shown, worst of the second pass", keys.worst_pass[1], 33);
 
   gtk_window_destroy (GTK_WINDOW (window));
   drain ();
