@@ -106,6 +106,7 @@ _tcia_browse_page_leave_archive (TciaBrowsePage *self)
 
   /* The handler then sees an empty entry with no search shown: nothing to do. */
   g_clear_pointer (&self->archive_text, g_free);
+  tcia_series_view_set_show_collection (self->series_view, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->archive_search), "");
 }
 
@@ -139,6 +140,7 @@ archive_search_changed_cb (TciaBrowsePage *self)
       if (self->archive_text != NULL)
         {
           g_clear_pointer (&self->archive_text, g_free);
+          tcia_series_view_set_show_collection (self->series_view, FALSE);
           restore_collection (self);
         }
       return;
@@ -153,6 +155,7 @@ archive_search_changed_cb (TciaBrowsePage *self)
       g_clear_pointer (&self->error_text, g_free);
       self->stopped = FALSE;
       tcia_filter_bar_set_whole_archive (self->filter_bar);
+      tcia_series_view_set_show_collection (self->series_view, TRUE);
       gtk_stack_set_visible_child_name (self->page_stack, "browser");
     }
   g_free (self->archive_text);

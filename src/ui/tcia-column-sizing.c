@@ -36,6 +36,7 @@ typedef struct
   gsize                fitted_len;  /* the length of the longest value measured */
   gboolean             user_set;    /* dragged by the user: left alone */
   int                  squeeze;     /* taken off its title while the table is too wide */
+  int                  hidden_width; /* its width while hidden, given back when shown */
 } Entry;
 
 struct _TciaColumnSizing
@@ -59,6 +60,8 @@ struct _TciaColumnSizing
 G_DEFINE_FINAL_TYPE (TciaColumnSizing, tcia_column_sizing, G_TYPE_OBJECT)
 
 static void schedule_fit (TciaColumnSizing *self);
+static Entry *find_entry (TciaColumnSizing    *self,
+                          GtkColumnViewColumn *column);
 
 /* The names of the columns in the settings: the same in every table and
  * language. */
@@ -101,6 +104,15 @@ set_width (TciaColumnSizing    *self,
            GtkColumnViewColumn *column,
            int                  width)
 {
+  Entry *entry = find_entry (self, column);
+
+  /* GTK 4.8 counts a hidden column's fixed width in the table's minimum
+   * width: a hidden column keeps its width aside instead. */
+  if (entry != NULL && !gtk_column_view_column_get_visible (column))
+    {
+      entry->hidden_width = width;
+      width = -1;
+    }
   self->applying = TRUE;
   gtk_column_view_column_set_fixed_width (column, width);
   self->applying = FALSE;
@@ -118,7 +130,8 @@ save_widths (TciaColumnSizing *self)
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = &g_array_index (self->entries, Entry, i);
-      int width = gtk_column_view_column_get_fixed_width (entry->column);
+      int width = gtk_column_view_column_get_visible (entry->column) ?
+                  gtk_column_view_column_get_fixed_width (entry->column) : entry->hidden_width;
 
       if (entry->user_set && width > 0)
         g_variant_builder_add (&builder, "{si}", field_key (entry->field), width);
@@ -442,7 +455,13 @@ fit_to_view (gpointer user_data)
 
       for (guint i = 0; i < self->entries->len; i++)
         {
-          int left = squeezable (&g_array_index (self->entries, Entry, i)) - shares[i];
+          Entry *entry = &g_array_index (self->entries, Entry, i);
+          int left;
+
+          /* A hidden column (Browse's Collection) has nothing to give. */
+          if (!gtk_column_view_column_get_visible (entry->column))
+            continue;
+          left = squeezable (entry) - shares[i];
 
           if (left > best_left)
             {
@@ -600,6 +619,8 @@ tcia_column_sizing_add (TciaColumnSizing    *self,
     }
   g_signal_connect (column, "notify::fixed-width", G_CALLBACK (fixed_width_changed_cb), self);
   g_array_append_val (self->entries, entry);
+  if (!gtk_column_view_column_get_visible (column))
+    set_width (self, column, gtk_column_view_column_get_fixed_width (column));
 }
 
 void
@@ -690,5 +711,32 @@ tcia_column_sizing_reset (TciaColumnSizing *self)
       entry->fitted_len = 0;
       apply_width (self, entry);
     }
+  schedule_fit (self);
+}
+
+/* Shows or hides @column, which keeps its width for when it is shown. */
+void
+tcia_column_sizing_set_visible (TciaColumnSizing    *self,
+                                GtkColumnViewColumn *column,
+                                gboolean             visible)
+{
+  Entry *entry;
+  int width;
+
+  g_return_if_fail (TCIA_IS_COLUMN_SIZING (self));
+  g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
+
+  entry = find_entry (self, column);
+  if (entry == NULL || gtk_column_view_column_get_visible (column) == visible)
+    {
+      gtk_column_view_column_set_visible (column, visible);
+      return;
+    }
+
+  width = visible ? entry->hidden_width : gtk_column_view_column_get_fixed_width (column);
+  gtk_column_view_column_set_visible (column, visible);
+  set_width (self, column, width);
+  if (visible)
+    apply_width (self, entry);
   schedule_fit (self);
 }

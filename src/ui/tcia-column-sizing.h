@@ -34,6 +34,9 @@ void              tcia_column_sizing_fit          (TciaColumnSizing    *self,
 /* Forgets what tcia_column_sizing_fit() saw: the next fit starts again
  * from the titles (a new collection). */
 void              tcia_column_sizing_reset        (TciaColumnSizing    *self);
+void              tcia_column_sizing_set_visible  (TciaColumnSizing    *self,
+                                                   GtkColumnViewColumn *column,
+                                                   gboolean             visible);
 
 /* A cell (GtkLabel or GtkInscription) of the table: shows its whole text
  * as a tooltip when the cell cuts it. */

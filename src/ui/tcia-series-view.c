@@ -32,6 +32,7 @@ struct _TciaSeriesView
   /* template widgets */
   GtkColumnView       *column_view;
   GtkColumnViewColumn *basket_column;
+  GtkColumnViewColumn *collection_column;
   GtkColumnViewColumn *patient_column;
   GtkColumnViewColumn *study_date_column;
   GtkColumnViewColumn *study_description_column;
@@ -541,6 +542,7 @@ tcia_series_view_class_init (TciaSeriesViewClass *klass)
                                                "/io/github/tciabasket/TciaBasket/tcia-series-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesView, column_view);
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesView, basket_column);
+  gtk_widget_class_bind_template_child (widget_class, TciaSeriesView, collection_column);
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesView, patient_column);
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesView, study_date_column);
   gtk_widget_class_bind_template_child (widget_class, TciaSeriesView, study_description_column);
@@ -588,6 +590,7 @@ tcia_series_view_init (TciaSeriesView *self)
       GtkColumnViewColumn *column;
       TciaSeriesField kind;
     } columns[] = {
+      { self->collection_column, TCIA_SERIES_FIELD_COLLECTION },
       { self->patient_column, TCIA_SERIES_FIELD_PATIENT },
       { self->study_date_column, TCIA_SERIES_FIELD_STUDY_DATE },
       { self->study_description_column, TCIA_SERIES_FIELD_STUDY_DESCRIPTION },
@@ -739,6 +742,25 @@ tcia_series_view_get_column_view (TciaSeriesView *self)
   g_return_val_if_fail (TCIA_IS_SERIES_VIEW (self), NULL);
 
   return self->column_view;
+}
+
+/* Rows of several collections (a search of the whole archive) say which
+ * collection each is from; one collection's rows need not. */
+void
+tcia_series_view_set_show_collection (TciaSeriesView *self,
+                                      gboolean        shown)
+{
+  g_return_if_fail (TCIA_IS_SERIES_VIEW (self));
+
+  tcia_column_sizing_set_visible (self->sizing, self->collection_column, shown);
+}
+
+gboolean
+tcia_series_view_get_show_collection (TciaSeriesView *self)
+{
+  g_return_val_if_fail (TCIA_IS_SERIES_VIEW (self), FALSE);
+
+  return gtk_column_view_column_get_visible (self->collection_column);
 }
 
 void

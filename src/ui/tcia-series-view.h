@@ -31,6 +31,9 @@ GListModel        *tcia_series_view_get_shown        (TciaSeriesView *self);
 GtkSelectionModel *tcia_series_view_get_selection    (TciaSeriesView *self);
 GPtrArray         *tcia_series_view_dup_selected     (TciaSeriesView *self);
 GtkColumnView     *tcia_series_view_get_column_view  (TciaSeriesView *self);
+void               tcia_series_view_set_show_collection (TciaSeriesView *self,
+                                                         gboolean        shown);
+gboolean           tcia_series_view_get_show_collection (TciaSeriesView *self);
 /* Opens the row menu under the focused row, if a row has the focus. */
 void               tcia_series_view_popup_menu       (TciaSeriesView *self);
 gboolean           tcia_series_view_row_is_marked    (TciaSeriesView *self,

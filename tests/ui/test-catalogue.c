@@ -272,6 +272,41 @@ count_collections_shown (Fixture *f)
   return g_hash_table_size (names);
 }
 
+/* The Collection column of Browse's table, which only a search of every
+ * collection shows. */
+static GtkColumnViewColumn *
+collection_column (Fixture *f)
+{
+  GListModel *columns = gtk_column_view_get_columns (tcia_browse_page_get_series_view (f->page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), "Collection") == 0)
+        return column;
+    }
+  g_error ("Browse's table has no Collection column");
+  return NULL;
+}
+
+/* Whether a cell on screen under @widget shows @text. */
+static gboolean
+cell_shows (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget) &&
+      gtk_widget_get_width (widget) > 0 &&
+      g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (cell_shows (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_search_all (void)
 {
@@ -305,6 +340,12 @@ test_search_all (void)
   g_assert_cmpuint (n, ==, count_in_catalogue (&f, "brain", NULL));
   g_assert_cmpuint (count_collections_shown (&f), >=, 2);
   g_assert_nonnull (strstr (tcia_browse_page_get_status_text (f.page), "found in all collections"));
+  /* Rows of several collections say which one each is from. */
+  g_assert_true (gtk_column_view_column_get_visible (collection_column (&f)));
+  first = g_list_model_get_item (rows (&f), 0);
+  WAIT_FOR (cell_shows (GTK_WIDGET (tcia_browse_page_get_series_view (f.page)),
+                        tcia_series_get_collection (first)));
+  g_clear_object (&first);
 
   /* A facet narrows the search, over every collection. */
   modality = tcia_browse_page_get_dropdown (f.page, TCIA_VALUE_MODALITY);
@@ -332,6 +373,7 @@ test_search_all (void)
   /* Emptied, the search gives the page back to choosing a collection. */
   gtk_editable_set_text (entry, "");
   WAIT_FOR (!tcia_browse_page_get_archive_shown (f.page) && browse_idle (&f, "choose"));
+  g_assert_false (gtk_column_view_column_get_visible (collection_column (&f)));
 
   finish (&f);
 }
