@@ -50,6 +50,23 @@ test_cut (void)
   g_assert_cmpstr (fits, ==, "abc");
 }
 
+/* The one check of a UID's syntax that manifests, imports and IDC use. */
+static void
+test_uid (void)
+{
+  const char *good[] = { "1", "1.2.840.10008.1", "0.0" };
+  const char *bad[] = { "", ".1", "1.", "1..2", "1.2a", "1.2 ", "-1.2" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (tcia_text_is_uid (good[i], -1));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (tcia_text_is_uid (bad[i], -1));
+  g_assert_false (tcia_text_is_uid (NULL, -1));
+  /* A length: the first part of a longer text. */
+  g_assert_true (tcia_text_is_uid ("1.2.3,more", 5));
+  g_assert_false (tcia_text_is_uid ("1.2.3,more", 6));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -57,5 +74,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/text/controls", test_controls);
   g_test_add_func ("/core/text/cut", test_cut);
+  g_test_add_func ("/core/text/uid", test_uid);
   return g_test_run ();
 }

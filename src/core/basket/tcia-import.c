@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tcia-import.h"
+#include "tcia-text.h"
 #include "tcia-import-private.h"
 
 /* Reading import files.
@@ -82,20 +83,7 @@ UidCheck
 tcia_import_check_uid (const char *s,
                        gsize       len)
 {
-  gboolean after_digit = FALSE;
-  gsize i;
-
-  for (i = 0; i < len; i++)
-    {
-      if (g_ascii_isdigit (s[i]))
-        after_digit = TRUE;
-      else if (s[i] == '.' && after_digit)
-        after_digit = FALSE;
-      else
-        return UID_INVALID;
-    }
-
-  if (!after_digit)
+  if (!tcia_text_is_uid (s, len))
     return UID_INVALID;
 
   return len > TCIA_IMPORT_MAX_UID_LENGTH ? UID_TOO_LONG : UID_OK;

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tcia-manifest.h"
+#include "tcia-text.h"
 
 G_DEFINE_QUARK (tcia-manifest-error-quark, tcia_manifest_error)
 
@@ -23,22 +24,7 @@ tcia_manifest_options_init (TciaManifestOptions *options)
 gboolean
 tcia_manifest_is_series_uid (const char *uid)
 {
-  gboolean after_digit = FALSE;
-
-  if (uid == NULL || *uid == '\0')
-    return FALSE;
-
-  for (const char *p = uid; *p != '\0'; p++)
-    {
-      if (g_ascii_isdigit (*p))
-        after_digit = TRUE;
-      else if (*p == '.' && after_digit)
-        after_digit = FALSE;
-      else
-        return FALSE;
-    }
-
-  return after_digit;
+  return tcia_text_is_uid (uid, -1);
 }
 
 char *

@@ -56,21 +56,7 @@ tcia_idc_error_is_transient (const GError *error)
 gboolean
 tcia_idc_uid_is_valid (const char *uid)
 {
-  gsize len;
-
-  if (uid == NULL)
-    return FALSE;
-  len = strlen (uid);
-  if (len == 0 || len > UID_MAX_LEN || uid[0] == '.' || uid[len - 1] == '.')
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (uid[i] == '.' && uid[i + 1] == '.')
-        return FALSE;
-      if (uid[i] != '.' && !g_ascii_isdigit (uid[i]))
-        return FALSE;
-    }
-  return TRUE;
+  return uid != NULL && strlen (uid) <= UID_MAX_LEN && tcia_text_is_uid (uid, -1);
 }
 
 gboolean

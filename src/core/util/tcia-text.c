@@ -95,3 +95,27 @@ tcia_text_strip_controls (const char *text)
     }
   return g_string_free (out, FALSE);
 }
+
+gboolean
+tcia_text_is_uid (const char *s,
+                  gssize      len)
+{
+  gboolean after_digit = FALSE;
+
+  if (s == NULL)
+    return FALSE;
+  if (len < 0)
+    len = strlen (s);
+
+  for (gssize i = 0; i < len; i++)
+    {
+      if (g_ascii_isdigit (s[i]))
+        after_digit = TRUE;
+      else if (s[i] == '.' && after_digit)
+        after_digit = FALSE;
+      else
+        return FALSE;
+    }
+
+  return after_digit;
+}

@@ -18,6 +18,12 @@ char *tcia_text_sanitize (const char *text,
  * as CSV or TSV: the value is otherwise kept as it is. */
 char *tcia_text_strip_controls (const char *text);
 
+/* Whether the @len bytes of @s (-1: up to its NUL) have the syntax of a
+ * DICOM UID: digits in groups separated by single dots, with no dot first
+ * or last. Length limits are the caller's. */
+gboolean tcia_text_is_uid (const char *s,
+                           gssize      len);
+
 /* The length messages cut names and server text to. */
 #define TCIA_TEXT_MESSAGE_MAX 200
 
