@@ -15,6 +15,7 @@
 #include "tcia-value.h"
 
 #include "tcia-browse-page-private.h"
+#include "tcia-wrap-layout.h"
 
 G_DEFINE_FINAL_TYPE (TciaBrowsePage, tcia_browse_page, ADW_TYPE_BIN)
 
@@ -555,6 +556,7 @@ tcia_browse_page_class_init (TciaBrowsePageClass *klass)
   g_type_ensure (TCIA_TYPE_PATIENTS_VIEW);
   g_type_ensure (TCIA_TYPE_FILTER_BAR);
   g_type_ensure (TCIA_TYPE_COLLECTION_SIDEBAR);
+  g_type_ensure (TCIA_TYPE_WRAP_LAYOUT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tciabasket/TciaBasket/tcia-browse-page.ui");
