@@ -72,11 +72,10 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   TciaSeriesField column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "tcia-column"));
   /* GtkInscription, unlike GtkLabel, sizes itself without laying out its
    * text: 2,000 cells of new text cost one frame's layout, not several. */
-  GtkWidget *label = gtk_inscription_new (NULL);
+  GtkWidget *label = gtk_inscription_new ("");
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   tcia_tooltip_when_cut (label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
   if (tcia_series_field_is_number (column))
     {
       gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
@@ -101,7 +100,12 @@ cell_update (GtkInscription *label,
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
+  /* A cell without a value shows "", never no text: GTK 4.8 answers a
+   * screen reader's question about an inscription's text with
+   * g_utf8_strlen (NULL), a critical warning for each cell it reads. */
   text = tcia_series_cell_text (series, column, TCIA_COUNT_GROUPED, &owned);
+  if (text == NULL)
+    text = "";
   /* When a search moves the rows, many cells keep their text (the same
    * modality, body part or date): nothing to lay out or tell again. */
   if (g_strcmp0 (gtk_inscription_get_text (label), text) == 0)
@@ -109,11 +113,8 @@ cell_update (GtkInscription *label,
 
   /* GTK 4.8 reads an inscription's text to no screen reader, but its name,
    * which gtk_inscription_set_text() sets to the text: naming the cell
-   * again here told the accessibility layer everything twice. A cell
-   * without a value is named "", as at setup. */
+   * again here told the accessibility layer everything twice. */
   gtk_inscription_set_text (label, text);
-  if (text == NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
 }
 
 /* GTK keeps about 200 rows of cells, but only some 25 are in sight. When a
