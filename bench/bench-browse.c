@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include <adwaita.h>
 
@@ -91,6 +92,30 @@ after_paint_cb (GdkFrameClock *clock)
   last_paint = g_get_monotonic_time ();
 }
 
+/* When GTK's own handlers of a frame's phases were done (connected after
+ * them), for --verbose: which phase a slow keystroke spent its time in. */
+enum { PHASE_UPDATE, PHASE_LAYOUT, PHASE_PAINT, N_PHASES };
+static gint64 phase_done[N_PHASES];
+
+static void
+phase_done_cb (GdkFrameClock *clock,
+               gpointer       phase)
+{
+  phase_done[GPOINTER_TO_INT (phase)] = g_get_monotonic_time ();
+}
+
+/* Minor page faults so far: memory the process touches for the first
+ * time, which is what made the first keystrokes slow. */
+static long
+minor_faults (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+
+  return usage.ru_minflt;
+}
+
 typedef struct
 {
   GArray *shown;      /* ms until the next frame painted */
@@ -114,6 +139,7 @@ type_key (GtkEditable  *entry,
   int len = (int) strlen (gtk_editable_get_text (entry));
   gint64 t = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
+  long faults = minor_faults ();
   gint64 edited;
   double ms;
 
@@ -137,9 +163,12 @@ type_key (GtkEditable  *entry,
   ms = (thread_cpu_us () - cpu) / 1000.0;
   g_array_append_val (keys->shown_cpu, ms);
   if (keys->verbose)
-    g_printerr ("key '%c' shown in %.1f ms (CPU %.1f ms, %.1f ms in the edit) from %"
+    g_printerr ("key '%c' shown in %.1f ms (CPU %.1f ms, %.1f ms in the edit, "
+                "frame's update/layout/paint done at %.1f/%.1f/%.1f ms, %ld page faults) from %"
                 G_GINT64_FORMAT ".%06" G_GINT64_FORMAT " s\n",
                 c != '\0' ? c : '<', (last_paint - t) / 1000.0, ms, (edited - t) / 1000.0,
+                (phase_done[PHASE_UPDATE] - t) / 1000.0, (phase_done[PHASE_LAYOUT] - t) / 1000.0,
+                (phase_done[PHASE_PAINT] - t) / 1000.0, minor_faults () - faults,
                 t / G_USEC_PER_SEC, t % G_USEC_PER_SEC);
 
   drain ();
@@ -314,6 +343,13 @@ main (int   argc,
   g_source_remove (id);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                     G_CALLBACK (after_paint_cb), NULL);
+  {
+    const char *phases[N_PHASES] = { "update", "layout", "paint" };
+
+    for (int i = 0; i < N_PHASES; i++)
+      g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), phases[i],
+                        G_CALLBACK (phase_done_cb), GINT_TO_POINTER (i));
+  }
 
   printf ("bench-browse: %u series (fake-nbia, in-process), %s\n", g_list_model_get_n_items (rows),
           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));

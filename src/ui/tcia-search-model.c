@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tcia-series.h"
+#include "tcia-text.h"
 
 #include "tcia-search-model.h"
 
@@ -22,7 +23,22 @@
  * pass over the buffer, which skips the rows without a hit at memory
  * speed, instead of a call and a cache miss per row; a text that only
  * grows looks only at the rows it kept. The bytes of the rows kept are
- * added up on the way, for the status line. */
+ * added up on the way, for the status line.
+ *
+ * Two thirds of those bytes are the series and study UIDs, which are
+ * digits and dots only: a text with anything else in it (a letter, a
+ * dash, a blank) cannot be in one. So the UIDs are kept in a text of
+ * their own, searched only for a text of digits and dots, and most texts
+ * typed read a third of the bytes. A "UID" that is not one in form (as a
+ * hand-made fixture may have) goes in the main text, which every search
+ * reads, so it is found as before. */
+
+/* Rows of text, one after another, each ended by a NUL. */
+typedef struct
+{
+  GString *text;
+  GArray  *starts;  /* gsize: where each row starts in text */
+} Haystack;
 
 /* What a shorter text kept, for when backspace comes back to it. */
 typedef struct
@@ -40,11 +56,12 @@ struct _TciaSearchModel
   GObject     parent_instance;
 
   GListModel *model;      /* of TciaSeries */
-  GString    *text;       /* every row's lower-case fields, one per line; each row ends in NUL */
-  GArray     *starts;     /* gsize: where each row of model starts in text */
+  Haystack    main;       /* each row's lower-case fields but its UIDs, one per line */
+  Haystack    uids;       /* each row's UIDs, one per line */
   GArray     *bytes;      /* guint64: each row's file size */
   GArray     *matches;    /* positions in model of the rows kept, ascending */
   char       *needle;     /* lower case; NULL keeps every row */
+  gboolean    in_uids;    /* whether needle could be in a UID: search uids too */
   guint64     total_bytes;
   guint64     shown_bytes;
   GPtrArray  *history;    /* of Kept: each a shorter text typed before needle */
@@ -84,17 +101,135 @@ append_lower (GString    *out,
  * many was kept; more, and it searches the whole text again. */
 #define NARROW_ALL_FRACTION 8
 
-static guint
-n_rows (TciaSearchModel *self)
+static void
+haystack_init (Haystack *h,
+               gsize     text_size,
+               guint     n_rows)
 {
-  return self->starts->len;
+  h->text = g_string_sized_new (text_size);
+  h->starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize), n_rows);
+}
+
+static void
+haystack_clear (Haystack *h)
+{
+  g_string_free (h->text, TRUE);
+  g_array_unref (h->starts);
+}
+
+static void
+haystack_truncate (Haystack *h)
+{
+  g_string_truncate (h->text, 0);
+  g_array_set_size (h->starts, 0);
+}
+
+static gsize
+haystack_start (Haystack *h,
+                guint     row)
+{
+  return g_array_index (h->starts, gsize, row);
 }
 
 static const char *
-row_text (TciaSearchModel *self,
-          guint            row)
+haystack_row (Haystack *h,
+              guint     row)
 {
-  return self->text->str + g_array_index (self->starts, gsize, row);
+  return h->text->str + haystack_start (h, row);
+}
+
+/* Begins a row at the end of @h; the caller ends it with haystack_end_row(). */
+static void
+haystack_begin_row (Haystack *h)
+{
+  gsize start = h->text->len;
+
+  g_array_append_val (h->starts, start);
+}
+
+static void
+haystack_end_row (Haystack *h)
+{
+  g_string_append_c (h->text, '\0');
+}
+
+/* Appends rows @first to @last (excluded) of @from to @h, as they are. */
+static void
+haystack_copy_rows (Haystack *h,
+                    Haystack *from,
+                    guint     first,
+                    guint     last)
+{
+  gsize begin, end;
+  gssize shift;
+
+  if (first >= last)
+    return;
+
+  begin = haystack_start (from, first);
+  end = last < from->starts->len ? haystack_start (from, last) : from->text->len;
+  shift = (gssize) h->text->len - (gssize) begin;
+  g_string_append_len (h->text, from->text->str + begin, end - begin);
+  for (guint i = first; i < last; i++)
+    {
+      gsize start = haystack_start (from, i) + shift;
+
+      g_array_append_val (h->starts, start);
+    }
+}
+
+/* Appends to @rows, ascending, the rows from @first on whose text in @h
+ * has @needle (@len bytes): one memmem pass over the text. */
+static void
+haystack_find (Haystack   *h,
+               const char *needle,
+               gsize       len,
+               guint       first,
+               GArray     *rows)
+{
+  const char *text = h->text->str;
+  const char *end = text + h->text->len;
+  guint n = h->starts->len;
+  guint row = first;
+  guint n_found = rows->len;
+
+  if (first >= n)
+    return;
+  /* Grown beforehand to hold every row and cut afterwards: an append per
+   * row was a fifth of a search. */
+  g_array_set_size (rows, n_found + n - first);
+  for (const char *p = haystack_row (h, first);
+       (p = memmem (p, end - p, needle, len)) != NULL;
+       p = haystack_row (h, row))
+    {
+      gsize offset = p - text;
+
+      /* Hits come in order, so the row a hit is in is at or after the
+       * last one: one walk over the starts for the whole pass. */
+      while (row + 1 < n && haystack_start (h, row + 1) <= offset)
+        row++;
+      g_array_index (rows, guint, n_found++) = row;
+      if (++row == n)
+        break;
+    }
+  g_array_set_size (rows, n_found);
+}
+
+/* Whether @text could be part of a UID: digits and dots only. */
+static gboolean
+could_be_in_uid (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '.')
+      return FALSE;
+
+  return TRUE;
+}
+
+static guint
+n_rows (TciaSearchModel *self)
+{
+  return self->main.starts->len;
 }
 
 static guint64
@@ -116,21 +251,31 @@ append_row (TciaSearchModel *self,
     tcia_series_get_series_uid (series),
     tcia_series_get_study_uid (series),
   };
-  gsize start = self->text->len;
   guint64 bytes = tcia_series_get_file_size (series);
 
-  g_array_append_val (self->starts, start);
   g_array_append_val (self->bytes, bytes);
   self->total_bytes += bytes;
+  haystack_begin_row (&self->main);
+  haystack_begin_row (&self->uids);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       if (parts[i] == NULL)
         continue;
-      /* A separator no typed text contains keeps matches inside one field. */
-      append_lower (self->text, parts[i]);
-      g_string_append_c (self->text, '\n');
+      /* A separator no typed text contains keeps matches inside one
+       * field. A UID has no upper case to lower. */
+      if (tcia_text_is_uid (parts[i], -1))
+        {
+          g_string_append (self->uids.text, parts[i]);
+          g_string_append_c (self->uids.text, '\n');
+        }
+      else
+        {
+          append_lower (self->main.text, parts[i]);
+          g_string_append_c (self->main.text, '\n');
+        }
     }
-  g_string_append_c (self->text, '\0');
+  haystack_end_row (&self->main);
+  haystack_end_row (&self->uids);
 }
 
 static void
@@ -185,7 +330,9 @@ static gboolean
 matches (TciaSearchModel *self,
          guint            position)
 {
-  return self->needle == NULL || strstr (row_text (self, position), self->needle) != NULL;
+  return self->needle == NULL ||
+         strstr (haystack_row (&self->main, position), self->needle) != NULL ||
+         (self->in_uids && strstr (haystack_row (&self->uids, position), self->needle) != NULL);
 }
 
 /* Puts @position at @n_kept in @kept, which the caller grew beforehand to
@@ -203,45 +350,64 @@ keep (TciaSearchModel *self,
   return n_kept + 1;
 }
 
+/* Appends to @rows the rows in @a or @b (each ascending), ascending, once. */
+static void
+merge_rows (GArray *rows,
+            GArray *a,
+            GArray *b)
+{
+  guint i = 0, j = 0;
+  guint n = rows->len;
+
+  g_array_set_size (rows, n + a->len + b->len);
+  while (i < a->len || j < b->len)
+    {
+      guint x = i < a->len ? g_array_index (a, guint, i) : G_MAXUINT;
+      guint y = j < b->len ? g_array_index (b, guint, j) : G_MAXUINT;
+
+      g_array_index (rows, guint, n++) = MIN (x, y);
+      i += x <= y;
+      j += y <= x;
+    }
+  g_array_set_size (rows, n);
+}
+
 /* Keeps, in @kept, the rows from @first on that the needle is found in. */
 static void
 search_from (TciaSearchModel *self,
              guint            first,
              GArray          *kept)
 {
-  const char *text = self->text->str;
-  const char *end = text + self->text->len;
-  gsize len;
   guint n = n_rows (self);
-  guint row = first;
   guint n_kept = kept->len;
+  gsize len;
 
   if (first >= n)
     return;
-  g_array_set_size (kept, n_kept + n - first);
   if (self->needle == NULL)
     {
-      for (; row < n; row++)
+      g_array_set_size (kept, n_kept + n - first);
+      for (guint row = first; row < n; row++)
         n_kept = keep (self, kept, n_kept, row);
       return;
     }
 
   len = strlen (self->needle);
-  for (const char *p = row_text (self, first);
-       (p = memmem (p, end - p, self->needle, len)) != NULL;
-       p = row_text (self, row))
+  if (self->in_uids)
     {
-      gsize offset = p - text;
+      g_autoptr(GArray) in_main = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(GArray) in_uids = g_array_new (FALSE, FALSE, sizeof (guint));
 
-      /* Hits come in order, so the row a hit is in is at or after the
-       * last one: one walk over the starts for the whole pass. */
-      while (row + 1 < n && g_array_index (self->starts, gsize, row + 1) <= offset)
-        row++;
-      n_kept = keep (self, kept, n_kept, row);
-      if (++row == n)
-        break;
+      haystack_find (&self->main, self->needle, len, first, in_main);
+      haystack_find (&self->uids, self->needle, len, first, in_uids);
+      merge_rows (kept, in_main, in_uids);
     }
-  g_array_set_size (kept, n_kept);
+  else
+    {
+      haystack_find (&self->main, self->needle, len, first, kept);
+    }
+  for (guint i = n_kept; i < kept->len; i++)
+    self->shown_bytes += row_bytes (self, g_array_index (kept, guint, i));
 }
 
 /* Replaces the rows kept and tells the view only what differs: the rows
@@ -282,31 +448,21 @@ search_all (TciaSearchModel *self)
   return kept;
 }
 
-/* Appends rows @first to @last (excluded) of the text before a change. */
+/* Appends rows @first to @last (excluded) of the rows before a change. */
 static void
 copy_rows (TciaSearchModel *self,
-           GString         *text,
-           GArray          *starts,
+           Haystack        *main,
+           Haystack        *uids,
            GArray          *bytes,
            guint            first,
            guint            last)
 {
-  gsize from, to;
-  gssize shift;
-
-  if (first >= last)
-    return;
-
-  from = g_array_index (starts, gsize, first);
-  to = last < starts->len ? g_array_index (starts, gsize, last) : text->len;
-  shift = (gssize) self->text->len - (gssize) from;
-  g_string_append_len (self->text, text->str + from, to - from);
+  haystack_copy_rows (&self->main, main, first, last);
+  haystack_copy_rows (&self->uids, uids, first, last);
   for (guint i = first; i < last; i++)
     {
-      gsize start = g_array_index (starts, gsize, i) + shift;
       guint64 size = g_array_index (bytes, guint64, i);
 
-      g_array_append_val (self->starts, start);
       g_array_append_val (self->bytes, size);
       self->total_bytes += size;
     }
@@ -336,22 +492,25 @@ model_items_changed_cb (GListModel      *model,
   else
     {
       /* Rows the change leaves move up or down in the text, as a whole. */
-      g_autoptr(GString) text = g_steal_pointer (&self->text);
-      g_autoptr(GArray) starts = g_steal_pointer (&self->starts);
+      Haystack main = self->main;
+      Haystack uids = self->uids;
       g_autoptr(GArray) bytes = g_steal_pointer (&self->bytes);
+      guint n_after = n_before - removed + added;
 
-      self->text = g_string_sized_new (text->len);
-      self->starts = g_array_sized_new (FALSE, FALSE, sizeof (gsize), n_before - removed + added);
-      self->bytes = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_before - removed + added);
+      haystack_init (&self->main, main.text->len, n_after);
+      haystack_init (&self->uids, uids.text->len, n_after);
+      self->bytes = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_after);
       self->total_bytes = 0;
-      copy_rows (self, text, starts, bytes, 0, position);
+      copy_rows (self, &main, &uids, bytes, 0, position);
       for (guint i = position; i < position + added; i++)
         {
           g_autoptr(TciaSeries) series = g_list_model_get_item (model, i);
 
           append_row (self, series);
         }
-      copy_rows (self, text, starts, bytes, position + removed, n_before);
+      copy_rows (self, &main, &uids, bytes, position + removed, n_before);
+      haystack_clear (&main);
+      haystack_clear (&uids);
     }
 
   if (removed == 0 && position == n_before)
@@ -425,8 +584,8 @@ tcia_search_model_finalize (GObject *object)
 {
   TciaSearchModel *self = TCIA_SEARCH_MODEL (object);
 
-  g_string_free (self->text, TRUE);
-  g_array_unref (self->starts);
+  haystack_clear (&self->main);
+  haystack_clear (&self->uids);
   g_array_unref (self->bytes);
   g_array_unref (self->matches);
   g_ptr_array_unref (self->history);
@@ -447,8 +606,8 @@ tcia_search_model_class_init (TciaSearchModelClass *klass)
 static void
 tcia_search_model_init (TciaSearchModel *self)
 {
-  self->text = g_string_new (NULL);
-  self->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  haystack_init (&self->main, 0, 0);
+  haystack_init (&self->uids, 0, 0);
   self->bytes = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->matches = g_array_new (FALSE, FALSE, sizeof (guint));
   self->history = g_ptr_array_new_with_free_func (kept_free);
@@ -479,8 +638,8 @@ tcia_search_model_set_model (TciaSearchModel *self,
 
   n_old = self->matches->len;
   g_ptr_array_set_size (self->history, 0);
-  g_string_truncate (self->text, 0);
-  g_array_set_size (self->starts, 0);
+  haystack_truncate (&self->main);
+  haystack_truncate (&self->uids);
   g_array_set_size (self->bytes, 0);
   g_array_set_size (self->matches, 0);
   self->total_bytes = 0;
@@ -521,6 +680,7 @@ tcia_search_model_set_text (TciaSearchModel *self,
 
   old = g_steal_pointer (&self->needle);
   self->needle = g_steal_pointer (&needle);
+  self->in_uids = self->needle != NULL && could_be_in_uid (self->needle);
 
   /* Backspace: the rows this text kept when it was typed, unless the
    * rows changed since. */

@@ -249,6 +249,118 @@ test_search_middle (void)
   g_assert_finalize_object (g_steal_pointer (&search));
 }
 
+/* The series of uid_series_new(@i): a real UID for each series and for
+ * every third study, a hand-made "UID" with letters (as fixtures have)
+ * for every 50th series, and patient IDs with digits that UIDs have too. */
+static TciaSeries *
+uid_series_new (guint i)
+{
+  g_autofree char *patient = g_strdup_printf ("P-%u.%u", i % 7, i);
+  g_autofree char *series_uid = i % 50 == 0 ? g_strdup_printf ("1.2.3.LUNG-%03u", i)
+                                            : g_strdup_printf ("1.3.6.1.4.1.%u.%u", i % 11, i);
+  g_autofree char *study_uid = g_strdup_printf ("2.25.%u", i * 37);
+  g_autofree char *bytes = g_strdup_printf ("%u", i + 1);
+  const char *keys[] = { "PatientID", "SeriesDescription", "SeriesInstanceUID", "FileSize",
+                         "StudyInstanceUID" };
+  const char *values[] = { patient, "CT", series_uid, bytes, study_uid };
+
+  return tcia_series_new_from_fields (keys, values, i % 3 == 0 ? 5 : 4);
+}
+
+/* Whether @needle (lower case) is in one of the fields @series is searched by. */
+static gboolean
+uid_series_has (TciaSeries *series,
+                const char *needle)
+{
+  const char *fields[] = {
+    tcia_series_get_patient_id (series),
+    tcia_series_get_series_description (series),
+    tcia_series_get_series_uid (series),
+    tcia_series_get_study_uid (series),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *lower = fields[i] != NULL ? g_ascii_strdown (fields[i], -1) : NULL;
+
+      if (lower != NULL && strstr (lower, needle) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The rows and bytes kept are those a plain look at every field finds. */
+static void
+assert_search_finds (TciaSearchModel *search,
+                     GListModel      *store,
+                     const char      *needle)
+{
+  GListModel *model = G_LIST_MODEL (search);
+  guint n = 0;
+  guint64 bytes = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (store, i);
+      g_autoptr(TciaSeries) shown = NULL;
+
+      if (!uid_series_has (series, needle))
+        continue;
+      g_assert_cmpuint (n, <, g_list_model_get_n_items (model));
+      shown = g_list_model_get_item (model, n++);
+      g_assert_true (shown == series);
+      bytes += tcia_series_get_file_size (series);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  g_assert_cmpuint (tcia_search_model_get_shown_bytes (search), ==, bytes);
+}
+
+/* UIDs are searched apart from the other fields, and only for a text of
+ * digits and dots: a row is still found once by a text in both its UID
+ * and its patient ID, by a text in a UID only, and by a text in a "UID"
+ * that is not one in form; also after rows were inserted and removed in
+ * the middle, and while typing on narrows the rows kept. */
+static void
+test_search_uids (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TCIA_TYPE_SERIES);
+  g_autoptr(TciaSearchModel) search = tcia_search_model_new ();
+  const char *typed[] = {
+    "1", "1.", "1.3", "1.3.6.1.4.1.5", "1.3.6.1.4.1.5.16", "2.25.37", "2.25.370",
+    "3.1", ".2", "p-3.1", "lung", "3.lung-1", "1.2.3.lung-150", "p-", "x", "0", "00", "1..2",
+  };
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(TciaSeries) series = uid_series_new (i);
+
+      g_list_store_append (store, series);
+    }
+  tcia_search_model_set_model (search, G_LIST_MODEL (store));
+
+  for (guint round = 0; round < 2; round++)
+    {
+      for (guint t = 0; t < G_N_ELEMENTS (typed); t++)
+        {
+          tcia_search_model_set_text (search, typed[t]);
+          assert_search_finds (search, G_LIST_MODEL (store), typed[t]);
+        }
+      /* Rows moved in the middle keep their UIDs with them. */
+      {
+        g_autoptr(TciaSeries) inserted = uid_series_new (1001 + round);
+
+        g_list_store_insert (store, 120, inserted);
+        g_list_store_remove (store, 7);
+      }
+    }
+  tcia_search_model_set_text (search, "1.3.6.1.4.1.0.1001");
+  assert_search_finds (search, G_LIST_MODEL (store), "1.3.6.1.4.1.0.1001");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (search)), ==, 1);
+
+  g_assert_finalize_object (g_steal_pointer (&search));
+}
+
 /* Typing then backspacing, as people do: each text keeps exactly its rows,
  * also when rows arrived in between and when the text is not ASCII. */
 static void
@@ -536,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/ui/search-model/narrowing", test_search_narrowing);
   g_test_add_func ("/ui/search-model/backspace", test_search_backspace);
   g_test_add_func ("/ui/search-model/middle", test_search_middle);
+  g_test_add_func ("/ui/search-model/uids", test_search_uids);
   g_test_add_func ("/ui/row-model/stable", test_rows_stable);
   g_test_add_func ("/ui/row-model/ramp", test_rows_ramp);
   g_test_add_func ("/ui/series-view/cells-follow-search", test_view_cells_follow_search);
