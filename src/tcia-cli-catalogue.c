@@ -78,31 +78,68 @@ expired_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether the catalogue is gone, told by whichever thread drops it last,
+ * and the context to wake then. Shared by the waiting side and the weak
+ * reference: the last of the two to let go frees it. */
+typedef struct
+{
+  GMainContext *context;
+  gint          gone;
+} Release;
+
+static void
+release_clear (gpointer data)
+{
+  g_main_context_unref (((Release *) data)->context);
+}
+
+static void
+released_cb (gpointer  data,
+             GObject  *where_the_object_was)
+{
+  Release *release = data;
+
+  g_atomic_int_set (&release->gone, TRUE);
+  g_main_context_wakeup (release->context);
+  g_atomic_rc_box_release_full (release, release_clear);
+}
+
 /* Takes our reference to @catalogue and lets what is still queued for it
  * run (its notifications and the sync's hold it) until it is gone: its
  * connections close then, which checkpoints and removes the write-ahead
- * log. A few seconds at most, whatever happens. */
-void
+ * log. A few seconds at most, whatever happens.
+ *
+ * The sync's last reference may go in one of its threads, not here, with
+ * nothing left for this context to dispatch: the weak reference wakes it,
+ * or the --sync that was done waited the whole 5 s, one run in four. */
+gboolean
 tcia_cli_release_catalogue (GMainContext        *context,
                             TciaLocalCatalogue **catalogue)
 {
-  gpointer weak = *catalogue;
+  Release *release;
   gboolean expired = FALSE;
+  gboolean gone;
   GSource *timeout;
 
-  if (weak == NULL)
-    return;
-  g_object_add_weak_pointer (G_OBJECT (weak), &weak);
+  if (*catalogue == NULL)
+    return TRUE;
+  release = g_atomic_rc_box_new0 (Release);
+  release->context = g_main_context_ref (context);
+  g_object_weak_ref (G_OBJECT (*catalogue), released_cb, g_atomic_rc_box_acquire (release));
   g_clear_object (catalogue);
   timeout = g_timeout_source_new_seconds (5);
   g_source_set_callback (timeout, expired_cb, &expired, NULL);
   g_source_attach (timeout, context);
-  while (weak != NULL && !expired)
+  while (!g_atomic_int_get (&release->gone) && !expired)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (timeout);
   g_source_unref (timeout);
-  if (weak != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (weak), &weak);
+  gone = g_atomic_int_get (&release->gone) && !expired;
+  /* Still there: the weak reference keeps its share of @release, for
+   * whenever the catalogue goes. */
+  g_atomic_rc_box_release_full (release, release_clear);
+
+  return gone;
 }
 
 GListModel *

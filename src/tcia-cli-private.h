@@ -100,8 +100,9 @@ GListModel *tcia_cli_catalogue_fetch       (TciaCliCatalogueList   what,
                                             guint                 *n_added,
                                             GError               **error);
 /* Drops our reference to @catalogue, and waits (a few seconds at most)
- * for the last ones queued for it, so that its file is closed cleanly. */
-void        tcia_cli_release_catalogue     (GMainContext          *context,
+ * for the last ones queued for it, so that its file is closed cleanly.
+ * TRUE when it was gone in time. */
+gboolean    tcia_cli_release_catalogue     (GMainContext          *context,
                                             TciaLocalCatalogue   **catalogue);
 /* Declared here, not included: tcia-basket.h's TCIA_BASKET() would clash
  * with the tests' TCIA_BASKET (the program's path). */

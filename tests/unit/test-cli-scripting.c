@@ -27,7 +27,45 @@
 static FakeNbia *fake;
 static char *url_v4;
 
-/* ---- closest names and the progress line, in-process ---- */
+/* ---- closest names, the progress line and the catalogue's release, in-process ---- */
+
+static gpointer
+drop_later_thread (gpointer data)
+{
+  /* Long enough for the main thread to be waiting in its loop: dropped
+   * before, the catalogue would be gone before the wait began. */
+  g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+  g_object_unref (data);
+
+  return NULL;
+}
+
+/* A script's --sync exits as soon as the catalogue is closed, even when
+ * the sync's last reference to it goes in one of its threads, not in the
+ * main loop that waits (which then had nothing to wake it, and waited its
+ * whole 5 s one run in four). */
+static void
+test_release_from_thread (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tcia-release-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "catalogue.db", NULL);
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  TciaLocalCatalogue *catalogue;
+  GThread *thread;
+
+  g_main_context_push_thread_default (context);
+  catalogue = tcia_local_catalogue_new (path, &error);
+  g_assert_no_error (error);
+  thread = g_thread_new ("drop-later", drop_later_thread, g_object_ref (catalogue));
+
+  g_assert_true (tcia_cli_release_catalogue (context, &catalogue));
+  g_assert_null (catalogue);
+
+  g_thread_join (thread);
+  g_main_context_pop_thread_default (context);
+  remove_tree (dir);
+}
 
 static void
 test_closest (void)
@@ -460,6 +498,7 @@ main (int   argc,
   url_v4 = fake_nbia_get_url (fake, 4);
 
   g_test_add_func ("/cli-scripting/closest", test_closest);
+  g_test_add_func ("/cli-scripting/release-from-thread", test_release_from_thread);
   g_test_add_func ("/cli-scripting/progress-text", test_progress_text);
   g_test_add_data_func ("/cli-scripting/closed-pipe/tsv", "tsv", check_closed_after_first_line);
   g_test_add_data_func ("/cli-scripting/closed-pipe/json", "json",
