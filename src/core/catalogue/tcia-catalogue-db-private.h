@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "tcia-catalogue-db.h"
+#include "tcia-catalogue-words.h"
 #include "tcia-records-private.h"
 
 G_BEGIN_DECLS
@@ -58,6 +59,7 @@ struct _TciaCatalogueDb
   GString      *text;          /* the words of the series being put */
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
   gboolean      has_vocabulary; /* temp.search_vocabulary made */
+  TciaCatalogueWords *words;   /* during a first fill: where the words go */
 };
 
 /* A statement prepared once per connection, reset and with no bindings.
@@ -108,6 +110,16 @@ void          tcia_catalogue_bind_uid      (sqlite3_stmt     *stmt,
 /* The UID in @column of the row, packed or not. */
 char         *tcia_catalogue_column_uid    (sqlite3_stmt     *stmt,
                                             int               column);
+
+/* The text index's columns and options, after "USING fts5" (see
+ * create_sql). Contentless and without positions: the smallest index that
+ * answers "rows with words starting so". The prefix indexes make the
+ * first keystrokes of a search as fast as the last (about 26 bytes a
+ * series): without them "s" merges the lists of every word starting
+ * with s. */
+#define TCIA_CATALOGUE_SEARCH_ARGS \
+  "(text, content='', detail=none, columnsize=0," \
+  " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\", prefix='1 2 3')"
 
 /* U+E000, of the Private Use Area: the text index takes it as a letter,
  * and a search splits typed words at it, so a word of the index that

@@ -314,6 +314,7 @@ tcia_catalogue_db_free (TciaCatalogueDb *db)
   g_clear_pointer (&db->string_ids, g_hash_table_unref);
   g_clear_pointer (&db->id_strings, g_hash_table_unref);
   g_clear_pointer (&db->collection_ids, g_hash_table_unref);
+  g_clear_pointer (&db->words, tcia_catalogue_words_free);
   g_free (db->last_values);
   g_free (db->last_ids);
   if (db->text != NULL)
@@ -334,7 +335,10 @@ tcia_catalogue_db_index_sql (void)
     "CREATE INDEX IF NOT EXISTS series_body_part ON series (body_part, patient);"
     "CREATE INDEX IF NOT EXISTS series_manufacturer ON series (manufacturer, patient);"
     "CREATE INDEX IF NOT EXISTS series_study ON series (study);"
-    "CREATE INDEX IF NOT EXISTS studies_patient ON studies (patient);";
+    "CREATE INDEX IF NOT EXISTS studies_patient ON studies (patient);"
+    /* A collection listed again clears its patients (and their studies):
+     * without it, two scans of every patient per collection. */
+    "CREATE INDEX IF NOT EXISTS patients_collection ON patients (collection);";
 }
 
 static char *
@@ -380,18 +384,15 @@ create_sql (void)
    * TCIA_CATALOGUE_FACET_MARK): a search with a facet is then answered,
    * and counted, by the text index alone, not by reading every series
    * that has the words to see whether it has the facet. */
-  /* Contentless and without positions: the smallest index that answers
-   * "rows with words starting so"; the words come from the rows through
-   * this view, so that a delete gives back exactly what was indexed. The
-   * prefix indexes make the first keystrokes of a search as fast as the
-   * last (about 26 bytes a series): without them "s" merges the lists of
-   * every word starting with s. */
-  /* A row's words are made and indexed as it is put (index_series in
-   * tcia-catalogue-write.c), not read back through the view: its seven
-   * lookups a row were a third of a first sync. A delete reads the view. */
+  /* The words come from the rows through this view, so that a delete
+   * gives back exactly what was indexed. A row's words are made and
+   * indexed as it is put (index_series in tcia-catalogue-put.c), not read
+   * back through the view: its seven lookups a row were a third of a
+   * first sync. A delete reads the view; not during a first fill, whose
+   * words are indexed apart (tcia-catalogue-words.h) and whose deletes go
+   * there too (see begin_fill). */
   g_string_append (sql,
-    "CREATE VIRTUAL TABLE search USING fts5 (text, content='', detail=none, columnsize=0,"
-    " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\", prefix='1 2 3');"
+    "CREATE VIRTUAL TABLE search USING fts5 " TCIA_CATALOGUE_SEARCH_ARGS ";"
     "CREATE VIEW series_text (id, text) AS SELECT s.id, p.patient_id"
     " || ' ' || c.name"
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.series_description), '')"
@@ -408,7 +409,7 @@ create_sql (void)
     " FROM series s JOIN studies st ON st.id = s.study JOIN patients p ON p.id = s.patient"
     " JOIN collections c ON c.id = s.collection;"
     "CREATE TRIGGER series_unindexed BEFORE DELETE ON series"
-    " BEGIN INSERT INTO search (search, rowid, text)"
+    " WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'filling') BEGIN INSERT INTO search (search, rowid, text)"
     " SELECT 'delete', id, text FROM series_text WHERE id = old.id; END;");
   g_string_append_printf (sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
                           APPLICATION_ID, TCIA_CATALOGUE_SCHEMA_VERSION);
@@ -654,20 +655,52 @@ tcia_catalogue_db_open (const char  *path,
 
 /* ---- A first fill ---- */
 
-/* The text index keeps the words of the rows put in memory until a commit
- * or until they take this many bytes, then writes them as a segment. A
- * fill's transactions are large (see tcia-catalogue-sync.c): holding
- * their words whole writes one segment each, rather than one a MiB that
- * the closing 'optimize' merges again. SQLite's default afterwards. */
-#define FILL_HASH_SIZE    67108864
-#define DEFAULT_HASH_SIZE 1048576
-
 gboolean
 tcia_catalogue_db_is_filling (TciaCatalogueDb *db)
 {
   g_autofree char *mark = tcia_catalogue_db_get_meta (db, "filling");
 
   return mark != NULL;
+}
+
+/* tcia_catalogue_unindex (id, text): a row deleted during a fill gives
+ * its words back to the fill's text index (see begin_fill). */
+static void
+unindex_cb (sqlite3_context  *context,
+            int               argc,
+            sqlite3_value   **argv)
+{
+  TciaCatalogueDb *db = sqlite3_user_data (context);
+  const char *text = (const char *) sqlite3_value_text (argv[1]);
+
+  if (db->words != NULL && text != NULL)
+    tcia_catalogue_words_put (db->words, sqlite3_value_int64 (argv[0]), text,
+                              (gsize) sqlite3_value_bytes (argv[1]), TRUE);
+  sqlite3_result_null (context);
+}
+
+/* Hands the words of the rows already stored (a fill that resumes) to
+ * the fill's text index. */
+static gboolean
+index_stored_rows (TciaCatalogueDb  *db,
+                   GError          **error)
+{
+  sqlite3_stmt *stmt = tcia_catalogue_db_statement (db, "SELECT id, text FROM series_text",
+                                                    error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    tcia_catalogue_words_put (db->words, sqlite3_column_int64 (stmt, 0),
+                              (const char *) sqlite3_column_text (stmt, 1),
+                              (gsize) sqlite3_column_bytes (stmt, 1), FALSE);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return tcia_catalogue_db_fail (db, error, _("be read"));
+  tcia_catalogue_words_commit (db->words);
+
+  return TRUE;
 }
 
 gboolean
@@ -680,19 +713,13 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
     return FALSE;
   /* The facet indexes take rows all over, which costs more a row at a
    * time than made once at the end. The others take each row at their
-   * end (ids grow) and answer a listing's own queries: they stay. The
-   * text index is not merged as it grows (each commit adds a segment,
-   * and merging them a few at a time rewrote them again and again): the
-   * sync's 'optimize' merges them all once, and end_fill sets merging
-   * back on (the setting is kept in the file, so a fill cut short gets
-   * it back when it ends). */
+   * end (ids grow) and answer a listing's own queries: they stay. With
+   * the mark, the text index's trigger stops: the fill's words are
+   * indexed apart, and the index is replaced when the fill ends. */
   if (!tcia_catalogue_db_set_meta (db, "filling", boot != NULL ? boot : "", error) ||
       !tcia_catalogue_db_exec (db,
         "DROP INDEX IF EXISTS series_modality; DROP INDEX IF EXISTS series_body_part;"
-        "DROP INDEX IF EXISTS series_manufacturer;"
-        "INSERT INTO search (search, rank) VALUES ('automerge', 0);"
-        "INSERT INTO search (search, rank) VALUES ('hashsize', " G_STRINGIFY (FILL_HASH_SIZE) ");",
-        error) ||
+        "DROP INDEX IF EXISTS series_manufacturer;", error) ||
       !tcia_catalogue_db_commit (db, error))
     {
       tcia_catalogue_db_rollback (db);
@@ -700,6 +727,24 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
     }
   /* The mark on the disk (synced) before anything that is not. */
   sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL);
+
+  /* The words of the rows the fill deletes (a retried body, a series
+   * listed twice) leave the fill's index through this connection's own
+   * trigger, which lasts as long as it. */
+  g_assert (db->words == NULL);
+  db->words = tcia_catalogue_words_start (sqlite3_db_filename (db->sqlite, "main"), error);
+  if (db->words == NULL)
+    return FALSE;
+  if (sqlite3_create_function (db->sqlite, "tcia_catalogue_unindex", 2,
+                               SQLITE_UTF8 | SQLITE_DIRECTONLY, db, unindex_cb, NULL, NULL) !=
+      SQLITE_OK)
+    return tcia_catalogue_db_fail (db, error, _("be updated"));
+  if (!tcia_catalogue_db_exec (db,
+        "CREATE TEMP TRIGGER IF NOT EXISTS series_unindexed_fill BEFORE DELETE ON main.series"
+        " BEGIN SELECT tcia_catalogue_unindex (id, text) FROM main.series_text"
+        " WHERE id = old.id; END;", error) ||
+      !index_stored_rows (db, error))
+    return FALSE;
 
   /* A checkpoint copies the pages of the log into the file: every 80 MB
    * rather than every 4, pages a fill writes again and again (the
@@ -713,19 +758,40 @@ gboolean
 tcia_catalogue_db_end_fill (TciaCatalogueDb  *db,
                             GError          **error)
 {
-  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL;"
-                               " PRAGMA wal_autocheckpoint = 1000", error) ||
-      !tcia_catalogue_db_begin (db, error))
-    return FALSE;
-  if (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
-      !tcia_catalogue_db_exec (db, "INSERT INTO search (search, rank) VALUES ('automerge', 4);"
-                               "INSERT INTO search (search, rank) VALUES ('hashsize', "
-                               G_STRINGIFY (DEFAULT_HASH_SIZE) ")", error) ||
-      !tcia_catalogue_db_commit (db, error))
+  g_autoptr(GError) publish_error = NULL;
+  gboolean indexed;
+
+  /* The words of what the fill committed are merged while the facet
+   * indexes are made, then replace the text index; a failure keeps the
+   * mark, and the next fill indexes every row again. */
+  if (db->words != NULL)
+    tcia_catalogue_words_prepare (db->words);
+  sqlite3_exec (db->sqlite, "DROP TRIGGER IF EXISTS temp.series_unindexed_fill", NULL, NULL, NULL);
+  indexed = tcia_catalogue_db_begin (db, error);
+  if (indexed && (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
+                  !tcia_catalogue_db_commit (db, error)))
     {
       tcia_catalogue_db_rollback (db);
+      indexed = FALSE;
+    }
+  if (db->words == NULL)
+    g_set_error (&publish_error, TCIA_CATALOGUE_ERROR, TCIA_CATALOGUE_ERROR_DATABASE,
+                 _("The local catalogue %s could not index its words"),
+                 sqlite3_db_filename (db->sqlite, "main"));
+  else if (indexed)
+    tcia_catalogue_words_publish (db->words, &publish_error);
+  g_clear_pointer (&db->words, tcia_catalogue_words_free);
+  if (!indexed)
+    return FALSE;
+  if (publish_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&publish_error));
       return FALSE;
     }
+
+  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL;"
+                               " PRAGMA wal_autocheckpoint = 1000", error))
+    return FALSE;
   /* A checkpoint syncs the log and then the file: whatever was written
    * unsynced is on the disk before the mark goes. */
   if (sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=

@@ -467,6 +467,11 @@ index_series (TciaCatalogueDb  *db,
     if (facet_values[i] != NULL)
       append_facet (text, kinds[i], db->last_ids[facets[i]]);
 
+  if (db->words != NULL)
+    {
+      tcia_catalogue_words_put (db->words, id, text->str, text->len, FALSE);
+      return TRUE;
+    }
   stmt = tcia_catalogue_db_statement (db, "INSERT INTO search (rowid, text) VALUES (?1, ?2)",
                                       error);
   if (stmt == NULL)

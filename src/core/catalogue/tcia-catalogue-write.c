@@ -40,6 +40,8 @@ tcia_catalogue_db_commit (TciaCatalogueDb  *db,
       tcia_catalogue_db_rollback (db);
       return FALSE;
     }
+  if (db->words != NULL)
+    tcia_catalogue_words_commit (db->words);
   return TRUE;
 }
 
@@ -48,6 +50,8 @@ tcia_catalogue_db_rollback (TciaCatalogueDb *db)
 {
   if (!sqlite3_get_autocommit (db->sqlite))
     sqlite3_exec (db->sqlite, "ROLLBACK", NULL, NULL, NULL);
+  if (db->words != NULL)
+    tcia_catalogue_words_rollback (db->words);
   /* Ids handed out inside the transaction are gone with it. */
   tcia_catalogue_db_clear_caches (db);
 }
