@@ -278,6 +278,8 @@ test_resume (Fixture       *f,
       g_assert_true (found);
     }
   g_clear_object (&rows);
+  /* The words of what was kept, indexed when the fill stopped. */
+  assert_index_sound (f);
 
   before = fake_nbia_get_request_count (f->fake, "getSeries");
   g_assert_true (run_sync (sync, NULL, &error));
@@ -287,6 +289,8 @@ test_resume (Fixture       *f,
   g_assert_cmpuint (tcia_catalogue_sync_get_collections_total (sync), ==, n_collections - listed);
   rows = search (f, NULL, NULL, 0, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  /* The resumed fill indexed the rows stored before it again, once. */
+  assert_index_sound (f);
 }
 
 /* A failing server stops the sync with its error; what was done stays. */
@@ -308,6 +312,7 @@ test_network_failure (Fixture       *f,
   g_assert_no_error (error);
   rows = search (f, NULL, NULL, 0, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  assert_index_sound (f);
 }
 
 static guint
@@ -422,6 +427,55 @@ test_refresh (Fixture       *f,
   assert_index_sound (f);
 }
 
+/* A fill that resumes over stored rows, deletes some (a collection
+ * listed again), replaces others (a series put again) and has a
+ * transaction rolled back: its text index, made apart and published at
+ * its end, is the rows' words, no more and no less. */
+static void
+test_fill_words (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->catalogue, f->client);
+  g_autoptr(TciaCatalogueDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GListModel) after = NULL;
+  g_autoptr(TciaSeries) first = NULL;
+  g_autoptr(TciaSeries) last = NULL;
+  const char *cleared;
+  guint n_cleared;
+
+  g_assert_true (run_sync (sync, NULL, &error));
+  g_assert_no_error (error);
+  rows = search (f, NULL, NULL, 0, NULL);
+  first = g_list_model_get_item (rows, 0);
+  last = g_list_model_get_item (rows, g_list_model_get_n_items (rows) - 1);
+  cleared = tcia_series_get_collection (last);
+  n_cleared = count_collection (f->fake, cleared);
+  g_assert_cmpstr (tcia_series_get_collection (first), !=, cleared);
+
+  db = tcia_catalogue_db_open (f->path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tcia_catalogue_db_begin_fill (db, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tcia_catalogue_db_begin (db, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, first, NULL, &error));
+  g_assert_true (tcia_catalogue_db_clear_collection (db, cleared, &error));
+  g_assert_true (tcia_catalogue_db_commit (db, &error));
+  g_assert_true (tcia_catalogue_db_begin (db, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, last, NULL, &error));
+  tcia_catalogue_db_rollback (db);
+  g_assert_true (tcia_catalogue_db_end_fill (db, &error));
+  g_assert_no_error (error);
+  g_assert_false (tcia_catalogue_db_is_filling (db));
+  g_clear_pointer (&db, tcia_catalogue_db_free);
+
+  after = search (f, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, N_SERIES - n_cleared);
+  assert_index_sound (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,6 +487,7 @@ main (int   argc,
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/resume", test_resume);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/network-failure", test_network_failure);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/refresh", test_refresh);
+  LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-words", test_fill_words);
 
   return g_test_run ();
 }

@@ -332,6 +332,11 @@ add_updated (TciaCatalogueSync  *self,
  * transaction, which the next run lists again. */
 #define COMMIT_INTERVAL_US (2 * G_USEC_PER_SEC)
 #define COMMIT_ROWS        100000
+/* A first fill commits more often: its text index is not in these
+ * transactions (tcia-catalogue-words.h), and the words' thread copies
+ * each commit from the log into the file meanwhile (a checkpoint, with
+ * its sync), which the fill's end would otherwise wait for, whole. */
+#define FILL_COMMIT_ROWS   25000
 
 /* Step 3: the collections to list, whole, stored as the fetcher
  * (tcia-catalogue-pipe.c) hands them over, a few to a transaction. */
@@ -344,6 +349,7 @@ store_collections (TciaCatalogueSync  *self,
   gboolean open = FALSE;
   gint64 opened_at = 0;
   gint64 pending_put = 0, pending_added = 0;
+  gint64 commit_rows = tcia_catalogue_db_is_filling (db) ? FILL_COMMIT_ROWS : COMMIT_ROWS;
   guint pending_done = 0;
 
   for (guint i = 0; i < pipe->todo->len; i++)
@@ -391,7 +397,7 @@ store_collections (TciaCatalogueSync  *self,
       pending_put += listing.n_put;
       pending_added += listing.n_added;
       pending_done++;
-      if (ok && (i + 1 == pipe->todo->len || pending_put >= COMMIT_ROWS ||
+      if (ok && (i + 1 == pipe->todo->len || pending_put >= commit_rows ||
                  tcia_catalogue_pipe_is_idle (pipe) ||
                  g_get_monotonic_time () - opened_at >= COMMIT_INTERVAL_US))
         {

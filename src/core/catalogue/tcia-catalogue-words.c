@@ -212,6 +212,10 @@ words_thread (gpointer data)
           break;
         case CHUNK_COMMIT:
           state.pending = FALSE;
+          /* What the writer committed, copied into the file and synced
+           * while the writer goes on (it does not wait for a checkpoint
+           * that does not block it). */
+          sqlite3_wal_checkpoint_v2 (db->sqlite, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
           break;
         case CHUNK_ROLLBACK:
           state.stale = state.stale || state.pending;
@@ -293,10 +297,10 @@ tcia_catalogue_words_start (const char  *path,
 
   if (db == NULL)
     return NULL;
-  /* Its one commit to the file, the copy, is followed by end_fill's
-   * checkpoint, which syncs: no checkpoint (of the whole fill) here. */
+  /* Its checkpoints are its own (see CHUNK_COMMIT), not after its
+   * commit, the copy. */
   if (!tcia_catalogue_db_exec (db,
-        "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 0;"
+        "PRAGMA wal_autocheckpoint = 0;"
         "ATTACH ':memory:' AS fill;"
         "CREATE VIRTUAL TABLE fill.search USING fts5 " TCIA_CATALOGUE_SEARCH_ARGS ";"
         "INSERT INTO fill.search (search, rank) VALUES ('automerge', 0);"
