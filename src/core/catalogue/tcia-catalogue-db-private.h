@@ -85,6 +85,11 @@ gboolean      tcia_catalogue_db_step_done  (TciaCatalogueDb  *db,
 gint64        tcia_catalogue_db_step_id    (TciaCatalogueDb  *db,
                                             sqlite3_stmt     *stmt,
                                             GError          **error);
+/* Steps the INSERT of a row that is new unless a unique key of it is
+ * taken: its id, -1 when the key is taken, or 0 (and @error). */
+gint64        tcia_catalogue_db_step_new   (TciaCatalogueDb  *db,
+                                            sqlite3_stmt     *stmt,
+                                            GError          **error);
 /* The id of collection @name, its row made when there is none; 0 on error. */
 gint64        tcia_catalogue_db_collection_id (TciaCatalogueDb  *db,
                                                const char       *name,
