@@ -94,6 +94,9 @@ gint64        tcia_catalogue_db_step_new   (TciaCatalogueDb  *db,
 gint64        tcia_catalogue_db_collection_id (TciaCatalogueDb  *db,
                                                const char       *name,
                                                GError          **error);
+/* This boot of the system ("/proc/sys/kernel/random/boot_id"), or NULL
+ * when unknown: a fill's mark says in which boot it was left. */
+char         *tcia_catalogue_boot_id       (void);
 /* CREATE INDEX IF NOT EXISTS of every secondary index. */
 const char   *tcia_catalogue_db_index_sql  (void);
 
