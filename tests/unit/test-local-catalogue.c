@@ -4,6 +4,7 @@
 #include "local-catalogue-test-util.h"
 
 #include "tcia-catalogue-db.h"
+#include "tcia-catalogue-words.h"
 #include "tcia-records-private.h"
 
 /* The local catalogue: a sync from the fake server, what it answers
@@ -476,6 +477,62 @@ test_fill_words (Fixture       *f,
   assert_index_sound (f);
 }
 
+/* Whether a search by text through @reader finds the first row it lists
+ * (a row committed). */
+static gboolean
+finds_first_row (TciaLocalCatalogue *reader)
+{
+  g_autoptr(GListModel) rows = search_in (reader, NULL, NULL, 1, NULL);
+  g_autoptr(TciaSeries) first = NULL;
+
+  if (g_list_model_get_n_items (rows) == 0)
+    return FALSE;
+  first = g_list_model_get_item (rows, 0);
+  return text_search_finds (reader, first, NULL);
+}
+
+/* A first sync from a slow server publishes its words as it goes: a
+ * search by text through another catalogue on the file, open before the
+ * sync began, finds a collection already committed while collections
+ * remain to list, and every row once the sync is done. */
+static void
+test_fill_publishes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->catalogue, f->client);
+  g_autoptr(TciaLocalCatalogue) reader = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE, during = FALSE;
+
+  reader = tcia_local_catalogue_new (f->path, &error);
+  g_assert_no_error (error);
+  tcia_catalogue_words_set_publish_interval (0);
+  fake_nbia_set_latency (f->fake, 1500);
+
+  tcia_catalogue_sync_run_async (sync, NULL, store_result_cb, &result);
+  while (result == NULL && !found)
+    {
+      spin (50);
+      if (tcia_catalogue_sync_get_collections_done (sync) == 0)
+        continue;
+      found = finds_first_row (reader);
+      /* The fill publishes at its end, after its last collection. */
+      during = tcia_catalogue_sync_get_collections_done (sync) <
+               tcia_catalogue_sync_get_collections_total (sync);
+    }
+  g_assert_true (found);
+  g_assert_true (during);
+
+  wait_for (&result);
+  tcia_catalogue_words_set_publish_interval (TCIA_CATALOGUE_WORDS_PUBLISH_INTERVAL_MS);
+  fake_nbia_set_latency (f->fake, 0);
+  g_assert_true (tcia_catalogue_sync_run_finish (sync, result, &error));
+  g_assert_no_error (error);
+  assert_index_sound (f);
+  release_catalogue (&reader);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -488,6 +545,7 @@ main (int   argc,
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/network-failure", test_network_failure);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/refresh", test_refresh);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-words", test_fill_words);
+  LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-publishes", test_fill_publishes);
 
   return g_test_run ();
 }

@@ -62,6 +62,9 @@ struct _TciaCatalogueDb
   TciaCatalogueWords *words;   /* during a first fill: where the words go */
 };
 
+/* How long a connection waits for another's write transaction. */
+#define TCIA_CATALOGUE_DB_BUSY_TIMEOUT_MS 10000
+
 /* A statement prepared once per connection, reset and with no bindings.
  * Known by the address of @sql: a string that lives as long as the
  * program (a literal). */

@@ -552,7 +552,7 @@ connect (const char  *path,
       tcia_catalogue_db_free (db);
       return NULL;
     }
-  sqlite3_busy_timeout (db->sqlite, 10000);
+  sqlite3_busy_timeout (db->sqlite, TCIA_CATALOGUE_DB_BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (db->sqlite, 1);
 
   return db;

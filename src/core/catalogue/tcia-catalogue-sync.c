@@ -365,6 +365,12 @@ store_collections (TciaCatalogueSync  *self,
       g_assert (msg->kind == MSG_BEGIN);
       tcia_catalogue_msg_free (msg);
 
+      /* The transaction waits for the server's first answer, not the
+       * other way round: between a commit and the next collection's
+       * rows, which a slow server takes seconds to send, the writer
+       * holds no lock, and the words' thread can publish a first
+       * fill's text index (tcia-catalogue-words.h). */
+      msg = tcia_catalogue_pipe_pop (pipe);
       if (!open)
         {
           ok = open = tcia_catalogue_db_begin (db, error);
@@ -376,14 +382,12 @@ store_collections (TciaCatalogueSync  *self,
           listing.before = before;
           ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error);
         }
-      for (;;)
+      while (msg->kind != MSG_END)
         {
-          msg = tcia_catalogue_pipe_pop (pipe);
-          if (msg->kind == MSG_END)
-            break;
           if (ok)
             ok = put_batch_cb (msg->records, msg->kind == MSG_RESTART, &listing, error);
           tcia_catalogue_pipe_done (pipe, msg);
+          msg = tcia_catalogue_pipe_pop (pipe);
         }
       if (ok && msg->error != NULL)
         {

@@ -19,6 +19,14 @@
  * is not merged as it grows: publishing merges it once. */
 #define HASH_SIZE 67108864
 
+/* While a fill runs the catalogue's text index is replaced by what the
+ * copy holds at most this often (a copy of the whole index, which the
+ * writer waits for if it wants to write meanwhile): a first sync from a
+ * slow server takes many minutes, and searches by text find nothing
+ * until the index is published. A sync of a second never publishes
+ * before its end. Tests shorten it. */
+static gint publish_interval_ms = TCIA_CATALOGUE_WORDS_PUBLISH_INTERVAL_MS;
+
 typedef enum
 {
   CHUNK_WORDS,
@@ -121,6 +129,12 @@ rebuild (TciaCatalogueDb  *db,
     "INSERT INTO fill.search (rowid, text) SELECT id, text FROM main.series_text;", error);
 }
 
+#define PUBLISH_SQL \
+  "DELETE FROM main.search_data; DELETE FROM main.search_idx;" \
+  "INSERT INTO main.search_data (id, block) SELECT id, block FROM fill.search_data;" \
+  "INSERT INTO main.search_idx (segid, term, pgno)" \
+  " SELECT segid, term, pgno FROM fill.search_idx;"
+
 /* The catalogue's text index made the copy's: its shadow tables (the
  * segments, their structure and the term index) replaced whole. The
  * other connections see a new data version and read the structure again. */
@@ -130,11 +144,7 @@ publish_copy (TciaCatalogueDb  *db,
 {
   if (!tcia_catalogue_db_begin (db, error))
     return FALSE;
-  if (!tcia_catalogue_db_exec (db,
-        "DELETE FROM main.search_data; DELETE FROM main.search_idx;"
-        "INSERT INTO main.search_data (id, block) SELECT id, block FROM fill.search_data;"
-        "INSERT INTO main.search_idx (segid, term, pgno)"
-        " SELECT segid, term, pgno FROM fill.search_idx;", error))
+  if (!tcia_catalogue_db_exec (db, PUBLISH_SQL, error))
     {
       tcia_catalogue_db_rollback (db);
       return FALSE;
@@ -149,6 +159,7 @@ typedef struct
   gboolean pending;  /* words indexed since the writer's last commit */
   gboolean stale;    /* words of rows rolled back indexed */
   gboolean ready;    /* committed and merged, to publish */
+  gint64   published_at; /* the last publishing (or attempt) during the fill */
 } State;
 
 /* Ends the copy's transaction (the words of the writer's commits in it)
@@ -173,6 +184,56 @@ prepare (TciaCatalogueDb  *db,
   state->ready = TRUE;
 }
 
+/* During the fill, right after a commit of the writer that the thread has
+ * caught up with (the copy holds the words of what is committed, no
+ * more): the copy's words replace the catalogue's text index, when the
+ * writer holds no transaction. A writer in a transaction is not waited
+ * for (the lock is tried once): the next commit tries again. */
+static void
+publish_meanwhile (TciaCatalogueWords *words,
+                   State              *state)
+{
+  TciaCatalogueDb *db = words->db;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_monotonic_time ();
+  gboolean caught_up;
+  int rc;
+
+  if (state->stale || state->pending || state->ready ||
+      now - state->published_at <
+        (gint64) g_atomic_int_get (&publish_interval_ms) * 1000)
+    return;
+  g_mutex_lock (&words->lock);
+  caught_up = g_queue_is_empty (&words->queue);
+  g_mutex_unlock (&words->lock);
+  if (!caught_up)
+    return;
+
+  state->published_at = now;
+  /* The index's words held in memory reach its tables with a commit. */
+  if (state->open && !tcia_catalogue_db_exec (db, "COMMIT", &error))
+    {
+      g_debug ("The fill's words could not be published yet: %s", error->message);
+      tcia_catalogue_db_rollback (db);
+      state->open = FALSE;
+      state->stale = TRUE;
+      return;
+    }
+  state->open = FALSE;
+  sqlite3_busy_timeout (db->sqlite, 0);
+  rc = sqlite3_exec (db->sqlite, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  sqlite3_busy_timeout (db->sqlite, TCIA_CATALOGUE_DB_BUSY_TIMEOUT_MS);
+  if (rc != SQLITE_OK)
+    return;  /* the writer is in a transaction */
+  if (!tcia_catalogue_db_exec (db, PUBLISH_SQL, &error) ||
+      !tcia_catalogue_db_exec (db, "COMMIT", &error))
+    {
+      /* Not the fill's failure: its end publishes again. */
+      g_debug ("The fill's words could not be published yet: %s", error->message);
+      tcia_catalogue_db_rollback (db);
+    }
+}
+
 /* The copy's transaction is not the writer's: it stays open from the
  * first words to the publishing, as committing (like a savepoint) makes
  * the index write the words it holds as a segment, to merge again later,
@@ -184,7 +245,7 @@ words_thread (gpointer data)
   TciaCatalogueWords *words = data;
   TciaCatalogueDb *db = words->db;
   g_autoptr(GError) error = NULL;
-  State state = { FALSE, FALSE, FALSE, FALSE };
+  State state = { FALSE, FALSE, FALSE, FALSE, g_get_monotonic_time () };
 
   for (;;)
     {
@@ -216,6 +277,8 @@ words_thread (gpointer data)
            * while the writer goes on (it does not wait for a checkpoint
            * that does not block it). */
           sqlite3_wal_checkpoint_v2 (db->sqlite, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+          if (error == NULL)
+            publish_meanwhile (words, &state);
           break;
         case CHUNK_ROLLBACK:
           state.stale = state.stale || state.pending;
@@ -362,6 +425,12 @@ tcia_catalogue_words_publish (TciaCatalogueWords  *words,
   g_mutex_unlock (&words->lock);
 
   return ok;
+}
+
+void
+tcia_catalogue_words_set_publish_interval (guint interval_ms)
+{
+  g_atomic_int_set (&publish_interval_ms, (gint) MIN (interval_ms, G_MAXINT));
 }
 
 void

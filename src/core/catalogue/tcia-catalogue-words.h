@@ -20,6 +20,11 @@ G_BEGIN_DECLS
 
 typedef struct _TciaCatalogueWords TciaCatalogueWords;
 
+/* While the fill runs, what is committed is published at most this often
+ * (and only between the writer's transactions), so that a first sync of
+ * many minutes can be searched by text as it goes. */
+#define TCIA_CATALOGUE_WORDS_PUBLISH_INTERVAL_MS 10000
+
 /* Opens a connection to the catalogue at @path and starts the thread. */
 TciaCatalogueWords *tcia_catalogue_words_start    (const char          *path,
                                                    GError             **error);
@@ -42,6 +47,9 @@ void                tcia_catalogue_words_prepare  (TciaCatalogueWords  *words);
  * connection: the caller must hold no transaction open. */
 gboolean            tcia_catalogue_words_publish  (TciaCatalogueWords  *words,
                                                    GError             **error);
+/* For tests: the fills started after this publish at most every
+ * @interval_ms (TCIA_CATALOGUE_WORDS_PUBLISH_INTERVAL_MS otherwise). */
+void                tcia_catalogue_words_set_publish_interval (guint interval_ms);
 /* Stops the thread (dropping what was not published) and frees @words. */
 void                tcia_catalogue_words_free     (TciaCatalogueWords  *words);
 
