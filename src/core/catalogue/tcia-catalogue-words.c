@@ -63,6 +63,7 @@ struct _TciaCatalogueWords
   GQueue           queue;      /* of Chunk */
   guint            n_queued;   /* CHUNK_WORDS in the queue */
   guint            published;  /* CHUNK_PUBLISH done */
+  gint             writing;    /* (atomic) the writer is in a transaction */
   GError          *error;      /* the thread's first failure */
 };
 
@@ -201,7 +202,8 @@ publish_meanwhile (TciaCatalogueWords *words,
 
   if (state->stale || state->pending || state->ready ||
       now - state->published_at <
-        (gint64) g_atomic_int_get (&publish_interval_ms) * 1000)
+        (gint64) g_atomic_int_get (&publish_interval_ms) * 1000 ||
+      g_atomic_int_get (&words->writing))
     return;
   g_mutex_lock (&words->lock);
   caught_up = g_queue_is_empty (&words->queue);
@@ -209,6 +211,8 @@ publish_meanwhile (TciaCatalogueWords *words,
   if (!caught_up)
     return;
 
+  /* Tried once an interval, as each try writes the words held in memory
+   * as one more segment. */
   state->published_at = now;
   /* The index's words held in memory reach its tables with a commit. */
   if (state->open && !tcia_catalogue_db_exec (db, "COMMIT", &error))
@@ -231,13 +235,18 @@ publish_meanwhile (TciaCatalogueWords *words,
       /* Not the fill's failure: its end publishes again. */
       g_debug ("The fill's words could not be published yet: %s", error->message);
       tcia_catalogue_db_rollback (db);
+      return;
     }
+  /* What the writer may have waited for. */
+  g_debug ("The fill's words published in %" G_GINT64_FORMAT " ms",
+           (g_get_monotonic_time () - now) / 1000);
 }
 
 /* The copy's transaction is not the writer's: it stays open from the
  * first words to the publishing, as committing (like a savepoint) makes
  * the index write the words it holds as a segment, to merge again later,
- * and the writer commits often when the server is slow. A rollback of
+ * and the writer commits often when the server is slow (a publishing
+ * during the fill commits it, once an interval). A rollback of
  * the writer, rare (a failure), is made good by a rebuild. */
 static gpointer
 words_thread (gpointer data)
@@ -382,8 +391,15 @@ tcia_catalogue_words_start (const char  *path,
 }
 
 void
+tcia_catalogue_words_begin (TciaCatalogueWords *words)
+{
+  g_atomic_int_set (&words->writing, TRUE);
+}
+
+void
 tcia_catalogue_words_commit (TciaCatalogueWords *words)
 {
+  g_atomic_int_set (&words->writing, FALSE);
   flush (words);
   push (words, chunk_new (CHUNK_COMMIT));
 }
@@ -391,6 +407,7 @@ tcia_catalogue_words_commit (TciaCatalogueWords *words)
 void
 tcia_catalogue_words_rollback (TciaCatalogueWords *words)
 {
+  g_atomic_int_set (&words->writing, FALSE);
   g_clear_pointer (&words->filling, chunk_free);
   push (words, chunk_new (CHUNK_ROLLBACK));
 }

@@ -11,7 +11,9 @@ G_BEGIN_DECLS
  * and the writer is what a first sync waits for. During a fill the words
  * go to this thread instead, which indexes them in an in-memory copy of
  * the table `search` on a connection of its own; publishing copies that
- * index over the catalogue's (its shadow tables, whole). The copy follows
+ * index over the catalogue's (its shadow tables, whole), at the fill's
+ * end and, so that a long fill can be searched as it goes, every so
+ * often while it runs. The copy follows
  * the writer's transactions: what the writer commits it commits, what the
  * writer rolls back it drops. While a fill runs (its mark in meta), the
  * catalogue's own index is not kept up to date (its trigger waits for the
@@ -34,8 +36,10 @@ void                tcia_catalogue_words_put      (TciaCatalogueWords  *words,
                                                    const char          *text,
                                                    gsize                len,
                                                    gboolean             remove);
-/* The writer committed (or rolled back) what it handed over since the
- * last of these. */
+/* The writer is about to begin a transaction (nothing is published
+ * until it ends), then committed (or rolled back) what it handed over
+ * since the last of these. */
+void                tcia_catalogue_words_begin    (TciaCatalogueWords  *words);
 void                tcia_catalogue_words_commit   (TciaCatalogueWords  *words);
 void                tcia_catalogue_words_rollback (TciaCatalogueWords  *words);
 /* Has the words committed so far indexed and merged, without waiting:

@@ -28,6 +28,10 @@ gboolean
 tcia_catalogue_db_begin (TciaCatalogueDb  *db,
                          GError          **error)
 {
+  /* (A BEGIN that fails leaves the words' thread waiting for a commit
+   * or rollback to publish: the fill ends with one.) */
+  if (db->words != NULL)
+    tcia_catalogue_words_begin (db->words);
   return tcia_catalogue_db_exec (db, "BEGIN IMMEDIATE", error);
 }
 
