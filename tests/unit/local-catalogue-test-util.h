@@ -100,22 +100,32 @@ sync_ok (Fixture *f)
 }
 
 static inline GListModel *
+search_in (TciaLocalCatalogue *catalogue,
+           const char         *text,
+           const TciaQuery    *query,
+           guint               limit,
+           guint              *n_total)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *model;
+
+  tcia_local_catalogue_search_async (catalogue, text, query, limit, NULL, NULL,
+                                     store_result_cb, &result);
+  wait_for (&result);
+  model = tcia_local_catalogue_search_finish (catalogue, result, n_total, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+static inline GListModel *
 search (Fixture         *f,
         const char      *text,
         const TciaQuery *query,
         guint            limit,
         guint           *n_total)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GListModel *model;
-
-  tcia_local_catalogue_search_async (f->catalogue, text, query, limit, NULL, NULL,
-                                     store_result_cb, &result);
-  wait_for (&result);
-  model = tcia_local_catalogue_search_finish (f->catalogue, result, n_total, &error);
-  g_assert_no_error (error);
-  return model;
+  return search_in (f->catalogue, text, query, limit, n_total);
 }
 
 
@@ -163,6 +173,34 @@ assert_index_matches_rows (Fixture *f)
   sqlite3_close (db);
 }
 
+/* Words a search by text finds @series by: its patient and collection. */
+static inline char *
+series_words (TciaSeries *series)
+{
+  return g_strdup_printf ("%s %s", tcia_series_get_patient_id (series),
+                          tcia_series_get_collection (series));
+}
+
+/* Whether a search by text through @catalogue finds @series by its
+ * words; @n_found: how many rows it found. */
+static inline gboolean
+text_search_finds (TciaLocalCatalogue *catalogue,
+                   TciaSeries         *series,
+                   guint              *n_found)
+{
+  g_autofree char *text = series_words (series);
+  g_autoptr(GListModel) found = search_in (catalogue, text, NULL, 0, n_found);
+
+  for (guint i = 0; i < g_list_model_get_n_items (found); i++)
+    {
+      g_autoptr(TciaSeries) row = g_list_model_get_item (found, i);
+
+      if (g_strcmp0 (tcia_series_get_series_uid (row), tcia_series_get_series_uid (series)) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static inline void
 assert_index_sound (Fixture *f)
 {
@@ -173,22 +211,11 @@ assert_index_sound (Fixture *f)
   for (guint i = 0; i < g_list_model_get_n_items (all); i++)
     {
       g_autoptr(TciaSeries) series = g_list_model_get_item (all, i);
-      g_autofree char *text = g_strdup_printf ("%s %s", tcia_series_get_patient_id (series),
-                                               tcia_series_get_collection (series));
-      g_autoptr(GListModel) joined = NULL;
+      g_autofree char *text = series_words (series);
       g_autoptr(GListModel) one = NULL;
       guint n_joined = 0, n_counted = 0;
-      gboolean found = FALSE;
 
-      joined = search (f, text, NULL, 0, &n_joined);
-      for (guint k = 0; k < n_joined && !found; k++)
-        {
-          g_autoptr(TciaSeries) row = g_list_model_get_item (joined, k);
-
-          found = g_strcmp0 (tcia_series_get_series_uid (row),
-                             tcia_series_get_series_uid (series)) == 0;
-        }
-      g_assert_true (found);
+      g_assert_true (text_search_finds (f->catalogue, series, &n_joined));
       one = search (f, text, NULL, 1, &n_counted);
       g_assert_cmpuint (n_counted, ==, n_joined);
     }

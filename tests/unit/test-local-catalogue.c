@@ -4,6 +4,7 @@
 #include "local-catalogue-test-util.h"
 
 #include "tcia-catalogue-db.h"
+#include "tcia-catalogue-words.h"
 #include "tcia-records-private.h"
 
 /* The local catalogue: a sync from the fake server, what it answers
@@ -278,6 +279,8 @@ test_resume (Fixture       *f,
       g_assert_true (found);
     }
   g_clear_object (&rows);
+  /* The words of what was kept, indexed when the fill stopped. */
+  assert_index_sound (f);
 
   before = fake_nbia_get_request_count (f->fake, "getSeries");
   g_assert_true (run_sync (sync, NULL, &error));
@@ -287,6 +290,8 @@ test_resume (Fixture       *f,
   g_assert_cmpuint (tcia_catalogue_sync_get_collections_total (sync), ==, n_collections - listed);
   rows = search (f, NULL, NULL, 0, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  /* The resumed fill indexed the rows stored before it again, once. */
+  assert_index_sound (f);
 }
 
 /* A failing server stops the sync with its error; what was done stays. */
@@ -308,6 +313,7 @@ test_network_failure (Fixture       *f,
   g_assert_no_error (error);
   rows = search (f, NULL, NULL, 0, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, N_SERIES);
+  assert_index_sound (f);
 }
 
 static guint
@@ -422,6 +428,111 @@ test_refresh (Fixture       *f,
   assert_index_sound (f);
 }
 
+/* A fill that resumes over stored rows, deletes some (a collection
+ * listed again), replaces others (a series put again) and has a
+ * transaction rolled back: its text index, made apart and published at
+ * its end, is the rows' words, no more and no less. */
+static void
+test_fill_words (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->catalogue, f->client);
+  g_autoptr(TciaCatalogueDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GListModel) after = NULL;
+  g_autoptr(TciaSeries) first = NULL;
+  g_autoptr(TciaSeries) last = NULL;
+  const char *cleared;
+  guint n_cleared;
+
+  g_assert_true (run_sync (sync, NULL, &error));
+  g_assert_no_error (error);
+  rows = search (f, NULL, NULL, 0, NULL);
+  first = g_list_model_get_item (rows, 0);
+  last = g_list_model_get_item (rows, g_list_model_get_n_items (rows) - 1);
+  cleared = tcia_series_get_collection (last);
+  n_cleared = count_collection (f->fake, cleared);
+  g_assert_cmpstr (tcia_series_get_collection (first), !=, cleared);
+
+  db = tcia_catalogue_db_open (f->path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tcia_catalogue_db_begin_fill (db, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tcia_catalogue_db_begin (db, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, first, NULL, &error));
+  g_assert_true (tcia_catalogue_db_clear_collection (db, cleared, &error));
+  g_assert_true (tcia_catalogue_db_commit (db, &error));
+  g_assert_true (tcia_catalogue_db_begin (db, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, last, NULL, &error));
+  tcia_catalogue_db_rollback (db);
+  g_assert_true (tcia_catalogue_db_end_fill (db, &error));
+  g_assert_no_error (error);
+  g_assert_false (tcia_catalogue_db_is_filling (db));
+  g_clear_pointer (&db, tcia_catalogue_db_free);
+
+  after = search (f, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, N_SERIES - n_cleared);
+  assert_index_sound (f);
+}
+
+/* Whether a search by text through @reader finds the first row it lists
+ * (a row committed). */
+static gboolean
+finds_first_row (TciaLocalCatalogue *reader)
+{
+  g_autoptr(GListModel) rows = search_in (reader, NULL, NULL, 1, NULL);
+  g_autoptr(TciaSeries) first = NULL;
+
+  if (g_list_model_get_n_items (rows) == 0)
+    return FALSE;
+  first = g_list_model_get_item (rows, 0);
+  return text_search_finds (reader, first, NULL);
+}
+
+/* A first sync from a slow server publishes its words as it goes: a
+ * search by text through another catalogue on the file, open before the
+ * sync began, finds a collection already committed while collections
+ * remain to list, and every row once the sync is done. */
+static void
+test_fill_publishes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->catalogue, f->client);
+  g_autoptr(TciaLocalCatalogue) reader = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE, during = FALSE;
+
+  reader = tcia_local_catalogue_new (f->path, &error);
+  g_assert_no_error (error);
+  tcia_catalogue_words_set_publish_interval (0);
+  fake_nbia_set_latency (f->fake, 1500);
+
+  tcia_catalogue_sync_run_async (sync, NULL, store_result_cb, &result);
+  while (result == NULL && !found)
+    {
+      spin (50);
+      if (tcia_catalogue_sync_get_collections_done (sync) == 0)
+        continue;
+      found = finds_first_row (reader);
+      /* The fill publishes at its end, after its last collection. */
+      during = tcia_catalogue_sync_get_collections_done (sync) <
+               tcia_catalogue_sync_get_collections_total (sync);
+    }
+  g_assert_true (found);
+  g_assert_true (during);
+
+  wait_for (&result);
+  tcia_catalogue_words_set_publish_interval (TCIA_CATALOGUE_WORDS_PUBLISH_INTERVAL_MS);
+  fake_nbia_set_latency (f->fake, 0);
+  g_assert_true (tcia_catalogue_sync_run_finish (sync, result, &error));
+  g_assert_no_error (error);
+  assert_index_sound (f);
+  release_catalogue (&reader);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,6 +544,8 @@ main (int   argc,
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/resume", test_resume);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/network-failure", test_network_failure);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/refresh", test_refresh);
+  LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-words", test_fill_words);
+  LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-publishes", test_fill_publishes);
 
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "tcia-catalogue-db.h"
+#include "tcia-catalogue-words.h"
 #include "tcia-records-private.h"
 
 G_BEGIN_DECLS
@@ -58,7 +59,11 @@ struct _TciaCatalogueDb
   GString      *text;          /* the words of the series being put */
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
   gboolean      has_vocabulary; /* temp.search_vocabulary made */
+  TciaCatalogueWords *words;   /* during a first fill: where the words go */
 };
+
+/* How long a connection waits for another's write transaction. */
+#define TCIA_CATALOGUE_DB_BUSY_TIMEOUT_MS 10000
 
 /* A statement prepared once per connection, reset and with no bindings.
  * Known by the address of @sql: a string that lives as long as the
@@ -83,10 +88,18 @@ gboolean      tcia_catalogue_db_step_done  (TciaCatalogueDb  *db,
 gint64        tcia_catalogue_db_step_id    (TciaCatalogueDb  *db,
                                             sqlite3_stmt     *stmt,
                                             GError          **error);
+/* Steps the INSERT of a row that is new unless a unique key of it is
+ * taken: its id, -1 when the key is taken, or 0 (and @error). */
+gint64        tcia_catalogue_db_step_new   (TciaCatalogueDb  *db,
+                                            sqlite3_stmt     *stmt,
+                                            GError          **error);
 /* The id of collection @name, its row made when there is none; 0 on error. */
 gint64        tcia_catalogue_db_collection_id (TciaCatalogueDb  *db,
                                                const char       *name,
                                                GError          **error);
+/* This boot of the system ("/proc/sys/kernel/random/boot_id"), or NULL
+ * when unknown: a fill's mark says in which boot it was left. */
+char         *tcia_catalogue_boot_id       (void);
 /* CREATE INDEX IF NOT EXISTS of every secondary index. */
 const char   *tcia_catalogue_db_index_sql  (void);
 
@@ -108,6 +121,16 @@ void          tcia_catalogue_bind_uid      (sqlite3_stmt     *stmt,
 /* The UID in @column of the row, packed or not. */
 char         *tcia_catalogue_column_uid    (sqlite3_stmt     *stmt,
                                             int               column);
+
+/* The text index's columns and options, after "USING fts5" (see
+ * create_sql). Contentless and without positions: the smallest index that
+ * answers "rows with words starting so". The prefix indexes make the
+ * first keystrokes of a search as fast as the last (about 26 bytes a
+ * series): without them "s" merges the lists of every word starting
+ * with s. */
+#define TCIA_CATALOGUE_SEARCH_ARGS \
+  "(text, content='', detail=none, columnsize=0," \
+  " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\", prefix='1 2 3')"
 
 /* U+E000, of the Private Use Area: the text index takes it as a letter,
  * and a search splits typed words at it, so a word of the index that

@@ -314,6 +314,7 @@ tcia_catalogue_db_free (TciaCatalogueDb *db)
   g_clear_pointer (&db->string_ids, g_hash_table_unref);
   g_clear_pointer (&db->id_strings, g_hash_table_unref);
   g_clear_pointer (&db->collection_ids, g_hash_table_unref);
+  g_clear_pointer (&db->words, tcia_catalogue_words_free);
   g_free (db->last_values);
   g_free (db->last_ids);
   if (db->text != NULL)
@@ -334,7 +335,10 @@ tcia_catalogue_db_index_sql (void)
     "CREATE INDEX IF NOT EXISTS series_body_part ON series (body_part, patient);"
     "CREATE INDEX IF NOT EXISTS series_manufacturer ON series (manufacturer, patient);"
     "CREATE INDEX IF NOT EXISTS series_study ON series (study);"
-    "CREATE INDEX IF NOT EXISTS studies_patient ON studies (patient);";
+    "CREATE INDEX IF NOT EXISTS studies_patient ON studies (patient);"
+    /* A collection listed again clears its patients (and their studies):
+     * without it, two scans of every patient per collection. */
+    "CREATE INDEX IF NOT EXISTS patients_collection ON patients (collection);";
 }
 
 static char *
@@ -380,18 +384,15 @@ create_sql (void)
    * TCIA_CATALOGUE_FACET_MARK): a search with a facet is then answered,
    * and counted, by the text index alone, not by reading every series
    * that has the words to see whether it has the facet. */
-  /* Contentless and without positions: the smallest index that answers
-   * "rows with words starting so"; the words come from the rows through
-   * this view, so that a delete gives back exactly what was indexed. The
-   * prefix indexes make the first keystrokes of a search as fast as the
-   * last (about 26 bytes a series): without them "s" merges the lists of
-   * every word starting with s. */
-  /* A row's words are made and indexed as it is put (index_series in
-   * tcia-catalogue-write.c), not read back through the view: its seven
-   * lookups a row were a third of a first sync. A delete reads the view. */
+  /* The words come from the rows through this view, so that a delete
+   * gives back exactly what was indexed. A row's words are made and
+   * indexed as it is put (index_series in tcia-catalogue-put.c), not read
+   * back through the view: its seven lookups a row were a third of a
+   * first sync. A delete reads the view; not during a first fill, whose
+   * words are indexed apart (tcia-catalogue-words.h) and whose deletes go
+   * there too (see begin_fill). */
   g_string_append (sql,
-    "CREATE VIRTUAL TABLE search USING fts5 (text, content='', detail=none, columnsize=0,"
-    " tokenize=\"unicode61 remove_diacritics 2 tokenchars '.'\", prefix='1 2 3');"
+    "CREATE VIRTUAL TABLE search USING fts5 " TCIA_CATALOGUE_SEARCH_ARGS ";"
     "CREATE VIEW series_text (id, text) AS SELECT s.id, p.patient_id"
     " || ' ' || c.name"
     " || ' ' || ifnull ((SELECT value FROM strings WHERE id = s.series_description), '')"
@@ -408,7 +409,7 @@ create_sql (void)
     " FROM series s JOIN studies st ON st.id = s.study JOIN patients p ON p.id = s.patient"
     " JOIN collections c ON c.id = s.collection;"
     "CREATE TRIGGER series_unindexed BEFORE DELETE ON series"
-    " BEGIN INSERT INTO search (search, rowid, text)"
+    " WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'filling') BEGIN INSERT INTO search (search, rowid, text)"
     " SELECT 'delete', id, text FROM series_text WHERE id = old.id; END;");
   g_string_append_printf (sql, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
                           APPLICATION_ID, TCIA_CATALOGUE_SCHEMA_VERSION);
@@ -419,9 +420,8 @@ create_sql (void)
   return g_string_free (sql, FALSE);
 }
 
-/* This boot of the system, or NULL when unknown. */
-static char *
-boot_id (void)
+char *
+tcia_catalogue_boot_id (void)
 {
   char *id = NULL;
 
@@ -435,7 +435,7 @@ boot_id (void)
 static gboolean
 fill_cut_short (sqlite3 *sqlite)
 {
-  g_autofree char *boot = boot_id ();
+  g_autofree char *boot = tcia_catalogue_boot_id ();
   sqlite3_stmt *stmt = NULL;
   gboolean cut = FALSE;
 
@@ -552,7 +552,7 @@ connect (const char  *path,
       tcia_catalogue_db_free (db);
       return NULL;
     }
-  sqlite3_busy_timeout (db->sqlite, 10000);
+  sqlite3_busy_timeout (db->sqlite, TCIA_CATALOGUE_DB_BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (db->sqlite, 1);
 
   return db;
@@ -650,95 +650,4 @@ tcia_catalogue_db_open (const char  *path,
     return NULL;
 
   return g_steal_pointer (&db);
-}
-
-/* ---- A first fill ---- */
-
-/* The text index keeps the words of the rows put in memory until a commit
- * or until they take this many bytes, then writes them as a segment. A
- * fill's transactions are large (see tcia-catalogue-sync.c): holding
- * their words whole writes one segment each, rather than one a MiB that
- * the closing 'optimize' merges again. SQLite's default afterwards. */
-#define FILL_HASH_SIZE    67108864
-#define DEFAULT_HASH_SIZE 1048576
-
-gboolean
-tcia_catalogue_db_is_filling (TciaCatalogueDb *db)
-{
-  g_autofree char *mark = tcia_catalogue_db_get_meta (db, "filling");
-
-  return mark != NULL;
-}
-
-gboolean
-tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
-                              GError          **error)
-{
-  g_autofree char *boot = boot_id ();
-
-  if (!tcia_catalogue_db_begin (db, error))
-    return FALSE;
-  /* The facet indexes take rows all over, which costs more a row at a
-   * time than made once at the end. The others take each row at their
-   * end (ids grow) and answer a listing's own queries: they stay. The
-   * text index is not merged as it grows (each commit adds a segment,
-   * and merging them a few at a time rewrote them again and again): the
-   * sync's 'optimize' merges them all once, and end_fill sets merging
-   * back on (the setting is kept in the file, so a fill cut short gets
-   * it back when it ends). */
-  if (!tcia_catalogue_db_set_meta (db, "filling", boot != NULL ? boot : "", error) ||
-      !tcia_catalogue_db_exec (db,
-        "DROP INDEX IF EXISTS series_modality; DROP INDEX IF EXISTS series_body_part;"
-        "DROP INDEX IF EXISTS series_manufacturer;"
-        "INSERT INTO search (search, rank) VALUES ('automerge', 0);"
-        "INSERT INTO search (search, rank) VALUES ('hashsize', " G_STRINGIFY (FILL_HASH_SIZE) ");",
-        error) ||
-      !tcia_catalogue_db_commit (db, error))
-    {
-      tcia_catalogue_db_rollback (db);
-      return FALSE;
-    }
-  /* The mark on the disk (synced) before anything that is not. */
-  sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL);
-
-  /* A checkpoint copies the pages of the log into the file: every 80 MB
-   * rather than every 4, pages a fill writes again and again (the
-   * indexes' inner pages) are copied once or twice, not at every
-   * checkpoint. end_fill's checkpoint copies the rest. */
-  return tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF;"
-                                 " PRAGMA wal_autocheckpoint = 20000", error);
-}
-
-gboolean
-tcia_catalogue_db_end_fill (TciaCatalogueDb  *db,
-                            GError          **error)
-{
-  if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = NORMAL;"
-                               " PRAGMA wal_autocheckpoint = 1000", error) ||
-      !tcia_catalogue_db_begin (db, error))
-    return FALSE;
-  if (!tcia_catalogue_db_exec (db, tcia_catalogue_db_index_sql (), error) ||
-      !tcia_catalogue_db_exec (db, "INSERT INTO search (search, rank) VALUES ('automerge', 4);"
-                               "INSERT INTO search (search, rank) VALUES ('hashsize', "
-                               G_STRINGIFY (DEFAULT_HASH_SIZE) ")", error) ||
-      !tcia_catalogue_db_commit (db, error))
-    {
-      tcia_catalogue_db_rollback (db);
-      return FALSE;
-    }
-  /* A checkpoint syncs the log and then the file: whatever was written
-   * unsynced is on the disk before the mark goes. */
-  if (sqlite3_wal_checkpoint_v2 (db->sqlite, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
-      SQLITE_OK)
-    return TRUE;  /* a reader held on: the mark stays, for the next fill to end */
-  if (!tcia_catalogue_db_begin (db, error))
-    return FALSE;
-  if (!tcia_catalogue_db_exec (db, "DELETE FROM meta WHERE key = 'filling'", error) ||
-      !tcia_catalogue_db_commit (db, error))
-    {
-      tcia_catalogue_db_rollback (db);
-      return FALSE;
-    }
-
-  return TRUE;
 }

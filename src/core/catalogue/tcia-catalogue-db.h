@@ -38,7 +38,7 @@ typedef enum
 GQuark tcia_catalogue_error_quark (void);
 
 /* The schema of this program; a file with another one is rebuilt. */
-#define TCIA_CATALOGUE_SCHEMA_VERSION 5
+#define TCIA_CATALOGUE_SCHEMA_VERSION 6
 
 typedef struct _TciaCatalogueDb TciaCatalogueDb;
 

@@ -300,19 +300,22 @@ patient_row (TciaCatalogueDb  *db,
       g_strcmp0 (patient_id, db->last_patient_key) == 0)
     return db->last_patient;
 
-  id = lookup_id (db, "SELECT id FROM patients WHERE patient_id = ?1 AND collection = ?2",
-                  patient_id, collection, FALSE, error);
+  stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_PATIENT), error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, collection);
+  if (!bind_table_fields (db, stmt, 3, TABLE_PATIENT, series, patient_id, error))
+    return 0;
+  /* Inserted first, looked up when taken: one search of the unique index
+   * where a lookup first made two, and nearly every patient and study a
+   * sync puts is new. */
+  id = tcia_catalogue_db_step_new (db, stmt, error);
   if (id < 0)
-    {
-      stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_PATIENT), error);
-      if (stmt == NULL)
-        return 0;
-      sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, collection);
-      if (!bind_table_fields (db, stmt, 3, TABLE_PATIENT, series, patient_id, error))
-        return 0;
-      id = tcia_catalogue_db_step_id (db, stmt, error);
-    }
+    id = lookup_id (db, "SELECT id FROM patients WHERE patient_id = ?1 AND collection = ?2",
+                    patient_id, collection, FALSE, error);
+  if (id < 0)
+    id = tcia_catalogue_db_fail (db, error, _("be read"));
   if (id > 0)
     {
       db->last_patient = id;
@@ -341,34 +344,33 @@ study_row (TciaCatalogueDb  *db,
   if (db->last_study != 0 && g_strcmp0 (uid, db->last_study_uid) == 0)
     return db->last_study;
 
-  /* The study's own description, which is in the series' words, may be
-   * another series' of the study: the first one put. */
-  stmt = tcia_catalogue_db_statement (db,
-    "SELECT s.id, d.value FROM studies s LEFT JOIN strings d ON d.id = s.study_description"
-    " WHERE s.uid = ?1", error);
+  stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_STUDY), error);
   if (stmt == NULL)
     return 0;
   tcia_catalogue_bind_uid (stmt, 1, uid);
-  rc = sqlite3_step (stmt);
-  id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
-  description = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 1)) : NULL;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  sqlite3_bind_int64 (stmt, 2, patient);
+  if (!bind_table_fields (db, stmt, 3, TABLE_STUDY, series, NULL, error))
+    return 0;
+  id = tcia_catalogue_db_step_new (db, stmt, error);
+  if (id > 0)
+    description = g_strdup (tcia_series_get_study_description (series));
+  else if (id < 0)
     {
-      tcia_catalogue_db_fail (db, error, _("be read"));
-      return 0;
-    }
-  if (id < 0)
-    {
-      stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_STUDY), error);
+      /* The study's own description, which is in the series' words, may
+       * be another series' of the study: the first one put. */
+      stmt = tcia_catalogue_db_statement (db,
+        "SELECT s.id, d.value FROM studies s LEFT JOIN strings d ON d.id = s.study_description"
+        " WHERE s.uid = ?1", error);
       if (stmt == NULL)
         return 0;
       tcia_catalogue_bind_uid (stmt, 1, uid);
-      sqlite3_bind_int64 (stmt, 2, patient);
-      if (!bind_table_fields (db, stmt, 3, TABLE_STUDY, series, NULL, error))
-        return 0;
-      id = tcia_catalogue_db_step_id (db, stmt, error);
-      description = g_strdup (tcia_series_get_study_description (series));
+      rc = sqlite3_step (stmt);
+      id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+      description = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 1))
+                                     : NULL;
+      if (id == 0)
+        tcia_catalogue_db_fail (db, error, _("be read"));
+      sqlite3_reset (stmt);
     }
   if (id > 0)
     {
@@ -467,6 +469,11 @@ index_series (TciaCatalogueDb  *db,
     if (facet_values[i] != NULL)
       append_facet (text, kinds[i], db->last_ids[facets[i]]);
 
+  if (db->words != NULL)
+    {
+      tcia_catalogue_words_put (db->words, id, text->str, text->len, FALSE);
+      return TRUE;
+    }
   stmt = tcia_catalogue_db_statement (db, "INSERT INTO search (rowid, text) VALUES (?1, ?2)",
                                       error);
   if (stmt == NULL)

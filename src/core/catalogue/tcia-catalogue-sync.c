@@ -332,6 +332,11 @@ add_updated (TciaCatalogueSync  *self,
  * transaction, which the next run lists again. */
 #define COMMIT_INTERVAL_US (2 * G_USEC_PER_SEC)
 #define COMMIT_ROWS        100000
+/* A first fill commits more often: its text index is not in these
+ * transactions (tcia-catalogue-words.h), and the words' thread copies
+ * each commit from the log into the file meanwhile (a checkpoint, with
+ * its sync), which the fill's end would otherwise wait for, whole. */
+#define FILL_COMMIT_ROWS   25000
 
 /* Step 3: the collections to list, whole, stored as the fetcher
  * (tcia-catalogue-pipe.c) hands them over, a few to a transaction. */
@@ -344,6 +349,7 @@ store_collections (TciaCatalogueSync  *self,
   gboolean open = FALSE;
   gint64 opened_at = 0;
   gint64 pending_put = 0, pending_added = 0;
+  gint64 commit_rows = tcia_catalogue_db_is_filling (db) ? FILL_COMMIT_ROWS : COMMIT_ROWS;
   guint pending_done = 0;
 
   for (guint i = 0; i < pipe->todo->len; i++)
@@ -359,6 +365,12 @@ store_collections (TciaCatalogueSync  *self,
       g_assert (msg->kind == MSG_BEGIN);
       tcia_catalogue_msg_free (msg);
 
+      /* The transaction waits for the server's first answer, not the
+       * other way round: between a commit and the next collection's
+       * rows, which a slow server takes seconds to send, the writer
+       * holds no lock, and the words' thread can publish a first
+       * fill's text index (tcia-catalogue-words.h). */
+      msg = tcia_catalogue_pipe_pop (pipe);
       if (!open)
         {
           ok = open = tcia_catalogue_db_begin (db, error);
@@ -370,14 +382,12 @@ store_collections (TciaCatalogueSync  *self,
           listing.before = before;
           ok = before != NULL && tcia_catalogue_db_clear_collection (db, state->name, error);
         }
-      for (;;)
+      while (msg->kind != MSG_END)
         {
-          msg = tcia_catalogue_pipe_pop (pipe);
-          if (msg->kind == MSG_END)
-            break;
           if (ok)
             ok = put_batch_cb (msg->records, msg->kind == MSG_RESTART, &listing, error);
           tcia_catalogue_pipe_done (pipe, msg);
+          msg = tcia_catalogue_pipe_pop (pipe);
         }
       if (ok && msg->error != NULL)
         {
@@ -391,7 +401,7 @@ store_collections (TciaCatalogueSync  *self,
       pending_put += listing.n_put;
       pending_added += listing.n_added;
       pending_done++;
-      if (ok && (i + 1 == pipe->todo->len || pending_put >= COMMIT_ROWS ||
+      if (ok && (i + 1 == pipe->todo->len || pending_put >= commit_rows ||
                  tcia_catalogue_pipe_is_idle (pipe) ||
                  g_get_monotonic_time () - opened_at >= COMMIT_INTERVAL_US))
         {

@@ -28,6 +28,10 @@ gboolean
 tcia_catalogue_db_begin (TciaCatalogueDb  *db,
                          GError          **error)
 {
+  /* (A BEGIN that fails leaves the words' thread waiting for a commit
+   * or rollback to publish: the fill ends with one.) */
+  if (db->words != NULL)
+    tcia_catalogue_words_begin (db->words);
   return tcia_catalogue_db_exec (db, "BEGIN IMMEDIATE", error);
 }
 
@@ -40,6 +44,8 @@ tcia_catalogue_db_commit (TciaCatalogueDb  *db,
       tcia_catalogue_db_rollback (db);
       return FALSE;
     }
+  if (db->words != NULL)
+    tcia_catalogue_words_commit (db->words);
   return TRUE;
 }
 
@@ -48,6 +54,8 @@ tcia_catalogue_db_rollback (TciaCatalogueDb *db)
 {
   if (!sqlite3_get_autocommit (db->sqlite))
     sqlite3_exec (db->sqlite, "ROLLBACK", NULL, NULL, NULL);
+  if (db->words != NULL)
+    tcia_catalogue_words_rollback (db->words);
   /* Ids handed out inside the transaction are gone with it. */
   tcia_catalogue_db_clear_caches (db);
 }
@@ -67,11 +75,13 @@ tcia_catalogue_db_step_done (TciaCatalogueDb  *db,
 
 /* The id of the row an INSERT made, or 0 on error: a "RETURNING id" gives
  * it (an upsert's), else the last row inserted (cheaper than RETURNING,
- * which gathers its rows in a table of their own). */
-gint64
-tcia_catalogue_db_step_id (TciaCatalogueDb  *db,
-                           sqlite3_stmt     *stmt,
-                           GError          **error)
+ * which gathers its rows in a table of their own). With @taken_ok, -1
+ * when a unique key of the row is taken. */
+static gint64
+step_insert (TciaCatalogueDb  *db,
+             sqlite3_stmt     *stmt,
+             gboolean          taken_ok,
+             GError          **error)
 {
   int rc = sqlite3_step (stmt);
   gint64 id = 0;
@@ -80,11 +90,29 @@ tcia_catalogue_db_step_id (TciaCatalogueDb  *db,
     id = sqlite3_column_int64 (stmt, 0);
   else if (rc == SQLITE_DONE)
     id = sqlite3_last_insert_rowid (db->sqlite);
+  else if (rc == SQLITE_CONSTRAINT_UNIQUE && taken_ok)
+    id = -1;
   else
     tcia_catalogue_db_fail (db, error, _("be updated"));
   sqlite3_reset (stmt);
 
   return id;
+}
+
+gint64
+tcia_catalogue_db_step_id (TciaCatalogueDb  *db,
+                           sqlite3_stmt     *stmt,
+                           GError          **error)
+{
+  return step_insert (db, stmt, FALSE, error);
+}
+
+gint64
+tcia_catalogue_db_step_new (TciaCatalogueDb  *db,
+                            sqlite3_stmt     *stmt,
+                            GError          **error)
+{
+  return step_insert (db, stmt, TRUE, error);
 }
 
 static gboolean
