@@ -24,8 +24,12 @@ typedef struct _TciaCatalogueWords TciaCatalogueWords;
 
 /* While the fill runs, what is committed is published at most this often
  * (and only between the writer's transactions), so that a first sync of
- * many minutes can be searched by text as it goes. */
-#define TCIA_CATALOGUE_WORDS_PUBLISH_INTERVAL_MS 10000
+ * many minutes can be searched by text as it goes. Against a slow server
+ * that is about once per collection; a quit (which does not wait for the
+ * fill) loses at most this much of the index until the fill resumes. A
+ * publish copies the whole index, 30-50 ms at 100,000 series, in the
+ * words' thread; a first sync from a fast server is over before one. */
+#define TCIA_CATALOGUE_WORDS_PUBLISH_INTERVAL_MS 2000
 
 /* Opens a connection to the catalogue at @path and starts the thread. */
 TciaCatalogueWords *tcia_catalogue_words_start    (const char          *path,
