@@ -23,6 +23,8 @@ typedef struct
   int        others_min, others_nat;   /* their sum, spacing included */
   int        wide_flat;                /* its height at its widest */
   guint      n_others;
+  int        need;                     /* what the wide child needs of the line
+                                        * (see wide_need); -1: a line of its own */
 } RowWidths;
 
 static void
@@ -30,7 +32,7 @@ measure_row (TciaWrapLayout *self,
              GtkWidget      *widget,
              RowWidths      *row)
 {
-  *row = (RowWidths) { NULL, 0, 0, 0, 0, 0, 0 };
+  *row = (RowWidths) { NULL, 0, 0, 0, 0, 0, 0, -1 };
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
@@ -104,12 +106,24 @@ wide_need (TciaWrapLayout  *self,
   return least_width_in_line (row, row->wide_min, width - self->spacing - row->others_min);
 }
 
+/* Measures the row for a width of @width (-1: none given), and what the
+ * wide child needs of it: one search, shared by the measure and the
+ * allocation that follow. */
+static void
+measure_row_for (TciaWrapLayout *self,
+                 GtkWidget      *widget,
+                 int             width,
+                 RowWidths      *row)
+{
+  measure_row (self, widget, row);
+  row->need = wide_need (self, row, width);
+}
+
 static gboolean
-row_wraps (TciaWrapLayout  *self,
-           const RowWidths *row,
+row_wraps (const RowWidths *row,
            int              width)
 {
-  return row->wide != NULL && width >= 0 && wide_need (self, row, width) < 0;
+  return row->wide != NULL && width >= 0 && row->need < 0;
 }
 
 /* The width the wide child has in a line of @width it keeps. */
@@ -119,7 +133,7 @@ wide_width_in_line (TciaWrapLayout  *self,
                     int              width)
 {
   int spacing = row->n_others > 0 ? self->spacing : 0;
-  int others_more = CLAMP (width - spacing - row->others_min - wide_need (self, row, width), 0,
+  int others_more = CLAMP (width - spacing - row->others_min - row->need, 0,
                            row->others_nat - row->others_min);
 
   return width - spacing - row->others_min - others_more;
@@ -148,7 +162,7 @@ tcia_wrap_layout_measure (GtkLayoutManager *manager,
   RowWidths row;
 
   *minimum_baseline = *natural_baseline = -1;
-  measure_row (self, widget, &row);
+  measure_row_for (self, widget, orientation == GTK_ORIENTATION_VERTICAL ? for_size : -1, &row);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       int spacing = row.wide != NULL && row.n_others > 0 ? self->spacing : 0;
@@ -158,7 +172,7 @@ tcia_wrap_layout_measure (GtkLayoutManager *manager,
       return;
     }
 
-  wraps = row_wraps (self, &row, for_size);
+  wraps = row_wraps (&row, for_size);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
@@ -219,8 +233,8 @@ tcia_wrap_layout_allocate (GtkLayoutManager *manager,
   int line_height = height, spare, x = 0, end = width;
   RowWidths row;
 
-  measure_row (self, widget, &row);
-  self->wrapped = row_wraps (self, &row, width);
+  measure_row_for (self, widget, width, &row);
+  self->wrapped = row_wraps (&row, width);
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -242,7 +256,7 @@ tcia_wrap_layout_allocate (GtkLayoutManager *manager,
    * first); wrapped, the last of them takes what is left. */
   spare = width - row.others_min;
   if (!self->wrapped && row.wide != NULL)
-    spare -= wide_need (self, &row, width) + (slots->len > 0 ? self->spacing : 0);
+    spare -= row.need + (slots->len > 0 ? self->spacing : 0);
   for (guint i = slots->len; i-- > 0 && spare > 0;)
     {
       Slot *slot = &g_array_index (slots, Slot, i);
