@@ -5,6 +5,16 @@
 
 #include "fake-control.h"
 
+/* Requests being answered, from their arrival to the end of their
+ * response (or of their connection), and the most there were at once. A
+ * box of its own: a message may finish after the control is freed. */
+typedef struct
+{
+  GMutex lock;
+  guint  now;
+  guint  peak;
+} Flight;
+
 typedef struct
 {
   guint  fault;
@@ -23,6 +33,7 @@ struct _FakeControl
   GHashTable        *counts;
   guint              total_count;
   GPtrArray         *pending;
+  Flight            *flight;
 };
 
 typedef void (*FakeDelayedFunc) (gpointer           owner,
@@ -63,7 +74,64 @@ fake_control_new (const char *const *fault_names,
   self->latency_ms = latency_ms;
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending = g_ptr_array_new ();
+  self->flight = g_atomic_rc_box_new0 (Flight);
+  g_mutex_init (&self->flight->lock);
   return self;
+}
+
+static void
+flight_clear (gpointer data)
+{
+  Flight *flight = data;
+
+  g_mutex_clear (&flight->lock);
+}
+
+static void
+flight_release (gpointer  data,
+                GClosure *closure)
+{
+  g_atomic_rc_box_release_full (data, flight_clear);
+}
+
+static void
+request_finished_cb (SoupServerMessage *msg,
+                     Flight            *flight)
+{
+  /* Once a message, whatever its end. */
+  if (g_object_get_data (G_OBJECT (msg), "fake-control-finished") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), "fake-control-finished", GINT_TO_POINTER (1));
+  g_mutex_lock (&flight->lock);
+  flight->now--;
+  g_mutex_unlock (&flight->lock);
+}
+
+static void
+track_flight (FakeControl       *self,
+              SoupServerMessage *msg)
+{
+  Flight *flight = self->flight;
+
+  g_mutex_lock (&flight->lock);
+  flight->now++;
+  flight->peak = MAX (flight->peak, flight->now);
+  g_mutex_unlock (&flight->lock);
+  g_signal_connect_data (msg, "finished", G_CALLBACK (request_finished_cb),
+                         g_atomic_rc_box_acquire (flight), flight_release, 0);
+}
+
+guint
+fake_control_take_peak_requests (FakeControl *self)
+{
+  Flight *flight = self->flight;
+  guint peak;
+
+  g_mutex_lock (&flight->lock);
+  peak = flight->peak;
+  flight->peak = flight->now;
+  g_mutex_unlock (&flight->lock);
+  return peak;
 }
 
 void
@@ -74,6 +142,7 @@ fake_control_free (FakeControl *self)
   g_ptr_array_unref (self->pending);
   g_ptr_array_unref (self->faults);
   g_hash_table_unref (self->counts);
+  g_atomic_rc_box_release_full (self->flight, flight_clear);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -365,6 +434,7 @@ fake_control_dispatch (FakeControl       *self,
 {
   Call *call;
 
+  track_flight (self, msg);
   if (fake_control_get_latency (self) == 0)
     {
       callback (server, msg, path, query, user_data);

@@ -59,6 +59,9 @@ void         fake_control_count_request (FakeControl   *self,
 /* Requests counted under @what; NULL: all. */
 guint        fake_control_get_request_count (FakeControl *self,
                                      const char        *what);
+/* The most requests that were being answered at once (from their arrival
+ * to the end of their response) since the last call, or since the start. */
+guint        fake_control_take_peak_requests (FakeControl *self);
 
 /* Sources of requests a server answers later: destroyed when it stops. */
 void         fake_control_track     (FakeControl       *self,

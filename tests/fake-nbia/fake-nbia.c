@@ -199,6 +199,14 @@ fake_nbia_get_request_count (FakeNbia   *self,
 }
 
 guint
+fake_nbia_take_peak_requests (FakeNbia *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return fake_control_take_peak_requests (self->control);
+}
+
+guint
 fake_nbia_get_n_series (FakeNbia *self)
 {
   g_return_val_if_fail (self != NULL, 0);

@@ -129,6 +129,9 @@ gboolean    fake_nbia_release_series_again (FakeNbia *self,
 /* Requests answered so far whose path ends in @endpoint ("getSeries"), or all for NULL. */
 guint       fake_nbia_get_request_count (FakeNbia    *self,
                                      const char      *endpoint);
+/* The most requests the server had in hand at once (arrived, response not
+ * yet all sent) since the last call, or since it started. */
+guint       fake_nbia_take_peak_requests (FakeNbia   *self);
 
 FakeNbiaFault fake_nbia_fault_from_string (const char *name);
 /* "http-429", "drop", ...; the names --fault and /fake-nbia/fault?name= take. */
