@@ -316,6 +316,35 @@ test_network_failure (Fixture       *f,
   assert_index_sound (f);
 }
 
+/* TCIA's server is shared and slow: a sync never asks it more than two
+ * things at a time, and asks for the collections' counts and their
+ * descriptions at once (each takes a second or more there, and nothing is
+ * listed before both are in). A slow fake makes requests sent together
+ * overlap on its side. */
+static void
+test_two_at_a_time (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(TciaCatalogueSync) sync = tcia_catalogue_sync_new (f->catalogue, f->client);
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  fake_nbia_set_latency (f->fake, 100);
+  g_assert_true (run_sync (sync, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), >, 2);
+  g_assert_cmpuint (fake_nbia_take_peak_requests (f->fake), ==, 2);
+
+  /* Nothing to list again: the counts and descriptions, together, then
+   * what was released since the last sync. */
+  before = fake_nbia_get_request_count (f->fake, "getSeries");
+  g_assert_true (run_sync (sync, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getSeries"), ==, before);
+  g_assert_cmpuint (fake_nbia_get_request_count (f->fake, "getCollectionDescriptions"), ==, 2);
+  g_assert_cmpuint (fake_nbia_take_peak_requests (f->fake), ==, 2);
+}
+
 static guint
 count_collection (FakeNbia   *fake,
                   const char *collection)
@@ -544,6 +573,7 @@ main (int   argc,
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/resume", test_resume);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/network-failure", test_network_failure);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/refresh", test_refresh);
+  LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/two-at-a-time", test_two_at_a_time);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-words", test_fill_words);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-publishes", test_fill_publishes);
 

@@ -191,31 +191,42 @@ descriptions_cb (GObject      *source,
   wait->done = TRUE;
 }
 
-/* A small listing (collections, descriptions), waited for in this thread. */
+/* The collections with their counts and, from a v4 server, their
+ * descriptions: two small listings, asked for at once (the server is
+ * never asked more than two things at a time) and waited for in this
+ * thread. Against NBIA each takes a second or more, and a sync lists
+ * nothing before it has them. */
 static GListModel *
-fetch_small (TciaCatalogueSync  *self,
-             gboolean            descriptions,
-             GCancellable       *cancellable,
-             GError            **error)
+fetch_collections (TciaCatalogueSync  *self,
+                   GListModel        **descriptions,
+                   GError            **descriptions_error,
+                   GCancellable       *cancellable,
+                   GError            **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
-  Wait wait = { FALSE, NULL, NULL };
+  Wait collections = { FALSE, NULL, NULL };
+  Wait described = { TRUE, NULL, NULL };
 
   g_main_context_push_thread_default (context);
-  if (descriptions)
-    tcia_client_list_descriptions_async (self->client, NULL, NULL, cancellable,
-                                         descriptions_cb, &wait);
-  else
-    tcia_client_list_collections_async (self->client, TRUE, NULL, cancellable,
-                                        collections_cb, &wait);
-  while (!wait.done)
+  tcia_client_list_collections_async (self->client, TRUE, NULL, cancellable,
+                                      collections_cb, &collections);
+  if (tcia_client_get_api_version (self->client) == TCIA_API_V4)
+    {
+      described.done = FALSE;
+      tcia_client_list_descriptions_async (self->client, NULL, NULL, cancellable,
+                                           descriptions_cb, &described);
+    }
+  while (!collections.done || !described.done)
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
 
-  if (wait.rows == NULL)
-    g_propagate_error (error, wait.error);
+  *descriptions = described.rows;
+  if (described.error != NULL)
+    g_propagate_error (descriptions_error, described.error);
+  if (collections.rows == NULL)
+    g_propagate_error (error, collections.error);
 
-  return wait.rows;
+  return collections.rows;
 }
 
 /* Steps 1: the collections, their counts and descriptions, those gone. */
@@ -232,20 +243,16 @@ update_collections (TciaCatalogueSync  *self,
   g_autoptr(GError) local_error = NULL;
   guint n;
 
-  collections = fetch_small (self, FALSE, cancellable, error);
+  collections = fetch_collections (self, &descriptions, &local_error, cancellable, error);
   if (collections == NULL)
     return FALSE;
-  if (tcia_client_get_api_version (self->client) == TCIA_API_V4)
+  /* Descriptions are a nicety: a server without them still syncs. */
+  if (local_error != NULL &&
+      !g_error_matches (local_error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_BAD_REQUEST) &&
+      !g_error_matches (local_error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_SERVER))
     {
-      descriptions = fetch_small (self, TRUE, cancellable, &local_error);
-      /* Descriptions are a nicety: a server without them still syncs. */
-      if (descriptions == NULL && !g_error_matches (local_error, TCIA_CLIENT_ERROR,
-                                                    TCIA_CLIENT_ERROR_BAD_REQUEST) &&
-          !g_error_matches (local_error, TCIA_CLIENT_ERROR, TCIA_CLIENT_ERROR_SERVER))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
 
   if (!tcia_catalogue_db_begin (db, error))
