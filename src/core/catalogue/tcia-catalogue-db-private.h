@@ -54,7 +54,8 @@ struct _TciaCatalogueDb
   gint64        last_study;
   char         *last_study_uid;
   char         *last_study_description; /* the study row's, for the text index */
-  char        **last_values;   /* per placement: the value last interned, and its id */
+  const char  **last_values;   /* per placement: the value last interned (a key of
+                                * string_ids), and its id */
   gint64       *last_ids;      /* (rows in a row share most: a comparison beats a hash) */
   GString      *text;          /* the words of the series being put */
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */

@@ -290,8 +290,9 @@ tcia_catalogue_db_clear_caches (TciaCatalogueDb *db)
   g_clear_pointer (&db->last_patient_key, g_free);
   g_clear_pointer (&db->last_study_uid, g_free);
   g_clear_pointer (&db->last_study_description, g_free);
+  /* Keys of string_ids, gone with them. */
   for (guint i = 0; db->last_values != NULL && i < n_placements; i++)
-    g_clear_pointer (&db->last_values[i], g_free);
+    db->last_values[i] = NULL;
 }
 
 void
@@ -315,7 +316,7 @@ tcia_catalogue_db_free (TciaCatalogueDb *db)
   g_clear_pointer (&db->id_strings, g_hash_table_unref);
   g_clear_pointer (&db->collection_ids, g_hash_table_unref);
   g_clear_pointer (&db->words, tcia_catalogue_words_free);
-  g_free (db->last_values);
+  g_free ((gpointer) db->last_values);
   g_free (db->last_ids);
   if (db->text != NULL)
     g_string_free (db->text, TRUE);
@@ -541,7 +542,7 @@ connect (const char  *path,
   db->id_strings = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   db->collection_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   placements_init ();
-  db->last_values = g_new0 (char *, n_placements);
+  db->last_values = g_new0 (const char *, n_placements);
   db->last_ids = g_new0 (gint64, n_placements);
   db->text = g_string_sized_new (256);
   if (rc != SQLITE_OK)

@@ -27,15 +27,20 @@ find_or_add (TciaCatalogueDb  *db,
              const char       *select_sql,
              const char       *insert_sql,
              const char       *value,
+             const char      **key,
              GError          **error)
 {
-  gpointer found = g_hash_table_lookup (ids, value);
+  gpointer found, stored;
   sqlite3_stmt *stmt;
   gint64 id = 0;
   int rc;
 
-  if (found != NULL)
-    return (gint64) GPOINTER_TO_SIZE (found);
+  if (g_hash_table_lookup_extended (ids, value, &stored, &found))
+    {
+      if (key != NULL)
+        *key = stored;
+      return (gint64) GPOINTER_TO_SIZE (found);
+    }
 
   stmt = tcia_catalogue_db_statement (db, select_sql, error);
   if (stmt == NULL)
@@ -57,18 +62,27 @@ find_or_add (TciaCatalogueDb  *db,
       id = tcia_catalogue_db_step_id (db, stmt, error);
     }
   if (id != 0)
-    g_hash_table_insert (ids, g_strdup (value), GSIZE_TO_POINTER ((gsize) id));
+    {
+      char *copy = g_strdup (value);
+
+      g_hash_table_insert (ids, copy, GSIZE_TO_POINTER ((gsize) id));
+      if (key != NULL)
+        *key = copy;
+    }
 
   return id;
 }
 
+/* The id of string @value, and in @key its copy that the cache of ids
+ * keeps (until tcia_catalogue_db_clear_caches). */
 static gint64
 intern (TciaCatalogueDb  *db,
         const char       *value,
+        const char      **key,
         GError          **error)
 {
   return find_or_add (db, db->string_ids, "SELECT id FROM strings WHERE value = ?1",
-                      "INSERT INTO strings (value) VALUES (?1)", value, error);
+                      "INSERT INTO strings (value) VALUES (?1)", value, key, error);
 }
 
 gint64
@@ -77,7 +91,7 @@ tcia_catalogue_db_collection_id (TciaCatalogueDb  *db,
                                  GError          **error)
 {
   return find_or_add (db, db->collection_ids, "SELECT id FROM collections WHERE name = ?1",
-                      "INSERT INTO collections (name) VALUES (?1)", name, error);
+                      "INSERT INTO collections (name) VALUES (?1)", name, NULL, error);
 }
 
 /* "yyyy-mm-dd" as yyyymmdd, or -1. */
@@ -139,12 +153,12 @@ bind_field (TciaCatalogueDb       *db,
     case STORE_INTERNED:
       if (db->last_values[i] == NULL || strcmp (db->last_values[i], text) != 0)
         {
-          gint64 id = intern (db, text, error);
+          const char *key = NULL;
+          gint64 id = intern (db, text, &key, error);
 
           if (id == 0)
             return FALSE;
-          g_free (db->last_values[i]);
-          db->last_values[i] = g_strdup (text);
+          db->last_values[i] = key;
           db->last_ids[i] = id;
         }
       sqlite3_bind_int64 (stmt, index, db->last_ids[i]);
@@ -181,11 +195,21 @@ bind_field (TciaCatalogueDb       *db,
   return TRUE;
 }
 
-/* "INSERT INTO <table> (<fixed>, <columns of table>) VALUES (?, ...)". */
-static const char *
-insert_sql (TableKind  table)
+/* Per table: its INSERT, "INSERT INTO <table> (<fixed>, <columns of
+ * table>) VALUES (?, ...)", and the placements of its columns after the
+ * fixed ones, in order. */
+typedef struct
 {
-  static char *sql[3];
+  char                 *sql;
+  guint                *fields;
+  guint                 n_fields;
+  const TciaRecordInfo *info;   /* TciaSeries' */
+} TableInsert;
+
+static const TableInsert *
+table_insert (TableKind table)
+{
+  static TableInsert inserts[3];
   static gsize done;
 
   if (g_once_init_enter (&done))
@@ -202,25 +226,33 @@ insert_sql (TableKind  table)
       for (guint t = 0; t < 3; t++)
         {
           GString *s = g_string_new (heads[t]);
-          guint n = n_fixed[t];
+          TableInsert *insert = &inserts[t];
 
+          insert->info = tcia_record_info_get (TCIA_TYPE_SERIES);
+          insert->fields = g_new (guint, n_placements);
           for (guint i = 0; i < n_placements; i++)
             if (placements[i].table == t && placements[i].store != STORE_UID &&
                 placements[i].store != STORE_PATIENT_ID && placements[i].store != STORE_COLLECTION)
               {
                 g_string_append_printf (s, ", %s", placements[i].column);
-                n++;
+                insert->fields[insert->n_fields++] = i;
               }
           g_string_append (s, ") VALUES (?");
-          for (guint k = 1; k < n; k++)
+          for (guint k = 1; k < n_fixed[t] + insert->n_fields; k++)
             g_string_append (s, ", ?");
           g_string_append_c (s, ')');
-          sql[t] = g_string_free (s, FALSE);
+          insert->sql = g_string_free (s, FALSE);
         }
       g_once_init_leave (&done, 1);
     }
 
-  return sql[table];
+  return &inserts[table];
+}
+
+static const char *
+insert_sql (TableKind  table)
+{
+  return table_insert (table)->sql;
 }
 
 static gboolean
@@ -232,19 +264,15 @@ bind_table_fields (TciaCatalogueDb  *db,
                    const char       *patient_id,
                    GError          **error)
 {
-  const TciaRecordInfo *info = tcia_record_info_get (TCIA_TYPE_SERIES);
+  const TableInsert *insert = table_insert (table);
   const Placement *placements = tcia_catalogue_placements ();
-  guint n_placements = tcia_catalogue_n_placements ();
-  int index = first;
 
-  for (guint i = 0; i < n_placements; i++)
+  for (guint k = 0; k < insert->n_fields; k++)
     {
-      const Placement *p = &placements[i];
+      guint i = insert->fields[k];
 
-      if (p->table != table || p->store == STORE_UID || p->store == STORE_PATIENT_ID ||
-          p->store == STORE_COLLECTION)
-        continue;
-      if (!bind_field (db, stmt, index++, info, series, i, p, patient_id, error))
+      if (!bind_field (db, stmt, first + (int) k, insert->info, series, i, &placements[i],
+                       patient_id, error))
         return FALSE;
     }
 
