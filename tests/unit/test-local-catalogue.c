@@ -506,6 +506,77 @@ test_fill_words (Fixture       *f,
   assert_index_sound (f);
 }
 
+/* Studies without series and patients without studies, in the file at @path. */
+static gint64
+count_orphans (const char *path)
+{
+  sqlite3 *db = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  n = count_rows (db, "SELECT (SELECT count(*) FROM studies WHERE NOT EXISTS"
+                      " (SELECT 1 FROM series WHERE study = studies.id)) +"
+                      " (SELECT count(*) FROM patients WHERE NOT EXISTS"
+                      " (SELECT 1 FROM studies WHERE patient = patients.id))");
+  sqlite3_close (db);
+
+  return n;
+}
+
+/* A first fill from nothing that removes nothing is not pruned at its end
+ * (the prune scans every study and patient): it leaves none without
+ * series. One that replaced a row, or that took up rows already stored,
+ * is pruned. */
+static void
+test_fill_clean (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *other = g_build_filename (f->dir, "cache", "other.db", NULL);
+  g_autoptr(TciaCatalogueDb) db = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean replaced = FALSE;
+
+  sync_ok (f);
+  g_assert_cmpint (count_orphans (f->path), ==, 0);
+  rows = search (f, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >, 10);
+
+  db = tcia_catalogue_db_open (other, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tcia_catalogue_db_begin_fill (db, &error));
+  g_assert_true (tcia_catalogue_db_fill_was_clean (db));
+  g_assert_true (tcia_catalogue_db_begin (db, &error));
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(TciaSeries) series = g_list_model_get_item (rows, i);
+
+      g_assert_true (tcia_catalogue_db_put_series (db, series, NULL, &error));
+    }
+  g_assert_true (tcia_catalogue_db_commit (db, &error));
+  g_assert_true (tcia_catalogue_db_fill_was_clean (db));
+
+  /* A series listed again replaces its row. */
+  {
+    g_autoptr(TciaSeries) series = g_list_model_get_item (rows, 0);
+
+    g_assert_true (tcia_catalogue_db_begin (db, &error));
+    g_assert_true (tcia_catalogue_db_put_series (db, series, &replaced, &error));
+    g_assert_true (tcia_catalogue_db_commit (db, &error));
+    g_assert_no_error (error);
+    g_assert_true (replaced);
+    g_assert_false (tcia_catalogue_db_fill_was_clean (db));
+  }
+  g_assert_true (tcia_catalogue_db_end_fill (db, &error));
+  g_assert_no_error (error);
+
+  /* A fill that takes up stored rows. */
+  g_assert_true (tcia_catalogue_db_begin_fill (db, &error));
+  g_assert_false (tcia_catalogue_db_fill_was_clean (db));
+  g_assert_true (tcia_catalogue_db_end_fill (db, &error));
+  g_assert_no_error (error);
+}
+
 /* Whether a search by text through @reader finds the first row it lists
  * (a row committed). */
 static gboolean
@@ -575,6 +646,7 @@ main (int   argc,
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/refresh", test_refresh);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/two-at-a-time", test_two_at_a_time);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-words", test_fill_words);
+  LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-clean", test_fill_clean);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-publishes", test_fill_publishes);
 
   return g_test_run ();

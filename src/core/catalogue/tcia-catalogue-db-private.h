@@ -61,6 +61,7 @@ struct _TciaCatalogueDb
   GHashTable   *statements;    /* SQL -> sqlite3_stmt, prepared once */
   gboolean      has_vocabulary; /* temp.search_vocabulary made */
   TciaCatalogueWords *words;   /* during a first fill: where the words go */
+  gboolean      fill_clean;    /* the last fill: from no series, none removed */
 };
 
 /* How long a connection waits for another's write transaction. */

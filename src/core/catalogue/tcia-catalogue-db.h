@@ -92,6 +92,10 @@ gboolean  tcia_catalogue_db_end_fill               (TciaCatalogueDb   *db,
                                                     GError           **error);
 /* Whether a first fill is under way (or was cut short in this boot). */
 gboolean  tcia_catalogue_db_is_filling             (TciaCatalogueDb   *db);
+/* Whether the last fill begun on @db started from no series and removed
+ * none: then every study and patient it wrote has series, and a prune
+ * (tcia_catalogue_db_prune) has nothing to do. */
+gboolean  tcia_catalogue_db_fill_was_clean         (TciaCatalogueDb   *db);
 /* Removes every series (patients, studies) of @collection; the collection
  * itself stays, marked as not listed. */
 gboolean  tcia_catalogue_db_clear_collection       (TciaCatalogueDb   *db,

@@ -30,6 +30,7 @@ unindex_cb (sqlite3_context  *context,
   TciaCatalogueDb *db = sqlite3_user_data (context);
   const char *text = (const char *) sqlite3_value_text (argv[1]);
 
+  db->fill_clean = FALSE;
   if (db->words != NULL && text != NULL)
     tcia_catalogue_words_put (db->words, sqlite3_value_int64 (argv[0]), text,
                               (gsize) sqlite3_value_bytes (argv[1]), TRUE);
@@ -49,9 +50,12 @@ index_stored_rows (TciaCatalogueDb  *db,
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    tcia_catalogue_words_put (db->words, sqlite3_column_int64 (stmt, 0),
-                              (const char *) sqlite3_column_text (stmt, 1),
-                              (gsize) sqlite3_column_bytes (stmt, 1), FALSE);
+    {
+      db->fill_clean = FALSE;
+      tcia_catalogue_words_put (db->words, sqlite3_column_int64 (stmt, 0),
+                                (const char *) sqlite3_column_text (stmt, 1),
+                                (gsize) sqlite3_column_bytes (stmt, 1), FALSE);
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return tcia_catalogue_db_fail (db, error, _("be read"));
@@ -89,6 +93,7 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
    * listed twice) leave the fill's index through this connection's own
    * trigger, which lasts as long as it. */
   g_assert (db->words == NULL);
+  db->fill_clean = TRUE;
   db->words = tcia_catalogue_words_start (sqlite3_db_filename (db->sqlite, "main"), error);
   if (db->words == NULL)
     return FALSE;
@@ -109,6 +114,12 @@ tcia_catalogue_db_begin_fill (TciaCatalogueDb  *db,
    * checkpoint. end_fill's checkpoint copies the rest. */
   return tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF;"
                                  " PRAGMA wal_autocheckpoint = 20000", error);
+}
+
+gboolean
+tcia_catalogue_db_fill_was_clean (TciaCatalogueDb *db)
+{
+  return db->fill_clean;
 }
 
 gboolean

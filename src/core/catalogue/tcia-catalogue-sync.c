@@ -540,8 +540,10 @@ run (TciaCatalogueSync  *self,
   started_text = g_date_time_format_iso8601 (started);
   if (!tcia_catalogue_db_begin (db, error))
     return FALSE;
-  /* A refresh that changed nothing does not scan the tables. */
-  if ((self->rows_changed && !tcia_catalogue_db_prune (db, error)) ||
+  /* A refresh that changed nothing does not scan the tables, nor does a
+   * first fill that removed nothing (a fifth of the end of one). */
+  if ((self->rows_changed && !(fill && tcia_catalogue_db_fill_was_clean (db)) &&
+       !tcia_catalogue_db_prune (db, error)) ||
       (self->rows_changed && !tcia_catalogue_db_optimize (db, error)) ||
       !tcia_catalogue_db_set_meta (db, "synced-at", started_text, error) ||
       !tcia_catalogue_db_commit (db, error))
