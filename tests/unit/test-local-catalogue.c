@@ -577,6 +577,57 @@ test_fill_clean (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* A study listed in two collections (the same StudyInstanceUID under
+ * another collection's patient) is stored once, under the first patient;
+ * the second patient then has a series but no study. Pruning keeps it,
+ * or that series would point to no patient. A patient left with neither
+ * goes. */
+static void
+test_prune_keeps_patients (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "cache", "shared.db", NULL);
+  g_autoptr(TciaRecordBuilder) builder = tcia_record_builder_new (TCIA_TYPE_SERIES, 4096);
+  g_autoptr(TciaCatalogueDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *keys[] = { "series-uid", "study-uid", "patient-id", "collection" };
+  const char *first[] = { "1.2.3.1", "1.2.3", "A-001", "Collection-A" };
+  const char *second[] = { "1.2.3.2", "1.2.3", "B-001", "Collection-B" };
+  /* A series listed again under another patient: the first one's
+   * patient and study are left with nothing, and pruned. */
+  const char *moved[] = { "1.2.4.1", "1.2.4", "B-002", "Collection-B" };
+  const char *again[] = { "1.2.4.1", "1.2.5", "B-003", "Collection-B" };
+  gboolean replaced = FALSE;
+  sqlite3 *sqlite = NULL;
+
+  db = tcia_catalogue_db_open (path, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tcia_catalogue_db_begin (db, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, TCIA_SERIES (
+    tcia_record_builder_add_fields (builder, keys, first, G_N_ELEMENTS (keys))), NULL, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, TCIA_SERIES (
+    tcia_record_builder_add_fields (builder, keys, second, G_N_ELEMENTS (keys))), NULL, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, TCIA_SERIES (
+    tcia_record_builder_add_fields (builder, keys, moved, G_N_ELEMENTS (keys))), NULL, &error));
+  g_assert_true (tcia_catalogue_db_put_series (db, TCIA_SERIES (
+    tcia_record_builder_add_fields (builder, keys, again, G_N_ELEMENTS (keys))), &replaced, &error));
+  g_assert_true (replaced);
+  g_assert_true (tcia_catalogue_db_prune (db, &error));
+  g_assert_true (tcia_catalogue_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&db, tcia_catalogue_db_free);
+
+  g_assert_cmpint (sqlite3_open (path, &sqlite), ==, SQLITE_OK);
+  g_assert_cmpint (count_rows (sqlite, "SELECT count(*) FROM series s"
+                                       " JOIN patients p ON p.id = s.patient"
+                                       " JOIN studies st ON st.id = s.study"), ==, 3);
+  g_assert_cmpint (count_rows (sqlite, "SELECT count(*) FROM studies"), ==, 2);
+  g_assert_cmpint (count_rows (sqlite, "SELECT count(*) FROM patients"), ==, 3);
+  g_assert_cmpint (count_rows (sqlite, "SELECT count(*) FROM patients"
+                                       " WHERE patient_id = 'B-002'"), ==, 0);
+  sqlite3_close (sqlite);
+}
+
 /* Whether a search by text through @reader finds the first row it lists
  * (a row committed). */
 static gboolean
@@ -647,6 +698,7 @@ main (int   argc,
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/two-at-a-time", test_two_at_a_time);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-words", test_fill_words);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-clean", test_fill_clean);
+  LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/prune-keeps-patients", test_prune_keeps_patients);
   LOCAL_CATALOGUE_TEST_ADD ("/local-catalogue/fill-publishes", test_fill_publishes);
 
   return g_test_run ();

@@ -239,12 +239,35 @@ gboolean
 tcia_catalogue_db_prune (TciaCatalogueDb  *db,
                          GError          **error)
 {
+  sqlite3_stmt *stmt;
+  gboolean lonely;
+
   db->last_patient = 0;
   db->last_study = 0;
-  return tcia_catalogue_db_exec (db,
-    "DELETE FROM studies WHERE NOT EXISTS (SELECT 1 FROM series WHERE study = studies.id);"
-    "DELETE FROM patients WHERE NOT EXISTS (SELECT 1 FROM studies WHERE patient = patients.id);",
-    error);
+  if (!tcia_catalogue_db_exec (db,
+        "DELETE FROM studies WHERE NOT EXISTS (SELECT 1 FROM series WHERE study = studies.id)",
+        error))
+    return FALSE;
+
+  /* A patient without a study of its own may still have series: a study
+   * listed in two collections is stored once, under the patient of the
+   * first. The series (no index leads with their patient) are read only
+   * when some patient has no study, which a prune seldom finds. */
+  stmt = tcia_catalogue_db_statement (db, "SELECT EXISTS (SELECT 1 FROM patients WHERE NOT EXISTS"
+                                      " (SELECT 1 FROM studies WHERE patient = patients.id))", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return tcia_catalogue_db_fail (db, error, _("be read"));
+    }
+  lonely = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+
+  return !lonely || tcia_catalogue_db_exec (db,
+    "DELETE FROM patients WHERE NOT EXISTS (SELECT 1 FROM studies WHERE patient = patients.id)"
+    " AND id NOT IN (SELECT patient FROM series)", error);
 }
 
 gboolean
