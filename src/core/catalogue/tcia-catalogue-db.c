@@ -625,9 +625,9 @@ tcia_catalogue_db_open (const char  *path,
        * a first sync writes a quarter as many (each a frame of the log
        * and a page of the checkpoint), a tenth less work, searches as
        * fast. Both only possible on a file without tables, outside a
-       * transaction. */
-      /* The log first: the schema then goes in with one commit to the
-       * log, not three to a rollback journal, each synced. */
+       * transaction. Then the log, before the schema: it goes in with
+       * one commit to the log, not three to a rollback journal, each
+       * synced. */
       if (!tcia_catalogue_db_exec (db, "PRAGMA page_size = 16384;"
                                    " PRAGMA auto_vacuum = INCREMENTAL;"
                                    " PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",

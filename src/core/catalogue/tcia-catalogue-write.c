@@ -115,6 +115,24 @@ tcia_catalogue_db_step_new (TciaCatalogueDb  *db,
   return step_insert (db, stmt, TRUE, error);
 }
 
+/* Steps @stmt, a SELECT EXISTS (...) with its values bound, into
+ * @exists, and resets it; FALSE (and @error) when it failed. */
+static gboolean
+step_exists (TciaCatalogueDb  *db,
+             sqlite3_stmt     *stmt,
+             gboolean         *exists,
+             GError          **error)
+{
+  gboolean ok = sqlite3_step (stmt) == SQLITE_ROW;
+
+  *exists = ok && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (!ok)
+    return tcia_catalogue_db_fail (db, error, _("be read"));
+
+  return TRUE;
+}
+
 static gboolean
 run_with_name (TciaCatalogueDb  *db,
                const char       *sql,
@@ -149,13 +167,8 @@ tcia_catalogue_db_clear_collection (TciaCatalogueDb  *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return tcia_catalogue_db_fail (db, error, _("be read"));
-    }
-  has_series = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
+  if (!step_exists (db, stmt, &has_series, error))
+    return FALSE;
 
   return (!has_series ||
           run_with_name (db, "DELETE FROM series WHERE collection IN"
@@ -255,15 +268,8 @@ tcia_catalogue_db_prune (TciaCatalogueDb  *db,
    * when some patient has no study, which a prune seldom finds. */
   stmt = tcia_catalogue_db_statement (db, "SELECT EXISTS (SELECT 1 FROM patients WHERE NOT EXISTS"
                                       " (SELECT 1 FROM studies WHERE patient = patients.id))", error);
-  if (stmt == NULL)
+  if (stmt == NULL || !step_exists (db, stmt, &lonely, error))
     return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return tcia_catalogue_db_fail (db, error, _("be read"));
-    }
-  lonely = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
 
   return !lonely || tcia_catalogue_db_exec (db,
     "DELETE FROM patients WHERE NOT EXISTS (SELECT 1 FROM studies WHERE patient = patients.id)"
