@@ -294,6 +294,20 @@ fake_control_count_request (FakeControl *self,
   g_mutex_unlock (&self->lock);
 }
 
+void
+fake_control_count_detail (FakeControl *self,
+                           const char  *what,
+                           const char  *detail)
+{
+  char *key = g_strdup_printf ("%s %s", what, detail);
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->counts, key,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->counts,
+                                                                                key)) + 1));
+  g_mutex_unlock (&self->lock);
+}
+
 guint
 fake_control_get_request_count (FakeControl *self,
                                 const char  *what)

@@ -56,7 +56,12 @@ guint        fake_control_get_latency (FakeControl     *self);
 
 void         fake_control_count_request (FakeControl   *self,
                                      const char        *what);
-/* Requests counted under @what; NULL: all. */
+/* Counts one request under "@what @detail" too, apart from the total. */
+void         fake_control_count_detail (FakeControl    *self,
+                                     const char        *what,
+                                     const char        *detail);
+/* Requests counted under @what ("getSeries", or "getSeries Coll" for a
+ * detail); NULL: all. */
 guint        fake_control_get_request_count (FakeControl *self,
                                      const char        *what);
 /* The most requests that were being answered at once (from their arrival

@@ -212,6 +212,9 @@ answer (FakeNbia          *self,
   FakeNbiaFault fault;
 
   fake_control_count_request (self->control, req->endpoint);
+  if (fake_param_get (req->params, "Collection") != NULL)
+    fake_control_count_detail (self->control, req->endpoint,
+                               fake_param_get (req->params, "Collection"));
 
   if (ep == NULL)
     {

@@ -199,6 +199,19 @@ fake_nbia_get_request_count (FakeNbia   *self,
 }
 
 guint
+fake_nbia_get_collection_request_count (FakeNbia   *self,
+                                        const char *endpoint,
+                                        const char *collection)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  key = g_strdup_printf ("%s %s", endpoint, collection);
+  return fake_control_get_request_count (self->control, key);
+}
+
+guint
 fake_nbia_take_peak_requests (FakeNbia *self)
 {
   g_return_val_if_fail (self != NULL, 0);

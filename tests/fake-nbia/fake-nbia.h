@@ -129,6 +129,10 @@ gboolean    fake_nbia_release_series_again (FakeNbia *self,
 /* Requests answered so far whose path ends in @endpoint ("getSeries"), or all for NULL. */
 guint       fake_nbia_get_request_count (FakeNbia    *self,
                                      const char      *endpoint);
+/* Of those, the ones whose Collection parameter was @collection. */
+guint       fake_nbia_get_collection_request_count (FakeNbia *self,
+                                     const char      *endpoint,
+                                     const char      *collection);
 /* The most requests the server had in hand at once (arrived, response not
  * yet all sent) since the last call, or since it started. */
 guint       fake_nbia_take_peak_requests (FakeNbia   *self);
