@@ -29,13 +29,24 @@ spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* Spins the main loop until @cond holds; fails the test after @seconds. */
+/* Wakes the main context: a condition another thread makes true is seen
+ * without waiting for some event of this thread's own. */
+static inline gboolean
+poll_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main loop until @cond holds; fails the test after @seconds.
+ * @cond is checked at least every 10 ms. */
 #define WAIT_FOR_SECONDS(cond, seconds) \
   G_STMT_START { \
     gboolean timed_out_ = FALSE; \
     guint id_ = g_timeout_add_seconds ((seconds), timeout_cb, &timed_out_); \
+    guint poll_id_ = g_timeout_add (10, poll_cb, NULL); \
     while (!(cond) && !timed_out_) \
       g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (poll_id_); \
     if (!timed_out_) \
       g_source_remove (id_); \
     if (!(cond)) \
