@@ -115,8 +115,9 @@ tcia_catalogue_n_placements (void)
 
 /* Twice DICOM's 64 characters; a longer UID is kept as text. */
 #define MAX_UID_LEN 128
+G_STATIC_ASSERT (sizeof (((TciaPackedUid *) NULL)->data) == (MAX_UID_LEN + 1) / 2);
 
-/* Packs @uid into @data, (len + 1) / 2 zeroed bytes; FALSE when it is
+/* Packs @uid into @data, all its (len + 1) / 2 bytes; FALSE when it is
  * not digits and dots. */
 static gboolean
 pack_uid_into (const char *uid,
@@ -215,21 +216,41 @@ tcia_catalogue_uid_range (const char  *prefix,
   return TRUE;
 }
 
+/* Binds @uid packed into @data, or as text when it is not a UID. */
+static void
+bind_uid (sqlite3_stmt     *stmt,
+          int               index,
+          const char       *uid,
+          guint8           *data,
+          sqlite3_destructor_type destructor)
+{
+  gsize len = uid != NULL ? strlen (uid) : 0;
+
+  if (uid == NULL)
+    sqlite3_bind_null (stmt, index);
+  else if (len > 0 && len <= MAX_UID_LEN && pack_uid_into (uid, len, data))
+    sqlite3_bind_blob (stmt, index, data, (int) (len + 1) / 2, destructor);
+  else
+    sqlite3_bind_text (stmt, index, uid, -1, destructor);
+}
+
+void
+tcia_catalogue_bind_uid_in (sqlite3_stmt   *stmt,
+                            int             index,
+                            const char     *uid,
+                            TciaPackedUid  *packed)
+{
+  bind_uid (stmt, index, uid, packed->data, SQLITE_STATIC);
+}
+
 void
 tcia_catalogue_bind_uid (sqlite3_stmt *stmt,
                          int           index,
                          const char   *uid)
 {
-  /* On the stack: this runs for every row a sync puts. */
-  guint8 packed[(MAX_UID_LEN + 1) / 2] = { 0 };
-  gsize len = uid != NULL ? strlen (uid) : 0;
+  TciaPackedUid packed;
 
-  if (uid == NULL)
-    sqlite3_bind_null (stmt, index);
-  else if (len > 0 && len <= MAX_UID_LEN && pack_uid_into (uid, len, packed))
-    sqlite3_bind_blob (stmt, index, packed, (int) (len + 1) / 2, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_text (stmt, index, uid, -1, SQLITE_TRANSIENT);
+  bind_uid (stmt, index, uid, packed.data, SQLITE_TRANSIENT);
 }
 
 /* ---- Connection ---- */
@@ -255,17 +276,19 @@ tcia_catalogue_db_exec (TciaCatalogueDb  *db,
   return TRUE;
 }
 
-sqlite3_stmt *
-tcia_catalogue_db_statement (TciaCatalogueDb  *db,
-                             const char       *sql,
-                             GError          **error)
+static sqlite3_stmt *
+statement (TciaCatalogueDb  *db,
+           const char       *sql,
+           gboolean          clear,
+           GError          **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (db->statements, sql);
 
   if (stmt != NULL)
     {
       sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
+      if (clear)
+        sqlite3_clear_bindings (stmt);
       return stmt;
     }
 
@@ -277,6 +300,22 @@ tcia_catalogue_db_statement (TciaCatalogueDb  *db,
   g_hash_table_insert (db->statements, (gpointer) sql, stmt);
 
   return stmt;
+}
+
+sqlite3_stmt *
+tcia_catalogue_db_statement (TciaCatalogueDb  *db,
+                             const char       *sql,
+                             GError          **error)
+{
+  return statement (db, sql, TRUE, error);
+}
+
+sqlite3_stmt *
+tcia_catalogue_db_statement_all_bound (TciaCatalogueDb  *db,
+                                       const char       *sql,
+                                       GError          **error)
+{
+  return statement (db, sql, FALSE, error);
 }
 
 void

@@ -328,7 +328,7 @@ patient_row (TciaCatalogueDb  *db,
       g_strcmp0 (patient_id, db->last_patient_key) == 0)
     return db->last_patient;
 
-  stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_PATIENT), error);
+  stmt = tcia_catalogue_db_statement_all_bound (db, insert_sql (TABLE_PATIENT), error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_STATIC);
@@ -363,6 +363,7 @@ study_row (TciaCatalogueDb  *db,
 {
   const char *uid = tcia_series_get_study_uid (series);
   g_autofree char *description = NULL;
+  TciaPackedUid packed;
   sqlite3_stmt *stmt;
   gint64 id;
   int rc;
@@ -372,10 +373,10 @@ study_row (TciaCatalogueDb  *db,
   if (db->last_study != 0 && g_strcmp0 (uid, db->last_study_uid) == 0)
     return db->last_study;
 
-  stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_STUDY), error);
+  stmt = tcia_catalogue_db_statement_all_bound (db, insert_sql (TABLE_STUDY), error);
   if (stmt == NULL)
     return 0;
-  tcia_catalogue_bind_uid (stmt, 1, uid);
+  tcia_catalogue_bind_uid_in (stmt, 1, uid, &packed);
   sqlite3_bind_int64 (stmt, 2, patient);
   if (!bind_table_fields (db, stmt, 3, TABLE_STUDY, series, NULL, error))
     return 0;
@@ -424,22 +425,30 @@ placement_of (const char *name)
   g_assert_not_reached ();
 }
 
-/* Appends the facet word of @kind for @id (see TCIA_CATALOGUE_FACET_MARK). */
-static void
-append_facet (GString *text,
-              char     kind,
-              gint64   id)
+/* The longest facet word: a space, the mark, the kind, an id's digits. */
+#define FACET_WORD_MAX (1 + sizeof TCIA_CATALOGUE_FACET_MARK - 1 + 1 + 20)
+
+/* Writes the facet word of @kind for @id (see TCIA_CATALOGUE_FACET_MARK)
+ * at @out, which has room for FACET_WORD_MAX bytes; returns its end. */
+static char *
+put_facet (char   *out,
+           char    kind,
+           gint64  id)
 {
-  char digits[24];
+  char digits[20];
   int n = 0;
 
-  g_string_append (text, " " TCIA_CATALOGUE_FACET_MARK);
-  g_string_append_c (text, kind);
+  *out++ = ' ';
+  memcpy (out, TCIA_CATALOGUE_FACET_MARK, sizeof TCIA_CATALOGUE_FACET_MARK - 1);
+  out += sizeof TCIA_CATALOGUE_FACET_MARK - 1;
+  *out++ = kind;
   do
     digits[n++] = (char) ('0' + id % 10);
   while ((id /= 10) > 0 && n < (int) sizeof digits);
   while (n > 0)
-    g_string_append_c (text, digits[--n]);
+    *out++ = digits[--n];
+
+  return out;
 }
 
 /* Puts the words of series @id in the text index: the terms of what the
@@ -474,7 +483,9 @@ index_series (TciaCatalogueDb  *db,
     tcia_series_get_manufacturer (series),
   };
   GString *text = db->text;
+  gsize lens[G_N_ELEMENTS (words)], total = 0;
   sqlite3_stmt *stmt;
+  char *out;
 
   if (g_once_init_enter (&done))
     {
@@ -484,18 +495,26 @@ index_series (TciaCatalogueDb  *db,
       g_once_init_leave (&done, 1);
     }
 
-  g_string_truncate (text, 0);
+  /* Measured, then copied: appending each part cost as much again. */
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      lens[i] = words[i] != NULL ? strlen (words[i]) : 0;
+      total += lens[i] + 1;
+    }
+  g_string_set_size (text, total + (1 + G_N_ELEMENTS (facets)) * FACET_WORD_MAX);
+  out = text->str;
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     {
       if (i > 0)
-        g_string_append_c (text, ' ');
-      if (words[i] != NULL)
-        g_string_append (text, words[i]);
+        *out++ = ' ';
+      memcpy (out, words[i] != NULL ? words[i] : "", lens[i]);
+      out += lens[i];
     }
-  append_facet (text, 'c', collection);
+  out = put_facet (out, 'c', collection);
   for (guint i = 0; i < G_N_ELEMENTS (facets); i++)
     if (facet_values[i] != NULL)
-      append_facet (text, kinds[i], db->last_ids[facets[i]]);
+      out = put_facet (out, kinds[i], db->last_ids[facets[i]]);
+  g_string_truncate (text, (gsize) (out - text->str));
 
   if (db->words != NULL)
     {
@@ -518,6 +537,7 @@ tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
                               GError          **error)
 {
   const char *collection_name = tcia_series_get_collection (series);
+  TciaPackedUid packed;
   sqlite3_stmt *stmt;
   gint64 collection, patient, study;
   int rc;
@@ -537,10 +557,10 @@ tcia_catalogue_db_put_series (TciaCatalogueDb  *db,
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
-      stmt = tcia_catalogue_db_statement (db, insert_sql (TABLE_SERIES), error);
+      stmt = tcia_catalogue_db_statement_all_bound (db, insert_sql (TABLE_SERIES), error);
       if (stmt == NULL)
         return FALSE;
-      tcia_catalogue_bind_uid (stmt, 1, tcia_series_get_series_uid (series));
+      tcia_catalogue_bind_uid_in (stmt, 1, tcia_series_get_series_uid (series), &packed);
       sqlite3_bind_int64 (stmt, 2, study);
       sqlite3_bind_int64 (stmt, 3, patient);
       sqlite3_bind_int64 (stmt, 4, collection);
