@@ -193,47 +193,78 @@ descriptions_cb (GObject      *source,
 
 /* The collections with their counts and, from a v4 server, their
  * descriptions: two small listings, asked for at once (the server is
- * never asked more than two things at a time) and waited for in this
- * thread. Against NBIA each takes a second or more, and a sync lists
- * nothing before it has them. */
-static GListModel *
-fetch_collections (TciaCatalogueSync  *self,
-                   GListModel        **descriptions,
-                   GError            **descriptions_error,
-                   GCancellable       *cancellable,
-                   GError            **error)
+ * never asked more than two things at a time), before the catalogue is
+ * opened, and waited for in this thread. Against NBIA each takes a
+ * second or more, and a sync lists nothing before it has them. */
+typedef struct
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  Wait collections = { FALSE, NULL, NULL };
-  Wait described = { TRUE, NULL, NULL };
+  GMainContext *context;
+  Wait          collections;
+  Wait          described;
+} Fetch;
 
-  g_main_context_push_thread_default (context);
+static void
+fetch_collections_start (TciaCatalogueSync *self,
+                         Fetch             *fetch,
+                         GCancellable      *cancellable)
+{
+  fetch->context = g_main_context_new ();
+  fetch->collections = (Wait) { FALSE, NULL, NULL };
+  fetch->described = (Wait) { TRUE, NULL, NULL };
+  g_main_context_push_thread_default (fetch->context);
   tcia_client_list_collections_async (self->client, TRUE, NULL, cancellable,
-                                      collections_cb, &collections);
+                                      collections_cb, &fetch->collections);
   if (tcia_client_get_api_version (self->client) == TCIA_API_V4)
     {
-      described.done = FALSE;
+      fetch->described.done = FALSE;
       tcia_client_list_descriptions_async (self->client, NULL, NULL, cancellable,
-                                           descriptions_cb, &described);
+                                           descriptions_cb, &fetch->described);
     }
-  while (!collections.done || !described.done)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
+  g_main_context_pop_thread_default (fetch->context);
+}
 
-  *descriptions = described.rows;
-  if (described.error != NULL)
-    g_propagate_error (descriptions_error, described.error);
-  if (collections.rows == NULL)
-    g_propagate_error (error, collections.error);
+/* Waits for what fetch_collections_start asked for. */
+static GListModel *
+fetch_collections_finish (Fetch       *fetch,
+                          GListModel **descriptions,
+                          GError     **descriptions_error,
+                          GError     **error)
+{
+  g_main_context_push_thread_default (fetch->context);
+  while (!fetch->collections.done || !fetch->described.done)
+    g_main_context_iteration (fetch->context, TRUE);
+  g_main_context_pop_thread_default (fetch->context);
+  g_clear_pointer (&fetch->context, g_main_context_unref);
 
-  return collections.rows;
+  *descriptions = fetch->described.rows;
+  if (fetch->described.error != NULL)
+    g_propagate_error (descriptions_error, fetch->described.error);
+  if (fetch->collections.rows == NULL)
+    g_propagate_error (error, fetch->collections.error);
+  else
+    g_clear_error (&fetch->collections.error);
+
+  return fetch->collections.rows;
+}
+
+/* Waits for them when something else failed meanwhile. */
+static void
+fetch_collections_drop (Fetch *fetch)
+{
+  g_autoptr(GListModel) collections = NULL;
+  g_autoptr(GListModel) descriptions = NULL;
+  g_autoptr(GError) described = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (fetch->context != NULL)
+    collections = fetch_collections_finish (fetch, &descriptions, &described, &error);
 }
 
 /* Steps 1: the collections, their counts and descriptions, those gone. */
 static gboolean
 update_collections (TciaCatalogueSync  *self,
                     TciaCatalogueDb    *db,
-                    GCancellable       *cancellable,
+                    Fetch              *fetch,
                     GError            **error)
 {
   g_autoptr(GListModel) collections = NULL;
@@ -243,7 +274,7 @@ update_collections (TciaCatalogueSync  *self,
   g_autoptr(GError) local_error = NULL;
   guint n;
 
-  collections = fetch_collections (self, &descriptions, &local_error, cancellable, error);
+  collections = fetch_collections_finish (fetch, &descriptions, &local_error, error);
   if (collections == NULL)
     return FALSE;
   /* Descriptions are a nicety: a server without them still syncs. */
@@ -438,23 +469,6 @@ store_collections (TciaCatalogueSync  *self,
 }
 
 static gboolean
-list_collections (TciaCatalogueSync  *self,
-                  TciaCatalogueDb    *db,
-                  GPtrArray          *todo,
-                  GCancellable       *cancellable,
-                  GError            **error)
-{
-  Pipe pipe;
-  gboolean ok;
-
-  tcia_catalogue_pipe_start (&pipe, self->client, todo, cancellable);
-  ok = store_collections (self, db, &pipe, error);
-  tcia_catalogue_pipe_finish (&pipe);
-
-  return ok;
-}
-
-static gboolean
 needs_listing (TciaCatalogueSync            *self,
                TciaCatalogueCollectionState *state,
                gint64                        now)
@@ -478,12 +492,19 @@ run (TciaCatalogueSync  *self,
   g_autofree char *started_text = NULL;
   const char *api_url = tcia_client_get_api_url (self->client);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  Fetch fetch;
+  Pipe pipe;
   gboolean fill, ok;
 
   self->rows_changed = FALSE;
+  /* Asked for first: the server answers while the catalogue opens. */
+  fetch_collections_start (self, &fetch, cancellable);
   db = tcia_catalogue_db_open (tcia_local_catalogue_get_path (self->catalogue), FALSE, NULL, error);
   if (db == NULL)
-    return FALSE;
+    {
+      fetch_collections_drop (&fetch);
+      return FALSE;
+    }
   /* A collection's transaction keeps its pages in memory rather than
    * spilling them to the WAL page by page (the indexes are touched all
    * over: UIDs arrive in no order). */
@@ -494,17 +515,21 @@ run (TciaCatalogueSync  *self,
   if (g_strcmp0 (source, api_url) != 0)
     {
       if (!tcia_catalogue_db_begin (db, error))
-        return FALSE;
+        {
+          fetch_collections_drop (&fetch);
+          return FALSE;
+        }
       if (!tcia_catalogue_db_clear_all (db, error) ||
           !tcia_catalogue_db_set_meta (db, "source", api_url, error) ||
           !tcia_catalogue_db_commit (db, error))
         {
           tcia_catalogue_db_rollback (db);
+          fetch_collections_drop (&fetch);
           return FALSE;
         }
     }
 
-  if (!update_collections (self, db, cancellable, error))
+  if (!update_collections (self, db, &fetch, error))
     return FALSE;
   tcia_local_catalogue_notify_changed (self->catalogue);
 
@@ -529,9 +554,18 @@ run (TciaCatalogueSync  *self,
    * without syncs, and ends (makes them) even when the listing failed. */
   fill = tcia_catalogue_db_is_filling (db) ||
          (todo->len > 0 && tcia_catalogue_db_count_series (db) == 0);
+  /* The first collection is asked for while the fill begins. */
+  if (todo->len > 0)
+    tcia_catalogue_pipe_start (&pipe, self->client, todo, cancellable);
   if (fill && !tcia_catalogue_db_begin_fill (db, error))
-    return FALSE;
-  ok = todo->len == 0 || list_collections (self, db, todo, cancellable, error);
+    {
+      if (todo->len > 0)
+        tcia_catalogue_pipe_finish (&pipe);
+      return FALSE;
+    }
+  ok = todo->len == 0 || store_collections (self, db, &pipe, error);
+  if (todo->len > 0)
+    tcia_catalogue_pipe_finish (&pipe);
   if (fill && !tcia_catalogue_db_end_fill (db, ok ? error : NULL))
     ok = FALSE;
   if (!ok)
