@@ -665,11 +665,16 @@ tcia_catalogue_db_open (const char  *path,
        * and a page of the checkpoint), a tenth less work, searches as
        * fast. Both only possible on a file without tables, outside a
        * transaction. Then the log, before the schema: it goes in with
-       * one commit to the log, not three to a rollback journal, each
-       * synced. */
-      if (!tcia_catalogue_db_exec (db, "PRAGMA page_size = 16384;"
+       * one commit to the log, not three to a rollback journal. None of
+       * it synced: a new file has nothing to lose, one cut short is
+       * rebuilt when next opened (check_file), and the first sync of a
+       * new file cost up to 40 ms (the file system's journal committing
+       * the new files) before a sync asked for anything; what is written
+       * next is synced as ever. */
+      if (!tcia_catalogue_db_exec (db, "PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;"
+                                   " PRAGMA page_size = 16384;"
                                    " PRAGMA auto_vacuum = INCREMENTAL;"
-                                   " PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+                                   " PRAGMA journal_mode = WAL",
                                    error) ||
           !tcia_catalogue_db_exec (db, "BEGIN IMMEDIATE", error))
         return NULL;
