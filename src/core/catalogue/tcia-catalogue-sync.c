@@ -199,9 +199,19 @@ descriptions_cb (GObject      *source,
 typedef struct
 {
   GMainContext *context;
+  GCancellable *cancellable;  /* the run's, or the sync's own failure */
+  GCancellable *run_cancellable;
+  gulong        handler;
   Wait          collections;
   Wait          described;
 } Fetch;
+
+static void
+cancel_fetch_cb (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
 
 static void
 fetch_collections_start (TciaCatalogueSync *self,
@@ -209,15 +219,20 @@ fetch_collections_start (TciaCatalogueSync *self,
                          GCancellable      *cancellable)
 {
   fetch->context = g_main_context_new ();
+  fetch->cancellable = g_cancellable_new ();
+  fetch->run_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  fetch->handler = cancellable != NULL
+    ? g_cancellable_connect (cancellable, G_CALLBACK (cancel_fetch_cb), fetch->cancellable, NULL)
+    : 0;
   fetch->collections = (Wait) { FALSE, NULL, NULL };
   fetch->described = (Wait) { TRUE, NULL, NULL };
   g_main_context_push_thread_default (fetch->context);
-  tcia_client_list_collections_async (self->client, TRUE, NULL, cancellable,
+  tcia_client_list_collections_async (self->client, TRUE, NULL, fetch->cancellable,
                                       collections_cb, &fetch->collections);
   if (tcia_client_get_api_version (self->client) == TCIA_API_V4)
     {
       fetch->described.done = FALSE;
-      tcia_client_list_descriptions_async (self->client, NULL, NULL, cancellable,
+      tcia_client_list_descriptions_async (self->client, NULL, NULL, fetch->cancellable,
                                            descriptions_cb, &fetch->described);
     }
   g_main_context_pop_thread_default (fetch->context);
@@ -235,6 +250,10 @@ fetch_collections_finish (Fetch       *fetch,
     g_main_context_iteration (fetch->context, TRUE);
   g_main_context_pop_thread_default (fetch->context);
   g_clear_pointer (&fetch->context, g_main_context_unref);
+  if (fetch->run_cancellable != NULL)
+    g_cancellable_disconnect (fetch->run_cancellable, fetch->handler);
+  g_clear_object (&fetch->run_cancellable);
+  g_clear_object (&fetch->cancellable);
 
   *descriptions = fetch->described.rows;
   if (fetch->described.error != NULL)
@@ -247,7 +266,7 @@ fetch_collections_finish (Fetch       *fetch,
   return fetch->collections.rows;
 }
 
-/* Waits for them when something else failed meanwhile. */
+/* Stops them when something else failed meanwhile, and waits for that. */
 static void
 fetch_collections_drop (Fetch *fetch)
 {
@@ -256,8 +275,10 @@ fetch_collections_drop (Fetch *fetch)
   g_autoptr(GError) described = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (fetch->context != NULL)
-    collections = fetch_collections_finish (fetch, &descriptions, &described, &error);
+  if (fetch->context == NULL)
+    return;
+  g_cancellable_cancel (fetch->cancellable);
+  collections = fetch_collections_finish (fetch, &descriptions, &described, &error);
 }
 
 /* Steps 1: the collections, their counts and descriptions, those gone. */
