@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tcia-catalogue-db.h"
+#include "tcia-catalogue-fetch.h"
 #include "tcia-catalogue-pipe.h"
 #include "tcia-catalogue-sync.h"
 #include "tcia-collection.h"
@@ -162,130 +163,11 @@ put_batch_cb (GPtrArray  *records,
   return TRUE;
 }
 
-typedef struct
-{
-  gboolean    done;
-  GListModel *rows;
-  GError     *error;
-} Wait;
-
-static void
-collections_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->rows = tcia_client_list_collections_finish (TCIA_CLIENT (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static void
-descriptions_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->rows = tcia_client_list_descriptions_finish (TCIA_CLIENT (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-/* The collections with their counts and, from a v4 server, their
- * descriptions: two small listings, asked for at once (the server is
- * never asked more than two things at a time), before the catalogue is
- * opened, and waited for in this thread. Against NBIA each takes a
- * second or more, and a sync lists nothing before it has them. */
-typedef struct
-{
-  GMainContext *context;
-  GCancellable *cancellable;  /* the run's, or the sync's own failure */
-  GCancellable *run_cancellable;
-  gulong        handler;
-  Wait          collections;
-  Wait          described;
-} Fetch;
-
-static void
-cancel_fetch_cb (GCancellable *cancellable,
-                 gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-static void
-fetch_collections_start (TciaCatalogueSync *self,
-                         Fetch             *fetch,
-                         GCancellable      *cancellable)
-{
-  fetch->context = g_main_context_new ();
-  fetch->cancellable = g_cancellable_new ();
-  fetch->run_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  fetch->handler = cancellable != NULL
-    ? g_cancellable_connect (cancellable, G_CALLBACK (cancel_fetch_cb), fetch->cancellable, NULL)
-    : 0;
-  fetch->collections = (Wait) { FALSE, NULL, NULL };
-  fetch->described = (Wait) { TRUE, NULL, NULL };
-  g_main_context_push_thread_default (fetch->context);
-  tcia_client_list_collections_async (self->client, TRUE, NULL, fetch->cancellable,
-                                      collections_cb, &fetch->collections);
-  if (tcia_client_get_api_version (self->client) == TCIA_API_V4)
-    {
-      fetch->described.done = FALSE;
-      tcia_client_list_descriptions_async (self->client, NULL, NULL, fetch->cancellable,
-                                           descriptions_cb, &fetch->described);
-    }
-  g_main_context_pop_thread_default (fetch->context);
-}
-
-/* Waits for what fetch_collections_start asked for. */
-static GListModel *
-fetch_collections_finish (Fetch       *fetch,
-                          GListModel **descriptions,
-                          GError     **descriptions_error,
-                          GError     **error)
-{
-  g_main_context_push_thread_default (fetch->context);
-  while (!fetch->collections.done || !fetch->described.done)
-    g_main_context_iteration (fetch->context, TRUE);
-  g_main_context_pop_thread_default (fetch->context);
-  g_clear_pointer (&fetch->context, g_main_context_unref);
-  if (fetch->run_cancellable != NULL)
-    g_cancellable_disconnect (fetch->run_cancellable, fetch->handler);
-  g_clear_object (&fetch->run_cancellable);
-  g_clear_object (&fetch->cancellable);
-
-  *descriptions = fetch->described.rows;
-  if (fetch->described.error != NULL)
-    g_propagate_error (descriptions_error, fetch->described.error);
-  if (fetch->collections.rows == NULL)
-    g_propagate_error (error, fetch->collections.error);
-  else
-    g_clear_error (&fetch->collections.error);
-
-  return fetch->collections.rows;
-}
-
-/* Stops them when something else failed meanwhile, and waits for that. */
-static void
-fetch_collections_drop (Fetch *fetch)
-{
-  g_autoptr(GListModel) collections = NULL;
-  g_autoptr(GListModel) descriptions = NULL;
-  g_autoptr(GError) described = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (fetch->context == NULL)
-    return;
-  g_cancellable_cancel (fetch->cancellable);
-  collections = fetch_collections_finish (fetch, &descriptions, &described, &error);
-}
-
 /* Steps 1: the collections, their counts and descriptions, those gone. */
 static gboolean
 update_collections (TciaCatalogueSync  *self,
                     TciaCatalogueDb    *db,
-                    Fetch              *fetch,
+                    TciaCatalogueFetch *fetch,
                     GError            **error)
 {
   g_autoptr(GListModel) collections = NULL;
@@ -295,7 +177,7 @@ update_collections (TciaCatalogueSync  *self,
   g_autoptr(GError) local_error = NULL;
   guint n;
 
-  collections = fetch_collections_finish (fetch, &descriptions, &local_error, error);
+  collections = tcia_catalogue_fetch_finish (fetch, &descriptions, &local_error, error);
   if (collections == NULL)
     return FALSE;
   /* Descriptions are a nicety: a server without them still syncs. */
@@ -513,17 +395,17 @@ run (TciaCatalogueSync  *self,
   g_autofree char *started_text = NULL;
   const char *api_url = tcia_client_get_api_url (self->client);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  Fetch fetch;
+  TciaCatalogueFetch fetch;
   Pipe pipe;
   gboolean fill, ok;
 
   self->rows_changed = FALSE;
   /* Asked for first: the server answers while the catalogue opens. */
-  fetch_collections_start (self, &fetch, cancellable);
+  tcia_catalogue_fetch_start (&fetch, self->client, cancellable);
   db = tcia_catalogue_db_open (tcia_local_catalogue_get_path (self->catalogue), FALSE, NULL, error);
   if (db == NULL)
     {
-      fetch_collections_drop (&fetch);
+      tcia_catalogue_fetch_drop (&fetch);
       return FALSE;
     }
   /* A collection's transaction keeps its pages in memory rather than
@@ -537,7 +419,7 @@ run (TciaCatalogueSync  *self,
     {
       if (!tcia_catalogue_db_begin (db, error))
         {
-          fetch_collections_drop (&fetch);
+          tcia_catalogue_fetch_drop (&fetch);
           return FALSE;
         }
       if (!tcia_catalogue_db_clear_all (db, error) ||
@@ -545,7 +427,7 @@ run (TciaCatalogueSync  *self,
           !tcia_catalogue_db_commit (db, error))
         {
           tcia_catalogue_db_rollback (db);
-          fetch_collections_drop (&fetch);
+          tcia_catalogue_fetch_drop (&fetch);
           return FALSE;
         }
     }
